@@ -1,0 +1,89 @@
+// A small storage interface over an ordered key-value store with column families.
+// Domain code sees only this header; RocksDB types stay inside rocksdb_store.cc.
+//
+// Column families are declared by each service in one registry (an array of
+// ColumnFamilySpec) and referred to by their index in it (ColumnFamilyId).
+#ifndef CLIENTELE_COMMON_STORAGE_KV_STORE_H_
+#define CLIENTELE_COMMON_STORAGE_KV_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace clientele::storage {
+
+using ColumnFamilyId = int;
+
+struct ColumnFamilySpec {
+  std::string name;
+  // Point lookups of absent keys are frequent (e.g. deduplication): keep a bloom filter.
+  bool bloom_filter = false;
+};
+
+// A set of changes applied atomically by KvStore::Write. Not thread-safe.
+class WriteBatch {
+ public:
+  virtual ~WriteBatch() = default;
+  virtual void Put(ColumnFamilyId cf, std::string_view key, std::string_view value) = 0;
+  virtual void Delete(ColumnFamilyId cf, std::string_view key) = 0;
+  virtual int Count() const = 0;
+  virtual size_t ByteSize() const = 0;
+  virtual void Clear() = 0;
+};
+
+// Iterates one column family in key order within [lower_bound, upper_bound).
+class KvIterator {
+ public:
+  virtual ~KvIterator() = default;
+  virtual void Seek(std::string_view key) = 0;
+  virtual void SeekToLast() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
+  // REQUIRES: Valid(). The views stay valid until the iterator moves.
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // Non-OK if iteration stopped because of an error rather than the end of the range.
+  virtual absl::Status status() const = 0;
+};
+
+struct IteratorBounds {
+  std::string lower_bound;  // Inclusive; empty means the first key.
+  std::string upper_bound;  // Exclusive; empty means past the last key.
+};
+
+// Thread-safe: Write, Get, MultiGet and NewIterator may be called concurrently.
+class KvStore {
+ public:
+  virtual ~KvStore() = default;
+
+  virtual std::unique_ptr<WriteBatch> NewWriteBatch() const = 0;
+
+  // Applies `batch` atomically. When it returns OK the changes are in the write-ahead
+  // log: they survive a crash of this process (and, with sync_writes, of the machine).
+  virtual absl::Status Write(WriteBatch& batch) = 0;
+
+  // std::nullopt when the key is absent.
+  virtual absl::StatusOr<std::optional<std::string>> Get(ColumnFamilyId cf,
+                                                         std::string_view key) const = 0;
+
+  // One result per key, in order.
+  virtual std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      ColumnFamilyId cf, const std::vector<std::string>& keys) const = 0;
+
+  // The iterator sees a consistent snapshot taken now. It must not outlive the store.
+  virtual std::unique_ptr<KvIterator> NewIterator(ColumnFamilyId cf,
+                                                  IteratorBounds bounds = {}) const = 0;
+
+  // Flushes memtables to SST files and syncs the WAL (graceful shutdown).
+  virtual absl::Status Flush() = 0;
+};
+
+}  // namespace clientele::storage
+
+#endif  // CLIENTELE_COMMON_STORAGE_KV_STORE_H_

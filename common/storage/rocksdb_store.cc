@@ -1,0 +1,234 @@
+#include "common/storage/rocksdb_store.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+
+namespace clientele::storage {
+namespace {
+
+absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(absl::string_view(what.data(), what.size()), ": ", s.ToString());
+  switch (s.code()) {
+    case rocksdb::Status::kNotFound:
+      return absl::NotFoundError(message);
+    case rocksdb::Status::kCorruption:
+      return absl::DataLossError(message);
+    case rocksdb::Status::kInvalidArgument:
+      return absl::InvalidArgumentError(message);
+    case rocksdb::Status::kBusy:
+    case rocksdb::Status::kTryAgain:
+      return absl::UnavailableError(message);
+    case rocksdb::Status::kIOError:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+class RocksWriteBatch final : public WriteBatch {
+ public:
+  explicit RocksWriteBatch(const std::vector<rocksdb::ColumnFamilyHandle*>* handles)
+      : handles_(handles) {}
+
+  void Put(ColumnFamilyId cf, std::string_view key, std::string_view value) override {
+    batch_.Put(handles_->at(cf), rocksdb::Slice(key.data(), key.size()),
+               rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(ColumnFamilyId cf, std::string_view key) override {
+    batch_.Delete(handles_->at(cf), rocksdb::Slice(key.data(), key.size()));
+  }
+  int Count() const override { return batch_.Count(); }
+  size_t ByteSize() const override { return batch_.GetDataSize(); }
+  void Clear() override { batch_.Clear(); }
+
+  rocksdb::WriteBatch* rocks() { return &batch_; }
+
+ private:
+  const std::vector<rocksdb::ColumnFamilyHandle*>* const handles_;  // Owned by the store.
+  rocksdb::WriteBatch batch_;
+};
+
+class RocksIterator final : public KvIterator {
+ public:
+  RocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, IteratorBounds bounds)
+      : bounds_(std::move(bounds)) {
+    rocksdb::ReadOptions ro;
+    if (!bounds_.lower_bound.empty()) {
+      lower_ = rocksdb::Slice(bounds_.lower_bound);
+      ro.iterate_lower_bound = &lower_;
+    }
+    if (!bounds_.upper_bound.empty()) {
+      upper_ = rocksdb::Slice(bounds_.upper_bound);
+      ro.iterate_upper_bound = &upper_;
+    }
+    it_.reset(db->NewIterator(ro, cf));
+  }
+
+  void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override {
+    rocksdb::Slice s = it_->key();
+    return {s.data(), s.size()};
+  }
+  std::string_view value() const override {
+    rocksdb::Slice s = it_->value();
+    return {s.data(), s.size()};
+  }
+  absl::Status status() const override { return FromRocksStatus(it_->status(), "iterate"); }
+
+ private:
+  const IteratorBounds bounds_;  // Backs the slices below.
+  rocksdb::Slice lower_;
+  rocksdb::Slice upper_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class RocksDbStore final : public KvStore {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               std::vector<rocksdb::ColumnFamilyHandle*> extra_handles, bool sync_writes)
+      : db_(std::move(db)),
+        handles_(std::move(handles)),
+        extra_handles_(std::move(extra_handles)),
+        sync_writes_(sync_writes) {}
+
+  ~RocksDbStore() override {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    for (auto* h : extra_handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close().PermitUncheckedError();
+  }
+
+  std::unique_ptr<WriteBatch> NewWriteBatch() const override {
+    return std::make_unique<RocksWriteBatch>(&handles_);
+  }
+
+  absl::Status Write(WriteBatch& batch) override {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync_writes_;
+    return FromRocksStatus(db_->Write(wo, static_cast<RocksWriteBatch&>(batch).rocks()), "write");
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(ColumnFamilyId cf,
+                                                 std::string_view key) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_.at(cf),
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocksStatus(s, "get");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      ColumnFamilyId cf, const std::vector<std::string>& keys) const override {
+    std::vector<rocksdb::Slice> slices;
+    slices.reserve(keys.size());
+    for (const auto& k : keys) slices.emplace_back(k);
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db_->MultiGet(rocksdb::ReadOptions(), handles_.at(cf), keys.size(), slices.data(),
+                  values.data(), statuses.data());
+    std::vector<absl::StatusOr<std::optional<std::string>>> out;
+    out.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        out.emplace_back(std::optional<std::string>());
+      } else if (!statuses[i].ok()) {
+        out.emplace_back(FromRocksStatus(statuses[i], "multiget"));
+      } else {
+        out.emplace_back(std::optional<std::string>(values[i].ToString()));
+      }
+    }
+    return out;
+  }
+
+  std::unique_ptr<KvIterator> NewIterator(ColumnFamilyId cf, IteratorBounds bounds) const override {
+    return std::make_unique<RocksIterator>(db_.get(), handles_.at(cf), std::move(bounds));
+  }
+
+  absl::Status Flush() override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    rocksdb::Status s = db_->Flush(fo, handles_);
+    if (!s.ok()) return FromRocksStatus(s, "flush");
+    return FromRocksStatus(db_->SyncWAL(), "sync wal");
+  }
+
+ private:
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;        // Index = ColumnFamilyId.
+  const std::vector<rocksdb::ColumnFamilyHandle*> extra_handles_;  // On disk, undeclared.
+  const bool sync_writes_;
+};
+
+rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t write_buffer) {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = write_buffer;
+  o.compression = rocksdb::kLZ4Compression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions t;
+  if (spec.bloom_filter) {
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    o.memtable_prefix_bloom_size_ratio = 0.02;
+    o.memtable_whole_key_filtering = true;
+  }
+  t.block_size = 16 << 10;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (const auto& spec : options.column_families) {
+    descriptors.emplace_back(spec.name, MakeCfOptions(spec, options.write_buffer_bytes));
+  }
+  // Keep column families that exist on disk but are not declared (e.g. by a newer version).
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok()) {
+    for (const auto& name : existing) {
+      bool known = name == rocksdb::kDefaultColumnFamilyName;
+      for (const auto& spec : options.column_families) known |= spec.name == name;
+      if (!known) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocksStatus(s, absl::StrCat("open ", options.path));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  // handles[0] is "default"; the declared ones follow in registry order.
+  std::vector<rocksdb::ColumnFamilyHandle*> declared(
+      handles.begin() + 1, handles.begin() + 1 + options.column_families.size());
+  std::vector<rocksdb::ColumnFamilyHandle*> extra = {handles[0]};
+  extra.insert(extra.end(), handles.begin() + 1 + options.column_families.size(), handles.end());
+  return std::unique_ptr<KvStore>(std::make_unique<RocksDbStore>(
+      std::move(db), std::move(declared), std::move(extra), options.sync_writes));
+}
+
+}  // namespace clientele::storage

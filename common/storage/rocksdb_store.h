@@ -1,0 +1,29 @@
+// KvStore on an embedded RocksDB instance: one per service, one column family per
+// entry of the service's registry.
+#ifndef CLIENTELE_COMMON_STORAGE_ROCKSDB_STORE_H_
+#define CLIENTELE_COMMON_STORAGE_ROCKSDB_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/storage/kv_store.h"
+
+namespace clientele::storage {
+
+struct RocksDbOptions {
+  std::string path;  // Created if missing, with its parents.
+  std::vector<ColumnFamilySpec> column_families;
+  // fsync the WAL on every write (survives power loss). Off: survives process crashes.
+  bool sync_writes = false;
+  size_t write_buffer_bytes = 64 << 20;
+};
+
+// Opens (or creates) the database at options.path with exactly the given column families
+// (column families found on disk but not declared are opened too and left alone).
+absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& options);
+
+}  // namespace clientele::storage
+
+#endif  // CLIENTELE_COMMON_STORAGE_ROCKSDB_STORE_H_
