@@ -1,0 +1,29 @@
+// What every `clientele` command shares: the server address and output mode.
+#ifndef CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
+#define CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+
+namespace clientele::cli {
+
+struct CliContext {
+  std::string server = "127.0.0.1:50051";
+  bool json = false;
+
+  std::shared_ptr<grpc::Channel> Channel() const {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxSendMessageSize(64 << 20);
+    return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+  }
+};
+
+// Prints "clientele: <what>: <status>" to stderr and returns the exit code for it.
+int ReportRpcError(const std::string& what, const grpc::Status& status);
+
+}  // namespace clientele::cli
+
+#endif  // CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_

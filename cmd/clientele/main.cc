@@ -1,0 +1,38 @@
+// clientele: the command-line client of a Clientele server. Every command takes
+// --server (default 127.0.0.1:50051) and --json (machine-readable output).
+#include <cstdio>
+#include <functional>
+
+#include "CLI/CLI.hpp"
+#include "cmd/clientele/cli_context.h"
+#include "cmd/clientele/import_command.h"
+#include "cmd/clientele/log_commands.h"
+
+namespace clientele::cli {
+
+int ReportRpcError(const std::string& what, const grpc::Status& status) {
+  std::fprintf(stderr, "clientele %s: %s (code %d)\n", what.c_str(),
+               status.error_message().c_str(), static_cast<int>(status.error_code()));
+  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 1;
+}
+
+}  // namespace clientele::cli
+
+int main(int argc, char** argv) {
+  using namespace clientele::cli;
+  CliContext context;
+  CLI::App app{"clientele: command-line client of the Clientele customer-analytics server"};
+  app.require_subcommand(1);
+  app.add_option("--server", context.server, "Server address host:port")
+      ->capture_default_str();
+  app.add_flag("--json", context.json, "Machine-readable JSON output");
+  app.fallthrough();
+
+  std::function<int()> run;
+  ImportFlags import_flags;
+  LogFlags log_flags;
+  AddImportCommand(app, context, import_flags, run);
+  AddLogCommands(app, context, log_flags, run);
+  CLI11_PARSE(app, argc, argv);
+  return run ? run() : 2;
+}

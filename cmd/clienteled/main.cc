@@ -1,0 +1,147 @@
+// clienteled: the Clientele server. One binary, two deployment modes (ARCHITECTURE.md §2):
+// --services=all runs every component in one process with embedded RocksDB under
+// --data_dir; --services=ingest (or any subset) runs one component per pod.
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cmd/clienteled/ingest_node.h"
+#include "common/metrics/registry.h"
+#include "common/server/grpc_server.h"
+#include "common/server/termination_signals.h"
+#include "spdlog/spdlog.h"
+
+namespace clientele {
+namespace {
+
+const std::vector<std::string> kAllServices = {"ingest"};
+
+struct Flags {
+  std::string services = "all";
+  std::string data_dir = "data";
+  std::string listen = "127.0.0.1:50051";
+  std::string metrics_listen = "127.0.0.1:9464";
+  uint32_t partition_count = 1;
+  std::string partitions;  // Owned partitions, comma separated; empty = all.
+  bool sync_writes = false;
+  std::string port_file;
+  double shutdown_grace_seconds = 10;
+  std::string log_level = "info";
+};
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "clienteled: %s\n", message.c_str());
+  return 2;
+}
+
+int Run(const Flags& flags) {
+  std::set<std::string> services;
+  for (absl::string_view s : absl::StrSplit(flags.services, ',', absl::SkipWhitespace())) {
+    if (s == "all") {
+      services.insert(kAllServices.begin(), kAllServices.end());
+    } else if (std::find(kAllServices.begin(), kAllServices.end(), std::string(s)) !=
+               kAllServices.end()) {
+      services.insert(std::string(s));
+    } else {
+      return Fail("--services: unknown service '" + std::string(s) + "' (known: all, " +
+                  absl::StrJoin(kAllServices, ", ") + ")");
+    }
+  }
+  if (services.empty()) return Fail("--services: no service named");
+  if (flags.partition_count == 0) return Fail("--partition_count: must be at least 1");
+  std::vector<uint32_t> owned;
+  for (absl::string_view p : absl::StrSplit(flags.partitions, ',', absl::SkipWhitespace())) {
+    uint32_t v = 0;
+    if (!absl::SimpleAtoi(p, &v) || v >= flags.partition_count) {
+      return Fail("--partitions: '" + std::string(p) + "' is not a partition below " +
+                  std::to_string(flags.partition_count));
+    }
+    owned.push_back(v);
+  }
+
+  metrics::Registry registry;
+  std::vector<grpc::Service*> grpc_services;
+  std::vector<std::string> health_names;
+  std::unique_ptr<IngestNode> ingest;
+  if (services.count("ingest")) {
+    IngestNodeOptions options;
+    options.data_dir = flags.data_dir;
+    options.partition_count = flags.partition_count;
+    options.owned_partitions = owned;
+    options.sync_writes = flags.sync_writes;
+    absl::StatusOr<std::unique_ptr<IngestNode>> node = IngestNode::Open(options, &registry);
+    if (!node.ok()) return Fail("ingest: " + node.status().ToString());
+    ingest = std::move(*node);
+    grpc_services.push_back(ingest->service());
+    health_names.push_back("clientele.ingest.v1.IngestService");
+  }
+
+  server::ServerOptions server_options;
+  server_options.listen = flags.listen;
+  server_options.metrics_listen = flags.metrics_listen;
+  server_options.port_file = flags.port_file;
+  server_options.shutdown_grace = absl::Seconds(flags.shutdown_grace_seconds);
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
+      server::GrpcServer::Start(server_options, grpc_services, health_names, &registry);
+  if (!server.ok()) return Fail(server.status().ToString());
+  spdlog::info("clienteled serving {} on port {} (metrics port {}), data in {}",
+               absl::StrJoin(services, ","), (*server)->port(), (*server)->metrics_port(),
+               flags.data_dir);
+
+  const int signal = server::WaitForTerminationSignal();
+  spdlog::info("signal {}: draining", signal);
+  // Tailing subscriptions end first, so the drain does not wait for them.
+  if (ingest) ingest->Close();
+  (*server)->Shutdown();
+  (*server)->Wait();
+  if (ingest) {
+    if (absl::Status s = ingest->Flush(); !s.ok()) {
+      spdlog::error("flush failed: {}", s.ToString());
+      return 1;
+    }
+  }
+  spdlog::info("clienteled stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+}  // namespace clientele
+
+int main(int argc, char** argv) {
+  clientele::server::BlockTerminationSignals();
+  clientele::Flags flags;
+  CLI::App app{"clienteled: the Clientele customer-analytics server"};
+  app.add_option("--services", flags.services,
+                 "Components to run: all, or a comma-separated subset of: ingest")
+      ->capture_default_str();
+  app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
+      ->capture_default_str();
+  app.add_option("--listen", flags.listen, "gRPC listen address host:port (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--metrics_listen", flags.metrics_listen,
+                 "Prometheus /metrics HTTP address host:port; empty disables")
+      ->capture_default_str();
+  app.add_option("--partition_count", flags.partition_count,
+                 "N: the number of log partitions of the whole deployment")
+      ->capture_default_str();
+  app.add_option("--partitions", flags.partitions,
+                 "Partitions this node owns, comma separated (default: all)");
+  app.add_flag("--sync_writes", flags.sync_writes,
+               "fsync the write-ahead log before acknowledging (survives power loss)");
+  app.add_option("--port_file", flags.port_file,
+                 "Write host:port of the gRPC listener (then the metrics port) here once serving");
+  app.add_option("--shutdown_grace_seconds", flags.shutdown_grace_seconds,
+                 "How long SIGTERM waits for in-flight calls")
+      ->capture_default_str();
+  app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  return clientele::Run(flags);
+}

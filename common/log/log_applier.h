@@ -1,0 +1,38 @@
+// What a log consumer does with events: the service-specific half of LogConsumer.
+#ifndef CLIENTELE_COMMON_LOG_LOG_APPLIER_H_
+#define CLIENTELE_COMMON_LOG_LOG_APPLIER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "clientele/common/v1/event.pb.h"
+#include "clientele/ingest/v1/ingest.pb.h"
+#include "common/storage/kv_store.h"
+
+namespace clientele::log {
+
+// Called by LogConsumer from one thread per partition: calls for different partitions may
+// run concurrently, calls for one partition never do and come in sequence order.
+class LogApplier {
+ public:
+  virtual ~LogApplier() = default;
+
+  // The payload types to receive; empty means all. Filtered events still count as applied.
+  virtual std::vector<common::v1::PayloadType> PayloadTypes() const { return {}; }
+
+  // Adds the derived-state changes of `entries` (one partition, increasing sequences, none
+  // applied before) to `batch`. Must not write the store itself: the consumer writes
+  // `batch` together with the new applied sequence, atomically. If the write fails, the
+  // same entries come again, so in-memory effects belong in OnCommitted.
+  virtual absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry> entries,
+                             storage::WriteBatch& batch) = 0;
+
+  // The batch holding everything up to `through_sequence` of `partition` is durable.
+  virtual void OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {}
+};
+
+}  // namespace clientele::log
+
+#endif  // CLIENTELE_COMMON_LOG_LOG_APPLIER_H_

@@ -1,0 +1,201 @@
+#include "common/log/log_consumer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/storage/key_encoding.h"
+#include "spdlog/spdlog.h"
+
+namespace clientele::log {
+
+std::string LogConsumer::ProgressKey(const std::string& consumer, uint32_t partition) {
+  std::string key = absl::StrCat("applied/", consumer);
+  key.push_back('\0');
+  storage::AppendUint32(key, partition);
+  return key;
+}
+
+LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store,
+                         LogApplier* applier, ChannelForPartition channels)
+    : options_(std::move(options)),
+      store_(store),
+      applier_(applier),
+      channels_(std::move(channels)) {}
+
+LogConsumer::~LogConsumer() { Stop(); }
+
+absl::Status LogConsumer::Start() {
+  if (options_.name.empty()) return absl::InvalidArgumentError("consumer name is required");
+  std::vector<uint64_t> applied;
+  for (uint32_t p : options_.partitions) {
+    CLT_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                         store_->Get(options_.progress_cf, ProgressKey(options_.name, p)));
+    if (value && value->size() != 8) {
+      return absl::DataLossError(absl::StrCat("consumer ", options_.name,
+                                              ": malformed applied sequence of partition ", p));
+    }
+    applied.push_back(value ? storage::DecodeUint64(*value) : 0);
+  }
+  absl::MutexLock l(&mu_);
+  if (started_) return absl::FailedPreconditionError("consumer already started");
+  started_ = true;
+  applied_ = std::move(applied);
+  contexts_.assign(options_.partitions.size(), nullptr);
+  last_report_.assign(options_.partitions.size(), absl::InfinitePast());
+  for (size_t i = 0; i < options_.partitions.size(); ++i) {
+    threads_.emplace_back([this, i] { Run(static_cast<uint32_t>(i)); });
+  }
+  return absl::OkStatus();
+}
+
+void LogConsumer::Stop() {
+  {
+    absl::MutexLock l(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (grpc::ClientContext* c : contexts_) {
+      if (c != nullptr) c->TryCancel();
+    }
+  }
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+uint64_t LogConsumer::applied_sequence(uint32_t partition) const {
+  absl::MutexLock l(&mu_);
+  for (size_t i = 0; i < options_.partitions.size() && i < applied_.size(); ++i) {
+    if (options_.partitions[i] == partition) return applied_[i];
+  }
+  return 0;
+}
+
+bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence,
+                                 absl::Time deadline) const {
+  auto it = std::find(options_.partitions.begin(), options_.partitions.end(), partition);
+  if (it == options_.partitions.end()) return false;
+  const size_t i = static_cast<size_t>(it - options_.partitions.begin());
+  absl::MutexLock l(&mu_);
+  auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || (i < applied_.size() && applied_[i] >= sequence);
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+  return i < applied_.size() && applied_[i] >= sequence;
+}
+
+absl::Status LogConsumer::ApplyBatch(uint32_t index,
+                                     const ingest::v1::SubscribeResponse& response) {
+  const uint32_t partition = options_.partitions[index];
+  uint64_t applied;
+  {
+    absl::MutexLock l(&mu_);
+    applied = applied_[index];
+  }
+  if (response.through_sequence() <= applied) return absl::OkStatus();  // Already applied.
+  // Skip entries at or below the applied sequence (a resend after reconnecting).
+  auto first = std::find_if(response.entries().begin(), response.entries().end(),
+                            [applied](const auto& e) { return e.sequence() > applied; });
+  const ingest::v1::LogEntry* begin = response.entries().data() +
+                                      (first - response.entries().begin());
+  const size_t count = static_cast<size_t>(response.entries().end() - first);
+  for (size_t k = 0; k < count; ++k) {
+    if (begin[k].partition() != partition) {
+      return absl::DataLossError(absl::StrCat("entry of partition ", begin[k].partition(),
+                                              " on the stream of partition ", partition));
+    }
+  }
+  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  if (count > 0) {
+    CLT_RETURN_IF_ERROR(applier_->Apply(partition, absl::MakeConstSpan(begin, count), *batch));
+  }
+  batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
+             storage::EncodeUint64(response.through_sequence()));
+  CLT_RETURN_IF_ERROR(store_->Write(*batch));
+  {
+    absl::MutexLock l(&mu_);
+    applied_[index] = response.through_sequence();
+  }
+  applier_->OnCommitted(partition, response.through_sequence());
+  return absl::OkStatus();
+}
+
+void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock l(&mu_);
+    if (!force && now - last_report_[index] < options_.progress_report_interval) return;
+    last_report_[index] = now;
+  }
+  auto stub = ingest::v1::IngestService::NewStub(channels_(options_.partitions[index]));
+  grpc::ClientContext context;
+  context.set_deadline(now + absl::Seconds(2));
+  ingest::v1::CommitProgressRequest request;
+  request.set_consumer(options_.name);
+  request.set_partition(options_.partitions[index]);
+  request.set_applied_sequence(applied);
+  ingest::v1::CommitProgressResponse response;
+  grpc::Status s = stub->CommitProgress(&context, request, &response);
+  if (!s.ok()) {
+    spdlog::debug("consumer {}: progress report failed: {}", options_.name, s.error_message());
+  }
+}
+
+void LogConsumer::Run(uint32_t index) {
+  const uint32_t partition = options_.partitions[index];
+  absl::Duration backoff = options_.initial_backoff;
+  const std::vector<common::v1::PayloadType> types = applier_->PayloadTypes();
+  // Register with ingest at once, so `sync` waits for this consumer from the start.
+  ReportProgress(index, applied_sequence(partition), /*force=*/true);
+  while (true) {
+    grpc::ClientContext context;
+    ingest::v1::SubscribeRequest request;
+    {
+      absl::MutexLock l(&mu_);
+      if (stopping_) return;
+      contexts_[index] = &context;
+      request.set_from_sequence(applied_[index] + 1);
+    }
+    request.set_partition(partition);
+    request.set_consumer(options_.name);
+    request.set_max_batch_events(options_.max_batch_events);
+    for (auto t : types) request.add_payload_types(t);
+    auto stub = ingest::v1::IngestService::NewStub(channels_(partition));
+    std::unique_ptr<grpc::ClientReader<ingest::v1::SubscribeResponse>> reader =
+        stub->Subscribe(&context, request);
+    ingest::v1::SubscribeResponse response;
+    absl::Status apply_status;
+    bool connected = false;
+    while (reader->Read(&response)) {
+      apply_status = ApplyBatch(index, response);
+      if (!apply_status.ok()) {
+        spdlog::error("consumer {} partition {}: apply failed, will retry: {}", options_.name,
+                      partition, apply_status.ToString());
+        context.TryCancel();
+        break;
+      }
+      backoff = options_.initial_backoff;
+      const bool caught_up = response.entries_size() < static_cast<int>(options_.max_batch_events);
+      ReportProgress(index, response.through_sequence(), caught_up || !connected);
+      connected = true;
+    }
+    grpc::Status finish = reader->Finish();
+    {
+      absl::MutexLock l(&mu_);
+      contexts_[index] = nullptr;
+      if (stopping_) return;
+    }
+    spdlog::warn("consumer {} partition {}: stream ended ({}), reconnecting in {}",
+                 options_.name, partition, finish.error_message(), absl::FormatDuration(backoff));
+    {
+      absl::MutexLock l(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff);
+      if (stopping_) return;
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+}  // namespace clientele::log

@@ -1,0 +1,54 @@
+// Runs a binary of this build as a child process (servers, CLI) for end-to-end tests.
+#ifndef CLIENTELE_COMMON_TESTING_CHILD_PROCESS_H_
+#define CLIENTELE_COMMON_TESTING_CHILD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clientele::testing {
+
+struct CommandResult {
+  int exit_code = -1;  // Or 128 + signal.
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` to completion and captures its output.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// A long-running child; killed with SIGKILL on destruction if still running.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int signal);
+  // Waits for exit; returns the exit code, or 128 + signal.
+  int Wait();
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// Starts build/bin/clienteled with `args` plus --listen=127.0.0.1:0 --metrics_listen=
+// 127.0.0.1:0 --port_file, and waits (with a deadline) until it serves. Address is
+// "127.0.0.1:<port>"; empty if it did not come up.
+struct ServerProcess {
+  std::unique_ptr<ChildProcess> process;
+  std::string address;
+  int metrics_port = 0;
+};
+ServerProcess StartServer(const std::string& bin_dir, const std::string& data_dir,
+                          const std::vector<std::string>& extra_args = {});
+
+}  // namespace clientele::testing
+
+#endif  // CLIENTELE_COMMON_TESTING_CHILD_PROCESS_H_

@@ -1,0 +1,42 @@
+// Remembers, per consumer and partition, the last sequence the consumer reported as durably
+// applied. GetLogInfo shows it; `clientele sync` waits on it. Thread-safe.
+#ifndef CLIENTELE_INGEST_CONSUMER_REGISTRY_H_
+#define CLIENTELE_INGEST_CONSUMER_REGISTRY_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "clientele/ingest/v1/ingest.pb.h"
+#include "common/storage/kv_store.h"
+
+namespace clientele::ingest {
+
+class ConsumerRegistry {
+ public:
+  // Loads what `store` remembers. `store` must outlive the registry.
+  static absl::StatusOr<std::unique_ptr<ConsumerRegistry>> Open(storage::KvStore* store);
+
+  // Records progress; a report lower than the stored one is ignored (late duplicates).
+  absl::Status Commit(const std::string& consumer, uint32_t partition, uint64_t applied_sequence,
+                      absl::Time now);
+
+  std::vector<v1::ConsumerInfo> List() const;
+
+ private:
+  explicit ConsumerRegistry(storage::KvStore* store) : store_(store) {}
+
+  storage::KvStore* const store_;  // Not owned.
+  mutable absl::Mutex mu_;
+  std::map<std::pair<std::string, uint32_t>, v1::ConsumerInfo> consumers_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace clientele::ingest
+
+#endif  // CLIENTELE_INGEST_CONSUMER_REGISTRY_H_

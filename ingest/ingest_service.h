@@ -1,0 +1,56 @@
+// gRPC adapter of the ingest service over EventLog, DeadLetterStore and ConsumerRegistry.
+// Each method converts, calls the domain, maps the status, and records metrics.
+// Thread-safe (the domain objects are).
+#ifndef CLIENTELE_INGEST_INGEST_SERVICE_H_
+#define CLIENTELE_INGEST_INGEST_SERVICE_H_
+
+#include <functional>
+
+#include "absl/time/time.h"
+#include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/metrics/registry.h"
+#include "ingest/consumer_registry.h"
+#include "ingest/event_log.h"
+
+namespace clientele::ingest {
+
+class IngestServiceImpl final : public v1::IngestService::Service {
+ public:
+  // Nothing is owned; everything must outlive the service. `clock` defaults to absl::Now.
+  IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers, metrics::Registry* metrics,
+                    std::function<absl::Time()> clock = nullptr);
+
+  grpc::Status Ingest(grpc::ServerContext* context, const v1::IngestRequest* request,
+                      v1::IngestResponse* response) override;
+  grpc::Status IngestStream(grpc::ServerContext* context,
+                            grpc::ServerReader<v1::IngestRequest>* reader,
+                            v1::IngestResponse* response) override;
+  grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                         grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
+  grpc::Status GetLogInfo(grpc::ServerContext* context, const v1::GetLogInfoRequest* request,
+                          v1::GetLogInfoResponse* response) override;
+  grpc::Status ListRejected(grpc::ServerContext* context, const v1::ListRejectedRequest* request,
+                            v1::ListRejectedResponse* response) override;
+  grpc::Status CommitProgress(grpc::ServerContext* context,
+                              const v1::CommitProgressRequest* request,
+                              v1::CommitProgressResponse* response) override;
+
+ private:
+  // Appends one request's events; `index_base` offsets result indexes within a stream.
+  absl::Status AppendBatch(const v1::IngestRequest& request, int64_t index_base,
+                           v1::IngestResponse* response);
+  metrics::Counter* RejectedCounter(const std::string& code);
+
+  EventLog* const log_;
+  ConsumerRegistry* const consumers_;
+  metrics::Registry* const metrics_;
+  const std::function<absl::Time()> clock_;
+  metrics::Counter* const accepted_;
+  metrics::Counter* const duplicates_;
+  metrics::Histogram* const append_seconds_;
+  metrics::Counter* const subscribed_entries_;
+};
+
+}  // namespace clientele::ingest
+
+#endif  // CLIENTELE_INGEST_INGEST_SERVICE_H_

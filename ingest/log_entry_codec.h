@@ -1,0 +1,28 @@
+// Encodes stored log records without copying the event: the stored value is one byte of
+// PayloadType followed by the wire bytes of a clientele.ingest.v1.LogEntry, written field
+// by field so that the (possibly large) Event is serialized straight into the buffer.
+#ifndef CLIENTELE_INGEST_LOG_ENTRY_CODEC_H_
+#define CLIENTELE_INGEST_LOG_ENTRY_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "clientele/common/v1/event.pb.h"
+
+namespace clientele::ingest {
+
+common::v1::PayloadType PayloadTypeOf(const common::v1::Event& event);
+
+// Replaces `out` with the stored form of LogEntry{partition, sequence, ingested_at, event}.
+void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
+                          const common::v1::Event& event, std::string* out);
+
+// The payload type byte and the LogEntry bytes of a stored value (empty view if malformed).
+common::v1::PayloadType StoredPayloadType(std::string_view stored);
+std::string_view StoredLogEntryBytes(std::string_view stored);
+
+}  // namespace clientele::ingest
+
+#endif  // CLIENTELE_INGEST_LOG_ENTRY_CODEC_H_

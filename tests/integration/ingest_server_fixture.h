@@ -1,0 +1,93 @@
+// A real ingest server for integration tests: RocksDB in a temp dir, gRPC on 127.0.0.1:0.
+#ifndef CLIENTELE_TESTS_INTEGRATION_INGEST_SERVER_FIXTURE_H_
+#define CLIENTELE_TESTS_INTEGRATION_INGEST_SERVER_FIXTURE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/metrics/registry.h"
+#include "common/server/grpc_server.h"
+#include "common/storage/rocksdb_store.h"
+#include "common/testing/temp_dir.h"
+#include "gtest/gtest.h"
+#include "grpcpp/grpcpp.h"
+#include "ingest/consumer_registry.h"
+#include "ingest/event_log.h"
+#include "ingest/ingest_schema.h"
+#include "ingest/ingest_service.h"
+
+namespace clientele::testing {
+
+class IngestServer {
+ public:
+  IngestServer(const std::string& data_dir, ingest::EventLogOptions options) {
+    storage::RocksDbOptions db;
+    db.path = data_dir;
+    db.column_families = ingest::IngestColumnFamilies();
+    store_ = std::move(storage::OpenRocksDbStore(db)).value();
+    log_ = std::move(ingest::EventLog::Open(store_.get(), std::move(options))).value();
+    consumers_ = std::move(ingest::ConsumerRegistry::Open(store_.get())).value();
+    service_ = std::make_unique<ingest::IngestServiceImpl>(log_.get(), consumers_.get(),
+                                                           &metrics_);
+    server::ServerOptions so;
+    so.listen = "127.0.0.1:0";
+    so.shutdown_grace = absl::Seconds(2);
+    server_ = std::move(server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_)).value();
+    address_ = "127.0.0.1:" + std::to_string(server_->port());
+  }
+  ~IngestServer() {
+    log_->Close();
+    server_->Shutdown();
+  }
+
+  const std::string& address() const { return address_; }
+  std::shared_ptr<grpc::Channel> Channel() const {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  }
+  std::unique_ptr<ingest::v1::IngestService::Stub> Stub() const {
+    return ingest::v1::IngestService::NewStub(Channel());
+  }
+  ingest::EventLog& log() { return *log_; }
+  metrics::Registry& metrics() { return metrics_; }
+
+ private:
+  metrics::Registry metrics_;
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<ingest::EventLog> log_;
+  std::unique_ptr<ingest::ConsumerRegistry> consumers_;
+  std::unique_ptr<ingest::IngestServiceImpl> service_;
+  std::unique_ptr<server::GrpcServer> server_;
+  std::string address_;
+};
+
+// Reads partition `partition` from `from` to the end of the log at call time.
+inline std::vector<ingest::v1::LogEntry> ReadAll(ingest::v1::IngestService::Stub& stub,
+                                                 uint32_t partition = 0, uint64_t from = 1,
+                                                 std::vector<common::v1::PayloadType> types = {},
+                                                 uint64_t* through = nullptr) {
+  grpc::ClientContext ctx;
+  ingest::v1::SubscribeRequest req;
+  req.set_partition(partition);
+  req.set_from_sequence(from);
+  req.set_stop_at_end(true);
+  req.set_max_batch_events(7);  // Several responses even for small logs.
+  for (auto t : types) req.add_payload_types(t);
+  auto reader = stub.Subscribe(&ctx, req);
+  std::vector<ingest::v1::LogEntry> out;
+  ingest::v1::SubscribeResponse resp;
+  while (reader->Read(&resp)) {
+    for (auto& e : *resp.mutable_entries()) out.push_back(std::move(e));
+    if (through) *through = resp.through_sequence();
+  }
+  grpc::Status s = reader->Finish();
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return out;
+}
+
+}  // namespace clientele::testing
+
+#endif  // CLIENTELE_TESTS_INTEGRATION_INGEST_SERVER_FIXTURE_H_
