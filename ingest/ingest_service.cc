@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
+#include "spdlog/spdlog.h"
 
 namespace clientele::ingest {
 namespace {
@@ -160,6 +161,7 @@ grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
   uint64_t next = std::max<uint64_t>(request->from_sequence(), 1);
 
   v1::SubscribeResponse response;
+  bool caught_up_sent = false;
   while (!context->IsCancelled() && !log_->closed()) {
     response.Clear();
     response.set_partition(partition);
@@ -173,13 +175,22 @@ grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
       if (!writer->Write(response)) return grpc::Status::OK;  // The client went away.
       subscribed_entries_->Increment(read->entries);
       next = read->through_sequence + 1;
+      caught_up_sent = false;
       if (request->stop_at_end() && next > end_at) return grpc::Status::OK;
       continue;
     }
     if (request->stop_at_end() && next > end_at) return grpc::Status::OK;
+    if (!caught_up_sent) {
+      // An empty response tells the subscriber it has everything (consumers report
+      // their progress then, which `clientele sync` waits for).
+      response.set_through_sequence(next - 1);
+      if (!writer->Write(response)) return grpc::Status::OK;
+      caught_up_sent = true;
+    }
     log_->WaitForSequence(partition, next, absl::Now() + kTailPollInterval);
   }
   if (log_->closed()) {
+    spdlog::debug("subscribe to partition {} ends: shutting down", partition);
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
   }
   return grpc::Status(grpc::StatusCode::CANCELLED, "subscription cancelled");

@@ -84,7 +84,7 @@ int Run(const Flags& flags) {
 
   server::ServerOptions server_options;
   server_options.listen = flags.listen;
-  server_options.metrics_listen = flags.metrics_listen;
+  server_options.metrics_listen = flags.metrics_listen == "off" ? "" : flags.metrics_listen;
   server_options.port_file = flags.port_file;
   server_options.shutdown_grace = absl::Seconds(flags.shutdown_grace_seconds);
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   app.add_option("--listen", flags.listen, "gRPC listen address host:port (port 0: any)")
       ->capture_default_str();
   app.add_option("--metrics_listen", flags.metrics_listen,
-                 "Prometheus /metrics HTTP address host:port; empty disables")
+                 "Prometheus /metrics HTTP address host:port, or off")
       ->capture_default_str();
   app.add_option("--partition_count", flags.partition_count,
                  "N: the number of log partitions of the whole deployment")

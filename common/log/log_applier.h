@@ -26,7 +26,8 @@ class LogApplier {
   // applied before) to `batch`. Must not write the store itself: the consumer writes
   // `batch` together with the new applied sequence, atomically. If the write fails, the
   // same entries come again, so in-memory effects belong in OnCommitted.
-  virtual absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry> entries,
+  virtual absl::Status Apply(uint32_t partition,
+                             absl::Span<const ingest::v1::LogEntry* const> entries,
                              storage::WriteBatch& batch) = 0;
 
   // The batch holding everything up to `through_sequence` of `partition` is durable.

@@ -62,6 +62,12 @@ void LogConsumer::Stop() {
     }
   }
   for (std::thread& t : threads_) t.join();
+  // Leave ingest with the final positions (best effort: ingest may be gone).
+  if (!threads_.empty()) {
+    for (size_t i = 0; i < options_.partitions.size(); ++i) {
+      ReportProgress(static_cast<uint32_t>(i), applied_sequence(options_.partitions[i]), true);
+    }
+  }
   threads_.clear();
 }
 
@@ -96,21 +102,18 @@ absl::Status LogConsumer::ApplyBatch(uint32_t index,
   }
   if (response.through_sequence() <= applied) return absl::OkStatus();  // Already applied.
   // Skip entries at or below the applied sequence (a resend after reconnecting).
-  auto first = std::find_if(response.entries().begin(), response.entries().end(),
-                            [applied](const auto& e) { return e.sequence() > applied; });
-  const ingest::v1::LogEntry* begin = response.entries().data() +
-                                      (first - response.entries().begin());
-  const size_t count = static_cast<size_t>(response.entries().end() - first);
-  for (size_t k = 0; k < count; ++k) {
-    if (begin[k].partition() != partition) {
-      return absl::DataLossError(absl::StrCat("entry of partition ", begin[k].partition(),
+  std::vector<const ingest::v1::LogEntry*> entries;
+  entries.reserve(response.entries_size());
+  for (const ingest::v1::LogEntry& e : response.entries()) {
+    if (e.sequence() <= applied) continue;
+    if (e.partition() != partition) {
+      return absl::DataLossError(absl::StrCat("entry of partition ", e.partition(),
                                               " on the stream of partition ", partition));
     }
+    entries.push_back(&e);
   }
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
-  if (count > 0) {
-    CLT_RETURN_IF_ERROR(applier_->Apply(partition, absl::MakeConstSpan(begin, count), *batch));
-  }
+  if (!entries.empty()) CLT_RETURN_IF_ERROR(applier_->Apply(partition, entries, *batch));
   batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
              storage::EncodeUint64(response.through_sequence()));
   CLT_RETURN_IF_ERROR(store_->Write(*batch));
@@ -131,7 +134,7 @@ void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force) {
   }
   auto stub = ingest::v1::IngestService::NewStub(channels_(options_.partitions[index]));
   grpc::ClientContext context;
-  context.set_deadline(now + absl::Seconds(2));
+  context.set_deadline(absl::ToChronoTime(now + absl::Seconds(2)));
   ingest::v1::CommitProgressRequest request;
   request.set_consumer(options_.name);
   request.set_partition(options_.partitions[index]);

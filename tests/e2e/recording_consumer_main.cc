@@ -26,16 +26,17 @@ class RecordingApplier final : public log::LogApplier {
   RecordingApplier(storage::KvStore* store, int64_t crash_after)
       : store_(store), crash_after_(crash_after) {}
 
-  absl::Status Apply(uint32_t /*partition*/, absl::Span<const ingest::v1::LogEntry> entries,
+  absl::Status Apply(uint32_t /*partition*/,
+                     absl::Span<const ingest::v1::LogEntry* const> entries,
                      storage::WriteBatch& batch) override {
     for (size_t i = 0; i < entries.size(); ++i) {
-      const std::string key = "seen/" + storage::EncodeUint64(entries[i].sequence());
+      const std::string key = "seen/" + storage::EncodeUint64(entries[i]->sequence());
       absl::StatusOr<std::optional<std::string>> existing = store_->Get(kSeenCf, key);
       if (!existing.ok()) return existing.status();
       if (existing->has_value()) {
-        batch.Put(kSeenCf, "repeat/" + storage::EncodeUint64(entries[i].sequence()), "1");
+        batch.Put(kSeenCf, "repeat/" + storage::EncodeUint64(entries[i]->sequence()), "1");
       }
-      batch.Put(kSeenCf, key, entries[i].event().event_id());
+      batch.Put(kSeenCf, key, entries[i]->event().event_id());
       ++applied_in_process_;
       if (crash_after_ > 0 && applied_in_process_ >= crash_after_ && i + 1 < entries.size()) {
         raise(SIGKILL);  // Mid-batch: part of this batch is built, nothing of it written.

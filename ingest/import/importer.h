@@ -1,0 +1,127 @@
+// Turns bulk files into batches of clientele.common.v1.Event for `clientele import`, which
+// streams them to IngestService. A pure library: no gRPC, no network, no clock.
+//
+//   CLT_ASSIGN_OR_RETURN(ImportFormat format, ParseImportFormat("online-retail"));
+//   CLT_ASSIGN_OR_RETURN(std::unique_ptr<Importer> importer,
+//                        OpenImporter(format, "online_retail.csv", ImportOptions()));
+//   ImportBatch batch;
+//   for (;;) {
+//     CLT_ASSIGN_OR_RETURN(bool more, importer->Next(/*max_events=*/500, &batch));
+//     if (!more) break;
+//     ... send batch.events and batch.rejections (as client_rejections) ...
+//   }
+//
+// Every data row of the file is accounted for exactly once: it is carried by an event or it
+// becomes a ClientRejection. Summed over all batches, `rows` equals the number of data rows.
+//
+// Formats:
+//   online-retail       UCI "Online Retail" CSV (InvoiceNo, StockCode, Description, Quantity,
+//                       InvoiceDate, UnitPrice, CustomerID, Country; found by header name).
+//                       Rows are grouped by InvoiceNo over the whole file into one Order event
+//                       per invoice, in order of first appearance; each distinct
+//                       (CustomerID, Country) pair also yields a CustomerUpsert event, emitted
+//                       just before that customer's first order.
+//   marketing-campaign  Kaggle "Customer Personality Analysis" (tab separated; ';' and ','
+//                       are detected from the header line). One CustomerUpsert per row, with
+//                       typed attributes.
+//   events-jsonl        One Event per non-blank line in protobuf's JSON mapping.
+//
+// The whole file is read into memory when the importer is opened; events and rejections view
+// no caller memory. Importers are not thread-safe.
+#ifndef CLIENTELE_INGEST_IMPORT_IMPORTER_H_
+#define CLIENTELE_INGEST_IMPORT_IMPORTER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "clientele/common/v1/event.pb.h"
+#include "clientele/common/v1/types.pb.h"
+#include "clientele/ingest/v1/ingest.pb.h"
+
+namespace clientele::ingest {
+
+struct ImportOptions {
+  // SourceKey.system of customers and orders; empty means the format's default
+  // ("online_retail", "marketing_campaign"). Must match [a-z0-9_.-]{1,64}. Unused by
+  // events-jsonl.
+  std::string source_system;
+  // Origin.source_name and ClientRejection.source_name; empty means the file's base name.
+  std::string source_name;
+  // Event.channel; unspecified means the format's default (online-retail: ONLINE_SHOP,
+  // marketing-campaign: OTHER). events-jsonl sets it only on events that have none.
+  common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;
+  // ISO 4217 currency of online-retail unit prices.
+  std::string currency = "GBP";
+  // Time zone (IANA name) in which local timestamps of the file are read.
+  std::string time_zone = "UTC";
+};
+
+struct ImportBatch {
+  std::vector<common::v1::Event> events;
+  // Per event, how many data rows of the file it carries: an order its lines, a derived
+  // CustomerUpsert 0, a marketing-campaign row 1, a JSON line 1.
+  std::vector<int64_t> event_rows;
+  // Rows that could not become (part of) an event: row (1-based data row, header excluded;
+  // for events-jsonl the line number), field (column name or JSON path, may be empty),
+  // reason, raw (the row as read, valid UTF-8, at most 4 KiB).
+  std::vector<ingest::v1::ClientRejection> rejections;
+  // Data rows accounted for by this batch: sum(event_rows) + rejections.size().
+  int64_t rows = 0;
+
+  void Clear() {
+    events.clear();
+    event_rows.clear();
+    rejections.clear();
+    rows = 0;
+  }
+};
+
+class Importer {
+ public:
+  virtual ~Importer() = default;
+
+  // Clears `batch` and fills it with up to `max_events` events and up to `max_events`
+  // rejections, in file order (for online-retail: in order of each invoice's first row).
+  // Returns false when the file is exhausted and `batch` is empty. InvalidArgument when
+  // `max_events` is 0.
+  virtual absl::StatusOr<bool> Next(size_t max_events, ImportBatch* batch) = 0;
+
+  // The number of data rows of the file, for progress bars: exact for online-retail and
+  // events-jsonl, an estimate (line count) for marketing-campaign.
+  virtual int64_t total_rows_estimate() const = 0;
+
+  // Data rows accounted for by the batches returned so far.
+  virtual int64_t rows_done() const = 0;
+};
+
+enum class ImportFormat { kOnlineRetail, kMarketingCampaign, kEventsJsonl };
+
+// "online-retail" | "marketing-campaign" | "events-jsonl"; InvalidArgument listing the valid
+// names otherwise.
+absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
+
+// The name ParseImportFormat accepts for `format`.
+std::string_view ImportFormatName(ImportFormat format);
+
+// Reads the file at `path` and checks its header. Errors name the path: NotFound when it does
+// not exist, PermissionDenied when it may not be read, Unavailable on other I/O errors;
+// InvalidArgument for a header that lacks a required column (named in the message) and for
+// bad options (source_system, currency, time_zone).
+absl::StatusOr<std::unique_ptr<Importer>> OpenImporter(ImportFormat format,
+                                                       const std::string& path,
+                                                       const ImportOptions& options);
+
+// As OpenImporter, over `contents` (the whole file) instead of a file; source_name defaults to
+// "input". For tests and for callers that already hold the bytes.
+absl::StatusOr<std::unique_ptr<Importer>> OpenImporterForContents(ImportFormat format,
+                                                                  std::string contents,
+                                                                  const ImportOptions& options);
+
+}  // namespace clientele::ingest
+
+#endif  // CLIENTELE_INGEST_IMPORT_IMPORTER_H_
