@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "unicode/ucal.h"
 #include "unicode/ucurr.h"
 #include "unicode/uenum.h"
@@ -12,18 +13,34 @@ namespace clientele::money {
 
 namespace {
 
+// ICU keeps one validity period per code and for some active codes (GBP, INR, DKK ...)
+// that period looks ended, so ucurr_isAvailable cannot be trusted; the list of common,
+// non-deprecated ISO codes is right.
+const absl::flat_hash_set<std::string>& ActiveIsoCurrencies() {
+  static const auto* codes = [] {
+    auto* set = new absl::flat_hash_set<std::string>();
+    UErrorCode err = U_ZERO_ERROR;
+    UEnumeration* it = ucurr_openISOCurrencies(UCURR_COMMON | UCURR_NON_DEPRECATED, &err);
+    if (U_SUCCESS(err)) {
+      int32_t length = 0;
+      while (const char* code = uenum_next(it, &length, &err)) {
+        if (U_FAILURE(err)) break;
+        set->emplace(code, static_cast<size_t>(length));
+      }
+    }
+    uenum_close(it);
+    return set;
+  }();
+  return *codes;
+}
+
 std::optional<int> LookUpCurrencyExponent(std::string_view code) {
-  UChar uc[4];
-  for (int i = 0; i < 3; ++i) {
-    if (code[i] < 'A' || code[i] > 'Z') return std::nullopt;
-    uc[i] = static_cast<UChar>(code[i]);
+  if (!ActiveIsoCurrencies().contains(absl::string_view(code.data(), code.size()))) {
+    return std::nullopt;
   }
-  uc[3] = 0;
+  UChar uc[4] = {static_cast<UChar>(code[0]), static_cast<UChar>(code[1]),
+                 static_cast<UChar>(code[2]), 0};
   UErrorCode err = U_ZERO_ERROR;
-  // Only currencies legal tender today count as valid ISO 4217 codes.
-  const UDate now = ucal_getNow();
-  if (!ucurr_isAvailable(uc, now, now, &err) || U_FAILURE(err)) return std::nullopt;
-  err = U_ZERO_ERROR;
   int32_t digits = ucurr_getDefaultFractionDigits(uc, &err);
   if (U_FAILURE(err) || digits < 0) return std::nullopt;
   return digits;

@@ -1,0 +1,163 @@
+#include "common/server/grpc_server.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "common/server/metrics_interceptor.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "spdlog/spdlog.h"
+
+namespace clientele::server {
+namespace {
+
+// Both change process-wide state that grpc::ServerBuilder reads in its constructor, and
+// neither is thread-safe: do it once, before the first builder.
+void EnableHealthAndReflection() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  });
+}
+
+// The host part of "host:port" (brackets of an IPv6 host kept).
+std::string ListenHost(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  return colon == std::string::npos ? listen : listen.substr(0, colon);
+}
+
+absl::Status WritePortFile(const std::string& path, const std::string& contents) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << contents;
+    out.flush();
+    if (!out) {
+      return absl::InternalError("cannot write port file " + tmp + ": " + std::strerror(errno));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string error = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return absl::InternalError("cannot rename " + tmp + " to " + path + ": " + error);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    const std::vector<std::string>& health_service_names, metrics::Registry* registry) {
+  if (options.listen.find(':') == std::string::npos) {
+    return absl::InvalidArgumentError("listen address needs host:port: " + options.listen);
+  }
+  if (registry == nullptr && !options.metrics_listen.empty()) {
+    return absl::InvalidArgumentError("metrics_listen is set but the registry is null");
+  }
+  if (options.max_message_bytes <= 0 || options.shutdown_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("max_message_bytes and shutdown_grace must be positive");
+  }
+  EnableHealthAndReflection();
+
+  std::unique_ptr<metrics::MetricsHttpServer> metrics_http;
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::MetricsHttpServer>> http =
+        metrics::MetricsHttpServer::Start(options.metrics_listen, registry);
+    if (!http.ok()) return http.status();
+    metrics_http = *std::move(http);
+  }
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  // gRPC sets SO_REUSEPORT by default, which lets a second server "bind" a busy port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  if (registry != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(registry));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    if (server != nullptr) server->Shutdown();
+    return absl::UnavailableError("cannot start gRPC server on " + options.listen);
+  }
+
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  if (health == nullptr) {  // Someone called grpc::EnableDefaultHealthCheckService(false).
+    server->Shutdown();
+    return absl::InternalError("gRPC default health check service is disabled");
+  }
+  health->SetServingStatus("", true);
+  for (const std::string& name : health_service_names) health->SetServingStatus(name, true);
+
+  std::unique_ptr<GrpcServer> result(
+      new GrpcServer(options, std::move(server), port, std::move(metrics_http)));
+  if (!options.port_file.empty()) {
+    const std::string contents = ListenHost(options.listen) + ":" + std::to_string(port) + "\n" +
+                                 std::to_string(result->metrics_port()) + "\n";
+    absl::Status written = WritePortFile(options.port_file, contents);
+    if (!written.ok()) return written;  // ~GrpcServer shuts the server down.
+  }
+  spdlog::info("gRPC server listening on {}:{} (metrics port {})", ListenHost(options.listen), port,
+               result->metrics_port());
+  return result;
+}
+
+GrpcServer::GrpcServer(const ServerOptions& options, std::unique_ptr<grpc::Server> server, int port,
+                       std::unique_ptr<metrics::MetricsHttpServer> metrics_http)
+    : options_(options),
+      server_(std::move(server)),
+      port_(port),
+      metrics_http_(std::move(metrics_http)) {}
+
+GrpcServer::~GrpcServer() {
+  Shutdown();
+  Wait();
+}
+
+std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  args.SetMaxSendMessageSize(options_.max_message_bytes);
+  return server_->InProcessChannel(args);
+}
+
+void GrpcServer::SetServing(const std::string& service_name, bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(service_name, serving);
+}
+
+void GrpcServer::Shutdown() {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  spdlog::info("gRPC server on port {} shutting down (grace {})", port_,
+               absl::FormatDuration(options_.shutdown_grace));
+  // NOT_SERVING for every name, and no more changes: probes and Watch streams see it.
+  server_->GetHealthCheckService()->Shutdown();
+  const auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoNanoseconds(options_.shutdown_grace);
+  server_->Shutdown(deadline);
+  if (metrics_http_ != nullptr) metrics_http_->Stop();
+  spdlog::info("gRPC server on port {} stopped", port_);
+  shutdown_complete_.Notify();
+}
+
+void GrpcServer::Wait() { shutdown_complete_.WaitForNotification(); }
+
+}  // namespace clientele::server

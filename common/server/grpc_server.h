@@ -1,0 +1,105 @@
+// Runs gRPC services the way every Clientele server does: standard health checking
+// (grpc.health.v1), server reflection (grpc.reflection.v1alpha), per-method metrics, an
+// optional Prometheus endpoint, and a graceful shutdown with a deadline.
+//
+//   metrics::Registry registry;
+//   IngestServiceImpl ingest(...);
+//   ServerOptions options;
+//   options.listen = "0.0.0.0:50051";
+//   options.metrics_listen = "0.0.0.0:9090";
+//   CLT_ASSIGN_OR_RETURN(std::unique_ptr<GrpcServer> server,
+//                        GrpcServer::Start(options, {&ingest},
+//                                          {"clientele.ingest.v1.IngestService"}, &registry));
+//   WaitForTerminationSignal();   // termination_signals.h
+//   server->Shutdown();
+#ifndef CLIENTELE_COMMON_SERVER_GRPC_SERVER_H_
+#define CLIENTELE_COMMON_SERVER_GRPC_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/metrics/metrics_http_server.h"
+#include "common/metrics/registry.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/server.h"
+
+namespace clientele::server {
+
+struct ServerOptions {
+  // "host:port" of the gRPC listener; port 0 picks a free port (see GrpcServer::port()).
+  std::string listen = "127.0.0.1:50051";
+  // "host:port" of the HTTP /metrics and /healthz endpoint; empty: none.
+  std::string metrics_listen;
+  // How long Shutdown() lets in-flight calls run before cancelling them.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // Largest message received and sent, in bytes.
+  int max_message_bytes = 64 << 20;
+  // If set, written once the server is up (atomically: temporary file + rename) with two
+  // lines: "host:port" of the gRPC listener, then the metrics port (0 if none).
+  std::string port_file;
+};
+
+// Owns a started grpc::Server. Thread-safe.
+class GrpcServer {
+ public:
+  // Starts serving `services` (not owned; they must outlive the server) on
+  // options.listen. Health reports SERVING for "" and each of `health_service_names`.
+  // Per-method metrics go to `registry` (not owned; must outlive the server; may be null
+  // only when options.metrics_listen is empty, in which case nothing is recorded).
+  // Errors: InvalidArgument for bad options, Unavailable if an address cannot be bound
+  // (the listener does not share ports: SO_REUSEPORT is off), Internal if the port file
+  // cannot be written. Nothing keeps running after an error.
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const ServerOptions& options, const std::vector<grpc::Service*>& services,
+      const std::vector<std::string>& health_service_names, metrics::Registry* registry);
+
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+  // Shutdown(), then Wait().
+  ~GrpcServer();
+
+  // The bound gRPC port, and the metrics HTTP port (0 when there is none).
+  int port() const { return port_; }
+  int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+
+  // A channel to this server that skips the network, with the server's message limits.
+  // Call before Shutdown().
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+  // Sets the health status of `service_name` ("" is the whole server), e.g. to report
+  // NOT_SERVING while a dependency is down. No effect once Shutdown() has begun.
+  void SetServing(const std::string& service_name, bool serving);
+
+  // Marks every health name NOT_SERVING, stops accepting calls, lets in-flight calls run
+  // until shutdown_grace has passed, then cancels the rest (server streams end; handlers
+  // must watch ServerContext::IsCancelled() or their Write results), and stops the
+  // metrics endpoint. Returns when all handlers have returned. Idempotent; concurrent
+  // callers all return once shutdown is complete.
+  void Shutdown();
+
+  // Blocks until Shutdown() has completed.
+  void Wait();
+
+ private:
+  GrpcServer(const ServerOptions& options, std::unique_ptr<grpc::Server> server, int port,
+             std::unique_ptr<metrics::MetricsHttpServer> metrics_http);
+
+  const ServerOptions options_;
+  const std::unique_ptr<grpc::Server> server_;
+  const int port_;
+  const std::unique_ptr<metrics::MetricsHttpServer> metrics_http_;  // May be null.
+
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  absl::Notification shutdown_complete_;
+};
+
+}  // namespace clientele::server
+
+#endif  // CLIENTELE_COMMON_SERVER_GRPC_SERVER_H_
