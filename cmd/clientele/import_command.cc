@@ -20,6 +20,7 @@ struct PreparedBatch {
   ingest::v1::IngestRequest request;
   std::vector<int64_t> event_rows;
   int64_t rows = 0;
+  int64_t bytes = 0;  // Serialized size of the events.
 };
 
 // A bounded hand-off from the reading thread to the sending thread.
@@ -86,6 +87,7 @@ void ReadBatches(ingest::Importer* importer, size_t batch_events, BatchQueue* qu
     for (auto& r : batch.rejections) *prepared.request.add_client_rejections() = std::move(r);
     prepared.event_rows = std::move(batch.event_rows);
     prepared.rows = batch.rows;
+    prepared.bytes = static_cast<int64_t>(prepared.request.ByteSizeLong());
     if (!queue->Push(std::move(prepared))) return;
   }
   queue->Close(absl::OkStatus());
@@ -134,13 +136,14 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
   std::unique_ptr<grpc::ClientWriter<ingest::v1::IngestRequest>> writer =
       stub->IngestStream(&rpc, &response);
   std::vector<int64_t> event_rows;  // Rows per event, indexed like EventResult.index.
-  int64_t rows = 0, events = 0, client_rejected_rows = 0;
+  int64_t rows = 0, events = 0, client_rejected_rows = 0, bytes = 0;
   PreparedBatch batch;
   absl::Status read_status;
   bool write_failed = false;
   while (queue.Pop(&batch, &read_status)) {
     event_rows.insert(event_rows.end(), batch.event_rows.begin(), batch.event_rows.end());
     rows += batch.rows;
+    bytes += batch.bytes;
     events += batch.request.events_size();
     client_rejected_rows += batch.request.client_rejections_size();
     if (!writer->Write(batch.request)) {
@@ -194,6 +197,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
           {"duplicates", response.duplicates()},
           {"rejected", response.rejected()}}},
         {"client_rejected_rows", client_rejected_rows},
+        {"bytes_sent", bytes},
     };
     std::printf("%s\n", out.dump().c_str());
   } else {
