@@ -3,6 +3,7 @@
 #define CLIENTELE_TESTS_INTEGRATION_INGEST_SERVER_FIXTURE_H_
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ namespace clientele::testing {
 
 class IngestServer {
  public:
-  IngestServer(const std::string& data_dir, ingest::EventLogOptions options) {
+  // port 0: any free port. Throws std::runtime_error if the server cannot start (so tests
+  // can retry binding a specific port).
+  IngestServer(const std::string& data_dir, ingest::EventLogOptions options, int port = 0) {
     storage::RocksDbOptions db;
     db.path = data_dir;
     db.column_families = ingest::IngestColumnFamilies();
@@ -32,9 +35,11 @@ class IngestServer {
     service_ = std::make_unique<ingest::IngestServiceImpl>(log_.get(), consumers_.get(),
                                                            &metrics_);
     server::ServerOptions so;
-    so.listen = "127.0.0.1:0";
+    so.listen = "127.0.0.1:" + std::to_string(port);
     so.shutdown_grace = absl::Seconds(2);
-    server_ = std::move(server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_)).value();
+    auto started = server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_);
+    if (!started.ok()) throw std::runtime_error(started.status().ToString());
+    server_ = std::move(*started);
     address_ = "127.0.0.1:" + std::to_string(server_->port());
   }
   ~IngestServer() {
