@@ -1,6 +1,8 @@
 // clienteled: the Clientele server. One binary, two deployment modes (ARCHITECTURE.md §2):
 // --services=all runs every component in one process with embedded RocksDB under
 // --data_dir; --services=ingest (or any subset) runs one component per pod.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -56,7 +58,18 @@ int Run(const Flags& flags) {
   if (services.empty()) return Fail("--services: no service named");
   if (flags.partition_count == 0) return Fail("--partition_count: must be at least 1");
   std::vector<uint32_t> owned;
-  for (absl::string_view p : absl::StrSplit(flags.partitions, ',', absl::SkipWhitespace())) {
+  std::string partitions = flags.partitions;
+  if (partitions == "ordinal") {
+    // A StatefulSet pod "ingest-3" owns partition 3.
+    char host[256] = {0};
+    gethostname(host, sizeof(host) - 1);
+    const std::string name(host);
+    partitions = name.substr(name.rfind('-') + 1);
+    if (name.rfind('-') == std::string::npos) {
+      return Fail("--partitions=ordinal: host name '" + name + "' has no -<ordinal> suffix");
+    }
+  }
+  for (absl::string_view p : absl::StrSplit(partitions, ',', absl::SkipWhitespace())) {
     uint32_t v = 0;
     if (!absl::SimpleAtoi(p, &v) || v >= flags.partition_count) {
       return Fail("--partitions: '" + std::string(p) + "' is not a partition below " +
@@ -131,7 +144,8 @@ int main(int argc, char** argv) {
                  "N: the number of log partitions of the whole deployment")
       ->capture_default_str();
   app.add_option("--partitions", flags.partitions,
-                 "Partitions this node owns, comma separated (default: all)");
+                 "Partitions this node owns, comma separated, or 'ordinal' for the StatefulSet "
+                 "ordinal in the host name (default: all)");
   app.add_flag("--sync_writes", flags.sync_writes,
                "fsync the write-ahead log before acknowledging (survives power loss)");
   app.add_option("--port_file", flags.port_file,
