@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "absl/time/clock.h"
+
 namespace clientele::cli {
 
 ProgressBar::ProgressBar(std::string label, int64_t total, std::string unit)
