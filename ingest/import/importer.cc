@@ -38,9 +38,9 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
     if (format == ImportFormat::kMarketingCampaign) settings.source_system = "marketing_campaign";
   }
   if (format != ImportFormat::kEventsJsonl && !IsValidSourceSystem(settings.source_system)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("source system ", import_internal::Quoted(settings.source_system),
-                     " must match [a-z0-9_.-]{1,64}"));
+    return absl::InvalidArgumentError(absl::StrCat("source system ",
+                                                   import_internal::Quoted(settings.source_system),
+                                                   " must match [a-z0-9_.-]{1,64}"));
   }
   settings.source_name = import_internal::SanitizeUtf8(
       options.source_name.empty() ? default_source_name : options.source_name, 1024);
@@ -55,8 +55,8 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
   }
   settings.currency = options.currency;
   if (format == ImportFormat::kOnlineRetail && !money::CurrencyExponent(settings.currency)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown ISO 4217 currency ", import_internal::Quoted(settings.currency)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown ISO 4217 currency ", import_internal::Quoted(settings.currency)));
   }
   if (!absl::LoadTimeZone(options.time_zone, &settings.time_zone)) {
     return absl::InvalidArgumentError(
@@ -103,8 +103,7 @@ std::string_view ImportFormatName(ImportFormat format) {
   return "unknown";
 }
 
-absl::StatusOr<std::unique_ptr<Importer>> OpenImporter(ImportFormat format,
-                                                       const std::string& path,
+absl::StatusOr<std::unique_ptr<Importer>> OpenImporter(ImportFormat format, const std::string& path,
                                                        const ImportOptions& options) {
   absl::StatusOr<Settings> settings =
       ResolveOptions(format, options, import_internal::BaseName(path));

@@ -20,13 +20,16 @@
 //                       Rows are grouped by InvoiceNo over the whole file into one Order event
 //                       per invoice, in order of first appearance; each distinct
 //                       (CustomerID, Country) pair also yields a CustomerUpsert event, emitted
-//                       just before that customer's first order.
+//                       just before that customer's first order. An invoice takes its
+//                       customer, country and date from its first good row; a later row with
+//                       another CustomerID or Country is rejected, not moved.
 //   marketing-campaign  Kaggle "Customer Personality Analysis" (tab separated; ';' and ','
 //                       are detected from the header line). One CustomerUpsert per row, with
 //                       typed attributes.
 //   events-jsonl        One Event per non-blank line in protobuf's JSON mapping.
 //
-// The whole file is read into memory when the importer is opened; events and rejections view
+// The whole file is held in memory (memory-mapped when it is a regular file, which must then
+// not be truncated while the importer lives) from OpenImporter on; events and rejections view
 // no caller memory. Importers are not thread-safe.
 #ifndef CLIENTELE_INGEST_IMPORT_IMPORTER_H_
 #define CLIENTELE_INGEST_IMPORT_IMPORTER_H_
@@ -86,9 +89,9 @@ class Importer {
   virtual ~Importer() = default;
 
   // Clears `batch` and fills it with up to `max_events` events and up to `max_events`
-  // rejections, in file order (for online-retail: in order of each invoice's first row).
-  // Returns false when the file is exhausted and `batch` is empty. InvalidArgument when
-  // `max_events` is 0.
+  // rejections, in file order (for online-retail: in order of each invoice's first row, the
+  // rejected rows of an invoice right after its order). Returns false when the file is
+  // exhausted and `batch` is empty. InvalidArgument when `max_events` is 0.
   virtual absl::StatusOr<bool> Next(size_t max_events, ImportBatch* batch) = 0;
 
   // The number of data rows of the file, for progress bars: exact for online-retail and
@@ -112,8 +115,7 @@ std::string_view ImportFormatName(ImportFormat format);
 // not exist, PermissionDenied when it may not be read, Unavailable on other I/O errors;
 // InvalidArgument for a header that lacks a required column (named in the message) and for
 // bad options (source_system, currency, time_zone).
-absl::StatusOr<std::unique_ptr<Importer>> OpenImporter(ImportFormat format,
-                                                       const std::string& path,
+absl::StatusOr<std::unique_ptr<Importer>> OpenImporter(ImportFormat format, const std::string& path,
                                                        const ImportOptions& options);
 
 // As OpenImporter, over `contents` (the whole file) instead of a file; source_name defaults to

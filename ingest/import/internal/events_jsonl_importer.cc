@@ -16,15 +16,23 @@ namespace {
 
 using common::v1::Event;
 
-// The field path protobuf's JSON parser puts in front of its message ("order.lines[0]: ..."),
-// or "" when there is none.
+// The field path protobuf's JSON parser (3.21) names in its message, or "": it writes
+// "(order.lines[0].quantity): invalid value ..." for a bad value and "evntId: Cannot find
+// field." for an unknown key.
 std::string_view FieldOfParseError(std::string_view message) {
-  const size_t colon = message.find(": ");
-  if (colon == std::string_view::npos || colon == 0) return {};
-  const std::string_view path = message.substr(0, colon);
+  std::string_view path;
+  if (!message.empty() && message.front() == '(') {
+    const size_t close = message.find("): ");
+    if (close == std::string_view::npos) return {};
+    path = message.substr(1, close - 1);
+  } else {
+    const size_t colon = message.find(": ");
+    if (colon == std::string_view::npos) return {};
+    path = message.substr(0, colon);
+  }
   for (char c : path) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '[' || c == ']' || c == '"' || c == '\'';
+                    c == '_' || c == '.' || c == '[' || c == ']';
     if (!ok) return {};
   }
   return path;

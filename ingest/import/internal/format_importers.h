@@ -12,16 +12,16 @@
 namespace clientele::ingest::import_internal {
 
 // Reads the header and indexes every row (grouping rows by invoice) before returning.
-absl::StatusOr<std::unique_ptr<Importer>> OpenOnlineRetailImporter(std::unique_ptr<Contents> contents,
-                                                                   Settings settings);
+absl::StatusOr<std::unique_ptr<Importer>> OpenOnlineRetailImporter(
+    std::unique_ptr<Contents> contents, Settings settings);
 
 // Reads the header; rows are read as batches are asked for.
-absl::StatusOr<std::unique_ptr<Importer>> OpenMarketingCampaignImporter(std::unique_ptr<Contents> contents,
-                                                                        Settings settings);
+absl::StatusOr<std::unique_ptr<Importer>> OpenMarketingCampaignImporter(
+    std::unique_ptr<Contents> contents, Settings settings);
 
 // Lines are read as batches are asked for.
-absl::StatusOr<std::unique_ptr<Importer>> OpenEventsJsonlImporter(std::unique_ptr<Contents> contents,
-                                                                  Settings settings);
+absl::StatusOr<std::unique_ptr<Importer>> OpenEventsJsonlImporter(
+    std::unique_ptr<Contents> contents, Settings settings);
 
 }  // namespace clientele::ingest::import_internal
 

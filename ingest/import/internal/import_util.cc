@@ -69,8 +69,8 @@ bool MakeCivilSecond(int y, int m, int d, int hh, int mi, int ss, absl::CivilSec
   if (y < 1) return false;
   const absl::CivilSecond cs(y, m, d, hh, mi, ss);
   // CivilSecond normalizes out-of-range fields (Feb 30 -> Mar 2); a real date survives as is.
-  if (cs.year() != y || cs.month() != m || cs.day() != d || cs.hour() != hh ||
-      cs.minute() != mi || cs.second() != ss) {
+  if (cs.year() != y || cs.month() != m || cs.day() != d || cs.hour() != hh || cs.minute() != mi ||
+      cs.second() != ss) {
     return false;
   }
   *out = cs;
@@ -181,13 +181,14 @@ absl::StatusOr<std::vector<size_t>> FindColumns(const std::vector<std::string_vi
     size_t i = 0;
     while (i < header.size() && !EqualsIgnoreAsciiCase(TrimAscii(header[i]), name)) ++i;
     if (i == header.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_name, ": the header lacks the column '", ToAbsl(name), "' (header: ",
-          SanitizeUtf8(absl::StrJoin(header, ",", [](std::string* out, std::string_view field) {
-                         out->append(field.data(), field.size());
-                       }),
-                       256),
-          ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_name, ": the header lacks the column '", ToAbsl(name), "' (header: ",
+                       SanitizeUtf8(absl::StrJoin(header, ",",
+                                                  [](std::string* out, std::string_view field) {
+                                                    out->append(field.data(), field.size());
+                                                  }),
+                                    256),
+                       ")"));
     }
     indexes.push_back(i);
   }
@@ -315,6 +316,23 @@ ingest::v1::ClientRejection MakeRejection(const std::string& source_name, int64_
   rejection.set_reason(SanitizeUtf8(reason, kMaxReasonBytes));
   rejection.set_raw(SanitizeUtf8(raw, kMaxRawBytes));
   return rejection;
+}
+
+std::string EventIdComponent(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c > 0x20 && c < 0x7f && c != '%' && c != '/') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
 }
 
 }  // namespace clientele::ingest::import_internal

@@ -114,6 +114,10 @@ ingest::v1::ClientRejection MakeRejection(const std::string& source_name, int64_
 // absl::string_view is not std::string_view in this abseil build.
 inline absl::string_view ToAbsl(std::string_view s) { return {s.data(), s.size()}; }
 
+// `value` made safe for an event id (printable ASCII without spaces): bytes outside
+// 0x21..0x7e, '%' and '/' are percent-encoded ("United Kingdom" -> "United%20Kingdom").
+std::string EventIdComponent(std::string_view value);
+
 }  // namespace clientele::ingest::import_internal
 
 #endif  // CLIENTELE_INGEST_IMPORT_INTERNAL_IMPORT_UTIL_H_

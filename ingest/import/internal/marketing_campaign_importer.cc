@@ -113,8 +113,8 @@ absl::Status MarketingCampaignImporter::Init() {
   columns_ = *std::move(columns);
   header_size_ = header.size();
   const std::string_view rest = input.substr(reader_->offset());
-  total_rows_ = std::count(rest.begin(), rest.end(), '\n') +
-                (!rest.empty() && rest.back() != '\n' ? 1 : 0);
+  total_rows_ =
+      std::count(rest.begin(), rest.end(), '\n') + (!rest.empty() && rest.back() != '\n' ? 1 : 0);
   return absl::OkStatus();
 }
 
@@ -143,7 +143,7 @@ bool MarketingCampaignImporter::Convert(int64_t row, Event* event, std::string_v
     return false;
   }
   const std::string& system = settings_.source_system;
-  event->set_event_id(absl::StrCat(system, "/customer/", ToAbsl(id)));
+  event->set_event_id(absl::StrCat(system, "/customer/", EventIdComponent(id)));
   event->set_channel(settings_.channel);
   event->mutable_source()->set_system(system);
   event->mutable_source()->set_id(std::string(id));

@@ -43,9 +43,9 @@ enum Column : int {
   kColumnCount
 };
 
-constexpr std::string_view kColumnNames[kColumnCount] = {
-    "InvoiceNo",   "StockCode", "Description", "Quantity",
-    "InvoiceDate", "UnitPrice", "CustomerID",  "Country"};
+constexpr std::string_view kColumnNames[kColumnCount] = {"InvoiceNo",  "StockCode",   "Description",
+                                                         "Quantity",   "InvoiceDate", "UnitPrice",
+                                                         "CustomerID", "Country"};
 
 // "17850.0" -> "17850": the Spark export writes customer ids as floats. Other ids are kept.
 std::string_view NormalizeCustomerId(std::string_view id) {
@@ -177,8 +177,16 @@ absl::Status OnlineRetailImporter::Index() {
       settings_.source_name);
   if (!columns.ok()) return columns.status();
   std::copy(columns->begin(), columns->end(), columns_);
+  // Pass 1 needs each record's extent and its InvoiceNo, not every field.
+  const size_t leading_fields = columns_[kInvoiceNo] + 1;
   int64_t row = 0;
-  while (reader_.Next(&record_)) IndexRecord(++row, header.size());
+  while (reader_.Next(&record_, leading_fields)) {
+    if (!record_.ascii) {  // Split it all, to name the field if it is not valid UTF-8.
+      reader_.Seek(static_cast<size_t>(record_.raw.data() - input_.data()), record_.line);
+      reader_.Next(&record_);
+    }
+    IndexRecord(++row, header.size());
+  }
   total_rows_ = row;
   return absl::OkStatus();
 }
@@ -195,8 +203,8 @@ void OnlineRetailImporter::IndexRecord(int64_t row, size_t header_size) {
     reason = "the row is not valid UTF-8";
   } else if (!record_.error.empty()) {
     reason = std::string(record_.error);
-  } else if (f.size() != header_size) {
-    reason = absl::StrCat("the row has ", f.size(), " fields, the header ", header_size);
+  } else if (record_.field_count != header_size) {
+    reason = absl::StrCat("the row has ", record_.field_count, " fields, the header ", header_size);
   } else if (TrimAscii(f[columns_[kInvoiceNo]]).empty()) {
     field = kColumnNames[kInvoiceNo];
     reason = "empty";
@@ -297,8 +305,8 @@ bool OnlineRetailImporter::AddRow(int64_t row, Order* order, std::string_view* f
   } else if (country != order->country) {
     *field = kColumnNames[kCountry];
     *reason = absl::StrCat("invoice ", ToAbsl(order->event.order().order_id()), " (row ",
-                           order->first_row, ") is from ", Quoted(order->country),
-                           ", not from ", Quoted(country));
+                           order->first_row, ") is from ", Quoted(order->country), ", not from ",
+                           Quoted(country));
     return false;
   }
   ++order->line_count;
@@ -317,6 +325,10 @@ bool OnlineRetailImporter::AddRow(int64_t row, Order* order, std::string_view* f
 void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
   Order order;
   order.event.mutable_order()->set_order_id(std::string(invoice.invoice_no));
+  int64_t rows = 0;
+  for (int32_t r = invoice.first_run; r >= 0; r = runs_[r].next) rows += runs_[r].count;
+  order.event.mutable_order()->mutable_lines()->Reserve(
+      static_cast<int>(std::min<int64_t>(rows, 1 << 20)));
   invoice_rejections_.clear();
   for (int32_t r = invoice.first_run; r >= 0; r = runs_[r].next) {
     const Run& run = runs_[r];
@@ -340,7 +352,8 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
       out.is_event = true;
       out.rows = 0;
       Event& event = out.event;
-      event.set_event_id(absl::StrCat(system, "/customer/", order.customer_id, "/", order.country));
+      event.set_event_id(absl::StrCat(system, "/customer/", EventIdComponent(order.customer_id), "/",
+                                      EventIdComponent(order.country)));
       event.set_channel(settings_.channel);
       event.mutable_source()->set_system(system);
       event.mutable_source()->set_id(order.customer_id);
@@ -354,7 +367,7 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
       }
     }
     Event& event = order.event;
-    event.set_event_id(absl::StrCat(system, "/order/", ToAbsl(invoice.invoice_no)));
+    event.set_event_id(absl::StrCat(system, "/order/", EventIdComponent(invoice.invoice_no)));
     event.set_channel(settings_.channel);
     event.mutable_source()->set_system(system);
     event.mutable_source()->set_id(std::string(invoice.invoice_no));
@@ -399,8 +412,8 @@ absl::StatusOr<bool> OnlineRetailImporter::Next(size_t max_events, ImportBatch* 
       batch->rows += out.rows;
       staged_.pop_front();
     }
-    if (!staged_.empty() || next_item_ == items_.size() ||
-        batch->events.size() >= max_events || batch->rejections.size() >= max_events) {
+    if (!staged_.empty() || next_item_ == items_.size() || batch->events.size() >= max_events ||
+        batch->rejections.size() >= max_events) {
       break;
     }
     const Item& item = items_[next_item_++];
