@@ -9,21 +9,21 @@ clt_cc_test(NAME csv_reader_test
 
 clt_cc_test(NAME import_util_test
   SRCS ${CLT_IMPORT_TESTS}/import_util_test.cc
-  DEPS clientele::importers)
+  DEPS clientele::importers clientele::utf8)
 
 clt_cc_test(NAME importer_test
   SRCS ${CLT_IMPORT_TESTS}/importer_test.cc ${CLT_IMPORT_TESTS}/import_test_util.h
-  DEPS clientele::importers)
+  DEPS clientele::importers clientele::utf8)
 
 clt_cc_test(NAME online_retail_importer_test
   SRCS ${CLT_IMPORT_TESTS}/online_retail_importer_test.cc ${CLT_IMPORT_TESTS}/import_test_util.h
-  DEPS clientele::importers)
+  DEPS clientele::importers clientele::utf8)
 
 clt_cc_test(NAME marketing_campaign_importer_test
   SRCS ${CLT_IMPORT_TESTS}/marketing_campaign_importer_test.cc
        ${CLT_IMPORT_TESTS}/import_test_util.h
-  DEPS clientele::importers)
+  DEPS clientele::importers clientele::utf8)
 
 clt_cc_test(NAME events_jsonl_importer_test
   SRCS ${CLT_IMPORT_TESTS}/events_jsonl_importer_test.cc ${CLT_IMPORT_TESTS}/import_test_util.h
-  DEPS clientele::importers)
+  DEPS clientele::importers clientele::utf8)

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/util/json_util.h"
+#include "common/text/utf8.h"
 #include "ingest/import/internal/format_importers.h"
 
 namespace clientele::ingest::import_internal {
@@ -78,7 +79,7 @@ absl::StatusOr<bool> EventsJsonlImporter::Next(size_t max_events, ImportBatch* b
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (TrimAscii(line).empty()) continue;  // Blank lines are not rows.
     ++batch->rows;
-    if (!IsValidUtf8(line)) {
+    if (!text::IsValidUtf8(line)) {
       batch->rejections.push_back(MakeRejection(settings_.source_name, line_number_, "",
                                                 "the line is not valid UTF-8", line));
       continue;

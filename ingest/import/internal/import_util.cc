@@ -1,5 +1,7 @@
 #include "ingest/import/internal/import_util.h"
 
+#include "common/text/utf8.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -260,28 +262,8 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp) {
       static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
 }
 
-bool IsValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (n - i >= 8) {  // ASCII fast path, 8 bytes at a time.
-      uint64_t word;
-      std::memcpy(&word, p + i, sizeof(word));
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const size_t length = Utf8SequenceLength(p + i, n - i);
-    if (length == 0) return false;
-    i += length;
-  }
-  return true;
-}
-
 std::string SanitizeUtf8(std::string_view s, size_t max_bytes) {
-  if (IsValidUtf8(s)) {
+  if (text::IsValidUtf8(s)) {
     if (s.size() <= max_bytes) return std::string(s);
     size_t cut = max_bytes;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;

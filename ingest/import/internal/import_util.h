@@ -95,9 +95,6 @@ bool ParseDayMonthYear(std::string_view s, absl::CivilDay* out);
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp);
 
-// True iff `s` is well-formed UTF-8 (Unicode Table 3-7: no overlongs, surrogates or code
-// points above U+10FFFF), the rule protobuf applies to proto3 string fields. ASCII fast path.
-bool IsValidUtf8(std::string_view s);
 
 // `s` as valid UTF-8 (each invalid byte becomes U+FFFD) of at most `max_bytes` bytes, cut at
 // a character boundary.

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/text/csv_reader.h"
+#include "common/text/utf8.h"
 #include "ingest/import/internal/format_importers.h"
 
 namespace clientele::ingest::import_internal {
@@ -121,9 +122,9 @@ absl::Status MarketingCampaignImporter::Init() {
 bool MarketingCampaignImporter::Convert(int64_t row, Event* event, std::string_view* field,
                                         std::string* reason) const {
   const std::vector<std::string_view>& f = record_.fields;
-  if (!record_.ascii && !IsValidUtf8(record_.raw)) {
+  if (!record_.ascii && !text::IsValidUtf8(record_.raw)) {
     for (size_t c = 0; c < kColumnCount && field->empty(); ++c) {
-      if (columns_[c] < f.size() && !IsValidUtf8(f[columns_[c]])) *field = kColumns[c].name;
+      if (columns_[c] < f.size() && !text::IsValidUtf8(f[columns_[c]])) *field = kColumns[c].name;
     }
     *reason = "the row is not valid UTF-8";
     return false;

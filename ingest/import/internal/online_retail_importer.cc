@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/money/money.h"
 #include "common/text/csv_reader.h"
+#include "common/text/utf8.h"
 #include "ingest/import/internal/format_importers.h"
 
 namespace clientele::ingest::import_internal {
@@ -196,9 +197,9 @@ void OnlineRetailImporter::IndexRecord(int64_t row, size_t header_size) {
   std::string_view field;
   std::string reason;
   // Fields split at ASCII bytes, so they are valid UTF-8 whenever the whole record is.
-  if (!record_.ascii && !IsValidUtf8(record_.raw)) {
+  if (!record_.ascii && !text::IsValidUtf8(record_.raw)) {
     for (int c = 0; c < kColumnCount && field.empty(); ++c) {
-      if (columns_[c] < f.size() && !IsValidUtf8(f[columns_[c]])) field = kColumnNames[c];
+      if (columns_[c] < f.size() && !text::IsValidUtf8(f[columns_[c]])) field = kColumnNames[c];
     }
     reason = "the row is not valid UTF-8";
   } else if (!record_.error.empty()) {

@@ -1,4 +1,5 @@
 // Format names, opening files, options, and robustness on hostile input (all formats).
+#include "common/text/utf8.h"
 #include "ingest/import/importer.h"
 
 #include <sys/stat.h>
@@ -142,7 +143,7 @@ TEST(ImporterTest, RawRowsAreCutTo4KiBOfValidUtf8) {
   const std::string& raw = result.rejections[0].raw();
   EXPECT_LE(raw.size(), 4096u);
   EXPECT_GE(raw.size(), 4090u);
-  EXPECT_TRUE(import_internal::IsValidUtf8(raw));
+  EXPECT_TRUE(text::IsValidUtf8(raw));
 }
 
 TEST(ImporterTest, RowsWithInvalidUtf8AreRejectedNamingTheField) {
@@ -153,7 +154,7 @@ TEST(ImporterTest, RowsWithInvalidUtf8AreRejectedNamingTheField) {
   EXPECT_EQ(result.rows, 2);
   ASSERT_EQ(result.rejections.size(), 1u);
   EXPECT_EQ(result.rejections[0].field(), "Description");
-  EXPECT_TRUE(import_internal::IsValidUtf8(result.rejections[0].raw()));
+  EXPECT_TRUE(text::IsValidUtf8(result.rejections[0].raw()));
 }
 
 // Counts the rows an importer must account for, independently of it: non-blank lines for
@@ -210,8 +211,8 @@ TEST(ImporterTest, SurvivesHostileInputAndAccountsForEveryRow) {
         EXPECT_EQ(result.rows, result.total_rows_estimate);  // Exact for these formats.
       }
       for (const auto& rejection : result.rejections) {
-        EXPECT_TRUE(import_internal::IsValidUtf8(rejection.raw()));
-        EXPECT_TRUE(import_internal::IsValidUtf8(rejection.reason()));
+        EXPECT_TRUE(text::IsValidUtf8(rejection.raw()));
+        EXPECT_TRUE(text::IsValidUtf8(rejection.reason()));
         EXPECT_LE(rejection.raw().size(), 4096u);
       }
       for (const auto& event : result.events) {
