@@ -15,7 +15,7 @@ struct ImportFlags {
   std::string file;
   ingest::ImportOptions options;
   std::string channel;
-  size_t batch_events = 1000;
+  size_t batch_events = 50;  // Small batches pipeline best (bench/RESULTS.md).
 };
 
 // Adds the `import` subcommand; `run` is set to the command to execute when it is chosen.
