@@ -274,19 +274,5 @@ std::optional<Rejection> ValidateEvent(const Event& event, absl::Time now,
                 "product_upsert, interaction");
 }
 
-const common::v1::SourceKey* CustomerKeyOf(const Event& event) {
-  switch (event.payload_case()) {
-    case Event::kOrder:
-      return event.order().has_customer() ? &event.order().customer() : nullptr;
-    case Event::kCustomerUpsert:
-    case Event::kConsentChange:
-    case Event::kInteraction:
-      return event.has_source() ? &event.source() : nullptr;
-    case Event::kProductUpsert:
-    case Event::PAYLOAD_NOT_SET:
-      return nullptr;
-  }
-  return nullptr;
-}
 
 }  // namespace clientele::ingest

@@ -105,11 +105,6 @@ struct ValidationLimits {
 std::optional<Rejection> ValidateEvent(const common::v1::Event& event, absl::Time now,
                                        const ValidationLimits& limits = {});
 
-// The source key of the customer an event is about: order.customer for orders (nullptr for
-// guest orders); event.source for customer_upsert, consent_change and interaction (nullptr
-// if unset); nullptr for product_upsert and events without payload. The pointer aliases
-// `event` and is valid while `event` is alive and unmodified.
-const common::v1::SourceKey* CustomerKeyOf(const common::v1::Event& event);
 
 }  // namespace clientele::ingest
 

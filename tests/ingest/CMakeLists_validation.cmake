@@ -9,7 +9,7 @@ clt_cc_test(NAME event_validator_test
   SRCS ${clt_validation_test_dir}/event_validator_test.cc
        ${clt_validation_test_dir}/order_validation_test.cc
        ${clt_validation_test_dir}/customer_validation_test.cc
-  DEPS clientele::event_validation absl::time)
+  DEPS clientele::event_validation clientele::partitioning absl::time)
 
 # Replaces the global operator new, so it is a binary of its own.
 clt_cc_test(NAME event_validator_alloc_test

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log/partitioning.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/ingest/validation/test_events.h"
@@ -256,6 +257,9 @@ TEST(EventValidatorTest, ReasonOfUnknownEnumNamesTheValue) {
   event.mutable_interaction()->set_type(static_cast<common::v1::InteractionType>(99));
   EXPECT_EQ(ValidateEvent(event, kNow)->reason, "interaction.type has the undefined value 99");
 }
+
+// The routing key lives in common/log/partitioning.h; checked here on the same valid events.
+using ::clientele::log::CustomerKeyOf;
 
 TEST(CustomerKeyOfTest, OrderUsesOrderCustomer) {
   const Event event = testing_events::ValidOrderEvent();
