@@ -17,8 +17,7 @@ std::string ConsumerKey(const std::string& consumer, uint32_t partition) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ConsumerRegistry>> ConsumerRegistry::Open(
-    storage::KvStore* store) {
+absl::StatusOr<std::unique_ptr<ConsumerRegistry>> ConsumerRegistry::Open(storage::KvStore* store) {
   std::unique_ptr<ConsumerRegistry> registry(new ConsumerRegistry(store));
   auto it = store->NewIterator(kConsumersCf);
   absl::MutexLock l(&registry->mu_);

@@ -131,9 +131,10 @@ bool EventLog::Owns(uint32_t partition) const {
   return partition < owns_.size() && owns_[partition];
 }
 
-absl::Status EventLog::Append(absl::Span<const common::v1::Event* const> events,
-                              const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
-                              absl::Time now, std::vector<AppendResult>* results) {
+absl::Status EventLog::Append(
+    absl::Span<const common::v1::Event* const> events,
+    const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
+    absl::Time now, std::vector<AppendResult>* results) {
   using Outcome = AppendResult::Outcome;
   results->assign(events.size(), AppendResult());
 
@@ -233,14 +234,14 @@ absl::Status EventLog::Append(absl::Span<const common::v1::Event* const> events,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ReadResult> EventLog::Read(
-    uint32_t partition, uint64_t from_sequence, int max_entries,
-    absl::Span<const common::v1::PayloadType> types,
-    const std::function<void(std::string_view)>& sink) const {
+absl::StatusOr<ReadResult> EventLog::Read(uint32_t partition, uint64_t from_sequence,
+                                          int max_entries,
+                                          absl::Span<const common::v1::PayloadType> types,
+                                          const std::function<void(std::string_view)>& sink) const {
   if (!Owns(partition)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "partition: ", partition, " is not served here (partition_count ",
-        options_.partition_count, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("partition: ", partition,
+                                                   " is not served here (partition_count ",
+                                                   options_.partition_count, ")"));
   }
   if (from_sequence == 0) from_sequence = 1;
   ReadResult result;
@@ -250,8 +251,8 @@ absl::StatusOr<ReadResult> EventLog::Read(
   storage::IteratorBounds bounds{LogKey(partition, from_sequence), PartitionPrefix(partition + 1)};
   auto it = store_->NewIterator(kLogCf, bounds);
   int scanned = 0;
-  for (it->Seek(bounds.lower_bound); it->Valid() && result.entries < max_entries &&
-                                     scanned < max_scanned;
+  for (it->Seek(bounds.lower_bound);
+       it->Valid() && result.entries < max_entries && scanned < max_scanned;
        it->Next(), ++scanned) {
     const std::string_view stored = it->value();
     const common::v1::PayloadType type = StoredPayloadType(stored);

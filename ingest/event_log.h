@@ -30,7 +30,7 @@
 namespace clientele::ingest {
 
 struct EventLogOptions {
-  uint32_t partition_count = 1;          // N of "partition p of N".
+  uint32_t partition_count = 1;            // N of "partition p of N".
   std::vector<uint32_t> owned_partitions;  // Partitions this node serves; empty means all N.
   ValidationLimits limits;
 };
@@ -45,7 +45,7 @@ struct AppendResult {
 
 // What one Read call produced.
 struct ReadResult {
-  int entries = 0;              // Entries passed to the callback.
+  int entries = 0;                // Entries passed to the callback.
   uint64_t through_sequence = 0;  // All sequences <= this were delivered or filtered out.
 };
 
@@ -58,10 +58,10 @@ class EventLog {
   // Appends `events` in order; `results` gets one entry per event. `client_rejections`
   // (file rows the client could not parse) are stored as dead letters in the same batch.
   // Returns non-OK (and acknowledges nothing) only if the write itself failed.
-  absl::Status Append(absl::Span<const common::v1::Event* const> events,
-                      const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
-                      absl::Time now,
-                      std::vector<AppendResult>* results);
+  absl::Status Append(
+      absl::Span<const common::v1::Event* const> events,
+      const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
+      absl::Time now, std::vector<AppendResult>* results);
 
   // Calls `sink` with the stored bytes of a v1::LogEntry for each event of `partition` with
   // sequence >= from_sequence whose payload type is in `types` (empty: all), in order, up to

@@ -25,8 +25,7 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
 }  // namespace
 
 IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
-                                     metrics::Registry* metrics,
-                                     std::function<absl::Time()> clock)
+                                     metrics::Registry* metrics, std::function<absl::Time()> clock)
     : log_(log),
       consumers_(consumers),
       metrics_(metrics),

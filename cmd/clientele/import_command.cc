@@ -163,11 +163,10 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
     return 1;
   }
   if (!status.ok() || write_failed) {
-    return ReportRpcError("import (nothing after the last acknowledged batch is known to be "
-                          "stored; importing the file again is safe)",
-                          status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                                     "stream broken")
-                                      : status);
+    return ReportRpcError(
+        "import (nothing after the last acknowledged batch is known to be "
+        "stored; importing the file again is safe)",
+        status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream broken") : status);
   }
 
   int64_t duplicate_rows = 0, rejected_rows = client_rejected_rows;
@@ -219,10 +218,10 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
 
 void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& flags,
                       std::function<int()>& run) {
-  CLI::App* cmd = app.add_subcommand("import", "Stream a file of customers, orders or events "
-                                               "into the ingest log");
-  cmd->add_option("--format", flags.format,
-                   "online-retail | marketing-campaign | events-jsonl")
+  CLI::App* cmd = app.add_subcommand("import",
+                                     "Stream a file of customers, orders or events "
+                                     "into the ingest log");
+  cmd->add_option("--format", flags.format, "online-retail | marketing-campaign | events-jsonl")
       ->required();
   cmd->add_option("file", flags.file, "The file to import")->required();
   cmd->add_option("--source", flags.options.source_system,
@@ -238,9 +237,8 @@ void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& fla
       ->capture_default_str();
   cmd->add_option("--batch_events", flags.batch_events, "Events per streamed message")
       ->capture_default_str();
-  cmd->callback([&context, &flags, &run] { run = [&context, &flags] {
-                                             return RunImport(context, flags);
-                                           }; });
+  cmd->callback(
+      [&context, &flags, &run] { run = [&context, &flags] { return RunImport(context, flags); }; });
 }
 
 }  // namespace clientele::cli

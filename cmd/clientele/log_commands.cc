@@ -20,7 +20,8 @@ int RunRejected(const CliContext& context, const LogFlags& flags) {
   ingest::v1::ListRejectedRequest request;
   request.set_page_size(1000);
   int64_t shown = 0, total = 0;
-  if (!context.json) std::printf("%-8s %-28s %8s  %-36s %s\n", "ID", "SOURCE", "ROW", "FIELD", "REASON");
+  if (!context.json)
+    std::printf("%-8s %-28s %8s  %-36s %s\n", "ID", "SOURCE", "ROW", "FIELD", "REASON");
   do {
     grpc::ClientContext rpc;
     rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
@@ -32,9 +33,9 @@ int RunRejected(const CliContext& context, const LogFlags& flags) {
       if (flags.limit > 0 && shown >= flags.limit) break;
       ++shown;
       if (context.json) {
-        nlohmann::json j = {{"id", d.id()},         {"source_name", d.source_name()},
-                            {"row", d.row()},       {"event_id", d.event_id()},
-                            {"field", d.field()},   {"code", d.code()},
+        nlohmann::json j = {{"id", d.id()},        {"source_name", d.source_name()},
+                            {"row", d.row()},      {"event_id", d.event_id()},
+                            {"field", d.field()},  {"code", d.code()},
                             {"reason", d.reason()}};
         if (!d.raw().empty()) j["raw"] = d.raw();
         std::printf("%s\n", j.dump().c_str());
@@ -46,8 +47,9 @@ int RunRejected(const CliContext& context, const LogFlags& flags) {
     }
     request.set_page_token(page.next_page_token());
   } while (!request.page_token().empty() && (flags.limit == 0 || shown < flags.limit));
-  if (!context.json) std::printf("%lld of %lld dead letters shown\n", static_cast<long long>(shown),
-                                 static_cast<long long>(total));
+  if (!context.json)
+    std::printf("%lld of %lld dead letters shown\n", static_cast<long long>(shown),
+                static_cast<long long>(total));
   return 0;
 }
 
@@ -57,8 +59,7 @@ absl::StatusOr<ingest::v1::GetLogInfoResponse> GetLogInfo(IngestService::Stub& s
   ingest::v1::GetLogInfoResponse info;
   grpc::Status status = stub.GetLogInfo(&rpc, ingest::v1::GetLogInfoRequest(), &info);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return info;
 }
@@ -140,8 +141,9 @@ int RunSync(const CliContext& context, const LogFlags& flags) {
 
 void AddLogCommands(CLI::App& app, const CliContext& context, LogFlags& flags,
                     std::function<int()>& run) {
-  CLI::App* rejected = app.add_subcommand("rejected", "List dead letters: rejected events and "
-                                                      "file rows with their reasons");
+  CLI::App* rejected = app.add_subcommand("rejected",
+                                          "List dead letters: rejected events and "
+                                          "file rows with their reasons");
   rejected->add_option("--limit", flags.limit, "Show at most this many (default: all)");
   rejected->callback([&] { run = [&] { return RunRejected(context, flags); }; });
 

@@ -10,7 +10,7 @@
 namespace clientele::cli {
 
 struct LogFlags {
-  int64_t limit = 0;         // rejected: at most this many (0 = all)
+  int64_t limit = 0;            // rejected: at most this many (0 = all)
   double timeout_seconds = 60;  // sync
 };
 

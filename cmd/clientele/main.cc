@@ -11,8 +11,8 @@
 namespace clientele::cli {
 
 int ReportRpcError(const std::string& what, const grpc::Status& status) {
-  std::fprintf(stderr, "clientele %s: %s (code %d)\n", what.c_str(),
-               status.error_message().c_str(), static_cast<int>(status.error_code()));
+  std::fprintf(stderr, "clientele %s: %s (code %d)\n", what.c_str(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()));
   return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 1;
 }
 
@@ -23,8 +23,7 @@ int main(int argc, char** argv) {
   CliContext context;
   CLI::App app{"clientele: command-line client of the Clientele customer-analytics server"};
   app.require_subcommand(1);
-  app.add_option("--server", context.server, "Server address host:port")
-      ->capture_default_str();
+  app.add_option("--server", context.server, "Server address host:port")->capture_default_str();
   app.add_flag("--json", context.json, "Machine-readable JSON output");
   app.fallthrough();
 

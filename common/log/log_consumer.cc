@@ -19,8 +19,8 @@ std::string LogConsumer::ProgressKey(const std::string& consumer, uint32_t parti
   return key;
 }
 
-LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store,
-                         LogApplier* applier, ChannelForPartition channels)
+LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store, LogApplier* applier,
+                         ChannelForPartition channels)
     : options_(std::move(options)),
       store_(store),
       applier_(applier),
@@ -79,8 +79,7 @@ uint64_t LogConsumer::applied_sequence(uint32_t partition) const {
   return 0;
 }
 
-bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence,
-                                 absl::Time deadline) const {
+bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const {
   auto it = std::find(options_.partitions.begin(), options_.partitions.end(), partition);
   if (it == options_.partitions.end()) return false;
   const size_t i = static_cast<size_t>(it - options_.partitions.begin());
@@ -190,8 +189,8 @@ void LogConsumer::Run(uint32_t index) {
       contexts_[index] = nullptr;
       if (stopping_) return;
     }
-    spdlog::warn("consumer {} partition {}: stream ended ({}), reconnecting in {}",
-                 options_.name, partition, finish.error_message(), absl::FormatDuration(backoff));
+    spdlog::warn("consumer {} partition {}: stream ended ({}), reconnecting in {}", options_.name,
+                 partition, finish.error_message(), absl::FormatDuration(backoff));
     {
       absl::MutexLock l(&mu_);
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff);

@@ -32,8 +32,8 @@
 namespace clientele::log {
 
 struct LogConsumerOptions {
-  std::string name;                 // Consumer name, e.g. "identity". Required.
-  std::vector<uint32_t> partitions = {0};  // Partitions to consume.
+  std::string name;                         // Consumer name, e.g. "identity". Required.
+  std::vector<uint32_t> partitions = {0};   // Partitions to consume.
   storage::ColumnFamilyId progress_cf = 0;  // Where applied sequences are stored.
   uint32_t max_batch_events = 512;
   absl::Duration initial_backoff = absl::Milliseconds(20);

@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "unicode/ucal.h"
 #include "unicode/ucurr.h"
 #include "unicode/uenum.h"
@@ -76,7 +76,8 @@ absl::StatusOr<common::v1::Money> ParseDecimalMoney(std::string_view text,
   std::string_view int_part = s.substr(0, dot);
   std::string_view frac_part = dot == std::string_view::npos ? "" : s.substr(dot + 1);
   if (int_part.empty() && frac_part.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("not a decimal number: '", std::string(text), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a decimal number: '", std::string(text), "'"));
   }
   for (std::string_view part : {int_part, frac_part}) {
     for (char c : part) {
@@ -94,8 +95,9 @@ absl::StatusOr<common::v1::Money> ParseDecimalMoney(std::string_view text,
                        ? static_cast<uint32_t>(frac_part.size() - *exponent)
                        : 0;
   if (extra > kMaxExtraDecimals) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "more than ", kMaxExtraDecimals, " decimals below the minor unit: '", std::string(text), "'"));
+    return absl::InvalidArgumentError(absl::StrCat("more than ", kMaxExtraDecimals,
+                                                   " decimals below the minor unit: '",
+                                                   std::string(text), "'"));
   }
   const int scale = *exponent + static_cast<int>(extra);
   unsigned __int128 value = 0;
@@ -110,7 +112,8 @@ absl::StatusOr<common::v1::Money> ParseDecimalMoney(std::string_view text,
     ok = push(i < static_cast<int>(frac_part.size()) ? frac_part[i] : '0');
   }
   if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat("amount out of range: '", std::string(text), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("amount out of range: '", std::string(text), "'"));
   }
   common::v1::Money money;
   money.set_minor_units(negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value));

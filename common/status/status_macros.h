@@ -13,24 +13,24 @@
 #define CLT_STATUS_CONCAT_INNER_(x, y) x##y
 #define CLT_STATUS_CONCAT_(x, y) CLT_STATUS_CONCAT_INNER_(x, y)
 
-#define CLT_RETURN_IF_ERROR(expr)                            \
-  do {                                                       \
-    ::absl::Status clt_status_ = (expr);                     \
-    if (!clt_status_.ok()) return clt_status_;               \
+#define CLT_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status clt_status_ = (expr);       \
+    if (!clt_status_.ok()) return clt_status_; \
   } while (false)
 
 #define CLT_ASSIGN_OR_RETURN(lhs, rexpr) \
   CLT_ASSIGN_OR_RETURN_IMPL_(CLT_STATUS_CONCAT_(clt_statusor_, __LINE__), lhs, rexpr)
 
-#define CLT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                               \
+#define CLT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)   \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 
 // Aborts the process when an invariant ("can't happen") is broken. Not for input errors.
-#define CLT_CHECK(cond)                                                          \
-  do {                                                                           \
-    if (!(cond)) ::clientele::internal::CheckFailed(__FILE__, __LINE__, #cond);  \
+#define CLT_CHECK(cond)                                                         \
+  do {                                                                          \
+    if (!(cond)) ::clientele::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (false)
 
 namespace clientele::internal {

@@ -15,7 +15,8 @@ namespace {
 
 absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  std::string message = absl::StrCat(absl::string_view(what.data(), what.size()), ": ", s.ToString());
+  std::string message =
+      absl::StrCat(absl::string_view(what.data(), what.size()), ": ", s.ToString());
   switch (s.code()) {
     case rocksdb::Status::kNotFound:
       return absl::NotFoundError(message);

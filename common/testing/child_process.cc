@@ -104,8 +104,8 @@ ServerProcess StartServer(const std::string& bin_dir, const std::string& data_di
   ServerProcess server;
   const std::string port_file = data_dir + ".port";
   std::remove(port_file.c_str());
-  std::vector<std::string> argv = {bin_dir + "/clienteled", "--data_dir=" + data_dir,
-                                   "--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
+  std::vector<std::string> argv = {bin_dir + "/clienteled",    "--data_dir=" + data_dir,
+                                   "--listen=127.0.0.1:0",     "--metrics_listen=127.0.0.1:0",
                                    "--port_file=" + port_file, "--log_level=warn"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   server.process = std::make_unique<ChildProcess>(argv);

@@ -274,5 +274,4 @@ std::optional<Rejection> ValidateEvent(const Event& event, absl::Time now,
                 "product_upsert, interaction");
 }
 
-
 }  // namespace clientele::ingest

@@ -105,7 +105,6 @@ struct ValidationLimits {
 std::optional<Rejection> ValidateEvent(const common::v1::Event& event, absl::Time now,
                                        const ValidationLimits& limits = {});
 
-
 }  // namespace clientele::ingest
 
 #endif  // CLIENTELE_INGEST_VALIDATION_EVENT_VALIDATOR_H_

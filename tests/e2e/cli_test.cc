@@ -57,8 +57,7 @@ TEST_F(CliTest, ImportAccountsForEveryRowAndReimportAcceptsNothingNew) {
   ASSERT_TRUE(j.is_object()) << first.out;
   const int64_t rows = DataRows(kSample);
   EXPECT_EQ(j["rows"].get<int64_t>(), rows);
-  EXPECT_EQ(j["rows"].get<int64_t>(), j["accepted"].get<int64_t>() +
-                                          j["rejected"].get<int64_t>() +
+  EXPECT_EQ(j["rows"].get<int64_t>(), j["accepted"].get<int64_t>() + j["rejected"].get<int64_t>() +
                                           j["duplicates"].get<int64_t>());
   EXPECT_GT(j["accepted"].get<int64_t>(), 0);
   // The only bad row of the sample is the negative "Adjust bad debt" price (A563186); every
@@ -104,10 +103,12 @@ TEST_F(CliTest, ImportOfEventsJsonlReportsBadLinesWithTheirLineNumber) {
   const std::string path = dir_.Sub("events.jsonl");
   std::ofstream(path)
       << R"({"eventId":"j1","channel":"CHANNEL_MOBILE_APP","source":{"system":"app","id":"u1"},)"
-      << R"("occurredAt":"2024-03-01T10:00:00Z","customerUpsert":{"email":"a@b.com"}})" << "\n"
+      << R"("occurredAt":"2024-03-01T10:00:00Z","customerUpsert":{"email":"a@b.com"}})"
+      << "\n"
       << "{not json\n"
       << R"({"eventId":"j3","channel":"CHANNEL_MOBILE_APP","source":{"system":"app","id":"u2"},)"
-      << R"("occurredAt":"2024-03-01T10:00:00Z"})" << "\n";
+      << R"("occurredAt":"2024-03-01T10:00:00Z"})"
+      << "\n";
   CommandResult r = Run({"import", "--format=events-jsonl", "--json", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = LastJsonLine(r.out);

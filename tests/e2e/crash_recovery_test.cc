@@ -85,18 +85,17 @@ TEST(CrashRecoveryTest, ConsumerKilledMidBatchResumesWithNoGapAndNoRepeat) {
   const std::string consumer_dir = dir.Sub("consumer");
 
   // First run dies in the middle of a batch (batches of 50; the 130th event is mid-batch).
-  CommandResult crashed = RunCommand({consumer_bin, "--server=" + server.address,
-                                      "--data_dir=" + consumer_dir, "--until=1000",
-                                      "--crash_after=130", "--batch=50"});
+  CommandResult crashed =
+      RunCommand({consumer_bin, "--server=" + server.address, "--data_dir=" + consumer_dir,
+                  "--until=1000", "--crash_after=130", "--batch=50"});
   ASSERT_EQ(crashed.exit_code, 128 + SIGKILL) << crashed.err;
   // Second run dies again, later.
-  CommandResult crashed_again = RunCommand({consumer_bin, "--server=" + server.address,
-                                            "--data_dir=" + consumer_dir, "--until=1000",
-                                            "--crash_after=333", "--batch=50"});
+  CommandResult crashed_again =
+      RunCommand({consumer_bin, "--server=" + server.address, "--data_dir=" + consumer_dir,
+                  "--until=1000", "--crash_after=333", "--batch=50"});
   ASSERT_EQ(crashed_again.exit_code, 128 + SIGKILL) << crashed_again.err;
   CommandResult finished = RunCommand({consumer_bin, "--server=" + server.address,
-                                       "--data_dir=" + consumer_dir, "--until=1000",
-                                       "--batch=50"});
+                                       "--data_dir=" + consumer_dir, "--until=1000", "--batch=50"});
   ASSERT_EQ(finished.exit_code, 0) << finished.err;
 
   storage::RocksDbOptions db;

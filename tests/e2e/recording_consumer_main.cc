@@ -26,8 +26,7 @@ class RecordingApplier final : public log::LogApplier {
   RecordingApplier(storage::KvStore* store, int64_t crash_after)
       : store_(store), crash_after_(crash_after) {}
 
-  absl::Status Apply(uint32_t /*partition*/,
-                     absl::Span<const ingest::v1::LogEntry* const> entries,
+  absl::Status Apply(uint32_t /*partition*/, absl::Span<const ingest::v1::LogEntry* const> entries,
                      storage::WriteBatch& batch) override {
     for (size_t i = 0; i < entries.size(); ++i) {
       const std::string key = "seen/" + storage::EncodeUint64(entries[i]->sequence());
@@ -82,8 +81,7 @@ int main(int argc, char** argv) {
   options.progress_cf = kProgressCf;
   options.max_batch_events = batch;
   auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
-  log::LogConsumer consumer(options, store->get(), &applier,
-                            [&](uint32_t) { return channel; });
+  log::LogConsumer consumer(options, store->get(), &applier, [&](uint32_t) { return channel; });
   if (absl::Status s = consumer.Start(); !s.ok()) {
     std::fprintf(stderr, "%s\n", s.ToString().c_str());
     return 2;

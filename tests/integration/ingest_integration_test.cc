@@ -152,7 +152,9 @@ TEST_F(IngestIntegrationTest, BadInputGetsPreciseErrorsAndDeadLetters) {
       {"before 1970", [](auto& e) { e.mutable_occurred_at()->set_seconds(-5); }, "occurred_at",
        "out_of_range"},
       {"far future",
-       [](auto& e) { e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now()) + 3 * 86400); },
+       [](auto& e) {
+         e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now()) + 3 * 86400);
+       },
        "occurred_at", "out_of_range"},
       {"zero quantity", [](auto& e) { e.mutable_order()->mutable_lines(0)->set_quantity(0); },
        "order.lines[0].quantity", "required"},
@@ -160,7 +162,9 @@ TEST_F(IngestIntegrationTest, BadInputGetsPreciseErrorsAndDeadLetters) {
        [](auto& e) { e.mutable_order()->mutable_lines(0)->set_quantity(int64_t{1} << 40); },
        "order.lines[0].quantity", "out_of_range"},
       {"negative price",
-       [](auto& e) { e.mutable_order()->mutable_lines(1)->mutable_unit_price()->set_minor_units(-1); },
+       [](auto& e) {
+         e.mutable_order()->mutable_lines(1)->mutable_unit_price()->set_minor_units(-1);
+       },
        "order.lines[1].unit_price.minor_units", "out_of_range"},
       {"bad currency",
        [](auto& e) {

@@ -12,8 +12,8 @@
 #include "common/server/grpc_server.h"
 #include "common/storage/rocksdb_store.h"
 #include "common/testing/temp_dir.h"
-#include "gtest/gtest.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 #include "ingest/ingest_schema.h"
@@ -32,8 +32,7 @@ class IngestServer {
     store_ = std::move(storage::OpenRocksDbStore(db)).value();
     log_ = std::move(ingest::EventLog::Open(store_.get(), std::move(options))).value();
     consumers_ = std::move(ingest::ConsumerRegistry::Open(store_.get())).value();
-    service_ = std::make_unique<ingest::IngestServiceImpl>(log_.get(), consumers_.get(),
-                                                           &metrics_);
+    service_ = std::make_unique<ingest::IngestServiceImpl>(log_.get(), consumers_.get(), &metrics_);
     server::ServerOptions so;
     so.listen = "127.0.0.1:" + std::to_string(port);
     so.shutdown_grace = absl::Seconds(2);

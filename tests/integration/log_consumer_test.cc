@@ -18,7 +18,8 @@ namespace {
 // Records applied event ids in its store (cf 1) and in memory.
 class ListApplier final : public log::LogApplier {
  public:
-  explicit ListApplier(std::vector<common::v1::PayloadType> types = {}) : types_(std::move(types)) {}
+  explicit ListApplier(std::vector<common::v1::PayloadType> types = {})
+      : types_(std::move(types)) {}
   std::vector<common::v1::PayloadType> PayloadTypes() const override { return types_; }
   absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries,
                      storage::WriteBatch& batch) override {

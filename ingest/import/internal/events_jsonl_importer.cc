@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "google/protobuf/util/json_util.h"
 #include "common/text/utf8.h"
+#include "google/protobuf/util/json_util.h"
 #include "ingest/import/internal/format_importers.h"
 
 namespace clientele::ingest::import_internal {

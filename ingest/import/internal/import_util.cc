@@ -1,7 +1,5 @@
 #include "ingest/import/internal/import_util.h"
 
-#include "common/text/utf8.h"
-
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/text/utf8.h"
 
 namespace clientele::ingest::import_internal {
 namespace {

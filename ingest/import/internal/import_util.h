@@ -95,7 +95,6 @@ bool ParseDayMonthYear(std::string_view s, absl::CivilDay* out);
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp);
 
-
 // `s` as valid UTF-8 (each invalid byte becomes U+FFFD) of at most `max_bytes` bytes, cut at
 // a character boundary.
 std::string SanitizeUtf8(std::string_view s, size_t max_bytes);

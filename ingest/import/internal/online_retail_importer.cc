@@ -353,8 +353,8 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
       out.is_event = true;
       out.rows = 0;
       Event& event = out.event;
-      event.set_event_id(absl::StrCat(system, "/customer/", EventIdComponent(order.customer_id), "/",
-                                      EventIdComponent(order.country)));
+      event.set_event_id(absl::StrCat(system, "/customer/", EventIdComponent(order.customer_id),
+                                      "/", EventIdComponent(order.country)));
       event.set_channel(settings_.channel);
       event.mutable_source()->set_system(system);
       event.mutable_source()->set_id(order.customer_id);

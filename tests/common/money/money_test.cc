@@ -55,7 +55,8 @@ TEST(ParseDecimalMoneyTest, RejectsBadInputWithAReason) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a decimal")));
   EXPECT_THAT(ParseDecimalMoney("1.2.3", "GBP"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a decimal")));
-  EXPECT_THAT(ParseDecimalMoney("", "GBP"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
+  EXPECT_THAT(ParseDecimalMoney("", "GBP"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
   EXPECT_THAT(ParseDecimalMoney("1", "XYZ"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("currency")));
   EXPECT_THAT(ParseDecimalMoney("0.000000001", "GBP"),

@@ -12,7 +12,7 @@ namespace {
 using ::clientele::testing::IsOk;
 
 TEST(KeyEncodingTest, BigEndianOrderEqualsNumericOrder) {
-  const std::vector<uint64_t> values = {0, 1, 255, 256, 65535, 1ULL << 32, UINT64_MAX - 1,
+  const std::vector<uint64_t> values = {0,         1, 255, 256, 65535, 1ULL << 32, UINT64_MAX - 1,
                                         UINT64_MAX};
   for (size_t i = 0; i + 1 < values.size(); ++i) {
     EXPECT_LT(EncodeUint64(values[i]), EncodeUint64(values[i + 1]));
@@ -83,7 +83,8 @@ TEST_F(RocksDbStoreTest, UnwritableDirectoryIsAClearError) {
   options.column_families = {{"a"}};
   auto store = OpenRocksDbStore(options);
   EXPECT_FALSE(store.ok());
-  EXPECT_THAT(std::string(store.status().message()), ::testing::HasSubstr("clientele-cannot-be-here"));
+  EXPECT_THAT(std::string(store.status().message()),
+              ::testing::HasSubstr("clientele-cannot-be-here"));
 }
 
 }  // namespace

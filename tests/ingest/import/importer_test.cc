@@ -1,5 +1,4 @@
 // Format names, opening files, options, and robustness on hostile input (all formats).
-#include "common/text/utf8.h"
 #include "ingest/import/importer.h"
 
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "common/text/utf8.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/import/internal/import_util.h"
