@@ -1,0 +1,155 @@
+#include "analytics/rfm/rfm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <type_traits>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace clientele::analytics {
+namespace {
+
+// Quintile (1..5) of every customer when sorted ascending by (value(i), key, index).
+template <typename ValueFn>
+std::vector<int> Quintiles(const std::vector<CustomerAggregate>& customers, ValueFn value) {
+  const size_t n = customers.size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const auto va = value(a);
+    const auto vb = value(b);
+    if constexpr (std::is_floating_point_v<decltype(va)>) {
+      // NaN ranks lowest so that the ordering stays a strict weak ordering.
+      if (std::isnan(va) || std::isnan(vb)) {
+        if (std::isnan(va) != std::isnan(vb)) return std::isnan(va);
+      } else if (va != vb) {
+        return va < vb;
+      }
+    } else if (va != vb) {
+      return va < vb;
+    }
+    if (customers[a].key != customers[b].key) return customers[a].key < customers[b].key;
+    return a < b;
+  });
+  std::vector<int> quintile(n);
+  for (size_t pos = 0; pos < n; ++pos) {
+    quintile[order[pos]] = static_cast<int>(pos * 5 / n) + 1;
+  }
+  return quintile;
+}
+
+}  // namespace
+
+std::string SegmentForScores(int r, int f) {
+  if (r < 1 || r > 5 || f < 1 || f > 5) return "";
+  switch (r) {
+    case 5:
+      if (f == 1) return kNewCustomers;
+      if (f <= 3) return kPotentialLoyalists;
+      return kChampions;
+    case 4:
+      if (f == 1) return kPromising;
+      if (f <= 3) return kPotentialLoyalists;
+      return kLoyalCustomers;
+    case 3:
+      if (f <= 2) return kAboutToSleep;
+      if (f == 3) return kNeedAttention;
+      return kLoyalCustomers;
+    default:  // r = 1 or 2.
+      if (r == 1 && f == 1) return kLost;
+      if (f <= 2) return kHibernating;
+      if (f <= 4) return kAtRisk;
+      return kCantLoseThem;
+  }
+}
+
+const std::vector<SegmentDefinition>& DefaultSegmentDefinitions() {
+  static const auto* const kDefinitions = new std::vector<SegmentDefinition>{
+      {kChampions, "Reward them; early access to new products; ask for reviews and referrals."},
+      {kLoyalCustomers, "Upsell higher-value products; loyalty programme; ask for reviews."},
+      {kPotentialLoyalists, "Offer membership or loyalty programme; recommend related products."},
+      {kNewCustomers, "Onboarding support; build the relationship early; welcome offers."},
+      {kPromising, "Create brand awareness; free trials; small incentives for a second order."},
+      {kNeedAttention, "Limited-time offers based on past purchases; reactivate before they slip."},
+      {kAboutToSleep, "Share valuable resources; recommend popular products; renewal discounts."},
+      {kAtRisk, "Personalised emails to reconnect; offer renewals and helpful resources."},
+      {kCantLoseThem,
+       "Win them back with renewals or new products; talk to them; do not lose "
+       "them to a competitor."},
+      {kHibernating, "Offer other relevant products and special discounts; recreate brand value."},
+      {kLost, "Revive interest with a reach-out campaign; otherwise ignore."},
+  };
+  return *kDefinitions;
+}
+
+std::vector<RfmScore> ScoreRfm(const std::vector<CustomerAggregate>& customers,
+                               absl::Time reference_date) {
+  const size_t n = customers.size();
+  std::vector<RfmScore> scores(n);
+  if (n == 0) return scores;
+
+  const absl::Duration day = absl::Hours(24);
+  for (size_t i = 0; i < n; ++i) {
+    const absl::Duration since = reference_date - customers[i].last_purchase;
+    absl::Duration remainder;  // IDivDuration requires a non-null remainder.
+    scores[i].recency_days = absl::IDivDuration(absl::Floor(since, day), day, &remainder);
+  }
+
+  const std::vector<int> r = Quintiles(customers, [&](size_t i) { return scores[i].recency_days; });
+  const std::vector<int> f = Quintiles(customers, [&](size_t i) { return customers[i].frequency; });
+  const std::vector<int> m = Quintiles(customers, [&](size_t i) { return customers[i].monetary; });
+
+  for (size_t i = 0; i < n; ++i) {
+    RfmScore& s = scores[i];
+    s.r = 6 - r[i];
+    s.f = f[i];
+    s.m = m[i];
+    s.cell = absl::StrCat(s.r, s.f, s.m);
+    s.segment = SegmentForScores(s.r, s.f);
+  }
+  return scores;
+}
+
+absl::StatusOr<std::vector<SegmentSummary>> SummarizeSegments(
+    const std::vector<CustomerAggregate>& customers, const std::vector<RfmScore>& scores,
+    const std::vector<SegmentDefinition>& definitions) {
+  if (customers.size() != scores.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("SummarizeSegments: ", customers.size(),
+                                                   " customers but ", scores.size(), " scores"));
+  }
+  absl::flat_hash_map<std::string, size_t> index;  // segment -> position in `out`.
+  std::vector<SegmentSummary> out;
+  double total = 0.0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    auto [it, inserted] = index.try_emplace(scores[i].segment, out.size());
+    if (inserted) {
+      out.emplace_back();
+      out.back().segment = scores[i].segment;
+    }
+    SegmentSummary& row = out[it->second];
+    ++row.customers;
+    row.revenue += customers[i].monetary;
+    total += customers[i].monetary;
+  }
+  for (SegmentSummary& row : out) {
+    row.revenue_share = total != 0.0 ? row.revenue / total : 0.0;
+    for (const SegmentDefinition& def : definitions) {
+      if (def.name == row.segment) {
+        row.strategy = def.strategy;
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const SegmentSummary& a, const SegmentSummary& b) {
+    if (a.revenue != b.revenue) return a.revenue > b.revenue;
+    if (a.customers != b.customers) return a.customers > b.customers;
+    return a.segment < b.segment;
+  });
+  return out;
+}
+
+}  // namespace clientele::analytics

@@ -1,0 +1,20 @@
+# Unit tests for the analytics building blocks (included from tests/CMakeLists.txt).
+clt_cc_test(NAME rfm_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/rfm_test.cc
+  DEPS clientele::rfm clientele::testing absl::time
+  LABELS unit analytics)
+
+clt_cc_test(NAME standard_scaler_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/standard_scaler_test.cc
+  DEPS clientele::standard_scaler clientele::testing
+  LABELS unit analytics)
+
+clt_cc_test(NAME kmeans_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/kmeans_test.cc
+  DEPS clientele::kmeans clientele::clustering_random clientele::testing
+  LABELS unit analytics)
+
+clt_cc_test(NAME silhouette_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/silhouette_test.cc
+  DEPS clientele::silhouette clientele::kmeans clientele::clustering_random clientele::testing
+  LABELS unit analytics)
