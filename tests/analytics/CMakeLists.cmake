@@ -18,3 +18,8 @@ clt_cc_test(NAME silhouette_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/silhouette_test.cc
   DEPS clientele::silhouette clientele::kmeans clientele::clustering_random clientele::testing
   LABELS unit analytics)
+
+clt_cc_test(NAME customer_aggregate_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/customer_aggregate_test.cc
+  DEPS clientele::customer_aggregate clientele::testing absl::time
+  LABELS unit analytics)
