@@ -1,6 +1,7 @@
 #include "analytics/rfm/rfm.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <type_traits>
@@ -13,7 +14,33 @@
 namespace clientele::analytics {
 namespace {
 
-// Quintile (1..5) of every customer when sorted ascending by (value(i), key, index).
+// The bin edges pd.qcut(ranks, 5) computes for the ranks 1..n: np.quantile(ranks,
+// np.linspace(0, 1, 6)) with linear interpolation, reproduced operation by operation in double so
+// that edges such as 1 + (n - 1) * 0.6000000000000001 round exactly as numpy's do.
+std::array<double, 6> QcutEdges(size_t n) {
+  std::array<double, 6> edges;
+  const double last_index = static_cast<double>(n) - 1.0;
+  for (int j = 0; j < 6; ++j) {
+    // np.linspace(0, 1, 6): arange(6) * (1 / 5), with the endpoint set to exactly 1.
+    const double q = j == 5 ? 1.0 : static_cast<double>(j) * (1.0 / 5.0);
+    const double virtual_index = last_index * q;
+    if (virtual_index >= last_index) {  // At or past the last element: the largest rank.
+      edges[j] = static_cast<double>(n);
+      continue;
+    }
+    const double previous = std::floor(virtual_index);
+    const double gamma = virtual_index - previous;
+    const double a = previous + 1.0;  // ranks[previous]
+    const double b = previous + 2.0;  // ranks[previous + 1]
+    const double diff = b - a;
+    // numpy's _lerp: a + diff * t, or b - diff * (1 - t) when t >= 0.5.
+    edges[j] = gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+  }
+  return edges;
+}
+
+// Quintile (1..5) of every customer when sorted ascending by (value(i), key, index): the bin of
+// its 1-based position among the qcut edges.
 template <typename ValueFn>
 std::vector<int> Quintiles(const std::vector<CustomerAggregate>& customers, ValueFn value) {
   const size_t n = customers.size();
@@ -35,9 +62,15 @@ std::vector<int> Quintiles(const std::vector<CustomerAggregate>& customers, Valu
     if (customers[a].key != customers[b].key) return customers[a].key < customers[b].key;
     return a < b;
   });
+  const std::array<double, 6> edges = QcutEdges(n);
   std::vector<int> quintile(n);
+  int bin = 1;
   for (size_t pos = 0; pos < n; ++pos) {
-    quintile[order[pos]] = static_cast<int>(pos * 5 / n) + 1;
+    const double rank = static_cast<double>(pos + 1);
+    // Right-closed bins (edges[bin-1], edges[bin]]; rank 1 = edges[0] is in bin 1. Ranks ascend,
+    // so the bin only moves up.
+    while (bin < 5 && edges[bin] < rank) ++bin;
+    quintile[order[pos]] = bin;
   }
   return quintile;
 }

@@ -95,12 +95,15 @@ const std::vector<SegmentDefinition>& DefaultSegmentDefinitions();
 // sorted ascending by (value, key, input index) -- ties on the value are broken by key, so the
 // result does not depend on input order when keys are unique. This equals pandas
 // rank(method="first") when the frame is ordered by key, which is what groupby(key) produces.
-// The customer at 0-based position i among n gets quintile q = floor(i * 5 / n) + 1, so every
-// quintile holds floor(n/5) or ceil(n/5) customers and the larger ones come first in any run of
-// non-empty bins. NOTE: pandas qcut(rank, 5) interpolates its bin edges and differs from this for
-// some n not divisible by 5 (n = 7: qcut gives 1,1,2,3,4,5,5; this gives 1,1,2,3,3,4,5).
-// A NaN monetary ranks below every number. f = q and m = q (higher value -> 5); r = 6 - q (lower
-// recency_days -> 5). For n < 5 some scores are unused: n = 1 gives r = 5, f = 1, m = 1.
+// The customer at 1-based position p among n gets the quintile pd.qcut(rank, 5) gives it: the
+// bin edges are e_j = 1 + (n - 1) * j / 5 (j = 0..5, linearly interpolated quantiles of the ranks
+// 1..n, computed in double exactly as numpy does), the bins are right-closed (e_{j-1}, e_j] and
+// p = 1 is in bin 1. So n = 7 gives 1,1,2,3,4,5,5 and n = 8 gives 1,1,2,3,3,4,5,5; checked
+// against pandas 1.5.3 for every n up to 3000 and on Online Retail (bench/). Where pandas fails
+// (n = 1: duplicate edges) the single customer gets quintile 1.
+// A NaN monetary ranks below every number (pandas would give it no score). f = q and m = q (higher
+// value -> 5); r = 6 - q (lower recency_days -> 5). For n < 5 some scores are unused: n = 1 gives r
+// = 5, f = 1, m = 1.
 std::vector<RfmScore> ScoreRfm(const std::vector<CustomerAggregate>& customers,
                                absl::Time reference_date);
 

@@ -124,13 +124,46 @@ TEST(ScoreRfmTest, ResultDoesNotDependOnInputOrder) {
   }
 }
 
-TEST(ScoreRfmTest, SevenCustomersUseFloorOfIndexTimesFiveOverN) {
+std::vector<int> MonetaryQuintiles(int n) {
   std::vector<CustomerAggregate> customers;
-  for (int i = 0; i < 7; ++i) {
-    customers.push_back(Customer(std::to_string(i), absl::Hours(0), 1, 100.0 + i));
+  for (int i = 0; i < n; ++i) {
+    customers.push_back(Customer(std::to_string(100 + i), absl::Hours(0), 1, 100.0 + i));
   }
-  // floor(i * 5 / 7) + 1 for i = 0..6 (pandas qcut would give 1,1,2,3,4,5,5).
-  EXPECT_THAT(Ms(ScoreRfm(customers, kRef)), ElementsAre(1, 1, 2, 3, 3, 4, 5));
+  return Ms(ScoreRfm(customers, kRef));
+}
+
+// Expected values worked out by hand from qcut's edges 1 + (n - 1) * j / 5 and right-closed bins
+// (and equal to pd.qcut(pd.Series(range(1, n + 1)), 5, labels=False) + 1).
+TEST(ScoreRfmTest, SmallCountsMatchPandasQcut) {
+  // n = 2: edges 1, 1.2, 1.4, 1.6, 1.8, 2 -> rank 2 is in (1.8, 2].
+  EXPECT_THAT(MonetaryQuintiles(2), ElementsAre(1, 5));
+  // n = 3: edges 1, 1.4, 1.8, 2.2, 2.6, 3.
+  EXPECT_THAT(MonetaryQuintiles(3), ElementsAre(1, 3, 5));
+  // n = 4: edges 1, 1.6, 2.2, 2.8, 3.4, 4.
+  EXPECT_THAT(MonetaryQuintiles(4), ElementsAre(1, 2, 4, 5));
+  // n = 6: edges 1, 2, 3, 4, 5, 6: rank 2 sits on edge 1 and stays in bin 1.
+  EXPECT_THAT(MonetaryQuintiles(6), ElementsAre(1, 1, 2, 3, 4, 5));
+  // n = 7: edges 1, 2.2, 3.4, 4.6, 5.8, 7 (the old floor(i * 5 / n) gave 1,1,2,3,3,4,5).
+  EXPECT_THAT(MonetaryQuintiles(7), ElementsAre(1, 1, 2, 3, 4, 5, 5));
+  // n = 8: edges 1, 2.4, 3.8, 5.2, 6.6, 8.
+  EXPECT_THAT(MonetaryQuintiles(8), ElementsAre(1, 1, 2, 3, 3, 4, 5, 5));
+  // n = 11: edges 1, 3, 5, 7, 9, 11 (integers: each edge rank closes its bin).
+  EXPECT_THAT(MonetaryQuintiles(11), ElementsAre(1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5));
+  // n = 12: edges 1, 3.2, 5.4, 7.6, 9.8, 12.
+  EXPECT_THAT(MonetaryQuintiles(12), ElementsAre(1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 5));
+}
+
+// In exact arithmetic position p (1-based) is in bin max(1, ceil(5 (p - 1) / (n - 1))): the first
+// j with 1 + (n - 1) j / 5 >= p. The double edges must never move a position across an integer.
+TEST(ScoreRfmTest, BinsEqualExactRationalEdges) {
+  for (int n : {2, 5, 9, 16, 99, 1000, 4338, 10007}) {
+    const std::vector<int> got = MonetaryQuintiles(n);
+    for (int p = 1; p <= n; ++p) {
+      const int64_t num = 5 * int64_t{p - 1};
+      const int64_t expected = std::max<int64_t>(1, (num + n - 2) / (n - 1));
+      ASSERT_EQ(got[p - 1], expected) << "n=" << n << " p=" << p;
+    }
+  }
 }
 
 TEST(ScoreRfmTest, QuintileSizesDifferByAtMostOne) {
