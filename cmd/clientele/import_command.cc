@@ -118,6 +118,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
                  flags.channel.c_str());
     return 2;
   }
+  options.snapshot_time = absl::Now();  // occurred_at of rows without a time (febrl)
   absl::StatusOr<std::unique_ptr<ingest::Importer>> importer =
       ingest::OpenImporter(*format, flags.file, options);
   if (!importer.ok()) {
@@ -221,7 +222,8 @@ void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& fla
   CLI::App* cmd = app.add_subcommand("import",
                                      "Stream a file of customers, orders or events "
                                      "into the ingest log");
-  cmd->add_option("--format", flags.format, "online-retail | marketing-campaign | events-jsonl")
+  cmd->add_option("--format", flags.format,
+                  "online-retail | marketing-campaign | events-jsonl | febrl")
       ->required();
   cmd->add_option("file", flags.file, "The file to import")->required();
   cmd->add_option("--source", flags.options.source_system,

@@ -18,6 +18,7 @@ using import_internal::ToAbsl;
 constexpr std::string_view kOnlineRetail = "online-retail";
 constexpr std::string_view kMarketingCampaign = "marketing-campaign";
 constexpr std::string_view kEventsJsonl = "events-jsonl";
+constexpr std::string_view kFebrl = "febrl";
 
 bool IsValidSourceSystem(std::string_view system) {
   if (system.empty() || system.size() > 64) return false;
@@ -36,6 +37,7 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
   if (settings.source_system.empty()) {
     if (format == ImportFormat::kOnlineRetail) settings.source_system = "online_retail";
     if (format == ImportFormat::kMarketingCampaign) settings.source_system = "marketing_campaign";
+    if (format == ImportFormat::kFebrl) settings.source_system = "febrl";
   }
   if (format != ImportFormat::kEventsJsonl && !IsValidSourceSystem(settings.source_system)) {
     return absl::InvalidArgumentError(absl::StrCat("source system ",
@@ -52,6 +54,12 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
   if (settings.channel == common::v1::CHANNEL_UNSPECIFIED) {
     if (format == ImportFormat::kOnlineRetail) settings.channel = common::v1::CHANNEL_ONLINE_SHOP;
     if (format == ImportFormat::kMarketingCampaign) settings.channel = common::v1::CHANNEL_OTHER;
+    if (format == ImportFormat::kFebrl) settings.channel = common::v1::CHANNEL_OTHER;
+  }
+  settings.snapshot_time = options.snapshot_time;
+  if (options.snapshot_time < absl::UnixEpoch() ||
+      options.snapshot_time == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("snapshot time must be a finite time after 1970-01-01");
   }
   settings.currency = options.currency;
   if (format == ImportFormat::kOnlineRetail && !money::CurrencyExponent(settings.currency)) {
@@ -76,6 +84,8 @@ absl::StatusOr<std::unique_ptr<Importer>> Open(ImportFormat format,
                                                             std::move(settings));
     case ImportFormat::kEventsJsonl:
       return import_internal::OpenEventsJsonlImporter(std::move(contents), std::move(settings));
+    case ImportFormat::kFebrl:
+      return import_internal::OpenFebrlImporter(std::move(contents), std::move(settings));
   }
   return absl::InvalidArgumentError("unknown import format");
 }
@@ -86,9 +96,11 @@ absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
   if (name == kOnlineRetail) return ImportFormat::kOnlineRetail;
   if (name == kMarketingCampaign) return ImportFormat::kMarketingCampaign;
   if (name == kEventsJsonl) return ImportFormat::kEventsJsonl;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown import format ", import_internal::Quoted(name), "; valid formats: ",
-      ToAbsl(kOnlineRetail), ", ", ToAbsl(kMarketingCampaign), ", ", ToAbsl(kEventsJsonl)));
+  if (name == kFebrl) return ImportFormat::kFebrl;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown import format ", import_internal::Quoted(name),
+                   "; valid formats: ", ToAbsl(kOnlineRetail), ", ", ToAbsl(kMarketingCampaign),
+                   ", ", ToAbsl(kEventsJsonl), ", ", ToAbsl(kFebrl)));
 }
 
 std::string_view ImportFormatName(ImportFormat format) {
@@ -99,6 +111,8 @@ std::string_view ImportFormatName(ImportFormat format) {
       return kMarketingCampaign;
     case ImportFormat::kEventsJsonl:
       return kEventsJsonl;
+    case ImportFormat::kFebrl:
+      return kFebrl;
   }
   return "unknown";
 }

@@ -27,6 +27,14 @@
 //                       are detected from the header line). One CustomerUpsert per row, with
 //                       typed attributes.
 //   events-jsonl        One Event per non-blank line in protobuf's JSON mapping.
+//   febrl               FEBRL synthetic person records (rec_id, given_name, surname,
+//                       street_number, address_1, address_2, suburb, postcode, state,
+//                       date_of_birth, soc_sec_id; ", " separated, found by header name). One
+//                       CustomerUpsert per row, source id = rec_id; street number and address
+//                       lines -> Address.lines, suburb -> city, state -> region, postcode ->
+//                       postal_code, soc_sec_id -> attributes["soc_sec_id"]. Empty fields stay
+//                       unset; a YYYYMMDD date that is not a calendar date leaves the birth date
+//                       unset (the row is kept). occurred_at is ImportOptions::snapshot_time.
 //
 // The whole file is held in memory (memory-mapped when it is a regular file, which must then
 // not be truncated while the importer lives) from OpenImporter on; events and rejections view
@@ -42,6 +50,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/common/v1/types.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
@@ -50,7 +59,7 @@ namespace clientele::ingest {
 
 struct ImportOptions {
   // SourceKey.system of customers and orders; empty means the format's default
-  // ("online_retail", "marketing_campaign"). Must match [a-z0-9_.-]{1,64}. Unused by
+  // ("online_retail", "marketing_campaign", "febrl"). Must match [a-z0-9_.-]{1,64}. Unused by
   // events-jsonl.
   std::string source_system;
   // Origin.source_name and ClientRejection.source_name; empty means the file's base name.
@@ -62,6 +71,9 @@ struct ImportOptions {
   std::string currency = "GBP";
   // Time zone (IANA name) in which local timestamps of the file are read.
   std::string time_zone = "UTC";
+  // Event.occurred_at of formats whose rows carry no time of their own (febrl): the time at
+  // which the file's contents were true. `clientele import` sets it to the import's start.
+  absl::Time snapshot_time = absl::UnixEpoch();
 };
 
 struct ImportBatch {
@@ -102,10 +114,10 @@ class Importer {
   virtual int64_t rows_done() const = 0;
 };
 
-enum class ImportFormat { kOnlineRetail, kMarketingCampaign, kEventsJsonl };
+enum class ImportFormat { kOnlineRetail, kMarketingCampaign, kEventsJsonl, kFebrl };
 
-// "online-retail" | "marketing-campaign" | "events-jsonl"; InvalidArgument listing the valid
-// names otherwise.
+// "online-retail" | "marketing-campaign" | "events-jsonl" | "febrl"; InvalidArgument listing the
+// valid names otherwise.
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
 
 // The name ParseImportFormat accepts for `format`.

@@ -23,6 +23,10 @@ absl::StatusOr<std::unique_ptr<Importer>> OpenMarketingCampaignImporter(
 absl::StatusOr<std::unique_ptr<Importer>> OpenEventsJsonlImporter(
     std::unique_ptr<Contents> contents, Settings settings);
 
+// Reads the header; rows are read as batches are asked for.
+absl::StatusOr<std::unique_ptr<Importer>> OpenFebrlImporter(std::unique_ptr<Contents> contents,
+                                                            Settings settings);
+
 }  // namespace clientele::ingest::import_internal
 
 #endif  // CLIENTELE_INGEST_IMPORT_INTERNAL_FORMAT_IMPORTERS_H_

@@ -27,6 +27,7 @@ struct Settings {
   common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;
   std::string currency;
   absl::TimeZone time_zone;
+  absl::Time snapshot_time;
 };
 
 inline constexpr size_t kMaxRawBytes = 4096;
