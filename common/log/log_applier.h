@@ -32,6 +32,13 @@ class LogApplier {
 
   // The batch holding everything up to `through_sequence` of `partition` is durable.
   virtual void OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {}
+
+  // Apply of `partition` returned an error, or the write of its batch failed: nothing of that
+  // Apply is durable and the same entries come again. Appliers that change memory inside
+  // Apply (because later entries depend on earlier ones) undo it here, e.g. by reloading
+  // their state from the store. Each Apply is followed by exactly one of OnCommitted /
+  // OnWriteFailed on the same thread (OnCommitted also comes for batches that needed no Apply).
+  virtual void OnWriteFailed(uint32_t /*partition*/) {}
 };
 
 }  // namespace clientele::log

@@ -112,15 +112,25 @@ absl::Status LogConsumer::ApplyBatch(uint32_t index,
     entries.push_back(&e);
   }
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
-  if (!entries.empty()) CLT_RETURN_IF_ERROR(applier_->Apply(partition, entries, *batch));
+  if (!entries.empty()) {
+    absl::Status applied_status = applier_->Apply(partition, entries, *batch);
+    if (!applied_status.ok()) {
+      applier_->OnWriteFailed(partition);
+      return applied_status;
+    }
+  }
   batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
              storage::EncodeUint64(response.through_sequence()));
-  CLT_RETURN_IF_ERROR(store_->Write(*batch));
+  if (absl::Status written = store_->Write(*batch); !written.ok()) {
+    if (!entries.empty()) applier_->OnWriteFailed(partition);
+    return written;
+  }
+  // The applier hears of the commit before waiters do (WaitForApplied then implies it).
+  applier_->OnCommitted(partition, response.through_sequence());
   {
     absl::MutexLock l(&mu_);
     applied_[index] = response.through_sequence();
   }
-  applier_->OnCommitted(partition, response.through_sequence());
   return absl::OkStatus();
 }
 
