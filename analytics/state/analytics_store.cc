@@ -1,0 +1,270 @@
+#include "analytics/state/analytics_store.h"
+
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "analytics/analytics_schema.h"
+#include "common/status/status_macros.h"
+#include "common/storage/key_encoding.h"
+
+namespace clientele::analytics {
+namespace {
+
+std::string ActiveKey(v1::JobKind kind) { return absl::StrCat("active/", v1::JobKind_Name(kind)); }
+
+std::string VersionPrefix(uint64_t version) { return storage::EncodeUint64(version); }
+
+std::string RowKey(uint64_t version, std::string_view profile_id) {
+  std::string key = VersionPrefix(version);
+  key.append(profile_id);
+  return key;
+}
+
+template <typename Message>
+absl::StatusOr<Message> ParseValue(std::string_view bytes, const char* what,
+                                   std::string_view key) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("analytics store: corrupt ", what, " at key '",
+                     absl::CHexEscape(absl::string_view(key.data(), key.size())), "'"));
+  }
+  return message;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> GetMessage(const storage::KvStore& kv,
+                                                  storage::ColumnFamilyId cf, std::string_view key,
+                                                  const char* what) {
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv.Get(cf, key));
+  if (!value) return std::optional<Message>();
+  CLT_ASSIGN_OR_RETURN(Message message, ParseValue<Message>(*value, what, key));
+  return std::optional<Message>(std::move(message));
+}
+
+}  // namespace
+
+std::string EncodeSourceKey(const common::v1::SourceKey& key) {
+  std::string out = key.system();
+  out.push_back('\0');
+  out.append(key.id());
+  return out;
+}
+
+absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes) {
+  const size_t sep = bytes.find('\0');
+  if (sep == std::string_view::npos) {
+    return absl::DataLossError(
+        absl::StrCat("analytics store: malformed source key '",
+                     absl::CHexEscape(absl::string_view(bytes.data(), bytes.size())), "'"));
+  }
+  common::v1::SourceKey key;
+  key.set_system(std::string(bytes.substr(0, sep)));
+  key.set_id(std::string(bytes.substr(sep + 1)));
+  return key;
+}
+
+std::string SourceKeyText(const common::v1::SourceKey& key) {
+  return absl::StrCat(key.system(), ":", key.id());
+}
+
+absl::StatusOr<std::optional<CustomerOrderAggregate>> AnalyticsStore::GetAggregate(
+    const common::v1::SourceKey& key) const {
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                       kv_->Get(kAggregatesCf, EncodeSourceKey(key)));
+  if (!value) return std::optional<CustomerOrderAggregate>();
+  absl::StatusOr<CustomerOrderAggregate> aggregate = CustomerOrderAggregate::Decode(*value);
+  if (!aggregate.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("aggregate of ", SourceKeyText(key), ": ", aggregate.status().message()));
+  }
+  return std::optional<CustomerOrderAggregate>(std::move(*aggregate));
+}
+
+void AnalyticsStore::PutAggregate(storage::WriteBatch& batch, const common::v1::SourceKey& key,
+                                  const CustomerOrderAggregate& aggregate) const {
+  batch.Put(kAggregatesCf, EncodeSourceKey(key), aggregate.Encode());
+}
+
+absl::StatusOr<std::optional<common::v1::CustomerUpsert>> AnalyticsStore::GetAttributes(
+    const common::v1::SourceKey& key) const {
+  const std::string k = EncodeSourceKey(key);
+  return GetMessage<common::v1::CustomerUpsert>(*kv_, kAttributesCf, k, "attributes");
+}
+
+void AnalyticsStore::PutAttributes(storage::WriteBatch& batch, const common::v1::SourceKey& key,
+                                   const common::v1::CustomerUpsert& attributes) const {
+  batch.Put(kAttributesCf, EncodeSourceKey(key), attributes.SerializeAsString());
+}
+
+absl::Status AnalyticsStore::ForEachAggregate(
+    const std::function<absl::Status(const common::v1::SourceKey&, const CustomerOrderAggregate&)>&
+        visit) const {
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kAggregatesCf);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key()));
+    absl::StatusOr<CustomerOrderAggregate> aggregate = CustomerOrderAggregate::Decode(it->value());
+    if (!aggregate.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("aggregate of ", SourceKeyText(key), ": ", aggregate.status().message()));
+    }
+    CLT_RETURN_IF_ERROR(visit(key, *aggregate));
+  }
+  return it->status();
+}
+
+absl::Status AnalyticsStore::ForEachAttributes(
+    const std::function<absl::Status(const common::v1::SourceKey&,
+                                     const common::v1::CustomerUpsert&)>& visit) const {
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kAttributesCf);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key()));
+    CLT_ASSIGN_OR_RETURN(
+        common::v1::CustomerUpsert attributes,
+        ParseValue<common::v1::CustomerUpsert>(it->value(), "attributes", it->key()));
+    CLT_RETURN_IF_ERROR(visit(key, attributes));
+  }
+  return it->status();
+}
+
+absl::StatusOr<std::optional<v1::Job>> AnalyticsStore::GetJob(std::string_view job_id) const {
+  return GetMessage<v1::Job>(*kv_, kJobsCf, job_id, "job");
+}
+
+void AnalyticsStore::PutJob(storage::WriteBatch& batch, const v1::Job& job) const {
+  batch.Put(kJobsCf, job.job_id(), job.SerializeAsString());
+}
+
+absl::Status AnalyticsStore::WriteJob(const v1::Job& job) {
+  std::unique_ptr<storage::WriteBatch> batch = kv_->NewWriteBatch();
+  PutJob(*batch, job);
+  return kv_->Write(*batch);
+}
+
+absl::StatusOr<std::optional<std::string>> AnalyticsStore::JobIdForKey(
+    std::string_view idempotency_key) const {
+  return kv_->Get(kJobKeysCf, idempotency_key);
+}
+
+void AnalyticsStore::PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
+                               std::string_view job_id) const {
+  batch.Put(kJobKeysCf, idempotency_key, job_id);
+}
+
+absl::StatusOr<std::vector<v1::Job>> AnalyticsStore::AllJobs() const {
+  std::vector<v1::Job> jobs;
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kJobsCf);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    CLT_ASSIGN_OR_RETURN(v1::Job job, ParseValue<v1::Job>(it->value(), "job", it->key()));
+    jobs.push_back(std::move(job));
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return jobs;
+}
+
+absl::StatusOr<std::vector<v1::Job>> AnalyticsStore::JobsBefore(std::string_view before_job_id,
+                                                                int limit) const {
+  std::vector<v1::Job> jobs;
+  storage::IteratorBounds bounds;
+  bounds.upper_bound = std::string(before_job_id);
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kJobsCf, bounds);
+  for (it->SeekToLast(); it->Valid() && static_cast<int>(jobs.size()) < limit; it->Prev()) {
+    CLT_ASSIGN_OR_RETURN(v1::Job job, ParseValue<v1::Job>(it->value(), "job", it->key()));
+    jobs.push_back(std::move(job));
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return jobs;
+}
+
+absl::StatusOr<std::optional<v1::Model>> AnalyticsStore::GetModel(uint64_t version) const {
+  return GetMessage<v1::Model>(*kv_, kModelsCf, storage::EncodeUint64(version), "model");
+}
+
+void AnalyticsStore::PutModel(storage::WriteBatch& batch, const v1::Model& model) const {
+  batch.Put(kModelsCf, storage::EncodeUint64(model.version()), model.SerializeAsString());
+}
+
+absl::StatusOr<uint64_t> AnalyticsStore::LastModelVersion() const {
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kModelsCf);
+  it->SeekToLast();
+  if (!it->Valid()) {
+    CLT_RETURN_IF_ERROR(it->status());
+    return 0;
+  }
+  if (it->key().size() != 8) return absl::DataLossError("analytics store: malformed model key");
+  return storage::DecodeUint64(it->key());
+}
+
+absl::StatusOr<uint64_t> AnalyticsStore::ActiveVersion(v1::JobKind kind) const {
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(kMetaCf, ActiveKey(kind)));
+  if (!value) return 0;
+  if (value->size() != 8) {
+    return absl::DataLossError(absl::StrCat("analytics store: malformed ", ActiveKey(kind)));
+  }
+  return storage::DecodeUint64(*value);
+}
+
+void AnalyticsStore::PutActiveVersion(storage::WriteBatch& batch, v1::JobKind kind,
+                                      uint64_t version) const {
+  batch.Put(kMetaCf, ActiveKey(kind), storage::EncodeUint64(version));
+}
+
+void AnalyticsStore::PutRfmRow(storage::WriteBatch& batch, uint64_t version,
+                               const v1::RfmRow& row) const {
+  batch.Put(kRfmRowsCf, RowKey(version, row.profile_id()), row.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::RfmRow>> AnalyticsStore::GetRfmRow(
+    uint64_t version, std::string_view profile_id) const {
+  return GetMessage<v1::RfmRow>(*kv_, kRfmRowsCf, RowKey(version, profile_id), "rfm row");
+}
+
+absl::StatusOr<std::vector<v1::RfmRow>> AnalyticsStore::RfmRowsAfter(
+    uint64_t version, std::string_view after, int limit,
+    const std::function<bool(const v1::RfmRow&)>& filter) const {
+  std::vector<v1::RfmRow> rows;
+  const std::string prefix = VersionPrefix(version);
+  storage::IteratorBounds bounds;
+  bounds.lower_bound = prefix;
+  bounds.upper_bound = storage::PrefixSuccessor(prefix);
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kRfmRowsCf, bounds);
+  std::string start = RowKey(version, after);
+  if (!after.empty()) start.push_back('\0');  // The smallest key after `after`.
+  for (it->Seek(start); it->Valid() && static_cast<int>(rows.size()) < limit; it->Next()) {
+    CLT_ASSIGN_OR_RETURN(v1::RfmRow row, ParseValue<v1::RfmRow>(it->value(), "rfm row", it->key()));
+    if (filter && !filter(row)) continue;
+    rows.push_back(std::move(row));
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return rows;
+}
+
+void AnalyticsStore::PutClusterRow(storage::WriteBatch& batch, uint64_t version,
+                                   std::string_view profile_id, int32_t cluster) const {
+  std::string value;
+  storage::AppendUint32(value, static_cast<uint32_t>(cluster));
+  batch.Put(kClusterRowsCf, RowKey(version, profile_id), value);
+}
+
+absl::StatusOr<std::optional<int32_t>> AnalyticsStore::GetClusterRow(
+    uint64_t version, std::string_view profile_id) const {
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                       kv_->Get(kClusterRowsCf, RowKey(version, profile_id)));
+  if (!value) return std::optional<int32_t>();
+  if (value->size() != 4) return absl::DataLossError("analytics store: malformed cluster row");
+  return std::optional<int32_t>(static_cast<int32_t>(storage::DecodeUint32(*value)));
+}
+
+void AnalyticsStore::PutMember(storage::WriteBatch& batch, uint64_t version,
+                               const common::v1::SourceKey& key,
+                               std::string_view profile_id) const {
+  batch.Put(kMembersCf, RowKey(version, EncodeSourceKey(key)), profile_id);
+}
+
+absl::StatusOr<std::optional<std::string>> AnalyticsStore::GetMember(
+    uint64_t version, const common::v1::SourceKey& key) const {
+  return kv_->Get(kMembersCf, RowKey(version, EncodeSourceKey(key)));
+}
+
+}  // namespace clientele::analytics

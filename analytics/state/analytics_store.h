@@ -1,0 +1,112 @@
+// Typed access to the analytics service's column families (analytics/analytics_schema.h):
+// per-source-key order aggregates and attributes, jobs, model versions, per-profile rows of
+// each model and the active version of each model kind.
+//
+//   AnalyticsStore store(kv);
+//   CLT_ASSIGN_OR_RETURN(std::optional<CustomerOrderAggregate> agg, store.GetAggregate(key));
+//   auto batch = kv->NewWriteBatch();
+//   store.PutAggregate(*batch, key, *agg);
+//   CLT_RETURN_IF_ERROR(kv->Write(*batch));
+//
+// Thread-safe (it only forwards to the thread-safe KvStore); `kv` is not owned and must
+// outlive the AnalyticsStore. Corrupt stored values come back as DataLoss naming the key.
+#ifndef CLIENTELE_ANALYTICS_STATE_ANALYTICS_STORE_H_
+#define CLIENTELE_ANALYTICS_STATE_ANALYTICS_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "analytics/aggregates/customer_aggregate.h"
+#include "clientele/analytics/v1/analytics.pb.h"
+#include "clientele/common/v1/event.pb.h"
+#include "common/storage/kv_store.h"
+
+namespace clientele::analytics {
+
+// system 0x00 id: the storage key of a source key (see analytics_schema.h).
+std::string EncodeSourceKey(const common::v1::SourceKey& key);
+// DataLoss if `bytes` holds no 0x00 separator.
+absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes);
+// "system:id", for messages and the profile id of a source key without identity.
+std::string SourceKeyText(const common::v1::SourceKey& key);
+
+class AnalyticsStore {
+ public:
+  explicit AnalyticsStore(storage::KvStore* kv) : kv_(kv) {}
+
+  storage::KvStore* kv() const { return kv_; }
+
+  // --- Per source key state. ---
+  absl::StatusOr<std::optional<CustomerOrderAggregate>> GetAggregate(
+      const common::v1::SourceKey& key) const;
+  void PutAggregate(storage::WriteBatch& batch, const common::v1::SourceKey& key,
+                    const CustomerOrderAggregate& aggregate) const;
+  // The merged CustomerUpsert view of a source key (attributes and demographics).
+  absl::StatusOr<std::optional<common::v1::CustomerUpsert>> GetAttributes(
+      const common::v1::SourceKey& key) const;
+  void PutAttributes(storage::WriteBatch& batch, const common::v1::SourceKey& key,
+                     const common::v1::CustomerUpsert& attributes) const;
+
+  // Visits every aggregate (attributes) in key order, on a snapshot taken at the call.
+  // Stops at and returns the first error of `visit` or of the store.
+  absl::Status ForEachAggregate(
+      const std::function<absl::Status(const common::v1::SourceKey&,
+                                       const CustomerOrderAggregate&)>& visit) const;
+  absl::Status ForEachAttributes(
+      const std::function<absl::Status(const common::v1::SourceKey&,
+                                       const common::v1::CustomerUpsert&)>& visit) const;
+
+  // --- Jobs. Job ids sort in creation order. ---
+  absl::StatusOr<std::optional<v1::Job>> GetJob(std::string_view job_id) const;
+  void PutJob(storage::WriteBatch& batch, const v1::Job& job) const;
+  absl::Status WriteJob(const v1::Job& job);  // PutJob in a batch of its own.
+  absl::StatusOr<std::optional<std::string>> JobIdForKey(std::string_view idempotency_key) const;
+  void PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
+                 std::string_view job_id) const;
+  // Every job, oldest first.
+  absl::StatusOr<std::vector<v1::Job>> AllJobs() const;
+  // Up to `limit` jobs older than `before_job_id` ("" = from the newest), newest first.
+  absl::StatusOr<std::vector<v1::Job>> JobsBefore(std::string_view before_job_id, int limit) const;
+
+  // --- Models. ---
+  absl::StatusOr<std::optional<v1::Model>> GetModel(uint64_t version) const;
+  void PutModel(storage::WriteBatch& batch, const v1::Model& model) const;
+  // The highest stored version, 0 when there is none.
+  absl::StatusOr<uint64_t> LastModelVersion() const;
+  // The active version of `kind`, 0 when none is active.
+  absl::StatusOr<uint64_t> ActiveVersion(v1::JobKind kind) const;
+  void PutActiveVersion(storage::WriteBatch& batch, v1::JobKind kind, uint64_t version) const;
+
+  void PutRfmRow(storage::WriteBatch& batch, uint64_t version, const v1::RfmRow& row) const;
+  absl::StatusOr<std::optional<v1::RfmRow>> GetRfmRow(uint64_t version,
+                                                      std::string_view profile_id) const;
+  // Up to `limit` rows of `version` with profile id > `after` ("" = from the first), in
+  // profile id order, that satisfy `filter` (null = all).
+  absl::StatusOr<std::vector<v1::RfmRow>> RfmRowsAfter(
+      uint64_t version, std::string_view after, int limit,
+      const std::function<bool(const v1::RfmRow&)>& filter = nullptr) const;
+
+  void PutClusterRow(storage::WriteBatch& batch, uint64_t version, std::string_view profile_id,
+                     int32_t cluster) const;
+  absl::StatusOr<std::optional<int32_t>> GetClusterRow(uint64_t version,
+                                                       std::string_view profile_id) const;
+
+  // The profile that `key` was part of when model `version` was computed.
+  void PutMember(storage::WriteBatch& batch, uint64_t version, const common::v1::SourceKey& key,
+                 std::string_view profile_id) const;
+  absl::StatusOr<std::optional<std::string>> GetMember(uint64_t version,
+                                                       const common::v1::SourceKey& key) const;
+
+ private:
+  storage::KvStore* const kv_;  // Not owned.
+};
+
+}  // namespace clientele::analytics
+
+#endif  // CLIENTELE_ANALYTICS_STATE_ANALYTICS_STORE_H_
