@@ -6,3 +6,10 @@ clt_cc_library(NAME customer_aggregate
   SRCS aggregates/customer_aggregate.cc
   DEPS clientele::rfm clientele::money clientele::common_proto absl::status absl::statusor
        absl::strings absl::time)
+
+# Feature preparation: log1p, median imputation, one-hot, standardisation; fitted and storable.
+clt_cc_library(NAME preprocessor
+  HDRS features/preprocessor.h
+  SRCS features/preprocessor.cc
+  DEPS Eigen3::Eigen absl::status absl::statusor absl::strings absl::flat_hash_map
+       absl::flat_hash_set)

@@ -23,3 +23,8 @@ clt_cc_test(NAME customer_aggregate_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/customer_aggregate_test.cc
   DEPS clientele::customer_aggregate clientele::testing absl::time
   LABELS unit analytics)
+
+clt_cc_test(NAME preprocessor_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/preprocessor_test.cc
+  DEPS clientele::preprocessor clientele::testing
+  LABELS unit analytics)
