@@ -5,6 +5,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cmd/clientele/cli_context.h"
+#include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/log_commands.h"
 
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   LogFlags log_flags;
   AddImportCommand(app, context, import_flags, run);
   AddLogCommands(app, context, log_flags, run);
+  GenFlags gen_flags;
+  AddGenCommand(app, context, gen_flags, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }
