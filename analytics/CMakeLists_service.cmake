@@ -19,3 +19,26 @@ clt_cc_library(NAME analytics_job_manager
   SRCS jobs/job_manager.cc
   DEPS clientele::analytics_store clientele::status absl::synchronization absl::time
        absl::strings absl::str_format absl::flat_hash_map spdlog::spdlog Threads::Threads)
+
+clt_cc_library(NAME analytics_jobs
+  HDRS jobs/profile_directory.h jobs/profile_figures.h jobs/job_common.h jobs/feature_sets.h
+       jobs/rfm_job.h jobs/recluster_job.h jobs/analytics_job_runner.h
+  SRCS jobs/profile_figures.cc jobs/feature_sets.cc jobs/rfm_job.cc jobs/recluster_job.cc
+       jobs/analytics_job_runner.cc
+  DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
+       clientele::rfm clientele::preprocessor clientele::kmeans clientele::silhouette
+       clientele::clustering_random Eigen3::Eigen absl::flat_hash_map absl::strings absl::time)
+
+clt_cc_library(NAME analytics_queries
+  HDRS analytics_queries.h
+  SRCS analytics_queries.cc
+  DEPS clientele::analytics_jobs clientele::analytics_store clientele::preprocessor
+       clientele::kmeans clientele::rfm absl::strings)
+
+# The gRPC adapter and the identity-backed profile directory (these link gRPC).
+clt_cc_library(NAME analytics_service
+  HDRS analytics_service.h identity_profile_directory.h
+  SRCS analytics_service.cc identity_profile_directory.cc
+  DEPS clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
+       clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
+       absl::time spdlog::spdlog)

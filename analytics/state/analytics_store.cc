@@ -1,5 +1,6 @@
 #include "analytics/state/analytics_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -22,8 +23,7 @@ std::string RowKey(uint64_t version, std::string_view profile_id) {
 }
 
 template <typename Message>
-absl::StatusOr<Message> ParseValue(std::string_view bytes, const char* what,
-                                   std::string_view key) {
+absl::StatusOr<Message> ParseValue(std::string_view bytes, const char* what, std::string_view key) {
   Message message;
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError(
@@ -183,6 +183,22 @@ absl::StatusOr<std::optional<v1::Model>> AnalyticsStore::GetModel(uint64_t versi
 
 void AnalyticsStore::PutModel(storage::WriteBatch& batch, const v1::Model& model) const {
   batch.Put(kModelsCf, storage::EncodeUint64(model.version()), model.SerializeAsString());
+}
+
+absl::StatusOr<uint64_t> AnalyticsStore::AllocateModelVersion() {
+  constexpr char kNextVersion[] = "next_version";
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(kMetaCf, kNextVersion));
+  uint64_t next = 1;
+  if (value) {
+    if (value->size() != 8) return absl::DataLossError("analytics store: malformed next_version");
+    next = storage::DecodeUint64(*value);
+  }
+  CLT_ASSIGN_OR_RETURN(uint64_t last, LastModelVersion());
+  next = std::max(next, last + 1);
+  std::unique_ptr<storage::WriteBatch> batch = kv_->NewWriteBatch();
+  batch->Put(kMetaCf, kNextVersion, storage::EncodeUint64(next + 1));
+  CLT_RETURN_IF_ERROR(kv_->Write(*batch));
+  return next;
 }
 
 absl::StatusOr<uint64_t> AnalyticsStore::LastModelVersion() const {

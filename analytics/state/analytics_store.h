@@ -77,6 +77,9 @@ class AnalyticsStore {
   // --- Models. ---
   absl::StatusOr<std::optional<v1::Model>> GetModel(uint64_t version) const;
   void PutModel(storage::WriteBatch& batch, const v1::Model& model) const;
+  // Reserves the next model version (persisted, so a version whose job failed after writing
+  // rows is never reused). Not for concurrent callers: only the job worker calls it.
+  absl::StatusOr<uint64_t> AllocateModelVersion();
   // The highest stored version, 0 when there is none.
   absl::StatusOr<uint64_t> LastModelVersion() const;
   // The active version of `kind`, 0 when none is active.

@@ -1,0 +1,94 @@
+#include "analytics/analytics_service.h"
+
+#include <utility>
+
+#include "common/status/grpc_status.h"
+
+namespace clientele::analytics {
+namespace {
+
+// Moves an OK result into *response, or returns the mapped error.
+template <typename Response>
+grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status AnalyticsServiceImpl::StartJob(grpc::ServerContext* /*context*/,
+                                            const v1::StartJobRequest* request,
+                                            v1::StartJobResponse* response) {
+  absl::StatusOr<StartedJob> started = jobs_->StartJob(request->spec(), request->idempotency_key());
+  if (!started.ok()) return ToGrpcStatus(started.status());
+  *response->mutable_job() = std::move(started->job);
+  response->set_existing(started->existing);
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalyticsServiceImpl::GetJob(grpc::ServerContext* /*context*/,
+                                          const v1::GetJobRequest* request,
+                                          v1::GetJobResponse* response) {
+  absl::StatusOr<v1::Job> job = jobs_->GetJob(request->job_id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response->mutable_job() = std::move(*job);
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalyticsServiceImpl::ListJobs(grpc::ServerContext* /*context*/,
+                                            const v1::ListJobsRequest* request,
+                                            v1::ListJobsResponse* response) {
+  absl::StatusOr<JobPage> page = jobs_->ListJobs(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (v1::Job& job : page->jobs) *response->add_jobs() = std::move(job);
+  response->set_next_page_token(page->next_page_token);
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalyticsServiceImpl::CancelJob(grpc::ServerContext* /*context*/,
+                                             const v1::CancelJobRequest* request,
+                                             v1::CancelJobResponse* response) {
+  absl::StatusOr<v1::Job> job = jobs_->CancelJob(request->job_id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response->mutable_job() = std::move(*job);
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalyticsServiceImpl::GetCustomerAnalytics(
+    grpc::ServerContext* /*context*/, const v1::GetCustomerAnalyticsRequest* request,
+    v1::GetCustomerAnalyticsResponse* response) {
+  return Reply(queries_->GetCustomerAnalytics(*request), response);
+}
+
+grpc::Status AnalyticsServiceImpl::ListSegments(grpc::ServerContext* /*context*/,
+                                                const v1::ListSegmentsRequest* request,
+                                                v1::ListSegmentsResponse* response) {
+  return Reply(queries_->ListSegments(*request), response);
+}
+
+grpc::Status AnalyticsServiceImpl::ListCustomersInSegment(
+    grpc::ServerContext* /*context*/, const v1::ListCustomersInSegmentRequest* request,
+    v1::ListCustomersInSegmentResponse* response) {
+  return Reply(queries_->ListCustomersInSegment(*request), response);
+}
+
+grpc::Status AnalyticsServiceImpl::GetModel(grpc::ServerContext* /*context*/,
+                                            const v1::GetModelRequest* request,
+                                            v1::GetModelResponse* response) {
+  return Reply(queries_->GetModel(*request), response);
+}
+
+grpc::Status AnalyticsServiceImpl::PredictCluster(grpc::ServerContext* /*context*/,
+                                                  const v1::PredictClusterRequest* request,
+                                                  v1::PredictClusterResponse* response) {
+  return Reply(queries_->PredictCluster(*request), response);
+}
+
+grpc::Status AnalyticsServiceImpl::ListRfm(grpc::ServerContext* /*context*/,
+                                           const v1::ListRfmRequest* request,
+                                           v1::ListRfmResponse* response) {
+  return Reply(queries_->ListRfm(*request), response);
+}
+
+}  // namespace clientele::analytics

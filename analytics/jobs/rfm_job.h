@@ -1,0 +1,35 @@
+// The `rfm` job: scores every profile's recency, frequency and monetary value (quintiles, as
+// analytics/rfm/rfm.h), names its segment, and stores the result as a new RFM model version
+// (per-profile rows, segment summary with strategies, quintile edges for prediction) which
+// becomes the active RFM model.
+#ifndef CLIENTELE_ANALYTICS_JOBS_RFM_JOB_H_
+#define CLIENTELE_ANALYTICS_JOBS_RFM_JOB_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "analytics/jobs/job_runner.h"
+#include "analytics/jobs/profile_directory.h"
+#include "analytics/rfm/rfm.h"
+#include "analytics/state/analytics_store.h"
+
+namespace clientele::analytics {
+
+// InvalidArgument naming the field ("spec.rfm.convention", "spec.rfm.segment_strategies").
+absl::Status ValidateRfmSpec(const v1::RfmJobSpec& spec);
+
+// The segment definitions of `spec`: the defaults with the spec's strategy texts.
+std::vector<SegmentDefinition> SegmentDefinitionsFor(const v1::RfmJobSpec& spec);
+
+// Runs the job (see above). FailedPrecondition when no profile has a counted order.
+absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& directory,
+                                     const v1::Job& job, JobControl& control);
+
+// The score 1..5 of `value` against quintile upper edges (ascending, up to 4 of them): one
+// more than the number of edges below `value`.
+int QuintileOf(double value, const google::protobuf::RepeatedField<double>& edges);
+
+}  // namespace clientele::analytics
+
+#endif  // CLIENTELE_ANALYTICS_JOBS_RFM_JOB_H_
