@@ -13,3 +13,8 @@ clt_cc_library(NAME preprocessor
   SRCS features/preprocessor.cc
   DEPS Eigen3::Eigen absl::status absl::statusor absl::strings absl::flat_hash_map
        absl::flat_hash_set)
+
+# ParallelChunks: deterministic chunked parallel-for for the clustering code (header only).
+clt_cc_library(NAME clustering_parallel
+  HDRS clustering/internal/parallel.h
+  DEPS Threads::Threads)

@@ -4,103 +4,198 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <thread>
+#include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "analytics/clustering/internal/parallel.h"
 #include "analytics/clustering/random.h"
 
 namespace clientele::analytics {
 namespace {
 
+using internal::ParallelChunks;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// Rows per block in the assignment step: bounds the temporary block x k distance matrix.
-constexpr Eigen::Index kBlockRows = 512;
-// Below this many rows one thread does all the work; thread start-up would dominate.
-constexpr Eigen::Index kMinRowsPerThread = 4096;
+// Rows per chunk: the unit of parallel work and of the ordered reductions. Fixed, so results do
+// not depend on the thread count.
+constexpr Eigen::Index kChunkRows = 16384;
+// Rows per matrix product inside a chunk: bounds the block x k temporary.
+constexpr Eigen::Index kBlockRows = 256;
 
-// Nearest-centre assignment. `labels` and `min_dist` (squared distance to the chosen centre,
-// clamped at 0) must have X.rows() entries. Each row's result depends only on that row, so the
-// output is the same for every thread count.
-void Assign(const RowMatrix& X, const Eigen::VectorXd& x_sq, const RowMatrix& centers, int threads,
-            std::vector<int>& labels, Eigen::VectorXd& min_dist) {
+// The points in the two precisions the algorithm uses. Centred by the caller.
+struct Points {
+  explicit Points(RowMatrix centered)
+      : x(std::move(centered)), xf(x.cast<float>()), n(x.rows()), d(x.cols()) {}
+  Eigen::Index chunks() const { return (n + kChunkRows - 1) / kChunkRows; }
+  Eigen::Index ChunkBegin(Eigen::Index c) const { return c * kChunkRows; }
+  Eigen::Index ChunkEnd(Eigen::Index c) const { return std::min(n, (c + 1) * kChunkRows); }
+
+  RowMatrix x;
+  RowMatrixF xf;
+  Eigen::Index n;
+  Eigen::Index d;
+};
+
+// Per-chunk results of an assignment, reduced in chunk order.
+struct ChunkTotals {
+  RowMatrix sums;               // k x d, sum of the chunk's points per label.
+  std::vector<int64_t> counts;  // k.
+  double inertia = 0.0;
+};
+
+// Assigns every point to its nearest centre (float products, exact double distance to the chosen
+// one) and, when `totals` is set, sums the points per label. labels/min_dist have n entries.
+void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vector<int>& labels,
+                Eigen::VectorXd& min_dist, std::vector<ChunkTotals>* totals) {
+  const Eigen::Index k = centers.rows();
+  const Eigen::MatrixXf cf_t = centers.cast<float>().transpose();  // d x k
+  const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
+  if (totals != nullptr) totals->resize(static_cast<size_t>(p.chunks()));
+  ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
+    RowMatrixF dots;
+    ChunkTotals* t = totals != nullptr ? &(*totals)[static_cast<size_t>(chunk)] : nullptr;
+    if (t != nullptr) {
+      t->sums.setZero(k, p.d);
+      t->counts.assign(static_cast<size_t>(k), 0);
+      t->inertia = 0.0;
+    }
+    const Eigen::Index end = p.ChunkEnd(chunk);
+    for (Eigen::Index b = p.ChunkBegin(chunk); b < end; b += kBlockRows) {
+      const Eigen::Index rows = std::min(kBlockRows, end - b);
+      dots.noalias() = p.xf.middleRows(b, rows) * cf_t;
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        const float* row = dots.data() + i * k;
+        Eigen::Index best = 0;
+        float best_d = cf_sq(0) - 2.0f * row[0];
+        for (Eigen::Index c = 1; c < k; ++c) {
+          const float dc = cf_sq(c) - 2.0f * row[c];
+          if (dc < best_d) {
+            best_d = dc;
+            best = c;
+          }
+        }
+        const Eigen::Index r = b + i;
+        labels[r] = static_cast<int>(best);
+        const double dist = (p.x.row(r) - centers.row(best)).squaredNorm();
+        min_dist(r) = dist;
+        if (t != nullptr) {
+          t->sums.row(best) += p.x.row(r);
+          ++t->counts[best];
+          t->inertia += dist;
+        }
+      }
+    }
+  });
+}
+
+// Exact double assignment (AssignToNearest): ||x||^2 - 2 x.c + ||c||^2, ties to the lowest index.
+void AssignExact(const RowMatrix& X, const RowMatrix& centers, int threads,
+                 std::vector<int>& labels, Eigen::VectorXd& min_dist) {
   const Eigen::Index n = X.rows();
   const Eigen::RowVectorXd c_sq = centers.rowwise().squaredNorm().transpose();
-  auto work = [&](Eigen::Index begin, Eigen::Index end) {
+  const Eigen::Index chunks = (n + kChunkRows - 1) / kChunkRows;
+  ParallelChunks(chunks, threads, [&](int64_t chunk) {
     Eigen::MatrixXd dist;
-    for (Eigen::Index b = begin; b < end; b += kBlockRows) {
+    const Eigen::Index end = std::min(n, (chunk + 1) * kChunkRows);
+    for (Eigen::Index b = chunk * kChunkRows; b < end; b += kBlockRows) {
       const Eigen::Index rows = std::min(kBlockRows, end - b);
       dist.noalias() = X.middleRows(b, rows) * centers.transpose();
       for (Eigen::Index i = 0; i < rows; ++i) {
+        const double x_sq = X.row(b + i).squaredNorm();
         Eigen::Index best = 0;
         double best_d = std::numeric_limits<double>::infinity();
         for (Eigen::Index c = 0; c < centers.rows(); ++c) {
-          const double d = x_sq(b + i) - 2.0 * dist(i, c) + c_sq(c);
+          const double d = x_sq - 2.0 * dist(i, c) + c_sq(c);
           if (d < best_d) {
             best_d = d;
             best = c;
           }
         }
         labels[b + i] = static_cast<int>(best);
-        min_dist(b + i) = std::max(best_d, 0.0);
+        min_dist(b + i) = (X.row(b + i) - centers.row(best)).squaredNorm();
       }
     }
-  };
-  const Eigen::Index workers =
-      std::max<Eigen::Index>(1, std::min<Eigen::Index>(threads, n / kMinRowsPerThread));
-  if (workers == 1) {
-    work(0, n);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  const Eigen::Index chunk = (n + workers - 1) / workers;
-  for (Eigen::Index w = 1; w < workers; ++w) {
-    const Eigen::Index begin = std::min(n, w * chunk);
-    const Eigen::Index end = std::min(n, begin + chunk);
-    pool.emplace_back(work, begin, end);
-  }
-  work(0, std::min(n, chunk));
-  for (std::thread& t : pool) t.join();
+  });
 }
 
-// Greedy k-means++ (sklearn's _kmeans_plusplus): returns k x d centres taken from the rows of X.
-RowMatrix KMeansPlusPlus(const RowMatrix& X, int k, ClusteringRng& rng) {
-  const Eigen::Index n = X.rows();
-  RowMatrix centers(k, X.cols());
+// Squared distances (float products, clamped at 0) from every point to each candidate row of
+// `cands` (t x d) into out (n x t); the candidates' own rows get exactly 0. Returns, per
+// candidate, sum_x min(closest(x), d(x, candidate)) reduced in chunk order.
+std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
+                                       const std::vector<Eigen::Index>& ids,
+                                       const Eigen::VectorXd& closest, int threads,
+                                       RowMatrixF& out) {
+  const Eigen::Index t = cands.rows();
+  const Eigen::MatrixXf cf_t = cands.cast<float>().transpose();
+  const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
+  out.resize(p.n, t);
+  std::vector<double> partial(static_cast<size_t>(p.chunks() * t), 0.0);
+  ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
+    const Eigen::Index begin = p.ChunkBegin(chunk);
+    const Eigen::Index rows = p.ChunkEnd(chunk) - begin;
+    auto block = out.middleRows(begin, rows);
+    block.noalias() = p.xf.middleRows(begin, rows) * cf_t;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const float x_sq = p.xf.row(begin + i).squaredNorm();
+      for (Eigen::Index c = 0; c < t; ++c) {
+        const float d = std::max(0.0f, x_sq - 2.0f * block(i, c) + cf_sq(c));
+        block(i, c) = d;
+      }
+    }
+    for (Eigen::Index c = 0; c < t; ++c) {
+      if (ids[c] >= begin && ids[c] < begin + rows) block(ids[c] - begin, c) = 0.0f;
+      double sum = 0.0;
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        sum += std::min(closest(begin + i), static_cast<double>(block(i, c)));
+      }
+      partial[static_cast<size_t>(chunk * t + c)] = sum;
+    }
+  });
+  std::vector<double> potential(static_cast<size_t>(t), 0.0);
+  for (Eigen::Index chunk = 0; chunk < p.chunks(); ++chunk) {
+    for (Eigen::Index c = 0; c < t; ++c) potential[c] += partial[chunk * t + c];
+  }
+  return potential;
+}
+
+// Greedy k-means++ (sklearn's _kmeans_plusplus): returns k x d centres taken from the rows.
+RowMatrix KMeansPlusPlus(const Points& p, int k, int threads, ClusteringRng& rng) {
+  const Eigen::Index n = p.n;
+  RowMatrix centers(k, p.d);
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
 
-  const Eigen::Index first = static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(n)));
-  centers.row(0) = X.row(first);
-  Eigen::VectorXd closest = (X.rowwise() - X.row(first)).rowwise().squaredNorm();
-  double potential = closest.sum();
+  const auto first = static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(n)));
+  centers.row(0) = p.x.row(first);
+  RowMatrixF dist;
+  Eigen::VectorXd closest = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::infinity());
+  double potential = CandidateDistances(p, centers.topRows(1), {first}, closest, threads, dist)[0];
+  closest = dist.col(0).cast<double>();
 
   std::vector<double> cumulative(n);
-  Eigen::VectorXd candidate_dist(n);
-  Eigen::VectorXd best_dist(n);
+  std::vector<Eigen::Index> ids(trials);
+  RowMatrix cands(trials, p.d);
   for (int c = 1; c < k; ++c) {
     std::partial_sum(closest.data(), closest.data() + n, cumulative.begin());
-    Eigen::Index best_candidate = -1;
-    double best_potential = std::numeric_limits<double>::infinity();
     for (int t = 0; t < trials; ++t) {
       const double target = rng.Uniform() * potential;
       // np.searchsorted(cumsum, target) with side="left", clipped to n - 1.
       Eigen::Index id =
           std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin();
-      id = std::min(id, n - 1);
-      candidate_dist = (X.rowwise() - X.row(id)).rowwise().squaredNorm().cwiseMin(closest);
-      const double candidate_potential = candidate_dist.sum();
-      if (candidate_potential < best_potential) {  // strict: first candidate wins ties
-        best_potential = candidate_potential;
-        best_candidate = id;
-        best_dist.swap(candidate_dist);
-      }
+      ids[t] = std::min(id, n - 1);
+      cands.row(t) = p.x.row(ids[t]);
     }
-    centers.row(c) = X.row(best_candidate);
-    closest.swap(best_dist);
-    potential = best_potential;
+    const std::vector<double> potentials =
+        CandidateDistances(p, cands, ids, closest, threads, dist);
+    int best = 0;
+    for (int t = 1; t < trials; ++t) {
+      if (potentials[t] < potentials[best]) best = t;  // strict: first candidate wins ties
+    }
+    centers.row(c) = cands.row(best);
+    closest = closest.cwiseMin(dist.col(best).cast<double>());
+    potential = potentials[best];
   }
   return centers;
 }
@@ -112,31 +207,34 @@ struct RunResult {
   int iterations = 0;
 };
 
-RunResult LloydRun(const RowMatrix& X, const Eigen::VectorXd& x_sq, RowMatrix centers,
-                   const KMeansOptions& options, double tol) {
-  const Eigen::Index n = X.rows();
+RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& options, double tol) {
+  const Eigen::Index n = p.n;
   const int k = options.k;
   std::vector<int> labels(n, -1);
   std::vector<int> previous(n, -1);
   Eigen::VectorXd min_dist(n);
-  RowMatrix sums(k, X.cols());
+  std::vector<ChunkTotals> totals;
+  RowMatrix sums(k, p.d);
   std::vector<int64_t> counts(k);
-  std::vector<Eigen::Index> by_distance(n);
+  std::vector<Eigen::Index> by_distance;
 
   int iterations = 0;
+  bool assigned_to_current = false;  // labels/min_dist belong to `centers`.
   for (int it = 0; it < options.max_iter; ++it) {
-    Assign(X, x_sq, centers, options.threads, labels, min_dist);
+    AssignStep(p, centers, options.threads, labels, min_dist, &totals);
+    assigned_to_current = true;
     ++iterations;
     if (labels == previous) break;  // Strict convergence: centres would not move.
 
     sums.setZero();
     std::fill(counts.begin(), counts.end(), 0);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      sums.row(labels[i]) += X.row(i);
-      ++counts[labels[i]];
+    for (const ChunkTotals& t : totals) {
+      sums += t.sums;
+      for (int c = 0; c < k; ++c) counts[c] += t.counts[c];
     }
     // Empty clusters take the points farthest from their current centres.
     if (std::find(counts.begin(), counts.end(), 0) != counts.end()) {
+      by_distance.resize(n);
       std::iota(by_distance.begin(), by_distance.end(), 0);
       std::stable_sort(by_distance.begin(), by_distance.end(),
                        [&](Eigen::Index a, Eigen::Index b) { return min_dist(a) > min_dist(b); });
@@ -144,14 +242,14 @@ RunResult LloydRun(const RowMatrix& X, const Eigen::VectorXd& x_sq, RowMatrix ce
       for (int c = 0; c < k; ++c) {
         if (counts[c] != 0) continue;
         const Eigen::Index far = by_distance[next++];
-        sums.row(labels[far]) -= X.row(far);
+        sums.row(labels[far]) -= p.x.row(far);
         --counts[labels[far]];
         labels[far] = c;
-        sums.row(c) = X.row(far);
+        sums.row(c) = p.x.row(far);
         counts[c] = 1;
       }
     }
-    RowMatrix updated(k, X.cols());
+    RowMatrix updated(k, p.d);
     for (int c = 0; c < k; ++c) {
       // A donor cluster emptied by relocation keeps its old centre.
       updated.row(c) = counts[c] > 0 ? RowMatrix(sums.row(c) / static_cast<double>(counts[c]))
@@ -160,10 +258,11 @@ RunResult LloydRun(const RowMatrix& X, const Eigen::VectorXd& x_sq, RowMatrix ce
     const double shift = (updated - centers).squaredNorm();
     centers.swap(updated);
     previous.swap(labels);
+    assigned_to_current = false;
     if (shift <= tol) break;
   }
   // Labels and inertia against the final centres.
-  Assign(X, x_sq, centers, options.threads, labels, min_dist);
+  if (!assigned_to_current) AssignStep(p, centers, options.threads, labels, min_dist, nullptr);
   RunResult run;
   run.centers = std::move(centers);
   run.labels = std::move(labels);
@@ -172,16 +271,23 @@ RunResult LloydRun(const RowMatrix& X, const Eigen::VectorXd& x_sq, RowMatrix ce
   return run;
 }
 
-absl::Status Validate(const Eigen::MatrixXd& X, const KMeansOptions& options) {
+absl::Status ValidateData(const Eigen::MatrixXd& X, int k, std::string_view what) {
+  const absl::string_view name(what.data(), what.size());
   if (X.rows() == 0 || X.cols() == 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("KMeans: empty input (", X.rows(), "x", X.cols(), ")"));
+        absl::StrCat(name, ": empty input (", X.rows(), "x", X.cols(), ")"));
   }
-  if (!X.allFinite()) return absl::InvalidArgumentError("KMeans: input holds NaN or infinity");
-  if (options.k < 1 || options.k > X.rows()) {
+  if (!X.allFinite())
+    return absl::InvalidArgumentError(absl::StrCat(name, ": input holds NaN or infinity"));
+  if (k < 1 || k > X.rows()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("KMeans: k must be in [1, ", X.rows(), "], got ", options.k));
+        absl::StrCat(name, ": k must be in [1, ", X.rows(), "], got ", k));
   }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const Eigen::MatrixXd& X, const KMeansOptions& options) {
+  if (absl::Status s = ValidateData(X, options.k, "KMeans"); !s.ok()) return s;
   if (options.n_init < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("KMeans: n_init must be >= 1, got ", options.n_init));
@@ -213,10 +319,9 @@ absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOption
   if (absl::Status s = Validate(X, options); !s.ok()) return s;
 
   const Eigen::RowVectorXd mean = X.colwise().mean();
-  const RowMatrix centered = X.rowwise() - mean;
-  const Eigen::VectorXd x_sq = centered.rowwise().squaredNorm();
+  const Points points(RowMatrix(X.rowwise() - mean));
   const double mean_variance =
-      centered.array().square().colwise().mean().mean();  // mean(var(X, axis=0)), ddof = 0
+      points.x.array().square().colwise().mean().mean();  // mean(var(X, axis=0)), ddof = 0
   const double tol = options.tol * mean_variance;
 
   ClusteringRng master(options.seed);
@@ -227,8 +332,8 @@ absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOption
   for (int run = 0; run < runs; ++run) {
     ClusteringRng rng(master.NextU64());
     RowMatrix init = given_init ? RowMatrix(options.initial_centroids.rowwise() - mean)
-                                : KMeansPlusPlus(centered, options.k, rng);
-    RunResult result = LloydRun(centered, x_sq, std::move(init), options, tol);
+                                : KMeansPlusPlus(points, options.k, options.threads, rng);
+    RunResult result = LloydRun(points, std::move(init), options, tol);
     if (run == 0 || result.inertia < best.inertia) best = std::move(result);
   }
 
@@ -240,19 +345,47 @@ absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOption
   return out;
 }
 
-absl::StatusOr<std::vector<int>> AssignToNearest(const Eigen::MatrixXd& X,
-                                                 const Eigen::MatrixXd& centroids) {
+absl::StatusOr<NearestCentroids> AssignToNearestCentroids(const Eigen::MatrixXd& X,
+                                                          const Eigen::MatrixXd& centroids,
+                                                          int threads) {
   if (centroids.rows() == 0) return absl::InvalidArgumentError("AssignToNearest: no centroids");
   if (X.cols() != centroids.cols()) {
     return absl::InvalidArgumentError(absl::StrCat("AssignToNearest: X has ", X.cols(),
                                                    " columns, centroids have ", centroids.cols()));
   }
+  if (threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("AssignToNearest: threads must be >= 1, got ", threads));
+  }
   const RowMatrix points = X;
   const RowMatrix centers = centroids;
-  std::vector<int> labels(points.rows());
-  Eigen::VectorXd min_dist(points.rows());
-  Assign(points, points.rowwise().squaredNorm(), centers, 1, labels, min_dist);
-  return labels;
+  NearestCentroids out;
+  out.labels.resize(points.rows());
+  out.squared_distances.resize(points.rows());
+  AssignExact(points, centers, threads, out.labels, out.squared_distances);
+  out.inertia = out.squared_distances.sum();
+  return out;
+}
+
+absl::StatusOr<std::vector<int>> AssignToNearest(const Eigen::MatrixXd& X,
+                                                 const Eigen::MatrixXd& centroids) {
+  absl::StatusOr<NearestCentroids> nearest = AssignToNearestCentroids(X, centroids, 1);
+  if (!nearest.ok()) return nearest.status();
+  return std::move(nearest->labels);
+}
+
+absl::StatusOr<Eigen::MatrixXd> KMeansPlusPlusSeeds(const Eigen::MatrixXd& X, int k, uint64_t seed,
+                                                    int threads) {
+  if (absl::Status s = ValidateData(X, k, "KMeansPlusPlusSeeds"); !s.ok()) return s;
+  if (threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KMeansPlusPlusSeeds: threads must be >= 1, got ", threads));
+  }
+  const Eigen::RowVectorXd mean = X.colwise().mean();
+  const Points points(RowMatrix(X.rowwise() - mean));
+  ClusteringRng rng(seed);
+  const RowMatrix centers = KMeansPlusPlus(points, k, threads, rng);
+  return Eigen::MatrixXd(centers.rowwise() + mean);
 }
 
 }  // namespace clientele::analytics

@@ -16,8 +16,12 @@
 //    best of 2 + floor(ln k) candidates, each drawn with probability proportional to D(x)^2, where
 //    "best" minimises the resulting potential sum_x min_c ||x - c||^2 (sklearn's greedy k-means++).
 //  * Lloyd iterations: assign every point to its nearest centre, using
-//    ||x||^2 - 2 x.c + ||c||^2 with the cross term as one matrix product per block of rows
-//    (blocks are spread over `threads` std::threads), then move each centre to its points' mean.
+//    ||c||^2 - 2 x.c with the cross term as one single-precision matrix product per block of rows
+//    (chunks of rows are spread over `threads` std::threads), then move each centre to its
+//    points' mean, summed in double per chunk and reduced in chunk order. The squared distance to
+//    the chosen centre, and so the inertia, is recomputed directly in double; only the choice
+//    between two centres within float rounding (~1e-7 relative) of each other can differ from an
+//    all-double computation.
 //    A centre left without points is moved onto the point farthest from its own centre (then the
 //    next farthest for the next empty cluster, ...), and that point leaves its old cluster.
 //  * Stops when the labels do not change, when the total squared centre shift is <= tol *
@@ -62,9 +66,26 @@ struct KMeansResult {
 absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOptions& options);
 
 // Index of the nearest centroid for every row of X (ties -> lowest index); the "predict" step.
-// InvalidArgument if the column counts differ or centroids is empty.
+// Computed in double. InvalidArgument if the column counts differ or centroids is empty.
 absl::StatusOr<std::vector<int>> AssignToNearest(const Eigen::MatrixXd& X,
                                                  const Eigen::MatrixXd& centroids);
+
+struct NearestCentroids {
+  std::vector<int> labels;            // As AssignToNearest.
+  Eigen::VectorXd squared_distances;  // To the chosen centroid, computed directly, >= 0.
+  double inertia = 0.0;               // Their sum.
+};
+
+// AssignToNearest plus distances and inertia, over `threads` threads (the result does not depend
+// on it). Same errors, and InvalidArgument if threads < 1.
+absl::StatusOr<NearestCentroids> AssignToNearestCentroids(const Eigen::MatrixXd& X,
+                                                          const Eigen::MatrixXd& centroids,
+                                                          int threads = 1);
+
+// The greedy k-means++ seeding KMeans uses, on its own: k rows of X (k x d). Deterministic by
+// seed and independent of threads. InvalidArgument as KMeans for X and k.
+absl::StatusOr<Eigen::MatrixXd> KMeansPlusPlusSeeds(const Eigen::MatrixXd& X, int k, uint64_t seed,
+                                                    int threads = 1);
 
 }  // namespace clientele::analytics
 
