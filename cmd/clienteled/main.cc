@@ -13,16 +13,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "cmd/clienteled/analytics_node.h"
 #include "cmd/clienteled/ingest_node.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
 #include "common/server/termination_signals.h"
+#include "grpcpp/create_channel.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele {
 namespace {
 
-const std::vector<std::string> kAllServices = {"ingest"};
+const std::vector<std::string> kAllServices = {"ingest", "analytics"};
 
 struct Flags {
   std::string services = "all";
@@ -35,6 +37,8 @@ struct Flags {
   std::string port_file;
   double shutdown_grace_seconds = 10;
   std::string log_level = "info";
+  std::string ingest_addr;    // Ingest for log consumers when ingest runs elsewhere.
+  std::string identity_addr;  // Identity for analytics when identity runs elsewhere.
 };
 
 int Fail(const std::string& message) {
@@ -95,6 +99,25 @@ int Run(const Flags& flags) {
     health_names.push_back("clientele.ingest.v1.IngestService");
   }
 
+  std::unique_ptr<AnalyticsNode> analytics;
+  if (services.count("analytics")) {
+    if (!services.count("ingest") && flags.ingest_addr.empty()) {
+      return Fail("--ingest_addr: required when analytics runs without ingest");
+    }
+    AnalyticsNodeOptions options;
+    options.data_dir = flags.data_dir;
+    options.partitions = owned;
+    if (options.partitions.empty()) {
+      for (uint32_t p = 0; p < flags.partition_count; ++p) options.partitions.push_back(p);
+    }
+    options.sync_writes = flags.sync_writes;
+    absl::StatusOr<std::unique_ptr<AnalyticsNode>> node = AnalyticsNode::Open(options);
+    if (!node.ok()) return Fail("analytics: " + node.status().ToString());
+    analytics = std::move(*node);
+    grpc_services.push_back(analytics->service());
+    health_names.push_back("clientele.analytics.v1.AnalyticsService");
+  }
+
   server::ServerOptions server_options;
   server_options.listen = flags.listen;
   server_options.metrics_listen = flags.metrics_listen == "off" ? "" : flags.metrics_listen;
@@ -107,12 +130,44 @@ int Run(const Flags& flags) {
                absl::StrJoin(services, ","), (*server)->port(), (*server)->metrics_port(),
                flags.data_dir);
 
+  if (analytics) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    std::shared_ptr<grpc::Channel> ingest_channel =
+        flags.ingest_addr.empty()
+            ? (*server)->InProcessChannel()
+            : grpc::CreateCustomChannel(flags.ingest_addr, grpc::InsecureChannelCredentials(),
+                                        args);
+    std::function<std::shared_ptr<grpc::Channel>()> identity_channel;
+    if (!flags.identity_addr.empty()) {
+      auto channel =
+          grpc::CreateCustomChannel(flags.identity_addr, grpc::InsecureChannelCredentials(), args);
+      identity_channel = [channel] { return channel; };
+    } else if (services.count("identity")) {
+      auto channel = (*server)->InProcessChannel();
+      identity_channel = [channel] { return channel; };
+    }
+    if (absl::Status s = analytics->Start([ingest_channel](uint32_t) { return ingest_channel; },
+                                          identity_channel);
+        !s.ok()) {
+      (*server)->Shutdown();
+      return Fail("analytics: " + s.ToString());
+    }
+  }
+
   const int signal = server::WaitForTerminationSignal();
   spdlog::info("signal {}: draining", signal);
+  if (analytics) analytics->Stop();
   // Tailing subscriptions end first, so the drain does not wait for them.
   if (ingest) ingest->Close();
   (*server)->Shutdown();
   (*server)->Wait();
+  if (analytics) {
+    if (absl::Status s = analytics->Flush(); !s.ok()) {
+      spdlog::error("analytics flush failed: {}", s.ToString());
+      return 1;
+    }
+  }
   if (ingest) {
     if (absl::Status s = ingest->Flush(); !s.ok()) {
       spdlog::error("flush failed: {}", s.ToString());
@@ -131,7 +186,7 @@ int main(int argc, char** argv) {
   clientele::Flags flags;
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
   app.add_option("--services", flags.services,
-                 "Components to run: all, or a comma-separated subset of: ingest")
+                 "Components to run: all, or a comma-separated subset of: ingest, analytics")
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
       ->capture_default_str();
@@ -153,6 +208,11 @@ int main(int argc, char** argv) {
   app.add_option("--shutdown_grace_seconds", flags.shutdown_grace_seconds,
                  "How long SIGTERM waits for in-flight calls")
       ->capture_default_str();
+  app.add_option("--ingest_addr", flags.ingest_addr,
+                 "host:port of ingest, for log consumers when ingest is not in --services");
+  app.add_option("--identity_addr", flags.identity_addr,
+                 "host:port of identity for analytics (default: in-process when identity runs "
+                 "here, else none: each source key is its own profile)");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
