@@ -42,3 +42,14 @@ clt_cc_library(NAME analytics_service
   DEPS clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
        clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
        absl::time spdlog::spdlog)
+
+# Hand-written SVG charts and the analytics report built from API messages (no I/O).
+clt_cc_library(NAME svg_chart
+  HDRS report/svg_chart.h
+  SRCS report/svg_chart.cc
+  DEPS absl::strings absl::str_format)
+
+clt_cc_library(NAME analytics_report
+  HDRS report/analytics_report.h
+  SRCS report/analytics_report.cc
+  DEPS clientele::svg_chart clientele::analytics_proto absl::strings absl::str_format)

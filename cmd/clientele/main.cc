@@ -4,10 +4,12 @@
 #include <functional>
 
 #include "CLI/CLI.hpp"
+#include "cmd/clientele/analytics_commands.h"
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/log_commands.h"
+#include "cmd/clientele/report_command.h"
 
 namespace clientele::cli {
 
@@ -35,6 +37,10 @@ int main(int argc, char** argv) {
   AddLogCommands(app, context, log_flags, run);
   GenFlags gen_flags;
   AddGenCommand(app, context, gen_flags, run);
+  AnalyticsFlags analytics_flags;
+  AddAnalyticsCommands(app, context, analytics_flags, run);
+  ReportFlags report_flags;
+  AddReportCommand(app, context, report_flags, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }
