@@ -10,3 +10,5 @@ clt_cc_test(NAME identity_normalize_test
 clt_cc_test(NAME identity_string_similarity_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/similarity/string_similarity_test.cc
   DEPS clientele::string_similarity)
+
+include(${CMAKE_CURRENT_LIST_DIR}/resolution/CMakeLists.cmake)

@@ -1,0 +1,42 @@
+#include "identity/identity_applier.h"
+
+namespace clientele::identity {
+namespace {
+
+// Whether this (partition) thread holds the resolver's write lock between Apply and
+// OnCommitted / OnWriteFailed. LogConsumer calls all three on the partition's thread.
+thread_local bool t_holding_batch = false;
+
+}  // namespace
+
+std::vector<common::v1::PayloadType> IdentityApplier::PayloadTypes() const {
+  return {common::v1::PAYLOAD_TYPE_CUSTOMER_UPSERT, common::v1::PAYLOAD_TYPE_ORDER,
+          common::v1::PAYLOAD_TYPE_CONSENT_CHANGE};
+}
+
+absl::Status IdentityApplier::Apply(uint32_t /*partition*/,
+                                    absl::Span<const ingest::v1::LogEntry* const> entries,
+                                    storage::WriteBatch& batch) {
+  resolver_->BeginBatch();
+  t_holding_batch = true;
+  for (const ingest::v1::LogEntry* entry : entries) {
+    absl::Status s = resolver_->ApplyEvent(entry->event(), batch);
+    if (!s.ok()) return s;  // OnWriteFailed follows and undoes the batch.
+  }
+  resolver_->FinishBatch(batch);
+  return absl::OkStatus();
+}
+
+void IdentityApplier::OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {
+  if (!t_holding_batch) return;  // A batch with no entries for us.
+  t_holding_batch = false;
+  resolver_->CommitBatch();
+}
+
+void IdentityApplier::OnWriteFailed(uint32_t /*partition*/) {
+  if (!t_holding_batch) return;
+  t_holding_batch = false;
+  (void)resolver_->AbortBatch();  // On error the resolver reloads again before the next event.
+}
+
+}  // namespace clientele::identity

@@ -1,0 +1,37 @@
+// The identity consumer's LogApplier: hands CustomerUpsert, Order and ConsentChange events of
+// every partition to the one global Resolver.
+//
+// The resolver changes memory while it applies (later entries of a batch depend on earlier
+// ones), so the applier holds the resolver's write lock from Apply until OnCommitted (the
+// batch is durable) or OnWriteFailed (it is not: the resolver reloads from the store, and the
+// same entries come again). Partitions therefore apply one batch at a time, and queries only
+// ever see committed state.
+//
+// Thread-safe as LogApplier requires. `resolver` must outlive the applier.
+#ifndef CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
+#define CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
+
+#include <vector>
+
+#include "common/log/log_applier.h"
+#include "identity/resolution/resolver.h"
+
+namespace clientele::identity {
+
+class IdentityApplier final : public log::LogApplier {
+ public:
+  explicit IdentityApplier(Resolver* resolver) : resolver_(resolver) {}
+
+  std::vector<common::v1::PayloadType> PayloadTypes() const override;
+  absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries,
+                     storage::WriteBatch& batch) override;
+  void OnCommitted(uint32_t partition, uint64_t through_sequence) override;
+  void OnWriteFailed(uint32_t partition) override;
+
+ private:
+  Resolver* const resolver_;  // Not owned.
+};
+
+}  // namespace clientele::identity
+
+#endif  // CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_

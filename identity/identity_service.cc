@@ -1,0 +1,94 @@
+#include "identity/identity_service.h"
+
+#include "common/status/grpc_status.h"
+
+namespace clientele::identity {
+namespace {
+
+// Copies a domain result into the response, or maps its error.
+template <typename T>
+grpc::Status Reply(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+constexpr size_t kProfileMapChunk = 1000;
+
+}  // namespace
+
+grpc::Status IdentityServiceImpl::Resolve(grpc::ServerContext*, const v1::ResolveRequest* request,
+                                          v1::ResolveResponse* response) {
+  return Reply(resolver_->Resolve(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::GetProfile(grpc::ServerContext*,
+                                             const v1::GetProfileRequest* request,
+                                             v1::GetProfileResponse* response) {
+  return Reply(resolver_->GetProfile(request->lookup()), response);
+}
+
+grpc::Status IdentityServiceImpl::ListProfiles(grpc::ServerContext*,
+                                               const v1::ListProfilesRequest* request,
+                                               v1::ListProfilesResponse* response) {
+  return Reply(resolver_->ListProfiles(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::ListMembers(grpc::ServerContext*,
+                                              const v1::ListMembersRequest* request,
+                                              v1::ListMembersResponse* response) {
+  return Reply(resolver_->ListMembers(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::MergeProfiles(grpc::ServerContext*,
+                                                const v1::MergeProfilesRequest* request,
+                                                v1::MergeProfilesResponse* response) {
+  return Reply(resolver_->MergeProfiles(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::SplitProfile(grpc::ServerContext*,
+                                               const v1::SplitProfileRequest* request,
+                                               v1::SplitProfileResponse* response) {
+  return Reply(resolver_->SplitProfile(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::GetAudit(grpc::ServerContext*, const v1::GetAuditRequest* request,
+                                           v1::GetAuditResponse* response) {
+  return Reply(resolver_->GetAudit(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::ExplainMatch(grpc::ServerContext*,
+                                               const v1::ExplainMatchRequest* request,
+                                               v1::ExplainMatchResponse* response) {
+  return Reply(resolver_->ExplainMatch(*request), response);
+}
+
+grpc::Status IdentityServiceImpl::GetProfileMap(
+    grpc::ServerContext* context, const v1::GetProfileMapRequest* request,
+    grpc::ServerWriter<v1::GetProfileMapResponse>* writer) {
+  bool cancelled = false;
+  resolver_->ForEachProfileMapChunk(request->system(), kProfileMapChunk,
+                                    [&](v1::GetProfileMapResponse& chunk) {
+                                      if (context->IsCancelled() || !writer->Write(chunk)) {
+                                        cancelled = true;
+                                        return false;
+                                      }
+                                      return true;
+                                    });
+  if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "profile map stream cancelled");
+  return grpc::Status::OK;
+}
+
+grpc::Status IdentityServiceImpl::GetConsents(grpc::ServerContext*,
+                                              const v1::GetConsentsRequest* request,
+                                              v1::GetConsentsResponse* response) {
+  return Reply(resolver_->GetConsents(request->lookup()), response);
+}
+
+grpc::Status IdentityServiceImpl::ListByConsent(grpc::ServerContext*,
+                                                const v1::ListByConsentRequest* request,
+                                                v1::ListByConsentResponse* response) {
+  return Reply(resolver_->ListByConsent(*request), response);
+}
+
+}  // namespace clientele::identity

@@ -1,0 +1,79 @@
+#include "identity/resolution/fellegi_sunter_matcher.h"
+
+#include "common/status/status_macros.h"
+#include "identity/matching/blocking.h"
+#include "identity/matching/model_estimation.h"
+
+namespace clientele::identity {
+
+v1::MatchDecision ToProto(MatchDecision decision) {
+  switch (decision) {
+    case MatchDecision::kLink:
+      return v1::MATCH_DECISION_LINK;
+    case MatchDecision::kReview:
+      return v1::MATCH_DECISION_REVIEW;
+    case MatchDecision::kNoLink:
+      return v1::MATCH_DECISION_NO_LINK;
+  }
+  return v1::MATCH_DECISION_UNSPECIFIED;
+}
+
+v1::MatchExplanation ToProto(const MatchExplanation& e) {
+  v1::MatchExplanation out;
+  out.set_match_weight(e.weight);
+  out.set_match_probability(e.probability);
+  out.set_decision(ToProto(e.decision));
+  out.set_rule(e.vetoed ? "hard_negative" : e.rule);
+  for (const FieldExplanation& f : e.fields) {
+    v1::FieldComparison* c = out.add_fields();
+    c->set_field(f.field);
+    c->set_level(f.level);
+    c->set_value_a(f.value_a);
+    c->set_value_b(f.value_b);
+    c->set_m(f.m);
+    c->set_u(f.u);
+    c->set_weight(f.weight);
+  }
+  return out;
+}
+
+FellegiSunterMatcher::FellegiSunterMatcher(const MatchModelConfig& start, size_t max_block_size)
+    : start_(start), max_block_size_(max_block_size), model_(start) {}
+
+std::vector<std::string> FellegiSunterMatcher::BlockingKeys(const PersonRecord& record) const {
+  return identity::BlockingKeys(record);
+}
+
+PairScore FellegiSunterMatcher::Score(const PersonRecord& a, const PersonRecord& b) const {
+  const MatchResult r = model_.Evaluate(a, b);
+  return {r.weight, ToProto(r.decision), r.pattern.Pack()};
+}
+
+v1::MatchExplanation FellegiSunterMatcher::Explain(const PersonRecord& a,
+                                                   const PersonRecord& b) const {
+  return ToProto(model_.Score(a, b));
+}
+
+absl::Status FellegiSunterMatcher::Estimate(
+    const absl::flat_hash_map<uint64_t, uint64_t>& candidate_counts,
+    const absl::flat_hash_map<uint64_t, uint64_t>& random_counts) {
+  MatchModelEstimator estimator(start_);
+  for (const auto& [p, n] : candidate_counts) {
+    estimator.Observe(ComparisonPattern::Unpack(p), static_cast<int64_t>(n));
+  }
+  for (const auto& [p, n] : random_counts) {
+    estimator.ObserveRandom(ComparisonPattern::Unpack(p), static_cast<int64_t>(n));
+  }
+  CLT_ASSIGN_OR_RETURN(model_, estimator.Estimate());
+  return absl::OkStatus();
+}
+
+std::string FellegiSunterMatcher::EncodeModel() const { return EncodeMatchModel(model_); }
+
+absl::Status FellegiSunterMatcher::DecodeModel(std::string_view bytes) {
+  if (bytes.empty()) return absl::OkStatus();
+  CLT_ASSIGN_OR_RETURN(model_, DecodeMatchModel(bytes));
+  return absl::OkStatus();
+}
+
+}  // namespace clientele::identity

@@ -1,0 +1,56 @@
+// The identity service's RocksDB column families (one registry, kvrocks style) and key layout.
+// A source key is written "system/id" (system names hold no '/'); a profile number is the
+// counter behind its id "P%010u".
+//
+//   records         [source key]                     -> StoredRecord
+//   record_profile  [source key]                     -> [u64 profile]
+//   profile_members [u64 profile][source key]        -> ""
+//   profiles        [u64 profile]                    -> StoredProfile
+//   aliases         [u64 alias]                      -> [u64 surviving profile]
+//   blocking        [blocking key][0x00][source key] -> ""
+//   do_not_link     [source key a][0x00][source key b] -> ""   (a < b)
+//   audit           [u64 audit id]                   -> identity.v1.AuditEntry
+//   audit_by_profile [u64 profile][u64 audit id]     -> ""
+//   consents        [source key][0x00][u64 ledger id] -> identity.v1.ConsentEvent
+//   model           "em"                             -> StoredModel
+//   meta            "next_profile" | "next_audit" | "next_consent" -> [u64];
+//                   "idem/<key>"                     -> [u8 kind] + response bytes
+//   progress        (LogConsumer's applied sequences)
+#ifndef CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
+#define CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
+
+#include <vector>
+
+#include "common/storage/kv_store.h"
+
+namespace clientele::identity {
+
+enum IdentityColumnFamily : storage::ColumnFamilyId {
+  kRecordsCf = 0,
+  kRecordProfileCf = 1,
+  kProfileMembersCf = 2,
+  kProfilesCf = 3,
+  kAliasesCf = 4,
+  kBlockingCf = 5,
+  kDoNotLinkCf = 6,
+  kAuditCf = 7,
+  kAuditByProfileCf = 8,
+  kConsentsCf = 9,
+  kModelCf = 10,
+  kMetaCf = 11,
+  kProgressCf = 12,
+};
+
+inline std::vector<storage::ColumnFamilySpec> IdentityColumnFamilies() {
+  return {
+      {"records", true},      {"record_profile", true}, {"profile_members", false},
+      {"profiles", false},    {"aliases", false},       {"blocking", false},
+      {"do_not_link", false}, {"audit", false},         {"audit_by_profile", false},
+      {"consents", false},    {"model", false},         {"meta", false},
+      {"progress", false},
+  };
+}
+
+}  // namespace clientele::identity
+
+#endif  // CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_

@@ -1,0 +1,698 @@
+// Resolver: applying log events (incremental resolution), merges, splits, audit and EM.
+#include "identity/resolution/resolver.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "common/storage/key_encoding.h"
+#include "identity/resolution/identity_schema.h"
+
+namespace clientele::identity {
+namespace {
+
+using common::v1::CustomerUpsert;
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(t);
+  int64_t seconds = micros / 1000000, rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+std::string ProfileKey(uint64_t profile) { return storage::EncodeUint64(profile); }
+
+std::string MemberKey(uint64_t profile, const std::string& source_key) {
+  std::string key = storage::EncodeUint64(profile);
+  key += source_key;
+  return key;
+}
+
+std::string BlockingEntryKey(const std::string& blocking_key, const std::string& source_key) {
+  std::string key = blocking_key;
+  key.push_back('\0');
+  key += source_key;
+  return key;
+}
+
+std::string PairKey(const std::string& a, const std::string& b) {
+  std::string key = a < b ? a : b;
+  key.push_back('\0');
+  key += a < b ? b : a;
+  return key;
+}
+
+// Lays the fields set in `upsert` (observed at `micros`) over `stored`'s raw record. A field
+// keeps its value when it was set by a later event already (out-of-order delivery).
+void MergeRaw(const CustomerUpsert& upsert, int64_t micros, resolution::StoredRecord* stored) {
+  CustomerUpsert* raw = stored->mutable_raw();
+  auto& times = *stored->mutable_field_set_micros();
+  auto take = [&](const std::string& name) {
+    auto it = times.find(name);
+    if (it != times.end() && it->second > micros) return false;
+    times[name] = micros;
+    return true;
+  };
+  auto str = [&](const char* name, const std::string& v,
+                 void (CustomerUpsert::*set)(const std::string&)) {
+    if (!v.empty() && take(name)) (raw->*set)(v);
+  };
+  str("email", upsert.email(), &CustomerUpsert::set_email);
+  str("phone", upsert.phone(), &CustomerUpsert::set_phone);
+  str("loyalty_id", upsert.loyalty_id(), &CustomerUpsert::set_loyalty_id);
+  str("national_id_hash", upsert.national_id_hash(), &CustomerUpsert::set_national_id_hash);
+  str("given_name", upsert.given_name(), &CustomerUpsert::set_given_name);
+  str("family_name", upsert.family_name(), &CustomerUpsert::set_family_name);
+  str("full_name", upsert.full_name(), &CustomerUpsert::set_full_name);
+  if (upsert.has_birth_date() && take("birth_date")) {
+    *raw->mutable_birth_date() = upsert.birth_date();
+  }
+  if (upsert.gender() != common::v1::GENDER_UNSPECIFIED && take("gender")) {
+    raw->set_gender(upsert.gender());
+  }
+  if (upsert.has_address() && take("address")) *raw->mutable_address() = upsert.address();
+  for (const auto& [k, v] : upsert.attributes()) {
+    if (take(absl::StrCat("attributes.", k))) (*raw->mutable_attributes())[k] = v;
+  }
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Log application.
+
+void Resolver::BeginBatch() { mu_.Lock(); }
+
+void Resolver::CommitBatch() {
+  pending_.clear();
+  model_dirty_ = false;
+  mu_.Unlock();
+}
+
+absl::Status Resolver::AbortBatch() {
+  absl::Status s = Load();
+  needs_reload_ = !s.ok();
+  mu_.Unlock();
+  return s;
+}
+
+absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch) {
+  if (needs_reload_) {
+    CLT_RETURN_IF_ERROR(Load());
+    needs_reload_ = false;
+  }
+  switch (event.payload_case()) {
+    case common::v1::Event::kCustomerUpsert:
+      CLT_RETURN_IF_ERROR(ApplyUpsert(event, batch));
+      return MaybeReestimate();
+    case common::v1::Event::kOrder:
+      if (event.order().has_customer() && !event.order().customer().system().empty() &&
+          !event.order().customer().id().empty()) {
+        EnsureRecord(event.order().customer(), TimeOf(event.occurred_at()), "order", batch);
+      }
+      return absl::OkStatus();
+    case common::v1::Event::kConsentChange:
+      return ApplyConsent(event, batch);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+void Resolver::FinishBatch(storage::WriteBatch& batch) {
+  PutCounters(batch);
+  if (model_dirty_) {
+    resolution::StoredModel model;
+    model.set_model(matcher_->EncodeModel());
+    model.mutable_pattern_counts()->insert(pattern_counts_.begin(), pattern_counts_.end());
+    model.mutable_random_counts()->insert(random_counts_.begin(), random_counts_.end());
+    model.set_records_at_last_estimate(records_at_last_estimate_);
+    model.set_estimates(estimates_);
+    batch.Put(kModelCf, "em", model.SerializeAsString());
+  }
+}
+
+void Resolver::PutCounters(storage::WriteBatch& batch) {
+  batch.Put(kMetaCf, "next_profile", storage::EncodeUint64(next_profile_));
+  batch.Put(kMetaCf, "next_audit", storage::EncodeUint64(next_audit_));
+  batch.Put(kMetaCf, "next_consent", storage::EncodeUint64(next_consent_));
+}
+
+uint64_t Resolver::NewProfile(absl::Time at, storage::WriteBatch& batch) {
+  const uint64_t n = next_profile_++;
+  ProfileEntry& p = profiles_[n];
+  p.created_at = at;
+  resolution::StoredProfile stored;
+  SetTimestamp(at, stored.mutable_created_at());
+  batch.Put(kProfilesCf, ProfileKey(n), stored.SerializeAsString());
+  return n;
+}
+
+uint32_t Resolver::EnsureRecord(const common::v1::SourceKey& key, absl::Time at,
+                                const std::string& why, storage::WriteBatch& batch) {
+  const std::string skey = SourceKeyString(key);
+  auto it = record_index_.find(skey);
+  if (it != record_index_.end()) return it->second;
+  const uint32_t index = static_cast<uint32_t>(records_.size());
+  RecordEntry& entry = records_.emplace_back();
+  entry.key = skey;
+  entry.person.source_key = skey;
+  record_index_.emplace(skey, index);
+  resolution::StoredRecord stored;
+  *stored.mutable_source() = key;
+  SetTimestamp(at, stored.mutable_first_seen_at());
+  stored.set_person(EncodePersonRecord(entry.person));
+  batch.Put(kRecordsCf, skey, stored.SerializeAsString());
+  pending_[index] = std::move(stored);
+  const uint64_t profile = NewProfile(at, batch);
+  entry.profile = profile;
+  profiles_[profile].members.push_back(index);
+  batch.Put(kRecordProfileCf, skey, storage::EncodeUint64(profile));
+  batch.Put(kProfileMembersCf, MemberKey(profile, skey), "");
+  v1::AuditEntry audit;
+  SetTimestamp(at, audit.mutable_at());
+  audit.set_action(v1::AUDIT_ACTION_CREATE);
+  audit.set_actor("resolver");
+  audit.set_reason(absl::StrCat("first seen in a ", why, " event"));
+  audit.add_profile_ids(ProfileIdString(profile));
+  *audit.add_records() = key;
+  Audit(std::move(audit), batch);
+  return index;
+}
+
+absl::Status Resolver::ApplyConsent(const common::v1::Event& event, storage::WriteBatch& batch) {
+  if (event.source().system().empty() || event.source().id().empty()) return absl::OkStatus();
+  const absl::Time at = TimeOf(event.occurred_at());
+  const uint32_t index = EnsureRecord(event.source(), at, "consent", batch);
+  const common::v1::ConsentChange& change = event.consent_change();
+  v1::ConsentEvent ce;
+  ce.set_purpose(change.purpose());
+  ce.set_status(change.status());
+  *ce.mutable_occurred_at() = event.occurred_at();
+  ce.set_channel(change.channel() != common::v1::CHANNEL_UNSPECIFIED ? change.channel()
+                                                                     : event.channel());
+  ce.set_evidence(change.evidence());
+  *ce.mutable_source() = event.source();
+  ce.set_event_id(event.event_id());
+  ce.set_ledger_id(next_consent_++);
+  std::string key = records_[index].key;
+  key.push_back('\0');
+  storage::AppendUint64(key, ce.ledger_id());
+  batch.Put(kConsentsCf, key, ce.SerializeAsString());
+  records_[index].consents.push_back(std::move(ce));
+  return absl::OkStatus();
+}
+
+std::vector<Resolver::ScoredCandidate> Resolver::Candidates(const PersonRecord& person,
+                                                            int64_t self) const {
+  std::vector<const std::vector<uint32_t>*> lists;
+  for (const std::string& key : matcher_->BlockingKeys(person)) {
+    auto it = blocks_.find(key);
+    if (it == blocks_.end() || it->second.size() > matcher_->max_block_size()) continue;
+    lists.push_back(&it->second);
+  }
+  // The most specific keys first, so that the cap keeps the best candidates.
+  std::sort(lists.begin(), lists.end(),
+            [](const auto* a, const auto* b) { return a->size() < b->size(); });
+  absl::flat_hash_set<uint32_t> seen;
+  std::vector<ScoredCandidate> out;
+  for (const std::vector<uint32_t>* list : lists) {
+    for (uint32_t r : *list) {
+      if (static_cast<int64_t>(r) == self || !seen.insert(r).second) continue;
+      if (out.size() >= options_.max_candidates) break;
+      out.push_back({r, matcher_->Score(person, records_[r].person)});
+    }
+  }
+  return out;
+}
+
+absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch) {
+  if (event.source().system().empty() || event.source().id().empty()) {
+    return absl::OkStatus();  // Validation upstream guarantees a source; nothing to key on.
+  }
+  const std::string key = SourceKeyString(event.source());
+  const absl::Time at = TimeOf(event.occurred_at());
+  const int64_t micros = absl::ToUnixMicros(at);
+  auto found = record_index_.find(key);
+  const bool is_new = found == record_index_.end();
+  uint32_t index;
+  resolution::StoredRecord stored;
+  if (is_new) {
+    index = static_cast<uint32_t>(records_.size());
+    records_.emplace_back().key = key;
+    record_index_.emplace(key, index);
+    *stored.mutable_source() = event.source();
+    SetTimestamp(at, stored.mutable_first_seen_at());
+  } else {
+    index = found->second;
+    CLT_ASSIGN_OR_RETURN(stored, LoadStoredRecord(index));
+  }
+  const bool first_details = stored.upserts() == 0;
+  MergeRaw(event.customer_upsert(), micros, &stored);
+  if (!stored.has_last_upsert_at() ||
+      micros >= absl::ToUnixMicros(TimeOf(stored.last_upsert_at()))) {
+    SetTimestamp(at, stored.mutable_last_upsert_at());
+    stored.set_channel(event.channel());
+  }
+  stored.set_upserts(stored.upserts() + 1);
+  PersonRecord person = FromCustomerUpsert(key, stored.raw(), options_.normalization);
+  stored.set_person(EncodePersonRecord(person));
+
+  // Blocking index and contact indexes.
+  std::vector<std::string> old_keys;
+  if (!is_new) {
+    old_keys = SortedUnique(matcher_->BlockingKeys(records_[index].person));
+    IndexContacts(index, false);
+  }
+  std::vector<std::string> new_keys = SortedUnique(matcher_->BlockingKeys(person));
+  for (const std::string& k : old_keys) {
+    if (std::binary_search(new_keys.begin(), new_keys.end(), k)) continue;
+    std::vector<uint32_t>& list = blocks_[k];
+    list.erase(std::remove(list.begin(), list.end(), index), list.end());
+    if (list.empty()) blocks_.erase(k);
+    batch.Delete(kBlockingCf, BlockingEntryKey(k, key));
+  }
+  // Candidates are looked up before this record enters the posting lists.
+  std::vector<ScoredCandidate> candidates = Candidates(person, index);
+  for (const std::string& k : new_keys) {
+    if (std::binary_search(old_keys.begin(), old_keys.end(), k)) continue;
+    blocks_[k].push_back(index);
+    batch.Put(kBlockingCf, BlockingEntryKey(k, key), "");
+  }
+  records_[index].person = std::move(person);
+  IndexContacts(index, true);
+  batch.Put(kRecordsCf, key, stored.SerializeAsString());
+  pending_[index] = std::move(stored);
+
+  if (first_details) {
+    for (const ScoredCandidate& c : candidates) ObservePattern(c.score.pattern);
+    // One pseudo-random pair per new record: nearly always a non-match, for u.
+    if (records_.size() > 1) {
+      uint64_t h = 1469598103934665603ULL;
+      for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
+      const uint32_t other = static_cast<uint32_t>(h % records_.size());
+      if (other != index) {
+        ++random_counts_[matcher_->Score(records_[index].person, records_[other].person).pattern];
+      }
+    }
+  }
+  // Best candidate per profile.
+  absl::flat_hash_map<uint64_t, ScoredCandidate> best;
+  for (const ScoredCandidate& c : candidates) {
+    const uint64_t p = records_[c.record].profile;
+    auto [it, inserted] = best.try_emplace(p, c);
+    if (!inserted && c.score.weight > it->second.score.weight) it->second = c;
+  }
+  std::vector<std::pair<uint64_t, ScoredCandidate>> ranked(best.begin(), best.end());
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.second.score.weight != b.second.score.weight) {
+      return a.second.score.weight > b.second.score.weight;
+    }
+    return a.first < b.first;
+  });
+
+  const PersonRecord& me = records_[index].person;
+  auto explained = [&](v1::AuditEntry& audit, const ScoredCandidate& c) {
+    audit.set_score(c.score.weight);
+    *audit.mutable_explanation() = matcher_->Explain(me, records_[c.record].person);
+    *audit.add_records() = event.source();
+    common::v1::SourceKey* sk = audit.add_records();
+    const std::string& ok = records_[c.record].key;
+    const size_t slash = ok.find('/');
+    sk->set_system(ok.substr(0, slash));
+    sk->set_id(ok.substr(slash + 1));
+  };
+
+  uint64_t own = is_new ? 0 : records_[index].profile;
+  if (own == 0) {
+    for (const auto& [p, c] : ranked) {
+      if (c.score.decision != v1::MATCH_DECISION_LINK || !RecordMayJoin(index, p)) continue;
+      own = p;
+      v1::AuditEntry audit;
+      SetTimestamp(at, audit.mutable_at());
+      audit.set_action(v1::AUDIT_ACTION_LINK);
+      audit.set_actor("resolver");
+      audit.set_reason("best linking candidate");
+      audit.add_profile_ids(ProfileIdString(p));
+      audit.set_score(c.score.weight);
+      *audit.add_records() = event.source();
+      Audit(std::move(audit), batch);
+      break;
+    }
+    if (own == 0) {
+      own = NewProfile(at, batch);
+      v1::AuditEntry audit;
+      SetTimestamp(at, audit.mutable_at());
+      audit.set_action(v1::AUDIT_ACTION_CREATE);
+      audit.set_actor("resolver");
+      audit.set_reason("no linking candidate");
+      audit.add_profile_ids(ProfileIdString(own));
+      *audit.add_records() = event.source();
+      Audit(std::move(audit), batch);
+    }
+    records_[index].profile = own;
+    profiles_[own].members.push_back(index);
+    batch.Put(kRecordProfileCf, key, storage::EncodeUint64(own));
+    batch.Put(kProfileMembersCf, MemberKey(own, key), "");
+  }
+  // Every other profile this record links to merges with its own, unless forbidden.
+  int reviews = 0;
+  for (const auto& [p, c] : ranked) {
+    const uint64_t other = Canonical(p);
+    if (other == own) continue;
+    if (c.score.decision == v1::MATCH_DECISION_REVIEW) {
+      if (++reviews > 3) continue;
+      v1::AuditEntry audit;
+      SetTimestamp(at, audit.mutable_at());
+      audit.set_action(v1::AUDIT_ACTION_REVIEW);
+      audit.set_actor("resolver");
+      audit.set_reason("score between the review and link thresholds");
+      audit.add_profile_ids(ProfileIdString(own));
+      audit.add_profile_ids(ProfileIdString(other));
+      explained(audit, c);
+      Audit(std::move(audit), batch);
+      continue;
+    }
+    if (c.score.decision != v1::MATCH_DECISION_LINK) continue;
+    v1::AuditEntry audit;
+    SetTimestamp(at, audit.mutable_at());
+    audit.set_actor("resolver");
+    if (ProfilesMayMerge(own, other)) {
+      const uint64_t younger = std::max(own, other);
+      own = MergeInto(own, other, batch);
+      audit.set_action(v1::AUDIT_ACTION_AUTO_MERGE);
+      audit.set_reason("record links strongly to both profiles");
+      audit.add_profile_ids(ProfileIdString(own));
+      audit.add_profile_ids(ProfileIdString(younger));
+    } else {
+      audit.set_action(v1::AUDIT_ACTION_MERGE_BLOCKED);
+      audit.set_reason("a do-not-link constraint forbids the merge");
+      audit.add_profile_ids(ProfileIdString(own));
+      audit.add_profile_ids(ProfileIdString(other));
+    }
+    explained(audit, c);
+    Audit(std::move(audit), batch);
+  }
+  return absl::OkStatus();
+}
+
+bool Resolver::RecordMayJoin(uint32_t index, uint64_t profile) const {
+  for (uint32_t d : records_[index].do_not_link) {
+    if (records_[d].profile == profile) return false;
+  }
+  return true;
+}
+
+bool Resolver::ProfilesMayMerge(uint64_t a, uint64_t b) const {
+  auto it = profiles_.find(a);
+  if (it == profiles_.end()) return false;
+  for (uint32_t m : it->second.members) {
+    if (!RecordMayJoin(m, b)) return false;
+  }
+  return true;
+}
+
+void Resolver::MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch) {
+  RecordEntry& r = records_[index];
+  std::vector<uint32_t>& from = profiles_[r.profile].members;
+  from.erase(std::remove(from.begin(), from.end(), index), from.end());
+  batch.Delete(kProfileMembersCf, MemberKey(r.profile, r.key));
+  r.profile = to;
+  profiles_[to].members.push_back(index);
+  batch.Put(kProfileMembersCf, MemberKey(to, r.key), "");
+  batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(to));
+}
+
+uint64_t Resolver::MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch) {
+  const uint64_t survivor = std::min(a, b), gone = std::max(a, b);
+  ProfileEntry merged = std::move(profiles_[gone]);
+  profiles_.erase(gone);
+  batch.Delete(kProfilesCf, ProfileKey(gone));
+  ProfileEntry& s = profiles_[survivor];
+  for (uint32_t m : merged.members) {
+    RecordEntry& r = records_[m];
+    batch.Delete(kProfileMembersCf, MemberKey(gone, r.key));
+    r.profile = survivor;
+    s.members.push_back(m);
+    batch.Put(kProfileMembersCf, MemberKey(survivor, r.key), "");
+    batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(survivor));
+  }
+  s.aliases.push_back(gone);
+  s.aliases.insert(s.aliases.end(), merged.aliases.begin(), merged.aliases.end());
+  std::sort(s.aliases.begin(), s.aliases.end());
+  for (uint64_t alias : s.aliases) {
+    aliases_[alias] = survivor;
+    batch.Put(kAliasesCf, ProfileKey(alias), storage::EncodeUint64(survivor));
+  }
+  resolution::StoredProfile stored;
+  SetTimestamp(s.created_at, stored.mutable_created_at());
+  stored.mutable_aliases()->Add(s.aliases.begin(), s.aliases.end());
+  batch.Put(kProfilesCf, ProfileKey(survivor), stored.SerializeAsString());
+  return survivor;
+}
+
+void Resolver::Audit(v1::AuditEntry entry, storage::WriteBatch& batch) {
+  const uint64_t id = next_audit_++;
+  entry.set_id(id);
+  batch.Put(kAuditCf, storage::EncodeUint64(id), entry.SerializeAsString());
+  for (const std::string& p : entry.profile_ids()) {
+    absl::StatusOr<uint64_t> n = ParseProfileId(p, "profile");
+    if (!n.ok()) continue;
+    std::string key = storage::EncodeUint64(*n);
+    storage::AppendUint64(key, id);
+    batch.Put(kAuditByProfileCf, key, "");
+  }
+}
+
+void Resolver::ObservePattern(uint64_t pattern) {
+  ++pattern_counts_[pattern];
+  model_dirty_ = true;
+}
+
+absl::Status Resolver::MaybeReestimate() {
+  const uint64_t n = records_.size();
+  if (n < options_.first_estimate_records || n < 2 * records_at_last_estimate_) {
+    return absl::OkStatus();
+  }
+  records_at_last_estimate_ = n;
+  model_dirty_ = true;
+  // A failed estimate keeps the previous parameters; it is retried at the next doubling.
+  if (matcher_->Estimate(pattern_counts_, random_counts_).ok()) ++estimates_;
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual operations.
+
+namespace {
+
+uint64_t Fingerprint(const google::protobuf::Message& request) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : request.SerializeAsString()) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+absl::Status Required(const std::string& value, const char* field) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> Resolver::IdempotentResult(
+    char kind, const std::string& key, const std::string& fingerprint) const {
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                       store_->Get(kMetaCf, absl::StrCat("idem/", key)));
+  if (!v.has_value()) return std::optional<std::string>();
+  if (v->size() < 9 || (*v)[0] != kind || v->compare(1, 8, fingerprint) != 0) {
+    return absl::InvalidArgumentError("idempotency_key: already used for a different request");
+  }
+  return std::optional<std::string>(v->substr(9));
+}
+
+absl::StatusOr<v1::MergeProfilesResponse> Resolver::MergeProfiles(
+    const v1::MergeProfilesRequest& request) {
+  CLT_ASSIGN_OR_RETURN(uint64_t into, ParseProfileId(request.into_profile_id(), "into_profile_id"));
+  CLT_ASSIGN_OR_RETURN(uint64_t from, ParseProfileId(request.from_profile_id(), "from_profile_id"));
+  CLT_RETURN_IF_ERROR(Required(request.actor(), "actor"));
+  CLT_RETURN_IF_ERROR(Required(request.reason(), "reason"));
+  CLT_RETURN_IF_ERROR(Required(request.idempotency_key(), "idempotency_key"));
+  if (into == from) {
+    return absl::InvalidArgumentError("from_profile_id: must differ from into_profile_id");
+  }
+  v1::MergeProfilesRequest unkeyed = request;
+  unkeyed.clear_idempotency_key();
+  const std::string fingerprint = storage::EncodeUint64(Fingerprint(unkeyed));
+
+  absl::MutexLock l(&mu_);
+  if (needs_reload_) {
+    CLT_RETURN_IF_ERROR(Load());
+    needs_reload_ = false;
+  }
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                       IdempotentResult('M', request.idempotency_key(), fingerprint));
+  v1::MergeProfilesResponse response;
+  if (previous.has_value()) {
+    if (!response.ParseFromString(*previous)) return absl::DataLossError("stored merge result");
+    return response;
+  }
+  const uint64_t a = Canonical(into), b = Canonical(from);
+  if (a == 0)
+    return absl::NotFoundError(absl::StrCat("profile ", request.into_profile_id(), " not found"));
+  if (b == 0)
+    return absl::NotFoundError(absl::StrCat("profile ", request.from_profile_id(), " not found"));
+  if (a == b) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        request.into_profile_id(), " and ", request.from_profile_id(), " are already one profile"));
+  }
+  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  // The operator's decision replaces earlier do-not-link constraints between the two.
+  for (uint32_t m : profiles_[a].members) {
+    std::vector<uint32_t>& dnl = records_[m].do_not_link;
+    for (uint32_t d : dnl) {
+      if (records_[d].profile != b) continue;
+      batch->Delete(kDoNotLinkCf, PairKey(records_[m].key, records_[d].key));
+      std::vector<uint32_t>& back = records_[d].do_not_link;
+      back.erase(std::remove(back.begin(), back.end(), m), back.end());
+    }
+    dnl.erase(std::remove_if(dnl.begin(), dnl.end(),
+                             [&](uint32_t d) { return records_[d].profile == b; }),
+              dnl.end());
+  }
+  const auto pa = MemberPersons(a, 50), pb = MemberPersons(b, 50);
+  const auto [ia, ib] = BestPair(pa, pb);
+  v1::AuditEntry audit;
+  const absl::Time now = options_.clock ? options_.clock() : absl::Now();
+  SetTimestamp(now, audit.mutable_at());
+  audit.set_action(v1::AUDIT_ACTION_MANUAL_MERGE);
+  audit.set_actor(request.actor());
+  audit.set_reason(request.reason());
+  if (!pa.empty() && !pb.empty()) {
+    *audit.mutable_explanation() = matcher_->Explain(*pa[ia], *pb[ib]);
+    audit.set_score(audit.explanation().match_weight());
+  }
+  const uint64_t survivor = MergeInto(a, b, *batch);
+  response.set_surviving_profile_id(ProfileIdString(survivor));
+  response.set_merged_profile_id(ProfileIdString(survivor == a ? b : a));
+  response.set_audit_id(next_audit_);
+  audit.add_profile_ids(response.surviving_profile_id());
+  audit.add_profile_ids(response.merged_profile_id());
+  Audit(std::move(audit), *batch);
+  PutCounters(*batch);
+  batch->Put(kMetaCf, absl::StrCat("idem/", request.idempotency_key()),
+             absl::StrCat("M", fingerprint, response.SerializeAsString()));
+  if (absl::Status s = store_->Write(*batch); !s.ok()) {
+    needs_reload_ = !Load().ok();
+    return s;
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
+    const v1::SplitProfileRequest& request) {
+  CLT_ASSIGN_OR_RETURN(uint64_t number, ParseProfileId(request.profile_id(), "profile_id"));
+  if (request.records().empty()) {
+    return absl::InvalidArgumentError("records: at least one source key is required");
+  }
+  CLT_RETURN_IF_ERROR(Required(request.actor(), "actor"));
+  CLT_RETURN_IF_ERROR(Required(request.reason(), "reason"));
+  CLT_RETURN_IF_ERROR(Required(request.idempotency_key(), "idempotency_key"));
+  v1::SplitProfileRequest unkeyed = request;
+  unkeyed.clear_idempotency_key();
+  const std::string fingerprint = storage::EncodeUint64(Fingerprint(unkeyed));
+
+  absl::MutexLock l(&mu_);
+  if (needs_reload_) {
+    CLT_RETURN_IF_ERROR(Load());
+    needs_reload_ = false;
+  }
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                       IdempotentResult('S', request.idempotency_key(), fingerprint));
+  v1::SplitProfileResponse response;
+  if (previous.has_value()) {
+    if (!response.ParseFromString(*previous)) return absl::DataLossError("stored split result");
+    return response;
+  }
+  const uint64_t profile = Canonical(number);
+  if (profile == 0) {
+    return absl::NotFoundError(absl::StrCat("profile ", request.profile_id(), " not found"));
+  }
+  std::vector<uint32_t> moved;
+  for (int i = 0; i < request.records_size(); ++i) {
+    const std::string key = SourceKeyString(request.records(i));
+    auto it = record_index_.find(key);
+    if (it == record_index_.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("records[", i, "]: source record ", key, " not found"));
+    }
+    if (records_[it->second].profile != profile) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "records[", i, "]: ", key, " is not a member of ", ProfileIdString(profile)));
+    }
+    moved.push_back(it->second);
+  }
+  std::sort(moved.begin(), moved.end());
+  moved.erase(std::unique(moved.begin(), moved.end()), moved.end());
+  std::vector<uint32_t> staying;
+  for (uint32_t m : profiles_[profile].members) {
+    if (!std::binary_search(moved.begin(), moved.end(), m)) staying.push_back(m);
+  }
+  if (staying.empty()) {
+    return absl::InvalidArgumentError("records: names every member; at least one must stay");
+  }
+  const absl::Time now = options_.clock ? options_.clock() : absl::Now();
+  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  const uint64_t fresh = NewProfile(now, *batch);
+  for (uint32_t m : moved) MoveRecord(m, fresh, *batch);
+  for (uint32_t m : moved) {
+    for (uint32_t s : staying) {
+      records_[m].do_not_link.push_back(s);
+      records_[s].do_not_link.push_back(m);
+      batch->Put(kDoNotLinkCf, PairKey(records_[m].key, records_[s].key), "");
+    }
+  }
+  response.set_profile_id(ProfileIdString(profile));
+  response.set_new_profile_id(ProfileIdString(fresh));
+  response.set_audit_id(next_audit_);
+  v1::AuditEntry audit;
+  SetTimestamp(now, audit.mutable_at());
+  audit.set_action(v1::AUDIT_ACTION_SPLIT);
+  audit.set_actor(request.actor());
+  audit.set_reason(request.reason());
+  audit.add_profile_ids(response.new_profile_id());
+  audit.add_profile_ids(response.profile_id());
+  for (uint32_t m : moved) {
+    const std::string& k = records_[m].key;
+    common::v1::SourceKey* sk = audit.add_records();
+    sk->set_system(k.substr(0, k.find('/')));
+    sk->set_id(k.substr(k.find('/') + 1));
+  }
+  Audit(std::move(audit), *batch);
+  PutCounters(*batch);
+  batch->Put(kMetaCf, absl::StrCat("idem/", request.idempotency_key()),
+             absl::StrCat("S", fingerprint, response.SerializeAsString()));
+  if (absl::Status s = store_->Write(*batch); !s.ok()) {
+    needs_reload_ = !Load().ok();
+    return s;
+  }
+  return response;
+}
+
+}  // namespace clientele::identity

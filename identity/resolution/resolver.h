@@ -1,0 +1,216 @@
+// Incremental identity resolution over a KvStore (docs/identity.md, "Resolution contract").
+//
+// Each CustomerUpsert is resolved at once against what exists: its blocking keys give
+// candidates, the matcher scores them, and the record joins the best linking profile (or
+// starts a new one); when it links strongly to several profiles they merge, the older id
+// surviving and the other one becoming its alias, unless a do-not-link constraint (left by a
+// manual split) forbids it. Orders and consent changes of unknown customers create a minimal
+// record, so the profile map covers every customer. Manual MergeProfiles / SplitProfile are
+// audited; the golden record and current consents derive from the member records.
+//
+// The hot indexes (records, blocking posting lists, profiles, aliases, do-not-link pairs,
+// consents) live in memory and are rebuilt from the store by Open; every change also goes
+// into a WriteBatch: the caller's for log entries (written with the consumer's progress), an
+// own one for manual operations.
+//
+//   CLT_ASSIGN_OR_RETURN(auto resolver, Resolver::Open(store, std::move(matcher), {}));
+//   resolver->BeginBatch();
+//   absl::Status s = resolver->ApplyEvent(event, *batch);
+//   s = s.ok() ? store->Write(*batch) : s;
+//   if (s.ok()) resolver->CommitBatch(); else resolver->AbortBatch();
+//
+// Thread-safe. Log application is serialized: BeginBatch takes the write lock and holds it
+// until CommitBatch / AbortBatch (same thread), so readers only see committed state. `store`
+// must outlive the Resolver.
+#ifndef CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
+#define CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "clientele/common/v1/event.pb.h"
+#include "clientele/identity/resolution/identity_state.pb.h"
+#include "clientele/identity/v1/identity.pb.h"
+#include "common/storage/kv_store.h"
+#include "identity/matching/person_record.h"
+#include "identity/resolution/golden_record.h"
+#include "identity/resolution/record_matcher.h"
+
+namespace clientele::identity {
+
+struct ResolverOptions {
+  NormalizationOptions normalization;
+  SurvivorshipConfig survivorship = DefaultSurvivorship();
+  // The model is re-estimated when the record count reaches first_estimate_records, then each
+  // time it has doubled since the last estimate.
+  uint64_t first_estimate_records = 1000;
+  // Candidates scored per record at most (the best-ranked posting lists first).
+  size_t max_candidates = 200;
+  // Wall clock for manual operations; defaults to absl::Now.
+  std::function<absl::Time()> clock;
+};
+
+// "P0000000042" <-> 42. ParseProfileId: InvalidArgument naming `field` for other text.
+std::string ProfileIdString(uint64_t number);
+absl::StatusOr<uint64_t> ParseProfileId(const std::string& id, const std::string& field);
+// "system/id" of a SourceKey.
+std::string SourceKeyString(const common::v1::SourceKey& key);
+
+class Resolver {
+ public:
+  // Loads the state from `store` (not owned). `matcher` gets the persisted model, if any.
+  static absl::StatusOr<std::unique_ptr<Resolver>> Open(storage::KvStore* store,
+                                                        std::unique_ptr<RecordMatcher> matcher,
+                                                        ResolverOptions options);
+  ~Resolver();
+
+  // ---- Log application (see the class comment for the protocol) ----
+  void BeginBatch() ABSL_EXCLUSIVE_LOCK_FUNCTION(mu_);
+  // Applies one event (CustomerUpsert, Order with a customer, ConsentChange; others are
+  // ignored) to memory and `batch`. An error leaves memory inconsistent with the store:
+  // the caller must AbortBatch.
+  absl::Status ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds the model and counters to `batch`; call once before writing it.
+  void FinishBatch(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The batch was written.
+  void CommitBatch() ABSL_UNLOCK_FUNCTION(mu_);
+  // The batch was not written: reloads memory from the store. Returns the reload's status
+  // (on error the resolver keeps serving the state it had; nothing durable is lost).
+  absl::Status AbortBatch() ABSL_UNLOCK_FUNCTION(mu_);
+
+  // ---- Manual operations (audited, idempotent by key, written at once) ----
+  // The older of the two survives. An operator's merge overrides (and removes) do-not-link
+  // constraints between the two. InvalidArgument for missing fields or equal ids, NotFound for
+  // unknown ids, FailedPrecondition if they are already one profile, InvalidArgument if the
+  // idempotency key was used for a different request.
+  absl::StatusOr<v1::MergeProfilesResponse> MergeProfiles(const v1::MergeProfilesRequest& request);
+  // Moves request.records (members of the profile, not all of them) to a new profile and
+  // records do-not-link pairs between moved and remaining records.
+  absl::StatusOr<v1::SplitProfileResponse> SplitProfile(const v1::SplitProfileRequest& request);
+
+  // ---- Queries (committed state) ----
+  absl::StatusOr<v1::ResolveResponse> Resolve(const v1::ResolveRequest& request) const;
+  absl::StatusOr<v1::GetProfileResponse> GetProfile(const v1::ProfileLookup& lookup) const;
+  absl::StatusOr<v1::ListProfilesResponse> ListProfiles(
+      const v1::ListProfilesRequest& request) const;
+  absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& request) const;
+  absl::StatusOr<v1::GetAuditResponse> GetAudit(const v1::GetAuditRequest& request) const;
+  absl::StatusOr<v1::ExplainMatchResponse> ExplainMatch(
+      const v1::ExplainMatchRequest& request) const;
+  absl::StatusOr<v1::GetConsentsResponse> GetConsents(const v1::ProfileLookup& lookup) const;
+  absl::StatusOr<v1::ListByConsentResponse> ListByConsent(
+      const v1::ListByConsentRequest& request) const;
+  // Calls `emit` with chunks of at most `chunk` entries of the source key -> profile map (of
+  // `system` only, unless empty), without holding the lock while `emit` runs. Stops early
+  // when `emit` returns false.
+  void ForEachProfileMapChunk(const std::string& system, size_t chunk,
+                              const std::function<bool(v1::GetProfileMapResponse&)>& emit) const;
+
+  // Counters, for tests and metrics.
+  size_t record_count() const;
+  size_t profile_count() const;
+  uint64_t model_estimates() const;
+
+ private:
+  struct RecordEntry {
+    std::string key;  // "system/id"
+    PersonRecord person;
+    uint64_t profile = 0;
+    std::vector<uint32_t> do_not_link;       // Record indexes.
+    std::vector<v1::ConsentEvent> consents;  // Ledger order.
+  };
+  struct ProfileEntry {
+    std::vector<uint32_t> members;
+    absl::Time created_at;
+    std::vector<uint64_t> aliases;
+  };
+  struct ScoredCandidate {
+    uint32_t record;
+    PairScore score;
+  };
+
+  Resolver(storage::KvStore* store, std::unique_ptr<RecordMatcher> matcher,
+           ResolverOptions options);
+
+  // resolver_state.cc: loading and in-memory bookkeeping.
+  absl::Status Load() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<resolution::StoredRecord> LoadStoredRecord(uint32_t index) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Resolves an alias to its survivor; 0 if `number` is neither a profile nor an alias.
+  uint64_t Canonical(uint64_t number) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<uint64_t> Lookup(const v1::ProfileLookup& lookup,
+                                  std::vector<uint64_t>* others) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void IndexContacts(uint32_t index, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // resolver.cc: resolution.
+  absl::Status ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ApplyConsent(const common::v1::Event& event, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The index of `key`, creating a minimal record in a new profile if it is unknown.
+  uint32_t EnsureRecord(const common::v1::SourceKey& key, absl::Time at, const std::string& why,
+                        storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<ScoredCandidate> Candidates(const PersonRecord& person, int64_t self) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Merges the younger of a, b into the older; returns the survivor.
+  uint64_t MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool RecordMayJoin(uint32_t index, uint64_t profile) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool ProfilesMayMerge(uint64_t a, uint64_t b) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Audit(v1::AuditEntry entry, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PutCounters(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Idempotency: the stored response of `key` (kind 'M' merge, 'S' split), if any.
+  absl::StatusOr<std::optional<std::string>> IdempotentResult(char kind, const std::string& key,
+                                                              const std::string& fingerprint) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The best-scoring pair of a x b (each capped), as indexes into a and b.
+  std::pair<size_t, size_t> BestPair(const std::vector<const PersonRecord*>& a,
+                                     const std::vector<const PersonRecord*>& b) const;
+  std::vector<const PersonRecord*> MemberPersons(uint64_t profile, size_t cap) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void ObservePattern(uint64_t pattern) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status MaybeReestimate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  storage::KvStore* const store_;  // Not owned.
+  const ResolverOptions options_;
+  const std::unique_ptr<RecordMatcher> matcher_;  // Estimate under the write lock.
+
+  mutable absl::Mutex mu_;
+  std::vector<RecordEntry> records_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> record_index_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> blocks_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> by_email_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> by_phone_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, ProfileEntry> profiles_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, uint64_t> aliases_ ABSL_GUARDED_BY(mu_);  // -> survivor
+  // Records changed by the batch in progress, not yet in the store.
+  absl::flat_hash_map<uint32_t, resolution::StoredRecord> pending_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, uint64_t> pattern_counts_ ABSL_GUARDED_BY(mu_);  // Candidates.
+  absl::flat_hash_map<uint64_t, uint64_t> random_counts_ ABSL_GUARDED_BY(mu_);
+  uint64_t records_at_last_estimate_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t estimates_ ABSL_GUARDED_BY(mu_) = 0;
+  bool model_dirty_ ABSL_GUARDED_BY(mu_) = false;
+  bool needs_reload_ ABSL_GUARDED_BY(mu_) = false;  // A reload after an abort failed.
+  uint64_t next_profile_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t next_audit_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t next_consent_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace clientele::identity
+
+#endif  // CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_

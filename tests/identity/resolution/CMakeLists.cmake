@@ -1,0 +1,8 @@
+# Unit tests of identity/resolution (real RocksDB in a temp dir). Included from
+# tests/identity/CMakeLists.cmake.
+clt_cc_test(NAME identity_resolution_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/resolver_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/consent_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/golden_record_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/resolver_test_util.h
+  DEPS clientele::identity_resolution clientele::rocksdb_store clientele::testing)
