@@ -29,7 +29,8 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
         absl::StrCat("model v", cluster_model->version(), ", ", cm.profiles(), " profiles, ",
                      FeatureSetName(cm.feature_set()), " features");
     LineChart elbow;
-    elbow.title = absl::StrCat("Elbow: k-means inertia by k (", about, ")");
+    elbow.title = "Elbow: k-means inertia by k";
+    elbow.subtitle = about;
     elbow.x_label = "number of clusters k";
     elbow.y_label = "inertia (sum of squared distances)";
     elbow.integer_x = true;
@@ -37,7 +38,8 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
     inertia.marked_x = cm.k();
     inertia.marked_note = absl::StrCat("chosen k = ", cm.k());
     LineChart silhouette;
-    silhouette.title = absl::StrCat("Silhouette by k (", about, ")");
+    silhouette.title = "Silhouette by k";
+    silhouette.subtitle = about;
     silhouette.x_label = "number of clusters k";
     silhouette.y_label = "mean silhouette coefficient";
     silhouette.integer_x = true;
@@ -54,7 +56,8 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
     files.push_back({"silhouette.svg", RenderLineChart(silhouette)});
 
     ScatterChart pca;
-    pca.title = absl::StrCat("PCA of the clustering features, coloured by cluster (", about, ")");
+    pca.title = "PCA of the clustering features, coloured by cluster";
+    pca.subtitle = about;
     const double ev1 = cm.explained_variance_ratio_size() > 0 ? cm.explained_variance_ratio(0) : 0;
     const double ev2 = cm.explained_variance_ratio_size() > 1 ? cm.explained_variance_ratio(1) : 0;
     pca.x_label = absl::StrFormat("PC1 (%.1f%% of variance)", ev1 * 100);
@@ -71,8 +74,9 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
   }
   if (segments != nullptr) {
     BarChart bars;
-    bars.title = absl::StrCat("RFM segments: customers and revenue (model v",
-                              segments->model_version(), ", ", segments->profiles(), " profiles)");
+    bars.title = "RFM segments: customers and revenue";
+    bars.subtitle =
+        absl::StrCat("model v", segments->model_version(), ", ", segments->profiles(), " profiles");
     bars.x_label = "share of all profiles / of all revenue";
     bars.y_label = "segment";
     bars.value_suffix = "%";

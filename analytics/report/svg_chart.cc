@@ -41,15 +41,19 @@ struct Plot {
 };
 
 std::string Header(const ChartFrame& f) {
-  return absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-                      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", f.width,
-                      "\" height=\"", f.height, "\" viewBox=\"0 0 ", f.width, " ", f.height,
-                      "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n",
-                      "<title>", XmlEscape(f.title), "</title>\n", "<rect x=\"0\" y=\"0\" width=\"",
-                      f.width, "\" height=\"", f.height, "\" fill=\"#ffffff\"/>\n",
-                      "<text class=\"title\" x=\"", f.width / 2,
-                      "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">",
-                      XmlEscape(f.title), "</text>\n");
+  return absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", f.width, "\" height=\"",
+      f.height, "\" viewBox=\"0 0 ", f.width, " ", f.height,
+      "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n", "<title>",
+      XmlEscape(f.title), "</title>\n", "<rect x=\"0\" y=\"0\" width=\"", f.width, "\" height=\"",
+      f.height, "\" fill=\"#ffffff\"/>\n", "<text class=\"title\" x=\"", f.width / 2,
+      "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">",
+      XmlEscape(f.title), "</text>\n",
+      f.subtitle.empty() ? std::string()
+                         : absl::StrCat("<text class=\"subtitle\" x=\"", f.width / 2,
+                                        "\" y=\"40\" text-anchor=\"middle\" fill=\"#555555\">",
+                                        XmlEscape(f.subtitle), "</text>\n"));
 }
 
 void Expand(double* lo, double* hi) {
@@ -174,15 +178,16 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
   }
   std::vector<double> ticks;
   const double first = std::floor(lo / step) * step;
-  for (double t = first; t <= hi + step * 0.5 && ticks.size() < 50; t += step) {
+  for (int i = 0; i < 50; ++i) {
+    const double t = first + step * i;
     ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
-    if (t >= hi) break;
+    if (t >= hi - step * 1e-9) break;
   }
   return ticks;
 }
 
 std::string RenderLineChart(const LineChart& chart) {
-  Plot p{70, 45, chart.width - 170.0, chart.height - 55.0, 0, 0, 0, 0};
+  Plot p{80, 55, chart.width - 250.0, chart.height - 55.0, 0, 0, 0, 0};
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
   for (const LineSeries& s : chart.series) {
     for (const auto& [x, y] : s.points) {
@@ -229,7 +234,7 @@ std::string RenderLineChart(const LineChart& chart) {
 }
 
 std::string RenderScatterChart(const ScatterChart& chart) {
-  Plot p{70, 45, chart.width - 170.0, chart.height - 55.0, 0, 0, 0, 0};
+  Plot p{80, 55, chart.width - 250.0, chart.height - 55.0, 0, 0, 0, 0};
   double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
   for (const ScatterPoint& pt : chart.points) {
     x0 = std::min(x0, pt.x);
@@ -257,7 +262,7 @@ std::string RenderScatterChart(const ScatterChart& chart) {
 std::string RenderBarChart(const BarChart& chart) {
   const double label_width = 150;
   const double legend_height = 18.0 * static_cast<double>(chart.series.size()) + 10;
-  Plot p{label_width + 10, 45 + legend_height, chart.width - 70.0, chart.height - 55.0, 0, 0, 0, 1};
+  Plot p{label_width + 10, 55 + legend_height, chart.width - 70.0, chart.height - 55.0, 0, 0, 0, 1};
   double hi = 0;
   for (const BarSeries& s : chart.series) {
     for (double v : s.values) hi = std::max(hi, v);
@@ -308,7 +313,7 @@ std::string RenderBarChart(const BarChart& chart) {
   out += "</g>\n";
   std::vector<std::string> names;
   for (const BarSeries& s : chart.series) names.push_back(s.name);
-  out += Legend(names, p.left, 56, false);
+  out += Legend(names, p.left, 66, false);
   out += "</svg>\n";
   return out;
 }

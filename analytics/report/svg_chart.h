@@ -18,9 +18,10 @@ namespace clientele::analytics {
 
 struct ChartFrame {
   std::string title;
+  std::string subtitle;  // Optional second line under the title.
   std::string x_label;
   std::string y_label;
-  int width = 800;
+  int width = 900;
   int height = 500;
 };
 
