@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cmd/clienteled/analytics_node.h"
+#include "cmd/clienteled/identity_node.h"
 #include "cmd/clienteled/ingest_node.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
@@ -24,7 +26,7 @@
 namespace clientele {
 namespace {
 
-const std::vector<std::string> kAllServices = {"ingest", "analytics"};
+const std::vector<std::string> kAllServices = {"ingest", "analytics", "identity"};
 
 struct Flags {
   std::string services = "all";
@@ -118,6 +120,27 @@ int Run(const Flags& flags) {
     health_names.push_back("clientele.analytics.v1.AnalyticsService");
   }
 
+  std::unique_ptr<IdentityNode> identity;
+  if (services.count("identity")) {
+    if (!services.count("ingest") && flags.ingest_addr.empty()) {
+      return Fail("--ingest_addr: required when identity runs without ingest");
+    }
+    IdentityNodeOptions options;
+    options.data_dir = flags.data_dir;
+    options.partitions = owned;
+    if (options.partitions.empty() || !services.count("ingest")) {
+      // Identity state is global: a standalone identity node consumes every partition.
+      options.partitions.clear();
+      for (uint32_t p = 0; p < flags.partition_count; ++p) options.partitions.push_back(p);
+    }
+    options.sync_writes = flags.sync_writes;
+    absl::StatusOr<std::unique_ptr<IdentityNode>> node = IdentityNode::Open(options);
+    if (!node.ok()) return Fail("identity: " + node.status().ToString());
+    identity = std::move(*node);
+    grpc_services.push_back(identity->service());
+    health_names.push_back("clientele.identity.v1.IdentityService");
+  }
+
   server::ServerOptions server_options;
   server_options.listen = flags.listen;
   server_options.metrics_listen = flags.metrics_listen == "off" ? "" : flags.metrics_listen;
@@ -155,9 +178,34 @@ int Run(const Flags& flags) {
     }
   }
 
+  if (identity) {
+    // The ingest log: in-process when ingest runs here, else --ingest_addr, where
+    // "{partition}" (if present) is replaced by the partition number.
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
+    std::map<uint32_t, std::shared_ptr<grpc::Channel>> remote;
+    if (!local) {
+      for (uint32_t p = 0; p < flags.partition_count; ++p) {
+        std::string address = flags.ingest_addr;
+        if (size_t at = address.find("{partition}"); at != std::string::npos) {
+          address.replace(at, 11, std::to_string(p));
+        }
+        remote[p] = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+      }
+    }
+    auto channels = [local, remote](uint32_t p) { return local ? local : remote.at(p); };
+    if (absl::Status s = identity->Start(channels); !s.ok()) {
+      if (analytics) analytics->Stop();
+      (*server)->Shutdown();
+      return Fail("identity: " + s.ToString());
+    }
+  }
+
   const int signal = server::WaitForTerminationSignal();
   spdlog::info("signal {}: draining", signal);
   if (analytics) analytics->Stop();
+  if (identity) identity->Stop();
   // Tailing subscriptions end first, so the drain does not wait for them.
   if (ingest) ingest->Close();
   (*server)->Shutdown();
@@ -165,6 +213,12 @@ int Run(const Flags& flags) {
   if (analytics) {
     if (absl::Status s = analytics->Flush(); !s.ok()) {
       spdlog::error("analytics flush failed: {}", s.ToString());
+      return 1;
+    }
+  }
+  if (identity) {
+    if (absl::Status s = identity->Flush(); !s.ok()) {
+      spdlog::error("identity flush failed: {}", s.ToString());
       return 1;
     }
   }
@@ -186,7 +240,8 @@ int main(int argc, char** argv) {
   clientele::Flags flags;
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
   app.add_option("--services", flags.services,
-                 "Components to run: all, or a comma-separated subset of: ingest, analytics")
+                 "Components to run: all, or a comma-separated subset of: ingest, analytics, "
+                 "identity")
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
       ->capture_default_str();
@@ -209,7 +264,8 @@ int main(int argc, char** argv) {
                  "How long SIGTERM waits for in-flight calls")
       ->capture_default_str();
   app.add_option("--ingest_addr", flags.ingest_addr,
-                 "host:port of ingest, for log consumers when ingest is not in --services");
+                 "host:port of ingest, for log consumers when ingest is not in --services "
+                 "('{partition}' in it is replaced by each partition number)");
   app.add_option("--identity_addr", flags.identity_addr,
                  "host:port of identity for analytics (default: in-process when identity runs "
                  "here, else none: each source key is its own profile)");

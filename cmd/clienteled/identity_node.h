@@ -1,0 +1,58 @@
+// Wiring of the identity component: its RocksDB (data_dir/identity), the Resolver, the log
+// consumer "identity" that feeds it (every partition into one global resolver) and the gRPC
+// adapter.
+//
+//   CLT_ASSIGN_OR_RETURN(auto node, IdentityNode::Open(options));
+//   ... register node->service() and start the server ...
+//   CLT_RETURN_IF_ERROR(node->Start(ingest_channels));
+//   ... node->Stop(); node->Flush();      // stop the consumer, drain the server, flush
+#ifndef CLIENTELE_CMD_CLIENTELED_IDENTITY_NODE_H_
+#define CLIENTELE_CMD_CLIENTELED_IDENTITY_NODE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/log/log_consumer.h"
+#include "common/storage/kv_store.h"
+#include "identity/identity_applier.h"
+#include "identity/identity_service.h"
+#include "identity/resolution/resolver.h"
+
+namespace clientele {
+
+struct IdentityNodeOptions {
+  std::string data_dir;              // The node's RocksDB lives in data_dir/identity.
+  std::vector<uint32_t> partitions;  // Log partitions to consume (all of them, normally).
+  bool sync_writes = false;
+};
+
+class IdentityNode {
+ public:
+  static absl::StatusOr<std::unique_ptr<IdentityNode>> Open(const IdentityNodeOptions& options);
+  ~IdentityNode();  // Stop().
+
+  grpc::Service* service() { return service_.get(); }
+  identity::Resolver& resolver() { return *resolver_; }
+
+  // Starts consuming the log over `ingest_channels`.
+  absl::Status Start(log::LogConsumer::ChannelForPartition ingest_channels);
+  // Stops the consumer (the batch in flight is committed or dropped whole). Idempotent.
+  void Stop();
+  absl::Status Flush() { return store_->Flush(); }
+
+ private:
+  IdentityNode() = default;
+
+  IdentityNodeOptions options_;
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<identity::Resolver> resolver_;
+  std::unique_ptr<identity::IdentityApplier> applier_;
+  std::unique_ptr<identity::IdentityServiceImpl> service_;
+  std::unique_ptr<log::LogConsumer> consumer_;
+};
+
+}  // namespace clientele
+
+#endif  // CLIENTELE_CMD_CLIENTELED_IDENTITY_NODE_H_
