@@ -7,6 +7,7 @@
 #include "cmd/clientele/analytics_commands.h"
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/gen_command.h"
+#include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/log_commands.h"
 #include "cmd/clientele/report_command.h"
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   AddAnalyticsCommands(app, context, analytics_flags, run);
   ReportFlags report_flags;
   AddReportCommand(app, context, report_flags, run);
+  IdentityFlags identity_flags;
+  AddProfileCommands(app, context, identity_flags, run);
+  AddConsentCommands(app, context, identity_flags, run);
+  AddIdentityCommands(app, context, identity_flags, run);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : 2;
 }
