@@ -18,3 +18,10 @@ clt_cc_library(NAME preprocessor
 clt_cc_library(NAME clustering_parallel
   HDRS clustering/internal/parallel.h
   DEPS Threads::Threads)
+
+# Elbow (inertia per k), silhouette per k (exact or sampled) and a suggested k.
+clt_cc_library(NAME elbow
+  HDRS clustering/elbow.h
+  SRCS clustering/elbow.cc
+  DEPS clientele::kmeans clientele::silhouette clientele::clustering_parallel Eigen3::Eigen
+       absl::status absl::statusor absl::strings)

@@ -51,14 +51,15 @@ struct ChunkTotals {
 void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vector<int>& labels,
                 Eigen::VectorXd& min_dist, std::vector<ChunkTotals>* totals) {
   const Eigen::Index k = centers.rows();
-  const Eigen::MatrixXf cf_t = centers.cast<float>().transpose();  // d x k
+  const Eigen::Index d = p.d;
+  const Eigen::MatrixXf cf_t = centers.cast<float>().transpose();  // d x k, column per centre
   const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
   if (totals != nullptr) totals->resize(static_cast<size_t>(p.chunks()));
   ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
     RowMatrixF dots;
     ChunkTotals* t = totals != nullptr ? &(*totals)[static_cast<size_t>(chunk)] : nullptr;
     if (t != nullptr) {
-      t->sums.setZero(k, p.d);
+      t->sums.setZero(k, d);
       t->counts.assign(static_cast<size_t>(k), 0);
       t->inertia = 0.0;
     }
@@ -67,8 +68,9 @@ void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vec
       const Eigen::Index rows = std::min(kBlockRows, end - b);
       dots.noalias() = p.xf.middleRows(b, rows) * cf_t;
       for (Eigen::Index i = 0; i < rows; ++i) {
-        const float* row = dots.data() + i * k;
+        const Eigen::Index r = b + i;
         Eigen::Index best = 0;
+        const float* row = dots.data() + i * k;
         float best_d = cf_sq(0) - 2.0f * row[0];
         for (Eigen::Index c = 1; c < k; ++c) {
           const float dc = cf_sq(c) - 2.0f * row[c];
@@ -77,12 +79,18 @@ void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vec
             best = c;
           }
         }
-        const Eigen::Index r = b + i;
         labels[r] = static_cast<int>(best);
-        const double dist = (p.x.row(r) - centers.row(best)).squaredNorm();
+        const double* x = p.x.data() + r * d;
+        const double* center = centers.data() + best * d;
+        double dist = 0.0;
+        for (Eigen::Index dim = 0; dim < d; ++dim) {
+          const double diff = x[dim] - center[dim];
+          dist += diff * diff;
+        }
         min_dist(r) = dist;
         if (t != nullptr) {
-          t->sums.row(best) += p.x.row(r);
+          double* sum = t->sums.data() + best * d;
+          for (Eigen::Index dim = 0; dim < d; ++dim) sum[dim] += x[dim];
           ++t->counts[best];
           t->inertia += dist;
         }
@@ -147,11 +155,9 @@ std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
     }
     for (Eigen::Index c = 0; c < t; ++c) {
       if (ids[c] >= begin && ids[c] < begin + rows) block(ids[c] - begin, c) = 0.0f;
-      double sum = 0.0;
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        sum += std::min(closest(begin + i), static_cast<double>(block(i, c)));
-      }
-      partial[static_cast<size_t>(chunk * t + c)] = sum;
+      // Eigen's reduction is vectorized, in a fixed order for a given length.
+      partial[static_cast<size_t>(chunk * t + c)] =
+          block.col(c).cast<double>().cwiseMin(closest.segment(begin, rows)).sum();
     }
   });
   std::vector<double> potential(static_cast<size_t>(t), 0.0);

@@ -42,59 +42,99 @@ absl::StatusOr<std::vector<double>> SilhouetteSamples(const Eigen::MatrixXd& X,
   }
   for (Eigen::Index c = 0; c < k; ++c) start[c + 1] += start[c];
 
-  // Points grouped by cluster, one dimension per contiguous column, so that the distance loop
-  // runs over points with unit stride (and vectorizes).
+  // Points grouped by cluster (sorted position p holds original point order[p]), one dimension
+  // per contiguous column, so that distance loops run over points with unit stride.
   const Eigen::Index d = X.cols();
   Eigen::MatrixXd by_cluster(n, d);
+  std::vector<Eigen::Index> order(n);
+  std::vector<Eigen::Index> sorted_cluster(n);
   {
     std::vector<Eigen::Index> next(start.begin(), start.end() - 1);
-    for (Eigen::Index i = 0; i < n; ++i) by_cluster.row(next[cluster[i]]++) = X.row(i);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Eigen::Index p = next[cluster[i]]++;
+      by_cluster.row(p) = X.row(i);
+      order[p] = i;
+      sorted_cluster[p] = cluster[i];
+    }
   }
 
-  constexpr Eigen::Index kTile = 256;
-  constexpr Eigen::Index kRowsPerChunk = 64;
-  std::vector<double> s(n);
-  const Eigen::Index chunks = (n + kRowsPerChunk - 1) / kRowsPerChunk;
-  internal::ParallelChunks(chunks, threads, [&](int64_t chunk) {
-    std::vector<double> sums(k);
-    std::vector<double> x(d);
-    double acc[kTile];
-    const Eigen::Index end = std::min(n, (chunk + 1) * kRowsPerChunk);
-    for (Eigen::Index i = chunk * kRowsPerChunk; i < end; ++i) {
-      for (Eigen::Index t = 0; t < d; ++t) x[t] = X(i, t);
-      for (Eigen::Index c = 0; c < k; ++c) {
-        double sum = 0.0;
-        for (Eigen::Index j0 = start[c]; j0 < start[c + 1]; j0 += kTile) {
-          const Eigen::Index len = std::min(kTile, start[c + 1] - j0);
-          std::fill(acc, acc + len, 0.0);
+  // Each distance is computed once, for the pair of tiles (I, J) with I <= J, and added to both
+  // points' per-cluster sums. Tile I belongs to stripe I % kStripes, which owns an n x k
+  // accumulator; stripes run on the threads and are reduced in stripe order, so every sum is
+  // formed in an order that does not depend on the thread count.
+  constexpr Eigen::Index kTile = 64;
+  constexpr int64_t kStripes = 8;
+  const Eigen::Index tiles = (n + kTile - 1) / kTile;
+  std::vector<Eigen::MatrixXd> acc(kStripes);  // k x n each: acc[s](c, p).
+  internal::ParallelChunks(kStripes, threads, [&](int64_t stripe) {
+    Eigen::MatrixXd& sums = acc[stripe];
+    sums.setZero(k, n);
+    double dist[kTile];
+    double column[kTile];  // Contributions to tile J's points from a run of same-cluster rows.
+    for (Eigen::Index ti = stripe; ti < tiles; ti += kStripes) {
+      const Eigen::Index i0 = ti * kTile;
+      const Eigen::Index i1 = std::min(n, i0 + kTile);
+      for (Eigen::Index tj = ti; tj < tiles; ++tj) {
+        const Eigen::Index j0 = tj * kTile;
+        const Eigen::Index len = std::min(n, j0 + kTile) - j0;
+        const bool diagonal = tj == ti;
+        std::fill(column, column + len, 0.0);
+        Eigen::Index column_cluster = sorted_cluster[i0];
+        for (Eigen::Index i = i0; i < i1; ++i) {
+          std::fill(dist, dist + len, 0.0);
           for (Eigen::Index t = 0; t < d; ++t) {
             const double* col = by_cluster.col(t).data() + j0;
-            const double xt = x[t];
+            const double xt = by_cluster(i, t);
             for (Eigen::Index j = 0; j < len; ++j) {
               const double diff = col[j] - xt;
-              acc[j] += diff * diff;
+              dist[j] += diff * diff;
             }
           }
-          for (Eigen::Index j = 0; j < len; ++j) sum += std::sqrt(acc[j]);
+          // Eigen's packet sqrt (std::sqrt in a loop does not vectorize: errno).
+          Eigen::Map<Eigen::ArrayXd> dmap(dist, len);
+          dmap = dmap.sqrt();
+          // Row sums, per run of equal clusters in tile J.
+          for (Eigen::Index a = 0; a < len;) {
+            Eigen::Index b = a + 1;
+            while (b < len && sorted_cluster[j0 + b] == sorted_cluster[j0 + a]) ++b;
+            sums(sorted_cluster[j0 + a], i) += dmap.segment(a, b - a).sum();
+            a = b;
+          }
+          if (diagonal) continue;  // Pair (j, i) is computed with row j.
+          if (sorted_cluster[i] != column_cluster) {
+            for (Eigen::Index j = 0; j < len; ++j) sums(column_cluster, j0 + j) += column[j];
+            std::fill(column, column + len, 0.0);
+            column_cluster = sorted_cluster[i];
+          }
+          for (Eigen::Index j = 0; j < len; ++j) column[j] += dist[j];
         }
-        sums[c] = sum;  // d(i, i) = 0 adds nothing.
+        if (!diagonal) {
+          for (Eigen::Index j = 0; j < len; ++j) sums(column_cluster, j0 + j) += column[j];
+        }
       }
-      const Eigen::Index own = cluster[i];
-      const double own_size = static_cast<double>(start[own + 1] - start[own]);
-      if (own_size <= 1.0) {
-        s[i] = 0.0;
-        continue;
-      }
-      const double a = sums[own] / (own_size - 1.0);
-      double b = std::numeric_limits<double>::infinity();
-      for (Eigen::Index c = 0; c < k; ++c) {
-        if (c != own) b = std::min(b, sums[c] / static_cast<double>(start[c + 1] - start[c]));
-      }
-      const double denom = std::max(a, b);
-      // All points coincide -> 0, as sklearn's nan_to_num.
-      s[i] = denom > 0.0 ? (b - a) / denom : 0.0;
     }
   });
+
+  std::vector<double> s(n);
+  Eigen::VectorXd sums(k);
+  for (Eigen::Index p = 0; p < n; ++p) {
+    sums = acc[0].col(p);
+    for (int64_t stripe = 1; stripe < kStripes; ++stripe) sums += acc[stripe].col(p);
+    const Eigen::Index own = sorted_cluster[p];
+    const double own_size = static_cast<double>(start[own + 1] - start[own]);
+    if (own_size <= 1.0) {
+      s[order[p]] = 0.0;
+      continue;
+    }
+    const double a = sums(own) / (own_size - 1.0);
+    double b = std::numeric_limits<double>::infinity();
+    for (Eigen::Index c = 0; c < k; ++c) {
+      if (c != own) b = std::min(b, sums(c) / static_cast<double>(start[c + 1] - start[c]));
+    }
+    const double denom = std::max(a, b);
+    // All points coincide -> 0, as sklearn's nan_to_num.
+    s[order[p]] = denom > 0.0 ? (b - a) / denom : 0.0;
+  }
   return s;
 }
 
