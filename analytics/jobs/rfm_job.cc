@@ -76,6 +76,10 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
     if (!p.rfm) continue;
     scored.push_back(&p);
     inputs.push_back(*p.rfm);
+    // Ties in the quintile ranks break by key: use the profile's smallest member source key,
+    // which does not change when identity renumbers profiles, and which orders one-key
+    // profiles like the notebook's groupby(customer id).
+    inputs.back().key = SourceKeyText(p.members.front());
   }
   if (inputs.empty()) {
     return absl::FailedPreconditionError(

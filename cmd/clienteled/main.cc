@@ -156,11 +156,17 @@ int Run(const Flags& flags) {
   if (analytics) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    std::shared_ptr<grpc::Channel> ingest_channel =
-        flags.ingest_addr.empty()
-            ? (*server)->InProcessChannel()
-            : grpc::CreateCustomChannel(flags.ingest_addr, grpc::InsecureChannelCredentials(),
-                                        args);
+    // The ingest log: in-process when ingest runs here, else --ingest_addr ("{partition}"
+    // replaced by each partition number).
+    std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
+    std::map<uint32_t, std::shared_ptr<grpc::Channel>> remote;
+    for (uint32_t p = 0; !local && p < flags.partition_count; ++p) {
+      std::string address = flags.ingest_addr;
+      if (size_t at = address.find("{partition}"); at != std::string::npos) {
+        address.replace(at, 11, std::to_string(p));
+      }
+      remote[p] = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    }
     std::function<std::shared_ptr<grpc::Channel>()> identity_channel;
     if (!flags.identity_addr.empty()) {
       auto channel =
@@ -170,8 +176,8 @@ int Run(const Flags& flags) {
       auto channel = (*server)->InProcessChannel();
       identity_channel = [channel] { return channel; };
     }
-    if (absl::Status s = analytics->Start([ingest_channel](uint32_t) { return ingest_channel; },
-                                          identity_channel);
+    if (absl::Status s = analytics->Start(
+            [local, remote](uint32_t p) { return local ? local : remote.at(p); }, identity_channel);
         !s.ok()) {
       (*server)->Shutdown();
       return Fail("analytics: " + s.ToString());
