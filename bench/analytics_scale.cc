@@ -116,16 +116,22 @@ int RunScale(int64_t customers, int64_t lines, int threads, int k) {
   std::vector<CustomerOrderAggregate> aggregates(static_cast<size_t>(customers));
   std::vector<int> failures(static_cast<size_t>(blocks), 0);
   clientele::analytics::internal::ParallelChunks(blocks, threads, [&](int64_t b) {
+    // One message reused for every order: its lines are overwritten, not cleared (Clear would
+    // free every line's Money).
     clientele::common::v1::Order order;
+    auto* lines = order.mutable_lines();
     for (const OrderHead& head : data[b].orders) {
-      order.Clear();
       order.set_cancellation(head.cancellation);
-      for (uint32_t l = 0; l < head.lines; ++l) {
+      const int wanted = static_cast<int>(head.lines);
+      if (lines->size() > wanted) lines->DeleteSubrange(wanted, lines->size() - wanted);
+      while (lines->size() < wanted) {
+        lines->Add()->mutable_unit_price()->set_currency_code("GBP");
+      }
+      for (int l = 0; l < wanted; ++l) {
         const Line& line = data[b].lines[head.first_line + l];
-        clientele::common::v1::OrderLine* out = order.add_lines();
-        out->set_quantity(line.quantity);
-        out->mutable_unit_price()->set_minor_units(line.price);
-        out->mutable_unit_price()->set_currency_code("GBP");
+        clientele::common::v1::OrderLine& out = (*lines)[l];
+        out.set_quantity(line.quantity);
+        out.mutable_unit_price()->set_minor_units(line.price);
       }
       if (!aggregates[head.customer].AddOrder(order, absl::FromUnixSeconds(head.time)).ok()) {
         ++failures[b];

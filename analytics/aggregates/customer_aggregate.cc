@@ -222,7 +222,58 @@ absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
     }
   }
 
-  // Commit on a copy of the numbers, then swap in: an overflow leaves *this unchanged.
+  // One entry per category (an order may hold several lines of one category).
+  if (category_spend.size() > 1) {
+    std::sort(category_spend.begin(), category_spend.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    size_t out = 0;
+    for (size_t i = 0; i < category_spend.size(); ++i) {
+      if (out > 0 && *category_spend[out - 1].first == *category_spend[i].first) {
+        category_spend[out - 1].second += category_spend[i].second;
+      } else {
+        category_spend[out++] = category_spend[i];
+      }
+    }
+    category_spend.resize(out);
+  }
+
+  if (scale == scale_ && currency == currency_) {
+    // The common case: check every sum, then apply in place.
+    ConventionTotals net = net_, notebook = notebook_;
+    int64_t cancelled = cancelled_revenue_, purchased = units_purchased_,
+            returned = units_returned_;
+    bool fits = AddChecked(&net.monetary, all_amount) &&
+                AddChecked(&notebook.monetary, kept_amount) &&
+                AddChecked(&purchased, units_purchased) && AddChecked(&returned, units_returned);
+    if (order.cancellation()) fits = fits && AddChecked(&cancelled, -all_amount);
+    for (const auto& [category, amount] : category_spend) {
+      auto it = spend_by_category_.find(*category);
+      int64_t total = it == spend_by_category_.end() ? 0 : it->second;
+      fits = fits && AddChecked(&total, amount);
+    }
+    if (!fits) return absl::OutOfRangeError("order: a customer total overflows int64");
+    for (const auto& [category, amount] : category_spend) {
+      spend_by_category_[*category] += static_cast<int64_t>(amount);
+    }
+    net_ = net;
+    notebook_ = notebook;
+    cancelled_revenue_ = cancelled;
+    units_purchased_ = purchased;
+    units_returned_ = returned;
+    kept_lines_ += kept_lines;
+    return_lines_ += return_lines;
+    ++orders_seen_;
+    if (order.cancellation()) {
+      ++cancellation_orders_;
+    } else {
+      Include(net_, occurred_at);
+      if (kept_lines > 0) Include(notebook_, occurred_at);
+    }
+    return absl::OkStatus();
+  }
+
+  // A new currency or a finer scale: commit on a copy, then swap in, so that an overflow leaves
+  // *this unchanged.
   CustomerOrderAggregate next = *this;
   if (absl::Status s = next.Rescale(scale); !s.ok()) return s;
   next.currency_ = std::move(currency);

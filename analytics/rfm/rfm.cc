@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numeric>
-#include <type_traits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,38 +40,56 @@ std::array<double, 6> QcutEdges(size_t n) {
   return edges;
 }
 
-// Quintile (1..5) of every customer when sorted ascending by (value(i), key, index): the bin of
-// its 1-based position among the qcut edges.
-template <typename ValueFn>
-std::vector<int> Quintiles(const std::vector<CustomerAggregate>& customers, ValueFn value) {
+// Order-preserving maps to uint64: a < b exactly when Sortable(a) < Sortable(b).
+uint64_t Sortable(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
+// NaN sorts below every number (0); -0.0 equals 0.0.
+uint64_t Sortable(double v) {
+  if (std::isnan(v)) return 0;
+  if (v == 0.0) v = 0.0;
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return (bits >> 63) != 0 ? ~bits : bits | (uint64_t{1} << 63);
+}
+
+// Every customer's position when sorted by (key, input index): the tie-breaker of all three
+// rankings. Keys that are already in order (as a key-ordered store returns them) cost one pass.
+std::vector<uint32_t> KeyRanks(const std::vector<CustomerAggregate>& customers) {
   const size_t n = customers.size();
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const auto va = value(a);
-    const auto vb = value(b);
-    if constexpr (std::is_floating_point_v<decltype(va)>) {
-      // NaN ranks lowest so that the ordering stays a strict weak ordering.
-      if (std::isnan(va) || std::isnan(vb)) {
-        if (std::isnan(va) != std::isnan(vb)) return std::isnan(va);
-      } else if (va != vb) {
-        return va < vb;
-      }
-    } else if (va != vb) {
-      return va < vb;
-    }
-    if (customers[a].key != customers[b].key) return customers[a].key < customers[b].key;
-    return a < b;
+  std::vector<uint32_t> rank(n);
+  std::iota(rank.begin(), rank.end(), 0);
+  bool sorted = true;
+  for (size_t i = 1; i < n && sorted; ++i) sorted = !(customers[i].key < customers[i - 1].key);
+  if (sorted) return rank;
+  std::vector<uint32_t> order(rank);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return customers[a].key < customers[b].key; });
+  for (size_t pos = 0; pos < n; ++pos) rank[order[pos]] = static_cast<uint32_t>(pos);
+  return rank;
+}
+
+// Quintile (1..5) of every customer when sorted ascending by (value, key rank): the bin of its
+// 1-based position among the qcut edges. `values` holds Sortable() values.
+std::vector<int> Quintiles(const std::vector<uint64_t>& values, const std::vector<uint32_t>& rank) {
+  struct Entry {
+    uint64_t value;
+    uint32_t rank;
+    uint32_t index;
+  };
+  const size_t n = values.size();
+  std::vector<Entry> entries(n);
+  for (size_t i = 0; i < n; ++i) entries[i] = {values[i], rank[i], static_cast<uint32_t>(i)};
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.value != b.value ? a.value < b.value : a.rank < b.rank;
   });
   const std::array<double, 6> edges = QcutEdges(n);
   std::vector<int> quintile(n);
   int bin = 1;
   for (size_t pos = 0; pos < n; ++pos) {
-    const double rank = static_cast<double>(pos + 1);
-    // Right-closed bins (edges[bin-1], edges[bin]]; rank 1 = edges[0] is in bin 1. Ranks ascend,
-    // so the bin only moves up.
-    while (bin < 5 && edges[bin] < rank) ++bin;
-    quintile[order[pos]] = bin;
+    const double position = static_cast<double>(pos + 1);
+    // Right-closed bins (edges[bin-1], edges[bin]]; position 1 = edges[0] is in bin 1.
+    // Positions ascend, so the bin only moves up.
+    while (bin < 5 && edges[bin] < position) ++bin;
+    quintile[entries[pos].index] = bin;
   }
   return quintile;
 }
@@ -132,9 +151,14 @@ std::vector<RfmScore> ScoreRfm(const std::vector<CustomerAggregate>& customers,
     scores[i].recency_days = absl::IDivDuration(absl::Floor(since, day), day, &remainder);
   }
 
-  const std::vector<int> r = Quintiles(customers, [&](size_t i) { return scores[i].recency_days; });
-  const std::vector<int> f = Quintiles(customers, [&](size_t i) { return customers[i].frequency; });
-  const std::vector<int> m = Quintiles(customers, [&](size_t i) { return customers[i].monetary; });
+  const std::vector<uint32_t> rank = KeyRanks(customers);
+  std::vector<uint64_t> values(n);
+  for (size_t i = 0; i < n; ++i) values[i] = Sortable(scores[i].recency_days);
+  const std::vector<int> r = Quintiles(values, rank);
+  for (size_t i = 0; i < n; ++i) values[i] = Sortable(customers[i].frequency);
+  const std::vector<int> f = Quintiles(values, rank);
+  for (size_t i = 0; i < n; ++i) values[i] = Sortable(customers[i].monetary);
+  const std::vector<int> m = Quintiles(values, rank);
 
   for (size_t i = 0; i < n; ++i) {
     RfmScore& s = scores[i];
