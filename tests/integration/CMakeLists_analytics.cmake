@@ -1,0 +1,7 @@
+# Included from tests/integration/CMakeLists.txt: the analytics service against a real ingest.
+clt_cc_test(NAME analytics_integration_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/analytics_integration_test.cc
+  DEPS clientele::analytics_service clientele::analytics_applier clientele::log_consumer
+       clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
+       clientele::server clientele::testing
+  LABELS integration analytics)
