@@ -25,3 +25,21 @@ clt_cc_library(NAME elbow
   SRCS clustering/elbow.cc
   DEPS clientele::kmeans clientele::silhouette clientele::clustering_parallel Eigen3::Eigen
        absl::status absl::statusor absl::strings)
+
+# Scoring a new customer against a scored reference population (RFM prediction).
+clt_cc_library(NAME rfm_reference
+  HDRS rfm/rfm_reference.h
+  SRCS rfm/rfm_reference.cc
+  DEPS clientele::rfm absl::status absl::statusor absl::strings absl::time)
+
+# PCA to 2 (or c) components with explained variance ratio.
+clt_cc_library(NAME pca
+  HDRS clustering/pca.h
+  SRCS clustering/pca.cc
+  DEPS Eigen3::Eigen absl::status absl::statusor absl::strings)
+
+# Cluster profiles in the original features: size, means, top categories.
+clt_cc_library(NAME cluster_profile
+  HDRS clustering/cluster_profile.h
+  SRCS clustering/cluster_profile.cc
+  DEPS clientele::preprocessor absl::status absl::statusor absl::strings absl::flat_hash_map)

@@ -96,6 +96,13 @@ std::vector<int> Quintiles(const std::vector<uint64_t>& values, const std::vecto
 
 }  // namespace
 
+int QcutQuintile(int64_t position, int64_t n) {
+  const std::array<double, 6> edges = QcutEdges(static_cast<size_t>(n));
+  int bin = 1;
+  while (bin < 5 && edges[bin] < static_cast<double>(position)) ++bin;
+  return bin;
+}
+
 std::string SegmentForScores(int r, int f) {
   if (r < 1 || r > 5 || f < 1 || f > 5) return "";
   switch (r) {

@@ -109,6 +109,10 @@ const std::vector<SegmentDefinition>& DefaultSegmentDefinitions();
 std::vector<RfmScore> ScoreRfm(const std::vector<CustomerAggregate>& customers,
                                absl::Time reference_date);
 
+// The quintile (1..5) that pd.qcut(rank, 5) gives to 1-based position `position` among `n`
+// ranked values (the binning ScoreRfm uses). n = 1 gives 1. Requires 1 <= position <= n.
+int QcutQuintile(int64_t position, int64_t n);
+
 struct SegmentSummary {
   std::string segment;
   int64_t customers = 0;

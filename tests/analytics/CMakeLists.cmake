@@ -28,3 +28,23 @@ clt_cc_test(NAME preprocessor_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/preprocessor_test.cc
   DEPS clientele::preprocessor clientele::testing
   LABELS unit analytics)
+
+clt_cc_test(NAME elbow_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/elbow_test.cc
+  DEPS clientele::elbow clientele::silhouette clientele::clustering_random clientele::testing
+  LABELS unit analytics)
+
+clt_cc_test(NAME pca_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/pca_test.cc
+  DEPS clientele::pca clientele::clustering_random clientele::testing
+  LABELS unit analytics)
+
+clt_cc_test(NAME cluster_profile_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/cluster_profile_test.cc
+  DEPS clientele::cluster_profile clientele::testing
+  LABELS unit analytics)
+
+clt_cc_test(NAME rfm_reference_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/rfm_reference_test.cc
+  DEPS clientele::rfm_reference clientele::clustering_random clientele::testing absl::time
+  LABELS unit analytics)
