@@ -43,3 +43,10 @@ clt_cc_library(NAME cluster_profile
   HDRS clustering/cluster_profile.h
   SRCS clustering/cluster_profile.cc
   DEPS clientele::preprocessor absl::status absl::statusor absl::strings absl::flat_hash_map)
+
+# Mini-batch k-means for large n.
+clt_cc_library(NAME minibatch_kmeans
+  HDRS clustering/minibatch_kmeans.h
+  SRCS clustering/minibatch_kmeans.cc
+  DEPS clientele::kmeans clientele::clustering_random Eigen3::Eigen absl::status absl::statusor
+       absl::strings)

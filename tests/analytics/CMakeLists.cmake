@@ -48,3 +48,9 @@ clt_cc_test(NAME rfm_reference_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/rfm_reference_test.cc
   DEPS clientele::rfm_reference clientele::clustering_random clientele::testing absl::time
   LABELS unit analytics)
+
+clt_cc_test(NAME minibatch_kmeans_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/minibatch_kmeans_test.cc
+  DEPS clientele::minibatch_kmeans clientele::kmeans clientele::clustering_random
+       clientele::testing
+  LABELS unit analytics)
