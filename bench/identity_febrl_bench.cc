@@ -44,6 +44,8 @@ using clientele::identity::Compare;
 using clientele::identity::ComparisonPattern;
 using clientele::identity::DefaultMatchModelConfig;
 using clientele::identity::EstimationReport;
+using clientele::identity::FieldName;
+using clientele::identity::LevelName;
 using clientele::identity::LinkageMetrics;
 using clientele::identity::MatchDecision;
 using clientele::identity::MatchModel;
@@ -193,9 +195,17 @@ std::vector<std::pair<int, int>> CandidatePairs(const std::vector<std::vector<st
   return pairs;
 }
 
+// The config of every run: the generic defaults. FEBRL_LINK_PROBABILITY overrides the link
+// threshold, for exploring its effect only.
+MatchModelConfig BenchConfig() {
+  MatchModelConfig config = DefaultMatchModelConfig();
+  if (const char* p = std::getenv("FEBRL_LINK_PROBABILITY")) config.link_probability = std::atof(p);
+  return config;
+}
+
 MatchModel EstimateModel(const Dataset& d, size_t n, const std::vector<std::pair<int, int>>& pairs,
                          EstimationReport* report) {
-  MatchModelEstimator estimator(DefaultMatchModelConfig());
+  MatchModelEstimator estimator(BenchConfig());
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<size_t> pick(0, n - 1);
   for (int i = 0; i < kRandomPairs; ++i) {
@@ -204,7 +214,7 @@ MatchModel EstimateModel(const Dataset& d, size_t n, const std::vector<std::pair
   }
   for (const auto& [a, b] : pairs) estimator.Observe(Compare(d.records[a], d.records[b]));
   auto model = estimator.Estimate(report);
-  if (!model.ok()) return MatchModel(DefaultMatchModelConfig());
+  if (!model.ok()) return MatchModel(BenchConfig());
   return *std::move(model);
 }
 
@@ -214,6 +224,40 @@ void PrintMetrics(const char* label, const LinkageMetrics& m, double seconds) {
       "correct %lld)  %.3f s\n",
       label, m.precision, m.recall, m.f1, static_cast<long long>(m.true_pairs),
       static_cast<long long>(m.predicted_pairs), static_cast<long long>(m.correct_pairs), seconds);
+}
+
+// Prints, per field and level, the estimated m and u next to the level's frequency among the
+// true pairs and the non-matching candidate pairs (which the estimation never sees).
+void ShowParameters(const Dataset& d, const std::vector<std::pair<int, int>>& pairs,
+                    const MatchModel& model) {
+  using clientele::identity::FieldAt;
+  using clientele::identity::kFieldCount;
+  using clientele::identity::kMissingLevel;
+  using clientele::identity::LevelCount;
+  double counts[2][kFieldCount][8] = {};
+  double known[2][kFieldCount] = {};
+  for (const auto& [a, b] : pairs) {
+    const bool same =
+        d.ids[a].substr(0, d.ids[a].find('-', 4)) == d.ids[b].substr(0, d.ids[b].find('-', 4));
+    const ComparisonPattern p = Compare(d.records[a], d.records[b]);
+    for (int f = 0; f < kFieldCount; ++f) {
+      if (p.levels[f] == kMissingLevel) continue;
+      counts[same][f][p.levels[f]] += 1;
+      known[same][f] += 1;
+    }
+  }
+  std::printf("  %-13s %-22s %8s %8s %10s %10s\n", "field", "level", "m (EM)", "m (true)",
+              "u (random)", "u (cand.)");
+  for (int f = 0; f < kFieldCount; ++f) {
+    if (known[1][f] == 0) continue;
+    for (int l = 0; l < LevelCount(FieldAt(f)); ++l) {
+      std::printf("  %-13s %-22s %8.4f %8.4f %10.6f %10.6f\n",
+                  std::string(FieldName(FieldAt(f))).c_str(),
+                  std::string(LevelName(FieldAt(f), l)).c_str(), model.config().fields[f].m[l],
+                  counts[1][f][l] / known[1][f], model.config().fields[f].u[l],
+                  known[0][f] > 0 ? counts[0][f][l] / known[0][f] : 0.0);
+    }
+  }
 }
 
 void RunBatch(const Dataset& d) {
@@ -245,6 +289,8 @@ void RunBatch(const Dataset& d) {
       report.iterations, report.converged ? "converged" : "not converged", report.prior,
       report.expected_matches, static_cast<long long>(report.distinct_patterns), Seconds(start));
 
+  if (std::getenv("FEBRL_SHOW_PARAMS") != nullptr) ShowParameters(d, pairs, model);
+
   start = Clock::now();
   std::vector<MatchResult> results;
   results.reserve(pairs.size());
@@ -268,8 +314,12 @@ void RunBatch(const Dataset& d) {
   if (std::getenv("FEBRL_SHOW_ERRORS") != nullptr) {
     GuardedClusters* c = &clusters;
     int shown = 0;
-    for (size_t i = 0; i < pairs.size() && shown < 40; ++i) {
-      const auto [a, b] = pairs[i];
+    std::vector<std::pair<int, int>> shown_pairs = pairs;
+    for (const auto& [a, b] : d.truth) shown_pairs.emplace_back(index_of[a], index_of[b]);
+    absl::flat_hash_set<uint64_t> done;
+    for (size_t i = 0; i < shown_pairs.size() && shown < 40; ++i) {
+      const auto [a, b] = shown_pairs[i];
+      if (!done.insert(PairKey(a, b)).second) continue;
       const bool same =
           d.ids[a].substr(0, d.ids[a].find("-", 4)) == d.ids[b].substr(0, d.ids[b].find("-", 4));
       const bool linked = c->Find(a) == c->Find(b);
@@ -290,7 +340,7 @@ void RunBatch(const Dataset& d) {
 void RunIncremental(const Dataset& d) {
   const size_t n = d.records.size();
   const Clock::time_point start = Clock::now();
-  MatchModel model(DefaultMatchModelConfig());
+  MatchModel model(BenchConfig());
   Index index;
   GuardedClusters clusters(n);
   std::vector<std::pair<int, int>> seen_pairs;  // candidate pairs so far, for re-estimation

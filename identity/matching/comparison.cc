@@ -62,8 +62,8 @@ void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPatter
     if (cross_1 >= 0.92) {
       const double cross_2 = FastJaroWinkler(a.family_name, b.given_name);
       if (cross_2 >= 0.92 && cross_1 + cross_2 > jw_g + jw_f) {
+        // One event, weighed once: on the given name; the family name is then not compared.
         p->set_level(Field::kGivenName, kNameSwapped);
-        p->set_level(Field::kFamilyName, kNameSwapped);
         return;
       }
     }
@@ -157,8 +157,7 @@ uint8_t AddressLevel(const std::vector<std::string>& a, const std::vector<std::s
   }
   if (matches == 0) return 3;
   const double jaccard = static_cast<double>(matches) / static_cast<double>(na + nb - matches);
-  if (jaccard >= 0.999) return 0;
-  return jaccard >= 0.6 ? 1 : 2;
+  return jaccard >= 0.6 ? 1 : 2;  // Equal sets returned "exact" above.
 }
 
 }  // namespace

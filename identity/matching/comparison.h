@@ -9,8 +9,9 @@
 //
 // Levels per field (thresholds are on the normalized values of PersonRecord):
 //   given_name, family_name  exact | swapped (given and family name exchanged, both at least
-//                            jaro_winkler>=0.92) | jaro_winkler>=0.92 | jaro_winkler>=0.80 |
-//                            other
+//                            jaro_winkler>=0.92: one event, so only given_name takes the
+//                            level and family_name is then "missing") | jaro_winkler>=0.92 |
+//                            jaro_winkler>=0.80 | other
 //   birth_date               exact | day_month_swapped | one_component_differs (two of
 //                            year/month/day equal) | two_digit_edits (YYYYMMDD within 2 edits)
 //                            | other

@@ -113,6 +113,7 @@ MatchModelConfig DefaultMatchModelConfig() {
   // exact, swapped, jw>=0.92, jw>=0.80, other
   SetLevels(f(Field::kGivenName), {0.80, 0.02, 0.08, 0.05, 0.05},
             {0.005, 0.0005, 0.01, 0.05, 0.9345});
+  // "swapped" never occurs on family_name (the given name carries it); kept for symmetry.
   SetLevels(f(Field::kFamilyName), {0.80, 0.02, 0.08, 0.05, 0.05},
             {0.002, 0.0005, 0.008, 0.04, 0.9495});
   // exact, day_month_swapped, one_component_differs, two_digit_edits, other

@@ -45,7 +45,7 @@ struct MatchModelConfig {
   std::array<FieldParameters, kFieldCount> fields{};
   // P(match) of a candidate pair (one that shares a blocking key).
   double prior = 0.01;
-  double link_probability = 0.99;
+  double link_probability = 0.999;
   double review_probability = 0.5;
   bool deterministic_rules = true;
 
