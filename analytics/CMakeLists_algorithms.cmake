@@ -50,3 +50,9 @@ clt_cc_library(NAME minibatch_kmeans
   SRCS clustering/minibatch_kmeans.cc
   DEPS clientele::kmeans clientele::clustering_random Eigen3::Eigen absl::status absl::statusor
        absl::strings)
+
+# Agglomerative clustering, Ward linkage (nearest-neighbour chain on centroids), exact.
+clt_cc_library(NAME agglomerative
+  HDRS clustering/agglomerative.h
+  SRCS clustering/agglomerative.cc
+  DEPS Eigen3::Eigen absl::status absl::statusor absl::strings)

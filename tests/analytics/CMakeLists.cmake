@@ -54,3 +54,8 @@ clt_cc_test(NAME minibatch_kmeans_test
   DEPS clientele::minibatch_kmeans clientele::kmeans clientele::clustering_random
        clientele::testing
   LABELS unit analytics)
+
+clt_cc_test(NAME agglomerative_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/agglomerative_test.cc
+  DEPS clientele::agglomerative clientele::clustering_random clientele::testing
+  LABELS unit analytics)
