@@ -56,3 +56,9 @@ clt_cc_library(NAME agglomerative
   HDRS clustering/agglomerative.h
   SRCS clustering/agglomerative.cc
   DEPS Eigen3::Eigen absl::status absl::statusor absl::strings)
+
+# Cluster of a new customer: Preprocessor row transform + nearest centroid.
+clt_cc_library(NAME cluster_predictor
+  HDRS clustering/cluster_predictor.h
+  SRCS clustering/cluster_predictor.cc
+  DEPS clientele::preprocessor Eigen3::Eigen absl::status absl::statusor absl::strings)

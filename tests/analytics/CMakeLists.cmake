@@ -59,3 +59,8 @@ clt_cc_test(NAME agglomerative_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/agglomerative_test.cc
   DEPS clientele::agglomerative clientele::clustering_random clientele::testing
   LABELS unit analytics)
+
+clt_cc_test(NAME cluster_predictor_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/cluster_predictor_test.cc
+  DEPS clientele::cluster_predictor clientele::kmeans clientele::testing
+  LABELS unit analytics)
