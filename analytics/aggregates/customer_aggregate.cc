@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -20,9 +21,8 @@ absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.
 constexpr char kFormatVersion = 1;
 
 Wide Pow10(uint32_t e) {
-  Wide p = 1;
-  for (uint32_t i = 0; i < e; ++i) p *= 10;
-  return p;
+  static constexpr int64_t kPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  return kPowers[e];  // e <= kMaxExtraDecimals
 }
 
 bool FitsInt64(Wide v) {
@@ -166,59 +166,82 @@ absl::Status CustomerOrderAggregate::Rescale(uint32_t new_scale) {
 
 absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
                                               absl::Time occurred_at) {
-  // Validate and find the scale and currency first, so that errors leave *this unchanged.
-  std::string currency = currency_;
+  // One pass validates every line and sums amounts per extra_decimals (so the final scale need
+  // not be known yet); nothing changes until every check has passed.
+  std::string_view currency = currency_;
   int exponent = exponent_;
   uint32_t scale = scale_;
+  Wide kept_by_decimals[money::kMaxExtraDecimals + 1] = {};
+  Wide all_by_decimals[money::kMaxExtraDecimals + 1] = {};
+  int64_t kept_lines = 0, return_lines = 0;
+  Wide units_purchased = 0, units_returned = 0;
+  bool has_category = false;
+  const bool cancellation = order.cancellation();
   for (int i = 0; i < order.lines_size(); ++i) {
-    const common::v1::Money& price = order.lines(i).unit_price();
+    const common::v1::OrderLine& line = order.lines(i);
+    const common::v1::Money& price = line.unit_price();
     const auto field = [i](std::string_view name) {
       return absl::StrCat("order.lines[", i, "].unit_price.", Sv(name));
     };
-    if (price.minor_units() < 0) {
+    const int64_t minor = price.minor_units();
+    const uint32_t decimals = price.extra_decimals();
+    if (minor < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field("minor_units"), ": negative (", price.minor_units(), ")"));
+          absl::StrCat(field("minor_units"), ": negative (", minor, ")"));
     }
-    if (price.extra_decimals() > money::kMaxExtraDecimals) {
+    if (decimals > money::kMaxExtraDecimals) {
       return absl::InvalidArgumentError(absl::StrCat(field("extra_decimals"), ": at most ",
-                                                     money::kMaxExtraDecimals, ", got ",
-                                                     price.extra_decimals()));
+                                                     money::kMaxExtraDecimals, ", got ", decimals));
     }
-    if (price.minor_units() == 0 && price.currency_code().empty()) continue;
-    if (currency.empty()) {
-      std::optional<int> e = money::CurrencyExponent(price.currency_code());
-      if (!e.has_value()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            field("currency_code"), ": unknown currency \"", price.currency_code(), "\""));
+    const std::string& code = price.currency_code();
+    if (minor != 0 || !code.empty()) {
+      if (currency.empty()) {
+        std::optional<int> e = money::CurrencyExponent(code);
+        if (!e.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(field("currency_code"), ": unknown currency \"", code, "\""));
+        }
+        currency = code;
+        exponent = *e;
+      } else if (code.size() != currency.size() ||
+                 std::memcmp(code.data(), currency.data(), code.size()) != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(field("currency_code"), ": \"", code,
+                                                       "\" differs from the customer's \"",
+                                                       Sv(currency), "\""));
       }
-      currency = price.currency_code();
-      exponent = *e;
-    } else if (price.currency_code() != currency) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field("currency_code"), ": \"", price.currency_code(),
-                       "\" differs from the customer's \"", currency, "\""));
+      scale = std::max(scale, decimals);
     }
-    scale = std::max(scale, price.extra_decimals());
-  }
-
-  // Deltas at the new scale, in 128 bits.
-  Wide kept_amount = 0, all_amount = 0;
-  int64_t kept_lines = 0, return_lines = 0;
-  Wide units_purchased = 0, units_returned = 0;
-  std::vector<std::pair<const std::string*, Wide>> category_spend;
-  for (const common::v1::OrderLine& line : order.lines()) {
-    const Wide amount = static_cast<Wide>(line.quantity()) * line.unit_price().minor_units() *
-                        Pow10(scale - line.unit_price().extra_decimals());
-    all_amount += amount;
-    if (line.quantity() < 0) {
+    const int64_t quantity = line.quantity();
+    const Wide amount = static_cast<Wide>(quantity) * minor;
+    all_by_decimals[decimals] += amount;
+    if (quantity < 0) {
       ++return_lines;
-      units_returned -= line.quantity();
+      units_returned -= quantity;
     }
-    if (!order.cancellation() && line.quantity() > 0 && line.unit_price().minor_units() > 0) {
+    if (!cancellation && quantity > 0 && minor > 0) {
       ++kept_lines;
-      kept_amount += amount;
-      units_purchased += line.quantity();
-      if (!line.category().empty()) category_spend.emplace_back(&line.category(), amount);
+      kept_by_decimals[decimals] += amount;
+      units_purchased += quantity;
+      has_category = has_category || !line.category().empty();
+    }
+  }
+  Wide kept_amount = 0, all_amount = 0;
+  for (uint32_t e = 0; e <= money::kMaxExtraDecimals; ++e) {
+    if (e > scale) break;  // Only zero amounts can have more decimals than the scale.
+    kept_amount += kept_by_decimals[e] * Pow10(scale - e);
+    all_amount += all_by_decimals[e] * Pow10(scale - e);
+  }
+  std::vector<std::pair<const std::string*, Wide>> category_spend;
+  if (has_category) {
+    for (const common::v1::OrderLine& line : order.lines()) {
+      const common::v1::Money& price = line.unit_price();
+      if (cancellation || line.quantity() <= 0 || price.minor_units() <= 0 ||
+          line.category().empty()) {
+        continue;
+      }
+      category_spend.emplace_back(&line.category(), static_cast<Wide>(line.quantity()) *
+                                                        price.minor_units() *
+                                                        Pow10(scale - price.extra_decimals()));
     }
   }
 
@@ -237,7 +260,7 @@ absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
     category_spend.resize(out);
   }
 
-  if (scale == scale_ && currency == currency_) {
+  if (scale == scale_ && exponent == exponent_ && currency.size() == currency_.size()) {
     // The common case: check every sum, then apply in place.
     ConventionTotals net = net_, notebook = notebook_;
     int64_t cancelled = cancelled_revenue_, purchased = units_purchased_,
@@ -276,7 +299,7 @@ absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
   // *this unchanged.
   CustomerOrderAggregate next = *this;
   if (absl::Status s = next.Rescale(scale); !s.ok()) return s;
-  next.currency_ = std::move(currency);
+  next.currency_ = std::string(currency);
   next.exponent_ = exponent;
   bool fits = AddChecked(&next.net_.monetary, all_amount) &&
               AddChecked(&next.notebook_.monetary, kept_amount) &&
