@@ -12,3 +12,5 @@ clt_cc_test(NAME identity_string_similarity_test
   DEPS clientele::string_similarity)
 
 include(${CMAKE_CURRENT_LIST_DIR}/resolution/CMakeLists.cmake)
+
+include(${CMAKE_CURRENT_LIST_DIR}/matching/CMakeLists.cmake)

@@ -1,0 +1,169 @@
+#include "identity/matching/match_model.h"
+
+#include <string>
+
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace clientele::identity {
+namespace {
+
+using ::clientele::testing::IsOk;
+using ::clientele::testing::StatusIs;
+using ::testing::HasSubstr;
+
+common::v1::CustomerUpsert Upsert(std::string given, std::string family, std::string phone, int y,
+                                  int m, int d) {
+  common::v1::CustomerUpsert u;
+  u.set_given_name(std::move(given));
+  u.set_family_name(std::move(family));
+  u.set_phone(std::move(phone));
+  if (y != 0) {
+    u.mutable_birth_date()->set_year(y);
+    u.mutable_birth_date()->set_month(m);
+    u.mutable_birth_date()->set_day(d);
+  }
+  return u;
+}
+
+TEST(MatchModelTest, SharedFamilyPhoneDoesNotLinkTwinsWithOtherNamesAndBirthDates) {
+  const MatchModel model;
+  const PersonRecord ayse =
+      FromCustomerUpsert("pos/1", Upsert("Ayşe", "Yılmaz", "0532 111 22 33", 1990, 1, 14));
+  const PersonRecord fatma =
+      FromCustomerUpsert("web/7", Upsert("Fatma", "Yılmaz", "+90 532 111 22 33", 1993, 8, 2));
+  const MatchResult r = model.Evaluate(ayse, fatma);
+  EXPECT_TRUE(r.vetoed);
+  EXPECT_EQ(r.rule, "");
+  EXPECT_NE(r.decision, MatchDecision::kLink);
+}
+
+TEST(MatchModelTest, SamePersonWithTransliterationSwappedNamesAndLocalPhoneLinks) {
+  const MatchModel model;
+  const PersonRecord a =
+      FromCustomerUpsert("pos/1", Upsert("Şükrü", "Öztürk", "+90 532 111 22 33", 1980, 2, 3));
+  const PersonRecord b =
+      FromCustomerUpsert("web/9", Upsert("OZTURK", "Sukru", "0532 111 22 33", 1980, 2, 3));
+  const MatchResult r = model.Evaluate(a, b);
+  EXPECT_FALSE(r.vetoed);
+  EXPECT_EQ(r.rule, "phone");
+  EXPECT_EQ(r.decision, MatchDecision::kLink);
+  EXPECT_EQ(LevelName(Field::kGivenName, r.pattern.level(Field::kGivenName)), "swapped");
+  // Without the phone, names and birth date alone still link.
+  const PersonRecord a2 = FromCustomerUpsert("pos/1", Upsert("Şükrü", "Öztürk", "", 1980, 2, 3));
+  const PersonRecord b2 = FromCustomerUpsert("web/9", Upsert("OZTURK", "Sukru", "", 1980, 2, 3));
+  const MatchResult p = model.Evaluate(a2, b2);
+  EXPECT_EQ(p.rule, "");
+  EXPECT_EQ(p.decision, MatchDecision::kLink) << p.weight;
+}
+
+TEST(MatchModelTest, VetoNeedsBothNamesAndBirthDatesToDisagree) {
+  const MatchModel model;
+  const PersonRecord a =
+      FromCustomerUpsert("s/1", Upsert("Ayşe", "Kaya", "05321112233", 1990, 1, 14));
+  // Another given name but the same birth date: a nickname or a data entry error; links.
+  const PersonRecord b =
+      FromCustomerUpsert("s/2", Upsert("Zehra", "Kaya", "05321112233", 1990, 1, 14));
+  EXPECT_EQ(model.Evaluate(a, b).decision, MatchDecision::kLink);
+  // Unknown birth date: nothing clearly disagrees; links.
+  const PersonRecord c = FromCustomerUpsert("s/3", Upsert("Zehra", "Kaya", "05321112233", 0, 0, 0));
+  EXPECT_EQ(model.Evaluate(a, c).decision, MatchDecision::kLink);
+}
+
+TEST(MatchModelTest, WeightIsPriorPlusLevelWeights) {
+  const MatchModel model;
+  ComparisonPattern p;
+  EXPECT_DOUBLE_EQ(model.PatternWeight(p), std::log2(0.01 / 0.99));
+  p.set_level(Field::kBirthDate, 0);
+  EXPECT_NEAR(model.LevelWeight(Field::kBirthDate, 0), std::log2(0.85 / 0.0001), 1e-9);
+  EXPECT_NEAR(model.PatternWeight(p), std::log2(0.01 / 0.99) + std::log2(0.85 / 0.0001), 1e-9);
+  EXPECT_EQ(model.LevelWeight(Field::kBirthDate, kMissingLevel), 0.0);
+  // Disagreement weighs against a match.
+  EXPECT_LT(model.LevelWeight(Field::kBirthDate, 4), 0.0);
+}
+
+TEST(MatchModelTest, ThresholdsDecide) {
+  MatchModelConfig config = DefaultMatchModelConfig();
+  config.deterministic_rules = false;
+  const MatchModel model(config);
+  ComparisonPattern p;
+  EXPECT_EQ(model.Decide(p).decision, MatchDecision::kNoLink);  // prior only: p = 0.01
+  p.set_level(Field::kBirthDate, 0);                            // +13 bits
+  EXPECT_EQ(model.Decide(p).decision, MatchDecision::kReview);
+  p.set_level(Field::kGivenName, 0);
+  p.set_level(Field::kFamilyName, 0);
+  EXPECT_EQ(model.Decide(p).decision, MatchDecision::kLink);
+  // Equal e-mail without rules is just evidence.
+  ComparisonPattern email;
+  email.set_level(Field::kEmail, 0);
+  EXPECT_EQ(model.Decide(email).rule, "");
+  EXPECT_TRUE(MatchModel().Decide(email).rule == "email");
+}
+
+TEST(MatchModelTest, ScoreExplainsEveryField) {
+  const MatchModel model;
+  const PersonRecord a =
+      FromCustomerUpsert("pos/1", Upsert("Ayşe", "Yılmaz", "0532 111 22 33", 1990, 1, 14));
+  const PersonRecord b = FromCustomerUpsert("web/2", Upsert("Ayse", "Yilmas", "", 1990, 1, 14));
+  const MatchExplanation e = model.Score(a, b);
+  ASSERT_EQ(e.fields.size(), static_cast<size_t>(kFieldCount));
+  const FieldExplanation& family = e.fields[FieldIndex(Field::kFamilyName)];
+  EXPECT_EQ(family.field, "family_name");
+  EXPECT_EQ(family.level, "jaro_winkler>=0.92");
+  EXPECT_EQ(family.value_a, "yilmaz");
+  EXPECT_EQ(family.value_b, "yilmas");
+  EXPECT_GT(family.m, 0.0);
+  EXPECT_NEAR(family.weight, std::log2(family.m / family.u), 1e-9);
+  const FieldExplanation& phone = e.fields[FieldIndex(Field::kPhone)];
+  EXPECT_EQ(phone.level, "missing");
+  EXPECT_EQ(phone.weight, 0.0);
+  EXPECT_EQ(e.fields[FieldIndex(Field::kBirthDate)].value_a, "1990-01-14");
+  double sum = e.prior_weight;
+  for (const FieldExplanation& f : e.fields) sum += f.weight;
+  EXPECT_NEAR(sum, e.weight, 1e-9);
+  EXPECT_NEAR(e.probability, 1.0 / (1.0 + std::exp2(-e.weight)), 1e-12);
+  EXPECT_EQ(e.decision, MatchDecision::kLink);
+  EXPECT_EQ(MatchDecisionName(e.decision), "link");
+}
+
+TEST(MatchModelTest, EncodeDecodeRoundTrip) {
+  MatchModelConfig config = DefaultMatchModelConfig();
+  config.prior = 0.2;
+  config.link_probability = 0.98;
+  config.fields[FieldIndex(Field::kRegion)].m[0] = 0.7;
+  config.fields[FieldIndex(Field::kRegion)].m[1] = 0.3;
+  config.em_updates_u = true;
+  config.deterministic_rules = false;
+  const MatchModel model(config);
+  absl::StatusOr<MatchModel> back = DecodeMatchModel(EncodeMatchModel(model));
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(EncodeMatchModel(*back), EncodeMatchModel(model));
+  EXPECT_EQ(back->config().prior, 0.2);
+  EXPECT_TRUE(back->config().em_updates_u);
+  EXPECT_FALSE(back->config().deterministic_rules);
+  ComparisonPattern p;
+  p.set_level(Field::kRegion, 0);
+  EXPECT_DOUBLE_EQ(back->PatternWeight(p), model.PatternWeight(p));
+}
+
+TEST(MatchModelTest, CorruptModelIsAnErrorNotACrash) {
+  const std::string bytes = EncodeMatchModel(MatchModel());
+  EXPECT_THAT(DecodeMatchModel(""), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(DecodeMatchModel(bytes.substr(0, n)).ok()) << n;
+  }
+  std::string version = bytes;
+  version[0] = 7;
+  EXPECT_THAT(DecodeMatchModel(version),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("version")));
+  EXPECT_THAT(DecodeMatchModel(bytes + "x"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("trailing")));
+  MatchModelConfig bad = DefaultMatchModelConfig();
+  bad.fields[0].m[0] = 0.0;
+  EXPECT_THAT(DecodeMatchModel(EncodeMatchModel(MatchModel(bad))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("given_name")));
+}
+
+}  // namespace
+}  // namespace clientele::identity
