@@ -26,14 +26,15 @@ clt_cc_library(NAME analytics_jobs
   SRCS jobs/profile_figures.cc jobs/feature_sets.cc jobs/rfm_job.cc jobs/recluster_job.cc
        jobs/analytics_job_runner.cc
   DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
-       clientele::rfm clientele::preprocessor clientele::kmeans clientele::silhouette
+       clientele::rfm clientele::rfm_reference clientele::preprocessor clientele::kmeans
+       clientele::silhouette clientele::elbow clientele::pca clientele::cluster_profile
        clientele::clustering_random Eigen3::Eigen absl::flat_hash_map absl::strings absl::time)
 
 clt_cc_library(NAME analytics_queries
   HDRS analytics_queries.h
   SRCS analytics_queries.cc
   DEPS clientele::analytics_jobs clientele::analytics_store clientele::preprocessor
-       clientele::kmeans clientele::rfm absl::strings)
+       clientele::kmeans clientele::rfm clientele::rfm_reference absl::strings)
 
 # The gRPC adapter and the identity-backed profile directory (these link gRPC).
 clt_cc_library(NAME analytics_service

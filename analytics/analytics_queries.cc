@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/clustering/kmeans.h"
 #include "analytics/features/preprocessor.h"
-#include "analytics/jobs/rfm_job.h"
 #include "analytics/rfm/rfm.h"
+#include "analytics/rfm/rfm_reference.h"
 #include "common/status/status_macros.h"
 
 namespace clientele::analytics {
@@ -229,11 +229,20 @@ absl::StatusOr<v1::PredictClusterResponse> AnalyticsQueries::PredictCluster(
   if (f.contains("recency_days") && f.contains("frequency") && f.contains("monetary")) {
     absl::StatusOr<v1::Model> rfm = ModelOf(v1::JOB_KIND_RFM, 0, "model_version");
     if (rfm.ok()) {
-      const v1::RfmModel& m = rfm->rfm();
-      response.set_r(6 - QuintileOf(f.at("recency_days"), m.recency_edges()));
-      response.set_f(QuintileOf(f.at("frequency"), m.frequency_edges()));
-      response.set_m(QuintileOf(f.at("monetary"), m.monetary_edges()));
-      response.set_segment(SegmentForScores(response.r(), response.f()));
+      CLT_ASSIGN_OR_RETURN(RfmReference population, RfmReference::Decode(rfm->rfm().reference()));
+      // A customer whose last purchase lies recency_days before the reference date.
+      CustomerAggregate customer;
+      customer.key = "new";
+      customer.frequency = static_cast<int64_t>(f.at("frequency"));
+      customer.monetary = f.at("monetary");
+      customer.last_purchase = population.reference_date() -
+                               absl::Hours(24) * static_cast<int64_t>(f.at("recency_days"));
+      customer.first_purchase = customer.last_purchase;
+      const RfmScore score = population.Score(customer);
+      response.set_r(score.r);
+      response.set_f(score.f);
+      response.set_m(score.m);
+      response.set_segment(score.segment);
     }
   }
   return response;

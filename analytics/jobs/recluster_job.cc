@@ -8,7 +8,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/clustering/cluster_profile.h"
+#include "analytics/clustering/elbow.h"
 #include "analytics/clustering/kmeans.h"
+#include "analytics/clustering/pca.h"
 #include "analytics/clustering/random.h"
 #include "analytics/clustering/silhouette.h"
 #include "analytics/features/preprocessor.h"
@@ -32,37 +35,6 @@ bool ValidAttributeName(const std::string& name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
-}
-
-// The two leading principal axes of the rows of X (2 x d, rows unit length, sign fixed so the
-// largest-magnitude entry is positive), the column means and the explained variance ratios.
-struct Pca2 {
-  Eigen::MatrixXd components;
-  Eigen::RowVectorXd mean;
-  std::vector<double> explained;
-};
-
-Pca2 FitPca2(const Eigen::MatrixXd& X) {
-  Pca2 pca;
-  pca.mean = X.colwise().mean();
-  const Eigen::MatrixXd centered = X.rowwise() - pca.mean;
-  const double denominator = std::max<double>(1, static_cast<double>(X.rows()) - 1);
-  const Eigen::MatrixXd covariance = (centered.transpose() * centered) / denominator;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(covariance);
-  const Eigen::VectorXd values = solver.eigenvalues();  // Ascending.
-  const double total = std::max(values.sum(), 1e-300);
-  pca.components = Eigen::MatrixXd::Zero(2, X.cols());
-  for (int c = 0; c < 2 && c < X.cols(); ++c) {
-    const int index = static_cast<int>(X.cols()) - 1 - c;
-    Eigen::VectorXd v = solver.eigenvectors().col(index);
-    Eigen::Index largest = 0;
-    v.cwiseAbs().maxCoeff(&largest);
-    if (v(largest) < 0) v = -v;
-    pca.components.row(c) = v.transpose();
-    pca.explained.push_back(std::max(0.0, values(index)) / total);
-  }
-  while (pca.explained.size() < 2) pca.explained.push_back(0);
-  return pca;
 }
 
 // Up to `size` row indices, ascending, drawn without replacement (all when n <= size).
@@ -189,6 +161,13 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
       suggested = s.k();
     }
   }
+  std::vector<int> ks;
+  std::vector<double> inertias;
+  for (const v1::KScore& s : scores) {
+    ks.push_back(s.k());
+    inertias.push_back(s.inertia());
+  }
+  const int elbow_k = KneeOfCurve(ks, inertias);
   const int k = spec.k() != 0 && spec.k() <= k_max ? spec.k() : suggested;
   const KMeansResult& chosen = results.at(k);
   if (control.cancelled()) return absl::CancelledError("cancelled");
@@ -241,21 +220,27 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   }
   for (const v1::KScore& s : scores) *cm.add_k_scores() = s;
   cm.set_suggested_k(suggested);
-  const Pca2 pca = FitPca2(X);
+  cm.set_elbow_k(elbow_k);
+  // PCA in two dimensions (one when there is a single column: y is then 0).
+  CLT_ASSIGN_OR_RETURN(const PcaResult pca, Pca(X, std::min<int>(2, static_cast<int>(X.cols()))));
   for (int c = 0; c < 2; ++c) {
-    for (int d = 0; d < X.cols(); ++d) cm.add_pca_components(pca.components(c, d));
+    for (int d = 0; d < X.cols(); ++d) {
+      cm.add_pca_components(c < pca.components.rows() ? pca.components(c, d) : 0.0);
+    }
+    cm.add_explained_variance_ratio(
+        c < pca.explained_variance_ratio.size() ? pca.explained_variance_ratio(c) : 0.0);
   }
   for (int d = 0; d < X.cols(); ++d) cm.add_pca_mean(pca.mean(d));
-  for (double e : pca.explained) cm.add_explained_variance_ratio(e);
   const int pca_sample = spec.pca_sample_size() == 0 ? kDefaultPcaSample : spec.pca_sample_size();
   for (int i : SampleRows(n, pca_sample, spec.seed())) {
-    const Eigen::RowVectorXd centered = X.row(i) - pca.mean;
     v1::PcaPoint& point = *cm.add_pca_sample();
-    point.set_x(centered.dot(pca.components.row(0)));
-    point.set_y(centered.dot(pca.components.row(1)));
+    point.set_x(pca.projected(i, 0));
+    point.set_y(pca.projected.cols() > 1 ? pca.projected(i, 1) : 0.0);
     point.set_cluster(chosen.labels[i]);
   }
   // Cluster profiles: sizes, centroids, raw feature means, the most common RFM segment.
+  CLT_ASSIGN_OR_RETURN(const std::vector<ClusterProfile> profiles_of_clusters,
+                       ProfileClusters(table.frame, chosen.labels, k, /*top_categories=*/3));
   std::vector<std::map<std::string, int64_t>> segments(k);
   std::vector<int64_t> sizes(k, 0);
   for (int i = 0; i < n; ++i) ++sizes[chosen.labels[i]];
@@ -271,16 +256,19 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
     cluster.set_cluster(c);
     cluster.set_size(sizes[c]);
     for (int d = 0; d < chosen.centroids.cols(); ++d) cluster.add_centroid(chosen.centroids(c, d));
-    for (const FeatureColumn& column : table.frame) {
-      if (column.kind != ColumnKind::kNumeric) continue;
-      double sum = 0;
-      int64_t count = 0;
-      for (int i = 0; i < n; ++i) {
-        if (chosen.labels[i] != c || std::isnan(column.numbers[i])) continue;
-        sum += column.numbers[i];
-        ++count;
+    for (const FeatureSummary& feature : profiles_of_clusters[c].features) {
+      if (feature.kind == ColumnKind::kNumeric) {
+        if (!std::isnan(feature.mean))
+          (*cluster.mutable_feature_means())[feature.name] = feature.mean;
+        continue;
       }
-      if (count > 0) (*cluster.mutable_feature_means())[column.name] = sum / count;
+      for (const CategoryShare& top : feature.top) {
+        v1::CategoryShare& out = *cluster.add_top_categories();
+        out.set_feature(feature.name);
+        out.set_value(top.value);
+        out.set_count(top.count);
+        out.set_share(top.share);
+      }
     }
     int64_t most = 0;
     for (const auto& [segment, count] : segments[c]) {
@@ -317,6 +305,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   *outcome.result.mutable_k_scores() = cm.k_scores();
   outcome.result.set_suggested_k(suggested);
   outcome.result.set_k(k);
+  outcome.result.set_elbow_k(elbow_k);
   *outcome.result.mutable_reference_date() = cm.reference_date();
   outcome.commit = store.kv()->NewWriteBatch();
   store.PutModel(*outcome.commit, model);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "analytics/jobs/job_common.h"
 #include "analytics/jobs/profile_figures.h"
+#include "analytics/rfm/rfm_reference.h"
 #include "common/status/status_macros.h"
 
 namespace clientele::analytics {
@@ -15,29 +16,7 @@ namespace {
 
 constexpr int kRowsPerBatch = 2000;
 
-// Upper edge of quintiles 1..4 of `values` scored `quintile` (1..5, higher value -> higher).
-std::vector<double> Edges(const std::vector<double>& values, const std::vector<int>& quintile) {
-  std::vector<double> edges;
-  for (int q = 1; q <= 4; ++q) {
-    bool any = false;
-    double edge = 0;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (quintile[i] != q) continue;
-      edge = any ? std::max(edge, values[i]) : values[i];
-      any = true;
-    }
-    if (any) edges.push_back(edge);
-  }
-  return edges;
-}
-
 }  // namespace
-
-int QuintileOf(double value, const google::protobuf::RepeatedField<double>& edges) {
-  int q = 1;
-  for (double e : edges) q += value > e ? 1 : 0;
-  return std::min(q, 5);
-}
 
 absl::Status ValidateRfmSpec(const v1::RfmJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
@@ -120,19 +99,8 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
   }
   for (const SegmentDefinition& d : definitions) (*rfm.mutable_strategies())[d.name] = d.strategy;
   {
-    std::vector<double> recency, frequency, monetary;
-    std::vector<int> rq, fq, mq;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      recency.push_back(static_cast<double>(scores[i].recency_days));
-      frequency.push_back(static_cast<double>(inputs[i].frequency));
-      monetary.push_back(inputs[i].monetary);
-      rq.push_back(6 - scores[i].r);
-      fq.push_back(scores[i].f);
-      mq.push_back(scores[i].m);
-    }
-    for (double e : Edges(recency, rq)) rfm.add_recency_edges(e);
-    for (double e : Edges(frequency, fq)) rfm.add_frequency_edges(e);
-    for (double e : Edges(monetary, mq)) rfm.add_monetary_edges(e);
+    CLT_ASSIGN_OR_RETURN(RfmReference population, RfmReference::Build(inputs, reference));
+    rfm.set_reference(population.Encode());
   }
 
   // Rows first, in batches: they are invisible until the model becomes active.

@@ -1,6 +1,6 @@
 // The `rfm` job: scores every profile's recency, frequency and monetary value (quintiles, as
 // analytics/rfm/rfm.h), names its segment, and stores the result as a new RFM model version
-// (per-profile rows, segment summary with strategies, quintile edges for prediction) which
+// (per-profile rows, segment summary with strategies, an RfmReference for prediction) which
 // becomes the active RFM model.
 #ifndef CLIENTELE_ANALYTICS_JOBS_RFM_JOB_H_
 #define CLIENTELE_ANALYTICS_JOBS_RFM_JOB_H_
@@ -25,10 +25,6 @@ std::vector<SegmentDefinition> SegmentDefinitionsFor(const v1::RfmJobSpec& spec)
 // Runs the job (see above). FailedPrecondition when no profile has a counted order.
 absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& directory,
                                      const v1::Job& job, JobControl& control);
-
-// The score 1..5 of `value` against quintile upper edges (ascending, up to 4 of them): one
-// more than the number of edges below `value`.
-int QuintileOf(double value, const google::protobuf::RepeatedField<double>& edges);
 
 }  // namespace clientele::analytics
 

@@ -37,6 +37,8 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
     LineSeries inertia{"inertia", {}};
     inertia.marked_x = cm.k();
     inertia.marked_note = absl::StrCat("chosen k = ", cm.k());
+    if (cm.elbow_k() != 0)
+      absl::StrAppend(&inertia.marked_note, " (knee at k = ", cm.elbow_k(), ")");
     LineChart silhouette;
     silhouette.title = "Silhouette by k";
     silhouette.subtitle = about;

@@ -256,6 +256,8 @@ TEST_F(AnalyticsJobsTest, ReclusterStoresElbowSilhouettePcaAndPredicts) {
   }
   EXPECT_EQ(result.suggested_k(), best_k);
   EXPECT_EQ(result.k(), best_k);
+  EXPECT_GE(result.elbow_k(), 2);
+  EXPECT_LE(result.elbow_k(), 4);
 
   auto model = queries_.GetModel({});
   ASSERT_THAT(model, IsOk());
@@ -321,6 +323,13 @@ TEST_F(AnalyticsJobsTest, ReclusterOnAttributesUsesCategories) {
   ASSERT_EQ(cm.clusters_size(), 2);
   EXPECT_EQ(cm.clusters(0).size(), 6);
   EXPECT_EQ(cm.clusters(1).size(), 6);
+  for (const auto& cluster : cm.clusters()) {
+    // Each cluster is one education level entirely.
+    ASSERT_EQ(cluster.top_categories_size(), 1);
+    EXPECT_EQ(cluster.top_categories(0).feature(), "education");
+    EXPECT_EQ(cluster.top_categories(0).share(), 1.0);
+    EXPECT_TRUE(cluster.feature_means().contains("income"));
+  }
   v1::PredictClusterRequest low, high;
   (*low.mutable_features())["income"] = 20000;
   (*low.mutable_categorical())["education"] = "Basic";
