@@ -40,6 +40,25 @@ t2=$(now)
 cli rfm --json --convention=notebook > "$WORK/rfm.jsonl"
 t3=$(now)
 cli jobs list --json --limit=1 > "$WORK/job.json"
+t4=$(now)
+cli --json jobs start recluster --k=2..10 --features=rfm --n-init=10 --wait > "$WORK/recluster.json"
+t5=$(now)
+recluster_s=$(echo "$t5 - $t4" | bc -l)
+recluster_table=$(python3 - "$WORK/recluster.json" <<'PY'
+import json, sys
+from datetime import datetime
+job = json.load(open(sys.argv[1]))
+def t(ts): return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+r = job["result"]
+print(f"recluster job alone: {(t(job['finished_at']) - t(job['started_at'])).total_seconds():.3f} s; "
+      f"{r['profiles']} profiles, suggested k {r['suggested_k']}, knee of the elbow at k {r['elbow_k']}")
+print()
+print("| k | inertia | silhouette |")
+print("|---|---|---|")
+for s in r["k_scores"]:
+    print(f"| {s['k']} | {s['inertia']:.1f} | {s['silhouette']:.4f} |")
+PY
+)
 compare=$(/usr/bin/python3 bench/rfm_vs_pandas.py "$DATA" "$WORK/rfm.jsonl")
 
 import_s=$(echo "$t1 - $t0" | bc -l)
@@ -60,8 +79,8 @@ rows=$(echo "$import_json" | python3 -c 'import json,sys; print(json.load(sys.st
 
 echo "customers: pandas $customers, clientele $ours; mismatches: $total"
 echo "$compare" | python3 -c 'import json,sys; c=json.load(sys.stdin); print("per field:", c["mismatched_customers_fields"]); [print("  e.g.", e) for e in c["examples"]]'
-printf 'import %.2fs (%s rows), analytics catch-up %.2fs, clientele rfm %.2fs (job %.3fs), pandas %.2fs\n' \
-  "$import_s" "$rows" "$sync_s" "$rfm_s" "$job_s" "$pandas_s"
+printf 'import %.2fs (%s rows), analytics catch-up %.2fs, clientele rfm %.2fs (job %.3fs), pandas %.2fs, recluster k=2..10 %.2fs\n' \
+  "$import_s" "$rows" "$sync_s" "$rfm_s" "$job_s" "$pandas_s" "$recluster_s"
 
 cat > bench/results/analytics_service.md <<MD
 # Analytics service: RFM against the pandas notebook
@@ -78,6 +97,10 @@ $rows rows; reference date $ref, the day after the last invoice day; notebook co
 | \`clientele rfm --json\` (job + listing, wall) | $(printf '%.2f' "$rfm_s") s |
 | rfm job alone (started_at .. finished_at) | $job_s s |
 | pandas notebook (read_csv .. segments) | $pandas_s s |
+| \`clientele jobs start recluster --k=2..10 --features=rfm --n-init=10 --wait\` (wall) | $(printf '%.2f' "$recluster_s") s |
+
+Recluster on the same profiles (log1p RFM, standardized; k-means n_init=10, exact silhouette):
+$recluster_table
 
 Per-field detail: \`$(echo "$compare" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["mismatched_customers_fields"]))')\`
 
