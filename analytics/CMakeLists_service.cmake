@@ -28,13 +28,14 @@ clt_cc_library(NAME analytics_jobs
   DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
        clientele::rfm clientele::rfm_reference clientele::preprocessor clientele::kmeans
        clientele::silhouette clientele::elbow clientele::pca clientele::cluster_profile
+       clientele::agglomerative
        clientele::clustering_random Eigen3::Eigen absl::flat_hash_map absl::strings absl::time)
 
 clt_cc_library(NAME analytics_queries
   HDRS analytics_queries.h
   SRCS analytics_queries.cc
   DEPS clientele::analytics_jobs clientele::analytics_store clientele::preprocessor
-       clientele::kmeans clientele::rfm clientele::rfm_reference absl::strings)
+       clientele::cluster_predictor clientele::rfm clientele::rfm_reference absl::strings)
 
 # The gRPC adapter and the identity-backed profile directory (these link gRPC).
 clt_cc_library(NAME analytics_service

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "analytics/clustering/kmeans.h"
+#include "analytics/clustering/cluster_predictor.h"
 #include "analytics/features/preprocessor.h"
 #include "analytics/rfm/rfm.h"
 #include "analytics/rfm/rfm_reference.h"
@@ -203,27 +203,25 @@ absl::StatusOr<v1::PredictClusterResponse> AnalyticsQueries::PredictCluster(
           absl::StrCat("features[", name, "]: not a feature of model ", model.version()));
     }
   }
-  absl::StatusOr<Eigen::RowVectorXd> x = preprocessor.TransformRow(row);
-  if (!x.ok()) return absl::InvalidArgumentError(absl::StrCat("features: ", x.status().message()));
   const int d = cm.columns_size();
-  if (d == 0 || cm.centroids_size() != cm.k() * d || x->size() != d) {
+  if (d == 0 || cm.k() < 1 || cm.centroids_size() != cm.k() * d) {
     return absl::DataLossError(absl::StrCat("model ", model.version(), " is inconsistent"));
+  }
+  Eigen::MatrixXd centroids(cm.k(), d);
+  for (int c = 0; c < cm.k(); ++c) {
+    for (int j = 0; j < d; ++j) centroids(c, j) = cm.centroids(c * d + j);
+  }
+  // The free function of analytics/clustering/cluster_predictor.h (this method hides its name).
+  absl::StatusOr<ClusterPrediction> prediction =
+      ::clientele::analytics::PredictCluster(preprocessor, centroids, row);
+  if (!prediction.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("features: ", prediction.status().message()));
   }
   v1::PredictClusterResponse response;
   response.set_model_version(model.version());
-  double best = std::numeric_limits<double>::infinity();
-  for (int c = 0; c < cm.k(); ++c) {
-    double sum = 0;
-    for (int j = 0; j < d; ++j) {
-      const double diff = (*x)(j)-cm.centroids(c * d + j);
-      sum += diff * diff;
-    }
-    const double distance = std::sqrt(sum);
-    response.add_distances(distance);
-    if (distance < best) {
-      best = distance;
-      response.set_cluster(c);
-    }
+  response.set_cluster(prediction->cluster);
+  for (int c = 0; c < prediction->distances.size(); ++c) {
+    response.add_distances(prediction->distances(c));
   }
   const auto& f = request.features();
   if (f.contains("recency_days") && f.contains("frequency") && f.contains("monetary")) {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "analytics/clustering/agglomerative.h"
 #include "analytics/clustering/cluster_profile.h"
 #include "analytics/clustering/elbow.h"
 #include "analytics/clustering/kmeans.h"
@@ -90,9 +91,6 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return Invalid("convention", "unknown value");
   }
-  if (spec.ward()) {
-    return Invalid("ward", "Ward clustering is not available in this version");
-  }
   return absl::OkStatus();
 }
 
@@ -118,6 +116,11 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   if (n < 3) {
     return absl::FailedPreconditionError(
         absl::StrCat("clustering needs at least 3 profiles with features, there are ", n));
+  }
+  if (spec.ward() && n > kMaxWardPoints) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("spec.recluster.ward: Ward clustering takes at most ", kMaxWardPoints,
+                     " profiles, there are ", n));
   }
   CLT_ASSIGN_OR_RETURN(Preprocessor preprocessor, Preprocessor::Fit(table.frame));
   CLT_ASSIGN_OR_RETURN(Eigen::MatrixXd X, preprocessor.Transform(table.frame));
@@ -232,11 +235,23 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   }
   for (int d = 0; d < X.cols(); ++d) cm.add_pca_mean(pca.mean(d));
   const int pca_sample = spec.pca_sample_size() == 0 ? kDefaultPcaSample : spec.pca_sample_size();
+  std::vector<int> ward_labels;
+  if (spec.ward()) {
+    if (control.cancelled()) return absl::CancelledError("cancelled");
+    control.SetProgress(0.86, absl::StrCat("Ward agglomerative clustering, k=", k));
+    CLT_ASSIGN_OR_RETURN(ward_labels, AgglomerativeWard(X, k));
+    std::vector<int64_t> ward_sizes(k, 0);
+    for (int label : ward_labels) ++ward_sizes[label];
+    for (int64_t size : ward_sizes) cm.add_ward_cluster_sizes(size);
+    absl::StatusOr<double> s = SilhouetteSampled(X, ward_labels, silhouette_sample, spec.seed());
+    cm.set_ward_silhouette(s.ok() ? *s : 0.0);
+  }
   for (int i : SampleRows(n, pca_sample, spec.seed())) {
     v1::PcaPoint& point = *cm.add_pca_sample();
     point.set_x(pca.projected(i, 0));
     point.set_y(pca.projected.cols() > 1 ? pca.projected(i, 1) : 0.0);
     point.set_cluster(chosen.labels[i]);
+    if (!ward_labels.empty()) cm.add_ward_labels_sample(ward_labels[i]);
   }
   // Cluster profiles: sizes, centroids, raw feature means, the most common RFM segment.
   CLT_ASSIGN_OR_RETURN(const std::vector<ClusterProfile> profiles_of_clusters,

@@ -4,6 +4,8 @@
 // silhouette per k), suggests the k with the highest silhouette, and stores a cluster model
 // version at the chosen k (centroids, the fitted preprocessing, scaler figures, a 2-D PCA
 // sample, per-cluster profiles) with every profile's cluster; the version becomes active.
+// With `ward`, Ward agglomerative clustering runs at the chosen k too, for comparison: its
+// cluster sizes, silhouette and labels of the PCA sample are stored (k-means stays the model).
 #ifndef CLIENTELE_ANALYTICS_JOBS_RECLUSTER_JOB_H_
 #define CLIENTELE_ANALYTICS_JOBS_RECLUSTER_JOB_H_
 

@@ -73,6 +73,19 @@ std::vector<ReportFile> BuildAnalyticsReport(const v1::Model* cluster_model,
       pca.points.push_back({point.x(), point.y(), point.cluster()});
     }
     files.push_back({"pca.svg", RenderScatterChart(pca)});
+    if (cm.ward_labels_sample_size() == cm.pca_sample_size() && cm.ward_labels_sample_size() > 0) {
+      ScatterChart ward = pca;
+      ward.title = "PCA coloured by Ward agglomerative cluster";
+      ward.subtitle = absl::StrFormat("%s; Ward silhouette %.3f", about, cm.ward_silhouette());
+      ward.group_names.clear();
+      for (int c = 0; c < cm.ward_cluster_sizes_size(); ++c) {
+        ward.group_names.push_back(absl::StrCat("Ward ", c, " (", cm.ward_cluster_sizes(c), ")"));
+      }
+      for (int i = 0; i < cm.ward_labels_sample_size(); ++i) {
+        ward.points[i].group = cm.ward_labels_sample(i);
+      }
+      files.push_back({"pca_ward.svg", RenderScatterChart(ward)});
+    }
   }
   if (segments != nullptr) {
     BarChart bars;

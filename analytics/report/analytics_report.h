@@ -3,6 +3,7 @@
 //   silhouette.svg  silhouette by k, the suggested k marked
 //   pca.svg         the model's PCA sample, coloured by cluster
 //   segments.svg    share of customers and of revenue per RFM segment
+//   pca_ward.svg    the PCA sample coloured by Ward cluster (when the model has Ward labels)
 // Pure: built from API messages, no I/O. Thread-safe.
 #ifndef CLIENTELE_ANALYTICS_REPORT_ANALYTICS_REPORT_H_
 #define CLIENTELE_ANALYTICS_REPORT_ANALYTICS_REPORT_H_

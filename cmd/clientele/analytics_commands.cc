@@ -182,6 +182,7 @@ int StartJob(const CliContext& context, const AnalyticsFlags& flags, AnalyticsSe
     spec.set_n_init(flags.n_init);
     spec.set_seed(flags.seed);
     spec.set_pca_sample_size(flags.pca_sample);
+    spec.set_ward(flags.ward);
     if (flags.features == "rfm") {
       spec.set_feature_set(v1::FEATURE_SET_RFM);
     } else if (flags.features == "demographics") {
@@ -415,6 +416,8 @@ void AddAnalyticsCommands(CLI::App& app, const CliContext& context, AnalyticsFla
       ->capture_default_str();
   start->add_option("--seed", flags.seed, "recluster: random seed")->capture_default_str();
   start->add_option("--pca-sample", flags.pca_sample, "recluster: points in the PCA sample");
+  start->add_flag("--ward", flags.ward,
+                  "recluster: also run Ward agglomerative clustering at the chosen k");
   start->add_option("--idempotency-key", flags.idempotency_key,
                     "The same key starts the work once (e.g. a CronJob's schedule time)");
   start->add_flag("--wait", flags.wait, "Wait for the job, with a progress bar on a terminal");

@@ -29,6 +29,7 @@ struct AnalyticsFlags {
   int n_init = 10;
   uint64_t seed = 0;
   int pca_sample = 0;
+  bool ward = false;
   std::string idempotency_key;
   bool wait = false;
   double timeout_seconds = 3600;

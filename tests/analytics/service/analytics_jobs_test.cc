@@ -236,6 +236,7 @@ TEST_F(AnalyticsJobsTest, ReclusterStoresElbowSilhouettePcaAndPredicts) {
   spec.mutable_recluster()->set_n_init(3);
   spec.mutable_recluster()->set_seed(42);
   spec.mutable_recluster()->set_pca_sample_size(5);
+  spec.mutable_recluster()->set_ward(true);
   const v1::Job job = Run(spec);
   const v1::JobResult& result = job.result();
   ASSERT_EQ(result.k_scores_size(), 3);
@@ -275,6 +276,13 @@ TEST_F(AnalyticsJobsTest, ReclusterStoresElbowSilhouettePcaAndPredicts) {
     EXPECT_FALSE(c.dominant_segment().empty());
   }
   EXPECT_EQ(sizes, 12);
+  // Ward at the same k, for comparison.
+  ASSERT_EQ(cm.ward_cluster_sizes_size(), cm.k());
+  int64_t ward_sizes = 0;
+  for (int64_t s : cm.ward_cluster_sizes()) ward_sizes += s;
+  EXPECT_EQ(ward_sizes, 12);
+  EXPECT_EQ(cm.ward_labels_sample_size(), 5);
+  EXPECT_GT(cm.ward_silhouette(), 0);
 
   // A new customer with c12's figures lands in c12's cluster.
   v1::GetCustomerAnalyticsRequest who;

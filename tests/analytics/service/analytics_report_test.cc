@@ -156,6 +156,22 @@ TEST(AnalyticsReportTest, WritesFourWellFormedChartsWithTheirElements) {
   EXPECT_THAT(bars->contents, HasSubstr("revenue (% of total)"));
 }
 
+TEST(AnalyticsReportTest, AddsTheWardScatterWhenTheModelHasWardLabels) {
+  v1::Model model = ClusterModel();
+  for (int i = 0; i < model.cluster().pca_sample_size(); ++i) {
+    model.mutable_cluster()->add_ward_labels_sample(i % 2);
+  }
+  model.mutable_cluster()->add_ward_cluster_sizes(20);
+  model.mutable_cluster()->add_ward_cluster_sizes(20);
+  const std::vector<ReportFile> files = BuildAnalyticsReport(&model, nullptr);
+  ASSERT_EQ(files.size(), 4u);
+  const ReportFile* ward = Find(files, "pca_ward.svg");
+  ASSERT_NE(ward, nullptr);
+  EXPECT_EQ(CheckWellFormed(ward->contents), "");
+  EXPECT_THAT(ward->contents, HasSubstr("Ward 1 (20)"));
+  EXPECT_EQ(Count(ward->contents, "<circle"), 42u);  // 40 points, 2 legend dots.
+}
+
 TEST(AnalyticsReportTest, LeavesOutChartsWithoutTheirModel) {
   const v1::ListSegmentsResponse segments = Segments();
   const std::vector<ReportFile> only_segments = BuildAnalyticsReport(nullptr, &segments);
