@@ -5,3 +5,8 @@ clt_cc_test(NAME analytics_integration_test
        clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
        clientele::server clientele::testing
   LABELS integration analytics)
+
+clt_cc_test(NAME identity_profile_directory_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/identity_profile_directory_test.cc
+  DEPS clientele::analytics_service clientele::server clientele::testing
+  LABELS integration analytics)
