@@ -164,6 +164,13 @@ int StartJob(const CliContext& context, const AnalyticsFlags& flags, AnalyticsSe
     v1::RfmJobSpec& spec = *request.mutable_spec()->mutable_rfm();
     spec.set_convention(convention);
     if (has_reference) *spec.mutable_reference_date() = reference;
+    for (const std::string& s : flags.strategies) {
+      const size_t eq = s.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return UsageError("--strategy: expected SEGMENT=TEXT, got '" + s + "'");
+      }
+      (*spec.mutable_segment_strategies())[s.substr(0, eq)] = s.substr(eq + 1);
+    }
   } else if (flags.kind == "recluster") {
     v1::ReclusterJobSpec& spec = *request.mutable_spec()->mutable_recluster();
     spec.set_convention(convention);
@@ -377,6 +384,8 @@ int RunSegments(const CliContext& context, const AnalyticsFlags& flags) {
 }
 
 void AddConventionFlags(CLI::App* cmd, AnalyticsFlags& flags) {
+  cmd->add_option("--strategy", flags.strategies,
+                  "rfm: SEGMENT=TEXT replaces the default strategy text of a segment (repeatable)");
   cmd->add_option("--convention", flags.convention, "RFM convention: notebook or net")
       ->capture_default_str();
   cmd->add_option("--reference-date", flags.reference_date,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cmd/clientele/cli_context.h"
@@ -19,8 +20,9 @@ namespace clientele::cli {
 struct AnalyticsFlags {
   // rfm / jobs start rfm
   std::string convention = "notebook";
-  std::string reference_date;  // YYYY-MM-DD (UTC midnight); empty: last order day + 1.
-  uint64_t model_version = 0;  // rfm, segments: list this version, run no job.
+  std::string reference_date;           // YYYY-MM-DD (UTC midnight); empty: last order day + 1.
+  uint64_t model_version = 0;           // rfm, segments: list this version, run no job.
+  std::vector<std::string> strategies;  // "Segment=strategy text" overrides (rfm jobs).
   // jobs start recluster
   std::string kind;               // rfm | recluster
   std::string k_range = "2..10";  // "A..B" or "K"
