@@ -28,7 +28,7 @@ clt_cc_library(NAME analytics_jobs
   DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
        clientele::rfm clientele::rfm_reference clientele::preprocessor clientele::kmeans
        clientele::silhouette clientele::elbow clientele::pca clientele::cluster_profile
-       clientele::agglomerative
+       clientele::agglomerative clientele::minibatch_kmeans
        clientele::clustering_random Eigen3::Eigen absl::flat_hash_map absl::strings absl::time)
 
 clt_cc_library(NAME analytics_queries

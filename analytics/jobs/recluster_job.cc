@@ -12,6 +12,7 @@
 #include "analytics/clustering/cluster_profile.h"
 #include "analytics/clustering/elbow.h"
 #include "analytics/clustering/kmeans.h"
+#include "analytics/clustering/minibatch_kmeans.h"
 #include "analytics/clustering/pca.h"
 #include "analytics/clustering/random.h"
 #include "analytics/clustering/silhouette.h"
@@ -91,6 +92,9 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return Invalid("convention", "unknown value");
   }
+  if (spec.batch_size() < 0 || spec.batch_size() > 1000000) {
+    return Invalid("batch_size", "must be in 0..1000000");
+  }
   return absl::OkStatus();
 }
 
@@ -145,7 +149,18 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
     control.SetProgress(0.25 + 0.6 * (k - k_min) / (k_max - k_min + 1),
                         absl::StrCat("k-means k=", k, " of ", k_min, "..", k_max));
     kmeans.k = k;
-    CLT_ASSIGN_OR_RETURN(KMeansResult result, KMeans(X, kmeans));
+    KMeansResult result;
+    if (spec.minibatch()) {
+      MiniBatchKMeansOptions minibatch;
+      minibatch.k = k;
+      minibatch.n_init = kmeans.n_init;
+      minibatch.seed = kmeans.seed;
+      minibatch.threads = kmeans.threads;
+      if (spec.batch_size() != 0) minibatch.batch_size = spec.batch_size();
+      CLT_ASSIGN_OR_RETURN(result, MiniBatchKMeans(X, minibatch));
+    } else {
+      CLT_ASSIGN_OR_RETURN(result, KMeans(X, kmeans));
+    }
     v1::KScore score;
     score.set_k(k);
     score.set_inertia(result.inertia);

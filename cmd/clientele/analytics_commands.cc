@@ -190,6 +190,7 @@ int StartJob(const CliContext& context, const AnalyticsFlags& flags, AnalyticsSe
     spec.set_seed(flags.seed);
     spec.set_pca_sample_size(flags.pca_sample);
     spec.set_ward(flags.ward);
+    spec.set_minibatch(flags.minibatch);
     if (flags.features == "rfm") {
       spec.set_feature_set(v1::FEATURE_SET_RFM);
     } else if (flags.features == "demographics") {
@@ -425,6 +426,8 @@ void AddAnalyticsCommands(CLI::App& app, const CliContext& context, AnalyticsFla
       ->capture_default_str();
   start->add_option("--seed", flags.seed, "recluster: random seed")->capture_default_str();
   start->add_option("--pca-sample", flags.pca_sample, "recluster: points in the PCA sample");
+  start->add_flag("--minibatch", flags.minibatch,
+                  "recluster: mini-batch k-means (for many profiles) instead of full k-means");
   start->add_flag("--ward", flags.ward,
                   "recluster: also run Ward agglomerative clustering at the chosen k");
   start->add_option("--idempotency-key", flags.idempotency_key,

@@ -32,6 +32,7 @@ struct AnalyticsFlags {
   uint64_t seed = 0;
   int pca_sample = 0;
   bool ward = false;
+  bool minibatch = false;
   std::string idempotency_key;
   bool wait = false;
   double timeout_seconds = 3600;

@@ -350,6 +350,22 @@ TEST_F(AnalyticsJobsTest, ReclusterOnAttributesUsesCategories) {
   EXPECT_NE(a->cluster(), b->cluster());
 }
 
+TEST_F(AnalyticsJobsTest, ReclusterWithMiniBatchKMeans) {
+  v1::JobSpec spec;
+  spec.mutable_recluster()->set_k_min(2);
+  spec.mutable_recluster()->set_k_max(3);
+  spec.mutable_recluster()->set_minibatch(true);
+  spec.mutable_recluster()->set_batch_size(4);
+  const v1::Job job = Run(spec);
+  ASSERT_EQ(job.result().k_scores_size(), 2);
+  EXPECT_GT(job.result().k_scores(0).inertia(), 0);
+  auto model = queries_.GetModel({});
+  ASSERT_THAT(model, IsOk());
+  int64_t sizes = 0;
+  for (const auto& c : model->model().cluster().clusters()) sizes += c.size();
+  EXPECT_EQ(sizes, 12);
+}
+
 TEST_F(AnalyticsJobsTest, SpecsAreValidatedWithTheirField) {
   v1::JobSpec spec;
   spec.mutable_recluster()->set_k_min(5);
