@@ -18,7 +18,8 @@ clt_cc_library(NAME analytics_job_manager
   HDRS jobs/job_runner.h jobs/job_manager.h
   SRCS jobs/job_manager.cc
   DEPS clientele::analytics_store clientele::status absl::synchronization absl::time
-       absl::strings absl::str_format absl::flat_hash_map spdlog::spdlog Threads::Threads)
+       absl::strings absl::str_format absl::flat_hash_map clientele::metrics spdlog::spdlog
+       Threads::Threads)
 
 clt_cc_library(NAME analytics_jobs
   HDRS jobs/profile_directory.h jobs/profile_figures.h jobs/job_common.h jobs/feature_sets.h

@@ -22,6 +22,10 @@ void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(nanos % 1000000000));
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
 bool Finished(v1::JobState state) {
   return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED ||
          state == v1::JOB_STATE_CANCELLED;
@@ -62,7 +66,17 @@ class JobManager::Control final : public JobControl {
   std::string message_ ABSL_GUARDED_BY(mu_);
 };
 
-JobManager::JobManager(AnalyticsStore* store, JobRunner* runner) : store_(store), runner_(runner) {}
+JobManager::JobManager(AnalyticsStore* store, JobRunner* runner, metrics::Registry* metrics)
+    : store_(store),
+      runner_(runner),
+      metrics_(metrics),
+      queued_(metrics ? metrics->GetGauge("clientele_analytics_jobs_queued",
+                                          "Analytics jobs waiting for the worker")
+                      : nullptr) {}
+
+void JobManager::UpdateQueuedGauge() {
+  if (queued_ != nullptr) queued_->Set(static_cast<double>(queue_.size()));
+}
 
 JobManager::~JobManager() { Stop(); }
 
@@ -89,6 +103,7 @@ absl::Status JobManager::Start() {
         CLT_RETURN_IF_ERROR(store_->WriteJob(job));
       } else {
         queue_.push_back(job.job_id());
+        UpdateQueuedGauge();
       }
     }
   }
@@ -137,6 +152,7 @@ absl::StatusOr<StartedJob> JobManager::StartJob(const v1::JobSpec& spec,
   CLT_RETURN_IF_ERROR(store_->kv()->Write(*batch));
   ++last_job_number_;
   queue_.push_back(job.job_id());
+  UpdateQueuedGauge();
   return StartedJob{std::move(job), false};
 }
 
@@ -191,6 +207,7 @@ absl::StatusOr<v1::Job> JobManager::CancelJob(const std::string& job_id) {
     SetTime(absl::Now(), job.mutable_finished_at());
     ++transitions_;
     queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
+    UpdateQueuedGauge();
   } else if (job_id == running_id_ && running_control_ != nullptr) {
     running_control_->Cancel();
   }
@@ -222,6 +239,7 @@ void JobManager::WorkerLoop() {
       if (stopping_) return;
       job_id = queue_.front();
       queue_.pop_front();
+      UpdateQueuedGauge();
     }
     RunOne(job_id);
   }
@@ -245,6 +263,7 @@ void JobManager::RunOne(const std::string& job_id) {
     if (absl::Status s = store_->WriteJob(job); !s.ok()) {
       spdlog::error("analytics: cannot start job {}: {}", job_id, s.ToString());
       queue_.push_back(job_id);
+      UpdateQueuedGauge();
       return;
     }
     running_id_ = job_id;
@@ -282,6 +301,18 @@ void JobManager::RunOne(const std::string& job_id) {
   }
   spdlog::info("analytics: job {} ended {}{}", job_id, v1::JobState_Name(job.state()),
                job.error().empty() ? "" : ": " + job.error());
+  if (metrics_ != nullptr) {
+    const std::string kind = v1::JobKind_Name(job.kind());
+    const metrics::Labels labels = {{"kind", kind}, {"state", v1::JobState_Name(job.state())}};
+    metrics_
+        ->GetCounter("clientele_analytics_jobs_total", "Analytics jobs that ended, by state",
+                     labels)
+        ->Increment();
+    metrics_
+        ->GetHistogram("clientele_analytics_job_seconds", "Run time of analytics jobs",
+                       {0.1, 0.5, 1, 5, 15, 60, 300, 1800}, {{"kind", kind}})
+        ->Observe(absl::ToDoubleSeconds(absl::Now() - FromTimestamp(job.started_at())));
+  }
   running_id_.clear();
   running_control_ = nullptr;
   ++transitions_;

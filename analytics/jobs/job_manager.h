@@ -13,7 +13,10 @@
 // On Start, a job found RUNNING (the process died during it) is marked FAILED with the
 // error "interrupted by a restart", and QUEUED jobs are queued again.
 //
-// Thread-safe. `store` and `runner` are not owned and must outlive the manager.
+// Metrics (when a registry is given): clientele_analytics_jobs_total{kind,state} per finished
+// job, clientele_analytics_job_seconds{kind} (run time), clientele_analytics_jobs_queued.
+//
+// Thread-safe. `store`, `runner` and `metrics` are not owned and must outlive the manager.
 #ifndef CLIENTELE_ANALYTICS_JOBS_JOB_MANAGER_H_
 #define CLIENTELE_ANALYTICS_JOBS_JOB_MANAGER_H_
 
@@ -32,6 +35,7 @@
 #include "absl/time/time.h"
 #include "analytics/jobs/job_runner.h"
 #include "analytics/state/analytics_store.h"
+#include "common/metrics/registry.h"
 
 namespace clientele::analytics {
 
@@ -47,7 +51,7 @@ struct JobPage {
 
 class JobManager {
  public:
-  JobManager(AnalyticsStore* store, JobRunner* runner);
+  JobManager(AnalyticsStore* store, JobRunner* runner, metrics::Registry* metrics = nullptr);
   ~JobManager();  // Stop().
 
   // Recovers persisted jobs (see above) and starts the worker. Call once.
@@ -76,12 +80,15 @@ class JobManager {
   class Control;
 
   void WorkerLoop();
+  void UpdateQueuedGauge() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RunOne(const std::string& job_id);
   // The stored job with the in-memory progress of a running job applied.
   absl::StatusOr<v1::Job> LoadJob(const std::string& job_id) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
-  AnalyticsStore* const store_;  // Not owned.
-  JobRunner* const runner_;      // Not owned.
+  AnalyticsStore* const store_;       // Not owned.
+  JobRunner* const runner_;           // Not owned.
+  metrics::Registry* const metrics_;  // Not owned; may be null.
+  metrics::Gauge* const queued_;      // Null without metrics.
 
   mutable absl::Mutex mu_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;

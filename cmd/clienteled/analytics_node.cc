@@ -26,9 +26,10 @@ class DirectoryProxy final : public analytics::ProfileDirectory {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
-    const AnalyticsNodeOptions& options) {
+    const AnalyticsNodeOptions& options, metrics::Registry* metrics) {
   std::unique_ptr<AnalyticsNode> node(new AnalyticsNode());
   node->options_ = options;
+  node->metrics_ = metrics;
   storage::RocksDbOptions db;
   db.path = (std::filesystem::path(options.data_dir) / "analytics").string();
   db.column_families = analytics::AnalyticsColumnFamilies();
@@ -40,14 +41,24 @@ absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
   node->directory_proxy_ = std::make_unique<DirectoryProxy>(&node->directory_);
   node->runner_ = std::make_unique<analytics::AnalyticsJobRunner>(
       node->store_.get(), node->directory_proxy_.get(), options.kmeans_threads);
-  node->jobs_ = std::make_unique<analytics::JobManager>(node->store_.get(), node->runner_.get());
+  node->jobs_ =
+      std::make_unique<analytics::JobManager>(node->store_.get(), node->runner_.get(), metrics);
+  if (metrics != nullptr) {
+    analytics::AnalyticsApplier* applier = node->applier_.get();
+    metrics->AddGaugeCallback("clientele_analytics_orders_skipped",
+                              "Orders the analytics aggregates refused (logged)", {},
+                              [applier] { return static_cast<double>(applier->skipped_orders()); });
+  }
   node->queries_ = std::make_unique<analytics::AnalyticsQueries>(node->store_.get());
   node->service_ =
       std::make_unique<analytics::AnalyticsServiceImpl>(node->jobs_.get(), node->queries_.get());
   return node;
 }
 
-AnalyticsNode::~AnalyticsNode() { Stop(); }
+AnalyticsNode::~AnalyticsNode() {
+  Stop();
+  if (metrics_ != nullptr) metrics_->RemoveGaugeCallback("clientele_analytics_orders_skipped", {});
+}
 
 absl::Status AnalyticsNode::Start(
     log::LogConsumer::ChannelForPartition ingest_channels,

@@ -22,6 +22,7 @@
 #include "analytics/jobs/profile_directory.h"
 #include "analytics/state/analytics_store.h"
 #include "common/log/log_consumer.h"
+#include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
 
 namespace clientele {
@@ -35,7 +36,9 @@ struct AnalyticsNodeOptions {
 
 class AnalyticsNode {
  public:
-  static absl::StatusOr<std::unique_ptr<AnalyticsNode>> Open(const AnalyticsNodeOptions& options);
+  // `metrics` (not owned, may be null) must outlive the node.
+  static absl::StatusOr<std::unique_ptr<AnalyticsNode>> Open(const AnalyticsNodeOptions& options,
+                                                             metrics::Registry* metrics);
   ~AnalyticsNode();  // Stop().
 
   grpc::Service* service() { return service_.get(); }
@@ -52,6 +55,7 @@ class AnalyticsNode {
   AnalyticsNode() = default;
 
   AnalyticsNodeOptions options_;
+  metrics::Registry* metrics_ = nullptr;
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<analytics::AnalyticsStore> store_;
   std::unique_ptr<analytics::AnalyticsApplier> applier_;

@@ -113,7 +113,7 @@ int Run(const Flags& flags) {
       for (uint32_t p = 0; p < flags.partition_count; ++p) options.partitions.push_back(p);
     }
     options.sync_writes = flags.sync_writes;
-    absl::StatusOr<std::unique_ptr<AnalyticsNode>> node = AnalyticsNode::Open(options);
+    absl::StatusOr<std::unique_ptr<AnalyticsNode>> node = AnalyticsNode::Open(options, &registry);
     if (!node.ok()) return Fail("analytics: " + node.status().ToString());
     analytics = std::move(*node);
     grpc_services.push_back(analytics->service());

@@ -235,6 +235,22 @@ TEST_F(JobManagerTest, StopCancelsTheRunningJobAndKeepsItRecorded) {
   EXPECT_EQ((*stored)->state(), v1::JOB_STATE_CANCELLED);
 }
 
+TEST_F(JobManagerTest, EndedJobsAreCountedInMetrics) {
+  metrics::Registry registry;
+  JobManager manager(&store_, &runner_, &registry);
+  ASSERT_THAT(manager.Start(), IsOk());
+  auto started = manager.StartJob(QuickSpec(), "");
+  ASSERT_THAT(started, IsOk());
+  Wait(manager, started->job.job_id());
+  const std::string text = registry.RenderText();
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          "clientele_analytics_jobs_total{kind=\"JOB_KIND_RFM\",state=\"JOB_STATE_SUCCEEDED\"} 1"));
+  EXPECT_THAT(text, HasSubstr("clientele_analytics_job_seconds_count{kind=\"JOB_KIND_RFM\"} 1"));
+  EXPECT_THAT(text, HasSubstr("clientele_analytics_jobs_queued 0"));
+}
+
 TEST_F(JobManagerTest, ListJobsPagesNewestFirst) {
   auto manager = StartManager();
   std::vector<std::string> ids;
