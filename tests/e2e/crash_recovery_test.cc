@@ -77,7 +77,8 @@ TEST(CrashRecoveryTest, ServerKilledWithSigkillLosesNoAcknowledgedEvent) {
 
 TEST(CrashRecoveryTest, ConsumerKilledMidBatchResumesWithNoGapAndNoRepeat) {
   TempDir dir;
-  ServerProcess server = StartServer(CLT_BIN_DIR, dir.Sub("data"));
+  // Ingest only: the test expects its recorder to be the log's only consumer.
+  ServerProcess server = StartServer(CLT_BIN_DIR, dir.Sub("data"), {"--services=ingest"});
   ASSERT_FALSE(server.address.empty());
   auto stub = StubFor(server.address);
   ASSERT_EQ(IngestBatches(*stub, 10, 100), 1000);
