@@ -65,6 +65,8 @@ absl::StatusOr<v1::GetCustomerAnalyticsResponse> AnalyticsQueries::GetCustomerAn
       return absl::InvalidArgumentError("source_key: system and id are required");
     }
     shown = SourceKeyText(key);
+    // Without a members entry the source key was its own profile (or not in the model).
+    rfm_profile = cluster_profile = shown;
     if (rfm_version != 0) {
       CLT_ASSIGN_OR_RETURN(std::optional<std::string> p, store_->GetMember(rfm_version, key));
       if (p) rfm_profile = *p;

@@ -8,7 +8,8 @@
 //   models       [u64 version]                 -> analytics.v1.Model
 //   rfm_rows     [u64 version][profile id]     -> analytics.v1.RfmRow
 //   cluster_rows [u64 version][profile id]     -> [u32 cluster]
-//   members      [u64 version][source key]     -> profile id (who was scored as whom)
+//   members      [u64 version][source key]     -> profile id (who was scored as whom), only
+//                                                 when it differs from SourceKeyText(key)
 //   meta         "active/<kind>"               -> [u64 version]
 //                "next_version", "next_job"    -> [u64]
 //                "applied/analytics\0[u32 p]"  -> [u64 sequence] (LogConsumer progress)

@@ -318,7 +318,9 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   for (int i = 0; i < n; ++i) {
     store.PutClusterRow(*batch, version, table.rows[i]->profile_id, chosen.labels[i]);
     for (const common::v1::SourceKey& key : table.rows[i]->members) {
-      store.PutMember(*batch, version, key, table.rows[i]->profile_id);
+      if (table.rows[i]->profile_id != SourceKeyText(key)) {
+        store.PutMember(*batch, version, key, table.rows[i]->profile_id);
+      }
     }
     if ((i + 1) % kRowsPerBatch == 0) {
       if (control.cancelled()) return absl::CancelledError("cancelled");

@@ -110,7 +110,9 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
     row.set_profile_id(scored[i]->profile_id);
     for (const common::v1::SourceKey& key : scored[i]->members) {
       *row.add_source_ids() = key;
-      store.PutMember(*batch, version, key, scored[i]->profile_id);
+      if (scored[i]->profile_id != SourceKeyText(key)) {  // Else implied (see the schema).
+        store.PutMember(*batch, version, key, scored[i]->profile_id);
+      }
     }
     row.set_recency_days(scores[i].recency_days);
     row.set_frequency(inputs[i].frequency);

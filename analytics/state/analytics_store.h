@@ -100,7 +100,8 @@ class AnalyticsStore {
   absl::StatusOr<std::optional<int32_t>> GetClusterRow(uint64_t version,
                                                        std::string_view profile_id) const;
 
-  // The profile that `key` was part of when model `version` was computed.
+  // The profile that `key` was part of when model `version` was computed. The jobs store it
+  // only when it is not SourceKeyText(key) (a source key that is its own profile).
   void PutMember(storage::WriteBatch& batch, uint64_t version, const common::v1::SourceKey& key,
                  std::string_view profile_id) const;
   absl::StatusOr<std::optional<std::string>> GetMember(uint64_t version,
