@@ -1,5 +1,6 @@
 #include "identity/resolution/fellegi_sunter_matcher.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "identity/matching/blocking.h"
 #include "identity/matching/model_estimation.h"
@@ -37,8 +38,12 @@ v1::MatchExplanation ToProto(const MatchExplanation& e) {
   return out;
 }
 
-FellegiSunterMatcher::FellegiSunterMatcher(const MatchModelConfig& start, size_t max_block_size)
-    : start_(start), max_block_size_(max_block_size), model_(start) {}
+FellegiSunterMatcher::FellegiSunterMatcher(const MatchModelConfig& start, size_t max_block_size,
+                                           double max_link_share_growth)
+    : start_(start),
+      max_block_size_(max_block_size),
+      max_link_share_growth_(max_link_share_growth),
+      model_(start) {}
 
 std::vector<std::string> FellegiSunterMatcher::BlockingKeys(const PersonRecord& record) const {
   return identity::BlockingKeys(record);
@@ -64,7 +69,25 @@ absl::Status FellegiSunterMatcher::Estimate(
   for (const auto& [p, n] : random_counts) {
     estimator.ObserveRandom(ComparisonPattern::Unpack(p), static_cast<int64_t>(n));
   }
-  CLT_ASSIGN_OR_RETURN(model_, estimator.Estimate());
+  CLT_ASSIGN_OR_RETURN(MatchModel estimated, estimator.Estimate());
+  // Guard against EM locking onto a broader class than "same person" (households share
+  // surname, address and phone): an estimate that would link a much larger share of the
+  // candidate pairs than the current model is rejected.
+  auto link_share = [&](const MatchModel& m) {
+    uint64_t linked = 0, total = 0;
+    for (const auto& [p, n] : candidate_counts) {
+      total += n;
+      if (m.Decide(ComparisonPattern::Unpack(p)).decision == MatchDecision::kLink) linked += n;
+    }
+    return total == 0 ? 0.0 : static_cast<double>(linked) / static_cast<double>(total);
+  };
+  const double before = link_share(model_), after = link_share(estimated);
+  if (after > before * max_link_share_growth_ + 0.01) {
+    return absl::FailedPreconditionError(absl::StrCat("estimate rejected: it links ", after,
+                                                      " of the candidate pairs, the current model ",
+                                                      before));
+  }
+  model_ = std::move(estimated);
   return absl::OkStatus();
 }
 

@@ -13,8 +13,10 @@ namespace clientele::identity {
 
 class FellegiSunterMatcher final : public RecordMatcher {
  public:
+  // An estimate is rejected (Estimate fails, the model stays) when it would link more than
+  // max_link_share_growth times the share of observed candidate pairs the current model links.
   explicit FellegiSunterMatcher(const MatchModelConfig& start = DefaultMatchModelConfig(),
-                                size_t max_block_size = 500);
+                                size_t max_block_size = 500, double max_link_share_growth = 1.5);
 
   std::vector<std::string> BlockingKeys(const PersonRecord& record) const override;
   size_t max_block_size() const override { return max_block_size_; }
@@ -30,6 +32,7 @@ class FellegiSunterMatcher final : public RecordMatcher {
  private:
   const MatchModelConfig start_;
   const size_t max_block_size_;
+  const double max_link_share_growth_;
   MatchModel model_;
 };
 

@@ -7,7 +7,7 @@
 //   profile_members [u64 profile][source key]        -> ""
 //   profiles        [u64 profile]                    -> StoredProfile
 //   aliases         [u64 alias]                      -> [u64 surviving profile]
-//   blocking        [blocking key][0x00][source key] -> ""
+//   blocking        (unused: the blocking index is rebuilt from `records` on open)
 //   do_not_link     [source key a][0x00][source key b] -> ""   (a < b)
 //   audit           [u64 audit id]                   -> identity.v1.AuditEntry
 //   audit_by_profile [u64 profile][u64 audit id]     -> ""

@@ -37,13 +37,6 @@ std::string MemberKey(uint64_t profile, const std::string& source_key) {
   return key;
 }
 
-std::string BlockingEntryKey(const std::string& blocking_key, const std::string& source_key) {
-  std::string key = blocking_key;
-  key.push_back('\0');
-  key += source_key;
-  return key;
-}
-
 std::string PairKey(const std::string& a, const std::string& b) {
   std::string key = a < b ? a : b;
   key.push_back('\0');
@@ -284,14 +277,12 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     std::vector<uint32_t>& list = blocks_[k];
     list.erase(std::remove(list.begin(), list.end(), index), list.end());
     if (list.empty()) blocks_.erase(k);
-    batch.Delete(kBlockingCf, BlockingEntryKey(k, key));
   }
   // Candidates are looked up before this record enters the posting lists.
   std::vector<ScoredCandidate> candidates = Candidates(person, index);
   for (const std::string& k : new_keys) {
     if (std::binary_search(old_keys.begin(), old_keys.end(), k)) continue;
     blocks_[k].push_back(index);
-    batch.Put(kBlockingCf, BlockingEntryKey(k, key), "");
   }
   records_[index].person = std::move(person);
   IndexContacts(index, true);
@@ -300,12 +291,15 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
 
   if (first_details) {
     for (const ScoredCandidate& c : candidates) ObservePattern(c.score.pattern);
-    // One pseudo-random pair per new record: nearly always a non-match, for u.
+    // Pseudo-random pairs per new record: nearly always non-matches, for u. Rare agreement
+    // levels need many of them, or their u (and so their weight) is estimated far too small.
     if (records_.size() > 1) {
       uint64_t h = 1469598103934665603ULL;
       for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
-      const uint32_t other = static_cast<uint32_t>(h % records_.size());
-      if (other != index) {
+      for (size_t i = 0; i < options_.random_pairs_per_record; ++i) {
+        h = h * 6364136223846793005ULL + 1442695040888963407ULL;
+        const uint32_t other = static_cast<uint32_t>((h >> 33) % records_.size());
+        if (other == index) continue;
         ++random_counts_[matcher_->Score(records_[index].person, records_[other].person).pattern];
       }
     }
@@ -340,7 +334,10 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   uint64_t own = is_new ? 0 : records_[index].profile;
   if (own == 0) {
     for (const auto& [p, c] : ranked) {
-      if (c.score.decision != v1::MATCH_DECISION_LINK || !RecordMayJoin(index, p)) continue;
+      if (c.score.decision != v1::MATCH_DECISION_LINK || !RecordMayJoin(index, p) ||
+          profiles_[p].members.size() >= options_.max_auto_profile_size || !Compatible({&me}, p)) {
+        continue;
+      }
       own = p;
       v1::AuditEntry audit;
       SetTimestamp(at, audit.mutable_at());
@@ -375,7 +372,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     const uint64_t other = Canonical(p);
     if (other == own) continue;
     if (c.score.decision == v1::MATCH_DECISION_REVIEW) {
-      if (++reviews > 3) continue;
+      if (++reviews > 1) continue;  // The best review candidate only.
       v1::AuditEntry audit;
       SetTimestamp(at, audit.mutable_at());
       audit.set_action(v1::AUDIT_ACTION_REVIEW);
@@ -391,7 +388,10 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     v1::AuditEntry audit;
     SetTimestamp(at, audit.mutable_at());
     audit.set_actor("resolver");
-    if (ProfilesMayMerge(own, other)) {
+    const bool allowed = ProfilesMayMerge(own, other) &&
+                         profiles_[own].members.size() + profiles_[other].members.size() <=
+                             options_.max_auto_profile_size;
+    if (allowed && Compatible(MemberPersons(own, options_.conflict_sample), other)) {
       const uint64_t younger = std::max(own, other);
       own = MergeInto(own, other, batch);
       audit.set_action(v1::AUDIT_ACTION_AUTO_MERGE);
@@ -400,7 +400,8 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
       audit.add_profile_ids(ProfileIdString(younger));
     } else {
       audit.set_action(v1::AUDIT_ACTION_MERGE_BLOCKED);
-      audit.set_reason("a do-not-link constraint forbids the merge");
+      audit.set_reason(allowed ? "members of the two profiles clearly disagree"
+                               : "a do-not-link constraint or the size cap forbids the merge");
       audit.add_profile_ids(ProfileIdString(own));
       audit.add_profile_ids(ProfileIdString(other));
     }
@@ -422,6 +423,15 @@ bool Resolver::ProfilesMayMerge(uint64_t a, uint64_t b) const {
   if (it == profiles_.end()) return false;
   for (uint32_t m : it->second.members) {
     if (!RecordMayJoin(m, b)) return false;
+  }
+  return true;
+}
+
+bool Resolver::Compatible(const std::vector<const PersonRecord*>& persons, uint64_t profile) const {
+  for (const PersonRecord* member : MemberPersons(profile, options_.conflict_sample)) {
+    for (const PersonRecord* p : persons) {
+      if (matcher_->Score(*p, *member).weight < options_.conflict_weight) return false;
+    }
   }
   return true;
 }
@@ -485,7 +495,8 @@ void Resolver::ObservePattern(uint64_t pattern) {
 
 absl::Status Resolver::MaybeReestimate() {
   const uint64_t n = records_.size();
-  if (n < options_.first_estimate_records || n < 2 * records_at_last_estimate_) {
+  if (!options_.reestimate || n < options_.first_estimate_records ||
+      n < 2 * records_at_last_estimate_) {
     return absl::OkStatus();
   }
   records_at_last_estimate_ = n;

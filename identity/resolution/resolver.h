@@ -50,11 +50,26 @@ namespace clientele::identity {
 struct ResolverOptions {
   NormalizationOptions normalization;
   SurvivorshipConfig survivorship = DefaultSurvivorship();
-  // The model is re-estimated when the record count reaches first_estimate_records, then each
-  // time it has doubled since the last estimate.
+  // EM statistics (patterns of candidate pairs and of random pairs) always accumulate and are
+  // persisted. With `reestimate`, the model is re-estimated from them when the record count
+  // reaches first_estimate_records, then each time it has doubled since the last estimate.
+  // Off by default: on the omnichannel generator's data the re-estimated model links
+  // households together (see docs/identity.md, "Operator view").
+  bool reestimate = false;
   uint64_t first_estimate_records = 1000;
+  // Random record pairs compared per new record, for the u probabilities of the estimate.
+  size_t random_pairs_per_record = 20;
   // Candidates scored per record at most (the best-ranked posting lists first).
   size_t max_candidates = 200;
+  // A record does not join a profile, and two profiles do not merge automatically, when a
+  // pair of their records scores below this match weight: a clear disagreement (a relative
+  // sharing a phone or e-mail, say) that a single linking pair must not override. At most
+  // conflict_sample members per side are compared.
+  double conflict_weight = -10;
+  size_t conflict_sample = 16;
+  // Automatic joins and merges never grow a profile beyond this many records (a safety net
+  // against chains of false links); manual merges may.
+  size_t max_auto_profile_size = 64;
   // Wall clock for manual operations; defaults to absl::Now.
   std::function<absl::Time()> clock;
 };
@@ -172,6 +187,9 @@ class Resolver {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool RecordMayJoin(uint32_t index, uint64_t profile) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool ProfilesMayMerge(uint64_t a, uint64_t b) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // False if some pair of `persons` x members of `profile` disagrees clearly (conflict_weight).
+  bool Compatible(const std::vector<const PersonRecord*>& persons, uint64_t profile) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Audit(v1::AuditEntry entry, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutCounters(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Idempotency: the stored response of `key` (kind 'M' merge, 'S' split), if any.

@@ -136,18 +136,12 @@ absl::Status Resolver::Load() {
     }
     CLT_RETURN_IF_ERROR(it->status());
   }
-  {  // Blocking index.
-    auto it = store_->NewIterator(kBlockingCf);
-    for (it->Seek(""); it->Valid(); it->Next()) {
-      const std::string_view key = it->key();
-      const size_t sep = key.find('\0');
-      auto found = sep == std::string_view::npos
-                       ? record_index_.end()
-                       : record_index_.find(std::string(key.substr(sep + 1)));
-      if (found == record_index_.end()) return Corrupt("blocking entry of an unknown record");
-      blocks_[std::string(key.substr(0, sep))].push_back(found->second);
+  // The blocking index derives from the records (BlockingKeys is a pure function of the
+  // PersonRecord), so a new version of the key function needs no migration.
+  for (uint32_t i = 0; i < records_.size(); ++i) {
+    for (std::string& key : matcher_->BlockingKeys(records_[i].person)) {
+      blocks_[std::move(key)].push_back(i);
     }
-    CLT_RETURN_IF_ERROR(it->status());
   }
   {  // Do-not-link pairs.
     auto it = store_->NewIterator(kDoNotLinkCf);

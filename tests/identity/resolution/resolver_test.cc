@@ -322,6 +322,7 @@ TEST(ResolverTest, ExplainMatchOfTwoProfilesUsesTheBestMemberPair) {
 
 TEST(ResolverTest, ModelIsReestimatedAtDoublingRecordCountsAndPersisted) {
   ResolverOptions options;
+  options.reestimate = true;
   options.first_estimate_records = 8;
   ResolverHarness h(options);
   std::vector<common::v1::Event> events;
