@@ -45,7 +45,7 @@ constexpr std::string_view kPlusTags[] = {"shop", "promo", "news", "2011", "alis
 void Count(NoiseKind kind, NoiseCounts* counts) { ++(*counts)[static_cast<int>(kind)]; }
 
 uint64_t Scramble(uint64_t n, uint64_t range, uint64_t offset) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(n) * 1000003 + offset) % range);
+  return PermuteIndex(n, range, MixSeed(offset, range, 0x5eed));
 }
 
 std::string Digits(uint64_t value, int width) {
@@ -112,8 +112,8 @@ std::string RecordId(System system, int64_t person_index, int ordinal, uint64_t 
     case System::kPos:
       return Cat("POS", Digits(Scramble(key, 1000000000ULL, (seed >> 5) % 1000000000ULL), 9));
     case System::kMobileApp: {
-      // An odd multiplier is a bijection of 64-bit numbers.
-      const uint64_t x = key * 0x9E3779B97F4A7C15ULL + seed;
+      // MixSeed is a bijection of its second argument.
+      const uint64_t x = MixSeed(seed, key, 5);
       static constexpr char kHex[] = "0123456789abcdef";
       std::string id(16, '0');
       for (int i = 0; i < 16; ++i) id[15 - i] = kHex[(x >> (4 * i)) & 0xF];
@@ -225,6 +225,12 @@ void RenderCustomer(const Person& person, System system, double noise, std::stri
   if (!person.loyalty_id.empty() &&
       (rng.Bernoulli(h.loyalty) || (out->email().empty() && out->phone().empty()))) {
     out->set_loyalty_id(person.loyalty_id);
+  }
+
+  // A record needs something to be found by: fall back on the e-mail.
+  if (out->email().empty() && out->phone().empty() && out->loyalty_id().empty() && has_any_email) {
+    out->set_email(person.email.empty() ? person.family_email : person.email);
+    if (person.email.empty()) Count(NoiseKind::kSharedEmail, counts);
   }
 
   // Address. Every system knows its market's country.

@@ -13,13 +13,9 @@ namespace clientele::identity::scenario {
 namespace {
 
 constexpr uint64_t kStreamHousehold = 1;
-// Odd and not a multiple of 5 or 7: a bijection modulo every range we scramble in.
-constexpr uint64_t kScrambleMultiplier = 1000003;
-
-// A bijection of [0, range) for n < range: spreads consecutive numbers over the range.
+// A pseudo-random bijection of [0, range), keyed by the use (`offset`) and the range.
 uint64_t Scramble(uint64_t n, uint64_t range, uint64_t offset) {
-  return static_cast<uint64_t>((static_cast<unsigned __int128>(n) * kScrambleMultiplier + offset) %
-                               range);
+  return PermuteIndex(n, range, MixSeed(offset, range, 0x5eed));
 }
 
 std::string PadNumber(uint64_t value, int digits) {
@@ -39,15 +35,16 @@ std::string MobileFor(const LocalePools& pools, int64_t person_index, uint64_t s
              PadNumber(x % subscriber_range, subscriber_digits));
 }
 
-// Unique per household of one city for fewer than 7 x 10^(digits-1) households; the
-// subscriber number starts with 2..8.
+// Unique per household of one city for fewer than leads x 10^(digits-1) households; the
+// subscriber number starts with one of the city's valid leading digits.
 std::string LandlineFor(const LocalePools& pools, const City& city, int64_t household,
                         uint64_t seed) {
   uint64_t unit = 1;
   for (int i = 1; i < city.landline_digits; ++i) unit *= 10;
-  const uint64_t range = 7 * unit;
+  const uint64_t range = city.landline_leads.size() * unit;
   const uint64_t x = Scramble(static_cast<uint64_t>(household), range, (seed >> 7) % range);
-  return Cat("+", pools.phone_country_code, city.landline_area, 2 + x / unit,
+  return Cat("+", pools.phone_country_code, city.landline_area,
+             city.landline_leads.substr(x / unit, 1),
              PadNumber(x % unit, city.landline_digits - 1));
 }
 
@@ -140,9 +137,19 @@ PeopleGenerator::PeopleGenerator(uint64_t seed, PeopleOptions options,
 
 std::string PeopleGenerator::UniqueEmail(std::string local, std::string_view domain,
                                          uint64_t salt) {
+  // Unique as a mailbox: Gmail ignores dots in the local part, so two addresses that differ
+  // only in dots are one mailbox there (identity's e-mail normalization folds them too).
+  auto mailbox = [domain](const std::string& email) {
+    if (domain != "gmail.com") return email;
+    std::string key;
+    for (char c : email) {
+      if (c != '.' || key.find('@') != std::string::npos) key.push_back(c);
+    }
+    return key;
+  };
   std::string email = Cat(local, "@", domain);
   Rng rng(MixSeed(seed_, salt, 99));
-  for (uint64_t digits = 10; !emails_.insert(email).second; digits *= 10) {
+  for (uint64_t digits = 10; !emails_.insert(mailbox(email)).second; digits *= 10) {
     email = Cat(local, rng.Below(digits * 9) + digits, "@", domain);
   }
   return email;
@@ -251,7 +258,10 @@ void PeopleGenerator::NextHousehold(int64_t max_members, std::vector<Person>* pe
       p.email = UniqueEmail(EmailLocal(p.given_name, p.family_name, p.birth_date.year, rng),
                             rng.Pick(pools.email_domains), static_cast<uint64_t>(p.index));
     }
-    if (rng.Bernoulli(0.95)) p.mobile = MobileFor(pools, p.index, seed_);
+    // Everyone can be reached somehow: no e-mail and no phone at home means a mobile.
+    if (rng.Bernoulli(0.95) || (p.email.empty() && landline.empty())) {
+      p.mobile = MobileFor(pools, p.index, seed_);
+    }
     if (rng.Bernoulli(options_.loyalty_share)) {
       p.loyalty_id = LoyaltyIdFor(p.index, seed_);
     }

@@ -87,20 +87,20 @@ constexpr District kKocaeli[] = {{"İzmit", "41100"}, {"Gebze", "41400"}};
 constexpr District kDiyarbakir[] = {{"Kayapınar", "21070"}, {"Bağlar", "21100"}};
 
 constexpr City kTrCities[] = {
-    {"İstanbul", "Marmara", "216", 7, kIstanbulAnadolu},
-    {"İstanbul", "Marmara", "212", 7, kIstanbulAvrupa},
-    {"Ankara", "İç Anadolu", "312", 7, kAnkara},
-    {"İzmir", "Ege", "232", 7, kIzmir},
-    {"Bursa", "Marmara", "224", 7, kBursa},
-    {"Antalya", "Akdeniz", "242", 7, kAntalya},
-    {"Eskişehir", "İç Anadolu", "222", 7, kEskisehir},
-    {"Gaziantep", "Güneydoğu Anadolu", "342", 7, kGaziantep},
-    {"Konya", "İç Anadolu", "332", 7, kKonya},
-    {"Adana", "Akdeniz", "322", 7, kAdana},
-    {"Trabzon", "Karadeniz", "462", 7, kTrabzon},
-    {"Muğla", "Ege", "252", 7, kMugla},
-    {"Kocaeli", "Marmara", "262", 7, kKocaeli},
-    {"Diyarbakır", "Güneydoğu Anadolu", "412", 7, kDiyarbakir},
+    {"İstanbul", "Marmara", "216", 7, "2345678", kIstanbulAnadolu},
+    {"İstanbul", "Marmara", "212", 7, "2345678", kIstanbulAvrupa},
+    {"Ankara", "İç Anadolu", "312", 7, "2345678", kAnkara},
+    {"İzmir", "Ege", "232", 7, "2345678", kIzmir},
+    {"Bursa", "Marmara", "224", 7, "2345678", kBursa},
+    {"Antalya", "Akdeniz", "242", 7, "2345678", kAntalya},
+    {"Eskişehir", "İç Anadolu", "222", 7, "2345678", kEskisehir},
+    {"Gaziantep", "Güneydoğu Anadolu", "342", 7, "2345678", kGaziantep},
+    {"Konya", "İç Anadolu", "332", 7, "2345678", kKonya},
+    {"Adana", "Akdeniz", "322", 7, "2345678", kAdana},
+    {"Trabzon", "Karadeniz", "462", 7, "2345678", kTrabzon},
+    {"Muğla", "Ege", "252", 7, "2345678", kMugla},
+    {"Kocaeli", "Marmara", "262", 7, "2345678", kKocaeli},
+    {"Diyarbakır", "Güneydoğu Anadolu", "412", 7, "2345678", kDiyarbakir},
 };
 
 constexpr sv kEnFemale[] = {
@@ -146,7 +146,7 @@ constexpr sv kEnEmailDomains[] = {"gmail.com",     "yahoo.co.uk", "outlook.com",
                                   "hotmail.co.uk", "icloud.com",  "sky.com",     "gmail.com",
                                   "hotmail.com",   "gmail.com"};
 // Mobile ranges libphonenumber accepts as GB mobiles (national, without trunk 0).
-constexpr sv kEnMobile[] = {"7700", "7701", "7711", "7712", "7723", "7734", "7745", "7756",
+constexpr sv kEnMobile[] = {"7702", "7701", "7711", "7712", "7723", "7734", "7745", "7756",
                             "7767", "7802", "7811", "7824", "7846", "7851", "7866", "7877",
                             "7888", "7899", "7904", "7912", "7920", "7947", "7956", "7968",
                             "7971", "7984", "7501", "7512", "7534", "7545", "7557", "7568"};
@@ -167,18 +167,18 @@ constexpr District kNottingham[] = {{"Beeston", "NG9"}, {"Sherwood", "NG5"}};
 constexpr District kBrighton[] = {{"Hove", "BN3"}, {"Kemptown", "BN2"}};
 
 constexpr City kEnCities[] = {
-    {"London", "Greater London", "20", 8, kLondon},
-    {"Manchester", "Greater Manchester", "161", 7, kManchester},
-    {"Birmingham", "West Midlands", "121", 7, kBirmingham},
-    {"Leeds", "West Yorkshire", "113", 7, kLeeds},
-    {"Liverpool", "Merseyside", "151", 7, kLiverpool},
-    {"Bristol", "South West", "117", 7, kBristol},
-    {"Sheffield", "South Yorkshire", "114", 7, kSheffield},
-    {"Edinburgh", "Scotland", "131", 7, kEdinburgh},
-    {"Glasgow", "Scotland", "141", 7, kGlasgow},
-    {"Cardiff", "Wales", "29", 8, kCardiff},
-    {"Nottingham", "East Midlands", "115", 7, kNottingham},
-    {"Brighton", "East Sussex", "1273", 6, kBrighton},
+    {"London", "Greater London", "20", 8, "3478", kLondon},
+    {"Manchester", "Greater Manchester", "161", 7, "23456789", kManchester},
+    {"Birmingham", "West Midlands", "121", 7, "234567", kBirmingham},
+    {"Leeds", "West Yorkshire", "113", 7, "23458", kLeeds},
+    {"Liverpool", "Merseyside", "151", 7, "23456789", kLiverpool},
+    {"Bristol", "South West", "117", 7, "2349", kBristol},
+    {"Sheffield", "South Yorkshire", "114", 7, "2345", kSheffield},
+    {"Edinburgh", "Scotland", "131", 7, "2345678", kEdinburgh},
+    {"Glasgow", "Scotland", "141", 7, "23456789", kGlasgow},
+    {"Cardiff", "Wales", "29", 8, "2", kCardiff},
+    {"Nottingham", "East Midlands", "115", 7, "26789", kNottingham},
+    {"Brighton", "East Sussex", "1273", 6, "23456789", kBrighton},
 };
 
 const LocalePools kTurkishPools = {

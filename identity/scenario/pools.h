@@ -24,6 +24,8 @@ struct City {
   std::string_view landline_area;
   // Digits of a landline's subscriber number after the area code.
   int landline_digits;
+  // Digits a subscriber number may start with (libphonenumber's valid ranges).
+  std::string_view landline_leads;
   absl::Span<const District> districts;
 };
 

@@ -27,6 +27,26 @@ inline uint64_t MixSeed(uint64_t a, uint64_t b, uint64_t c = 0) {
   return mix(mix(mix(a + 0x9E3779B97F4A7C15ULL) ^ b) + 0x632BE59BD9B4E019ULL * (c + 1));
 }
 
+// A pseudo-random permutation of [0, range): distinct n < range give distinct results, and
+// neighbouring n give unrelated ones. Used for ids and phone numbers that must be unique.
+// REQUIRES: n < range.
+inline uint64_t PermuteIndex(uint64_t n, uint64_t range, uint64_t key) {
+  int bits = 1;
+  while (bits < 64 && (uint64_t{1} << bits) < range) ++bits;
+  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const int shift = bits / 2 + 1;
+  uint64_t x = n;
+  // Each step is a bijection of `bits`-bit numbers; cycle-walking keeps the result in range.
+  do {
+    for (uint64_t round = 0; round < 3; ++round) {
+      x = (x ^ (MixSeed(key, round) & mask)) & mask;
+      x = (x * ((MixSeed(key, round + 7) | 1) & mask | 1)) & mask;
+      x ^= x >> shift;
+    }
+  } while (x >= range);
+  return x;
+}
+
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}

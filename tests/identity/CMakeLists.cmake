@@ -11,6 +11,8 @@ clt_cc_test(NAME identity_string_similarity_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/similarity/string_similarity_test.cc
   DEPS clientele::string_similarity)
 
+include(${CMAKE_CURRENT_LIST_DIR}/scenario/CMakeLists.cmake)
+
 include(${CMAKE_CURRENT_LIST_DIR}/resolution/CMakeLists.cmake)
 
 include(${CMAKE_CURRENT_LIST_DIR}/matching/CMakeLists.cmake)
