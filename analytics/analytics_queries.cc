@@ -177,6 +177,10 @@ absl::StatusOr<v1::PredictClusterResponse> AnalyticsQueries::PredictCluster(
     if (!std::isfinite(value)) {
       return absl::InvalidArgumentError(absl::StrCat("features[", name, "]: not a finite number"));
     }
+    // Whole-number figures (converted to integers for RFM scoring) must fit comfortably.
+    if ((name == "recency_days" || name == "frequency") && std::fabs(value) > 1e12) {
+      return absl::InvalidArgumentError(absl::StrCat("features[", name, "]: out of range"));
+    }
   }
   CLT_ASSIGN_OR_RETURN(v1::Model model,
                        ModelOf(v1::JOB_KIND_RECLUSTER, request.model_version(), "model_version"));

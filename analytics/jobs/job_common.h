@@ -26,6 +26,12 @@ inline void ToProtoTime(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(rest));
 }
 
+// True when `ts` is within google.protobuf.Timestamp's documented range (years 1..9999).
+inline bool ValidTimestamp(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() >= -62135596800LL && ts.seconds() <= 253402300799LL && ts.nanos() >= 0 &&
+         ts.nanos() <= 999999999;
+}
+
 // UNSPECIFIED means NOTEBOOK.
 inline RfmConvention FromProto(v1::RfmConvention convention) {
   return convention == v1::RFM_CONVENTION_NET ? RfmConvention::kNet : RfmConvention::kNotebook;

@@ -92,6 +92,9 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return Invalid("convention", "unknown value");
   }
+  if (spec.has_reference_date() && !ValidTimestamp(spec.reference_date())) {
+    return Invalid("reference_date", "outside years 1..9999");
+  }
   if (spec.batch_size() < 0 || spec.batch_size() > 1000000) {
     return Invalid("batch_size", "must be in 0..1000000");
   }

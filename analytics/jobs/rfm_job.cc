@@ -22,6 +22,9 @@ absl::Status ValidateRfmSpec(const v1::RfmJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return absl::InvalidArgumentError("spec.rfm.convention: unknown value");
   }
+  if (spec.has_reference_date() && !ValidTimestamp(spec.reference_date())) {
+    return absl::InvalidArgumentError("spec.rfm.reference_date: outside years 1..9999");
+  }
   std::vector<std::string> names;
   for (const SegmentDefinition& d : DefaultSegmentDefinitions()) names.push_back(d.name);
   for (const auto& [segment, strategy] : spec.segment_strategies()) {

@@ -1,5 +1,7 @@
 // The rfm and recluster jobs end to end over a real store, and the read queries on their
 // models.
+#include <cmath>
+
 #include "absl/time/clock.h"
 #include "analytics/analytics_queries.h"
 #include "analytics/jobs/analytics_job_runner.h"
@@ -299,6 +301,13 @@ TEST_F(AnalyticsJobsTest, ReclusterStoresElbowSilhouettePcaAndPredicts) {
   EXPECT_EQ(predicted->cluster(), c12->cluster());
   EXPECT_EQ(predicted->distances_size(), cm.k());
   EXPECT_EQ(predicted->segment(), c12->rfm().segment());
+  (*predict.mutable_features())["frequency"] = 1e300;
+  EXPECT_THAT(queries_.PredictCluster(predict),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("features[frequency]")));
+  (*predict.mutable_features())["frequency"] = std::nan("");
+  EXPECT_THAT(queries_.PredictCluster(predict),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("features[frequency]")));
+  (*predict.mutable_features())["frequency"] = c12->rfm().frequency();
   (*predict.mutable_features())["shoe_size"] = 44;
   EXPECT_THAT(queries_.PredictCluster(predict),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("features[shoe_size]")));
@@ -381,6 +390,10 @@ TEST_F(AnalyticsJobsTest, SpecsAreValidatedWithTheirField) {
   EXPECT_THAT(jobs_.StartJob(rfm, ""),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("spec.rfm.segment_strategies: unknown segment 'Big Spenders'")));
+  v1::JobSpec far;
+  far.mutable_rfm()->mutable_reference_date()->set_seconds(int64_t{1} << 60);
+  EXPECT_THAT(jobs_.StartJob(far, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec.rfm.reference_date")));
   EXPECT_THAT(jobs_.StartJob(v1::JobSpec(), ""),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec")));
 }
