@@ -148,9 +148,13 @@ def bench_kmeans(repeat, tmp, n=1_000_000, d=8, k=8, n_init=10):
 
 # ---------------------------------------------------------------------------------------------
 # d. Scale
-def bench_scale(customers=7_000_000, lines=36_000_000):
+def bench_scale(customers=7_000_000, lines=36_000_000, huge_pages=False):
+    env = dict(os.environ)
+    if huge_pages:
+        # glibc 2.35+: malloc asks for transparent huge pages (madvise) on its mmap'd chunks.
+        env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
     out = subprocess.run(["/usr/bin/time", "-v", BENCH, "scale", str(customers), str(lines)],
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", out.stderr).group(1)
@@ -213,16 +217,19 @@ def main():
         print(f"\nInertia ours / sklearn - 1: {c['ours_inertia'] / c['sklearn_inertia'] - 1:+.2e}\n")
 
     if not args.skip_scale:
-        d = bench_scale()
         print("## d. Scale: synthetic retailer, generated in memory\n")
-        print("| customers | orders | lines | generate s | aggregate s | RFM s | k-means s "
-              "(k, iterations) | total s | max RSS |\n|---|---|---|---|---|---|---|---|---|")
-        print(f"| {d['customers']:,} | {d['orders']:,} | {d['lines']:,} | {d['generate_s']:.1f} | "
-              f"{d['aggregate_s']:.1f} | {d['rfm_s']:.1f} | {d['kmeans_s']:.1f} "
-              f"({d['kmeans_k']}, {d['kmeans_iterations']}) | **{d['total_s']:.1f}** | "
-              f"**{d['max_rss_gib']:.2f} GiB** |")
-        print(f"\n/usr/bin/time wall clock: {d['wall']}; RFM-scored customers "
-              f"{d['rfm_customers']:,}; failed orders {d['failed_orders']}.")
+        print("| malloc | customers | orders | lines | generate s | aggregate s | RFM s | k-means s "
+              "(k, iterations) | total s | /usr/bin/time wall | max RSS |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|")
+        for huge in (False, True):
+            d = bench_scale(huge_pages=huge)
+            label = "GLIBC_TUNABLES=glibc.malloc.hugetlb=1" if huge else "default"
+            print(f"| {label} | {d['customers']:,} | {d['orders']:,} | {d['lines']:,} | "
+                  f"{d['generate_s']:.1f} | {d['aggregate_s']:.1f} | {d['rfm_s']:.1f} | "
+                  f"{d['kmeans_s']:.1f} ({d['kmeans_k']}, {d['kmeans_iterations']}) | "
+                  f"**{d['total_s']:.1f}** | {d['wall']} | **{d['max_rss_gib']:.2f} GiB** |")
+        print(f"\nRFM-scored customers {d['rfm_customers']:,}; failed orders "
+              f"{d['failed_orders']}.")
 
 
 if __name__ == "__main__":

@@ -28,13 +28,18 @@ constexpr Eigen::Index kBlockRows = 256;
 // The points in the two precisions the algorithm uses. Centred by the caller.
 struct Points {
   explicit Points(RowMatrix centered)
-      : x(std::move(centered)), xf(x.cast<float>()), n(x.rows()), d(x.cols()) {}
+      : x(std::move(centered)),
+        xf(x.cast<float>()),
+        xf_sq(xf.rowwise().squaredNorm()),
+        n(x.rows()),
+        d(x.cols()) {}
   Eigen::Index chunks() const { return (n + kChunkRows - 1) / kChunkRows; }
   Eigen::Index ChunkBegin(Eigen::Index c) const { return c * kChunkRows; }
   Eigen::Index ChunkEnd(Eigen::Index c) const { return std::min(n, (c + 1) * kChunkRows); }
 
   RowMatrix x;
   RowMatrixF xf;
+  Eigen::VectorXf xf_sq;  // Squared norms of the rows of xf.
   Eigen::Index n;
   Eigen::Index d;
 };
@@ -135,7 +140,7 @@ void AssignExact(const RowMatrix& X, const RowMatrix& centers, int threads,
 std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
                                        const std::vector<Eigen::Index>& ids,
                                        const Eigen::VectorXd& closest, int threads,
-                                       RowMatrixF& out) {
+                                       Eigen::MatrixXf& out) {
   const Eigen::Index t = cands.rows();
   const Eigen::MatrixXf cf_t = cands.cast<float>().transpose();
   const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
@@ -146,18 +151,14 @@ std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
     const Eigen::Index rows = p.ChunkEnd(chunk) - begin;
     auto block = out.middleRows(begin, rows);
     block.noalias() = p.xf.middleRows(begin, rows) * cf_t;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const float x_sq = p.xf.row(begin + i).squaredNorm();
-      for (Eigen::Index c = 0; c < t; ++c) {
-        const float d = std::max(0.0f, x_sq - 2.0f * block(i, c) + cf_sq(c));
-        block(i, c) = d;
-      }
-    }
+    const auto x_sq = p.xf_sq.segment(begin, rows).array();
     for (Eigen::Index c = 0; c < t; ++c) {
-      if (ids[c] >= begin && ids[c] < begin + rows) block(ids[c] - begin, c) = 0.0f;
+      auto col = block.col(c).array();
+      col = (x_sq - 2.0f * col + cf_sq(c)).cwiseMax(0.0f);
+      if (ids[c] >= begin && ids[c] < begin + rows) col(ids[c] - begin) = 0.0f;
       // Eigen's reduction is vectorized, in a fixed order for a given length.
       partial[static_cast<size_t>(chunk * t + c)] =
-          block.col(c).cast<double>().cwiseMin(closest.segment(begin, rows)).sum();
+          col.matrix().cast<double>().cwiseMin(closest.segment(begin, rows)).sum();
     }
   });
   std::vector<double> potential(static_cast<size_t>(t), 0.0);
@@ -168,19 +169,34 @@ std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
 }
 
 // Greedy k-means++ (sklearn's _kmeans_plusplus): returns k x d centres taken from the rows.
-RowMatrix KMeansPlusPlus(const Points& p, int k, int threads, ClusteringRng& rng) {
+// Buffers reused across the runs of one KMeans call (fresh pages are slow to fault in).
+struct Workspace {
+  // Seeding.
+  Eigen::MatrixXf dist;  // n x trials, one contiguous column per candidate
+  Eigen::VectorXd closest;
+  std::vector<double> cumulative;
+  // Lloyd.
+  std::vector<int> previous;
+  Eigen::VectorXd min_dist;
+  std::vector<ChunkTotals> totals;
+  std::vector<int> spare_labels;
+};
+
+RowMatrix KMeansPlusPlus(const Points& p, int k, int threads, ClusteringRng& rng, Workspace& ws) {
   const Eigen::Index n = p.n;
   RowMatrix centers(k, p.d);
   const int trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
 
   const auto first = static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(n)));
   centers.row(0) = p.x.row(first);
-  RowMatrixF dist;
-  Eigen::VectorXd closest = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::infinity());
+  Eigen::MatrixXf& dist = ws.dist;
+  Eigen::VectorXd& closest = ws.closest;
+  closest.setConstant(n, std::numeric_limits<double>::infinity());
   double potential = CandidateDistances(p, centers.topRows(1), {first}, closest, threads, dist)[0];
   closest = dist.col(0).cast<double>();
 
-  std::vector<double> cumulative(n);
+  std::vector<double>& cumulative = ws.cumulative;
+  cumulative.resize(n);
   std::vector<Eigen::Index> ids(trials);
   RowMatrix cands(trials, p.d);
   for (int c = 1; c < k; ++c) {
@@ -213,13 +229,17 @@ struct RunResult {
   int iterations = 0;
 };
 
-RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& options, double tol) {
+RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& options, double tol,
+                   Workspace& ws) {
   const Eigen::Index n = p.n;
   const int k = options.k;
-  std::vector<int> labels(n, -1);
-  std::vector<int> previous(n, -1);
-  Eigen::VectorXd min_dist(n);
-  std::vector<ChunkTotals> totals;
+  std::vector<int> labels = std::move(ws.spare_labels);
+  labels.assign(n, -1);
+  std::vector<int>& previous = ws.previous;
+  previous.assign(n, -1);
+  Eigen::VectorXd& min_dist = ws.min_dist;
+  min_dist.resize(n);
+  std::vector<ChunkTotals>& totals = ws.totals;
   RowMatrix sums(k, p.d);
   std::vector<int64_t> counts(k);
   std::vector<Eigen::Index> by_distance;
@@ -331,6 +351,7 @@ absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOption
   const double tol = options.tol * mean_variance;
 
   ClusteringRng master(options.seed);
+  Workspace ws;
   RunResult best;
   best.inertia = std::numeric_limits<double>::infinity();
   const bool given_init = options.initial_centroids.size() != 0;
@@ -338,9 +359,10 @@ absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOption
   for (int run = 0; run < runs; ++run) {
     ClusteringRng rng(master.NextU64());
     RowMatrix init = given_init ? RowMatrix(options.initial_centroids.rowwise() - mean)
-                                : KMeansPlusPlus(points, options.k, options.threads, rng);
-    RunResult result = LloydRun(points, std::move(init), options, tol);
-    if (run == 0 || result.inertia < best.inertia) best = std::move(result);
+                                : KMeansPlusPlus(points, options.k, options.threads, rng, ws);
+    RunResult result = LloydRun(points, std::move(init), options, tol, ws);
+    if (run == 0 || result.inertia < best.inertia) std::swap(best, result);
+    ws.spare_labels = std::move(result.labels);  // The loser's labels: reused next run.
   }
 
   KMeansResult out;
@@ -390,7 +412,8 @@ absl::StatusOr<Eigen::MatrixXd> KMeansPlusPlusSeeds(const Eigen::MatrixXd& X, in
   const Eigen::RowVectorXd mean = X.colwise().mean();
   const Points points(RowMatrix(X.rowwise() - mean));
   ClusteringRng rng(seed);
-  const RowMatrix centers = KMeansPlusPlus(points, k, threads, rng);
+  Workspace ws;
+  const RowMatrix centers = KMeansPlusPlus(points, k, threads, rng, ws);
   return Eigen::MatrixXd(centers.rowwise() + mean);
 }
 
