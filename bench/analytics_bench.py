@@ -7,6 +7,8 @@ Run with Debian's Python (python3-pandas, python3-sklearn) after a Release build
     /usr/bin/python3 bench/analytics_bench.py [--repeat 5] [--skip-scale]
 
 One run measures, with medians over --repeat runs of each side in the same invocation:
+The two sides of each comparison run alternately, one repetition each, so that both see the same
+machine load; the machine is shared, so the load average is printed with each section.
   a. RFM on UCI Online Retail: pandas (clean + groupby + qcut on the DataFrame already read)
      vs ours (aggregate the Order events already parsed by the importer + ScoreRfm). Parsing is
      excluded on both sides. Then every customer's recency, frequency, monetary and r/f/m scores
@@ -75,13 +77,14 @@ def pandas_rfm(df):
 def bench_rfm(repeat, tmp):
     df = pd.read_csv(DATA, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": float},
                      parse_dates=["InvoiceDate"])
-    times = []
-    for _ in range(repeat):
+    times, ours_times = [], []
+    ours_csv = os.path.join(tmp, "ours_rfm.csv")
+    for _ in range(repeat):  # Interleaved, so that both sides see the same machine load.
         t = time.perf_counter()
         rfm, rows = pandas_rfm(df)
         times.append(time.perf_counter() - t)
-    ours_csv = os.path.join(tmp, "ours_rfm.csv")
-    ours = run_ours("rfm", DATA, repeat, ours_csv)
+        ours_times += run_ours("rfm", DATA, 1, ours_csv)["seconds"]
+    ours = {"seconds": ours_times}
     o = pd.read_csv(ours_csv, dtype={"CustomerID": str})
     o["CustomerID"] = o["CustomerID"].astype(float)
     o = o.set_index("CustomerID").sort_index()
@@ -109,8 +112,8 @@ def bench_rfm(repeat, tmp):
 # b. Elbow + silhouette
 def bench_elbow(repeat, rfm_csv):
     rfm = pd.read_csv(rfm_csv)
-    times = []
-    for _ in range(repeat):
+    times, ours_times = [], []
+    for _ in range(repeat):  # Interleaved, so that both sides see the same machine load.
         t = time.perf_counter()
         X = StandardScaler().fit_transform(np.log1p(rfm[["recency", "frequency", "monetary"]]))
         inertia, sil = [], []
@@ -119,7 +122,9 @@ def bench_elbow(repeat, rfm_csv):
             inertia.append(km.inertia_)
             sil.append(silhouette_score(X, km.labels_))
         times.append(time.perf_counter() - t)
-    ours = run_ours("elbow", rfm_csv, repeat)
+        ours = run_ours("elbow", rfm_csv, 1)
+        ours_times += ours["seconds"]
+    ours["seconds"] = ours_times
     return {"sklearn_s": median(times), "ours_s": median(ours["seconds"]),
             "sklearn_runs": times, "ours_runs": ours["seconds"],
             "sklearn_inertia": inertia, "ours_inertia": ours["inertia"],
@@ -134,12 +139,14 @@ def bench_kmeans(repeat, tmp, n=1_000_000, d=8, k=8, n_init=10):
     X = np.ascontiguousarray(X, dtype=np.float64)
     path = os.path.join(tmp, f"blobs_{n}x{d}.f64")
     X.tofile(path)
-    times = []
-    for _ in range(repeat):
+    times, ours_times = [], []
+    for _ in range(repeat):  # Interleaved, so that both sides see the same machine load.
         t = time.perf_counter()
         km = KMeans(n_clusters=k, n_init=n_init, random_state=0).fit(X)
         times.append(time.perf_counter() - t)
-    ours = run_ours("kmeans", path, n, d, k, n_init, repeat)
+        ours = run_ours("kmeans", path, n, d, k, n_init, 1)
+        ours_times += ours["seconds"]
+    ours["seconds"] = ours_times
     return {"sklearn_s": median(times), "ours_s": median(ours["seconds"]),
             "sklearn_runs": times, "ours_runs": ours["seconds"],
             "sklearn_inertia": km.inertia_, "ours_inertia": ours["inertia"],
@@ -163,6 +170,10 @@ def bench_scale(customers=7_000_000, lines=36_000_000, huge_pages=False):
     return result
 
 
+def load():
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def fmt_runs(xs):
     return ", ".join(f"{x:.3f}" for x in xs)
 
@@ -180,6 +191,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         a = bench_rfm(args.repeat, tmp)
         print("## a. RFM on Online Retail (parse excluded on both sides)\n")
+        print(f"({load()} after the runs)\n")
         print(f"Cleaned rows {a['rows']:,}; customers pandas {a['customers_pandas']:,}, "
               f"ours {a['customers_ours']:,}; same customer set: {a['same_customers']}")
         print(f"Mismatches per column (must all be 0): {a['mismatch']}\n")
@@ -190,6 +202,7 @@ def main():
 
         b = bench_elbow(args.elbow_repeat, a["rfm_csv"])
         print("## b. Elbow k = 2..10, n_init = 10, exact silhouette per k (4,338 customers)\n")
+        print(f"({load()} after the runs)\n")
         print("| side | median s | runs | ratio |\n|---|---|---|---|")
         print(f"| scikit-learn | {b['sklearn_s']:.3f} | {fmt_runs(b['sklearn_runs'])} | 1 |")
         print(f"| ours (Elbow) | {b['ours_s']:.4f} | {fmt_runs(b['ours_runs'])} | "
@@ -207,6 +220,7 @@ def main():
 
         c = bench_kmeans(args.repeat, tmp)
         print(f"## c. k-means, 1,000,000 x 8 blobs, k = 8, n_init = {c['n_init']}\n")
+        print(f"({load()} after the runs)\n")
         print("| side | median s | runs | inertia | iterations (best run) | ratio |\n"
               "|---|---|---|---|---|---|")
         print(f"| scikit-learn KMeans (lloyd) | {c['sklearn_s']:.3f} | {fmt_runs(c['sklearn_runs'])} "
@@ -218,6 +232,7 @@ def main():
 
     if not args.skip_scale:
         print("## d. Scale: synthetic retailer, generated in memory\n")
+        print(f"({load()} before the runs)\n")
         print("| malloc | customers | orders | lines | generate s | aggregate s | RFM s | k-means s "
               "(k, iterations) | total s | /usr/bin/time wall | max RSS |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|")
