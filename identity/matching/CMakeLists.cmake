@@ -10,6 +10,7 @@ clt_cc_library(NAME identity_matching
        ${CLT_MATCHING_DIR}/model_estimation.h
        ${CLT_MATCHING_DIR}/linkage_metrics.h
        ${CLT_MATCHING_DIR}/internal/fast_similarity.h
+       ${CLT_MATCHING_DIR}/internal/ascii_keys.h
   SRCS ${CLT_MATCHING_DIR}/person_record.cc
        ${CLT_MATCHING_DIR}/blocking.cc
        ${CLT_MATCHING_DIR}/comparison.cc
@@ -17,6 +18,7 @@ clt_cc_library(NAME identity_matching
        ${CLT_MATCHING_DIR}/model_estimation.cc
        ${CLT_MATCHING_DIR}/linkage_metrics.cc
        ${CLT_MATCHING_DIR}/internal/fast_similarity.cc
+       ${CLT_MATCHING_DIR}/internal/ascii_keys.cc
   DEPS clientele::identity_normalize clientele::string_similarity clientele::common_proto
        absl::status absl::statusor absl::strings absl::time absl::flat_hash_map
        absl::flat_hash_set)

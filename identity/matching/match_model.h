@@ -52,8 +52,9 @@ struct MatchModelConfig {
   // Estimation (MatchModelEstimator).
   int em_max_iterations = 200;
   double em_tolerance = 1e-7;  // Largest change of any m or the prior that ends EM.
-  // Strength, in pairs, of the starting m as a Dirichlet prior of EM's m (keeps levels that
-  // candidate pairs never show at a sensible value).
+  // Strength, in pairs, of the starting m and prior as Dirichlet / Beta priors of EM's m and
+  // prior (keeps levels that candidate pairs never show at a sensible value, and a few
+  // candidate pairs from deciding the prior alone).
   double m_pseudo_pairs = 10.0;
   // Strength, in pairs, of the starting u as a prior of the u counted over random pairs.
   double u_pseudo_pairs = 10.0;

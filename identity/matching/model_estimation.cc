@@ -149,7 +149,11 @@ absl::StatusOr<MatchModel> MatchModelEstimator::Estimate(EstimationReport* repor
         change = std::max(change, std::abs(u_next[i][l] - u[i][l]));
       }
     }
-    const double prior_next = std::min(std::max(matches / total, 1e-6), 1.0 - 1e-6);
+    // The starting prior is a Beta prior worth m_pseudo_pairs pairs too, so that a handful
+    // of candidate pairs that all look like matches cannot push the prior to 1 (which would
+    // link everything).
+    const double prior_next =
+        std::min(std::max((matches + alpha * start_.prior) / (total + alpha), 1e-6), 1.0 - 1e-6);
     change = std::max(change, std::abs(prior_next - prior));
     m = m_next;
     u = u_next;

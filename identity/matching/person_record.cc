@@ -9,8 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "identity/matching/internal/ascii_keys.h"
 #include "identity/normalize/address.h"
-#include "identity/normalize/name.h"
 #include "identity/normalize/phone.h"
 
 namespace clientele::identity {
@@ -142,10 +142,10 @@ PersonRecord FromCustomerUpsert(std::string_view source_key,
   r.loyalty_id = Trim(upsert.loyalty_id());
   r.national_id_hash = upsert.national_id_hash();
 
-  r.given_name = NameComparisonKey(upsert.given_name());
-  r.family_name = NameComparisonKey(upsert.family_name());
+  r.given_name = matching_internal::ComparisonKey(upsert.given_name());
+  r.family_name = matching_internal::ComparisonKey(upsert.family_name());
   if (r.given_name.empty() && r.family_name.empty() && !upsert.full_name().empty()) {
-    std::vector<std::string> words = Words(NameComparisonKey(upsert.full_name()));
+    std::vector<std::string> words = Words(matching_internal::ComparisonKey(upsert.full_name()));
     if (!words.empty()) {
       r.family_name = words.back();
       words.pop_back();
@@ -173,7 +173,9 @@ PersonRecord FromCustomerUpsert(std::string_view source_key,
     const common::v1::Address& a = upsert.address();
     r.postal_code = NormalizePostalCode(a.postal_code());
     for (const std::string& line : a.lines()) {
-      for (std::string& token : AddressTokens(line)) {
+      std::vector<std::string> tokens;
+      matching_internal::AppendAddressTokens(line, &tokens);
+      for (std::string& token : tokens) {
         if (r.street_number.empty() && StartsWithDigit(token)) {
           r.street_number = std::move(token);
         } else {
@@ -182,8 +184,8 @@ PersonRecord FromCustomerUpsert(std::string_view source_key,
       }
     }
     SortUnique(&r.address_tokens);
-    r.city = NameComparisonKey(a.city().empty() ? a.district() : a.city());
-    r.region = NameComparisonKey(a.region());
+    r.city = matching_internal::ComparisonKey(a.city().empty() ? a.district() : a.city());
+    r.region = matching_internal::ComparisonKey(a.region());
   }
 
   for (const std::string& key : options.secondary_id_attributes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "identity/similarity/string_similarity.h"
 
@@ -14,6 +15,18 @@ bool IsShortAscii(std::string_view s) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
   }
   return true;
+}
+
+// For different ASCII strings whose lengths differ by at most 1: one substitution, insertion,
+// deletion or adjacent transposition apart? Linear time.
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);  // one insertion
+  if (a.substr(i + 1) == b.substr(i + 1)) return true;             // one substitution
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.substr(i + 2) == b.substr(i + 2);  // one transposition
 }
 
 }  // namespace
@@ -66,6 +79,7 @@ int BoundedDamerauLevenshtein(std::string_view a, std::string_view b, int limit)
   const int la = static_cast<int>(a.size());
   const int lb = static_cast<int>(b.size());
   if (std::abs(la - lb) > limit) return limit + 1;
+  if (limit == 1) return WithinOneEdit(a, b) ? 1 : 2;
   if (la == 0 || lb == 0) return std::min(std::max(la, lb), limit + 1);
   int rows[3][kMaxFastLength + 1];
   int* two_back = rows[0];

@@ -9,6 +9,7 @@ clt_cc_test(NAME identity_matching_test
        ${CLT_MATCHING_TESTS}/model_estimation_test.cc
        ${CLT_MATCHING_TESTS}/blocking_test.cc
        ${CLT_MATCHING_TESTS}/linkage_metrics_test.cc
+       ${CLT_MATCHING_TESTS}/ascii_keys_test.cc
   DEPS clientele::identity_matching clientele::string_similarity)
 
 clt_cc_test(NAME identity_febrl_importer_test

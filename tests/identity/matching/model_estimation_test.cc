@@ -78,6 +78,24 @@ TEST(MatchModelEstimatorTest, EmRecoversKnownParameters) {
   EXPECT_LT(model->PatternWeight(non_match), -10);
 }
 
+TEST(MatchModelEstimatorTest, AFewMatchingCandidatesDoNotDriveThePriorToOne) {
+  std::mt19937_64 rng(3);
+  MatchModelEstimator estimator(DefaultMatchModelConfig());
+  for (int i = 0; i < 5000; ++i) estimator.ObserveRandom(Draw(false, rng));
+  ComparisonPattern all_exact;
+  for (const Truth& t : Fields()) all_exact.set_level(t.field, 0);
+  estimator.Observe(all_exact, 8);
+  EstimationReport report;
+  absl::StatusOr<MatchModel> model = estimator.Estimate(&report);
+  ASSERT_THAT(model, IsOk());
+  EXPECT_LT(report.prior, 0.5);
+  EXPECT_GT(report.prior, 0.3);
+  // So a pair agreeing on nothing but the region does not link.
+  ComparisonPattern weak;
+  weak.set_level(Field::kRegion, 0);
+  EXPECT_NE(model->Decide(weak).decision, MatchDecision::kLink);
+}
+
 TEST(MatchModelEstimatorTest, NothingToEstimateFromIsFailedPrecondition) {
   MatchModelEstimator estimator;
   estimator.ObserveRandom(ComparisonPattern(), 10);

@@ -144,15 +144,14 @@ TEST(PersonRecordTest, EncodingIsCompact) {
   // The values themselves, plus one tag byte and one length byte per field and a version byte.
   size_t payload = r.source_key.size() + r.email.size() + r.phone.size() + r.loyalty_id.size() +
                    r.national_id_hash.size() + r.given_name.size() + r.family_name.size() +
-                   r.postal_code.size() + r.street_number.size() + r.city.size() +
-                   r.region.size();
+                   r.postal_code.size() + r.street_number.size() + r.city.size() + r.region.size();
   for (const std::string& t : r.name_tokens) payload += t.size();
   for (const std::string& t : r.address_tokens) payload += t.size();
   for (const auto& [key, value] : r.secondary_ids) payload += 1 + key.size() + value.size();
   payload += 2 + 1 + 1;  // 1990, 5, 17 as varints
   payload += 1;          // gender
-  const size_t fields = 11 + r.name_tokens.size() + r.address_tokens.size() +
-                        r.secondary_ids.size() + 2;
+  const size_t fields =
+      11 + r.name_tokens.size() + r.address_tokens.size() + r.secondary_ids.size() + 2;
   EXPECT_EQ(EncodePersonRecord(r).size(), 1 + 2 * fields + payload);
 }
 

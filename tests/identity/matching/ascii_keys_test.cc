@@ -1,0 +1,79 @@
+#include "identity/matching/internal/ascii_keys.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "identity/normalize/address.h"
+#include "identity/normalize/name.h"
+
+namespace clientele::identity::matching_internal {
+namespace {
+
+void ExpectSameAsIcu(const std::string& s) {
+  std::string key;
+  ASSERT_TRUE(AsciiNameKey(s, &key)) << s;
+  EXPECT_EQ(key, NameComparisonKey(s)) << "'" << s << "'";
+  std::vector<std::string> tokens;
+  ASSERT_TRUE(AsciiAddressTokens(s, &tokens)) << s;
+  EXPECT_EQ(tokens, AddressTokens(s)) << "'" << s << "'";
+}
+
+TEST(AsciiKeysTest, MatchesIcuOnTrickyStrings) {
+  for (const std::string s : {"",
+                              " ",
+                              "IŞIK",
+                              "IAN",
+                              "O'Brien",
+                              "Ayse-Nur",
+                              "a'-b",
+                              "-a-",
+                              "'a'",
+                              "a--b",
+                              "a - b",
+                              "J.R.",
+                              "Smith,John",
+                              "  mixed   CASE  ",
+                              "12 Bagdat Cad. No:5",
+                              "St. John's Rd",
+                              "221B Baker St.",
+                              "mah. 3 sk",
+                              "blv-ave",
+                              "x\ty\x01z\x7f",
+                              "don't-stop",
+                              "a'b'c",
+                              "priddle sjtreet",
+                              "southern cross drive",
+                              "busbey's flat"}) {
+    if (s == "IŞIK") continue;  // not ASCII: checked below
+    ExpectSameAsIcu(s);
+  }
+}
+
+TEST(AsciiKeysTest, MatchesIcuOnRandomStrings) {
+  const std::string alphabet = "aAbIiZz09 -'.,/_\t\x01\x7f";
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> length(0, 12);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (int n = length(rng); n > 0; --n) s.push_back(alphabet[pick(rng)]);
+    ExpectSameAsIcu(s);
+  }
+}
+
+TEST(AsciiKeysTest, NonAsciiFallsBackToIcu) {
+  std::string key = "untouched";
+  EXPECT_FALSE(AsciiNameKey("Şükrü", &key));
+  EXPECT_EQ(key, "untouched");
+  std::vector<std::string> tokens;
+  EXPECT_FALSE(AsciiAddressTokens("Kadıköy", &tokens));
+  EXPECT_TRUE(tokens.empty());
+  EXPECT_EQ(ComparisonKey("IŞIK Şükrü"), "isik sukru");
+  AppendAddressTokens("Bağdat Cad.", &tokens);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"bagdat", "caddesi"}));
+}
+
+}  // namespace
+}  // namespace clientele::identity::matching_internal
