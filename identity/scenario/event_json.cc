@@ -22,8 +22,12 @@ using google::protobuf::Reflection;
 void AppendString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // Start of the pending run of characters written as they are.
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -41,15 +45,12 @@ void AppendString(std::string_view s, std::string* out) {
         out->append("\\t");
         break;
       default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
-        } else {
-          out->push_back(ch);
-        }
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
     }
   }
+  out->append(s.data() + run, s.size() - run);
   out->push_back('"');
 }
 
@@ -72,11 +73,32 @@ void AppendTimestamp(const Message& message, std::string* out) {
   const int32_t nanos = r->GetInt32(message, d->FindFieldByNumber(2));
   const absl::CivilSecond cs =
       absl::ToCivilSecond(absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
+  // "YYYY-MM-DDTHH:MM:SS" without printf (a million timestamps per run).
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "\"%04lld-%02d-%02dT%02d:%02d:%02d",
-                static_cast<long long>(cs.year()), cs.month(), cs.day(), cs.hour(), cs.minute(),
-                cs.second());
-  out->append(buf);
+  auto put = [&buf](int at, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      buf[at + i] = static_cast<char>('0' + value % 10);
+  };
+  buf[0] = '"';
+  put(1, cs.year(), 4);
+  buf[5] = '-';
+  put(6, cs.month(), 2);
+  buf[8] = '-';
+  put(9, cs.day(), 2);
+  buf[11] = 'T';
+  put(12, cs.hour(), 2);
+  buf[14] = ':';
+  put(15, cs.minute(), 2);
+  buf[17] = ':';
+  put(18, cs.second(), 2);
+  if (cs.year() >= 0 && cs.year() <= 9999) {
+    out->append(buf, 20);
+  } else {  // Outside RFC 3339; protobuf rejects such timestamps anyway.
+    std::snprintf(buf, sizeof(buf), "\"%lld-%02d-%02dT%02d:%02d:%02d",
+                  static_cast<long long>(cs.year()), cs.month(), cs.day(), cs.hour(), cs.minute(),
+                  cs.second());
+    out->append(buf);
+  }
   if (nanos != 0) {
     if (nanos % 1000000 == 0) {
       std::snprintf(buf, sizeof(buf), ".%03d", nanos / 1000000);

@@ -86,6 +86,10 @@ class BlockRenderer {
 
   // Renders people [begin, end) of `people`: whole households.
   void Render(const std::vector<Person>& people, size_t begin, size_t end) {
+    // About 2.5 records and 1.3 KB of events per person by default: grow once, not often.
+    const size_t n = end - begin;
+    result_->events.reserve(n * static_cast<size_t>(options_.records_per_person * 520));
+    result_->truth.reserve(n * 96);
     for (size_t i = begin; i < end; ++i) {
       RenderPerson(people[i]);
       if (i + 1 == end || people[i + 1].household != people[i].household) {
