@@ -72,6 +72,11 @@ inline common::v1::Event OrderOf(const std::string& system, const std::string& c
   e.mutable_order()->set_order_id(order_id);
   e.mutable_order()->mutable_customer()->set_system(system);
   e.mutable_order()->mutable_customer()->set_id(customer_id);
+  auto* line = e.mutable_order()->add_lines();
+  line->set_sku("SKU-1");
+  line->set_quantity(1);
+  line->mutable_unit_price()->set_minor_units(1250);
+  line->mutable_unit_price()->set_currency_code("TRY");
   return e;
 }
 
