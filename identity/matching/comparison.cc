@@ -24,7 +24,7 @@ constexpr FieldSpec kSpecs[kFieldCount] = {
     {"family_name", 5, {"exact", "swapped", "jaro_winkler>=0.92", "jaro_winkler>=0.80", "other"}},
     {"birth_date",
      5,
-     {"exact", "day_month_swapped", "one_component_differs", "two_digit_edits", "other"}},
+     {"exact", "day_month_swapped", "one_component_differs", "year_within_2", "other"}},
     {"gender", 2, {"exact", "other"}},
     {"email", 3, {"exact", "one_edit", "other"}},
     {"phone", 3, {"exact", "one_edit", "other"}},
@@ -72,13 +72,6 @@ void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPatter
   if (f) p->set_level(Field::kFamilyName, NameLevel(jw_f));
 }
 
-void AppendDigits(int value, int width, char* out) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-}
-
 uint8_t BirthDateLevel(const PersonRecord& a, const PersonRecord& b) {
   const bool y = a.birth_year == b.birth_year;
   const bool m = a.birth_month == b.birth_month;
@@ -86,16 +79,7 @@ uint8_t BirthDateLevel(const PersonRecord& a, const PersonRecord& b) {
   if (y && m && d) return 0;
   if (y && a.birth_month == b.birth_day && a.birth_day == b.birth_month) return 1;
   if (static_cast<int>(y) + static_cast<int>(m) + static_cast<int>(d) == 2) return 2;
-  char da[8], db[8];
-  AppendDigits(a.birth_year % 10000, 4, da);
-  AppendDigits(a.birth_month % 100, 2, da + 4);
-  AppendDigits(a.birth_day % 100, 2, da + 6);
-  AppendDigits(b.birth_year % 10000, 4, db);
-  AppendDigits(b.birth_month % 100, 2, db + 4);
-  AppendDigits(b.birth_day % 100, 2, db + 6);
-  if (BoundedDamerauLevenshtein(std::string_view(da, 8), std::string_view(db, 8), 2) <= 2) {
-    return 3;
-  }
+  if (std::abs(a.birth_year - b.birth_year) <= 2) return 3;
   return 4;
 }
 

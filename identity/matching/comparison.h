@@ -13,8 +13,8 @@
 //                            level and family_name is then "missing") | jaro_winkler>=0.92 |
 //                            jaro_winkler>=0.80 | other
 //   birth_date               exact | day_month_swapped | one_component_differs (two of
-//                            year/month/day equal) | two_digit_edits (YYYYMMDD within 2 edits)
-//                            | other
+//                            year/month/day equal) | year_within_2 (years at most 2 apart,
+//                            month and day differ) | other
 //   gender                   exact | other
 //   email                    exact | one_edit | other
 //   phone                    exact | one_edit (a digit typo) | other

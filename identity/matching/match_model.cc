@@ -116,9 +116,9 @@ MatchModelConfig DefaultMatchModelConfig() {
   // "swapped" never occurs on family_name (the given name carries it); kept for symmetry.
   SetLevels(f(Field::kFamilyName), {0.80, 0.02, 0.08, 0.05, 0.05},
             {0.002, 0.0005, 0.008, 0.04, 0.9495});
-  // exact, day_month_swapped, one_component_differs, two_digit_edits, other
+  // exact, day_month_swapped, one_component_differs, year_within_2, other
   SetLevels(f(Field::kBirthDate), {0.85, 0.01, 0.08, 0.03, 0.03},
-            {0.0001, 0.00001, 0.005, 0.01, 0.98489});
+            {0.0001, 0.00001, 0.005, 0.05, 0.94489});
   SetLevels(f(Field::kGender), {0.95, 0.05}, {0.5, 0.5});
   SetLevels(f(Field::kEmail), {0.85, 0.05, 0.10}, {1e-5, 1e-5, 0.99998});
   SetLevels(f(Field::kPhone), {0.85, 0.05, 0.10}, {1e-5, 1e-4, 0.99989});

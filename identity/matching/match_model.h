@@ -13,8 +13,8 @@
 // Decision, in order:
 //   1. Deterministic rules: equal e-mail, phone, loyalty id or national-id hash link, unless the
 //      hard-negative veto applies: the given names clearly disagree (both known, level "other",
-//      not swapped) AND the birth dates clearly disagree (both known, level "other": more
-//      than two digits of YYYYMMDD differ). Shared family contacts (parents, children,
+//      not swapped) AND the birth dates clearly disagree (both known, level "other": at most
+//      one of year/month/day equal and the years more than 2 apart). Shared family contacts (parents, children,
 //      siblings) are the typical case. A vetoed pair is at most kReview, never kLink.
 //   2. Otherwise probability >= link_probability -> kLink, >= review_probability -> kReview,
 //      else kNoLink.

@@ -80,6 +80,15 @@ int BoundedDamerauLevenshtein(std::string_view a, std::string_view b, int limit)
   const int lb = static_cast<int>(b.size());
   if (std::abs(la - lb) > limit) return limit + 1;
   if (limit == 1) return WithinOneEdit(a, b) ? 1 : 2;
+  // Lower bound: a substitution changes the character histogram's L1 distance by at most 2,
+  // an insertion or deletion by 1, a transposition not at all. Buckets by the low 6 bits
+  // (merging characters only lowers the distance, so the bound stays valid).
+  int histogram[64] = {};
+  for (char c : a) ++histogram[c & 63];
+  for (char c : b) --histogram[c & 63];
+  int l1 = 0;
+  for (int h : histogram) l1 += h < 0 ? -h : h;
+  if ((l1 + 1) / 2 > limit) return limit + 1;
   if (la == 0 || lb == 0) return std::min(std::max(la, lb), limit + 1);
   int rows[3][kMaxFastLength + 1];
   int* two_back = rows[0];

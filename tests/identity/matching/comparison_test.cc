@@ -55,8 +55,9 @@ TEST(ComparisonTest, BirthDateLevels) {
   EXPECT_EQ(Level(Born(1985, 3, 4), Born(1985, 4, 3), Field::kBirthDate), "day_month_swapped");
   EXPECT_EQ(Level(Born(1930, 6, 9), Born(1962, 6, 9), Field::kBirthDate), "one_component_differs");
   EXPECT_EQ(Level(Born(1985, 3, 30), Born(1985, 3, 3), Field::kBirthDate), "one_component_differs");
-  // 19850330 -> 19851303? Not a date; 19850330 vs 19860331: two digits.
-  EXPECT_EQ(Level(Born(1985, 3, 30), Born(1986, 3, 31), Field::kBirthDate), "two_digit_edits");
+  EXPECT_EQ(Level(Born(1985, 3, 30), Born(1986, 3, 31), Field::kBirthDate), "year_within_2");
+  EXPECT_EQ(Level(Born(1985, 3, 30), Born(1983, 12, 1), Field::kBirthDate), "year_within_2");
+  EXPECT_EQ(Level(Born(1985, 3, 30), Born(1988, 3, 31), Field::kBirthDate), "other");
   EXPECT_EQ(Level(Born(1985, 3, 30), Born(1958, 10, 7), Field::kBirthDate), "other");
   EXPECT_EQ(Level(Born(1985, 3, 30), PersonRecord(), Field::kBirthDate), "missing");
 }
