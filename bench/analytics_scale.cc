@@ -64,6 +64,9 @@ void Generate(int64_t block, int64_t first, int64_t last, double mean_lines, Blo
   const int64_t start =
       absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2024, 1, 1), absl::UTCTimeZone()));
   const int64_t span = 2 * 365 * 86400;
+  const auto expected = static_cast<size_t>(mean_lines * static_cast<double>(last - first));
+  out.lines.reserve(expected + expected / 4);
+  out.orders.reserve(expected / 2);
   for (int64_t c = first; c < last; ++c) {
     const auto n_lines =
         static_cast<int64_t>(std::clamp(std::llround(lines_dist(rng)), 1LL, 20000LL));
