@@ -70,11 +70,12 @@ int Run(const std::string& events_file, const std::string& truth_file, size_t ba
   for (size_t i = 0; i < events.size(); i += batch_size) {
     auto batch = (*store)->NewWriteBatch();
     r.BeginBatch();
-    for (size_t j = i; j < std::min(events.size(), i + batch_size); ++j) {
-      if (absl::Status s = r.ApplyEvent(events[j], *batch); !s.ok()) {
-        std::fprintf(stderr, "%s\n", s.ToString().c_str());
-        return 1;
-      }
+    std::vector<const common::v1::Event*> slice;
+    for (size_t j = i; j < std::min(events.size(), i + batch_size); ++j)
+      slice.push_back(&events[j]);
+    if (absl::Status s = r.ApplyEvents(slice, *batch); !s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      return 1;
     }
     r.FinishBatch(*batch);
     if (absl::Status s = (*store)->Write(*batch); !s.ok()) {

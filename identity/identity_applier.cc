@@ -19,10 +19,11 @@ absl::Status IdentityApplier::Apply(uint32_t /*partition*/,
                                     storage::WriteBatch& batch) {
   resolver_->BeginBatch();
   t_holding_batch = true;
-  for (const ingest::v1::LogEntry* entry : entries) {
-    absl::Status s = resolver_->ApplyEvent(entry->event(), batch);
-    if (!s.ok()) return s;  // OnWriteFailed follows and undoes the batch.
-  }
+  std::vector<const common::v1::Event*> events;
+  events.reserve(entries.size());
+  for (const ingest::v1::LogEntry* entry : entries) events.push_back(&entry->event());
+  absl::Status s = resolver_->ApplyEvents(events, batch);
+  if (!s.ok()) return s;  // OnWriteFailed follows and undoes the batch.
   resolver_->FinishBatch(batch);
   return absl::OkStatus();
 }

@@ -2,6 +2,8 @@
 #include "identity/resolution/resolver.h"
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -104,14 +106,51 @@ absl::Status Resolver::AbortBatch() {
   return s;
 }
 
-absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch) {
+absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> events,
+                                   storage::WriteBatch& batch) {
+  // The PersonRecord of a record that is new and upserted once in this batch depends on its
+  // event only: normalize those (ICU, libphonenumber: a third of the work) on two threads.
+  std::vector<std::optional<PersonRecord>> normalized(events.size());
+  {
+    absl::flat_hash_map<std::string, int> seen;
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!events[i]->has_customer_upsert()) continue;
+      std::string key = SourceKeyString(events[i]->source());
+      if (++seen[key] == 1 && !record_index_.contains(key)) todo.push_back(i);
+    }
+    auto work = [&](size_t from, size_t to) {
+      for (size_t t = from; t < to; ++t) {
+        const size_t i = todo[t];
+        if (seen[SourceKeyString(events[i]->source())] != 1) continue;
+        normalized[i] = FromCustomerUpsert(SourceKeyString(events[i]->source()),
+                                           events[i]->customer_upsert(), options_.normalization);
+      }
+    };
+    if (todo.size() >= 64) {
+      std::thread helper(work, todo.size() / 2, todo.size());
+      work(0, todo.size() / 2);
+      helper.join();
+    } else {
+      work(0, todo.size());
+    }
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    CLT_RETURN_IF_ERROR(
+        ApplyEvent(*events[i], batch, normalized[i].has_value() ? &*normalized[i] : nullptr));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch,
+                                  const PersonRecord* normalized) {
   if (needs_reload_) {
     CLT_RETURN_IF_ERROR(Load());
     needs_reload_ = false;
   }
   switch (event.payload_case()) {
     case common::v1::Event::kCustomerUpsert:
-      CLT_RETURN_IF_ERROR(ApplyUpsert(event, batch));
+      CLT_RETURN_IF_ERROR(ApplyUpsert(event, batch, normalized));
       return MaybeReestimate();
     case common::v1::Event::kOrder:
       if (event.order().has_customer() && !event.order().customer().system().empty() &&
@@ -233,7 +272,8 @@ std::vector<Resolver::ScoredCandidate> Resolver::Candidates(const PersonRecord& 
   return out;
 }
 
-absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch) {
+absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch,
+                                   const PersonRecord* normalized) {
   if (event.source().system().empty() || event.source().id().empty()) {
     return absl::OkStatus();  // Validation upstream guarantees a source; nothing to key on.
   }
@@ -262,7 +302,9 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     stored.set_channel(event.channel());
   }
   stored.set_upserts(stored.upserts() + 1);
-  PersonRecord person = FromCustomerUpsert(key, stored.raw(), options_.normalization);
+  PersonRecord person = is_new && normalized != nullptr
+                            ? *normalized
+                            : FromCustomerUpsert(key, stored.raw(), options_.normalization);
   stored.set_person(EncodePersonRecord(person));
 
   // Blocking index and contact indexes.

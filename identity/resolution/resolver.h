@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/identity/resolution/identity_state.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
@@ -93,8 +94,14 @@ class Resolver {
   // Applies one event (CustomerUpsert, Order with a customer, ConsentChange; others are
   // ignored) to memory and `batch`. An error leaves memory inconsistent with the store:
   // the caller must AbortBatch.
-  absl::Status ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch)
+  // `normalized`, if given, is FromCustomerUpsert of the event's upsert (used when the
+  // record is new).
+  absl::Status ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch,
+                          const PersonRecord* normalized = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // ApplyEvent of each event in order, normalizing new records on two threads first.
+  absl::Status ApplyEvents(absl::Span<const common::v1::Event* const> events,
+                           storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Adds the model and counters to `batch`; call once before writing it.
   void FinishBatch(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The batch was written.
@@ -170,8 +177,8 @@ class Resolver {
   void IndexContacts(uint32_t index, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // resolver.cc: resolution.
-  absl::Status ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch,
+                           const PersonRecord* normalized) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyConsent(const common::v1::Event& event, storage::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The index of `key`, creating a minimal record in a new profile if it is unknown.
