@@ -12,6 +12,7 @@ namespace {
 
 using matching_internal::BoundedDamerauLevenshtein;
 using matching_internal::FastJaroWinkler;
+using matching_internal::MayReachJaroWinkler;
 
 struct FieldSpec {
   std::string_view name;
@@ -58,7 +59,9 @@ void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPatter
         : 0.0;
   if (g && f && (jw_g < 0.92 || jw_f < 0.92)) {
     // Given and family name exchanged (common when a source has one "name" field).
-    const double cross_1 = FastJaroWinkler(a.given_name, b.family_name);
+    const double cross_1 = MayReachJaroWinkler(a.given_name, b.family_name, 0.92)
+                               ? FastJaroWinkler(a.given_name, b.family_name)
+                               : 0.0;
     if (cross_1 >= 0.92) {
       const double cross_2 = FastJaroWinkler(a.family_name, b.given_name);
       if (cross_2 >= 0.92 && cross_1 + cross_2 > jw_g + jw_f) {

@@ -39,8 +39,10 @@ double FastJaroWinkler(std::string_view a, std::string_view b) {
   if (la == 0 || lb == 0) return 0.0;
   const size_t longest = std::max(la, lb);
   const size_t window = longest / 2 > 0 ? longest / 2 - 1 : 0;
-  bool a_matched[kMaxFastLength] = {};
-  bool b_matched[kMaxFastLength] = {};
+  bool a_matched[kMaxFastLength];
+  bool b_matched[kMaxFastLength];
+  std::fill_n(a_matched, la, false);
+  std::fill_n(b_matched, lb, false);
   size_t matches = 0;
   for (size_t i = 0; i < la; ++i) {
     const size_t lo = i > window ? i - window : 0;
@@ -69,6 +71,18 @@ double FastJaroWinkler(std::string_view a, std::string_view b) {
   size_t prefix = 0;
   while (prefix < max_prefix && a[prefix] == b[prefix]) ++prefix;
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+bool MayReachJaroWinkler(std::string_view a, std::string_view b, double threshold) {
+  if (!IsShortAscii(a) || !IsShortAscii(b)) return true;
+  if (a.empty() || b.empty()) return a.empty() && b.empty();
+  // At best every character of the shorter string matches in order, and the prefix bonus is
+  // the full 4 characters.
+  const double la = static_cast<double>(a.size());
+  const double lb = static_cast<double>(b.size());
+  const double shorter = std::min(la, lb);
+  const double jaro = (shorter / la + shorter / lb + 1.0) / 3.0;
+  return jaro + 0.4 * (1.0 - jaro) >= threshold;
 }
 
 int BoundedDamerauLevenshtein(std::string_view a, std::string_view b, int limit) {

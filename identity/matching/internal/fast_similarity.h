@@ -15,6 +15,10 @@ inline constexpr size_t kMaxFastLength = 64;
 // JaroWinkler(a, b) with prefix scale 0.1.
 double FastJaroWinkler(std::string_view a, std::string_view b);
 
+// False only if FastJaroWinkler(a, b) < threshold for sure, judged from the lengths alone (a
+// cheap filter before computing it); true otherwise.
+bool MayReachJaroWinkler(std::string_view a, std::string_view b, double threshold);
+
 // min(DamerauLevenshtein(a, b), limit + 1): returns limit + 1 as soon as the distance is known
 // to exceed `limit` (lengths differing by more than `limit`, or a DP row whose minimum does).
 int BoundedDamerauLevenshtein(std::string_view a, std::string_view b, int limit);

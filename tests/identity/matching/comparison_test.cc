@@ -152,6 +152,17 @@ TEST(FastSimilarityTest, AgreesWithTheReferenceImplementation) {
       }
     }
   }
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      for (double t : {0.5, 0.8, 0.92, 0.99}) {
+        if (!matching_internal::MayReachJaroWinkler(a, b, t)) {
+          EXPECT_LT(JaroWinkler(a, b), t) << a << "|" << b;
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(matching_internal::MayReachJaroWinkler("al", "alexandra", 0.92));
+  EXPECT_TRUE(matching_internal::MayReachJaroWinkler("alex", "alexa", 0.92));
   // A transposition that skips a row of the DP does not trip the early exit.
   EXPECT_EQ(matching_internal::BoundedDamerauLevenshtein("ab", "ba", 1), 1);
   EXPECT_EQ(matching_internal::BoundedDamerauLevenshtein("3193520", "3915320", 2), 2);
