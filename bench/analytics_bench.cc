@@ -11,6 +11,8 @@
 //       (Preprocessor), then Elbow for k = 2..10 with n_init = 10 and an exact silhouette per k.
 //   analytics_bench kmeans RAW_F64 ROWS COLS K N_INIT REPEAT [THREADS=2]
 //       RAW_F64 holds ROWS x COLS doubles, row-major. Timed: KMeans (seed 0).
+//   analytics_bench ward ROWS
+//       Times AgglomerativeWard (linkage + cut into 5) on ROWS x 3 synthetic points.
 //   analytics_bench scale CUSTOMERS LINES [THREADS=2] [K=5]
 //       Generates a synthetic retailer in memory and times generation, aggregation, RFM scoring
 //       and a k-means job on log1p + standardised RFM features.
@@ -34,6 +36,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "analytics/aggregates/customer_aggregate.h"
+#include "analytics/clustering/agglomerative.h"
 #include "analytics/clustering/elbow.h"
 #include "analytics/clustering/kmeans.h"
 #include "analytics/features/preprocessor.h"
@@ -208,9 +211,26 @@ int RunKMeans(const std::string& path, Eigen::Index rows, Eigen::Index cols, int
   return 0;
 }
 
+// Ward linkage on `rows` x 3 points (5 noisy blobs, fixed seed) and a cut into 5 clusters.
+int RunWard(Eigen::Index rows) {
+  std::mt19937_64 rng(42);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  Eigen::MatrixXd X(rows, 3);
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    for (int j = 0; j < 3; ++j) X(i, j) = 6.0 * static_cast<double>((i % 5) == j) + noise(rng);
+  }
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<std::vector<int>> labels = clientele::analytics::AgglomerativeWard(X, 5);
+  const double seconds = Since(start);
+  if (!labels.ok()) return Fail(labels.status());
+  std::printf("{\"what\": \"ward\", \"n\": %ld, \"seconds\": %.3f}\n", static_cast<long>(rows),
+              seconds);
+  return 0;
+}
+
 }  // namespace
 
-int RunScale(int64_t customers, int64_t lines, int threads, int k);  // scale_bench.cc
+int RunScale(int64_t customers, int64_t lines, int threads, int k);  // analytics_scale.cc
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
@@ -222,6 +242,7 @@ int main(int argc, char** argv) {
     return RunKMeans(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atoi(argv[5]),
                      std::atoi(argv[6]), std::atoi(argv[7]), argc > 8 ? std::atoi(argv[8]) : 2);
   }
+  if (mode == "ward" && argc >= 3) return RunWard(std::atol(argv[2]));
   if (mode == "scale" && argc >= 4) {
     return RunScale(std::atoll(argv[2]), std::atoll(argv[3]), argc > 4 ? std::atoi(argv[4]) : 2,
                     argc > 5 ? std::atoi(argv[5]) : 5);
@@ -229,7 +250,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: %s rfm CSV REPEAT OUT_CSV | elbow RFM_CSV REPEAT [THREADS] |\n"
                "       kmeans RAW_F64 ROWS COLS K N_INIT REPEAT [THREADS] |\n"
-               "       scale CUSTOMERS LINES [THREADS] [K]\n",
+               "       ward ROWS | scale CUSTOMERS LINES [THREADS] [K]\n",
                argv[0]);
   return 2;
 }
