@@ -7,8 +7,8 @@
 // negatives" a resolver must not merge.
 //
 // Contacts are unique across people unless shared on purpose: mobiles and landlines come from
-// bijective scrambles of person and household numbers, e-mail addresses are checked against
-// all addresses handed out so far.
+// keyed permutations of person and household numbers, e-mail addresses are checked (as
+// mailboxes: Gmail ignores dots) against all addresses handed out so far.
 #ifndef CLIENTELE_IDENTITY_SCENARIO_PERSON_H_
 #define CLIENTELE_IDENTITY_SCENARIO_PERSON_H_
 
