@@ -11,8 +11,9 @@
 //       (Preprocessor), then Elbow for k = 2..10 with n_init = 10 and an exact silhouette per k.
 //   analytics_bench kmeans RAW_F64 ROWS COLS K N_INIT REPEAT [THREADS=2]
 //       RAW_F64 holds ROWS x COLS doubles, row-major. Timed: KMeans (seed 0).
-//   analytics_bench ward ROWS
-//       Times AgglomerativeWard (linkage + cut into 5) on ROWS x 3 synthetic points.
+//   analytics_bench ward ROWS [RAW_F64 [OUT_LABELS]]
+//       Times AgglomerativeWard (linkage + cut into 5) on ROWS x 3 points (read from RAW_F64, or
+//       synthetic), optionally writing the labels one per line.
 //   analytics_bench scale CUSTOMERS LINES [THREADS=2] [K=5]
 //       Generates a synthetic retailer in memory and times generation, aggregation, RFM scoring
 //       and a k-means job on log1p + standardised RFM features.
@@ -211,18 +212,35 @@ int RunKMeans(const std::string& path, Eigen::Index rows, Eigen::Index cols, int
   return 0;
 }
 
-// Ward linkage on `rows` x 3 points (5 noisy blobs, fixed seed) and a cut into 5 clusters.
-int RunWard(Eigen::Index rows) {
-  std::mt19937_64 rng(42);
-  std::normal_distribution<double> noise(0.0, 1.0);
+// Ward linkage on `rows` x 3 points and a cut into 5 clusters: read from RAW_F64 (row-major
+// doubles) when given, else 5 noisy blobs with a fixed seed. Writes the labels to OUT if given.
+int RunWard(Eigen::Index rows, const char* raw_path, const char* out_path) {
   Eigen::MatrixXd X(rows, 3);
-  for (Eigen::Index i = 0; i < rows; ++i) {
-    for (int j = 0; j < 3; ++j) X(i, j) = 6.0 * static_cast<double>((i % 5) == j) + noise(rng);
+  if (raw_path != nullptr) {
+    Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor> raw(rows, 3);
+    std::FILE* f = std::fopen(raw_path, "rb");
+    if (f == nullptr ||
+        std::fread(raw.data(), sizeof(double), raw.size(), f) != static_cast<size_t>(raw.size())) {
+      std::fprintf(stderr, "cannot read %s\n", raw_path);
+      return 1;
+    }
+    std::fclose(f);
+    X = raw;
+  } else {
+    std::mt19937_64 rng(42);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      for (int j = 0; j < 3; ++j) X(i, j) = 6.0 * static_cast<double>((i % 5) == j) + noise(rng);
+    }
   }
   const Clock::time_point start = Clock::now();
   absl::StatusOr<std::vector<int>> labels = clientele::analytics::AgglomerativeWard(X, 5);
   const double seconds = Since(start);
   if (!labels.ok()) return Fail(labels.status());
+  if (out_path != nullptr) {
+    std::ofstream out(out_path);
+    for (int label : *labels) out << label << '\n';
+  }
   std::printf("{\"what\": \"ward\", \"n\": %ld, \"seconds\": %.3f}\n", static_cast<long>(rows),
               seconds);
   return 0;
@@ -242,7 +260,9 @@ int main(int argc, char** argv) {
     return RunKMeans(argv[2], std::atol(argv[3]), std::atol(argv[4]), std::atoi(argv[5]),
                      std::atoi(argv[6]), std::atoi(argv[7]), argc > 8 ? std::atoi(argv[8]) : 2);
   }
-  if (mode == "ward" && argc >= 3) return RunWard(std::atol(argv[2]));
+  if (mode == "ward" && argc >= 3) {
+    return RunWard(std::atol(argv[2]), argc > 3 ? argv[3] : nullptr, argc > 4 ? argv[4] : nullptr);
+  }
   if (mode == "scale" && argc >= 4) {
     return RunScale(std::atoll(argv[2]), std::atoll(argv[3]), argc > 4 ? std::atoi(argv[4]) : 2,
                     argc > 5 ? std::atoi(argv[5]) : 5);
@@ -250,7 +270,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: %s rfm CSV REPEAT OUT_CSV | elbow RFM_CSV REPEAT [THREADS] |\n"
                "       kmeans RAW_F64 ROWS COLS K N_INIT REPEAT [THREADS] |\n"
-               "       ward ROWS | scale CUSTOMERS LINES [THREADS] [K]\n",
+               "       ward ROWS [RAW_F64 [OUT]] | scale CUSTOMERS LINES [THREADS] [K]\n",
                argv[0]);
   return 2;
 }

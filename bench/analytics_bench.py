@@ -19,6 +19,8 @@ repeated runs inside the Python process).
      features (the same RFM table for both): scikit-learn vs ours.
   c. k-means on 1,000,000 x 8 synthetic blobs (make_blobs, seed 42, written to one file read by
      both sides), k = 8, n_init = 10: scikit-learn vs ours.
+  e. Agglomerative Ward on 20,000 x 3 blobs vs scipy's linkage(ward) (one run each), with the
+     adjusted Rand index of the two 5-cluster partitions.
   d. Scale: 7,000,000 customers / 36,000,000 lines generated in memory, aggregated, RFM scored and
      clustered (k = 5), under /usr/bin/time -v for the peak RSS.
 Prints a Markdown report on stdout.
@@ -156,6 +158,25 @@ def bench_kmeans(repeat, tmp, n=1_000_000, d=8, k=8, n_init=10):
 
 
 # ---------------------------------------------------------------------------------------------
+# e. Agglomerative Ward
+def bench_ward(tmp, n=20_000):
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import adjusted_rand_score
+    X, _ = make_blobs(n_samples=n, n_features=3, centers=5, cluster_std=2.0, random_state=7)
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    path = os.path.join(tmp, f"ward_{n}x3.f64")
+    labels_path = os.path.join(tmp, "ward_labels.txt")
+    X.tofile(path)
+    t = time.perf_counter()
+    scipy_labels = fcluster(linkage(X, "ward"), 5, "maxclust")
+    scipy_s = time.perf_counter() - t
+    ours = run_ours("ward", n, path, labels_path)
+    ours_labels = np.loadtxt(labels_path, dtype=int)
+    return {"n": n, "scipy_s": scipy_s, "ours_s": ours["seconds"],
+            "ari": adjusted_rand_score(scipy_labels, ours_labels)}
+
+
+# ---------------------------------------------------------------------------------------------
 # d. Scale
 def bench_scale(customers=7_000_000, lines=36_000_000, huge_pages=False):
     env = dict(os.environ)
@@ -231,6 +252,15 @@ def main():
               f"{c['ours_inertia']:.6e} | {c['ours_iter']} | "
               f"**{c['sklearn_s'] / c['ours_s']:.1f}x** faster |")
         print(f"\nInertia ours / sklearn - 1: {c['ours_inertia'] / c['sklearn_inertia'] - 1:+.2e}\n")
+
+        e = bench_ward(tmp)
+        print(f"## e. Agglomerative Ward, {e['n']:,} x 3 blobs, cut into 5 clusters (one run)\n")
+        print(f"({load()} after the runs)\n")
+        print("| side | s | ratio |\n|---|---|---|")
+        print(f"| scipy linkage(ward) + fcluster | {e['scipy_s']:.2f} | 1 |")
+        print(f"| ours AgglomerativeWard | {e['ours_s']:.2f} | "
+              f"**{e['scipy_s'] / e['ours_s']:.1f}x** faster |")
+        print(f"\nAdjusted Rand index between the two partitions: {e['ari']:.6f} (1 = identical)\n")
 
     if not args.skip_scale:
         print("## d. Scale: synthetic retailer, generated in memory\n")
