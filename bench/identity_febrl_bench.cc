@@ -90,7 +90,9 @@ bool Load(const std::string& dir, int n, Dataset* d) {
     return false;
   }
   clientele::ingest::ImportBatch batch;
-  const clientele::identity::NormalizationOptions options;  // defaults, as for any source
+  clientele::identity::NormalizationOptions options;  // defaults, as for any source
+  // FEBRL_NO_SECONDARY_ID=1: ignore soc_sec_id, as most CRM sources have no such identifier.
+  if (std::getenv("FEBRL_NO_SECONDARY_ID") != nullptr) options.secondary_id_attributes.clear();
   for (;;) {
     auto more = (*importer)->Next(1000, &batch);
     if (!more.ok() || !*more) break;
@@ -207,11 +209,13 @@ std::vector<std::pair<int, int>> CandidatePairs(const std::vector<std::vector<st
   return pairs;
 }
 
-// The config of every run: the generic defaults. FEBRL_LINK_PROBABILITY overrides the link
-// threshold, for exploring its effect only.
+// The config of every run: the generic defaults. The environment variables below change it,
+// for exploring their effect only.
 MatchModelConfig BenchConfig() {
   MatchModelConfig config = DefaultMatchModelConfig();
   if (const char* p = std::getenv("FEBRL_LINK_PROBABILITY")) config.link_probability = std::atof(p);
+  // FEBRL_FIXED_U=1: u from random pairs only (EM estimates m and the prior alone).
+  if (std::getenv("FEBRL_FIXED_U") != nullptr) config.em_updates_u = false;
   return config;
 }
 
@@ -340,8 +344,10 @@ void RunBatch(const Dataset& d) {
             [&](size_t x, size_t y) { return results[x].weight > results[y].weight; });
   for (size_t i : order) clusters.Join(pairs[i].first, pairs[i].second);
   PrintMetrics("batch", Evaluate(d, &clusters), Seconds(start) + blocking_s);
-  std::printf("  batch        %zu linked pairs, %d joins refused by the guard\n", order.size(),
-              clusters.refused());
+  size_t review = 0;
+  for (const MatchResult& r : results) review += r.decision == MatchDecision::kReview ? 1 : 0;
+  std::printf("  batch        %zu linked pairs, %zu for review, %d joins refused by the guard\n",
+              order.size(), review, clusters.refused());
 
   if (std::getenv("FEBRL_SHOW_ERRORS") != nullptr) {
     GuardedClusters* c = &clusters;

@@ -14,8 +14,9 @@
 //   1. Deterministic rules: equal e-mail, phone, loyalty id or national-id hash link, unless the
 //      hard-negative veto applies: the given names clearly disagree (both known, level "other",
 //      not swapped) AND the birth dates clearly disagree (both known, level "other": at most
-//      one of year/month/day equal and the years more than 2 apart). Shared family contacts (parents, children,
-//      siblings) are the typical case. A vetoed pair is at most kReview, never kLink.
+//      one of year/month/day equal and the years more than 2 apart). Shared family contacts
+//      (parents, children, siblings) are the typical case. A vetoed pair is at most kReview, never
+//      kLink.
 //   2. Otherwise probability >= link_probability -> kLink, >= review_probability -> kReview,
 //      else kNoLink.
 //
@@ -60,8 +61,13 @@ struct MatchModelConfig {
   double u_pseudo_pairs = 10.0;
   // Floor of every m and u (bounds any single level's weight to about log2(1 / floor)).
   double min_probability = 1e-6;
-  // Whether EM also re-estimates u over the candidate pairs (starting from the random-pair u).
-  bool em_updates_u = false;
+  // Whether EM also re-estimates u over the candidate pairs, with the random-pair u as
+  // starting value and as a prior worth u_pseudo_pairs pairs. On by default: the model scores
+  // candidate pairs only, and candidate non-matches agree on the fields they were blocked on
+  // far more often than random pairs, so a u fixed from random pairs overstates agreement and
+  // can make EM take most candidates for matches (FEBRL 2 without soc_sec_id: prior 0.975,
+  // precision 0.54 with a fixed u; 1.0 with this; bench/results/identity_febrl.md).
+  bool em_updates_u = true;
 };
 
 // Generic starting values, the same for every data set: agreement is likely for matches

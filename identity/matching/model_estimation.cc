@@ -136,8 +136,9 @@ absl::StatusOr<MatchModel> MatchModelEstimator::Estimate(EstimationReport* repor
       for (int l = 0; l < n; ++l) {
         m_next[i][l] = (match_counts[i][l] + alpha * m0[i][l]) / (known + alpha);
         if (start_.em_updates_u) {
-          const double pooled = random_known[i] + beta;
-          u_next[i][l] = (nonmatch_counts[i][l] + pooled * u_random[i][l]) / (known_non + pooled);
+          // The random-pair u is a prior worth u_pseudo_pairs pairs: candidate non-matches
+          // agree on the fields they were blocked on far more often than random pairs do.
+          u_next[i][l] = (nonmatch_counts[i][l] + beta * u_random[i][l]) / (known_non + beta);
         }
       }
     }

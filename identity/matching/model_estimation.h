@@ -3,7 +3,8 @@
 //     non-matches;
 //   m (P(level | match)) and the prior P(match) of a candidate pair by expectation
 //     maximization over the histogram of the patterns of candidate pairs (pairs that share a
-//     blocking key), with u held fixed (or refined too, see MatchModelConfig::em_updates_u).
+//     blocking key); by default EM refines u over the candidate pairs too, starting from and
+//     regularized towards the random-pair u (MatchModelConfig::em_updates_u).
 //
 //   MatchModelEstimator estimator(DefaultMatchModelConfig());
 //   for (random pair a, b) estimator.ObserveRandom(Compare(a, b));

@@ -133,14 +133,14 @@ TEST(MatchModelTest, EncodeDecodeRoundTrip) {
   config.link_probability = 0.98;
   config.fields[FieldIndex(Field::kRegion)].m[0] = 0.7;
   config.fields[FieldIndex(Field::kRegion)].m[1] = 0.3;
-  config.em_updates_u = true;
+  config.em_updates_u = false;
   config.deterministic_rules = false;
   const MatchModel model(config);
   absl::StatusOr<MatchModel> back = DecodeMatchModel(EncodeMatchModel(model));
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(EncodeMatchModel(*back), EncodeMatchModel(model));
   EXPECT_EQ(back->config().prior, 0.2);
-  EXPECT_TRUE(back->config().em_updates_u);
+  EXPECT_FALSE(back->config().em_updates_u);
   EXPECT_FALSE(back->config().deterministic_rules);
   ComparisonPattern p;
   p.set_level(Field::kRegion, 0);
