@@ -245,8 +245,9 @@ void PrintMetrics(const char* label, const LinkageMetrics& m, double seconds) {
       static_cast<long long>(m.predicted_pairs), static_cast<long long>(m.correct_pairs), seconds);
 }
 
-// Prints, per field and level, the estimated m and u next to the level's frequency among the
-// true pairs and the non-matching candidate pairs (which the estimation never sees).
+// Prints, per field and level, the model's m and u next to the level's frequency among the true
+// matching candidate pairs ("m (true)") and the non-matching ones ("u (true)"): labels the
+// estimation never sees.
 void ShowParameters(const Dataset& d, const std::vector<std::pair<int, int>>& pairs,
                     const MatchModel& model) {
   using clientele::identity::FieldAt;
@@ -266,7 +267,7 @@ void ShowParameters(const Dataset& d, const std::vector<std::pair<int, int>>& pa
     }
   }
   std::printf("  %-13s %-22s %8s %8s %10s %10s\n", "field", "level", "m (EM)", "m (true)",
-              "u (random)", "u (cand.)");
+              "u (model)", "u (true)");
   for (int f = 0; f < kFieldCount; ++f) {
     if (known[1][f] == 0) continue;
     for (int l = 0; l < LevelCount(FieldAt(f)); ++l) {
