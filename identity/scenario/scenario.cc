@@ -339,35 +339,18 @@ absl::StatusOr<ScenarioStats> GenerateScenario(const ScenarioOptions& options,
 
   PeopleGenerator generator(options.seed, options.people_options, std::move(forced_locale));
   ScenarioStats total;
-  std::vector<Person> chunk;
-  std::vector<BlockResult> results(static_cast<size_t>(threads));
   const bool want_records = static_cast<bool>(output.records);
-  for (int64_t generated = 0; generated < people;) {
-    chunk.clear();
-    while (static_cast<int64_t>(chunk.size()) < kChunkPeople && generated < people) {
-      const size_t before = chunk.size();
-      generator.NextHousehold(people - generated, &chunk);
-      generated += static_cast<int64_t>(chunk.size() - before);
+  int64_t generated = 0;
+  auto next_chunk = [&](std::vector<Person>* chunk) {
+    chunk->clear();
+    while (static_cast<int64_t>(chunk->size()) < kChunkPeople && generated < people) {
+      const size_t before = chunk->size();
+      generator.NextHousehold(people - generated, chunk);
+      generated += static_cast<int64_t>(chunk->size() - before);
     }
-    // Household-aligned parts, one per thread.
-    std::vector<size_t> bounds = {0};
-    for (int t = 1; t < threads; ++t) {
-      size_t b = std::max(bounds.back(), chunk.size() * t / threads);
-      while (b > 0 && b < chunk.size() && chunk[b].household == chunk[b - 1].household) ++b;
-      bounds.push_back(b);
-    }
-    bounds.push_back(chunk.size());
-    auto work = [&](int t) {
-      results[t] = BlockResult();
-      BlockRenderer renderer(options, retail, attached, want_records, &results[t]);
-      renderer.Render(chunk, bounds[t], bounds[t + 1]);
-    };
-    std::vector<std::thread> workers;
-    for (int t = 1; t < threads; ++t) workers.emplace_back(work, t);
-    work(0);
-    for (std::thread& w : workers) w.join();
-    for (int t = 0; t < threads; ++t) {
-      const BlockResult& r = results[t];
+  };
+  auto write = [&](const std::vector<BlockResult>& results) -> absl::Status {
+    for (const BlockResult& r : results) {
       if (absl::Status s = output.events(r.events); !s.ok()) return s;
       if (absl::Status s = output.truth(r.truth); !s.ok()) return s;
       if (want_records) {
@@ -375,6 +358,43 @@ absl::StatusOr<ScenarioStats> GenerateScenario(const ScenarioOptions& options,
       }
       Add(r.stats, &total);
     }
+    return absl::OkStatus();
+  };
+
+  // A pipeline: while `threads` workers render one chunk, this thread writes the previous
+  // chunk's output and generates the next chunk's people.
+  std::vector<Person> chunk, next;
+  std::vector<BlockResult> rendering(static_cast<size_t>(threads));
+  std::vector<BlockResult> rendered(static_cast<size_t>(threads));
+  bool have_rendered = false;
+  next_chunk(&chunk);
+  while (!chunk.empty()) {
+    // Household-aligned parts, one per worker.
+    std::vector<size_t> bounds = {0};
+    for (int t = 1; t < threads; ++t) {
+      size_t b = std::max(bounds.back(), chunk.size() * t / threads);
+      while (b > 0 && b < chunk.size() && chunk[b].household == chunk[b - 1].household) ++b;
+      bounds.push_back(b);
+    }
+    bounds.push_back(chunk.size());
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        rendering[t] = BlockResult();
+        BlockRenderer renderer(options, retail, attached, want_records, &rendering[t]);
+        renderer.Render(chunk, bounds[t], bounds[t + 1]);
+      });
+    }
+    const absl::Status status = have_rendered ? write(rendered) : absl::OkStatus();
+    next_chunk(&next);
+    for (std::thread& w : workers) w.join();
+    if (!status.ok()) return status;
+    std::swap(rendering, rendered);
+    have_rendered = true;
+    std::swap(chunk, next);
+  }
+  if (have_rendered) {
+    if (absl::Status s = write(rendered); !s.ok()) return s;
   }
 
   // What is not attached goes out as the importer built it: the file stays complete.
