@@ -122,7 +122,7 @@ absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> ev
     auto work = [&](size_t from, size_t to) {
       for (size_t t = from; t < to; ++t) {
         const size_t i = todo[t];
-        if (seen[SourceKeyString(events[i]->source())] != 1) continue;
+        if (seen.find(SourceKeyString(events[i]->source()))->second != 1) continue;
         normalized[i] = FromCustomerUpsert(SourceKeyString(events[i]->source()),
                                            events[i]->customer_upsert(), options_.normalization);
       }
@@ -335,7 +335,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     for (const ScoredCandidate& c : candidates) ObservePattern(c.score.pattern);
     // Pseudo-random pairs per new record: nearly always non-matches, for u. Rare agreement
     // levels need many of them, or their u (and so their weight) is estimated far too small.
-    if (records_.size() > 1) {
+    if (options_.reestimate && records_.size() > 1) {
       uint64_t h = 1469598103934665603ULL;
       for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
       for (size_t i = 0; i < options_.random_pairs_per_record; ++i) {
