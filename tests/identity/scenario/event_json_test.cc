@@ -79,6 +79,45 @@ TEST(EventJsonTest, RoundTripsEveryKindOfField) {
   ExpectRoundTrip(empty_payload);
 }
 
+TEST(EventJsonTest, FastEventPathWritesTheSameBytes) {
+  Event upsert;
+  upsert.set_event_id("web_shop/customer/WS1");
+  upsert.set_channel(common::v1::CHANNEL_ONLINE_SHOP);
+  upsert.mutable_source()->set_system("web_shop");
+  upsert.mutable_source()->set_id("WS1");
+  upsert.mutable_occurred_at()->set_seconds(1300000000);
+  upsert.mutable_occurred_at()->set_nanos(1000);
+  upsert.mutable_origin()->set_source_name("f.jsonl");
+  upsert.mutable_origin()->set_row(12);
+  common::v1::CustomerUpsert* c = upsert.mutable_customer_upsert();
+  c->set_email("a\"b@x.com");
+  c->set_full_name("İpek Işık");
+  c->mutable_birth_date()->set_year(1980);             // Month and day unknown (0).
+  c->set_gender(static_cast<common::v1::Gender>(42));  // Unknown enum value.
+  c->mutable_address()->set_country_code("TR");
+  c->mutable_address()->add_lines("a");
+  c->mutable_address()->add_lines("b\n");
+  Event consent;
+  consent.mutable_consent_change()->set_purpose(common::v1::CONSENT_PURPOSE_PROFILING);
+  consent.mutable_consent_change()->set_evidence("x");
+  Event empty_upsert;
+  empty_upsert.mutable_customer_upsert();
+  Event with_attributes;
+  (*with_attributes.mutable_customer_upsert()->mutable_attributes())["k"].set_bool_value(true);
+  Event order;
+  order.mutable_order()->set_order_id("1");
+  for (const Event* e : {&upsert, &consent, &empty_upsert, &with_attributes, &order}) {
+    std::string fast, reflective;
+    AppendEventJson(*e, &fast);
+    AppendMessageJson(*e, &reflective);
+    EXPECT_EQ(fast, reflective);
+  }
+  std::string theirs, ours;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(consent, &theirs).ok());
+  AppendEventJson(consent, &ours);
+  EXPECT_EQ(ours, theirs);
+}
+
 TEST(EventJsonTest, RoundTripsAGeneratedScenario) {
   ScenarioOptions options;
   options.people = 300;
