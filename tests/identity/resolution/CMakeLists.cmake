@@ -6,3 +6,8 @@ clt_cc_test(NAME identity_resolution_test
        ${CMAKE_CURRENT_LIST_DIR}/golden_record_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/resolver_test_util.h
   DEPS clientele::identity_resolution clientele::rocksdb_store clientele::testing)
+
+clt_cc_test(NAME identity_applier_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/identity_applier_test.cc
+  DEPS clientele::identity_applier clientele::identity_resolution clientele::rocksdb_store
+       clientele::testing)
