@@ -29,7 +29,8 @@ namespace clientele::identity {
 namespace {
 
 int Run(const std::string& events_file, const std::string& truth_file, size_t batch_size,
-        uint64_t first_estimate, double conflict_weight, const std::string& dir) {
+        uint64_t first_estimate, double conflict_weight, size_t max_candidates,
+        const std::string& dir) {
   std::ifstream in(events_file);
   if (!in) {
     std::fprintf(stderr, "cannot read %s\n", events_file.c_str());
@@ -61,6 +62,7 @@ int Run(const std::string& events_file, const std::string& truth_file, size_t ba
     options.first_estimate_records = first_estimate;
   }
   options.conflict_weight = conflict_weight;
+  options.max_candidates = max_candidates;
   auto resolver = Resolver::Open(store->get(), std::make_unique<FellegiSunterMatcher>(), options);
   if (!resolver.ok()) {
     std::fprintf(stderr, "%s\n", resolver.status().ToString().c_str());
@@ -146,17 +148,19 @@ int main(int argc, char** argv) {
   size_t batch = 512;
   uint64_t first_estimate = 0;
   double conflict_weight = clientele::identity::ResolverOptions().conflict_weight;
+  size_t max_candidates = clientele::identity::ResolverOptions().max_candidates;
   app.add_option("--events", events, "events-jsonl file")->required();
   app.add_option("--truth", truth, "Truth CSV (header, then system/id,system/id per line)");
   app.add_option("--batch", batch, "Events per WriteBatch (the consumer's batch size)");
   app.add_option("--first_estimate", first_estimate,
                  "Re-estimate the model by EM from this many records on (default: off)");
   app.add_option("--conflict_weight", conflict_weight, "ResolverOptions::conflict_weight");
+  app.add_option("--max_candidates", max_candidates, "ResolverOptions::max_candidates");
   CLI11_PARSE(app, argc, argv);
   std::string dir = (std::filesystem::temp_directory_path() / "identity-bench-XXXXXX").string();
   if (mkdtemp(dir.data()) == nullptr) return 1;
-  const int rc =
-      clientele::identity::Run(events, truth, batch, first_estimate, conflict_weight, dir);
+  const int rc = clientele::identity::Run(events, truth, batch, first_estimate, conflict_weight,
+                                          max_candidates, dir);
   std::filesystem::remove_all(dir);
   return rc;
 }

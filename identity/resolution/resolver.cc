@@ -91,11 +91,16 @@ std::vector<std::string> SortedUnique(std::vector<std::string> v) {
 // ---------------------------------------------------------------------------------------------
 // Log application.
 
+constexpr int kModelWriteIntervalBatches = 32;
+
 void Resolver::BeginBatch() { mu_.Lock(); }
 
 void Resolver::CommitBatch() {
   pending_.clear();
-  model_dirty_ = false;
+  if (model_in_batch_) {
+    model_dirty_ = model_estimated_ = model_in_batch_ = false;
+    batches_since_model_write_ = 0;
+  }
   mu_.Unlock();
 }
 
@@ -167,7 +172,12 @@ absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::Write
 
 void Resolver::FinishBatch(storage::WriteBatch& batch) {
   PutCounters(batch);
-  if (model_dirty_) {
+  // The statistics are written every few batches (a crash loses a few batches' worth of
+  // counts, harmless to estimation); a new estimate at once.
+  ++batches_since_model_write_;
+  if (model_estimated_ ||
+      (model_dirty_ && batches_since_model_write_ >= kModelWriteIntervalBatches)) {
+    model_in_batch_ = true;
     resolution::StoredModel model;
     model.set_model(matcher_->EncodeModel());
     model.mutable_pattern_counts()->insert(pattern_counts_.begin(), pattern_counts_.end());
@@ -542,7 +552,7 @@ absl::Status Resolver::MaybeReestimate() {
     return absl::OkStatus();
   }
   records_at_last_estimate_ = n;
-  model_dirty_ = true;
+  model_dirty_ = model_estimated_ = true;
   // A failed estimate keeps the previous parameters; it is retried at the next doubling.
   if (matcher_->Estimate(pattern_counts_, random_counts_).ok()) ++estimates_;
   return absl::OkStatus();

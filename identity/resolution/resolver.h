@@ -62,7 +62,7 @@ struct ResolverOptions {
   // (only with `reestimate`: they cost a fifth of the resolution time).
   size_t random_pairs_per_record = 20;
   // Candidates scored per record at most (the best-ranked posting lists first).
-  size_t max_candidates = 200;
+  size_t max_candidates = 50;
   // A record does not join a profile, and two profiles do not merge automatically, when a
   // pair of their records scores below this match weight: a clear disagreement (a relative
   // sharing a phone or e-mail, say) that a single linking pair must not override. At most
@@ -230,7 +230,10 @@ class Resolver {
   absl::flat_hash_map<uint64_t, uint64_t> random_counts_ ABSL_GUARDED_BY(mu_);
   uint64_t records_at_last_estimate_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t estimates_ ABSL_GUARDED_BY(mu_) = 0;
-  bool model_dirty_ ABSL_GUARDED_BY(mu_) = false;
+  bool model_dirty_ ABSL_GUARDED_BY(mu_) = false;      // Statistics not yet written.
+  bool model_estimated_ ABSL_GUARDED_BY(mu_) = false;  // A new estimate not yet written.
+  bool model_in_batch_ ABSL_GUARDED_BY(mu_) = false;   // FinishBatch wrote the model.
+  int batches_since_model_write_ ABSL_GUARDED_BY(mu_) = 0;
   bool needs_reload_ ABSL_GUARDED_BY(mu_) = false;  // A reload after an abort failed.
   uint64_t next_profile_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t next_audit_ ABSL_GUARDED_BY(mu_) = 1;

@@ -62,7 +62,8 @@ void Resolver::Clear() {
   random_counts_.clear();
   records_at_last_estimate_ = 0;
   estimates_ = 0;
-  model_dirty_ = false;
+  model_dirty_ = model_estimated_ = model_in_batch_ = false;
+  batches_since_model_write_ = 0;
   next_profile_ = next_audit_ = next_consent_ = 1;
 }
 
