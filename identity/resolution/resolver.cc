@@ -259,10 +259,15 @@ absl::Status Resolver::ApplyConsent(const common::v1::Event& event, storage::Wri
   return absl::OkStatus();
 }
 
-std::vector<Resolver::ScoredCandidate> Resolver::Candidates(const PersonRecord& person,
-                                                            int64_t self) const {
+std::vector<Resolver::ScoredCandidate> Resolver::Candidates(
+    const PersonRecord& person, int64_t self, const std::vector<std::string>* keys) const {
+  std::vector<std::string> computed;
+  if (keys == nullptr) {
+    computed = matcher_->BlockingKeys(person);
+    keys = &computed;
+  }
   std::vector<const std::vector<uint32_t>*> lists;
-  for (const std::string& key : matcher_->BlockingKeys(person)) {
+  for (const std::string& key : *keys) {
     auto it = blocks_.find(key);
     if (it == blocks_.end() || it->second.size() > matcher_->max_block_size()) continue;
     lists.push_back(&it->second);
@@ -331,7 +336,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     if (list.empty()) blocks_.erase(k);
   }
   // Candidates are looked up before this record enters the posting lists.
-  std::vector<ScoredCandidate> candidates = Candidates(person, index);
+  std::vector<ScoredCandidate> candidates = Candidates(person, index, &new_keys);
   for (const std::string& k : new_keys) {
     if (std::binary_search(old_keys.begin(), old_keys.end(), k)) continue;
     blocks_[k].push_back(index);

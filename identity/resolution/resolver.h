@@ -185,7 +185,9 @@ class Resolver {
   // The index of `key`, creating a minimal record in a new profile if it is unknown.
   uint32_t EnsureRecord(const common::v1::SourceKey& key, absl::Time at, const std::string& why,
                         storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::vector<ScoredCandidate> Candidates(const PersonRecord& person, int64_t self) const
+  // `keys`: the person's blocking keys, if the caller has them already.
+  std::vector<ScoredCandidate> Candidates(const PersonRecord& person, int64_t self,
+                                          const std::vector<std::string>* keys = nullptr) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch)
