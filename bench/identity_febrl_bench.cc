@@ -1,6 +1,7 @@
 // FEBRL 1-3 deduplication with the identity matching core and weights it estimates itself.
 //
 //   identity_febrl_bench [DATA_DIR=../shared/data/febrl] [DATASETS=1,2,3]
+//   identity_febrl_bench --events EVENTS.jsonl TRUTH.csv    (e.g. from `clientele gen`)
 //
 // Per data set: reads datasetN.csv with the febrl importer, builds PersonRecords (rec_id is
 // the source id only), blocks, estimates the model (u from random pairs, m and the prior by EM
@@ -78,8 +79,64 @@ struct Dataset {
   std::vector<std::string> ids;  // rec_id per record
   std::vector<PersonRecord> records;
   std::vector<std::pair<std::string, std::string>> truth;
-  double normalize_seconds = 0;  // FromCustomerUpsert only
+  double normalize_seconds = 0;                // FromCustomerUpsert only
+  absl::flat_hash_set<std::string> truth_set;  // "a|b" with a < b
+
+  void IndexTruth() {
+    for (const auto& [a, b] : truth) truth_set.insert(a < b ? a + "|" + b : b + "|" + a);
+  }
+  bool Same(int a, int b) const {
+    const std::string& x = ids[a];
+    const std::string& y = ids[b];
+    return truth_set.contains(x < y ? x + "|" + y : y + "|" + x);
+  }
 };
+
+void ReadTruth(const std::string& path, Dataset* d) {
+  std::ifstream links(path);
+  std::string line;
+  std::getline(links, line);  // header
+  while (std::getline(links, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> parts = absl::StrSplit(line, ',');
+    if (parts.size() == 2) d->truth.emplace_back(parts[0], parts[1]);
+  }
+  d->IndexTruth();
+}
+
+// An events-jsonl file (e.g. `clientele gen`): CustomerUpserts of one source key merge, as in
+// the resolver; ids are source keys "system/id", as in the truth file.
+bool LoadEvents(const std::string& events, const std::string& truth, Dataset* d) {
+  auto importer = clientele::ingest::OpenImporter(clientele::ingest::ImportFormat::kEventsJsonl,
+                                                  events, clientele::ingest::ImportOptions());
+  if (!importer.ok()) {
+    std::fprintf(stderr, "%s\n", importer.status().ToString().c_str());
+    return false;
+  }
+  clientele::ingest::ImportBatch batch;
+  const clientele::identity::NormalizationOptions options;
+  absl::flat_hash_map<std::string, size_t> index;
+  for (;;) {
+    auto more = (*importer)->Next(1000, &batch);
+    if (!more.ok() || !*more) break;
+    for (const auto& e : batch.events) {
+      if (!e.has_customer_upsert()) continue;
+      const std::string key = e.source().system() + "/" + e.source().id();
+      const double start = ThreadCpuSeconds();
+      PersonRecord r = clientele::identity::FromCustomerUpsert(key, e.customer_upsert(), options);
+      d->normalize_seconds += ThreadCpuSeconds() - start;
+      auto [it, inserted] = index.emplace(key, d->records.size());
+      if (inserted) {
+        d->ids.push_back(key);
+        d->records.push_back(std::move(r));
+      } else {
+        d->records[it->second] = clientele::identity::MergeNewer(d->records[it->second], r);
+      }
+    }
+  }
+  ReadTruth(truth, d);
+  return true;
+}
 
 bool Load(const std::string& dir, int n, Dataset* d) {
   const std::string csv = dir + "/dataset" + std::to_string(n) + ".csv";
@@ -108,14 +165,7 @@ bool Load(const std::string& dir, int n, Dataset* d) {
                    r.field().c_str(), r.reason().c_str());
     }
   }
-  std::ifstream links(dir + "/dataset" + std::to_string(n) + "_true_links.csv");
-  std::string line;
-  std::getline(links, line);  // header
-  while (std::getline(links, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> parts = absl::StrSplit(line, ',');
-    if (parts.size() == 2) d->truth.emplace_back(parts[0], parts[1]);
-  }
+  ReadTruth(dir + "/dataset" + std::to_string(n) + "_true_links.csv", d);
   return true;
 }
 
@@ -257,8 +307,7 @@ void ShowParameters(const Dataset& d, const std::vector<std::pair<int, int>>& pa
   double counts[2][kFieldCount][8] = {};
   double known[2][kFieldCount] = {};
   for (const auto& [a, b] : pairs) {
-    const bool same =
-        d.ids[a].substr(0, d.ids[a].find('-', 4)) == d.ids[b].substr(0, d.ids[b].find('-', 4));
+    const bool same = d.Same(a, b);
     const ComparisonPattern p = Compare(d.records[a], d.records[b]);
     for (int f = 0; f < kFieldCount; ++f) {
       if (p.levels[f] == kMissingLevel) continue;
@@ -359,8 +408,7 @@ void RunBatch(const Dataset& d) {
     for (size_t i = 0; i < shown_pairs.size() && shown < 40; ++i) {
       const auto [a, b] = shown_pairs[i];
       if (!done.insert(PairKey(a, b)).second) continue;
-      const bool same =
-          d.ids[a].substr(0, d.ids[a].find("-", 4)) == d.ids[b].substr(0, d.ids[b].find("-", 4));
+      const bool same = d.Same(a, b);
       const bool linked = c->Find(a) == c->Find(b);
       if (same == linked) continue;
       ++shown;
@@ -448,6 +496,15 @@ void RunIncremental(const Dataset& d, Refresh refresh, const char* label) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--events") {
+    Dataset d;
+    if (!LoadEvents(argv[2], argv[3], &d)) return 1;
+    std::printf("%s: %zu records, %zu true pairs\n", argv[2], d.records.size(), d.truth.size());
+    RunBatch(d);
+    RunIncremental(d, Refresh::kNever, "inc/default");
+    RunIncremental(d, Refresh::kDoubling, "inc/refresh");
+    return 0;
+  }
   const std::string dir = argc > 1 ? argv[1] : "../shared/data/febrl";
   const std::string which = argc > 2 ? argv[2] : "1,2,3";
   for (const std::string& part : std::vector<std::string>(absl::StrSplit(which, ','))) {

@@ -19,6 +19,8 @@ constexpr char kModelVersion = 1;
 constexpr uint8_t kExact = 0;
 constexpr uint8_t kNameOther = 4;
 constexpr uint8_t kBirthOther = 4;
+constexpr uint8_t kBirthOneComponent = 2;  // exact, day_month_swapped, one_component_differs
+constexpr uint8_t kSecondaryOneEdit = 1;   // exact, one_edit
 
 void SetLevels(FieldParameters* p, std::initializer_list<double> m,
                std::initializer_list<double> u) {
@@ -192,10 +194,17 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
       r.rule = "national_id";
     }
   }
+  // Household members share surname, address, landline and often a family e-mail; only
+  // personal fields tell them apart.
+  const bool names_disagree = pattern.level(Field::kGivenName) == kNameOther;
+  const uint8_t birth = pattern.level(Field::kBirthDate);
+  const bool personal_evidence =
+      birth <= kBirthOneComponent || pattern.level(Field::kSecondaryId) <= kSecondaryOneEdit ||
+      pattern.level(Field::kNationalId) == kExact || pattern.level(Field::kLoyaltyId) == kExact;
+  const bool household_like =
+      names_disagree && !personal_evidence && config_.require_personal_evidence;
   if (!r.rule.empty()) {
-    const bool names_disagree = pattern.level(Field::kGivenName) == kNameOther;
-    const bool births_disagree = pattern.level(Field::kBirthDate) == kBirthOther;
-    if (names_disagree && births_disagree) {
+    if ((names_disagree && birth == kBirthOther) || household_like) {
       r.vetoed = true;
       r.rule = {};
       r.decision = r.weight >= review_weight_ ? MatchDecision::kReview : MatchDecision::kNoLink;
@@ -207,6 +216,10 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
   if (r.weight >= link_weight_) {
     r.decision = MatchDecision::kLink;
   } else if (r.weight >= review_weight_) {
+    r.decision = MatchDecision::kReview;
+  }
+  if (r.decision == MatchDecision::kLink && household_like) {
+    r.vetoed = true;
     r.decision = MatchDecision::kReview;
   }
   return r;
@@ -258,7 +271,10 @@ std::string EncodeMatchModel(const MatchModel& model) {
     PutDouble(v, &out);
   }
   PutDouble(static_cast<double>(c.em_max_iterations), &out);
-  out.push_back(static_cast<char>((c.deterministic_rules ? 1 : 0) | (c.em_updates_u ? 2 : 0)));
+  // Bit 4 is set when personal evidence is NOT required, so bytes written before the setting
+  // existed decode to its default.
+  out.push_back(static_cast<char>((c.deterministic_rules ? 1 : 0) | (c.em_updates_u ? 2 : 0) |
+                                  (c.require_personal_evidence ? 0 : 4)));
   return out;
 }
 
@@ -299,6 +315,7 @@ absl::StatusOr<MatchModel> DecodeMatchModel(std::string_view in) {
   if (in.size() != 1) return corrupt("unexpected trailing bytes");
   c.deterministic_rules = (in[0] & 1) != 0;
   c.em_updates_u = (in[0] & 2) != 0;
+  c.require_personal_evidence = (in[0] & 4) == 0;
   if (!ValidProbability(c.prior) || !ValidProbability(c.link_probability) ||
       !ValidProbability(c.review_probability)) {
     return absl::InvalidArgumentError("match model: prior or thresholds not in (0, 1)");

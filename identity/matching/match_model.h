@@ -13,12 +13,17 @@
 // Decision, in order:
 //   1. Deterministic rules: equal e-mail, phone, loyalty id or national-id hash link, unless the
 //      hard-negative veto applies: the given names clearly disagree (both known, level "other",
-//      not swapped) AND the birth dates clearly disagree (both known, level "other": at most
-//      one of year/month/day equal and the years more than 2 apart). Shared family contacts
-//      (parents, children, siblings) are the typical case. A vetoed pair is at most kReview, never
-//      kLink.
+//      not swapped) AND either the birth dates clearly disagree (both known, level "other":
+//      at most one of year/month/day equal and the years more than 2 apart) or, with
+//      require_personal_evidence (default), no personal field agrees (birth date exact /
+//      day-month swapped / one component off, secondary id within one edit, national or
+//      loyalty id equal; an unknown birth date does not agree). Shared family contacts
+//      (parents, children, siblings sharing an e-mail or a landline) are the typical case.
 //   2. Otherwise probability >= link_probability -> kLink, >= review_probability -> kReview,
-//      else kNoLink.
+//      else kNoLink; with require_personal_evidence a kLink whose given names clearly disagree
+//      and whose personal fields do not agree is capped at kReview (household members share
+//      surname, address and landline: dependent evidence that the model would add up).
+//   A vetoed pair (MatchResult::vetoed) is at most kReview, never kLink.
 //
 // Thread-safe for concurrent const use. CMake target: clientele::identity_matching.
 #ifndef CLIENTELE_IDENTITY_MATCHING_MATCH_MODEL_H_
@@ -49,6 +54,10 @@ struct MatchModelConfig {
   double link_probability = 0.999;
   double review_probability = 0.5;
   bool deterministic_rules = true;
+  // A link (deterministic or probabilistic) whose given names clearly disagree also needs a
+  // personal field to agree; else it is vetoed to review (see the file comment). Household
+  // members share surname, address, landline and family e-mail.
+  bool require_personal_evidence = true;
 
   // Estimation (MatchModelEstimator).
   int em_max_iterations = 200;
@@ -86,7 +95,9 @@ struct MatchResult {
   // The deterministic rule that linked ("email", "phone", "loyalty_id", "national_id") or
   // empty; a static string.
   std::string_view rule;
-  bool vetoed = false;  // A deterministic rule matched but the hard-negative veto applied.
+  // The hard-negative veto applied: a deterministic rule matched but was vetoed, or a
+  // probabilistic link lacked personal evidence; either way the decision is at most kReview.
+  bool vetoed = false;
 };
 
 struct FieldExplanation {

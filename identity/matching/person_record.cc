@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -59,6 +60,25 @@ std::string NormalizeIdentifier(std::string_view raw) {
     out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
   }
   return out;
+}
+
+// NormalizePhoneE164 memoized per thread by (region, number without the pure separators ' ',
+// '-' and '.'): libphonenumber's regular expressions dominate normalization, and one person's
+// number recurs in each of their records. Emptied when full.
+std::string NormalizePhoneMemoized(std::string_view raw, const std::string& region) {
+  if (raw.size() > 64) return NormalizePhoneE164(raw, region).value_or("");
+  std::string key = region;
+  key.push_back('|');
+  for (char c : raw) {
+    if (c != ' ' && c != '-' && c != '.') key.push_back(c);
+  }
+  thread_local absl::flat_hash_map<std::string, std::string> memo;
+  auto it = memo.find(key);
+  if (it != memo.end()) return it->second;
+  if (memo.size() >= (1 << 16)) memo.clear();
+  std::string e164 = NormalizePhoneE164(raw, region).value_or("");
+  memo.emplace(std::move(key), e164);
+  return e164;
 }
 
 bool StartsWithDigit(const std::string& s) { return !s.empty() && s[0] >= '0' && s[0] <= '9'; }
@@ -137,7 +157,10 @@ PersonRecord FromCustomerUpsert(std::string_view source_key,
     r.email = NormalizeEmail(upsert.email(), options.email_rules).value_or("");
   }
   if (!upsert.phone().empty()) {
-    r.phone = NormalizePhoneE164(upsert.phone(), options.default_phone_region).value_or("");
+    // A number written without a country code is read in the record's own country if known.
+    const std::string& country = upsert.address().country_code();
+    const std::string& region = country.size() == 2 ? country : options.default_phone_region;
+    r.phone = NormalizePhoneMemoized(upsert.phone(), region);
   }
   r.loyalty_id = Trim(upsert.loyalty_id());
   r.national_id_hash = upsert.national_id_hash();

@@ -25,7 +25,8 @@
 namespace clientele::identity {
 
 struct NormalizationOptions {
-  // CLDR region for phone numbers written without a country code.
+  // CLDR region for phone numbers written without a country code, when the record's
+  // Address.country_code does not give one.
   std::string default_phone_region = "TR";
   EmailRules email_rules;
   // CustomerUpsert.attributes whose values are identifiers that may carry typos (compared by

@@ -1,5 +1,6 @@
 #include "identity/matching/internal/ascii_keys.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "identity/normalize/address.h"
 #include "identity/normalize/name.h"
 
@@ -78,15 +79,42 @@ bool AsciiAddressTokens(std::string_view line, std::vector<std::string>* tokens)
   return true;
 }
 
+// Per-thread memo of the ICU results for non-ASCII input: names and address words repeat
+// heavily (a few thousand given names cover most people). Emptied when full.
+template <typename Value>
+class IcuMemo {
+ public:
+  template <typename Compute>
+  const Value& Get(std::string_view raw, Compute compute) {
+    auto it = memo_.find(absl::string_view(raw.data(), raw.size()));
+    if (it != memo_.end()) return it->second;
+    if (memo_.size() >= kMaxEntries) memo_.clear();
+    return memo_.emplace(std::string(raw), compute(raw)).first->second;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 1 << 16;
+  absl::flat_hash_map<std::string, Value> memo_;
+};
+
 std::string ComparisonKey(std::string_view raw) {
   std::string key;
   if (AsciiNameKey(raw, &key)) return key;
-  return NameComparisonKey(raw);
+  if (raw.size() > 256) return NameComparisonKey(raw);
+  thread_local IcuMemo<std::string> memo;
+  return memo.Get(raw, [](std::string_view s) { return NameComparisonKey(s); });
 }
 
 void AppendAddressTokens(std::string_view line, std::vector<std::string>* tokens) {
   if (AsciiAddressTokens(line, tokens)) return;
-  for (std::string& token : AddressTokens(line)) tokens->push_back(std::move(token));
+  if (line.size() > 256) {
+    for (std::string& token : AddressTokens(line)) tokens->push_back(std::move(token));
+    return;
+  }
+  thread_local IcuMemo<std::vector<std::string>> memo;
+  const std::vector<std::string>& cached =
+      memo.Get(line, [](std::string_view s) { return AddressTokens(s); });
+  tokens->insert(tokens->end(), cached.begin(), cached.end());
 }
 
 }  // namespace clientele::identity::matching_internal

@@ -19,10 +19,11 @@ bool AsciiNameKey(std::string_view raw, std::string* key);
 // otherwise.
 bool AsciiAddressTokens(std::string_view line, std::vector<std::string>* tokens);
 
-// NameComparisonKey with the ASCII fast path.
+// NameComparisonKey with the ASCII fast path; other input (up to 256 bytes) is memoized per
+// thread (at most 65,536 entries, then the memo starts over).
 std::string ComparisonKey(std::string_view raw);
 
-// AddressTokens with the ASCII fast path, appended to *tokens.
+// AddressTokens with the ASCII fast path and the same memo, appended to *tokens.
 void AppendAddressTokens(std::string_view line, std::vector<std::string>* tokens);
 
 }  // namespace clientele::identity::matching_internal

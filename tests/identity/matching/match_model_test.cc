@@ -58,7 +58,7 @@ TEST(MatchModelTest, SamePersonWithTransliterationSwappedNamesAndLocalPhoneLinks
   EXPECT_EQ(p.decision, MatchDecision::kLink) << p.weight;
 }
 
-TEST(MatchModelTest, VetoNeedsBothNamesAndBirthDatesToDisagree) {
+TEST(MatchModelTest, AnAgreeingPersonalFieldLiftsTheVeto) {
   const MatchModel model;
   const PersonRecord a =
       FromCustomerUpsert("s/1", Upsert("Ayşe", "Kaya", "05321112233", 1990, 1, 14));
@@ -66,9 +66,38 @@ TEST(MatchModelTest, VetoNeedsBothNamesAndBirthDatesToDisagree) {
   const PersonRecord b =
       FromCustomerUpsert("s/2", Upsert("Zehra", "Kaya", "05321112233", 1990, 1, 14));
   EXPECT_EQ(model.Evaluate(a, b).decision, MatchDecision::kLink);
-  // Unknown birth date: nothing clearly disagrees; links.
+  EXPECT_FALSE(model.Evaluate(a, b).vetoed);
+  // Unknown birth date: nothing personal agrees, so the shared phone may be a household's.
   const PersonRecord c = FromCustomerUpsert("s/3", Upsert("Zehra", "Kaya", "05321112233", 0, 0, 0));
-  EXPECT_EQ(model.Evaluate(a, c).decision, MatchDecision::kLink);
+  const MatchResult r = model.Evaluate(a, c);
+  EXPECT_TRUE(r.vetoed);
+  EXPECT_EQ(r.decision, MatchDecision::kReview);
+  // Without that requirement only a clearly different birth date vetoes.
+  MatchModelConfig lenient = DefaultMatchModelConfig();
+  lenient.require_personal_evidence = false;
+  EXPECT_EQ(MatchModel(lenient).Evaluate(a, c).decision, MatchDecision::kLink);
+  // A secondary id within one edit is personal evidence too.
+  PersonRecord a_id = a, c_id = c;
+  a_id.secondary_ids = {{"soc_sec_id", "1234567"}};
+  c_id.secondary_ids = {{"soc_sec_id", "1234568"}};
+  EXPECT_EQ(model.Evaluate(a_id, c_id).decision, MatchDecision::kLink);
+}
+
+TEST(MatchModelTest, HouseholdAddressAloneDoesNotLink) {
+  // Same surname, street, number, postal code and city: a strong probabilistic score, but the
+  // given names differ and nothing personal agrees.
+  common::v1::CustomerUpsert x = Upsert("Gürkan", "Bayram", "", 0, 0, 0);
+  x.mutable_address()->add_lines("Atatürk Bulvarı No 92 Daire 2");
+  x.mutable_address()->set_postal_code("16040");
+  x.mutable_address()->set_city("Bursa");
+  common::v1::CustomerUpsert y = x;
+  y.set_given_name("Hilal");
+  const MatchModel model;
+  const MatchResult r =
+      model.Evaluate(FromCustomerUpsert("web/1", x), FromCustomerUpsert("pos/2", y));
+  EXPECT_GE(r.probability, model.config().link_probability);
+  EXPECT_TRUE(r.vetoed);
+  EXPECT_EQ(r.decision, MatchDecision::kReview);
 }
 
 TEST(MatchModelTest, WeightIsPriorPlusLevelWeights) {
@@ -135,6 +164,7 @@ TEST(MatchModelTest, EncodeDecodeRoundTrip) {
   config.fields[FieldIndex(Field::kRegion)].m[1] = 0.3;
   config.em_updates_u = false;
   config.deterministic_rules = false;
+  config.require_personal_evidence = false;
   const MatchModel model(config);
   absl::StatusOr<MatchModel> back = DecodeMatchModel(EncodeMatchModel(model));
   ASSERT_THAT(back, IsOk());
@@ -142,6 +172,8 @@ TEST(MatchModelTest, EncodeDecodeRoundTrip) {
   EXPECT_EQ(back->config().prior, 0.2);
   EXPECT_FALSE(back->config().em_updates_u);
   EXPECT_FALSE(back->config().deterministic_rules);
+  EXPECT_FALSE(back->config().require_personal_evidence);
+  EXPECT_TRUE(DecodeMatchModel(EncodeMatchModel(MatchModel()))->config().require_personal_evidence);
   ComparisonPattern p;
   p.set_level(Field::kRegion, 0);
   EXPECT_DOUBLE_EQ(back->PatternWeight(p), model.PatternWeight(p));

@@ -99,6 +99,15 @@ TEST(PersonRecordTest, IntegerSecondaryIdsAndCustomKeys) {
               ElementsAre(Pair("member_no", "987654"), Pair("soc_sec_id", "AB12")));
 }
 
+TEST(PersonRecordTest, PhoneRegionComesFromTheRecordsCountry) {
+  common::v1::CustomerUpsert u;
+  u.set_phone("07866 571717");
+  u.mutable_address()->set_country_code("GB");
+  EXPECT_EQ(FromCustomerUpsert("s/1", u).phone, "+447866571717");
+  u.clear_address();
+  EXPECT_NE(FromCustomerUpsert("s/1", u).phone, "+447866571717");  // read as Turkish
+}
+
 TEST(PersonRecordTest, PhoneRegionIsConfigurable) {
   common::v1::CustomerUpsert u;
   u.set_phone("020 7946 0958");
