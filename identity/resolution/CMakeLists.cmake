@@ -14,10 +14,12 @@ clt_cc_library(NAME identity_resolution
        ${CLT_RESOLUTION_DIR}/consent_ledger.h
        ${CLT_RESOLUTION_DIR}/golden_record.h
        ${CLT_RESOLUTION_DIR}/resolver.h
+       ${CLT_RESOLUTION_DIR}/internal/resolver_keys.h
   SRCS ${CLT_RESOLUTION_DIR}/fellegi_sunter_matcher.cc
        ${CLT_RESOLUTION_DIR}/consent_ledger.cc
        ${CLT_RESOLUTION_DIR}/golden_record.cc
        ${CLT_RESOLUTION_DIR}/resolver.cc
+       ${CLT_RESOLUTION_DIR}/resolver_manual.cc
        ${CLT_RESOLUTION_DIR}/resolver_state.cc
        ${CLT_RESOLUTION_DIR}/resolver_queries.cc
   DEPS clientele::identity_matching clientele::identity_normalize clientele::identity_proto
