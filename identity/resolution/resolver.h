@@ -4,7 +4,7 @@
 // candidates, the matcher scores them, and the record joins the best linking profile (or
 // starts a new one); when it links strongly to several profiles they merge, the older id
 // surviving and the other one becoming its alias, unless a do-not-link constraint (left by a
-// manual split) forbids it. Orders and consent changes of unknown customers create a minimal
+// manual split), the profile size cap or a clearly disagreeing member pair forbids it. Orders and consent changes of unknown customers create a minimal
 // record, so the profile map covers every customer. Manual MergeProfiles / SplitProfile are
 // audited; the golden record and current consents derive from the member records.
 //
@@ -15,7 +15,8 @@
 //
 //   CLT_ASSIGN_OR_RETURN(auto resolver, Resolver::Open(store, std::move(matcher), {}));
 //   resolver->BeginBatch();
-//   absl::Status s = resolver->ApplyEvent(event, *batch);
+//   absl::Status s = resolver->ApplyEvents(events, *batch);
+//   if (s.ok()) resolver->FinishBatch(*batch);
 //   s = s.ok() ? store->Write(*batch) : s;
 //   if (s.ok()) resolver->CommitBatch(); else resolver->AbortBatch();
 //
