@@ -201,17 +201,34 @@ def fmt_runs(xs):
     return ", ".join(f"{x:.3f}" for x in xs)
 
 
+def print_kmeans(c):
+    print(f"## c. k-means, 1,000,000 x 8 blobs, k = 8, n_init = {c['n_init']}\n")
+    print(f"({load()} after the runs)\n")
+    print("| side | median s | runs | inertia | iterations (best run) | ratio |\n"
+          "|---|---|---|---|---|---|")
+    print(f"| scikit-learn KMeans (lloyd) | {c['sklearn_s']:.3f} | {fmt_runs(c['sklearn_runs'])} "
+          f"| {c['sklearn_inertia']:.6e} | {c['sklearn_iter']} | 1 |")
+    print(f"| ours KMeans | {c['ours_s']:.3f} | {fmt_runs(c['ours_runs'])} | "
+          f"{c['ours_inertia']:.6e} | {c['ours_iter']} | "
+          f"**{c['sklearn_s'] / c['ours_s']:.1f}x** faster |")
+    print(f"\nInertia ours / sklearn - 1: {c['ours_inertia'] / c['sklearn_inertia'] - 1:+.2e}\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--elbow-repeat", type=int, default=3)
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--only-kmeans", action="store_true", help="run section c alone")
     args = ap.parse_args()
     if not os.path.exists(BENCH):
         sys.exit(f"{BENCH} not found: build it first (scripts/build analytics_bench)")
     print(f"pandas {pd.__version__}, scikit-learn {sklearn.__version__}, numpy {np.__version__}; "
           f"{os.cpu_count()} cores\n")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only_kmeans:
+            print_kmeans(bench_kmeans(args.repeat, tmp))
+            return
         a = bench_rfm(args.repeat, tmp)
         print("## a. RFM on Online Retail (parse excluded on both sides)\n")
         print(f"({load()} after the runs)\n")
@@ -241,17 +258,7 @@ def main():
               f"Ours suggests k = {b['ours_suggested_k']} (best silhouette), "
               f"elbow k = {b['ours_elbow_k']}.\n")
 
-        c = bench_kmeans(args.repeat, tmp)
-        print(f"## c. k-means, 1,000,000 x 8 blobs, k = 8, n_init = {c['n_init']}\n")
-        print(f"({load()} after the runs)\n")
-        print("| side | median s | runs | inertia | iterations (best run) | ratio |\n"
-              "|---|---|---|---|---|---|")
-        print(f"| scikit-learn KMeans (lloyd) | {c['sklearn_s']:.3f} | {fmt_runs(c['sklearn_runs'])} "
-              f"| {c['sklearn_inertia']:.6e} | {c['sklearn_iter']} | 1 |")
-        print(f"| ours KMeans | {c['ours_s']:.3f} | {fmt_runs(c['ours_runs'])} | "
-              f"{c['ours_inertia']:.6e} | {c['ours_iter']} | "
-              f"**{c['sklearn_s'] / c['ours_s']:.1f}x** faster |")
-        print(f"\nInertia ours / sklearn - 1: {c['ours_inertia'] / c['sklearn_inertia'] - 1:+.2e}\n")
+        print_kmeans(bench_kmeans(args.repeat, tmp))
 
         e = bench_ward(tmp)
         print(f"## e. Agglomerative Ward, {e['n']:,} x 3 blobs, cut into 5 clusters (one run)\n")
