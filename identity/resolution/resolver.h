@@ -4,9 +4,10 @@
 // candidates, the matcher scores them, and the record joins the best linking profile (or
 // starts a new one); when it links strongly to several profiles they merge, the older id
 // surviving and the other one becoming its alias, unless a do-not-link constraint (left by a
-// manual split), the profile size cap or a clearly disagreeing member pair forbids it. Orders and consent changes of unknown customers create a minimal
-// record, so the profile map covers every customer. Manual MergeProfiles / SplitProfile are
-// audited; the golden record and current consents derive from the member records.
+// manual split), the profile size cap or a clearly disagreeing member pair forbids it. Orders and
+// consent changes of unknown customers create a minimal record, so the profile map covers every
+// customer. Manual MergeProfiles / SplitProfile are audited; the golden record and current consents
+// derive from the member records.
 //
 // The hot indexes (records, blocking posting lists, profiles, aliases, do-not-link pairs,
 // consents) live in memory and are rebuilt from the store by Open; every change also goes
