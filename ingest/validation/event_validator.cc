@@ -228,6 +228,17 @@ std::optional<Rejection> CheckInteraction(const Event& event, const ValidationLi
   if (auto r = CheckId(interaction.sku(), FieldPath(path, "sku"), limits.max_id_bytes, true)) {
     return r;
   }
+  // A rating is finite, 0 < rating <= 100, and given with (and only with) type RATING.
+  const double rating = interaction.rating();
+  if (interaction.type() == common::v1::INTERACTION_TYPE_RATING) {
+    if (!(rating > 0 && rating <= 100)) {
+      return Reject(FieldPath(path, "rating"), "out_of_range",
+                    absl::StrCat("is ", rating, ", but a rating must be > 0 and <= 100"));
+    }
+  } else if (rating != 0) {
+    return Reject(FieldPath(path, "rating"), "invalid_argument",
+                  "is set, but only INTERACTION_TYPE_RATING carries a rating");
+  }
   return CheckId(interaction.session_id(), FieldPath(path, "session_id"), limits.max_id_bytes,
                  false);
 }

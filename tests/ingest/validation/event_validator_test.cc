@@ -2,6 +2,7 @@
 // payloads (consent_change, product_upsert, interaction) and CustomerKeyOf.
 #include "ingest/validation/event_validator.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -240,6 +241,17 @@ std::vector<Mutation> InteractionMutations() {
       {"SkuMissing", [=](Event& e) { interaction(e)->clear_sku(); }, "interaction.sku", "required"},
       {"SessionIdWithTab", [=](Event& e) { interaction(e)->set_session_id("s\t1"); },
        "interaction.session_id", "invalid_format"},
+      {"RatingOnAView", [=](Event& e) { interaction(e)->set_rating(4); }, "interaction.rating",
+       "invalid_argument"},
+      {"RatingZero",
+       [=](Event& e) { interaction(e)->set_type(common::v1::INTERACTION_TYPE_RATING); },
+       "interaction.rating", "out_of_range"},
+      {"RatingNaN",
+       [=](Event& e) {
+         interaction(e)->set_type(common::v1::INTERACTION_TYPE_RATING);
+         interaction(e)->set_rating(std::nan(""));
+       },
+       "interaction.rating", "out_of_range"},
   };
 }
 
@@ -247,6 +259,13 @@ class InteractionMutationTest : public ::testing::TestWithParam<Mutation> {};
 
 TEST_P(InteractionMutationTest, RejectsOnFieldWithCode) {
   ExpectRejected(testing_events::ValidInteractionEvent(), GetParam());
+}
+
+TEST(InteractionValidationTest, AcceptsRatingInteraction) {
+  Event event = testing_events::ValidInteractionEvent();
+  event.mutable_interaction()->set_type(common::v1::INTERACTION_TYPE_RATING);
+  event.mutable_interaction()->set_rating(4.5);
+  EXPECT_EQ(ValidateEvent(event, kNow), std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(EventValidatorTest, InteractionMutationTest,
