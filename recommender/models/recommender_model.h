@@ -1,0 +1,183 @@
+// RecommenderModel: the interface every personal recommender implements (popularity, item_cf,
+// sar, ease, hybrid).
+//
+// Life cycle: create by name (CreateModel), Fit() once on a Dataset, then treat as immutable:
+// every const method is thread-safe and may be called concurrently (the service holds models
+// as std::shared_ptr<const RecommenderModel> snapshots). A fitted model is self-contained: it
+// keeps its own copy of the user and item id maps, item categories and the users' training
+// histories, so it serves and serializes without the Dataset.
+//
+//   absl::StatusOr<std::unique_ptr<RecommenderModel>> model = TrainModel({.name = "ease"}, data);
+//   RecommendRequest request;
+//   request.user = (*model)->FindUser("web/42");
+//   request.k = 10;
+//   absl::StatusOr<std::vector<Recommendation>> items = (*model)->Recommend(request);
+//   std::string bytes = (*model)->Serialize();          // persist ...
+//   auto again = DeserializeModel(bytes);                // ... and load
+#ifndef CLIENTELE_RECOMMENDER_MODELS_RECOMMENDER_MODEL_H_
+#define CLIENTELE_RECOMMENDER_MODELS_RECOMMENDER_MODEL_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "recommender/data/dataset.h"
+
+namespace clientele::recommender {
+
+// Why an item was recommended.
+enum class ReasonKind {
+  kPopular,           // "popular"
+  kPopularInSegment,  // "popular in segment S"
+  kBoughtWith,        // "bought with X": co-occurs with history item X
+  kSimilarTo,         // "similar to X": X's neighbour by item-item similarity
+};
+
+struct Reason {
+  ReasonKind kind = ReasonKind::kPopular;
+  int32_t item = -1;    // The evidence item X (index), for kBoughtWith / kSimilarTo.
+  std::string segment;  // For kPopularInSegment.
+};
+
+struct Recommendation {
+  int32_t item = -1;  // Item index in the model's items().
+  float score = 0;    // Higher is better; comparable within one call only.
+  Reason reason;
+  std::string reason_text;  // E.g. "bought with SKU123", "popular in segment champions".
+};
+
+// Returns a short English text for `reason`, naming the evidence item by its id in `items`.
+std::string ReasonText(const Reason& reason, const IdIndex& items);
+
+struct RecommendRequest {
+  // A user known at fit time: their training history is used (plus `history`, if given).
+  std::optional<int32_t> user;
+  // Extra or replacing history: (item index, weight) pairs, e.g. a session or the latest
+  // purchases the caller knows of. Unknown users pass only this. Items out of range are an
+  // InvalidArgument.
+  std::vector<std::pair<int32_t, float>> history;
+  // Number of items wanted, 1..1000 (InvalidArgument otherwise). Fewer come back when fewer
+  // items pass the filters.
+  int k = 10;
+  // Drop the items of the history (training + `history`): the default.
+  bool exclude_seen = true;
+  // More items never to return (indexes).
+  absl::flat_hash_set<int32_t> exclude;
+  // Only items of this category (by ItemMeta::category), when set.
+  std::optional<std::string> category;
+  // Only items for which this returns true, when set. Called from the serving thread.
+  std::function<bool(int32_t item)> item_filter;
+  // Segment of the user for segment popularity; defaults to the segment the user had at fit.
+  std::optional<std::string> segment;
+};
+
+// Progress and cancellation during Fit: called with a fraction in [0, 1]; return false to
+// cancel (Fit then returns Cancelled). May be called from the Fit thread only.
+using FitProgress = std::function<bool(double fraction)>;
+
+struct ModelConfig {
+  // "popularity", "item_cf", "sar", "ease", "hybrid".
+  std::string name;
+  // Hyper-parameters by name; unknown names are an InvalidArgument from CreateModel. See each
+  // model's header for its parameters and defaults.
+  std::map<std::string, double> params;
+  // Segment of each user id (source key or profile id) for segment popularity; optional.
+  absl::flat_hash_map<std::string, std::string> user_segments;
+  // For "hybrid": its components and their blend weights ({name, params} each).
+  std::vector<std::pair<ModelConfig, double>> components;
+};
+
+class RecommenderModel {
+ public:
+  virtual ~RecommenderModel() = default;
+
+  // The factory name ("ease", ...).
+  virtual std::string name() const = 0;
+
+  // Fits the model. Call once, before any other method but name(). InvalidArgument for an
+  // empty dataset; Cancelled when `progress` returns false.
+  absl::Status Fit(const Dataset& data, const FitProgress& progress = nullptr);
+
+  // Top-k items for a user or a history, best first, with reasons. Thread-safe. A user with
+  // no history gets the (segment) popularity fallback of the model, if any, else an empty list.
+  absl::StatusOr<std::vector<Recommendation>> Recommend(const RecommendRequest& request) const;
+
+  // Id maps and item categories as fitted.
+  const IdIndex& users() const { return users_; }
+  const IdIndex& items() const { return items_; }
+  std::optional<int32_t> FindUser(absl::string_view id) const { return users_.Find(id); }
+  std::optional<int32_t> FindItem(absl::string_view id) const { return items_.Find(id); }
+  const std::string& item_category(int32_t item) const { return categories_[item]; }
+  bool fitted() const { return fitted_; }
+
+  // Training history of a known user: (item, value) pairs.
+  absl::Span<const int32_t> UserItems(int32_t user) const;
+  absl::Span<const float> UserValues(int32_t user) const;
+
+  // Bytes that DeserializeModel turns back into an equal model (same recommendations).
+  std::string Serialize() const;
+
+ protected:
+  // Scores every item for `history` (item, weight; deduplicated, sorted by item) into `scores`
+  // (num_items entries, zero-filled on entry). Items left at <= 0 are treated as unscored and
+  // may come back only after the scored ones, ordered by the fallback. `segment` may be empty.
+  virtual void Score(absl::Span<const std::pair<int32_t, float>> history, absl::string_view segment,
+                     absl::Span<float> scores) const = 0;
+  // The evidence for recommending `item` to `history`.
+  virtual Reason Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
+                         absl::string_view segment) const = 0;
+  // Fits the model-specific state; the base has already copied the id maps and histories.
+  virtual absl::Status FitImpl(const Dataset& data, const FitProgress& progress) = 0;
+  // Model-specific state to/from bytes (see internal/byte_io.h).
+  virtual void SerializeImpl(std::string* out) const = 0;
+  virtual absl::Status DeserializeImpl(absl::string_view* in) = 0;
+  // Segment a known user had at fit time ("" if none). Used when the request has none.
+  virtual std::string UserSegment(int32_t user) const { return ""; }
+  // Whether the model falls back to popularity for items left unscored (default true).
+  virtual bool UsesPopularityFallback() const { return true; }
+
+  // Item popularity (number of users) from the fit, available to every model.
+  const std::vector<float>& item_popularity() const { return popularity_; }
+
+ private:
+  friend absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view);
+  friend class HybridModel;
+
+  IdIndex users_;
+  IdIndex items_;
+  std::vector<std::string> categories_;
+  std::vector<int64_t> row_offsets_{0};
+  std::vector<int32_t> history_items_;
+  std::vector<float> history_values_;
+  std::vector<float> popularity_;
+  bool fitted_ = false;
+};
+
+// A new, unfitted model by config.name. InvalidArgument for an unknown name or parameter.
+absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig& config);
+
+// CreateModel + Fit.
+absl::StatusOr<std::unique_ptr<RecommenderModel>> TrainModel(const ModelConfig& config,
+                                                             const Dataset& data,
+                                                             const FitProgress& progress = nullptr);
+
+// Reads bytes written by Serialize(). DataLoss for corrupt or truncated bytes.
+absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view bytes);
+
+// The model names CreateModel knows.
+std::vector<std::string> ModelNames();
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_MODELS_RECOMMENDER_MODEL_H_
