@@ -223,7 +223,7 @@ void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& fla
                                      "Stream a file of customers, orders or events "
                                      "into the ingest log");
   cmd->add_option("--format", flags.format,
-                  "online-retail | marketing-campaign | events-jsonl | febrl")
+                  "online-retail | marketing-campaign | events-jsonl | febrl | baskets | movielens")
       ->required();
   cmd->add_option("file", flags.file, "The file to import")->required();
   cmd->add_option("--source", flags.options.source_system,

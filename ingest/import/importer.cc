@@ -19,6 +19,8 @@ constexpr std::string_view kOnlineRetail = "online-retail";
 constexpr std::string_view kMarketingCampaign = "marketing-campaign";
 constexpr std::string_view kEventsJsonl = "events-jsonl";
 constexpr std::string_view kFebrl = "febrl";
+constexpr std::string_view kBaskets = "baskets";
+constexpr std::string_view kMovieLens = "movielens";
 
 bool IsValidSourceSystem(std::string_view system) {
   if (system.empty() || system.size() > 64) return false;
@@ -38,6 +40,8 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
     if (format == ImportFormat::kOnlineRetail) settings.source_system = "online_retail";
     if (format == ImportFormat::kMarketingCampaign) settings.source_system = "marketing_campaign";
     if (format == ImportFormat::kFebrl) settings.source_system = "febrl";
+    if (format == ImportFormat::kBaskets) settings.source_system = "baskets";
+    if (format == ImportFormat::kMovieLens) settings.source_system = "movielens";
   }
   if (format != ImportFormat::kEventsJsonl && !IsValidSourceSystem(settings.source_system)) {
     return absl::InvalidArgumentError(absl::StrCat("source system ",
@@ -55,6 +59,8 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
     if (format == ImportFormat::kOnlineRetail) settings.channel = common::v1::CHANNEL_ONLINE_SHOP;
     if (format == ImportFormat::kMarketingCampaign) settings.channel = common::v1::CHANNEL_OTHER;
     if (format == ImportFormat::kFebrl) settings.channel = common::v1::CHANNEL_OTHER;
+    if (format == ImportFormat::kBaskets) settings.channel = common::v1::CHANNEL_STORE_POS;
+    if (format == ImportFormat::kMovieLens) settings.channel = common::v1::CHANNEL_OTHER;
   }
   settings.snapshot_time = options.snapshot_time;
   if (options.snapshot_time < absl::UnixEpoch() ||
@@ -62,7 +68,8 @@ absl::StatusOr<Settings> ResolveOptions(ImportFormat format, const ImportOptions
     return absl::InvalidArgumentError("snapshot time must be a finite time after 1970-01-01");
   }
   settings.currency = options.currency;
-  if (format == ImportFormat::kOnlineRetail && !money::CurrencyExponent(settings.currency)) {
+  if ((format == ImportFormat::kOnlineRetail || format == ImportFormat::kBaskets) &&
+      !money::CurrencyExponent(settings.currency)) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown ISO 4217 currency ", import_internal::Quoted(settings.currency)));
   }
@@ -86,6 +93,10 @@ absl::StatusOr<std::unique_ptr<Importer>> Open(ImportFormat format,
       return import_internal::OpenEventsJsonlImporter(std::move(contents), std::move(settings));
     case ImportFormat::kFebrl:
       return import_internal::OpenFebrlImporter(std::move(contents), std::move(settings));
+    case ImportFormat::kBaskets:
+      return import_internal::OpenBasketsImporter(std::move(contents), std::move(settings));
+    case ImportFormat::kMovieLens:
+      return import_internal::OpenMovieLensImporter(std::move(contents), std::move(settings));
   }
   return absl::InvalidArgumentError("unknown import format");
 }
@@ -97,10 +108,12 @@ absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name) {
   if (name == kMarketingCampaign) return ImportFormat::kMarketingCampaign;
   if (name == kEventsJsonl) return ImportFormat::kEventsJsonl;
   if (name == kFebrl) return ImportFormat::kFebrl;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown import format ", import_internal::Quoted(name),
-                   "; valid formats: ", ToAbsl(kOnlineRetail), ", ", ToAbsl(kMarketingCampaign),
-                   ", ", ToAbsl(kEventsJsonl), ", ", ToAbsl(kFebrl)));
+  if (name == kBaskets) return ImportFormat::kBaskets;
+  if (name == kMovieLens) return ImportFormat::kMovieLens;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown import format ", import_internal::Quoted(name), "; valid formats: ",
+      ToAbsl(kOnlineRetail), ", ", ToAbsl(kMarketingCampaign), ", ", ToAbsl(kEventsJsonl), ", ",
+      ToAbsl(kFebrl), ", ", ToAbsl(kBaskets), ", ", ToAbsl(kMovieLens)));
 }
 
 std::string_view ImportFormatName(ImportFormat format) {
@@ -113,6 +126,10 @@ std::string_view ImportFormatName(ImportFormat format) {
       return kEventsJsonl;
     case ImportFormat::kFebrl:
       return kFebrl;
+    case ImportFormat::kBaskets:
+      return kBaskets;
+    case ImportFormat::kMovieLens:
+      return kMovieLens;
   }
   return "unknown";
 }

@@ -35,6 +35,16 @@
 //                       postal_code, soc_sec_id -> attributes["soc_sec_id"]. Empty fields stay
 //                       unset; a YYYYMMDD date that is not a calendar date leaves the birth date
 //                       unset (the row is kept). occurred_at is ImportOptions::snapshot_time.
+//   baskets             Market baskets (arules "Groceries" CSV): one basket per line, items
+//                       separated by commas, no header, no quoting; item names exactly as
+//                       written (spaces kept). One anonymous Order per line (no customer;
+//                       order id "basket-<row>"; a line per distinct item, quantity = times
+//                       written, unit price 0 in ImportOptions::currency). occurred_at is
+//                       ImportOptions::snapshot_time. Empty lines and empty items are rejected.
+//   movielens           MovieLens ratings: u.data (tab separated user, item, rating, Unix
+//                       timestamp; no header) or ratings.csv (header userId,movieId,rating,
+//                       timestamp). One Interaction of type RATING per row: source = (system,
+//                       user), sku = item, rating, occurred_at = the timestamp.
 //
 // The whole file is held in memory (memory-mapped when it is a regular file, which must then
 // not be truncated while the importer lives) from OpenImporter on; events and rejections view
@@ -59,8 +69,8 @@ namespace clientele::ingest {
 
 struct ImportOptions {
   // SourceKey.system of customers and orders; empty means the format's default
-  // ("online_retail", "marketing_campaign", "febrl"). Must match [a-z0-9_.-]{1,64}. Unused by
-  // events-jsonl.
+  // ("online_retail", "marketing_campaign", "febrl", "baskets", "movielens"). Must match
+  // [a-z0-9_.-]{1,64}. Unused by events-jsonl.
   std::string source_system;
   // Origin.source_name and ClientRejection.source_name; empty means the file's base name.
   std::string source_name;
@@ -114,9 +124,17 @@ class Importer {
   virtual int64_t rows_done() const = 0;
 };
 
-enum class ImportFormat { kOnlineRetail, kMarketingCampaign, kEventsJsonl, kFebrl };
+enum class ImportFormat {
+  kOnlineRetail,
+  kMarketingCampaign,
+  kEventsJsonl,
+  kFebrl,
+  kBaskets,
+  kMovieLens
+};
 
-// "online-retail" | "marketing-campaign" | "events-jsonl" | "febrl"; InvalidArgument listing the
+// "online-retail" | "marketing-campaign" | "events-jsonl" | "febrl" | "baskets" | "movielens";
+// InvalidArgument listing the
 // valid names otherwise.
 absl::StatusOr<ImportFormat> ParseImportFormat(std::string_view name);
 

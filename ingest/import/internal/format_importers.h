@@ -27,6 +27,14 @@ absl::StatusOr<std::unique_ptr<Importer>> OpenEventsJsonlImporter(
 absl::StatusOr<std::unique_ptr<Importer>> OpenFebrlImporter(std::unique_ptr<Contents> contents,
                                                             Settings settings);
 
+// One basket per line; lines are read as batches are asked for.
+absl::StatusOr<std::unique_ptr<Importer>> OpenBasketsImporter(std::unique_ptr<Contents> contents,
+                                                              Settings settings);
+
+// Detects u.data or ratings.csv from the first line; rows are read as batches are asked for.
+absl::StatusOr<std::unique_ptr<Importer>> OpenMovieLensImporter(std::unique_ptr<Contents> contents,
+                                                                Settings settings);
+
 }  // namespace clientele::ingest::import_internal
 
 #endif  // CLIENTELE_INGEST_IMPORT_INTERNAL_FORMAT_IMPORTERS_H_
