@@ -9,8 +9,8 @@
 //   support    = count(I) / N
 //   confidence = count(I) / count(I \ {y})
 //   lift       = confidence / (count({y}) / N)
-// and is kept when confidence >= min_confidence, compared exactly on the counts
-// (count(I) >= min_confidence * count(X) in exact arithmetic), so 8/10 passes 0.8.
+// and is kept when count(I) / count(X) >= min_confidence, the division and comparison in IEEE
+// double as arules does (correctly rounded, so 8 / 10 passes 0.8).
 // Rules with an empty left-hand side ({} => {y}, confidence = support of y) are produced only
 // when RuleOptions::include_empty_antecedent is set (arules' minlen = 1 would produce them).
 #ifndef CLIENTELE_RECOMMENDER_RULES_ASSOCIATION_RULES_H_

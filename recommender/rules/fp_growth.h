@@ -39,11 +39,12 @@ struct FpGrowthOptions {
   std::function<bool()> cancelled;
 };
 
-// The smallest count c >= 1 with c / num_transactions >= min_support, where the comparison is
-// the one of exact arithmetic for every min_support given as a double (c / n is compared with
-// the double's exact value; no ceil(min_support * n) rounding surprise: 0.07 * 100 evaluates
-// to 7.000000000000001 but the minimum count is 7). num_transactions must be >= 0;
-// min_support must be in [0, 1]. With num_transactions == 0 returns 1.
+// The smallest count c >= 1 with c / num_transactions >= min_support, the division and the
+// comparison done in IEEE double (correctly rounded, so monotonic in c). This is the
+// convention's own test, not ceil(min_support * num_transactions): 0.07 * 100 evaluates to
+// 7.000000000000001, but 7 / 100 == 0.07, so the minimum count is 7. Returns 1 when
+// min_support is 0 or num_transactions is 0, and num_transactions + 1 when no count passes
+// (cannot happen for min_support <= 1).
 int64_t MinSupportCount(double min_support, int64_t num_transactions);
 
 // An immutable collection of frequent itemsets with their absolute counts. Items within an
