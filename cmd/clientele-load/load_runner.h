@@ -1,0 +1,81 @@
+// Drives one CallKind against a server, closed loop or open loop, and measures every call.
+//
+// Closed loop (rate == 0): `concurrency` workers, each with exactly one call in flight; a worker
+// starts its next call from the completion of the previous one. Throughput is whatever the
+// server sustains; latency is from a call's start to its completion.
+//
+// Open loop (rate > 0): call i is due at start + i / rate (rate_schedule.h) whatever happened to
+// earlier calls, and its latency runs from that *scheduled* time, not from when the runner got
+// round to starting it. A server (or client) stall therefore shows up in the latency of every
+// call that was due during it instead of silently thinning the load ("coordinated omission").
+// `concurrency` caps the calls in flight; a capped call waits, and the wait counts.
+//
+// Calls are started through the gRPC callback API: a few gRPC threads drive all of them.
+// Thread-compatible: one Run at a time per LoadRunner.
+#ifndef CLIENTELE_CMD_CLIENTELE_LOAD_LOAD_RUNNER_H_
+#define CLIENTELE_CMD_CLIENTELE_LOAD_LOAD_RUNNER_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cmd/clientele-load/call_kind.h"
+#include "cmd/clientele-load/latency_histogram.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status_code_enum.h"
+
+namespace clientele::load {
+
+struct LoadOptions {
+  // Closed loop: calls in flight. Open loop: the most calls in flight. At least 1.
+  int concurrency = 16;
+  // Calls per second; 0 (the default) means closed loop.
+  double rate = 0;
+  // Length of the measured window (calls started, or due, in it are measured).
+  absl::Duration duration = absl::Seconds(10);
+  // Calls started (due) before the measured window are made but not measured.
+  absl::Duration warmup = absl::ZeroDuration();
+  // If > 0, the run ends after this many measured calls even if `duration` has not passed:
+  // a deterministic number of calls for tests.
+  int64_t max_calls = 0;
+  // Deadline of each call.
+  absl::Duration call_timeout = absl::Seconds(5);
+};
+
+struct LoadResult {
+  static constexpr int kNumCodes = grpc::StatusCode::UNAUTHENTICATED + 1;
+
+  int64_t calls = 0;  // Measured calls, all completed.
+  int64_t ok = 0;
+  int64_t errors = 0;
+  std::array<int64_t, kNumCodes> errors_by_code{};  // Index: grpc::StatusCode.
+  int64_t warmup_calls = 0;
+  // Latency of every measured call, failed ones included, in nanoseconds.
+  LatencyHistogram latency;
+  // From the start of the measured window to the completion of its last call.
+  absl::Duration elapsed;
+  // Open loop: how late the runner started calls after their due time (client-side lag, part of
+  // the latency), at most; and the most calls in flight at once.
+  absl::Duration max_start_lag;
+  int64_t max_in_flight = 0;
+
+  double rps() const;
+};
+
+// Canonical name of a gRPC code, e.g. "NOT_FOUND".
+std::string StatusCodeName(int code);
+
+// `channels` distinct HTTP/2 connections to `address` (each with its own subchannel).
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels);
+
+// Runs `kind` (prepared; not owned, must stay alive until Run returns). Errors:
+// InvalidArgument for bad options. Returns only when every call made has completed.
+absl::StatusOr<LoadResult> RunLoad(CallKind* kind, const LoadOptions& options);
+
+}  // namespace clientele::load
+
+#endif  // CLIENTELE_CMD_CLIENTELE_LOAD_LOAD_RUNNER_H_
