@@ -149,6 +149,11 @@ class RecommenderModel {
 
   // Item popularity (number of users) from the fit, available to every model.
   const std::vector<float>& item_popularity() const { return popularity_; }
+  // Replaces the stored training-history values (same layout as the Dataset's values), e.g.
+  // by time-decayed affinities. For FitImpl only.
+  void ReplaceHistoryValues(std::vector<float> values);
+  // The stored training history of `user` as (item, value) pairs, sorted by item.
+  void AppendHistory(int32_t user, std::vector<std::pair<int32_t, float>>* out) const;
 
  private:
   friend absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view);

@@ -1,0 +1,49 @@
+// CreateModel / TrainModel / ModelNames and the by-name construction used by DeserializeModel.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "recommender/models/ease_model.h"
+#include "recommender/models/hybrid_model.h"
+#include "recommender/models/item_cf_model.h"
+#include "recommender/models/popularity_model.h"
+#include "recommender/models/recommender_model.h"
+#include "recommender/models/sar_model.h"
+
+namespace clientele::recommender {
+
+std::vector<std::string> ModelNames() { return {"popularity", "item_cf", "sar", "ease", "hybrid"}; }
+
+absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig& config) {
+  if (config.name == "popularity") return PopularityModel::Create(config);
+  if (config.name == "item_cf") return ItemCfModel::Create(config);
+  if (config.name == "sar") return SarModel::Create(config);
+  if (config.name == "ease") return EaseModel::Create(config);
+  if (config.name == "hybrid") return HybridModel::Create(config);
+  return absl::InvalidArgumentError(absl::StrCat("model: unknown name \"", config.name,
+                                                 "\" (known: ", absl::StrJoin(ModelNames(), ", "),
+                                                 ")"));
+}
+
+absl::StatusOr<std::unique_ptr<RecommenderModel>> TrainModel(const ModelConfig& config,
+                                                             const Dataset& data,
+                                                             const FitProgress& progress) {
+  absl::StatusOr<std::unique_ptr<RecommenderModel>> model = CreateModel(config);
+  if (!model.ok()) return model.status();
+  if (auto s = (*model)->Fit(data, progress); !s.ok()) return s;
+  return model;
+}
+
+// An empty model of that name whose state DeserializeImpl then fills in.
+absl::StatusOr<std::unique_ptr<RecommenderModel>> NewModelByName(absl::string_view name) {
+  ModelConfig config;
+  config.name = std::string(name);
+  if (config.name == "hybrid") {
+    config.components.push_back({ModelConfig{"popularity"}, 1.0});  // Replaced on load.
+  }
+  return CreateModel(config);
+}
+
+}  // namespace clientele::recommender

@@ -1,0 +1,278 @@
+#include "recommender/models/recommender_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "recommender/models/internal/byte_io.h"
+
+namespace clientele::recommender {
+namespace {
+
+constexpr int kMaxK = 1000;
+
+struct Candidate {
+  bool scored;
+  float key;  // The score when scored, else the popularity.
+  int32_t item;
+};
+
+bool Better(const Candidate& a, const Candidate& b) {
+  if (a.scored != b.scored) return a.scored;
+  if (a.key != b.key) return a.key > b.key;
+  return a.item < b.item;
+}
+
+// Per-thread buffers of Recommend, reused from call to call.
+struct Scratch {
+  std::vector<std::pair<int32_t, float>> history;
+  std::vector<float> scores;
+  std::vector<Candidate> candidates;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+std::string ReasonText(const Reason& reason, const IdIndex& items) {
+  auto item_name = [&]() -> std::string {
+    if (reason.item < 0 || reason.item >= items.size()) return "?";
+    return items.id(reason.item);
+  };
+  switch (reason.kind) {
+    case ReasonKind::kPopular:
+      return "popular";
+    case ReasonKind::kPopularInSegment:
+      return absl::StrCat("popular in segment ", reason.segment);
+    case ReasonKind::kBoughtWith:
+      return absl::StrCat("bought with ", item_name());
+    case ReasonKind::kSimilarTo:
+      return absl::StrCat("similar to ", item_name());
+  }
+  return "popular";
+}
+
+absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progress) {
+  if (fitted_) return absl::FailedPreconditionError("model: already fitted");
+  if (data.num_items() == 0 || data.num_interactions() == 0) {
+    return absl::InvalidArgumentError("dataset: no interactions to fit on");
+  }
+  users_ = data.users();
+  items_ = data.items();
+  categories_.clear();
+  categories_.reserve(data.num_items());
+  for (const ItemMeta& meta : data.all_item_meta()) categories_.push_back(meta.category);
+  categories_.resize(data.num_items());
+  row_offsets_ = data.row_offsets();
+  history_items_ = data.item_index();
+  history_values_ = data.values();
+  popularity_.assign(data.num_items(), 0.0f);
+  for (int32_t item : history_items_) popularity_[item] += 1.0f;
+  CLT_RETURN_IF_ERROR(FitImpl(data, progress));
+  if (progress && !progress(1.0)) return absl::CancelledError("fit cancelled");
+  fitted_ = true;
+  return absl::OkStatus();
+}
+
+void RecommenderModel::ReplaceHistoryValues(std::vector<float> values) {
+  CLT_CHECK(values.size() == history_values_.size());
+  history_values_ = std::move(values);
+}
+
+absl::Span<const int32_t> RecommenderModel::UserItems(int32_t user) const {
+  return absl::MakeConstSpan(history_items_)
+      .subspan(row_offsets_[user], row_offsets_[user + 1] - row_offsets_[user]);
+}
+
+absl::Span<const float> RecommenderModel::UserValues(int32_t user) const {
+  return absl::MakeConstSpan(history_values_)
+      .subspan(row_offsets_[user], row_offsets_[user + 1] - row_offsets_[user]);
+}
+
+void RecommenderModel::AppendHistory(int32_t user,
+                                     std::vector<std::pair<int32_t, float>>* out) const {
+  for (int64_t n = row_offsets_[user]; n < row_offsets_[user + 1]; ++n) {
+    out->emplace_back(history_items_[n], history_values_[n]);
+  }
+}
+
+absl::StatusOr<std::vector<Recommendation>> RecommenderModel::Recommend(
+    const RecommendRequest& request) const {
+  if (!fitted_) return absl::FailedPreconditionError("model: not fitted");
+  if (request.k < 1 || request.k > kMaxK) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("k: must be in 1..", kMaxK, ", got ", request.k));
+  }
+  const int32_t n = items_.size();
+  if (request.user.has_value() && (*request.user < 0 || *request.user >= users_.size())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("user: index ", *request.user, " out of range 0..", users_.size() - 1));
+  }
+  for (const auto& [item, weight] : request.history) {
+    if (item < 0 || item >= n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("history: item index ", item, " out of range 0..", n - 1));
+    }
+    if (!std::isfinite(weight)) {
+      return absl::InvalidArgumentError("history: weight is not a finite number");
+    }
+  }
+  Scratch& s = ThreadScratch();
+  s.history.clear();
+  if (request.user.has_value()) AppendHistory(*request.user, &s.history);
+  if (!request.history.empty()) {
+    // Request entries replace training entries of the same item.
+    for (const auto& entry : request.history) {
+      auto it = std::find_if(s.history.begin(), s.history.end(),
+                             [&](const auto& h) { return h.first == entry.first; });
+      if (it != s.history.end()) {
+        it->second = entry.second;
+      } else {
+        s.history.push_back(entry);
+      }
+    }
+    std::sort(s.history.begin(), s.history.end());
+  }
+  std::string segment;
+  if (request.segment.has_value()) {
+    segment = *request.segment;
+  } else if (request.user.has_value()) {
+    segment = UserSegment(*request.user);
+  }
+  s.scores.assign(n, 0.0f);
+  absl::Span<const std::pair<int32_t, float>> history(s.history);
+  Score(history, segment, absl::MakeSpan(s.scores));
+
+  constexpr float kExcluded = -INFINITY;
+  if (request.exclude_seen) {
+    for (const auto& h : s.history) s.scores[h.first] = kExcluded;
+  }
+  for (int32_t item : request.exclude) {
+    if (item >= 0 && item < n) s.scores[item] = kExcluded;
+  }
+  const bool fallback = UsesPopularityFallback();
+  s.candidates.clear();
+  for (int32_t i = 0; i < n; ++i) {
+    float score = s.scores[i];
+    if (score == kExcluded) continue;
+    bool scored = score > 0;
+    if (!scored && !fallback) continue;
+    if (request.category.has_value() && categories_[i] != *request.category) continue;
+    if (request.item_filter && !request.item_filter(i)) continue;
+    s.candidates.push_back({scored, scored ? score : popularity_[i], i});
+  }
+  size_t k = std::min<size_t>(request.k, s.candidates.size());
+  if (k < s.candidates.size()) {
+    std::nth_element(s.candidates.begin(), s.candidates.begin() + k, s.candidates.end(), Better);
+  }
+  std::sort(s.candidates.begin(), s.candidates.begin() + k, Better);
+  std::vector<Recommendation> out;
+  out.reserve(k);
+  for (size_t r = 0; r < k; ++r) {
+    const Candidate& c = s.candidates[r];
+    Recommendation rec;
+    rec.item = c.item;
+    rec.score = c.scored ? c.key : 0.0f;
+    rec.reason = c.scored ? Explain(c.item, history, segment) : Reason{ReasonKind::kPopular};
+    rec.reason_text = ReasonText(rec.reason, items_);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+namespace {
+constexpr absl::string_view kMagic = "CLTRECM1";
+
+void PutIds(std::string* out, const IdIndex& ids) {
+  internal::Put<uint64_t>(out, ids.size());
+  for (const std::string& id : ids.ids()) internal::PutString(out, id);
+}
+
+bool GetIds(absl::string_view* in, IdIndex* ids) {
+  uint64_t count;
+  if (!internal::Get(in, &count)) return false;
+  std::string id;
+  for (uint64_t n = 0; n < count; ++n) {
+    if (!internal::GetString(in, &id)) return false;
+    if (ids->Add(id) != static_cast<int32_t>(n)) return false;  // Duplicate id.
+  }
+  return true;
+}
+}  // namespace
+
+std::string RecommenderModel::Serialize() const {
+  std::string out(kMagic);
+  internal::PutString(&out, name());
+  PutIds(&out, users_);
+  PutIds(&out, items_);
+  internal::Put<uint64_t>(&out, categories_.size());
+  for (const std::string& c : categories_) internal::PutString(&out, c);
+  internal::PutVector(&out, row_offsets_);
+  internal::PutVector(&out, history_items_);
+  internal::PutVector(&out, history_values_);
+  internal::PutVector(&out, popularity_);
+  SerializeImpl(&out);
+  return out;
+}
+
+// Reads the base part written by Serialize() after the name; used by DeserializeModel.
+absl::Status DeserializeBase(absl::string_view* in, IdIndex* users, IdIndex* items,
+                             std::vector<std::string>* categories, std::vector<int64_t>* offsets,
+                             std::vector<int32_t>* hist_items, std::vector<float>* hist_values,
+                             std::vector<float>* popularity) {
+  uint64_t ncat;
+  if (!GetIds(in, users) || !GetIds(in, items) || !internal::Get(in, &ncat) ||
+      ncat != static_cast<uint64_t>(items->size())) {
+    return absl::DataLossError("model bytes: bad id maps");
+  }
+  categories->resize(ncat);
+  for (std::string& c : *categories) {
+    if (!internal::GetString(in, &c)) return absl::DataLossError("model bytes: bad categories");
+  }
+  if (!internal::GetVector(in, offsets) || !internal::GetVector(in, hist_items) ||
+      !internal::GetVector(in, hist_values) || !internal::GetVector(in, popularity)) {
+    return absl::DataLossError("model bytes: truncated history");
+  }
+  if (offsets->size() != static_cast<size_t>(users->size()) + 1 || offsets->front() != 0 ||
+      offsets->back() != static_cast<int64_t>(hist_items->size()) ||
+      hist_values->size() != hist_items->size() ||
+      popularity->size() != static_cast<size_t>(items->size())) {
+    return absl::DataLossError("model bytes: inconsistent history");
+  }
+  for (size_t u = 0; u + 1 < offsets->size(); ++u) {
+    if ((*offsets)[u] > (*offsets)[u + 1]) return absl::DataLossError("model bytes: bad offsets");
+  }
+  for (int32_t item : *hist_items) {
+    if (item < 0 || item >= items->size()) return absl::DataLossError("model bytes: bad item");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<RecommenderModel>> NewModelByName(absl::string_view name);
+
+absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view bytes) {
+  if (bytes.substr(0, kMagic.size()) != kMagic) {
+    return absl::DataLossError("model bytes: not a serialized recommender model");
+  }
+  bytes.remove_prefix(kMagic.size());
+  std::string name;
+  if (!internal::GetString(&bytes, &name)) return absl::DataLossError("model bytes: no name");
+  absl::StatusOr<std::unique_ptr<RecommenderModel>> model = NewModelByName(name);
+  if (!model.ok()) return absl::DataLossError(model.status().message());
+  RecommenderModel& m = **model;
+  CLT_RETURN_IF_ERROR(DeserializeBase(&bytes, &m.users_, &m.items_, &m.categories_, &m.row_offsets_,
+                                      &m.history_items_, &m.history_values_, &m.popularity_));
+  CLT_RETURN_IF_ERROR(m.DeserializeImpl(&bytes));
+  if (!bytes.empty()) return absl::DataLossError("model bytes: trailing bytes");
+  m.fitted_ = true;
+  return model;
+}
+
+}  // namespace clientele::recommender
