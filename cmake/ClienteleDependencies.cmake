@@ -16,3 +16,12 @@ find_package(ICU REQUIRED COMPONENTS uc i18n)
 
 set(CLT_GRPC_PLUGIN $<TARGET_FILE:gRPC::grpc_cpp_plugin>)
 set(CLT_PROTOC $<TARGET_FILE:protobuf::protoc>)
+
+# hnswlib (libhnswlib-dev) is header-only and ships no CMake or pkg-config file.
+find_path(CLT_HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h)
+if(NOT CLT_HNSWLIB_INCLUDE_DIR)
+  message(FATAL_ERROR "hnswlib not found: apt-get install libhnswlib-dev")
+endif()
+add_library(clt_hnswlib INTERFACE)
+target_include_directories(clt_hnswlib SYSTEM INTERFACE ${CLT_HNSWLIB_INCLUDE_DIR})
+add_library(clientele::hnswlib ALIAS clt_hnswlib)

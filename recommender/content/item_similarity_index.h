@@ -9,8 +9,13 @@
 //   CLT_ASSIGN_OR_RETURN(std::vector<SimilarItem> similar, index->SimilarItems(item, 10));
 //   // similar[i].item, similar[i].score (cosine), reason SimilarToReason(name of item)
 //
-// Vectors are L2-normalized at build time, so scores are cosines in [-1, 1]. An item whose
-// vector is all zeros (e.g. no known words) has no neighbours and is never returned.
+// Vectors are L2-normalized at build time, so scores are cosines. Only items with a positive
+// cosine are returned (a cosine <= 0 is no evidence of similarity). An item whose vector is all
+// zeros (e.g. no known words) has no neighbours and is never returned.
+//
+// Storage: caller vectors are dense; text indexes keep sparse TF-IDF rows with postings (exact
+// search touches only items sharing a term), and materialize dense rows at vocabulary
+// dimension only when the HNSW graph is used.
 //
 // Immutable after Build; every const method may be called concurrently from any thread
 // (hnswlib's search is thread-safe for readers; ef is fixed at build time).
@@ -103,13 +108,10 @@ class ItemSimilarityIndex {
       absl::string_view text, int32_t k, const std::function<bool(int32_t)>& allow = {}) const;
 
   int32_t num_items() const { return num_items_; }
+  // Dense dimension: the caller's dimension, or the TF-IDF vocabulary size for BuildFromText.
   int32_t dimension() const { return dimension_; }
-  bool uses_hnsw() const;
-  // The normalized vector of `item` (0 <= item < num_items()).
-  absl::Span<const float> vector(int32_t item) const {
-    return absl::Span<const float>(vectors_.data() + static_cast<size_t>(item) * dimension_,
-                                   dimension_);
-  }
+  bool uses_hnsw() const { return hnsw_ != nullptr; }
+  bool has_vector(int32_t item) const { return has_vector_[static_cast<size_t>(item)] != 0; }
   const TfidfModel* tfidf() const { return tfidf_ ? &*tfidf_ : nullptr; }
 
   // Versioned binary form: options, vectors and the TF-IDF model. Deserialize rebuilds the
@@ -119,18 +121,36 @@ class ItemSimilarityIndex {
 
  private:
   struct Hnsw;
-  ItemSimilarityIndex() = default;
-  absl::Status Init(std::vector<float> vectors, int32_t dimension,
-                    const SimilarityIndexOptions& options);
-  std::vector<SimilarItem> Search(absl::Span<const float> normalized_query, int32_t k,
-                                  int32_t skip_item,
-                                  const std::function<bool(int32_t)>& allow) const;
+  // A query in the form the index stores: dense (normalized, dimension_ floats) or sparse.
+  struct Query {
+    absl::Span<const float> dense;
+    const SparseVector* sparse = nullptr;
+  };
+
+  ItemSimilarityIndex();
+  absl::Status InitDense(std::vector<float> vectors, int32_t dimension);
+  absl::Status InitSparse(std::vector<SparseVector> vectors, int32_t dimension);
+  absl::Status BuildGraph();
+  Query ItemQuery(int32_t item) const;
+  std::vector<float> Densify(const SparseVector& v) const;
+  // The k best items for `query` that pass `allow` (may be empty) and are not `skip_item`.
+  std::vector<SimilarItem> Search(const Query& query, int32_t k, int32_t skip_item,
+                                  const std::function<bool(int32_t)>& allow, bool exact) const;
+  std::vector<SimilarItem> ExactSearch(const Query& query, int32_t k, int32_t skip_item,
+                                       const std::function<bool(int32_t)>& allow) const;
 
   SimilarityIndexOptions options_;
   int32_t num_items_ = 0;
   int32_t dimension_ = 0;
-  std::vector<float> vectors_;       // Row-major, L2-normalized (zero rows stay zero).
   std::vector<uint8_t> has_vector_;  // 1 iff the item's vector is non-zero.
+  // Dense storage (Build, or BuildFromText in HNSW mode): row-major, L2-normalized.
+  std::vector<float> dense_;
+  // Sparse storage (BuildFromText): normalized TF-IDF rows and the transposed postings
+  // (term -> items) for exact search.
+  std::vector<SparseVector> sparse_;
+  std::vector<int64_t> posting_offsets_;
+  std::vector<int32_t> posting_items_;
+  std::vector<float> posting_values_;
   std::optional<TfidfModel> tfidf_;
   std::unique_ptr<Hnsw> hnsw_;  // Null in exact mode.
 };
