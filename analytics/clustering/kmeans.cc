@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "analytics/clustering/internal/distance_kernels.h"
 #include "analytics/clustering/internal/parallel.h"
 #include "analytics/clustering/random.h"
 
@@ -22,86 +23,94 @@ using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 // Rows per chunk: the unit of parallel work and of the ordered reductions. Fixed, so results do
 // not depend on the thread count.
 constexpr Eigen::Index kChunkRows = 16384;
-// Rows per matrix product inside a chunk: bounds the block x k temporary.
+// Rows per matrix product inside a chunk (AssignExact): bounds the block x k temporary.
 constexpr Eigen::Index kBlockRows = 256;
+// A run whose float inertia is within this relative distance of the best one gets its exact
+// inertia computed before the best run is chosen (float sums err by ~1e-7 relative).
+constexpr double kInertiaTieBand = 1e-5;
 
-// The points in the two precisions the algorithm uses. Centred by the caller.
+// The data in the two forms the algorithm uses, both centred (column means subtracted): the
+// caller's column-major doubles, read for centre updates and exact inertia, and a float
+// dimension-major copy for the distance kernels. Holds a reference to the caller's X.
 struct Points {
-  explicit Points(RowMatrix centered)
-      : x(std::move(centered)),
-        xf(x.cast<float>()),
-        xf_sq(xf.rowwise().squaredNorm()),
-        n(x.rows()),
-        d(x.cols()) {}
+  Points(const Eigen::MatrixXd& data, const Eigen::RowVectorXd& column_means)
+      : X(data), mean(column_means), n(data.rows()), d(data.cols()), xt(d, n) {
+    for (Eigen::Index j = 0; j < d; ++j) {
+      xt.row(j) = (X.col(j).array() - mean(j)).cast<float>().matrix().transpose();
+    }
+  }
   Eigen::Index chunks() const { return (n + kChunkRows - 1) / kChunkRows; }
   Eigen::Index ChunkBegin(Eigen::Index c) const { return c * kChunkRows; }
   Eigen::Index ChunkEnd(Eigen::Index c) const { return std::min(n, (c + 1) * kChunkRows); }
+  // Centred coordinate j of point i, in double.
+  double At(Eigen::Index i, Eigen::Index j) const { return X(i, j) - mean(j); }
+  Eigen::RowVectorXd Row(Eigen::Index i) const { return X.row(i) - mean; }
 
-  RowMatrix x;
-  RowMatrixF xf;
-  Eigen::VectorXf xf_sq;  // Squared norms of the rows of xf.
-  Eigen::Index n;
-  Eigen::Index d;
+  const Eigen::MatrixXd& X;
+  const Eigen::RowVectorXd mean;
+  const Eigen::Index n;
+  const Eigen::Index d;
+  RowMatrixF xt;  // d x n
 };
 
 // Per-chunk results of an assignment, reduced in chunk order.
 struct ChunkTotals {
-  RowMatrix sums;               // k x d, sum of the chunk's points per label.
+  RowMatrix sums;               // k x d, sum of the chunk's centred points per label (double).
   std::vector<int64_t> counts;  // k.
-  double inertia = 0.0;
+  double float_inertia = 0.0;   // Sum of the chunk's float distances.
 };
 
-// Assigns every point to its nearest centre (float products, exact double distance to the chosen
-// one) and, when `totals` is set, sums the points per label. labels/min_dist have n entries.
+// Assigns every point to its nearest centre (float distances, see distance_kernels.h) and sums
+// the points per label in double. labels/min_dist have n entries; min_dist gets the float
+// squared distance to the chosen centre. totals gets one entry per chunk.
 void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vector<int>& labels,
-                Eigen::VectorXd& min_dist, std::vector<ChunkTotals>* totals) {
+                std::vector<float>& min_dist, std::vector<ChunkTotals>& totals) {
   const Eigen::Index k = centers.rows();
   const Eigen::Index d = p.d;
-  const Eigen::MatrixXf cf_t = centers.cast<float>().transpose();  // d x k, column per centre
-  const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
-  if (totals != nullptr) totals->resize(static_cast<size_t>(p.chunks()));
+  const RowMatrixF cf = centers.cast<float>();
+  totals.resize(static_cast<size_t>(p.chunks()));
   ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
-    RowMatrixF dots;
-    ChunkTotals* t = totals != nullptr ? &(*totals)[static_cast<size_t>(chunk)] : nullptr;
-    if (t != nullptr) {
-      t->sums.setZero(k, d);
-      t->counts.assign(static_cast<size_t>(k), 0);
-      t->inertia = 0.0;
-    }
+    const Eigen::Index begin = p.ChunkBegin(chunk);
     const Eigen::Index end = p.ChunkEnd(chunk);
-    for (Eigen::Index b = p.ChunkBegin(chunk); b < end; b += kBlockRows) {
-      const Eigen::Index rows = std::min(kBlockRows, end - b);
-      dots.noalias() = p.xf.middleRows(b, rows) * cf_t;
-      for (Eigen::Index i = 0; i < rows; ++i) {
-        const Eigen::Index r = b + i;
-        Eigen::Index best = 0;
-        const float* row = dots.data() + i * k;
-        float best_d = cf_sq(0) - 2.0f * row[0];
-        for (Eigen::Index c = 1; c < k; ++c) {
-          const float dc = cf_sq(c) - 2.0f * row[c];
-          if (dc < best_d) {
-            best_d = dc;
-            best = c;
-          }
-        }
-        labels[r] = static_cast<int>(best);
-        const double* x = p.x.data() + r * d;
-        const double* center = centers.data() + best * d;
-        double dist = 0.0;
-        for (Eigen::Index dim = 0; dim < d; ++dim) {
-          const double diff = x[dim] - center[dim];
-          dist += diff * diff;
-        }
-        min_dist(r) = dist;
-        if (t != nullptr) {
-          double* sum = t->sums.data() + best * d;
-          for (Eigen::Index dim = 0; dim < d; ++dim) sum[dim] += x[dim];
-          ++t->counts[best];
-          t->inertia += dist;
-        }
-      }
+    ChunkTotals& t = totals[static_cast<size_t>(chunk)];
+    t.float_inertia = internal::NearestCenters(p.xt.data(), p.n, static_cast<int>(d), begin, end,
+                                               cf.data(), static_cast<int>(k),
+                                               labels.data() + begin, min_dist.data() + begin);
+    t.sums.setZero(k, d);
+    t.counts.assign(static_cast<size_t>(k), 0);
+    for (Eigen::Index r = begin; r < end; ++r) ++t.counts[labels[r]];
+    for (Eigen::Index j = 0; j < d; ++j) {
+      const double* column = p.X.data() + j * p.n;
+      const double shift = p.mean(j);
+      for (Eigen::Index r = begin; r < end; ++r) t.sums(labels[r], j) += column[r] - shift;
     }
   });
+}
+
+// Exact inertia of a labelling: squared distances to the assigned centres in double, from the
+// caller's data, summed per chunk and reduced in chunk order.
+double ExactInertia(const Points& p, const RowMatrix& centers, const std::vector<int>& labels,
+                    int threads) {
+  std::vector<double> partial(static_cast<size_t>(p.chunks()), 0.0);
+  ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
+    const Eigen::Index begin = p.ChunkBegin(chunk);
+    const Eigen::Index end = p.ChunkEnd(chunk);
+    std::vector<double> dist(static_cast<size_t>(end - begin), 0.0);
+    for (Eigen::Index j = 0; j < p.d; ++j) {
+      const double* column = p.X.data() + j * p.n;
+      const double shift = p.mean(j);
+      for (Eigen::Index r = begin; r < end; ++r) {
+        const double diff = column[r] - shift - centers(labels[r], j);
+        dist[r - begin] += diff * diff;
+      }
+    }
+    double total = 0.0;
+    for (double v : dist) total += v;
+    partial[static_cast<size_t>(chunk)] = total;
+  });
+  double inertia = 0.0;
+  for (double v : partial) inertia += v;
+  return inertia;
 }
 
 // Exact double assignment (AssignToNearest): ||x||^2 - 2 x.c + ||c||^2, ties to the lowest index.
@@ -134,98 +143,125 @@ void AssignExact(const RowMatrix& X, const RowMatrix& centers, int threads,
   });
 }
 
-// Squared distances (float products, clamped at 0) from every point to each candidate row of
-// `cands` (t x d) into out (n x t); the candidates' own rows get exactly 0. Returns, per
-// candidate, sum_x min(closest(x), d(x, candidate)) reduced in chunk order.
-std::vector<double> CandidateDistances(const Points& p, const RowMatrix& cands,
-                                       const std::vector<Eigen::Index>& ids,
-                                       const Eigen::VectorXd& closest, int threads,
-                                       Eigen::MatrixXf& out) {
-  const Eigen::Index t = cands.rows();
-  const Eigen::MatrixXf cf_t = cands.cast<float>().transpose();
-  const Eigen::VectorXf cf_sq = cf_t.colwise().squaredNorm().transpose();
-  out.resize(p.n, t);
-  std::vector<double> partial(static_cast<size_t>(p.chunks() * t), 0.0);
+// The k-means++ state of one run.
+struct SeedingRun {
+  ClusteringRng rng;
+  RowMatrix centers;                // k x d, filled row by row
+  RowMatrix candidates;             // trials x d
+  std::vector<float> closest;       // n: squared float distance to the nearest chosen centre
+  std::vector<double> chunk_sum;    // chunks: sum of closest per chunk
+  std::vector<double> chunk_start;  // chunks + 1: prefix sums of chunk_sum
+  double potential = 0.0;           // sum of closest, reduced in chunk order
+  std::vector<double> candidate_potential;  // chunks x trials
+};
+
+// closest = min(closest, distance to centre row `row`) for every run, one pass over the data for
+// all runs; then the per-run prefix sums and potential.
+void AddCenter(const Points& p, std::vector<SeedingRun>& runs, int row, int threads) {
+  std::vector<RowMatrixF> centers;
+  for (const SeedingRun& run : runs) centers.emplace_back(run.centers.row(row).cast<float>());
   ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
     const Eigen::Index begin = p.ChunkBegin(chunk);
-    const Eigen::Index rows = p.ChunkEnd(chunk) - begin;
-    auto block = out.middleRows(begin, rows);
-    block.noalias() = p.xf.middleRows(begin, rows) * cf_t;
-    const auto x_sq = p.xf_sq.segment(begin, rows).array();
-    for (Eigen::Index c = 0; c < t; ++c) {
-      auto col = block.col(c).array();
-      col = (x_sq - 2.0f * col + cf_sq(c)).cwiseMax(0.0f);
-      if (ids[c] >= begin && ids[c] < begin + rows) col(ids[c] - begin) = 0.0f;
-      // Eigen's reduction is vectorized, in a fixed order for a given length.
-      partial[static_cast<size_t>(chunk * t + c)] =
-          col.matrix().cast<double>().cwiseMin(closest.segment(begin, rows)).sum();
+    for (size_t r = 0; r < runs.size(); ++r) {
+      runs[r].chunk_sum[chunk] =
+          internal::UpdateClosest(p.xt.data(), p.n, static_cast<int>(p.d), begin, p.ChunkEnd(chunk),
+                                  centers[r].data(), runs[r].closest.data() + begin, row == 0);
     }
   });
-  std::vector<double> potential(static_cast<size_t>(t), 0.0);
-  for (Eigen::Index chunk = 0; chunk < p.chunks(); ++chunk) {
-    for (Eigen::Index c = 0; c < t; ++c) potential[c] += partial[chunk * t + c];
+  for (SeedingRun& run : runs) {
+    run.chunk_start.assign(run.chunk_sum.size() + 1, 0.0);
+    for (size_t c = 0; c < run.chunk_sum.size(); ++c) {
+      run.chunk_start[c + 1] = run.chunk_start[c] + run.chunk_sum[c];
+    }
+    run.potential = run.chunk_start.back();
   }
-  return potential;
 }
 
-// Greedy k-means++ (sklearn's _kmeans_plusplus): returns k x d centres taken from the rows.
-// Buffers reused across the runs of one KMeans call (fresh pages are slow to fault in).
+// np.searchsorted(cumsum(closest), target, side="left") clipped to n - 1, where the cumulative
+// sum restarts at every chunk from chunk_start[chunk] (the sum of the earlier chunks' totals):
+// only the chunk holding the target is scanned.
+Eigen::Index SearchCumulative(const Points& p, const SeedingRun& run, double target) {
+  const auto found = std::lower_bound(run.chunk_start.begin() + 1, run.chunk_start.end(), target);
+  for (Eigen::Index chunk = found - (run.chunk_start.begin() + 1); chunk < p.chunks(); ++chunk) {
+    double running = run.chunk_start[static_cast<size_t>(chunk)];
+    for (Eigen::Index i = p.ChunkBegin(chunk); i < p.ChunkEnd(chunk); ++i) {
+      running += static_cast<double>(run.closest[i]);
+      if (running >= target) return i;
+    }
+  }
+  return p.n - 1;
+}
+
+// Greedy k-means++ (sklearn's _kmeans_plusplus) for several independent runs at once: each round
+// makes one pass over the data for all runs. Returns k x d centres per run, taken from the rows;
+// run r draws only from rngs[r], so its result does not depend on the other runs.
+std::vector<RowMatrix> KMeansPlusPlus(const Points& p, int k, int threads,
+                                      std::vector<ClusteringRng> rngs) {
+  const Eigen::Index n = p.n;
+  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
+  std::vector<SeedingRun> runs;
+  runs.reserve(rngs.size());
+  for (ClusteringRng& rng : rngs) {
+    SeedingRun run{std::move(rng)};
+    run.centers.resize(k, p.d);
+    run.candidates.resize(trials, p.d);
+    run.closest.resize(static_cast<size_t>(n));
+    run.chunk_sum.resize(static_cast<size_t>(p.chunks()));
+    run.candidate_potential.resize(static_cast<size_t>(p.chunks() * trials));
+    run.centers.row(0) = p.Row(static_cast<Eigen::Index>(run.rng.Below(static_cast<uint64_t>(n))));
+    runs.push_back(std::move(run));
+  }
+  AddCenter(p, runs, 0, threads);
+
+  for (int c = 1; c < k; ++c) {
+    std::vector<RowMatrixF> candidates;
+    for (SeedingRun& run : runs) {
+      for (int t = 0; t < trials; ++t) {
+        run.candidates.row(t) = p.Row(SearchCumulative(p, run, run.rng.Uniform() * run.potential));
+      }
+      candidates.emplace_back(run.candidates.cast<float>());
+    }
+    ParallelChunks(p.chunks(), threads, [&](int64_t chunk) {
+      const Eigen::Index begin = p.ChunkBegin(chunk);
+      for (size_t r = 0; r < runs.size(); ++r) {
+        internal::CandidatePotentials(p.xt.data(), p.n, static_cast<int>(p.d), begin,
+                                      p.ChunkEnd(chunk), candidates[r].data(), trials,
+                                      runs[r].closest.data() + begin,
+                                      runs[r].candidate_potential.data() + chunk * trials);
+      }
+    });
+    for (SeedingRun& run : runs) {
+      std::vector<double> potentials(static_cast<size_t>(trials), 0.0);
+      for (Eigen::Index chunk = 0; chunk < p.chunks(); ++chunk) {
+        for (int t = 0; t < trials; ++t)
+          potentials[t] += run.candidate_potential[chunk * trials + t];
+      }
+      int best = 0;
+      for (int t = 1; t < trials; ++t) {
+        if (potentials[t] < potentials[best]) best = t;  // strict: first candidate wins ties
+      }
+      run.centers.row(c) = run.candidates.row(best);
+    }
+    AddCenter(p, runs, c, threads);
+  }
+  std::vector<RowMatrix> seeds;
+  for (SeedingRun& run : runs) seeds.push_back(std::move(run.centers));
+  return seeds;
+}
+
+// Buffers reused across the Lloyd runs of one KMeans call (fresh pages are slow to fault in).
 struct Workspace {
-  // Seeding.
-  Eigen::MatrixXf dist;  // n x trials, one contiguous column per candidate
-  Eigen::VectorXd closest;
-  std::vector<double> cumulative;
-  // Lloyd.
   std::vector<int> previous;
-  Eigen::VectorXd min_dist;
+  std::vector<float> min_dist;
   std::vector<ChunkTotals> totals;
   std::vector<int> spare_labels;
 };
 
-RowMatrix KMeansPlusPlus(const Points& p, int k, int threads, ClusteringRng& rng, Workspace& ws) {
-  const Eigen::Index n = p.n;
-  RowMatrix centers(k, p.d);
-  const int trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
-
-  const auto first = static_cast<Eigen::Index>(rng.Below(static_cast<uint64_t>(n)));
-  centers.row(0) = p.x.row(first);
-  Eigen::MatrixXf& dist = ws.dist;
-  Eigen::VectorXd& closest = ws.closest;
-  closest.setConstant(n, std::numeric_limits<double>::infinity());
-  double potential = CandidateDistances(p, centers.topRows(1), {first}, closest, threads, dist)[0];
-  closest = dist.col(0).cast<double>();
-
-  std::vector<double>& cumulative = ws.cumulative;
-  cumulative.resize(n);
-  std::vector<Eigen::Index> ids(trials);
-  RowMatrix cands(trials, p.d);
-  for (int c = 1; c < k; ++c) {
-    std::partial_sum(closest.data(), closest.data() + n, cumulative.begin());
-    for (int t = 0; t < trials; ++t) {
-      const double target = rng.Uniform() * potential;
-      // np.searchsorted(cumsum, target) with side="left", clipped to n - 1.
-      Eigen::Index id =
-          std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin();
-      ids[t] = std::min(id, n - 1);
-      cands.row(t) = p.x.row(ids[t]);
-    }
-    const std::vector<double> potentials =
-        CandidateDistances(p, cands, ids, closest, threads, dist);
-    int best = 0;
-    for (int t = 1; t < trials; ++t) {
-      if (potentials[t] < potentials[best]) best = t;  // strict: first candidate wins ties
-    }
-    centers.row(c) = cands.row(best);
-    closest = closest.cwiseMin(dist.col(best).cast<double>());
-    potential = potentials[best];
-  }
-  return centers;
-}
-
 struct RunResult {
   RowMatrix centers;
   std::vector<int> labels;
-  double inertia = 0.0;
+  double float_inertia = 0.0;  // Sum of float distances: to rank runs.
+  double inertia = -1.0;       // Exact; computed only for runs that may win.
   int iterations = 0;
 };
 
@@ -237,17 +273,22 @@ RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& opti
   labels.assign(n, -1);
   std::vector<int>& previous = ws.previous;
   previous.assign(n, -1);
-  Eigen::VectorXd& min_dist = ws.min_dist;
+  std::vector<float>& min_dist = ws.min_dist;
   min_dist.resize(n);
   std::vector<ChunkTotals>& totals = ws.totals;
   RowMatrix sums(k, p.d);
   std::vector<int64_t> counts(k);
   std::vector<Eigen::Index> by_distance;
 
+  auto float_inertia = [&] {
+    double total = 0.0;
+    for (const ChunkTotals& t : totals) total += t.float_inertia;
+    return total;
+  };
   int iterations = 0;
-  bool assigned_to_current = false;  // labels/min_dist belong to `centers`.
+  bool assigned_to_current = false;  // labels/min_dist/totals belong to `centers`.
   for (int it = 0; it < options.max_iter; ++it) {
-    AssignStep(p, centers, options.threads, labels, min_dist, &totals);
+    AssignStep(p, centers, options.threads, labels, min_dist, totals);
     assigned_to_current = true;
     ++iterations;
     if (labels == previous) break;  // Strict convergence: centres would not move.
@@ -263,15 +304,16 @@ RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& opti
       by_distance.resize(n);
       std::iota(by_distance.begin(), by_distance.end(), 0);
       std::stable_sort(by_distance.begin(), by_distance.end(),
-                       [&](Eigen::Index a, Eigen::Index b) { return min_dist(a) > min_dist(b); });
+                       [&](Eigen::Index a, Eigen::Index b) { return min_dist[a] > min_dist[b]; });
       size_t next = 0;
       for (int c = 0; c < k; ++c) {
         if (counts[c] != 0) continue;
         const Eigen::Index far = by_distance[next++];
-        sums.row(labels[far]) -= p.x.row(far);
+        const Eigen::RowVectorXd point = p.Row(far);
+        sums.row(labels[far]) -= point;
         --counts[labels[far]];
         labels[far] = c;
-        sums.row(c) = p.x.row(far);
+        sums.row(c) = point;
         counts[c] = 1;
       }
     }
@@ -287,12 +329,12 @@ RunResult LloydRun(const Points& p, RowMatrix centers, const KMeansOptions& opti
     assigned_to_current = false;
     if (shift <= tol) break;
   }
-  // Labels and inertia against the final centres.
-  if (!assigned_to_current) AssignStep(p, centers, options.threads, labels, min_dist, nullptr);
+  // Labels against the final centres.
+  if (!assigned_to_current) AssignStep(p, centers, options.threads, labels, min_dist, totals);
   RunResult run;
   run.centers = std::move(centers);
   run.labels = std::move(labels);
-  run.inertia = min_dist.sum();
+  run.float_inertia = float_inertia();
   run.iterations = iterations;
   return run;
 }
@@ -344,32 +386,51 @@ absl::Status Validate(const Eigen::MatrixXd& X, const KMeansOptions& options) {
 absl::StatusOr<KMeansResult> KMeans(const Eigen::MatrixXd& X, const KMeansOptions& options) {
   if (absl::Status s = Validate(X, options); !s.ok()) return s;
 
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  const Points points(RowMatrix(X.rowwise() - mean));
-  const double mean_variance =
-      points.x.array().square().colwise().mean().mean();  // mean(var(X, axis=0)), ddof = 0
+  const Points points(X, X.colwise().mean());
+  double mean_variance = 0.0;  // mean(var(X, axis=0)), ddof = 0
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    mean_variance += (X.col(j).array() - points.mean(j)).square().mean();
+  }
+  mean_variance /= static_cast<double>(X.cols());
   const double tol = options.tol * mean_variance;
 
   ClusteringRng master(options.seed);
-  Workspace ws;
-  RunResult best;
-  best.inertia = std::numeric_limits<double>::infinity();
   const bool given_init = options.initial_centroids.size() != 0;
-  const int runs = given_init ? 1 : options.n_init;
-  for (int run = 0; run < runs; ++run) {
-    ClusteringRng rng(master.NextU64());
-    RowMatrix init = given_init ? RowMatrix(options.initial_centroids.rowwise() - mean)
-                                : KMeansPlusPlus(points, options.k, options.threads, rng, ws);
-    RunResult result = LloydRun(points, std::move(init), options, tol, ws);
-    if (run == 0 || result.inertia < best.inertia) std::swap(best, result);
-    ws.spare_labels = std::move(result.labels);  // The loser's labels: reused next run.
+  std::vector<RowMatrix> seeds;
+  if (given_init) {
+    seeds.emplace_back(options.initial_centroids.rowwise() - points.mean);
+  } else {
+    std::vector<ClusteringRng> rngs;
+    for (int run = 0; run < options.n_init; ++run) rngs.emplace_back(master.NextU64());
+    seeds = KMeansPlusPlus(points, options.k, options.threads, std::move(rngs));
+  }
+
+  // Runs are ranked by float inertia; those within kInertiaTieBand of the best get their exact
+  // inertia, and the lowest exact inertia wins (the earliest run on ties).
+  Workspace ws;
+  std::vector<RunResult> results;
+  double best_float = std::numeric_limits<double>::infinity();
+  for (RowMatrix& seed : seeds) {
+    RunResult result = LloydRun(points, std::move(seed), options, tol, ws);
+    best_float = std::min(best_float, result.float_inertia);
+    results.push_back(std::move(result));
+    if (results.back().float_inertia > best_float * (1.0 + kInertiaTieBand)) {
+      ws.spare_labels = std::move(results.back().labels);  // Cannot win: reuse its buffer.
+      results.pop_back();
+    }
+  }
+  RunResult* best = nullptr;
+  for (RunResult& result : results) {
+    if (result.float_inertia > best_float * (1.0 + kInertiaTieBand)) continue;
+    result.inertia = ExactInertia(points, result.centers, result.labels, options.threads);
+    if (best == nullptr || result.inertia < best->inertia) best = &result;
   }
 
   KMeansResult out;
-  out.centroids = best.centers.rowwise() + mean;
-  out.labels = std::move(best.labels);
-  out.inertia = best.inertia;
-  out.iterations = best.iterations;
+  out.centroids = best->centers.rowwise() + points.mean;
+  out.labels = std::move(best->labels);
+  out.inertia = best->inertia;
+  out.iterations = best->iterations;
   return out;
 }
 
@@ -409,12 +470,11 @@ absl::StatusOr<Eigen::MatrixXd> KMeansPlusPlusSeeds(const Eigen::MatrixXd& X, in
     return absl::InvalidArgumentError(
         absl::StrCat("KMeansPlusPlusSeeds: threads must be >= 1, got ", threads));
   }
-  const Eigen::RowVectorXd mean = X.colwise().mean();
-  const Points points(RowMatrix(X.rowwise() - mean));
-  ClusteringRng rng(seed);
-  Workspace ws;
-  const RowMatrix centers = KMeansPlusPlus(points, k, threads, rng, ws);
-  return Eigen::MatrixXd(centers.rowwise() + mean);
+  const Points points(X, X.colwise().mean());
+  std::vector<ClusteringRng> rngs;
+  rngs.emplace_back(seed);
+  const std::vector<RowMatrix> centers = KMeansPlusPlus(points, k, threads, std::move(rngs));
+  return Eigen::MatrixXd(centers[0].rowwise() + points.mean);
 }
 
 }  // namespace clientele::analytics
