@@ -27,3 +27,7 @@ clt_cc_test(NAME marketing_campaign_importer_test
 clt_cc_test(NAME events_jsonl_importer_test
   SRCS ${CLT_IMPORT_TESTS}/events_jsonl_importer_test.cc ${CLT_IMPORT_TESTS}/import_test_util.h
   DEPS clientele::importers clientele::utf8)
+
+clt_cc_test(NAME fast_json_parser_test
+  SRCS ${CLT_IMPORT_TESTS}/fast_json_parser_test.cc
+  DEPS clientele::importers)
