@@ -153,9 +153,10 @@ absl::StatusOr<Dataset> DatasetBuilder::Build() const {
       if (!f.has_value() && !a.has_interactions) continue;
       value = a.interaction_weight;
       if (f.has_value()) {
-        double s = (w.transactions * st(f->t) + w.volume * sq(f->q) + w.revenue * sr(f->r) +
-                    w.average_price * sp(f->p) + w.recency * (1.0 - sd(f->d))) /
-                   wsum;
+        double s =
+            (w.transactions * st(f->t) + w.volume * sq(f->q) + w.revenue * sr(f->r) +
+             w.average_price * sp(f->p) + w.recency * (sd.hi > sd.lo ? 1.0 - sd(f->d) : 1.0)) /
+            wsum;
         value += ImplicitRatingBin(s);
       }
     }

@@ -15,8 +15,9 @@
 //       (options.reference_time, or by default the latest order line in the builder)
 // A pair whose t == 0 or q <= 0 (everything returned) gets no implicit rating.
 // Log transform: x' = ln(1 + max(x, 0)) for x in {t, q, r, p, d}.
-// Each x' is min-max scaled over all rated pairs to s_x in [0, 1] (1 when all pairs are equal);
-// recency is inverted, s_d = 1 - scaled(d'), so recent purchases score high.
+// Each x' is min-max scaled over all rated pairs to s_x in [0, 1]; recency is inverted,
+// s_d = 1 - scaled(d'), so recent purchases score high. A feature equal for all pairs gives
+// s_x = 1 (recency included).
 //   s = (w_t s_t + w_r s_r + w_p s_p + w_d s_d + w_q s_q) / (w_t + w_r + w_p + w_d + w_q)
 //   rating = 1 + min(4, floor(5 s))       (s in [0, .2) -> 1, ..., [.8, 1] -> 5)
 // Default weights w_t / w_r / w_p / w_d / w_q = 10 / 3 / 3 / 3 / 2.

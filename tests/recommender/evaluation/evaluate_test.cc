@@ -1,0 +1,80 @@
+#include "recommender/evaluation/evaluate.h"
+
+#include <cmath>
+
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "recommender/data/dataset_builder.h"
+
+namespace clientele::recommender {
+namespace {
+
+using ::clientele::testing::IsOk;
+using ::testing::DoubleNear;
+
+Dataset Make(const std::vector<std::pair<std::string, std::string>>& cells) {
+  DatasetBuilder builder;
+  for (const auto& [user, item] : cells) {
+    EXPECT_TRUE(builder.AddInteraction(user, item, 1, absl::UnixEpoch()).ok());
+  }
+  return *builder.Build();
+}
+
+// Popularity in train: a (3 users), b (2), c (1), d (1). Test: u1 -> {c}, u2 -> {d, zz}
+// (zz unknown to the model), u9 unknown to the model.
+TEST(EvaluateTest, ScoresThePopularityModelByHand) {
+  Dataset train = Make(
+      {{"u1", "a"}, {"u2", "a"}, {"u3", "a"}, {"u1", "b"}, {"u3", "b"}, {"u3", "c"}, {"u3", "d"}});
+  Dataset test = Make({{"u1", "c"}, {"u2", "d"}, {"u2", "zz"}, {"u9", "a"}});
+  auto model = TrainModel({"popularity"}, train);
+  ASSERT_THAT(model.status(), IsOk());
+  EvaluateOptions options;
+  options.k = 2;
+  absl::StatusOr<Evaluation> e = Evaluate(**model, test, options);
+  ASSERT_THAT(e.status(), IsOk());
+  EXPECT_EQ(e->test_users, 3);
+  EXPECT_EQ(e->cold_users, 1);
+  EXPECT_EQ(e->metrics.users, 2);
+  // u1 (has a, b) gets [c, d]: hit at 1. u2 (has a) gets [b, c]: no hit, |T| = 2.
+  EXPECT_THAT(e->metrics.precision, DoubleNear((0.5 + 0) / 2, 1e-12));
+  EXPECT_THAT(e->metrics.recall, DoubleNear((1 + 0) / 2.0, 1e-12));
+  EXPECT_THAT(e->metrics.ndcg, DoubleNear(0.5, 1e-12));
+  EXPECT_THAT(e->metrics.map, DoubleNear(0.5, 1e-12));
+  EXPECT_THAT(e->metrics.coverage, DoubleNear(3.0 / 4, 1e-12));  // b c d of a b c d.
+
+  options.include_cold_users = true;
+  e = Evaluate(**model, test, options);
+  ASSERT_THAT(e.status(), IsOk());
+  EXPECT_EQ(e->metrics.users, 3);  // u9 gets [a, b]: a is a hit.
+  EXPECT_THAT(e->metrics.hit_rate, DoubleNear(2.0 / 3, 1e-12));
+}
+
+TEST(EvaluateTest, DropsTestItemsSeenInTrainingWhenAsked) {
+  Dataset train = Make({{"u1", "a"}, {"u2", "a"}, {"u2", "b"}});
+  Dataset test = Make({{"u1", "a"}, {"u2", "a"}, {"u2", "b"}, {"u1", "b"}});
+  auto model = TrainModel({"popularity"}, train);
+  ASSERT_THAT(model.status(), IsOk());
+  EvaluateOptions options;
+  options.drop_seen_test_items = true;
+  absl::StatusOr<Evaluation> e = Evaluate(**model, test, options);
+  ASSERT_THAT(e.status(), IsOk());
+  EXPECT_EQ(e->skipped_no_relevant, 1);  // u2 bought nothing new.
+  EXPECT_EQ(e->metrics.users, 1);
+  EXPECT_THAT(e->metrics.precision, DoubleNear(0.1, 1e-12));  // u1: [b] hits, k = 10.
+}
+
+TEST(EvaluateTest, CanBeCancelledAndChecksK) {
+  Dataset train = Make({{"u1", "a"}});
+  auto model = TrainModel({"popularity"}, train);
+  ASSERT_THAT(model.status(), IsOk());
+  EvaluateOptions options;
+  options.progress = [](double) { return false; };
+  EXPECT_EQ(Evaluate(**model, train, options).status().code(), absl::StatusCode::kCancelled);
+  options.progress = nullptr;
+  options.k = 0;
+  EXPECT_EQ(Evaluate(**model, train, options).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace clientele::recommender

@@ -1,0 +1,73 @@
+#include "recommender/models/ease_model.h"
+
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/recommender/models/test_data.h"
+
+namespace clientele::recommender {
+namespace {
+
+using ::clientele::testing::IsOk;
+using testdata::Ids;
+using testdata::Make;
+using ::testing::ElementsAre;
+using ::testing::FloatNear;
+
+// Two items, u1 {a, b}, u2 {a}: G = X^T X + lambda I = [[2 + l, 1], [1, 1 + l]]. With
+// P = G^-1, B(a, b) = -P(a, b) / P(b, b) = 1 / (2 + l) and B(b, a) = 1 / (1 + l).
+TEST(EaseModelTest, ClosedFormByHand) {
+  Dataset data = Make({{"u1", "a", 4, 0}, {"u1", "b", 2, 0}, {"u2", "a", 5, 0}});
+  auto model = TrainModel({"ease", {{"lambda", 1}}}, data);
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& ease = static_cast<const EaseModel&>(**model);
+  const int32_t a = *ease.FindItem("a"), b = *ease.FindItem("b");
+  EXPECT_THAT(ease.Weight(a, b), FloatNear(1.0 / 3, 1e-6));
+  EXPECT_THAT(ease.Weight(b, a), FloatNear(1.0 / 2, 1e-6));
+  EXPECT_EQ(ease.Weight(a, a), 0);
+  EXPECT_EQ(ease.Weight(b, b), 0);
+  // u2 has a: b scores B(a, b).
+  auto recs = ease.Recommend(testdata::ForUser(ease, "u2"));
+  ASSERT_THAT(recs.status(), IsOk());
+  EXPECT_THAT(Ids(ease, *recs), ElementsAre("b"));
+  EXPECT_THAT((*recs)[0].score, FloatNear(1.0 / 3, 1e-6));
+  EXPECT_EQ((*recs)[0].reason_text, "bought with a");
+}
+
+// Three items; a user with a and b: c's score sums rows a and b of B.
+TEST(EaseModelTest, ScoresSumTheHistoryRows) {
+  Dataset data = Make({{"u1", "a", 1, 0},
+                       {"u1", "c", 1, 0},
+                       {"u2", "b", 1, 0},
+                       {"u2", "c", 1, 0},
+                       {"u3", "a", 1, 0},
+                       {"u3", "b", 1, 0}});
+  auto model = TrainModel({"ease", {{"lambda", 0.5}}}, data);
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& ease = static_cast<const EaseModel&>(**model);
+  const int32_t a = *ease.FindItem("a"), b = *ease.FindItem("b"), c = *ease.FindItem("c");
+  RecommendRequest request;
+  request.history = {{a, 1}, {b, 1}};
+  auto recs = ease.Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_EQ((*recs)[0].item, c);
+  EXPECT_THAT((*recs)[0].score, FloatNear(ease.Weight(a, c) + ease.Weight(b, c), 1e-6));
+  // Symmetric data: B(a, c) = B(b, c) > 0.
+  EXPECT_THAT(ease.Weight(a, c), FloatNear(ease.Weight(b, c), 1e-6));
+  EXPECT_GT(ease.Weight(a, c), 0);
+}
+
+TEST(EaseModelTest, TooManyItemsIsRefused) {
+  Dataset data = Make({{"u1", "a", 1, 0}, {"u1", "b", 1, 0}, {"u2", "c", 1, 0}});
+  auto model = TrainModel({"ease", {{"max_items", 2}}}, data);
+  EXPECT_THAT(model.status(), clientele::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                           ::testing::HasSubstr("max_items")));
+}
+
+TEST(EaseModelTest, BadLambdaIsAnError) {
+  EXPECT_FALSE(CreateModel({"ease", {{"lambda", 0}}}).ok());
+}
+
+}  // namespace
+}  // namespace clientele::recommender

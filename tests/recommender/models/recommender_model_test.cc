@@ -1,0 +1,272 @@
+// Behaviour every model shares through RecommenderModel: request checks, exclusion, filters,
+// cold start, serialization, cancellation, concurrent reads, and the hybrid blend.
+#include "recommender/models/recommender_model.h"
+
+#include <atomic>
+#include <thread>
+
+#include "common/testing/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "recommender/models/hybrid_model.h"
+#include "tests/recommender/models/test_data.h"
+
+namespace clientele::recommender {
+namespace {
+
+using ::clientele::testing::IsOk;
+using ::clientele::testing::StatusIs;
+using testdata::Ids;
+using testdata::Make;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Six users, items in two categories (fruit: apple pear plum; dairy: milk cheese).
+Dataset Grocery() {
+  return Make({{"u1", "apple", 5, 0},
+               {"u1", "pear", 4, 1},
+               {"u1", "milk", 3, 2},
+               {"u2", "apple", 4, 3},
+               {"u2", "pear", 5, 4},
+               {"u2", "plum", 2, 5},
+               {"u3", "milk", 5, 6},
+               {"u3", "cheese", 4, 7},
+               {"u4", "milk", 4, 8},
+               {"u4", "cheese", 5, 9},
+               {"u4", "apple", 1, 10},
+               {"u5", "pear", 3, 11},
+               {"u5", "plum", 4, 12},
+               {"u6", "apple", 2, 13}},
+              {{"apple", "fruit"},
+               {"pear", "fruit"},
+               {"plum", "fruit"},
+               {"milk", "dairy"},
+               {"cheese", "dairy"}});
+}
+
+class AllModelsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    data_ = Grocery();
+    ModelConfig config{GetParam()};
+    if (GetParam() == "ease") config.params["lambda"] = 1;
+    auto model = TrainModel(config, data_);
+    ASSERT_THAT(model.status(), IsOk());
+    model_ = *std::move(model);
+  }
+  int32_t Item(const char* id) const { return *model_->FindItem(id); }
+
+  Dataset data_;
+  std::unique_ptr<RecommenderModel> model_;
+};
+
+TEST_P(AllModelsTest, ExcludesSeenItemsByDefault) {
+  auto recs = model_->Recommend(testdata::ForUser(*model_, "u1"));
+  ASSERT_THAT(recs.status(), IsOk());
+  std::vector<std::string> ids = Ids(*model_, *recs);
+  EXPECT_THAT(ids, Not(Contains("apple")));
+  EXPECT_THAT(ids, Not(Contains("pear")));
+  EXPECT_THAT(ids, Not(Contains("milk")));
+  EXPECT_EQ(ids.size(), 2u);  // plum and cheese are left.
+  for (const Recommendation& r : *recs) EXPECT_FALSE(r.reason_text.empty());
+}
+
+TEST_P(AllModelsTest, CanKeepSeenItemsAndExcludeOthers) {
+  RecommendRequest request = testdata::ForUser(*model_, "u1");
+  request.exclude_seen = false;
+  request.exclude = {Item("cheese")};
+  auto recs = model_->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  std::vector<std::string> ids = Ids(*model_, *recs);
+  EXPECT_EQ(ids.size(), 4u);
+  EXPECT_THAT(ids, Contains("apple"));
+  EXPECT_THAT(ids, Not(Contains("cheese")));
+}
+
+TEST_P(AllModelsTest, CategoryAndItemFilters) {
+  RecommendRequest request = testdata::ForUser(*model_, "u3");
+  request.category = "fruit";
+  auto recs = model_->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  for (const Recommendation& r : *recs) EXPECT_EQ(model_->item_category(r.item), "fruit");
+  EXPECT_EQ(recs->size(), 3u);
+  request.item_filter = [&](int32_t item) { return item != Item("pear"); };
+  recs = model_->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  EXPECT_THAT(Ids(*model_, *recs), Not(Contains("pear")));
+  EXPECT_EQ(recs->size(), 2u);
+}
+
+TEST_P(AllModelsTest, ColdStartGetsPopularItems) {
+  RecommendRequest request;  // Unknown user, no history.
+  request.k = 2;
+  auto recs = model_->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  // apple (4 users), then pear and milk (3 each): ties go to the lower index, and the
+  // catalog order is apple, pear, plum, milk, cheese.
+  EXPECT_THAT(Ids(*model_, *recs), ElementsAre("apple", "pear"));
+  EXPECT_EQ((*recs)[0].reason_text, "popular");
+}
+
+TEST_P(AllModelsTest, HistoryOfAnUnknownUserIsUsed) {
+  RecommendRequest request;
+  request.history = {{Item("milk"), 5}};
+  auto recs = model_->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  EXPECT_THAT(Ids(*model_, *recs), Not(Contains("milk")));
+  if (GetParam() != "popularity") {
+    // Everyone with milk has cheese or the like: cheese comes first.
+    EXPECT_EQ(Ids(*model_, *recs).front(), "cheese");
+    EXPECT_THAT((*recs)[0].reason_text, HasSubstr("milk"));
+  }
+}
+
+TEST_P(AllModelsTest, BadRequestsAreInvalidArgument) {
+  RecommendRequest request;
+  request.k = 0;
+  EXPECT_THAT(model_->Recommend(request).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("k")));
+  request.k = 1001;
+  EXPECT_THAT(model_->Recommend(request).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("k")));
+  request.k = 5;
+  request.user = 99;
+  EXPECT_THAT(model_->Recommend(request).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("user")));
+  request.user.reset();
+  request.history = {{42, 1}};
+  EXPECT_THAT(model_->Recommend(request).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("history")));
+}
+
+TEST_P(AllModelsTest, SerializationRoundTripGivesTheSameRecommendations) {
+  std::string bytes = model_->Serialize();
+  auto loaded = DeserializeModel(bytes);
+  ASSERT_THAT(loaded.status(), IsOk());
+  EXPECT_EQ((*loaded)->name(), GetParam());
+  EXPECT_EQ((*loaded)->Serialize(), bytes);
+  for (int32_t u = 0; u < data_.num_users(); ++u) {
+    RecommendRequest request;
+    request.user = u;
+    request.k = 5;
+    auto a = model_->Recommend(request);
+    auto b = (*loaded)->Recommend(request);
+    ASSERT_THAT(a.status(), IsOk());
+    ASSERT_THAT(b.status(), IsOk());
+    ASSERT_EQ(a->size(), b->size());
+    for (size_t r = 0; r < a->size(); ++r) {
+      EXPECT_EQ((*a)[r].item, (*b)[r].item);
+      EXPECT_EQ((*a)[r].score, (*b)[r].score);
+      EXPECT_EQ((*a)[r].reason_text, (*b)[r].reason_text);
+    }
+  }
+}
+
+TEST_P(AllModelsTest, CorruptBytesAreDataLoss) {
+  std::string bytes = model_->Serialize();
+  for (size_t cut : {size_t{0}, size_t{5}, bytes.size() / 2, bytes.size() - 1}) {
+    EXPECT_THAT(DeserializeModel(bytes.substr(0, cut)).status(),
+                StatusIs(absl::StatusCode::kDataLoss, ::testing::_))
+        << "cut at " << cut;
+  }
+  EXPECT_THAT(DeserializeModel(bytes + "x").status(),
+              StatusIs(absl::StatusCode::kDataLoss, ::testing::_));
+}
+
+TEST_P(AllModelsTest, ConcurrentReadsAgreeWithSerialOnes) {
+  std::vector<std::vector<int32_t>> expected(data_.num_users());
+  for (int32_t u = 0; u < data_.num_users(); ++u) {
+    RecommendRequest request;
+    request.user = u;
+    auto recs = model_->Recommend(request);
+    ASSERT_THAT(recs.status(), IsOk());
+    for (const auto& r : *recs) expected[u].push_back(r.item);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 500; ++n) {
+        RecommendRequest request;
+        request.user = (n + t) % data_.num_users();
+        auto recs = model_->Recommend(request);
+        std::vector<int32_t> got;
+        if (recs.ok()) {
+          for (const auto& r : *recs) got.push_back(r.item);
+        }
+        if (got != expected[*request.user]) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST_P(AllModelsTest, FitCanBeCancelled) {
+  auto model = CreateModel({GetParam()});
+  ASSERT_THAT(model.status(), IsOk());
+  EXPECT_THAT((*model)->Fit(data_, [](double) { return false; }),
+              StatusIs(absl::StatusCode::kCancelled, ::testing::_));
+  EXPECT_FALSE((*model)->fitted());
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, AllModelsTest,
+                         ::testing::Values("popularity", "item_cf", "sar", "ease", "hybrid"));
+
+TEST(RecommenderModelTest, FactoryKnowsTheModelsAndRejectsOthers) {
+  EXPECT_THAT(ModelNames(), ElementsAre("popularity", "item_cf", "sar", "ease", "hybrid"));
+  EXPECT_THAT(CreateModel({"bpr"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bpr")));
+}
+
+TEST(RecommenderModelTest, UnfittedModelAndEmptyDataAreErrors) {
+  auto model = CreateModel({"ease"});
+  ASSERT_THAT(model.status(), IsOk());
+  EXPECT_THAT((*model)->Recommend({}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  EXPECT_THAT((*model)->Fit(Dataset()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("dataset")));
+}
+
+TEST(HybridModelTest, BlendsScaledComponentScores) {
+  ModelConfig config{"hybrid"};
+  config.components = {{ModelConfig{"item_cf"}, 1.0}, {ModelConfig{"popularity"}, 0.5}};
+  auto model = TrainModel(config, Grocery());
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& hybrid = static_cast<const HybridModel&>(**model);
+  EXPECT_EQ(hybrid.num_components(), 2);
+  auto cf = TrainModel({"item_cf"}, Grocery());
+  auto pop = TrainModel({"popularity"}, Grocery());
+  RecommendRequest request = testdata::ForUser(hybrid, "u1", 1000);
+  request.exclude_seen = false;
+  auto h = hybrid.Recommend(request);
+  auto c = (*cf)->Recommend(request);
+  auto p = (*pop)->Recommend(request);
+  ASSERT_THAT(h.status(), IsOk());
+  auto score_of = [](const std::vector<Recommendation>& recs, int32_t item) {
+    for (const auto& r : recs) {
+      if (r.item == item) return r.score;
+    }
+    return 0.0f;
+  };
+  float cmax = 0, pmax = 0;
+  for (const auto& r : *c) cmax = std::max(cmax, r.score);
+  for (const auto& r : *p) pmax = std::max(pmax, r.score);
+  for (const auto& r : *h) {
+    float want = score_of(*c, r.item) / cmax + 0.5f * score_of(*p, r.item) / pmax;
+    EXPECT_NEAR(r.score, want, 1e-5) << hybrid.items().id(r.item);
+  }
+}
+
+TEST(HybridModelTest, RejectsNestedHybridsAndParams) {
+  ModelConfig nested{"hybrid"};
+  nested.components = {{ModelConfig{"hybrid"}, 1.0}};
+  EXPECT_THAT(CreateModel(nested).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("hybrid")));
+  EXPECT_FALSE(CreateModel({"hybrid", {{"lambda", 3}}}).ok());
+}
+
+}  // namespace
+}  // namespace clientele::recommender
