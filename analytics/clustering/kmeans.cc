@@ -78,11 +78,16 @@ void AssignStep(const Points& p, const RowMatrix& centers, int threads, std::vec
                                                labels.data() + begin, min_dist.data() + begin);
     t.sums.setZero(k, d);
     t.counts.assign(static_cast<size_t>(k), 0);
-    for (Eigen::Index r = begin; r < end; ++r) ++t.counts[labels[r]];
-    for (Eigen::Index j = 0; j < d; ++j) {
-      const double* column = p.X.data() + j * p.n;
-      const double shift = p.mean(j);
-      for (Eigen::Index r = begin; r < end; ++r) t.sums(labels[r], j) += column[r] - shift;
+    // Row by row: d independent additions per point (a loop per dimension would chain the
+    // additions of consecutive points with the same label).
+    const double* X = p.X.data();
+    const double* mean = p.mean.data();
+    double* sums = t.sums.data();
+    for (Eigen::Index r = begin; r < end; ++r) {
+      const int label = labels[r];
+      ++t.counts[label];
+      double* sum = sums + label * d;
+      for (Eigen::Index j = 0; j < d; ++j) sum[j] += X[j * p.n + r] - mean[j];
     }
   });
 }

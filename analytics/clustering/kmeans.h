@@ -15,19 +15,25 @@
 //  * Seeding, per run: the first centre is a uniformly random point; each further centre is the
 //    best of 2 + floor(ln k) candidates, each drawn with probability proportional to D(x)^2, where
 //    "best" minimises the resulting potential sum_x min_c ||x - c||^2 (sklearn's greedy k-means++).
-//  * Lloyd iterations: assign every point to its nearest centre, using
-//    ||c||^2 - 2 x.c with the cross term as one single-precision matrix product per block of rows
-//    (chunks of rows are spread over `threads` std::threads), then move each centre to its
-//    points' mean, summed in double per chunk and reduced in chunk order. The squared distance to
-//    the chosen centre, and so the inertia, is recomputed directly in double; only the choice
-//    between two centres within float rounding (~1e-7 relative) of each other can differ from an
-//    all-double computation.
+//    All n_init seedings advance together, one pass over the data per round (the data are
+//    read once per round for every run, not once per run); each run draws from its own random
+//    stream, so its seeds are what it would get alone. The cumulative D(x)^2 sums are taken per
+//    chunk of rows, so sampling scans one chunk.
+//  * Lloyd iterations: assign every point to its nearest centre with single-precision squared
+//    distances sum_j (x_j - c_j)^2, vectorized over points (AVX2 when the CPU has it, SSE2
+//    otherwise, bit-identical results; internal/distance_kernels.h), chunks of rows spread over
+//    `threads` std::threads; then move each centre to the mean of its points, summed in double
+//    from the caller's data per chunk and reduced in chunk order. Only the choice between two
+//    centres within float rounding (~1e-7 relative) of each other can differ from an all-double
+//    computation. The reported inertia is computed in double from the caller's data.
 //    A centre left without points is moved onto the point farthest from its own centre (then the
 //    next farthest for the next empty cluster, ...), and that point leaves its old cluster.
 //  * Stops when the labels do not change, when the total squared centre shift is <= tol *
 //    mean(column variances of X), or after max_iter iterations. Labels and inertia are always
 //    recomputed against the final centroids, so they are consistent with them.
 //  * n_init runs with seeds drawn from `seed`; the lowest inertia wins (the earliest run on ties).
+//    Runs are ranked by their float inertia; only runs within 1e-5 of the best get their exact
+//    double inertia computed, and the lowest of those wins.
 //
 // Thread-safe: no shared state; concurrent calls are fine.
 #ifndef CLIENTELE_ANALYTICS_CLUSTERING_KMEANS_H_

@@ -9,6 +9,11 @@ clt_cc_test(NAME standard_scaler_test
   DEPS clientele::standard_scaler clientele::testing
   LABELS unit analytics)
 
+clt_cc_test(NAME distance_kernels_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/distance_kernels_test.cc
+  DEPS clientele::distance_kernels clientele::clustering_random
+  LABELS unit analytics)
+
 clt_cc_test(NAME kmeans_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/kmeans_test.cc
   DEPS clientele::kmeans clientele::clustering_random clientele::testing

@@ -3,6 +3,7 @@
 #include <emmintrin.h>
 
 #include <cstdint>
+#include <string_view>
 
 // SSE2 instances (4 lanes): the x86-64 baseline, always available.
 #define CLT_VF __m128
@@ -58,7 +59,7 @@ bool UseAvx2() {
 double NearestCenters(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
                       const float* centers, int k, int* labels, float* dist) {
   if (UseAvx2()) return avx2::NearestCenters(xt, stride, d, begin, end, centers, k, labels, dist);
-  return NearestCentersImpl2(xt, stride, d, begin, end, centers, k, labels, dist);
+  return NearestCentersIsa(xt, stride, d, begin, end, centers, k, labels, dist);
 }
 
 void CandidatePotentials(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
@@ -66,15 +67,26 @@ void CandidatePotentials(const float* xt, int64_t stride, int d, int64_t begin, 
   if (UseAvx2()) {
     return avx2::CandidatePotentials(xt, stride, d, begin, end, candidates, t, closest, potentials);
   }
-  CandidatePotentialsImpl(xt, stride, d, begin, end, candidates, t, closest, potentials);
+  CandidatePotentialsIsa(xt, stride, d, begin, end, candidates, t, closest, potentials);
 }
 
 double UpdateClosest(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
                      const float* center, float* closest, bool first) {
   if (UseAvx2()) return avx2::UpdateClosest(xt, stride, d, begin, end, center, closest, first);
-  return UpdateClosestImpl(xt, stride, d, begin, end, center, closest, first);
+  return UpdateClosestIsa(xt, stride, d, begin, end, center, closest, first);
 }
 
 const char* DistanceKernelIsa() { return UseAvx2() ? "avx2" : "sse2"; }
+
+const DistanceKernelSet* DistanceKernelsFor(const char* isa) {
+  static const DistanceKernelSet kSse2{&NearestCentersIsa, &CandidatePotentialsIsa,
+                                       &UpdateClosestIsa};
+  static const DistanceKernelSet kAvx2{&avx2::NearestCenters, &avx2::CandidatePotentials,
+                                       &avx2::UpdateClosest};
+  const std::string_view name(isa);
+  if (name == "sse2") return &kSse2;
+  if (name == "avx2" && UseAvx2()) return &kAvx2;
+  return nullptr;
+}
 
 }  // namespace clientele::analytics::internal

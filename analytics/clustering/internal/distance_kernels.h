@@ -35,6 +35,18 @@ double UpdateClosest(const float* xt, int64_t stride, int d, int64_t begin, int6
 // The instruction set the kernels use on this CPU ("avx2" or "sse2"), for benchmarks.
 const char* DistanceKernelIsa();
 
+// The kernels of one instruction set, bypassing the dispatch (for tests that compare them).
+struct DistanceKernelSet {
+  double (*nearest_centers)(const float*, int64_t, int, int64_t, int64_t, const float*, int, int*,
+                            float*);
+  void (*candidate_potentials)(const float*, int64_t, int, int64_t, int64_t, const float*, int,
+                               const float*, double*);
+  double (*update_closest)(const float*, int64_t, int, int64_t, int64_t, const float*, float*,
+                           bool);
+};
+// isa is "sse2" or "avx2"; nullptr when this CPU lacks it or the name is unknown.
+const DistanceKernelSet* DistanceKernelsFor(const char* isa);
+
 }  // namespace clientele::analytics::internal
 
 #endif  // CLIENTELE_ANALYTICS_CLUSTERING_INTERNAL_DISTANCE_KERNELS_H_

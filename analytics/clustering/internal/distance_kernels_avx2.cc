@@ -36,17 +36,17 @@ void AccStore(const Acc& acc, double* out) { _mm256_storeu_pd(out, acc); }
 
 double NearestCenters(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
                       const float* centers, int k, int* labels, float* dist) {
-  return NearestCentersImpl2(xt, stride, d, begin, end, centers, k, labels, dist);
+  return NearestCentersIsa(xt, stride, d, begin, end, centers, k, labels, dist);
 }
 
 void CandidatePotentials(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
                          const float* candidates, int t, const float* closest, double* potentials) {
-  CandidatePotentialsImpl(xt, stride, d, begin, end, candidates, t, closest, potentials);
+  CandidatePotentialsIsa(xt, stride, d, begin, end, candidates, t, closest, potentials);
 }
 
 double UpdateClosest(const float* xt, int64_t stride, int d, int64_t begin, int64_t end,
                      const float* center, float* closest, bool first) {
-  return UpdateClosestImpl(xt, stride, d, begin, end, center, closest, first);
+  return UpdateClosestIsa(xt, stride, d, begin, end, center, closest, first);
 }
 
 }  // namespace clientele::analytics::internal::avx2
