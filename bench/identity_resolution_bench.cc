@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/clock.h"
 #include "clientele/common/v1/event.pb.h"
+#include "common/log/sorted_write_batch.h"
 #include "common/storage/rocksdb_store.h"
 #include "google/protobuf/util/json_util.h"
 #include "identity/matching/linkage_metrics.h"
@@ -72,16 +73,19 @@ int Run(const std::string& events_file, const std::string& truth_file, size_t ba
   const absl::Time start = absl::Now();
   const std::clock_t cpu_start = std::clock();  // Process CPU time: fair on a busy machine.
   for (size_t i = 0; i < events.size(); i += batch_size) {
+    // As LogConsumer: the changes are buffered and written in key order.
+    log::SortedWriteBatch changes;
     auto batch = (*store)->NewWriteBatch();
     r.BeginBatch();
     std::vector<const common::v1::Event*> slice;
     for (size_t j = i; j < std::min(events.size(), i + batch_size); ++j)
       slice.push_back(&events[j]);
-    if (absl::Status s = r.ApplyEvents(slice, *batch); !s.ok()) {
+    if (absl::Status s = r.ApplyEvents(slice, changes); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return 1;
     }
-    r.FinishBatch(*batch);
+    r.FinishBatch(changes);
+    changes.AppendTo(*batch);
     if (absl::Status s = (*store)->Write(*batch); !s.ok()) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return 1;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/log/sorted_write_batch.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
@@ -111,14 +112,18 @@ absl::Status LogConsumer::ApplyBatch(uint32_t index,
     }
     entries.push_back(&e);
   }
-  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  // The applier's changes reach RocksDB in key order (SortedWriteBatch): cheaper memtable
+  // inserts, the same result.
+  SortedWriteBatch changes;
   if (!entries.empty()) {
-    absl::Status applied_status = applier_->Apply(partition, entries, *batch);
+    absl::Status applied_status = applier_->Apply(partition, entries, changes);
     if (!applied_status.ok()) {
       applier_->OnWriteFailed(partition);
       return applied_status;
     }
   }
+  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  changes.AppendTo(*batch);
   batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
              storage::EncodeUint64(response.through_sequence()));
   if (absl::Status written = store_->Write(*batch); !written.ok()) {

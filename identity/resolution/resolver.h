@@ -28,6 +28,7 @@
 #define CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -221,7 +222,8 @@ class Resolver {
   const std::unique_ptr<RecordMatcher> matcher_;  // Estimate under the write lock.
 
   mutable absl::Mutex mu_;
-  std::vector<RecordEntry> records_ ABSL_GUARDED_BY(mu_);
+  // A deque: appending never moves the entries (a vector's regrowth copied them all).
+  std::deque<RecordEntry> records_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> record_index_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> blocks_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_email_ ABSL_GUARDED_BY(mu_);
