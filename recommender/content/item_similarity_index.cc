@@ -84,7 +84,8 @@ absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> ItemSimilarityIndex::Build(
   std::unique_ptr<ItemSimilarityIndex> index(new ItemSimilarityIndex());
   index->options_ = options;
   absl::Status status =
-      index->InitDense(std::vector<float>(vectors.begin(), vectors.end()), dimension);
+      index->InitDense(std::vector<float>(vectors.begin(), vectors.end()), dimension,
+                       /*normalize=*/true);
   if (!status.ok()) return status;
   status = index->BuildGraph();
   if (!status.ok()) return status;
@@ -110,7 +111,8 @@ absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> ItemSimilarityIndex::BuildF
   return index;
 }
 
-absl::Status ItemSimilarityIndex::InitDense(std::vector<float> vectors, int32_t dimension) {
+absl::Status ItemSimilarityIndex::InitDense(std::vector<float> vectors, int32_t dimension,
+                                            bool normalize) {
   dimension_ = dimension;
   num_items_ = static_cast<int32_t>(vectors.size() / static_cast<size_t>(dimension));
   dense_ = std::move(vectors);
@@ -126,8 +128,10 @@ absl::Status ItemSimilarityIndex::InitDense(std::vector<float> vectors, int32_t 
       norm += static_cast<double>(row[j]) * row[j];
     }
     if (norm > 0) {
-      const double inv = 1 / std::sqrt(norm);
-      for (int32_t j = 0; j < dimension_; ++j) row[j] = static_cast<float>(row[j] * inv);
+      if (normalize) {
+        const double inv = 1 / std::sqrt(norm);
+        for (int32_t j = 0; j < dimension_; ++j) row[j] = static_cast<float>(row[j] * inv);
+      }
       has_vector_[static_cast<size_t>(item)] = 1;
     }
   }
@@ -483,7 +487,8 @@ absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> ItemSimilarityIndex::Deseri
     const uint64_t floats = static_cast<uint64_t>(num_items) * static_cast<uint64_t>(dimension);
     r.Floats(static_cast<size_t>(floats), &dense);
     if (!r.done()) return absl::DataLossError("similarity index: truncated or trailing bytes");
-    status = index->InitDense(std::move(dense), dimension);
+    status =
+        index->InitDense(std::move(dense), dimension, /*normalize=*/false);  // stored normalized
   }
   if (!status.ok()) return absl::DataLossError(status.message());
   status = index->BuildGraph();

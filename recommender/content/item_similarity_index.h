@@ -128,7 +128,7 @@ class ItemSimilarityIndex {
   };
 
   ItemSimilarityIndex();
-  absl::Status InitDense(std::vector<float> vectors, int32_t dimension);
+  absl::Status InitDense(std::vector<float> vectors, int32_t dimension, bool normalize);
   absl::Status InitSparse(std::vector<SparseVector> vectors, int32_t dimension);
   absl::Status BuildGraph();
   Query ItemQuery(int32_t item) const;
