@@ -14,12 +14,11 @@ clt_cc_library(NAME analytics_applier
   DEPS clientele::analytics_store clientele::log_applier clientele::status
        absl::flat_hash_map absl::time spdlog::spdlog)
 
+# The shared job machinery (common/jobs) over the analytics messages and store.
 clt_cc_library(NAME analytics_job_manager
   HDRS jobs/job_runner.h jobs/job_manager.h
-  SRCS jobs/job_manager.cc
-  DEPS clientele::analytics_store clientele::status absl::synchronization absl::time
-       absl::strings absl::str_format absl::flat_hash_map clientele::metrics spdlog::spdlog
-       Threads::Threads)
+  DEPS clientele::job_manager clientele::analytics_store clientele::analytics_proto
+       clientele::status absl::flat_hash_map)
 
 clt_cc_library(NAME analytics_jobs
   HDRS jobs/profile_directory.h jobs/profile_figures.h jobs/job_common.h jobs/feature_sets.h

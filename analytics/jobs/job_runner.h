@@ -1,44 +1,17 @@
-// The work of a job kind, as the JobManager sees it: validation of a spec, and a run that
-// reports progress, checks for cancellation and prepares (but does not apply) its commit.
+// The work of an analytics job kind, as the JobManager sees it: the shared job machinery of
+// common/jobs/job_runner.h instantiated with the analytics API messages.
 #ifndef CLIENTELE_ANALYTICS_JOBS_JOB_RUNNER_H_
 #define CLIENTELE_ANALYTICS_JOBS_JOB_RUNNER_H_
 
-#include <memory>
-#include <string>
-
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "clientele/analytics/v1/analytics.pb.h"
-#include "common/storage/kv_store.h"
+#include "common/jobs/job_runner.h"
 
 namespace clientele::analytics {
 
-// Given to a running job. Thread-safe.
-class JobControl {
- public:
-  virtual ~JobControl() = default;
-  // True once cancellation was asked for: the job should return absl::CancelledError soon.
-  virtual bool cancelled() const = 0;
-  // Reports progress; `fraction` is clamped to [0, 1].
-  virtual void SetProgress(double fraction, const std::string& message) = 0;
-};
-
-struct JobOutcome {
-  v1::JobResult result;
-  // Changes that publish the result (e.g. the model and the active version pointer). The
-  // manager adds the job's final state and writes it atomically. May be null.
-  std::unique_ptr<storage::WriteBatch> commit;
-};
-
-class JobRunner {
- public:
-  virtual ~JobRunner() = default;
-  // InvalidArgument naming the field (e.g. "spec.recluster.k_min") for a spec that cannot run.
-  virtual absl::Status Validate(const v1::JobSpec& spec) const = 0;
-  // Runs the job. Called on the manager's worker thread, one job at a time. An error
-  // fails the job with its message; absl::CancelledError ends it CANCELLED.
-  virtual absl::StatusOr<JobOutcome> Run(const v1::Job& job, JobControl& control) = 0;
-};
+using JobControl = jobs::JobControl;
+using JobOutcome = jobs::JobOutcome<v1::JobResult>;
+// Validate: InvalidArgument naming the field (e.g. "spec.recluster.k_min").
+using JobRunner = jobs::JobRunner<v1::Job, v1::JobSpec, v1::JobResult>;
 
 }  // namespace clientele::analytics
 

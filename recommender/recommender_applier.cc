@@ -1,0 +1,125 @@
+#include "recommender/recommender_applier.h"
+
+#include <optional>
+#include <utility>
+
+#include "common/status/status_macros.h"
+
+namespace clientele::recommender {
+namespace {
+
+bool IsSet(const common::v1::SourceKey& key) { return !key.system().empty() || !key.id().empty(); }
+
+// a < b in time, the later log sequence breaking ties (consents that arrive later win).
+bool Earlier(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
+  return a.seconds() != b.seconds() ? a.seconds() < b.seconds() : a.nanos() < b.nanos();
+}
+
+}  // namespace
+
+void MergeProductUpsert(const common::v1::ProductUpsert& update,
+                        common::v1::ProductUpsert* stored) {
+  stored->set_sku(update.sku());
+  if (!update.name().empty()) stored->set_name(update.name());
+  if (!update.description().empty()) stored->set_description(update.description());
+  if (!update.category().empty()) stored->set_category(update.category());
+  if (update.has_price()) *stored->mutable_price() = update.price();
+}
+
+std::vector<common::v1::PayloadType> RecommenderApplier::PayloadTypes() const {
+  return {common::v1::PAYLOAD_TYPE_ORDER, common::v1::PAYLOAD_TYPE_INTERACTION,
+          common::v1::PAYLOAD_TYPE_PRODUCT_UPSERT, common::v1::PAYLOAD_TYPE_CUSTOMER_UPSERT,
+          common::v1::PAYLOAD_TYPE_CONSENT_CHANGE};
+}
+
+absl::Status RecommenderApplier::Apply(uint32_t partition,
+                                       absl::Span<const ingest::v1::LogEntry* const> entries,
+                                       storage::WriteBatch& batch) {
+  absl::flat_hash_map<std::string, common::v1::ProductUpsert> products;
+  absl::flat_hash_map<std::string, std::pair<common::v1::SourceKey, v1::ConsentRecord>> consents;
+  absl::flat_hash_map<std::string, common::v1::SourceKey> customers;
+  for (const ingest::v1::LogEntry* entry : entries) {
+    const common::v1::Event& event = entry->event();
+    switch (event.payload_case()) {
+      case common::v1::Event::kOrder:
+        store_->PutOrder(batch, event);
+        if (IsSet(event.order().customer())) {
+          customers.emplace(EncodeSourceKey(event.order().customer()), event.order().customer());
+        }
+        break;
+      case common::v1::Event::kInteraction:
+        store_->PutInteraction(batch, entry->sequence(), event);
+        customers.emplace(EncodeSourceKey(event.source()), event.source());
+        break;
+      case common::v1::Event::kCustomerUpsert:
+        customers.emplace(EncodeSourceKey(event.source()), event.source());
+        break;
+      case common::v1::Event::kProductUpsert: {
+        const std::string& sku = event.product_upsert().sku();
+        auto it = products.find(sku);
+        if (it == products.end()) {
+          CLT_ASSIGN_OR_RETURN(std::optional<common::v1::ProductUpsert> stored,
+                               store_->GetProduct(sku));
+          it = products.emplace(sku, stored ? std::move(*stored) : common::v1::ProductUpsert())
+                   .first;
+        }
+        MergeProductUpsert(event.product_upsert(), &it->second);
+        break;
+      }
+      case common::v1::Event::kConsentChange: {
+        customers.emplace(EncodeSourceKey(event.source()), event.source());
+        if (event.consent_change().purpose() != common::v1::CONSENT_PURPOSE_PROFILING) break;
+        const std::string key = EncodeSourceKey(event.source());
+        auto it = consents.find(key);
+        if (it == consents.end()) {
+          CLT_ASSIGN_OR_RETURN(std::optional<v1::ConsentRecord> stored,
+                               store_->GetConsent(event.source()));
+          v1::ConsentRecord record;
+          if (stored) record = std::move(*stored);
+          it = consents.emplace(key, std::make_pair(event.source(), std::move(record))).first;
+        }
+        v1::ConsentRecord& record = it->second.second;
+        if (record.status() == 0 || !Earlier(event.occurred_at(), record.time())) {
+          record.set_status(event.consent_change().status());
+          *record.mutable_time() = event.occurred_at();
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const auto& [key, source] : customers) store_->PutCustomer(batch, source);
+  for (const auto& [sku, product] : products) store_->PutProduct(batch, product);
+  ConsentChanges changes;
+  for (const auto& [key, value] : consents) {
+    store_->PutConsent(batch, value.first, value.second);
+    changes.emplace_back(SourceKeyText(value.first), value.second);
+  }
+  absl::MutexLock l(&mu_);
+  if (changes.empty()) {
+    pending_.erase(partition);
+  } else {
+    pending_[partition] = std::move(changes);
+  }
+  return absl::OkStatus();
+}
+
+void RecommenderApplier::OnCommitted(uint32_t partition, uint64_t /*through_sequence*/) {
+  ConsentChanges changes;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = pending_.find(partition);
+    if (it == pending_.end()) return;
+    changes = std::move(it->second);
+    pending_.erase(it);
+  }
+  if (listener_ && !changes.empty()) listener_(changes);
+}
+
+void RecommenderApplier::OnWriteFailed(uint32_t partition) {
+  absl::MutexLock l(&mu_);
+  pending_.erase(partition);
+}
+
+}  // namespace clientele::recommender

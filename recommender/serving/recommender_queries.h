@@ -1,0 +1,55 @@
+// The recommender's read calls over the current ServingSnapshot: Recommend, SimilarItems,
+// CompleteBasket, ListRules, GetModelInfo. Request and response are the API messages; errors
+// name the field (InvalidArgument), unknown profiles and SKUs are NotFound, calls before the
+// first trained model are FailedPrecondition.
+//
+// The common path of Recommend reads only memory: one snapshot load (see SnapshotHolder), a
+// hash lookup of the profile, the model's scoring. A customer the snapshot does not know
+// (new since training) takes the slow path: `known_customer` (a store read) decides between a
+// cold-start answer (popular items) and NotFound.
+//
+// Consent (respect_consent): a profile whose latest PROFILING consent (live changes first,
+// then the snapshot's) is not GRANTED gets overall popular items, never a list derived from
+// its history or segment; `personalized` is false and `note` says why.
+//
+// Thread-safe; `holder` is not owned and must outlive the queries.
+#ifndef CLIENTELE_RECOMMENDER_SERVING_RECOMMENDER_QUERIES_H_
+#define CLIENTELE_RECOMMENDER_SERVING_RECOMMENDER_QUERIES_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "clientele/recommender/v1/recommender.pb.h"
+#include "recommender/serving/snapshot_holder.h"
+
+namespace clientele::recommender {
+
+// Whether a customer absent from the snapshot exists (by source key text "system:id" or
+// profile id). May read storage; called only for customers the snapshot does not know.
+using KnownCustomerFn = std::function<absl::StatusOr<bool>(const std::string& who)>;
+
+class RecommenderQueries {
+ public:
+  RecommenderQueries(const SnapshotHolder* holder, KnownCustomerFn known_customer)
+      : holder_(holder), known_customer_(std::move(known_customer)) {}
+
+  absl::StatusOr<v1::RecommendResponse> Recommend(const v1::RecommendRequest& request) const;
+  absl::StatusOr<v1::SimilarItemsResponse> SimilarItems(
+      const v1::SimilarItemsRequest& request) const;
+  absl::StatusOr<v1::CompleteBasketResponse> CompleteBasket(
+      const v1::CompleteBasketRequest& request) const;
+  absl::StatusOr<v1::ListRulesResponse> ListRules(const v1::ListRulesRequest& request) const;
+  absl::StatusOr<v1::GetModelInfoResponse> GetModelInfo() const;
+
+ private:
+  const SnapshotHolder* const holder_;  // Not owned.
+  const KnownCustomerFn known_customer_;
+};
+
+// The factory name of the model a strategy uses ("" for RULES / CONTENT / UNSPECIFIED).
+std::string StrategyModelName(v1::Strategy strategy);
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_SERVING_RECOMMENDER_QUERIES_H_

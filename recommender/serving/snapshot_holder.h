@@ -1,0 +1,100 @@
+// SnapshotHolder: the serving snapshot currently in force, swapped atomically when a Train job
+// publishes a new one. Readers never block on training and take no lock on the common path:
+// Get() compares a per-thread cached generation with an atomic counter and only on a change
+// re-reads the shared_ptr (std::atomic_load). A reader keeps the snapshot it got alive for as
+// long as it holds the shared_ptr; an idle thread's cache keeps the previous snapshot alive
+// until that thread's next Get() (or exit).
+//
+// Also holds the live profiling consents (ConsentOverlay): changes the applier committed
+// after the snapshot was built, so that a revoked consent takes effect at once.
+//
+// Thread-safe.
+#ifndef CLIENTELE_RECOMMENDER_SERVING_SNAPSHOT_HOLDER_H_
+#define CLIENTELE_RECOMMENDER_SERVING_SNAPSHOT_HOLDER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "recommender/serving/serving_snapshot.h"
+
+namespace clientele::recommender {
+
+// Source key text ("system:id") -> (consent 1 granted / 2 not, unix seconds).
+using ConsentMap = absl::flat_hash_map<std::string, std::pair<int32_t, int64_t>>;
+
+// A copy-on-write map read like the snapshot (per-thread cache + generation).
+template <typename T>
+class AtomicShared {
+ public:
+  AtomicShared() : id_(NextId()) {}
+
+  std::shared_ptr<const T> Get() const {
+    struct Cache {
+      uint64_t owner = 0;
+      uint64_t generation = 0;
+      std::shared_ptr<const T> value;
+    };
+    thread_local Cache cache;
+    const uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (cache.owner != id_ || cache.generation != generation) {
+      cache.value = std::atomic_load_explicit(&value_, std::memory_order_acquire);
+      cache.owner = id_;
+      cache.generation = generation;
+    }
+    return cache.value;
+  }
+
+  void Set(std::shared_ptr<const T> value) {
+    std::atomic_store_explicit(&value_, std::move(value), std::memory_order_release);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+
+ private:
+  static uint64_t NextId() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1);
+  }
+
+  const uint64_t id_;
+  std::atomic<uint64_t> generation_{1};
+  std::shared_ptr<const T> value_;
+};
+
+class SnapshotHolder {
+ public:
+  SnapshotHolder() { consents_.Set(std::make_shared<const ConsentMap>()); }
+
+  // Null until the first Publish.
+  std::shared_ptr<const ServingSnapshot> Get() const { return snapshot_.Get(); }
+  void Publish(std::shared_ptr<const ServingSnapshot> snapshot) {
+    snapshot_.Set(std::move(snapshot));
+  }
+
+  // Live consents (never null).
+  std::shared_ptr<const ConsentMap> consents() const { return consents_.Get(); }
+  // Records consent changes (newer times win). Writers serialize on a mutex; readers do not.
+  void UpdateConsents(
+      const std::vector<std::pair<std::string, std::pair<int32_t, int64_t>>>& changes) {
+    absl::MutexLock l(&write_mu_);
+    auto next = std::make_shared<ConsentMap>(*consents_.Get());
+    for (const auto& [key, value] : changes) {
+      auto [it, inserted] = next->emplace(key, value);
+      if (!inserted && it->second.second <= value.second) it->second = value;
+    }
+    consents_.Set(std::move(next));
+  }
+
+ private:
+  AtomicShared<ServingSnapshot> snapshot_;
+  AtomicShared<ConsentMap> consents_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_SERVING_SNAPSHOT_HOLDER_H_

@@ -1,0 +1,108 @@
+// Typed access to the recommender's column families (recommender/recommender_schema.h): the
+// events it learns from (orders, interactions, products, customers, profiling consents), jobs,
+// model versions with their artifacts, and the active version.
+//
+//   RecommenderStore store(kv);
+//   CLT_RETURN_IF_ERROR(store.ForEachOrder([](const common::v1::Event& e) { ...; return OkStatus();
+//   }));
+//
+// Thread-safe (it only forwards to the thread-safe KvStore); `kv` is not owned and must
+// outlive the store. Corrupt stored values come back as DataLoss naming the key.
+#ifndef CLIENTELE_RECOMMENDER_STATE_RECOMMENDER_STORE_H_
+#define CLIENTELE_RECOMMENDER_STATE_RECOMMENDER_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "clientele/common/v1/event.pb.h"
+#include "clientele/recommender/v1/recommender.pb.h"
+#include "clientele/recommender/v1/recommender_state.pb.h"
+#include "common/storage/kv_store.h"
+
+namespace clientele::recommender {
+
+// system 0x00 id: the storage key of a source key.
+std::string EncodeSourceKey(const common::v1::SourceKey& key);
+// DataLoss if `bytes` holds no 0x00 separator.
+absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes);
+// "system:id": the profile id of a source key when identity is not configured (as analytics).
+std::string SourceKeyText(const common::v1::SourceKey& key);
+
+class RecommenderStore {
+ public:
+  explicit RecommenderStore(storage::KvStore* kv) : kv_(kv) {}
+
+  storage::KvStore* kv() const { return kv_; }
+
+  // --- Events (written by the applier). ---
+  // An Order event; a later event for the same order (same source) replaces it.
+  void PutOrder(storage::WriteBatch& batch, const common::v1::Event& event) const;
+  void PutInteraction(storage::WriteBatch& batch, uint64_t sequence,
+                      const common::v1::Event& event) const;
+  absl::StatusOr<std::optional<common::v1::ProductUpsert>> GetProduct(std::string_view sku) const;
+  void PutProduct(storage::WriteBatch& batch, const common::v1::ProductUpsert& product) const;
+  void PutCustomer(storage::WriteBatch& batch, const common::v1::SourceKey& key) const;
+  absl::StatusOr<bool> HasCustomer(const common::v1::SourceKey& key) const;
+  absl::StatusOr<std::optional<v1::ConsentRecord>> GetConsent(
+      const common::v1::SourceKey& key) const;
+  void PutConsent(storage::WriteBatch& batch, const common::v1::SourceKey& key,
+                  const v1::ConsentRecord& record) const;
+
+  // Visitors over a snapshot taken at the call, in key order; they stop at and return the
+  // first error of `visit` or of the store.
+  absl::Status ForEachOrder(
+      const std::function<absl::Status(const common::v1::Event&)>& visit) const;
+  absl::Status ForEachInteraction(
+      const std::function<absl::Status(const common::v1::Event&)>& visit) const;
+  absl::Status ForEachProduct(
+      const std::function<absl::Status(const common::v1::ProductUpsert&)>& visit) const;
+  absl::Status ForEachCustomer(
+      const std::function<absl::Status(const common::v1::SourceKey&)>& visit) const;
+  absl::Status ForEachConsent(
+      const std::function<absl::Status(const common::v1::SourceKey&, const v1::ConsentRecord&)>&
+          visit) const;
+
+  // --- Caller-supplied item vectors. ---
+  void PutItemVector(storage::WriteBatch& batch, std::string_view sku,
+                     const std::vector<float>& values) const;
+  absl::Status ForEachItemVector(
+      const std::function<absl::Status(std::string_view sku, std::vector<float> values)>& visit)
+      const;
+
+  // --- Jobs (the interface common/jobs/job_manager.h needs). Job ids sort in creation order.
+  absl::StatusOr<std::optional<v1::Job>> GetJob(std::string_view job_id) const;
+  void PutJob(storage::WriteBatch& batch, const v1::Job& job) const;
+  absl::Status WriteJob(const v1::Job& job);
+  absl::StatusOr<std::optional<std::string>> JobIdForKey(std::string_view idempotency_key) const;
+  void PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
+                 std::string_view job_id) const;
+  absl::StatusOr<std::vector<v1::Job>> AllJobs() const;
+  absl::StatusOr<std::vector<v1::Job>> JobsBefore(std::string_view before_job_id, int limit) const;
+
+  // --- Model versions. ---
+  // Reserves the next version (persisted; never reused). Only the job worker calls it.
+  absl::StatusOr<uint64_t> AllocateModelVersion();
+  absl::StatusOr<std::optional<v1::ModelManifest>> GetManifest(uint64_t version) const;
+  void PutManifest(storage::WriteBatch& batch, const v1::ModelManifest& manifest) const;
+  absl::StatusOr<std::optional<std::string>> GetArtifact(uint64_t version,
+                                                         std::string_view name) const;
+  void PutArtifact(storage::WriteBatch& batch, uint64_t version, std::string_view name,
+                   std::string_view bytes) const;
+  // 0 when no version is active.
+  absl::StatusOr<uint64_t> ActiveVersion() const;
+  void PutActiveVersion(storage::WriteBatch& batch, uint64_t version) const;
+
+ private:
+  storage::KvStore* const kv_;  // Not owned.
+};
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_STATE_RECOMMENDER_STORE_H_
