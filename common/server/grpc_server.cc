@@ -68,6 +68,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   if (options.max_message_bytes <= 0 || options.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("max_message_bytes and shutdown_grace must be positive");
   }
+  if (options.sync_min_pollers < 1 || options.sync_max_pollers < options.sync_min_pollers) {
+    return absl::InvalidArgumentError(
+        "sync pollers: need 1 <= sync_min_pollers <= sync_max_pollers");
+  }
   EnableHealthAndReflection();
 
   std::unique_ptr<metrics::MetricsHttpServer> metrics_http;
@@ -83,6 +87,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
   // gRPC sets SO_REUSEPORT by default, which lets a second server "bind" a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              options.sync_min_pollers);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              options.sync_max_pollers);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);

@@ -479,6 +479,16 @@ TEST_F(GrpcServerTest, BadOptionsAreInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(GrpcServerTest, BadSyncPollerCountsAreInvalidArgument) {
+  options_.sync_min_pollers = 0;
+  EXPECT_EQ(GrpcServer::Start(options_, {}, {}, &registry_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options_.sync_min_pollers = 4;
+  options_.sync_max_pollers = 2;
+  EXPECT_EQ(GrpcServer::Start(options_, {}, {}, &registry_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(GrpcServerTest, RunsWithoutRegistryOrMetrics) {
   options_.metrics_listen.clear();
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
