@@ -178,6 +178,8 @@ absl::Status EventLog::Append(
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
   absl::flat_hash_map<std::string_view, size_t> in_batch;  // id key -> index into `valid`.
   in_batch.reserve(valid.size());
+  std::vector<std::pair<std::string_view, uint64_t>> new_ids;  // id key -> sequence.
+  new_ids.reserve(valid.size());
   std::string value;
   for (size_t k = 0; k < valid.size(); ++k) {
     const size_t i = valid[k];
@@ -200,7 +202,12 @@ absl::Status EventLog::Append(
     r.sequence = ++next[r.partition];
     EncodeStoredLogEntry(r.partition, r.sequence, now, *events[i], &value);
     batch->Put(kLogCf, LogKey(r.partition, r.sequence), value);
-    batch->Put(kEventIdsCf, id_keys[k], storage::EncodeUint64(r.sequence));
+    new_ids.emplace_back(id_keys[k], r.sequence);
+  }
+  // In key order: event ids are random, and sorted memtable inserts cost half as much.
+  std::sort(new_ids.begin(), new_ids.end());
+  for (const auto& [key, sequence] : new_ids) {
+    batch->Put(kEventIdsCf, key, storage::EncodeUint64(sequence));
   }
   for (size_t i = 0; i < events.size(); ++i) {
     const AppendResult& r = (*results)[i];
