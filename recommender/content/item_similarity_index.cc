@@ -2,6 +2,7 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -262,12 +263,12 @@ std::vector<SimilarItem> ItemSimilarityIndex::ExactSearch(
       offer(item, scores[static_cast<size_t>(item)]);
     }
   } else if (!query.dense.empty()) {
-    for (int32_t item = 0; item < num_items_; ++item) {
-      const float* row = dense_.data() + static_cast<size_t>(item) * dimension_;
-      float dot = 0;
-      for (int32_t j = 0; j < dimension_; ++j) dot += row[j] * query.dense[static_cast<size_t>(j)];
-      offer(item, dot);
-    }
+    // One vectorized matrix-vector product (Eigen) over the row-major item matrix.
+    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> items(dense_.data(), num_items_, dimension_);
+    const Eigen::Map<const Eigen::VectorXf> q(query.dense.data(), dimension_);
+    const Eigen::VectorXf scores = items * q;
+    for (int32_t item = 0; item < num_items_; ++item) offer(item, scores[item]);
   }
   return top.Take();
 }
@@ -297,15 +298,17 @@ std::vector<SimilarItem> ItemSimilarityIndex::Search(const Query& query, int32_t
       return ExactSearch(query, k, skip_item, allow);
     }
     std::vector<SimilarItem> result;
+    bool reached_non_positive = false;  // The graph ran out of positive cosines.
     while (!found.empty()) {
       const auto [distance, label] = found.top();
       found.pop();
       const auto item = static_cast<int32_t>(label);
       const float score = 1.0f - distance;
+      if (score <= 0) reached_non_positive = true;
       if (score <= 0 || item == skip_item || (allow && !allow(item))) continue;
       result.push_back({item, score, -1});
     }
-    if (static_cast<int32_t>(result.size()) >= k || want >= graph_size) {
+    if (static_cast<int32_t>(result.size()) >= k || want >= graph_size || reached_non_positive) {
       std::sort(result.begin(), result.end(), Better);
       if (static_cast<int32_t>(result.size()) > k) result.resize(static_cast<size_t>(k));
       return result;
