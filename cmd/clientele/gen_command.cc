@@ -86,7 +86,8 @@ int RunGen(const CliContext& context, GenFlags& flags) {
     absl::StatusOr<std::unique_ptr<OutputFile>> f = OutputFile::Open(flags.records);
     if (!f.ok()) return Fail(f.status());
     records = *std::move(f);
-    if (absl::Status s = records->Write("source_key,person,household\n"); !s.ok()) return Fail(s);
+    if (absl::Status s = records->Write("source_key,person,household,noise\n"); !s.ok())
+      return Fail(s);
   }
   scenario::ScenarioOutput output;
   output.events = [&](std::string_view chunk) { return (*events)->Write(chunk); };
@@ -121,6 +122,7 @@ int RunGen(const CliContext& context, GenFlags& flags) {
         {"attached_customers", stats->attached_customers},
         {"pairs", stats->pairs},
         {"hard_negative_pairs", stats->hard_negative_pairs},
+        {"connected_records", stats->connected_records},
         {"noise_records", noise},
         {"seed", options.seed},
         {"seconds", seconds},
@@ -167,7 +169,7 @@ void AddGenCommand(CLI::App& app, const CliContext& context, GenFlags& flags,
   cmd->add_option("--truth", flags.truth,
                   "Ground-truth CSV to write: source_key_1,source_key_2 per true pair");
   cmd->add_option("--records", flags.records,
-                  "Optional CSV to write: source_key,person,household per record");
+                  "Optional CSV to write: source_key,person,household,noise per record");
   cmd->add_option("--online-retail,--online_retail", flags.online_retail,
                   "UCI Online Retail CSV: attach people to its CustomerIDs and spread their "
                   "invoices over the people's channel records");
@@ -189,6 +191,11 @@ void AddGenCommand(CLI::App& app, const CliContext& context, GenFlags& flags,
                   "Share of households with 2-4 members (shared contacts: hard negatives)")
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "Worker threads (0 = one per core); output unchanged")
+      ->capture_default_str();
+  cmd->add_option("--connect-records,--connect_records", o.connect_records,
+                  "Give a record that shares no identifier, name + birth date or name + address "
+                  "with the person's other records one they show (false: the older generator, "
+                  "with name-only pairs)")
       ->capture_default_str();
   cmd->callback(
       [&context, &flags, &run] { run = [&context, &flags] { return RunGen(context, flags); }; });

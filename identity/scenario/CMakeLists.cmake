@@ -7,6 +7,7 @@ clt_cc_library(NAME identity_scenario
        ${CMAKE_CURRENT_LIST_DIR}/noise.h
        ${CMAKE_CURRENT_LIST_DIR}/person.h
        ${CMAKE_CURRENT_LIST_DIR}/channels.h
+       ${CMAKE_CURRENT_LIST_DIR}/evidence.h
        ${CMAKE_CURRENT_LIST_DIR}/event_json.h
        ${CMAKE_CURRENT_LIST_DIR}/online_retail_source.h
        ${CMAKE_CURRENT_LIST_DIR}/scenario.h
@@ -15,6 +16,7 @@ clt_cc_library(NAME identity_scenario
        ${CMAKE_CURRENT_LIST_DIR}/noise.cc
        ${CMAKE_CURRENT_LIST_DIR}/person.cc
        ${CMAKE_CURRENT_LIST_DIR}/channels.cc
+       ${CMAKE_CURRENT_LIST_DIR}/evidence.cc
        ${CMAKE_CURRENT_LIST_DIR}/event_json.cc
        ${CMAKE_CURRENT_LIST_DIR}/online_retail_source.cc
        ${CMAKE_CURRENT_LIST_DIR}/scenario.cc

@@ -13,6 +13,7 @@
 #include "identity/scenario/cat.h"
 #include "identity/scenario/channels.h"
 #include "identity/scenario/event_json.h"
+#include "identity/scenario/evidence.h"
 #include "identity/scenario/rng.h"
 
 namespace clientele::identity::scenario {
@@ -158,22 +159,25 @@ void BlockRenderer::RenderPerson(const Person& person) {
     }
   }
 
-  // Customer records.
+  // Customer records: rendered first, so that they can be connected, then emitted.
+  std::vector<Event> upserts(static_cast<size_t>(count));
+  std::vector<NoiseCounts> noise(static_cast<size_t>(count));
   for (int r = 0; r < count; ++r) {
     Record& record = records[r];
-    event_.Clear();
-    event_.set_event_id(Cat(SystemName(record.system), "/customer/", record.id));
-    event_.set_channel(ChannelOf(record.system));
-    event_.mutable_source()->set_system(std::string(SystemName(record.system)));
-    event_.mutable_source()->set_id(record.id);
-    SetTime(record.time, event_.mutable_occurred_at());
-    NoiseCounts counts{};
+    Event& event = upserts[r];
+    event.set_event_id(Cat(SystemName(record.system), "/customer/", record.id));
+    event.set_channel(ChannelOf(record.system));
+    event.mutable_source()->set_system(std::string(SystemName(record.system)));
+    event.mutable_source()->set_id(record.id);
+    SetTime(record.time, event.mutable_occurred_at());
+    NoiseCounts& counts = noise[r];
+    counts.fill(0);
     const std::string relay =
         RecordId(System::kMarketplace, person.index, r, options_.seed ^ 0x5A5A);
     RenderCustomer(person, record.system, options_.noise, relay.substr(3), rng,
-                   event_.mutable_customer_upsert(), &counts);
+                   event.mutable_customer_upsert(), &counts);
     if (customer != nullptr && r == 0 && !customer->country.empty()) {
-      event_.mutable_customer_upsert()->mutable_address()->set_country(customer->country);
+      event.mutable_customer_upsert()->mutable_address()->set_country(customer->country);
     }
     if (counts[static_cast<int>(NoiseKind::kSharedEmail)] > 0) {
       shared_.emplace_back(person.family_email, person.index);
@@ -181,15 +185,34 @@ void BlockRenderer::RenderPerson(const Person& person) {
     if (counts[static_cast<int>(NoiseKind::kSharedLandline)] > 0) {
       shared_.emplace_back(person.landline, person.index);
     }
+  }
+  if (options_.connect_records) {
+    std::vector<common::v1::CustomerUpsert*> rendered;
+    for (Event& e : upserts) rendered.push_back(e.mutable_customer_upsert());
+    std::vector<std::string> copied;
+    stats.connected_records += ConnectRecords(person, rendered, &copied);
+    for (std::string& v : copied) shared_.emplace_back(std::move(v), person.index);
+  }
+  for (int r = 0; r < count; ++r) {
+    const Record& record = records[r];
+    const NoiseCounts& counts = noise[r];
     for (int k = 0; k < static_cast<int>(NoiseKind::kCount); ++k) {
       if (counts[k] > 0) ++stats.noise[k];
     }
-    Emit(event_);
+    Emit(upserts[r]);
     ++stats.records;
     ++stats.customer_upserts;
     if (want_records_) {
       CatAppend(&result_->records, SystemName(record.system), "/", record.id, ",", person.index,
-                ",", person.household, "\n");
+                ",", person.household, ",");
+      bool first_kind = true;  // The record's noise kinds, '|'-separated (may be none).
+      for (int k = 0; k < static_cast<int>(NoiseKind::kCount); ++k) {
+        if (counts[k] == 0) continue;
+        CatAppend(&result_->records, first_kind ? "" : "|",
+                  NoiseKindName(static_cast<NoiseKind>(k)));
+        first_kind = false;
+      }
+      result_->records.push_back('\n');
     }
   }
 
@@ -280,6 +303,7 @@ void Add(const ScenarioStats& from, ScenarioStats* to) {
   to->orders += from.orders;
   to->pairs += from.pairs;
   to->hard_negative_pairs += from.hard_negative_pairs;
+  to->connected_records += from.connected_records;
   for (size_t k = 0; k < from.noise.size(); ++k) to->noise[k] += from.noise[k];
 }
 

@@ -4,6 +4,7 @@ clt_cc_test(NAME identity_scenario_test
        ${CMAKE_CURRENT_LIST_DIR}/event_json_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/scenario_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/online_retail_attach_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/evidence_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/scenario_test_util.h
   DEPS clientele::identity_scenario clientele::identity_normalize clientele::string_similarity
        clientele::importers clientele::testing)

@@ -70,7 +70,8 @@ inline absl::flat_hash_map<std::string, std::pair<int64_t, int64_t>> RecordOwner
     const std::string& records) {
   absl::flat_hash_map<std::string, std::pair<int64_t, int64_t>> owners;
   for (const std::string& line : Lines(records)) {
-    const size_t a = line.find(','), b = line.rfind(',');
+    // source_key,person,household,noise
+    const size_t a = line.find(','), b = line.find(',', a + 1);
     owners[line.substr(0, a)] = {std::stoll(line.substr(a + 1, b - a - 1)),
                                  std::stoll(line.substr(b + 1))};
   }
