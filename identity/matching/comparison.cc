@@ -49,6 +49,17 @@ uint8_t NameLevel(double jw) {
   return kNameOther;
 }
 
+// NameLevel, where a single typo (one edit, an adjacent transposition included) is at least
+// jaro_winkler>=0.80: Jaro-Winkler misses typos in short names ("ail" / "ali": 0.56).
+uint8_t NameLevel(std::string_view a, std::string_view b, double jw) {
+  const uint8_t level = NameLevel(jw);
+  if (level == kNameOther && a.size() >= 3 && b.size() >= 3 &&
+      BoundedDamerauLevenshtein(a, b, 1) <= 1) {
+    return kNameMid;
+  }
+  return level;
+}
+
 void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPattern* p) {
   const bool g = !a.given_name.empty() && !b.given_name.empty();
   const bool f = !a.family_name.empty() && !b.family_name.empty();
@@ -58,21 +69,23 @@ void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPatter
       f ? (a.family_name == b.family_name ? 1.0 : FastJaroWinkler(a.family_name, b.family_name))
         : 0.0;
   if (g && f && (jw_g < 0.92 || jw_f < 0.92)) {
-    // Given and family name exchanged (common when a source has one "name" field).
-    const double cross_1 = MayReachJaroWinkler(a.given_name, b.family_name, 0.92)
+    // Given and family name exchanged (common when a source has one "name" field), one of
+    // them possibly with a typo: one cross pair >= 0.92, the other >= 0.80.
+    const double cross_1 = MayReachJaroWinkler(a.given_name, b.family_name, 0.80)
                                ? FastJaroWinkler(a.given_name, b.family_name)
                                : 0.0;
-    if (cross_1 >= 0.92) {
+    if (cross_1 >= 0.80) {
       const double cross_2 = FastJaroWinkler(a.family_name, b.given_name);
-      if (cross_2 >= 0.92 && cross_1 + cross_2 > jw_g + jw_f) {
+      if (cross_2 >= 0.80 && std::max(cross_1, cross_2) >= 0.92 &&
+          cross_1 + cross_2 > jw_g + jw_f) {
         // One event, weighed once: on the given name; the family name is then not compared.
         p->set_level(Field::kGivenName, kNameSwapped);
         return;
       }
     }
   }
-  if (g) p->set_level(Field::kGivenName, NameLevel(jw_g));
-  if (f) p->set_level(Field::kFamilyName, NameLevel(jw_f));
+  if (g) p->set_level(Field::kGivenName, NameLevel(a.given_name, b.given_name, jw_g));
+  if (f) p->set_level(Field::kFamilyName, NameLevel(a.family_name, b.family_name, jw_f));
 }
 
 uint8_t BirthDateLevel(const PersonRecord& a, const PersonRecord& b) {

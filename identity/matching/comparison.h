@@ -8,10 +8,11 @@
 //   LevelName(Field::kBirthDate, 1)     // "day_month_swapped"
 //
 // Levels per field (thresholds are on the normalized values of PersonRecord):
-//   given_name, family_name  exact | swapped (given and family name exchanged, both at least
-//                            jaro_winkler>=0.92: one event, so only given_name takes the
-//                            level and family_name is then "missing") | jaro_winkler>=0.92 |
-//                            jaro_winkler>=0.80 | other
+//   given_name, family_name  exact | swapped (given and family name exchanged, one cross
+//                            pair at least jaro_winkler>=0.92, the other >=0.80: one event,
+//                            so only given_name takes the level and family_name is then
+//                            "missing") | jaro_winkler>=0.92 | jaro_winkler>=0.80 (or one
+//                            edit apart, from 3 letters on) | other
 //   birth_date               exact | day_month_swapped | one_component_differs (two of
 //                            year/month/day equal) | year_within_2 (years at most 2 apart,
 //                            month and day differ) | other

@@ -21,6 +21,8 @@ constexpr uint8_t kNameOther = 4;
 constexpr uint8_t kBirthOther = 4;
 constexpr uint8_t kBirthOneComponent = 2;  // exact, day_month_swapped, one_component_differs
 constexpr uint8_t kSecondaryOneEdit = 1;   // exact, one_edit
+constexpr uint8_t kOneEdit = 1;            // e-mail, phone: exact, one_edit
+constexpr uint8_t kMostWords = 1;          // address: exact, most_words
 
 void SetLevels(FieldParameters* p, std::initializer_list<double> m,
                std::initializer_list<double> u) {
@@ -203,6 +205,12 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
       pattern.level(Field::kNationalId) == kExact || pattern.level(Field::kLoyaltyId) == kExact;
   const bool household_like =
       names_disagree && !personal_evidence && config_.require_personal_evidence;
+  // Evidence that identifies a person beyond the name (gender, city and region do not).
+  const bool identifying_evidence = personal_evidence || pattern.level(Field::kEmail) <= kOneEdit ||
+                                    pattern.level(Field::kPhone) <= kOneEdit ||
+                                    pattern.level(Field::kAddress) <= kMostWords ||
+                                    (pattern.level(Field::kPostalCode) == kExact &&
+                                     pattern.level(Field::kStreetNumber) == kExact);
   if (!r.rule.empty()) {
     if ((names_disagree && birth == kBirthOther) || household_like) {
       r.vetoed = true;
@@ -221,6 +229,10 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
   if (r.decision == MatchDecision::kLink && household_like) {
     r.vetoed = true;
     r.decision = MatchDecision::kReview;
+  }
+  if (r.decision == MatchDecision::kLink && !identifying_evidence &&
+      config_.require_identifying_evidence) {
+    r.decision = MatchDecision::kReview;  // Namesakes: the same name is not the same person.
   }
   return r;
 }
@@ -271,10 +283,11 @@ std::string EncodeMatchModel(const MatchModel& model) {
     PutDouble(v, &out);
   }
   PutDouble(static_cast<double>(c.em_max_iterations), &out);
-  // Bit 4 is set when personal evidence is NOT required, so bytes written before the setting
-  // existed decode to its default.
+  // Bits 4 and 8 are set when personal / identifying evidence is NOT required, so bytes
+  // written before the settings existed decode to their defaults.
   out.push_back(static_cast<char>((c.deterministic_rules ? 1 : 0) | (c.em_updates_u ? 2 : 0) |
-                                  (c.require_personal_evidence ? 0 : 4)));
+                                  (c.require_personal_evidence ? 0 : 4) |
+                                  (c.require_identifying_evidence ? 0 : 8)));
   return out;
 }
 
@@ -316,6 +329,7 @@ absl::StatusOr<MatchModel> DecodeMatchModel(std::string_view in) {
   c.deterministic_rules = (in[0] & 1) != 0;
   c.em_updates_u = (in[0] & 2) != 0;
   c.require_personal_evidence = (in[0] & 4) == 0;
+  c.require_identifying_evidence = (in[0] & 8) == 0;
   if (!ValidProbability(c.prior) || !ValidProbability(c.link_probability) ||
       !ValidProbability(c.review_probability)) {
     return absl::InvalidArgumentError("match model: prior or thresholds not in (0, 1)");

@@ -22,7 +22,10 @@
 //   2. Otherwise probability >= link_probability -> kLink, >= review_probability -> kReview,
 //      else kNoLink; with require_personal_evidence a kLink whose given names clearly disagree
 //      and whose personal fields do not agree is capped at kReview (household members share
-//      surname, address and landline: dependent evidence that the model would add up).
+//      surname, address and landline: dependent evidence that the model would add up); with
+//      require_identifying_evidence (default) so is a probabilistic link with no evidence
+//      beyond the name (a personal field, e-mail or phone within one edit, most address
+//      words, or postal code + street number): namesakes.
 //   A vetoed pair (MatchResult::vetoed) is at most kReview, never kLink.
 //
 // Thread-safe for concurrent const use. CMake target: clientele::identity_matching.
@@ -58,6 +61,12 @@ struct MatchModelConfig {
   // personal field to agree; else it is vetoed to review (see the file comment). Household
   // members share surname, address, landline and family e-mail.
   bool require_personal_evidence = true;
+  // A probabilistic link also needs evidence that identifies a person beyond the name: a
+  // personal field (above), e-mail or phone equal or one edit apart, most address words, or
+  // postal code and street number equal. Names with gender, city or region alone are at most
+  // a review: namesakes are common (on `clientele gen` data such links were a fifth of the
+  // false positives, and chained whole profiles together).
+  bool require_identifying_evidence = true;
 
   // Estimation (MatchModelEstimator).
   int em_max_iterations = 200;

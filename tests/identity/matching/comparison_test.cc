@@ -50,6 +50,23 @@ TEST(ComparisonTest, SwappedNamesAreOneLevelOnTheGivenName) {
   EXPECT_EQ(Level(Person("james", "james"), Person("james", "james"), Field::kGivenName), "exact");
 }
 
+TEST(ComparisonTest, OneTypoInAShortNameIsNotOther) {
+  // Jaro-Winkler of "ail" / "ali" is 0.56; one adjacent transposition apart.
+  EXPECT_EQ(Level(Person("ail", "x"), Person("ali", "x"), Field::kGivenName), "jaro_winkler>=0.80");
+  // Two edits apart, or names of fewer than 3 letters, stay "other".
+  EXPECT_EQ(Level(Person("ali", "x"), Person("veli", "x"), Field::kGivenName), "other");
+  EXPECT_EQ(Level(Person("al", "x"), Person("la", "x"), Field::kGivenName), "other");
+}
+
+TEST(ComparisonTest, SwappedNamesWithATypoOnBothSides) {
+  // One cross pair equal, the other a keyboard typo (jaro-winkler between 0.80 and 0.92).
+  const ComparisonPattern p = Compare(Person("kahraman", "hulya"), Person("hulya", "kwhraman"));
+  EXPECT_EQ(LevelName(Field::kGivenName, p.level(Field::kGivenName)), "swapped");
+  // One cross pair alike, the other not: not a swap.
+  EXPECT_EQ(Level(Person("kahraman", "hulya"), Person("ayse", "kwhraman"), Field::kGivenName),
+            "other");
+}
+
 TEST(ComparisonTest, BirthDateLevels) {
   EXPECT_EQ(Level(Born(1985, 3, 30), Born(1985, 3, 30), Field::kBirthDate), "exact");
   EXPECT_EQ(Level(Born(1985, 3, 4), Born(1985, 4, 3), Field::kBirthDate), "day_month_swapped");

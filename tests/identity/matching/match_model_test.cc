@@ -100,6 +100,62 @@ TEST(MatchModelTest, HouseholdAddressAloneDoesNotLink) {
   EXPECT_EQ(r.decision, MatchDecision::kReview);
 }
 
+TEST(MatchModelTest, NamesakesNeedEvidenceBeyondTheName) {
+  // Same name, gender and city, different phones: two people called Taner Kazan in Bursa.
+  common::v1::CustomerUpsert x = Upsert("Taner", "Kazan", "0530 134 50 61", 0, 0, 0);
+  x.set_gender(common::v1::GENDER_MALE);
+  x.mutable_address()->set_city("Bursa");
+  common::v1::CustomerUpsert y = x;
+  y.set_phone("0506 297 42 75");
+  const MatchModel model;
+  const MatchResult r =
+      model.Evaluate(FromCustomerUpsert("web/1", x), FromCustomerUpsert("pos/2", y));
+  EXPECT_GE(r.probability, model.config().link_probability);
+  EXPECT_FALSE(r.vetoed);
+  EXPECT_EQ(r.decision, MatchDecision::kReview);
+  // Without the requirement the name alone links.
+  MatchModelConfig lenient = DefaultMatchModelConfig();
+  lenient.require_identifying_evidence = false;
+  EXPECT_EQ(MatchModel(lenient)
+                .Evaluate(FromCustomerUpsert("web/1", x), FromCustomerUpsert("pos/2", y))
+                .decision,
+            MatchDecision::kLink);
+  // A phone one digit off, the birth date or the street address identifies.
+  common::v1::CustomerUpsert typo = x;
+  typo.set_phone("0530 134 50 60");
+  EXPECT_EQ(
+      model.Evaluate(FromCustomerUpsert("web/1", x), FromCustomerUpsert("pos/3", typo)).decision,
+      MatchDecision::kLink);
+  common::v1::CustomerUpsert born_x = y, born_y = y;
+  born_x.mutable_birth_date()->set_year(1970);
+  born_x.mutable_birth_date()->set_month(5);
+  born_x.mutable_birth_date()->set_day(9);
+  *born_y.mutable_birth_date() = born_x.birth_date();
+  born_y.set_phone("");
+  EXPECT_EQ(model.Evaluate(FromCustomerUpsert("web/1", born_x), FromCustomerUpsert("pos/4", born_y))
+                .decision,
+            MatchDecision::kLink);
+  common::v1::CustomerUpsert home_x = y, home_y = y;
+  home_x.mutable_address()->add_lines("Atatürk Bulvarı No 92 Daire 2");
+  home_y.mutable_address()->add_lines("Atatürk Blv. No 92 Daire 2");
+  home_y.set_phone("");
+  EXPECT_EQ(model.Evaluate(FromCustomerUpsert("web/1", home_x), FromCustomerUpsert("pos/5", home_y))
+                .decision,
+            MatchDecision::kLink);
+}
+
+TEST(MatchModelTest, EncodeKeepsTheEvidenceSettings) {
+  MatchModelConfig c = DefaultMatchModelConfig();
+  c.require_identifying_evidence = false;
+  absl::StatusOr<MatchModel> back = DecodeMatchModel(EncodeMatchModel(MatchModel(c)));
+  ASSERT_THAT(back.status(), IsOk());
+  EXPECT_FALSE(back->config().require_identifying_evidence);
+  EXPECT_TRUE(back->config().require_personal_evidence);
+  back = DecodeMatchModel(EncodeMatchModel(MatchModel()));
+  ASSERT_THAT(back.status(), IsOk());
+  EXPECT_TRUE(back->config().require_identifying_evidence);
+}
+
 TEST(MatchModelTest, WeightIsPriorPlusLevelWeights) {
   const MatchModel model;
   ComparisonPattern p;
