@@ -11,6 +11,7 @@
 #ifndef CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
 #define CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
 
+#include <memory>
 #include <vector>
 
 #include "common/log/log_applier.h"
@@ -25,6 +26,13 @@ class IdentityApplier final : public log::LogApplier {
   std::vector<common::v1::PayloadType> PayloadTypes() const override;
   absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries,
                      storage::WriteBatch& batch) override;
+  // Normalizes the upserts (ICU, libphonenumber: the costliest pure part of resolution) on
+  // the consumer's reading thread, while the previous batch is applied.
+  std::unique_ptr<Prepared> Prepare(
+      uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries) const override;
+  absl::Status ApplyPrepared(uint32_t partition,
+                             absl::Span<const ingest::v1::LogEntry* const> entries,
+                             Prepared* prepared, storage::WriteBatch& batch) override;
   void OnCommitted(uint32_t partition, uint64_t through_sequence) override;
   void OnWriteFailed(uint32_t partition) override;
 

@@ -3,6 +3,7 @@
 #define CLIENTELE_COMMON_LOG_LOG_APPLIER_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -29,6 +30,28 @@ class LogApplier {
   virtual absl::Status Apply(uint32_t partition,
                              absl::Span<const ingest::v1::LogEntry* const> entries,
                              storage::WriteBatch& batch) = 0;
+
+  // Optional pipelining. Work on a batch that depends on its entries alone, never on the
+  // applier's state (parsing, normalization): LogConsumer calls Prepare on the thread that
+  // reads the stream, while the previous batch is still being applied (so Prepare may run
+  // concurrently with Apply, OnCommitted and OnWriteFailed of the same partition), and hands
+  // the result to ApplyPrepared of the same response's entries, which are `entries` of
+  // Prepare or a suffix of them. The entries outlive the result. Default: nothing to prepare.
+  class Prepared {
+   public:
+    virtual ~Prepared() = default;
+  };
+  virtual std::unique_ptr<Prepared> Prepare(
+      uint32_t /*partition*/, absl::Span<const ingest::v1::LogEntry* const> /*entries*/) const {
+    return nullptr;
+  }
+  // Apply, with Prepare's result for these entries (null when Prepare made none). Default:
+  // Apply.
+  virtual absl::Status ApplyPrepared(uint32_t partition,
+                                     absl::Span<const ingest::v1::LogEntry* const> entries,
+                                     Prepared* /*prepared*/, storage::WriteBatch& batch) {
+    return Apply(partition, entries, batch);
+  }
 
   // The batch holding everything up to `through_sequence` of `partition` is durable.
   virtual void OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {}

@@ -1,6 +1,8 @@
 #include "common/log/log_consumer.h"
 
 #include <algorithm>
+#include <deque>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,67 @@
 #include "spdlog/spdlog.h"
 
 namespace clientele::log {
+namespace {
+
+// Responses read ahead of the one being applied.
+constexpr size_t kFetchAhead = 2;
+
+// A response read from the stream, with the applier's Prepare result.
+struct Fetched {
+  std::unique_ptr<ingest::v1::SubscribeResponse> response;
+  std::unique_ptr<LogApplier::Prepared> prepared;
+};
+
+// Bounded hand-off from the stream-reading thread to the applying thread.
+class FetchQueue {
+ public:
+  explicit FetchQueue(size_t capacity) : capacity_(capacity) {}
+
+  // False if the applying side gave up (the item is dropped).
+  bool Push(Fetched item) {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(
+        +[](FetchQueue* q) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+          return q->abandoned_ || q->items_.size() < q->capacity_;
+        },
+        this));
+    if (abandoned_) return false;
+    items_.push_back(std::move(item));
+    return true;
+  }
+  // The reading side is done.
+  void Close() {
+    absl::MutexLock l(&mu_);
+    closed_ = true;
+  }
+  // The applying side is done: Push fails from now on.
+  void Abandon() {
+    absl::MutexLock l(&mu_);
+    abandoned_ = true;
+    items_.clear();
+  }
+  // False once closed and drained.
+  bool Pop(Fetched* item) {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(
+        +[](FetchQueue* q)
+             ABSL_NO_THREAD_SAFETY_ANALYSIS { return q->closed_ || !q->items_.empty(); },
+        this));
+    if (items_.empty()) return false;
+    *item = std::move(items_.front());
+    items_.pop_front();
+    return true;
+  }
+
+ private:
+  const size_t capacity_;
+  absl::Mutex mu_;
+  std::deque<Fetched> items_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
 
 std::string LogConsumer::ProgressKey(const std::string& consumer, uint32_t partition) {
   std::string key = absl::StrCat("applied/", consumer);
@@ -92,8 +155,8 @@ bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence, absl::Ti
   return i < applied_.size() && applied_[i] >= sequence;
 }
 
-absl::Status LogConsumer::ApplyBatch(uint32_t index,
-                                     const ingest::v1::SubscribeResponse& response) {
+absl::Status LogConsumer::ApplyBatch(uint32_t index, const ingest::v1::SubscribeResponse& response,
+                                     LogApplier::Prepared* prepared) {
   const uint32_t partition = options_.partitions[index];
   uint64_t applied;
   {
@@ -116,7 +179,7 @@ absl::Status LogConsumer::ApplyBatch(uint32_t index,
   // inserts, the same result.
   SortedWriteBatch changes;
   if (!entries.empty()) {
-    absl::Status applied_status = applier_->Apply(partition, entries, changes);
+    absl::Status applied_status = applier_->ApplyPrepared(partition, entries, prepared, changes);
     if (!applied_status.ok()) {
       applier_->OnWriteFailed(partition);
       return applied_status;
@@ -182,11 +245,26 @@ void LogConsumer::Run(uint32_t index) {
     auto stub = ingest::v1::IngestService::NewStub(channels_(partition));
     std::unique_ptr<grpc::ClientReader<ingest::v1::SubscribeResponse>> reader =
         stub->Subscribe(&context, request);
-    ingest::v1::SubscribeResponse response;
+    // A second thread reads (and prepares) the next responses while this one applies.
+    FetchQueue queue(kFetchAhead);
+    std::thread fetcher([&] {
+      while (true) {
+        Fetched next;
+        next.response = std::make_unique<ingest::v1::SubscribeResponse>();
+        if (!reader->Read(next.response.get())) break;
+        const auto& all = next.response->entries();
+        std::vector<const ingest::v1::LogEntry*> entries(all.pointer_begin(), all.pointer_end());
+        next.prepared = applier_->Prepare(partition, entries);
+        if (!queue.Push(std::move(next))) break;
+      }
+      queue.Close();
+    });
     absl::Status apply_status;
     bool connected = false;
-    while (reader->Read(&response)) {
-      apply_status = ApplyBatch(index, response);
+    Fetched fetched;
+    while (queue.Pop(&fetched)) {
+      const ingest::v1::SubscribeResponse& response = *fetched.response;
+      apply_status = ApplyBatch(index, response, fetched.prepared.get());
       if (!apply_status.ok()) {
         spdlog::error("consumer {} partition {}: apply failed, will retry: {}", options_.name,
                       partition, apply_status.ToString());
@@ -198,6 +276,8 @@ void LogConsumer::Run(uint32_t index) {
       ReportProgress(index, response.through_sequence(), caught_up || !connected);
       connected = true;
     }
+    queue.Abandon();
+    fetcher.join();
     grpc::Status finish = reader->Finish();
     {
       absl::MutexLock l(&mu_);

@@ -1,9 +1,10 @@
 // A reusable consumer of the ingest log: one thread per partition tails Subscribe, hands
-// each received batch to a LogApplier, and writes the applier's changes together with the
-// partition's applied sequence in ONE WriteBatch, so a crash never applies an event twice or
-// skips one. On stream errors it reconnects with exponential backoff and resumes from the
-// stored applied sequence. It reports progress to ingest (CommitProgress) for GetLogInfo and
-// `clientele sync`.
+// each received batch to a LogApplier (a second thread per partition reads the stream one or
+// two responses ahead and runs the applier's Prepare on them), and writes the applier's
+// changes together with the partition's applied sequence in ONE WriteBatch, so a crash never
+// applies an event twice or skips one. On stream errors it reconnects with exponential backoff and
+// resumes from the stored applied sequence. It reports progress to ingest (CommitProgress) for
+// GetLogInfo and `clientele sync`.
 //
 //   LogConsumer consumer(options, store, &applier, [&](uint32_t) { return channel; });
 //   CLT_RETURN_IF_ERROR(consumer.Start());
@@ -64,7 +65,8 @@ class LogConsumer {
  private:
   void Run(uint32_t partition);
   // Applies one response's entries; returns false if the stream must be restarted.
-  absl::Status ApplyBatch(uint32_t partition, const ingest::v1::SubscribeResponse& response);
+  absl::Status ApplyBatch(uint32_t partition, const ingest::v1::SubscribeResponse& response,
+                          LogApplier::Prepared* prepared);
   void ReportProgress(uint32_t partition, uint64_t applied, bool force);
 
   const LogConsumerOptions options_;

@@ -123,6 +123,37 @@ absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> ev
   return absl::OkStatus();
 }
 
+std::optional<PersonRecord> Resolver::NormalizeUpsert(const common::v1::Event& event) const {
+  if (!event.has_customer_upsert() || event.source().system().empty() ||
+      event.source().id().empty()) {
+    return std::nullopt;
+  }
+  return FromCustomerUpsert(SourceKeyString(event.source()), event.customer_upsert(),
+                            options_.normalization);
+}
+
+absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> events,
+                                   absl::Span<const PersonRecord* const> normalized,
+                                   storage::WriteBatch& batch) {
+  if (normalized.size() != events.size()) {
+    return absl::InternalError("ApplyEvents: one normalized record per event expected");
+  }
+  // As above: a prepared record stands for a record that is new and upserted once here.
+  absl::flat_hash_map<std::string, int> seen;
+  std::vector<std::string> keys(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!events[i]->has_customer_upsert()) continue;
+    keys[i] = SourceKeyString(events[i]->source());
+    ++seen[keys[i]];
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    const PersonRecord* person = nullptr;
+    if (normalized[i] != nullptr && seen[keys[i]] == 1) person = normalized[i];
+    CLT_RETURN_IF_ERROR(ApplyEvent(*events[i], batch, person));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch,
                                   const PersonRecord* normalized) {
   if (needs_reload_) {

@@ -32,6 +32,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,16 @@ class Resolver {
   // ApplyEvent of each event in order, normalizing new records on two threads first.
   absl::Status ApplyEvents(absl::Span<const common::v1::Event* const> events,
                            storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same, with the events' upserts normalized already: `normalized[i]` is null or
+  // NormalizeUpsert(*events[i]) (one per event). New records are normalized on this thread
+  // when they have none.
+  absl::Status ApplyEvents(absl::Span<const common::v1::Event* const> events,
+                           absl::Span<const PersonRecord* const> normalized,
+                           storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // FromCustomerUpsert of the event's upsert as the resolver would compute it for a new
+  // record; nullopt for events that are not upserts with a source. Depends on the event and
+  // the (immutable) options alone: thread-safe, no lock, may run while a batch is applied.
+  std::optional<PersonRecord> NormalizeUpsert(const common::v1::Event& event) const;
   // Adds the model and counters to `batch`; call once before writing it.
   void FinishBatch(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The batch was written.
