@@ -15,6 +15,7 @@
 //
 //   recommender_groceries_bench vectors [--n=20000] [--dim=384] [--clusters=200] [--k=10]
 //                               [--queries=1000] [--ef=100] [--m=16] [--ef_construction=200]
+//                               [--threads=1]
 //       Caller-supplied dense vectors (synthetic, clustered; the all-MiniLM-L6-v2 dimension):
 //       HNSW build time, query time and recall@k against brute force.
 //
@@ -255,6 +256,7 @@ int Vectors(int argc, char** argv) {
   options.hnsw_m = static_cast<int32_t>(FlagDouble(argc, argv, "m", 16));
   options.hnsw_ef_construction =
       static_cast<int32_t>(FlagDouble(argc, argv, "ef_construction", 200));
+  options.build_threads = static_cast<int32_t>(FlagDouble(argc, argv, "threads", 1));
   std::mt19937 rng(1);
   std::normal_distribution<float> g(0, 1);
   std::vector<float> centres(static_cast<size_t>(clusters) * dim);
@@ -294,9 +296,11 @@ int Vectors(int argc, char** argv) {
     relevant += static_cast<int64_t>(want.size());
   }
   const double recall = relevant > 0 ? static_cast<double>(hits) / relevant : 1.0;
-  std::printf("vectors %d x %d (%d clusters), HNSW M %d ef_construction %d ef %d: build %.0f ms\n",
-              n, dim, clusters, options.hnsw_m, options.hnsw_ef_construction,
-              options.hnsw_ef_search, build_ms);
+  std::printf(
+      "vectors %d x %d (%d clusters), HNSW M %d ef_construction %d ef %d: build %.0f ms "
+      "(%d threads)\n",
+      n, dim, clusters, options.hnsw_m, options.hnsw_ef_construction, options.hnsw_ef_search,
+      build_ms, options.build_threads);
   std::printf(
       "SimilarItems(k=%d) over %d queries: p50 %.3f ms, p99 %.3f; brute force p50 %.3f "
       "ms; recall@%d %.4f\n",

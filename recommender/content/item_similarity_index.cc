@@ -4,9 +4,11 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <queue>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -215,15 +217,31 @@ absl::Status ItemSimilarityIndex::BuildGraph() {
         &hnsw->space, static_cast<size_t>(std::max(with_vector, 1)),
         static_cast<size_t>(options_.hnsw_m), static_cast<size_t>(options_.hnsw_ef_construction),
         static_cast<size_t>(options_.seed));
-    for (int32_t item = 0; item < num_items_; ++item) {
-      if (!has_vector_[static_cast<size_t>(item)]) continue;
-      hnsw->graph->addPoint(dense_.data() + static_cast<size_t>(item) * dimension_,
-                            static_cast<hnswlib::labeltype>(item));
-    }
     hnsw->graph->setEf(static_cast<size_t>(options_.hnsw_ef_search));
   } catch (const std::exception& e) {
     return absl::ResourceExhaustedError(absl::StrCat("building the HNSW graph: ", e.what()));
   }
+  // Items are handed out in ascending order; with one thread the graph is deterministic.
+  std::atomic<int32_t> next{0};
+  std::atomic<bool> failed{false};
+  std::string error;  // Written by the first failing thread only.
+  auto insert = [&] {
+    for (int32_t item = next++; item < num_items_ && !failed; item = next++) {
+      if (!has_vector_[static_cast<size_t>(item)]) continue;
+      try {
+        hnsw->graph->addPoint(dense_.data() + static_cast<size_t>(item) * dimension_,
+                              static_cast<hnswlib::labeltype>(item));
+      } catch (const std::exception& e) {
+        if (!failed.exchange(true)) error = e.what();
+      }
+    }
+  };
+  const int32_t threads = std::max(1, std::min(options_.build_threads, num_items_));
+  std::vector<std::thread> workers;
+  for (int32_t t = 1; t < threads; ++t) workers.emplace_back(insert);
+  insert();
+  for (std::thread& w : workers) w.join();
+  if (failed) return absl::ResourceExhaustedError(absl::StrCat("building the HNSW graph: ", error));
   hnsw->size = with_vector;
   hnsw_ = std::move(hnsw);
   return absl::OkStatus();

@@ -58,6 +58,10 @@ struct SimilarityIndexOptions {
   int32_t hnsw_ef_construction = 200;
   int32_t hnsw_ef_search = 100;
   uint64_t seed = 100;
+  // Threads inserting into the HNSW graph at build time (hnswlib allows concurrent inserts).
+  // With more than one the graph depends on thread timing; Deserialize always rebuilds with
+  // one thread (deterministic). Not persisted.
+  int32_t build_threads = 1;
 };
 
 // The item texts fed to TF-IDF: name and description joined by a space.

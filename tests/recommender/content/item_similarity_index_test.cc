@@ -139,23 +139,27 @@ TEST(ItemSimilarityIndexTest, TextIndexFindsItemsSharingRareWords) {
 TEST(ItemSimilarityIndexTest, HnswRecallAtTenAgainstBruteForceIsHigh) {
   const int32_t n = 3000, dim = 32;
   const std::vector<float> v = Clustered(42, n, dim, 40);
-  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> index =
-      ItemSimilarityIndex::Build(v, dim, WithMode(Mode::kHnsw));
-  ASSERT_THAT(index, IsOk());
-  ASSERT_TRUE((*index)->uses_hnsw());
-  int hits = 0, total = 0;
-  for (int32_t q = 0; q < n; q += 15) {
-    absl::Span<const float> query(v.data() + static_cast<size_t>(q) * dim, dim);
-    const std::vector<SimilarItem> approx = (*index)->SimilarToVector(query, 10);
-    const std::vector<SimilarItem> exact = (*index)->ExactSimilarToVector(query, 10);
-    ASSERT_EQ(exact.size(), 10u);
-    for (const SimilarItem& e : exact) {
-      for (const SimilarItem& a : approx) hits += a.item == e.item;
+  for (int32_t threads : {1, 2}) {
+    SimilarityIndexOptions options = WithMode(Mode::kHnsw);
+    options.build_threads = threads;
+    absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> index =
+        ItemSimilarityIndex::Build(v, dim, options);
+    ASSERT_THAT(index, IsOk());
+    ASSERT_TRUE((*index)->uses_hnsw());
+    int hits = 0, total = 0;
+    for (int32_t q = 0; q < n; q += 15) {
+      absl::Span<const float> query(v.data() + static_cast<size_t>(q) * dim, dim);
+      const std::vector<SimilarItem> approx = (*index)->SimilarToVector(query, 10);
+      const std::vector<SimilarItem> exact = (*index)->ExactSimilarToVector(query, 10);
+      ASSERT_EQ(exact.size(), 10u);
+      for (const SimilarItem& e : exact) {
+        for (const SimilarItem& a : approx) hits += a.item == e.item;
+      }
+      total += 10;
     }
-    total += 10;
+    const double recall = static_cast<double>(hits) / total;
+    EXPECT_GE(recall, 0.95) << "HNSW recall@10 " << recall << " with " << threads << " threads";
   }
-  const double recall = static_cast<double>(hits) / total;
-  EXPECT_GE(recall, 0.95) << "HNSW recall@10 " << recall;
 }
 
 TEST(ItemSimilarityIndexTest, HnswWithSelectiveFilterStillReturnsTheExactAnswer) {
