@@ -15,9 +15,14 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   auto model = std::make_unique<EaseModel>();
   model->lambda_ = params.Get("lambda", 500);
   model->binary_ = params.Get("binary", 1) != 0;
+  model->dropout_ = params.Get("dropout", 0);
+  model->constraint_ = params.Get("constraint", 1) != 0;
   double max_items = params.Get("max_items", 20000);
   if (auto s = params.CheckAllUsed("ease"); !s.ok()) return s;
   if (!(model->lambda_ > 0)) return absl::InvalidArgumentError("params: lambda must be > 0");
+  if (!(model->dropout_ >= 0 && model->dropout_ < 1)) {
+    return absl::InvalidArgumentError("params: dropout must be in [0, 1)");
+  }
   if (!(max_items >= 1 && max_items <= 1e6)) {
     return absl::InvalidArgumentError("params: max_items must be in 1..1000000");
   }
@@ -49,7 +54,10 @@ absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress
   for (int64_t c = 0; c < n; ++c) {
     for (int64_t r = c + 1; r < n; ++r) g(r, c) = g(c, r);
   }
-  g.diagonal().array() += lambda_;
+  // Lambda = lambda I + dropout / (1 - dropout) diag(G).
+  Eigen::VectorXd reg =
+      Eigen::VectorXd::Constant(n, lambda_) + (dropout_ / (1 - dropout_)) * g.diagonal();
+  g.diagonal() += reg;
   if (progress && !progress(0.25)) return absl::CancelledError("fit cancelled");
   Eigen::LLT<Eigen::MatrixXd> llt(g);
   if (llt.info() != Eigen::Success) {
@@ -59,13 +67,16 @@ absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress
   g.setIdentity();
   llt.solveInPlace(g);  // g = P.
   if (progress && !progress(0.9)) return absl::CancelledError("fit cancelled");
-  // B(i, j) = -P(i, j) / P(j, j), B(j, j) = 0; stored row-major.
+  // Off the diagonal B(i, j) = -P(i, j) c_j with c_j = 1 / P(j, j) (constraint) or Lambda_jj;
+  // B(j, j) = 0 or 1 - P(j, j) Lambda_jj. Stored row-major.
   b_.assign(static_cast<size_t>(n * n), 0.0f);
   for (int64_t j = 0; j < n; ++j) {
-    const double pjj = g(j, j);
+    const double c = constraint_ ? 1.0 / g(j, j) : reg(j);
     for (int64_t i = 0; i < n; ++i) {
-      if (i != j) b_[static_cast<size_t>(i * n + j)] = static_cast<float>(-g(i, j) / pjj);
+      b_[static_cast<size_t>(i * n + j)] = static_cast<float>(-g(i, j) * c);
     }
+    b_[static_cast<size_t>(j * n + j)] =
+        constraint_ ? 0.0f : static_cast<float>(1.0 - g(j, j) * reg(j));
   }
   return absl::OkStatus();
 }
@@ -97,19 +108,23 @@ Reason EaseModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, floa
 
 void EaseModel::SerializeImpl(std::string* out) const {
   internal::Put<double>(out, lambda_);
+  internal::Put<double>(out, dropout_);
+  internal::Put<uint8_t>(out, constraint_ ? 1 : 0);
   internal::Put<uint8_t>(out, binary_ ? 1 : 0);
   internal::Put<int64_t>(out, max_items_);
   internal::PutVector(out, b_);
 }
 
 absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
-  uint8_t binary;
+  uint8_t binary, constraint;
   const size_t n = items().size();
-  if (!internal::Get(in, &lambda_) || !internal::Get(in, &binary) ||
+  if (!internal::Get(in, &lambda_) || !internal::Get(in, &dropout_) ||
+      !internal::Get(in, &constraint) || !internal::Get(in, &binary) ||
       !internal::Get(in, &max_items_) || !internal::GetVector(in, &b_) || b_.size() != n * n) {
     return absl::DataLossError("ease bytes: truncated or inconsistent");
   }
   binary_ = binary != 0;
+  constraint_ = constraint != 0;
   return absl::OkStatus();
 }
 

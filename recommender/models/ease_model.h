@@ -1,15 +1,22 @@
 // EaseModel ("ease"): Embarrassingly Shallow Autoencoder (Steck, WWW 2019), a closed-form
-// item-item linear model.
+// item-item linear model, with the emphasized-denoising variant (EDLAE / DLAE, Steck, NeurIPS
+// 2020) as an option.
 //
-//   G = X^T X + lambda I,  P = G^-1,  B = I - P diag(1 / diag(P))   (so diag(B) = 0)
+//   G = X^T X,  Lambda = lambda I + dropout / (1 - dropout) diagMat(diag(G)),
+//   P = (G + Lambda)^-1
+//   constraint = 1 (default, EASE / EDLAE): B = I - P diagMat(1 / diag(P))   (diag(B) = 0)
+//   constraint = 0 (DLAE):                  B = I - P Lambda                 (diagonal kept,
+//                                           irrelevant when seen items are excluded)
 //   score(i) = sum over history items j of w_j B(j, i)
 // X is the binary user x item matrix ("binary" 1, the default) or the values, and w likewise.
+// dropout = 0 is plain EASE (or its unconstrained ridge form with constraint 0).
 // Fit is O(items^3) time and O(items^2) memory (dense double G and P while fitting, float B
 // kept: 4 bytes per item pair). Serving sums the history's rows of B (contiguous) and is
 // O(|history| x items). Reason: "bought with X", X the history item with the largest w_j B(j, i).
 //
-// Parameters: "lambda" (500), "binary" (1), "max_items" (20000: larger catalogs are refused
-// with InvalidArgument rather than exhausting memory).
+// Parameters: "lambda" (500), "dropout" (0, in [0, 1)), "constraint" (1), "binary" (1),
+// "max_items" (20000: larger catalogs are refused with InvalidArgument rather than exhausting
+// memory).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_EASE_MODEL_H_
 #define CLIENTELE_RECOMMENDER_MODELS_EASE_MODEL_H_
@@ -44,6 +51,8 @@ class EaseModel final : public RecommenderModel {
 
  private:
   double lambda_ = 500;
+  double dropout_ = 0;
+  bool constraint_ = true;
   bool binary_ = true;
   int64_t max_items_ = 20000;
   std::vector<float> b_;  // Row-major items x items.

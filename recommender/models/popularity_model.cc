@@ -45,7 +45,14 @@ absl::Status PopularityModel::FitImpl(const Dataset& data, const FitProgress& /*
     }
   }
   user_segments_.clear();
+  SetTieScale();
   return absl::OkStatus();
+}
+
+void PopularityModel::SetTieScale() {
+  float max_overall = 0;
+  for (float v : overall_) max_overall = std::max(max_overall, v);
+  tie_scale_ = 1.0f / (2.0f * (max_overall + 1.0f));
 }
 
 int PopularityModel::SegmentIndex(absl::string_view segment) const {
@@ -62,9 +69,7 @@ std::string PopularityModel::UserSegment(int32_t user) const {
 void PopularityModel::Score(absl::Span<const std::pair<int32_t, float>> /*history*/,
                             absl::string_view segment, absl::Span<float> scores) const {
   int s = segment.empty() ? -1 : SegmentIndex(segment);
-  float max_overall = 0;
-  for (float v : overall_) max_overall = std::max(max_overall, v);
-  const float scale = 1.0f / (2.0f * (max_overall + 1.0f));
+  const float scale = tie_scale_;
   for (size_t i = 0; i < scores.size(); ++i) {
     if (s >= 0) {
       // Integer-valued segment counts dominate; overall popularity (scaled below 0.5) breaks
@@ -122,6 +127,7 @@ absl::Status PopularityModel::DeserializeImpl(absl::string_view* in) {
       return absl::DataLossError("popularity bytes: bad user segment");
     }
   }
+  SetTieScale();
   return absl::OkStatus();
 }
 

@@ -39,10 +39,12 @@ class PopularityModel final : public RecommenderModel {
 
  private:
   int SegmentIndex(absl::string_view segment) const;
+  void SetTieScale();
 
   bool weighted_ = false;
   absl::flat_hash_map<std::string, std::string> user_segments_;  // Config; fit only.
   std::vector<float> overall_;                                   // Per item.
+  float tie_scale_ = 0;                                          // 1 / (2 (max overall + 1)).
   std::vector<std::string> segment_names_;                       // Sorted.
   std::vector<std::vector<float>> segment_;                      // [segment][item].
   std::vector<int32_t> user_segment_;                            // Per user, -1 when none.

@@ -34,6 +34,28 @@ TEST(EaseModelTest, ClosedFormByHand) {
   EXPECT_EQ((*recs)[0].reason_text, "bought with a");
 }
 
+// The same data with dropout 0.5: Lambda = I + diag(G) = diag(3, 2), G + Lambda =
+// [[5, 1], [1, 3]], P = [[3, -1], [-1, 5]] / 14: B(a, b) = (1/14) / (5/14) = 1/5 and
+// B(b, a) = (1/14) / (3/14) = 1/3. Without the diagonal constraint and dropout 0 (DLAE,
+// Lambda = I): B(a, b) = B(b, a) = -P(a, b) * 1 = 1/5 with P = [[2, -1], [-1, 3]] / 5.
+TEST(EaseModelTest, DropoutAndUnconstrainedVariantsByHand) {
+  Dataset data = Make({{"u1", "a", 4, 0}, {"u1", "b", 2, 0}, {"u2", "a", 5, 0}});
+  auto edlae = TrainModel({"ease", {{"lambda", 1}, {"dropout", 0.5}}}, data);
+  auto dlae = TrainModel({"ease", {{"lambda", 1}, {"constraint", 0}}}, data);
+  ASSERT_THAT(edlae.status(), IsOk());
+  ASSERT_THAT(dlae.status(), IsOk());
+  const auto& e = static_cast<const EaseModel&>(**edlae);
+  const auto& d = static_cast<const EaseModel&>(**dlae);
+  const int32_t a = *e.FindItem("a"), b = *e.FindItem("b");
+  EXPECT_THAT(e.Weight(a, b), FloatNear(1.0 / 5, 1e-6));
+  EXPECT_THAT(e.Weight(b, a), FloatNear(1.0 / 3, 1e-6));
+  EXPECT_EQ(e.Weight(a, a), 0);
+  EXPECT_THAT(d.Weight(a, b), FloatNear(1.0 / 5, 1e-6));
+  EXPECT_THAT(d.Weight(b, a), FloatNear(1.0 / 5, 1e-6));
+  EXPECT_THAT(d.Weight(a, a), FloatNear(1 - 2.0 / 5, 1e-6));  // 1 - P(a, a) Lambda(a, a).
+  EXPECT_FALSE(CreateModel({"ease", {{"dropout", 1}}}).ok());
+}
+
 // Three items; a user with a and b: c's score sums rows a and b of B.
 TEST(EaseModelTest, ScoresSumTheHistoryRows) {
   Dataset data = Make({{"u1", "a", 1, 0},
