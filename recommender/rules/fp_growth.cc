@@ -63,6 +63,34 @@ struct FpTree {
     branched = false;
   }
 
+  // Inserts a path of ascending ranks with weight 1, given the nodes of its first
+  // stack->size() ranks (the prefix it shares with the previously inserted path, which was
+  // lexicographically smaller). On return *stack holds the nodes of the whole path.
+  void AppendSortedPath(const int32_t* ranks, int32_t n, std::vector<int32_t>* stack) {
+    const auto shared = static_cast<int32_t>(stack->size());
+    for (int32_t i = 0; i < shared; ++i) {
+      ++count[(*stack)[i]];
+      ++total[ranks[i]];
+    }
+    int32_t cur = shared > 0 ? stack->back() : 0;
+    for (int32_t i = shared; i < n; ++i) {
+      const int32_t r = ranks[i];
+      const auto child = static_cast<int32_t>(rank.size());
+      if (first_child[cur] != kNone) branched = true;
+      rank.push_back(r);
+      count.push_back(1);
+      parent.push_back(cur);
+      first_child.push_back(kNone);
+      next_sibling.push_back(first_child[cur]);
+      next_same.push_back(head[r]);
+      first_child[cur] = child;
+      head[r] = child;
+      ++total[r];
+      stack->push_back(child);
+      cur = child;
+    }
+  }
+
   // Inserts a path of ascending ranks with weight c.
   void Insert(const int32_t* ranks, int32_t n, int32_t c) {
     int32_t cur = 0;
@@ -356,16 +384,43 @@ absl::StatusOr<FrequentItemsets> MineFrequentItemsets(const Transactions& transa
   }
   const auto num_ranks = static_cast<int32_t>(rank_to_item.size());
 
+  // The global tree, built from the rank paths in lexicographic order: each path then shares
+  // exactly its common prefix with the previous one, and every new node is its parent's
+  // largest child, so insertion never scans sibling lists.
+  std::vector<int64_t> path_offsets{0};
+  std::vector<int32_t> path_ranks;
+  path_ranks.reserve(static_cast<size_t>(transactions.num_occurrences()));
+  for (int32_t t = 0; t < n; ++t) {
+    const size_t start = path_ranks.size();
+    for (int32_t item : transactions[t]) {
+      if (item_to_rank[item] != kNone) path_ranks.push_back(item_to_rank[item]);
+    }
+    std::sort(path_ranks.begin() + static_cast<std::ptrdiff_t>(start), path_ranks.end());
+    path_offsets.push_back(static_cast<int64_t>(path_ranks.size()));
+  }
+  std::vector<int32_t> sorted(static_cast<size_t>(n));
+  for (int32_t t = 0; t < n; ++t) sorted[static_cast<size_t>(t)] = t;
+  auto path = [&](int32_t t) {
+    return absl::Span<const int32_t>(path_ranks.data() + path_offsets[t],
+                                     static_cast<size_t>(path_offsets[t + 1] - path_offsets[t]));
+  };
+  std::sort(sorted.begin(), sorted.end(), [&](int32_t a, int32_t b) {
+    const absl::Span<const int32_t> pa = path(a), pb = path(b);
+    return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end());
+  });
   FpTree tree;
   tree.Reset(num_ranks);
-  std::vector<int32_t> path;
-  for (int32_t t = 0; t < n; ++t) {
-    path.clear();
-    for (int32_t item : transactions[t]) {
-      if (item_to_rank[item] != kNone) path.push_back(item_to_rank[item]);
+  std::vector<int32_t> stack;  // Nodes of the previous path, by depth.
+  absl::Span<const int32_t> previous;
+  for (int32_t t : sorted) {
+    const absl::Span<const int32_t> p = path(t);
+    size_t common = 0;
+    while (common < p.size() && common < previous.size() && p[common] == previous[common]) {
+      ++common;
     }
-    std::sort(path.begin(), path.end());
-    tree.Insert(path.data(), static_cast<int32_t>(path.size()), 1);
+    stack.resize(common);
+    tree.AppendSortedPath(p.data(), static_cast<int32_t>(p.size()), &stack);
+    previous = p;
   }
 
   // Top-level ranks are handed out dynamically, highest rank (least frequent item) first.
