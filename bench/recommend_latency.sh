@@ -15,6 +15,8 @@
 #   RUNS=3             runs of each mode (the table shows each; the summary the median p99)
 #   DATA_DIR=dir       keep the imported and trained store here and reuse it on the next run
 #   SERVER_CPUS / CLIENT_CPUS   optional taskset CPU lists (e.g. 0 and 1); default: unpinned
+#   QUIET_WAIT=0       wait up to this many seconds for the 1-minute load average to fall below
+#                      QUIET_LOAD=0.5 before measuring (other work on a 2-core box skews p99)
 #
 # Reads ../shared/data/online_retail/online_retail.csv (not committed). Needs build/bin/clienteled,
 # clientele and clientele-load in Release (scripts/build clienteled clientele clientele-load).
@@ -48,16 +50,17 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
-pin() {  # pin CPU_LIST command...: taskset when a CPU list is given
-  local cpus=$1; shift
-  if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
-}
+# Command prefixes (taskset execs its command, so $! of a background server is the server).
+SERVER_PREFIX=(); CLIENT_PREFIX=()
+[[ -n "${SERVER_CPUS:-}" ]] && SERVER_PREFIX=(taskset -c "$SERVER_CPUS")
+[[ -n "${CLIENT_CPUS:-}" ]] && CLIENT_PREFIX=(taskset -c "$CLIENT_CPUS")
 
 fresh=0
 [[ -d "$DATA_DIR" ]] || fresh=1
 mkdir -p "$DATA_DIR"
-pin "${SERVER_CPUS:-}" build/bin/clienteled --services=all --data_dir="$DATA_DIR" \
-  --listen=127.0.0.1:0 --metrics_listen=off --port_file="$WORK/port" --log_level=warn &
+"${SERVER_PREFIX[@]}" build/bin/clienteled --services=all --data_dir="$DATA_DIR" \
+  --listen=127.0.0.1:0 --metrics_listen=off --port_file="$WORK/port" --log_level=warn \
+  >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
   [[ -s "$WORK/port" ]] && break
@@ -77,12 +80,20 @@ if [[ $fresh == 1 ]]; then
   fi
 fi
 
+if [[ ${QUIET_WAIT:-0} -gt 0 ]]; then
+  for _ in $(seq 1 "$QUIET_WAIT"); do
+    awk -v max="${QUIET_LOAD:-0.5}" '{exit !($1 < max)}' /proc/loadavg && break
+    sleep 1
+  done
+fi
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
 args=(--server="$ADDR" --call="$CALL" --duration="$DURATION" --warmup="$WARMUP" --json)
 for p in $PARAMS; do args+=(--param="$p"); done
 if [[ $KEYS == source_keys ]]; then args+=(--param=keys=source_keys --param=system=online_retail); fi
 
 # The gRPC floor on the same server: health checks, open loop at the same rate.
-floor=$(pin "${CLIENT_CPUS:-}" build/bin/clientele-load --server="$ADDR" --call=health \
+floor=$("${CLIENT_PREFIX[@]}" build/bin/clientele-load --server="$ADDR" --call=health \
   --duration="$DURATION" --warmup="$WARMUP" --rate="$RATE" --concurrency="$OPEN_CONCURRENCY" \
   --json 2>/dev/null | tail -n 1)
 echo "$floor"
@@ -95,7 +106,7 @@ for mode in closed open; do
     else
       extra=(--rate="$RATE" --concurrency="$OPEN_CONCURRENCY")
     fi
-    line=$(pin "${CLIENT_CPUS:-}" build/bin/clientele-load "${args[@]}" "${extra[@]}" 2>/dev/null |
+    line=$("${CLIENT_PREFIX[@]}" build/bin/clientele-load "${args[@]}" "${extra[@]}" 2>/dev/null |
       tail -n 1)
     echo "$line"
     rows+=("$line")
