@@ -267,18 +267,34 @@ std::vector<SimilarItem> ItemSimilarityIndex::ExactSearch(
     top.Push({item, score, -1});
   };
   if (query.sparse != nullptr && !sparse_.empty()) {
-    // Accumulate over the postings of the query's terms (other items score 0).
-    std::vector<float> scores(static_cast<size_t>(num_items_), 0.0f);
+    // Accumulate over the postings of the query's terms; only items sharing a term can score
+    // above 0, so only those are offered. The per-thread buffers keep this allocation-free
+    // and proportional to the postings read (an index may serve many threads at once).
+    thread_local std::vector<float> scores;
+    thread_local std::vector<uint8_t> seen;
+    thread_local std::vector<int32_t> touched;
+    if (scores.size() < static_cast<size_t>(num_items_)) {
+      scores.assign(static_cast<size_t>(num_items_), 0.0f);
+      seen.assign(static_cast<size_t>(num_items_), 0);
+    }
+    touched.clear();
     for (size_t j = 0; j < query.sparse->indices.size(); ++j) {
       const auto term = static_cast<size_t>(query.sparse->indices[j]);
+      if (term + 1 >= posting_offsets_.size()) continue;
       const float q = query.sparse->values[j];
       for (int64_t p = posting_offsets_[term]; p < posting_offsets_[term + 1]; ++p) {
         const auto item = static_cast<size_t>(posting_items_[static_cast<size_t>(p)]);
+        if (!seen[item]) {
+          seen[item] = 1;
+          touched.push_back(static_cast<int32_t>(item));
+        }
         scores[item] += q * posting_values_[static_cast<size_t>(p)];
       }
     }
-    for (int32_t item = 0; item < num_items_; ++item) {
+    for (int32_t item : touched) {
       offer(item, scores[static_cast<size_t>(item)]);
+      scores[static_cast<size_t>(item)] = 0.0f;
+      seen[static_cast<size_t>(item)] = 0;
     }
   } else if (!query.dense.empty()) {
     // One vectorized matrix-vector product (Eigen) over the row-major item matrix.

@@ -18,7 +18,9 @@
 // dimension only when the HNSW graph is used.
 //
 // Immutable after Build; every const method may be called concurrently from any thread
-// (hnswlib's search is thread-safe for readers; ef is fixed at build time).
+// (hnswlib's search is thread-safe for readers; ef is fixed at build time). An `allow` filter
+// must not call back into a similarity index on the same thread (exact text search keeps
+// per-thread scratch buffers while it runs the filter).
 #ifndef CLIENTELE_RECOMMENDER_CONTENT_ITEM_SIMILARITY_INDEX_H_
 #define CLIENTELE_RECOMMENDER_CONTENT_ITEM_SIMILARITY_INDEX_H_
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -228,26 +229,41 @@ TEST(ItemSimilarityIndexTest, SerializeRoundTripsBothKindsAndRejectsDamage) {
 TEST(ItemSimilarityIndexTest, ConcurrentReadersSeeTheSequentialAnswers) {
   const int32_t n = 1500, dim = 16;
   const std::vector<float> v = Clustered(3, n, dim, 20);
-  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> index =
+  // Text items: 3 words each from a 60-word vocabulary (exact search over postings).
+  std::vector<std::string> texts;
+  std::mt19937 rng(5);
+  for (int32_t i = 0; i < n; ++i) {
+    texts.push_back(absl::StrCat("w", rng() % 60, " w", rng() % 60, " w", rng() % 60));
+  }
+  std::vector<std::unique_ptr<ItemSimilarityIndex>> indexes;
+  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> built =
       ItemSimilarityIndex::Build(v, dim, WithMode(Mode::kHnsw));
-  ASSERT_THAT(index, IsOk());
-  std::vector<std::vector<int32_t>> expected(static_cast<size_t>(n));
-  for (int32_t item = 0; item < n; ++item) {
-    expected[static_cast<size_t>(item)] = Items(*(*index)->SimilarItems(item, 10));
-  }
-  std::vector<int> mismatches(4, 0);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int32_t item = t; item < n; item += 2) {
-        if (Items(*(*index)->SimilarItems(item, 10)) != expected[static_cast<size_t>(item)]) {
-          ++mismatches[static_cast<size_t>(t)];
+  ASSERT_THAT(built, IsOk());
+  indexes.push_back(*std::move(built));
+  built = ItemSimilarityIndex::BuildFromText(texts, {}, WithMode(Mode::kExact));
+  ASSERT_THAT(built, IsOk());
+  indexes.push_back(*std::move(built));
+  for (const auto& owned : indexes) {
+    const ItemSimilarityIndex* raw = owned.get();
+    const ItemSimilarityIndex* const* index = &raw;  // (*index)-> as with StatusOr above
+    std::vector<std::vector<int32_t>> expected(static_cast<size_t>(n));
+    for (int32_t item = 0; item < n; ++item) {
+      expected[static_cast<size_t>(item)] = Items(*(*index)->SimilarItems(item, 10));
+    }
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int32_t item = t; item < n; item += 2) {
+          if (Items(*(*index)->SimilarItems(item, 10)) != expected[static_cast<size_t>(item)]) {
+            ++mismatches[static_cast<size_t>(t)];
+          }
         }
-      }
-    });
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    EXPECT_THAT(mismatches, ElementsAre(0, 0, 0, 0));
   }
-  for (std::thread& th : threads) th.join();
-  EXPECT_THAT(mismatches, ElementsAre(0, 0, 0, 0));
 }
 
 }  // namespace
