@@ -203,8 +203,8 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
   const bool personal_evidence =
       birth <= kBirthOneComponent || pattern.level(Field::kSecondaryId) <= kSecondaryOneEdit ||
       pattern.level(Field::kNationalId) == kExact || pattern.level(Field::kLoyaltyId) == kExact;
-  const bool household_like =
-      names_disagree && !personal_evidence && config_.require_personal_evidence;
+  r.conflict = names_disagree && !personal_evidence;
+  const bool household_like = r.conflict && config_.require_personal_evidence;
   // Evidence that identifies a person beyond the name (gender, city and region do not).
   const bool identifying_evidence = personal_evidence || pattern.level(Field::kEmail) <= kOneEdit ||
                                     pattern.level(Field::kPhone) <= kOneEdit ||

@@ -107,6 +107,11 @@ struct MatchResult {
   // The hard-negative veto applied: a deterministic rule matched but was vetoed, or a
   // probabilistic link lacked personal evidence; either way the decision is at most kReview.
   bool vetoed = false;
+  // The given names clearly disagree (both known, level "other", not swapped) and no personal
+  // field agrees: typically two members of one household. Whatever the decision, a resolver
+  // should not join the two records' profiles through other records (a shared family e-mail
+  // on a record without a name, say).
+  bool conflict = false;
 };
 
 struct FieldExplanation {

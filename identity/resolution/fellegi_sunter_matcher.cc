@@ -51,7 +51,7 @@ std::vector<std::string> FellegiSunterMatcher::BlockingKeys(const PersonRecord& 
 
 PairScore FellegiSunterMatcher::Score(const PersonRecord& a, const PersonRecord& b) const {
   const MatchResult r = model_.Evaluate(a, b);
-  return {r.weight, ToProto(r.decision), r.pattern.Pack()};
+  return {r.weight, ToProto(r.decision), r.pattern.Pack(), r.conflict};
 }
 
 v1::MatchExplanation FellegiSunterMatcher::Explain(const PersonRecord& a,

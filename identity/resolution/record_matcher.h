@@ -24,6 +24,9 @@ struct PairScore {
   double weight = 0;  // Match weight (log2 Bayes factor incl. prior).
   v1::MatchDecision decision = v1::MATCH_DECISION_NO_LINK;
   uint64_t pattern = 0;  // Packed comparison pattern, for EM statistics.
+  // The two records look like different members of one household (MatchResult::conflict):
+  // the resolver does not join their profiles through other records.
+  bool conflict = false;
 };
 
 class RecordMatcher {

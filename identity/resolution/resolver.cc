@@ -494,7 +494,8 @@ bool Resolver::ProfilesMayMerge(uint64_t a, uint64_t b) const {
 bool Resolver::Compatible(const std::vector<const PersonRecord*>& persons, uint64_t profile) const {
   for (const PersonRecord* member : MemberPersons(profile, options_.conflict_sample)) {
     for (const PersonRecord* p : persons) {
-      if (matcher_->Score(*p, *member).weight < options_.conflict_weight) return false;
+      const PairScore score = matcher_->Score(*p, *member);
+      if (score.weight < options_.conflict_weight || score.conflict) return false;
     }
   }
   return true;

@@ -35,8 +35,14 @@ TEST(MatchModelTest, SharedFamilyPhoneDoesNotLinkTwinsWithOtherNamesAndBirthDate
       FromCustomerUpsert("web/7", Upsert("Fatma", "Yılmaz", "+90 532 111 22 33", 1993, 8, 2));
   const MatchResult r = model.Evaluate(ayse, fatma);
   EXPECT_TRUE(r.vetoed);
+  EXPECT_TRUE(r.conflict);
   EXPECT_EQ(r.rule, "");
   EXPECT_NE(r.decision, MatchDecision::kLink);
+  // A record without a name is no conflict: it may be either twin's.
+  PersonRecord nameless = fatma;
+  nameless.given_name.clear();
+  nameless.family_name.clear();
+  EXPECT_FALSE(model.Evaluate(ayse, nameless).conflict);
 }
 
 TEST(MatchModelTest, SamePersonWithTransliterationSwappedNamesAndLocalPhoneLinks) {
