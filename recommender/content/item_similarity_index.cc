@@ -375,8 +375,18 @@ std::vector<SimilarItem> ItemSimilarityIndex::SimilarToItems(
   auto allowed = [&](int32_t item) {
     return !std::binary_search(banned.begin(), banned.end(), item) && (!allow || allow(item));
   };
-  absl::flat_hash_map<int32_t, SimilarItem> best;
+  // The kMaxHistory heaviest known history items (stable: earlier first among equal weights).
+  std::vector<std::pair<int32_t, float>> sources;
   for (const auto& [source, weight] : history) {
+    if (source >= 0 && source < num_items_ && has_vector_[static_cast<size_t>(source)]) {
+      sources.push_back({source, weight});
+    }
+  }
+  std::stable_sort(sources.begin(), sources.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (sources.size() > static_cast<size_t>(kMaxHistory)) sources.resize(kMaxHistory);
+  absl::flat_hash_map<int32_t, SimilarItem> best;
+  for (const auto& [source, weight] : sources) {
     if (source < 0 || source >= num_items_ || !has_vector_[static_cast<size_t>(source)]) continue;
     for (const SimilarItem& s : Search(ItemQuery(source), k, source, allowed, false)) {
       const float score = weight * s.score;

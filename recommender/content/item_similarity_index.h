@@ -96,7 +96,10 @@ class ItemSimilarityIndex {
 
   // The k items most similar to any item of `history` (item, weight): each candidate's score is
   // max over history items h of weight(h) * cosine(h, candidate), and similar_to names that h.
-  // History items and `exclude` are never returned. Unknown history items are ignored.
+  // History items and `exclude` are never returned. Unknown history items are ignored. Only
+  // the kMaxHistory heaviest history items are searched (ties: earlier in `history` first), so
+  // the cost is bounded: at most kMaxHistory single-item searches.
+  static constexpr int32_t kMaxHistory = 32;
   std::vector<SimilarItem> SimilarToItems(absl::Span<const std::pair<int32_t, float>> history,
                                           int32_t k, absl::Span<const int32_t> exclude = {},
                                           const std::function<bool(int32_t)>& allow = {}) const;

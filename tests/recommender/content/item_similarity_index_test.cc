@@ -195,6 +195,15 @@ TEST(ItemSimilarityIndexTest, SimilarToItemsWeighsHistoryAndNamesTheSource) {
   EXPECT_EQ(s[1].item, 3);
   EXPECT_EQ(s[1].similar_to, 1);
   EXPECT_THAT(s[1].score, FloatNear(0.5f * 0.980581f, 1e-5f));
+
+  // Only the kMaxHistory heaviest history items are searched: 40 light copies of item 1 and
+  // item 0 last with the highest weight still give item 2 via item 0.
+  std::vector<std::pair<int32_t, float>> long_history(40, {1, 0.1f});
+  long_history.push_back({0, 1.0f});
+  s = (*index)->SimilarToItems(long_history, 1);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].item, 2);
+  EXPECT_EQ(s[0].similar_to, 0);
 }
 
 TEST(ItemSimilarityIndexTest, SerializeRoundTripsBothKindsAndRejectsDamage) {
