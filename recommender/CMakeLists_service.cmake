@@ -2,8 +2,8 @@
 # serving snapshots, jobs) and its gRPC adapter. Only recommender_service links gRPC.
 
 clt_cc_library(NAME recommender_store
-  HDRS recommender_schema.h state/recommender_store.h
-  SRCS state/recommender_store.cc
+  HDRS recommender_schema.h state/recommender_store.h state/item_vectors.h
+  SRCS state/recommender_store.cc state/item_vectors.cc
   DEPS clientele::recommender_proto clientele::common_proto clientele::kv_store
        clientele::key_encoding clientele::status absl::status absl::statusor absl::strings)
 
@@ -20,3 +20,21 @@ clt_cc_library(NAME recommender_serving
   DEPS clientele::recommender_models clientele::recommender_rules clientele::recommender_content
        clientele::recommender_proto clientele::status absl::flat_hash_map absl::flat_hash_set
        absl::synchronization absl::strings)
+
+# Train and Evaluate jobs on the shared job machinery, and model versions in the store.
+clt_cc_library(NAME recommender_jobs
+  HDRS jobs/recommender_jobs.h jobs/training_data.h jobs/model_versions.h jobs/train_job.h
+       jobs/evaluate_job.h jobs/recommender_job_runner.h
+  SRCS jobs/training_data.cc jobs/model_versions.cc jobs/train_job.cc jobs/evaluate_job.cc
+       jobs/recommender_job_runner.cc
+  DEPS clientele::recommender_serving clientele::recommender_store clientele::job_manager
+       clientele::recommender_dataset clientele::recommender_models
+       clientele::recommender_evaluation clientele::recommender_rules
+       clientele::recommender_content absl::strings absl::time)
+
+# The gRPC adapter (links gRPC).
+clt_cc_library(NAME recommender_service
+  HDRS recommender_service.h
+  SRCS recommender_service.cc
+  DEPS clientele::recommender_jobs clientele::recommender_serving clientele::recommender_store
+       clientele::recommender_proto_grpc clientele::grpc_status)

@@ -219,6 +219,9 @@ int StartJob(const CliContext& context, const AnalyticsFlags& flags, AnalyticsSe
 }
 
 int RunJobsStart(const CliContext& context, const AnalyticsFlags& flags) {
+  if ((flags.kind == "train" || flags.kind == "evaluate") && flags.start_recommender_job) {
+    return flags.start_recommender_job();
+  }
   auto stub = AnalyticsService::NewStub(context.Channel());
   v1::Job job;
   if (int rc = StartJob(context, flags, *stub, false, &job); rc != 0) return rc;
@@ -411,8 +414,10 @@ void AddAnalyticsCommands(CLI::App& app, const CliContext& context, AnalyticsFla
 
   CLI::App* jobs = app.add_subcommand("jobs", "Start, watch, list and cancel analytics jobs");
   jobs->require_subcommand(1);
-  CLI::App* start = jobs->add_subcommand("start", "Start a job: rfm or recluster");
-  start->add_option("kind", flags.kind, "rfm or recluster")->required();
+  CLI::App* start = jobs->add_subcommand("start", "Start a job: rfm, recluster, train or evaluate");
+  start->add_option("kind", flags.kind,
+                    "rfm or recluster (analytics), train or evaluate (recommender)")
+      ->required();
   AddConventionFlags(start, flags);
   start->add_option("--k", flags.k_range, "recluster: k range MIN..MAX (or one k)")
       ->capture_default_str();

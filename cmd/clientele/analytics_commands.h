@@ -39,6 +39,8 @@ struct AnalyticsFlags {
   // jobs get / cancel
   std::string job_id;
   int limit = 50;  // jobs list
+  // Runs `jobs start train|evaluate` (recommender jobs; set by AddRecommendCommands).
+  std::function<int()> start_recommender_job;
 };
 
 void AddAnalyticsCommands(CLI::App& app, const CliContext& context, AnalyticsFlags& flags,

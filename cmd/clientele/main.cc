@@ -10,6 +10,7 @@
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/log_commands.h"
+#include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
 
 namespace clientele::cli {
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   AddGenCommand(app, context, gen_flags, run);
   AnalyticsFlags analytics_flags;
   AddAnalyticsCommands(app, context, analytics_flags, run);
+  RecommendFlags recommend_flags;
+  AddRecommendCommands(app, context, recommend_flags, analytics_flags, run);
   ReportFlags report_flags;
   AddReportCommand(app, context, report_flags, run);
   IdentityFlags identity_flags;

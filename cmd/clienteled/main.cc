@@ -17,6 +17,7 @@
 #include "cmd/clienteled/analytics_node.h"
 #include "cmd/clienteled/identity_node.h"
 #include "cmd/clienteled/ingest_node.h"
+#include "cmd/clienteled/recommender_node.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
 #include "common/server/termination_signals.h"
@@ -26,7 +27,7 @@
 namespace clientele {
 namespace {
 
-const std::vector<std::string> kAllServices = {"ingest", "analytics", "identity"};
+const std::vector<std::string> kAllServices = {"ingest", "analytics", "identity", "recommender"};
 
 struct Flags {
   std::string services = "all";
@@ -141,6 +142,29 @@ int Run(const Flags& flags) {
     health_names.push_back("clientele.identity.v1.IdentityService");
   }
 
+  std::unique_ptr<RecommenderNode> recommender;
+  if (services.count("recommender")) {
+    if (!services.count("ingest") && flags.ingest_addr.empty()) {
+      return Fail("--ingest_addr: required when recommender runs without ingest");
+    }
+    RecommenderNodeOptions options;
+    options.data_dir = flags.data_dir;
+    options.partitions = owned;
+    if (options.partitions.empty() || !services.count("ingest")) {
+      // Recommender state is global (every replica serves every customer): a standalone
+      // recommender consumes every partition.
+      options.partitions.clear();
+      for (uint32_t p = 0; p < flags.partition_count; ++p) options.partitions.push_back(p);
+    }
+    options.sync_writes = flags.sync_writes;
+    absl::StatusOr<std::unique_ptr<RecommenderNode>> node =
+        RecommenderNode::Open(options, &registry);
+    if (!node.ok()) return Fail("recommender: " + node.status().ToString());
+    recommender = std::move(*node);
+    grpc_services.push_back(recommender->service());
+    health_names.push_back("clientele.recommender.v1.RecommenderService");
+  }
+
   server::ServerOptions server_options;
   server_options.listen = flags.listen;
   server_options.metrics_listen = flags.metrics_listen == "off" ? "" : flags.metrics_listen;
@@ -208,8 +232,40 @@ int Run(const Flags& flags) {
     }
   }
 
+  if (recommender) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
+    std::map<uint32_t, std::shared_ptr<grpc::Channel>> remote;
+    for (uint32_t p = 0; !local && p < flags.partition_count; ++p) {
+      std::string address = flags.ingest_addr;
+      if (size_t at = address.find("{partition}"); at != std::string::npos) {
+        address.replace(at, 11, std::to_string(p));
+      }
+      remote[p] = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    }
+    std::function<std::shared_ptr<grpc::Channel>()> identity_channel;
+    if (!flags.identity_addr.empty()) {
+      auto channel =
+          grpc::CreateCustomChannel(flags.identity_addr, grpc::InsecureChannelCredentials(), args);
+      identity_channel = [channel] { return channel; };
+    } else if (services.count("identity")) {
+      auto channel = (*server)->InProcessChannel();
+      identity_channel = [channel] { return channel; };
+    }
+    if (absl::Status s = recommender->Start(
+            [local, remote](uint32_t p) { return local ? local : remote.at(p); }, identity_channel);
+        !s.ok()) {
+      if (analytics) analytics->Stop();
+      if (identity) identity->Stop();
+      (*server)->Shutdown();
+      return Fail("recommender: " + s.ToString());
+    }
+  }
+
   const int signal = server::WaitForTerminationSignal();
   spdlog::info("signal {}: draining", signal);
+  if (recommender) recommender->Stop();
   if (analytics) analytics->Stop();
   if (identity) identity->Stop();
   // Tailing subscriptions end first, so the drain does not wait for them.
@@ -219,6 +275,12 @@ int Run(const Flags& flags) {
   if (analytics) {
     if (absl::Status s = analytics->Flush(); !s.ok()) {
       spdlog::error("analytics flush failed: {}", s.ToString());
+      return 1;
+    }
+  }
+  if (recommender) {
+    if (absl::Status s = recommender->Flush(); !s.ok()) {
+      spdlog::error("recommender flush failed: {}", s.ToString());
       return 1;
     }
   }
@@ -247,7 +309,7 @@ int main(int argc, char** argv) {
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
   app.add_option("--services", flags.services,
                  "Components to run: all, or a comma-separated subset of: ingest, analytics, "
-                 "identity")
+                 "identity, recommender")
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
       ->capture_default_str();
@@ -273,7 +335,7 @@ int main(int argc, char** argv) {
                  "host:port of ingest, for log consumers when ingest is not in --services "
                  "('{partition}' in it is replaced by each partition number)");
   app.add_option("--identity_addr", flags.identity_addr,
-                 "host:port of identity for analytics (default: in-process when identity runs "
+                 "host:port of identity for analytics and recommender (default: in-process when identity runs "
                  "here, else none: each source key is its own profile)");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();

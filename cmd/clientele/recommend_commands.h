@@ -1,0 +1,67 @@
+// Recommender commands of the CLI (clientele.recommender.v1.RecommenderService):
+//   clientele recommend (--profile=ID | --source=SYSTEM:ID) [-k N] [--strategy=S]
+//                       [--include-purchased] [--category=C ...] [--respect-consent]
+//   clientele basket SKU... [-k N] [--category=C ...]
+//   clientele similar SKU [-k N] [--category=C ...]
+//   clientele rules [--limit=N] [--min-confidence=C] [--min-lift=L] [--sku=SKU]
+//   clientele model-info
+//   clientele jobs start train [--min-support=S] [--min-confidence=C] [--models=a,b]
+//                              [--max-itemset-size=N] [--wait]
+//   clientele jobs start evaluate [--split=random:0.75|time:N] [--seed=N] [-k N] [--models=a,b]
+//                                 [--wait]
+//   clientele rec-jobs get JOB_ID [--wait] | list | cancel JOB_ID
+// `jobs start train|evaluate` extends the analytics `jobs` command (rfm|recluster go to
+// analytics). All print one JSON object (per line for lists) with --json; for jobs it holds
+// the job's id, kind, state, error and result, with the train result's `itemsets` and `rules`
+// and the evaluate result's `metrics` (model -> precision, recall, f1, map, ndcg, mrr,
+// hit_rate, coverage) at the top level.
+#ifndef CLIENTELE_CMD_CLIENTELE_RECOMMEND_COMMANDS_H_
+#define CLIENTELE_CMD_CLIENTELE_RECOMMEND_COMMANDS_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "cmd/clientele/analytics_commands.h"
+#include "cmd/clientele/cli_context.h"
+
+namespace clientele::cli {
+
+struct RecommendFlags {
+  std::string profile;
+  std::string source;
+  int k = 10;
+  std::string strategy;
+  bool include_purchased = false;
+  bool respect_consent = false;
+  std::vector<std::string> categories;
+  std::vector<std::string> exclude;
+  std::vector<std::string> skus;  // basket, similar
+  // rules
+  int limit = 100;
+  double min_confidence = 0;
+  double min_lift = 0;
+  std::string sku;
+  // jobs start train / evaluate
+  double min_support = 0;
+  double train_min_confidence = 0;
+  std::string models;
+  int max_itemset_size = 0;
+  std::string split = "random:0.75";
+  int eval_k = 10;
+  // rec-jobs
+  std::string job_id;
+  bool wait = false;
+  double timeout_seconds = 3600;
+};
+
+// Adds the commands above. Call after AddAnalyticsCommands (it extends `jobs start` and reads
+// its --seed, --wait, --timeout and --idempotency-key).
+void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFlags& flags,
+                          AnalyticsFlags& analytics_flags, std::function<int()>& run);
+
+}  // namespace clientele::cli
+
+#endif  // CLIENTELE_CMD_CLIENTELE_RECOMMEND_COMMANDS_H_

@@ -1,0 +1,31 @@
+// The Train job: reads the stored events (training_data.h), fits the personal models asked
+// for (all of popularity, item_cf, sar, ease, hybrid by default; skipped when there is no
+// user history, e.g. anonymous baskets only), mines frequent itemsets and association rules
+// with FP-Growth over the baskets, builds the item similarity index (caller-supplied vectors
+// when any were stored, else TF-IDF over names and descriptions, or SKUs), stores everything as a
+// new model version and, once that is durable, publishes its snapshot to serving.
+#ifndef CLIENTELE_RECOMMENDER_JOBS_TRAIN_JOB_H_
+#define CLIENTELE_RECOMMENDER_JOBS_TRAIN_JOB_H_
+
+#include "absl/status/statusor.h"
+#include "recommender/jobs/recommender_jobs.h"
+#include "recommender/serving/snapshot_holder.h"
+
+namespace clientele::recommender {
+
+struct TrainDefaults {
+  double min_support = 0.01;
+  double min_confidence = 0.5;
+  int fp_growth_threads = 1;
+};
+
+// InvalidArgument naming the field ("spec.train.min_support", ...).
+absl::Status ValidateTrainSpec(const v1::TrainJobSpec& spec);
+
+absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* store,
+                                       SnapshotHolder* holder, const ProfileMap& profiles,
+                                       const TrainDefaults& defaults, JobControl& control);
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_JOBS_TRAIN_JOB_H_

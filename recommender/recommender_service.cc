@@ -1,0 +1,98 @@
+#include "recommender/recommender_service.h"
+
+#include <utility>
+
+#include "common/status/grpc_status.h"
+#include "recommender/state/item_vectors.h"
+
+namespace clientele::recommender {
+namespace {
+
+// Moves an OK result into *response, or returns the mapped error.
+template <typename Response>
+grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status RecommenderServiceImpl::Recommend(grpc::ServerContext* /*context*/,
+                                               const v1::RecommendRequest* request,
+                                               v1::RecommendResponse* response) {
+  return Reply(queries_->Recommend(*request), response);
+}
+
+grpc::Status RecommenderServiceImpl::SimilarItems(grpc::ServerContext* /*context*/,
+                                                  const v1::SimilarItemsRequest* request,
+                                                  v1::SimilarItemsResponse* response) {
+  return Reply(queries_->SimilarItems(*request), response);
+}
+
+grpc::Status RecommenderServiceImpl::CompleteBasket(grpc::ServerContext* /*context*/,
+                                                    const v1::CompleteBasketRequest* request,
+                                                    v1::CompleteBasketResponse* response) {
+  return Reply(queries_->CompleteBasket(*request), response);
+}
+
+grpc::Status RecommenderServiceImpl::ListRules(grpc::ServerContext* /*context*/,
+                                               const v1::ListRulesRequest* request,
+                                               v1::ListRulesResponse* response) {
+  return Reply(queries_->ListRules(*request), response);
+}
+
+grpc::Status RecommenderServiceImpl::StartJob(grpc::ServerContext* /*context*/,
+                                              const v1::StartJobRequest* request,
+                                              v1::StartJobResponse* response) {
+  absl::StatusOr<StartedJob> started = jobs_->StartJob(request->spec(), request->idempotency_key());
+  if (!started.ok()) return ToGrpcStatus(started.status());
+  *response->mutable_job() = std::move(started->job);
+  response->set_existing(started->existing);
+  return grpc::Status::OK;
+}
+
+grpc::Status RecommenderServiceImpl::GetJob(grpc::ServerContext* /*context*/,
+                                            const v1::GetJobRequest* request,
+                                            v1::GetJobResponse* response) {
+  absl::StatusOr<v1::Job> job = jobs_->GetJob(request->job_id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response->mutable_job() = std::move(*job);
+  return grpc::Status::OK;
+}
+
+grpc::Status RecommenderServiceImpl::ListJobs(grpc::ServerContext* /*context*/,
+                                              const v1::ListJobsRequest* request,
+                                              v1::ListJobsResponse* response) {
+  absl::StatusOr<JobPage> page = jobs_->ListJobs(request->page_size(), request->page_token());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (v1::Job& job : page->jobs) *response->add_jobs() = std::move(job);
+  response->set_next_page_token(page->next_page_token);
+  return grpc::Status::OK;
+}
+
+grpc::Status RecommenderServiceImpl::CancelJob(grpc::ServerContext* /*context*/,
+                                               const v1::CancelJobRequest* request,
+                                               v1::CancelJobResponse* response) {
+  absl::StatusOr<v1::Job> job = jobs_->CancelJob(request->job_id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response->mutable_job() = std::move(*job);
+  return grpc::Status::OK;
+}
+
+grpc::Status RecommenderServiceImpl::GetModelInfo(grpc::ServerContext* /*context*/,
+                                                  const v1::GetModelInfoRequest* /*request*/,
+                                                  v1::GetModelInfoResponse* response) {
+  return Reply(queries_->GetModelInfo(), response);
+}
+
+grpc::Status RecommenderServiceImpl::PutItemVectors(grpc::ServerContext* /*context*/,
+                                                    const v1::PutItemVectorsRequest* request,
+                                                    v1::PutItemVectorsResponse* response) {
+  absl::StatusOr<int64_t> stored = StoreItemVectors(store_, *request);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  response->set_stored(*stored);
+  return grpc::Status::OK;
+}
+
+}  // namespace clientele::recommender

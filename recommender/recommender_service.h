@@ -1,0 +1,52 @@
+// gRPC adapter of the recommender (clientele.recommender.v1.RecommenderService) over
+// RecommenderQueries (reads from the in-memory snapshot), the JobManager (train, evaluate)
+// and the store (item vectors). Each method converts, calls the domain and maps the status at
+// one place (ToGrpcStatus). Jobs run on the JobManager's worker thread. Thread-safe.
+#ifndef CLIENTELE_RECOMMENDER_RECOMMENDER_SERVICE_H_
+#define CLIENTELE_RECOMMENDER_RECOMMENDER_SERVICE_H_
+
+#include "clientele/recommender/v1/recommender.grpc.pb.h"
+#include "recommender/jobs/recommender_jobs.h"
+#include "recommender/serving/recommender_queries.h"
+
+namespace clientele::recommender {
+
+class RecommenderServiceImpl final : public v1::RecommenderService::Service {
+ public:
+  // Nothing is owned; all must outlive the service.
+  RecommenderServiceImpl(const RecommenderQueries* queries, JobManager* jobs,
+                         RecommenderStore* store)
+      : queries_(queries), jobs_(jobs), store_(store) {}
+
+  grpc::Status Recommend(grpc::ServerContext* context, const v1::RecommendRequest* request,
+                         v1::RecommendResponse* response) override;
+  grpc::Status SimilarItems(grpc::ServerContext* context, const v1::SimilarItemsRequest* request,
+                            v1::SimilarItemsResponse* response) override;
+  grpc::Status CompleteBasket(grpc::ServerContext* context,
+                              const v1::CompleteBasketRequest* request,
+                              v1::CompleteBasketResponse* response) override;
+  grpc::Status ListRules(grpc::ServerContext* context, const v1::ListRulesRequest* request,
+                         v1::ListRulesResponse* response) override;
+  grpc::Status StartJob(grpc::ServerContext* context, const v1::StartJobRequest* request,
+                        v1::StartJobResponse* response) override;
+  grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request,
+                      v1::GetJobResponse* response) override;
+  grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
+                        v1::ListJobsResponse* response) override;
+  grpc::Status CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
+                         v1::CancelJobResponse* response) override;
+  grpc::Status GetModelInfo(grpc::ServerContext* context, const v1::GetModelInfoRequest* request,
+                            v1::GetModelInfoResponse* response) override;
+  grpc::Status PutItemVectors(grpc::ServerContext* context,
+                              const v1::PutItemVectorsRequest* request,
+                              v1::PutItemVectorsResponse* response) override;
+
+ private:
+  const RecommenderQueries* const queries_;
+  JobManager* const jobs_;
+  RecommenderStore* const store_;
+};
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_RECOMMENDER_SERVICE_H_
