@@ -196,13 +196,24 @@ TEST(ItemSimilarityIndexTest, SimilarToItemsWeighsHistoryAndNamesTheSource) {
   EXPECT_EQ(s[1].similar_to, 1);
   EXPECT_THAT(s[1].score, FloatNear(0.5f * 0.980581f, 1e-5f));
 
-  // Only the kMaxHistory heaviest history items are searched: 40 light copies of item 1 and
-  // item 0 last with the highest weight still give item 2 via item 0.
-  std::vector<std::pair<int32_t, float>> long_history(40, {1, 0.1f});
-  long_history.push_back({0, 1.0f});
-  s = (*index)->SimilarToItems(long_history, 1);
+  // Only the kMaxHistory heaviest history items are searched. Items 0..32 are the unit
+  // vectors e0..e32; item 33 = 0.1 e0 + e32. History: 0..31 with weight 1, 32 with weight 0.5
+  // (the 33rd, dropped): item 33 then comes via item 0 (0.0995), not via 32 (0.5 * 0.995).
+  const int32_t d = 33;
+  std::vector<float> unit((d + 1) * d, 0.0f);
+  for (int32_t i = 0; i < d; ++i) unit[static_cast<size_t>(i * d + i)] = 1;
+  unit[static_cast<size_t>(d * d + 0)] = 0.1f;
+  unit[static_cast<size_t>(d * d + 32)] = 1;
+  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> basis =
+      ItemSimilarityIndex::Build(unit, d, {});
+  ASSERT_THAT(basis, IsOk());
+  std::vector<std::pair<int32_t, float>> long_history;
+  for (int32_t i = 0; i < 32; ++i) long_history.push_back({i, 1.0f});
+  long_history.push_back({32, 0.5f});
+  ASSERT_GT(static_cast<int32_t>(long_history.size()), ItemSimilarityIndex::kMaxHistory);
+  s = (*basis)->SimilarToItems(long_history, 1);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_EQ(s[0].item, 2);
+  EXPECT_EQ(s[0].item, 33);
   EXPECT_EQ(s[0].similar_to, 0);
 }
 
