@@ -96,11 +96,11 @@ absl::Status RecommenderApplier::Apply(uint32_t partition,
     store_->PutConsent(batch, value.first, value.second);
     changes.emplace_back(SourceKeyText(value.first), value.second);
   }
-  absl::MutexLock l(&mu_);
-  if (changes.empty()) {
-    pending_.erase(partition);
-  } else {
-    pending_[partition] = std::move(changes);
+  if (!changes.empty()) {
+    // Several Applies may precede one OnCommitted (the consumer pipelines writes).
+    absl::MutexLock l(&mu_);
+    ConsentChanges& pending = pending_[partition];
+    for (auto& change : changes) pending.push_back(std::move(change));
   }
   return absl::OkStatus();
 }

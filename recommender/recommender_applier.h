@@ -57,7 +57,9 @@ class RecommenderApplier final : public log::LogApplier {
   RecommenderStore* const store_;  // Not owned.
   std::function<void(const ConsentChanges&)> listener_;
   absl::Mutex mu_;
-  // Consent changes of the batch being applied, per partition.
+  // Consent changes applied since the last OnCommitted, per partition. OnWriteFailed drops
+  // them all (the entries come again); when a pipelined earlier batch was durable, its live
+  // changes are then lost until the next training, which reads them from the store.
   absl::flat_hash_map<uint32_t, ConsentChanges> pending_ ABSL_GUARDED_BY(mu_);
 };
 

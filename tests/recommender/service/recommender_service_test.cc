@@ -1,0 +1,500 @@
+// The recommender against a real ingest server: events go in through IngestService, the
+// "recommender" LogConsumer stores them in a real RocksDB, Train jobs fit models and rules,
+// and the read calls answer over a real gRPC server on 127.0.0.1:0.
+#include "recommender/recommender_service.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clientele/recommender/v1/recommender.grpc.pb.h"
+#include "common/log/log_consumer.h"
+#include "common/server/grpc_server.h"
+#include "common/testing/poll.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ingest/import/importer.h"
+#include "recommender/jobs/model_versions.h"
+#include "recommender/jobs/recommender_job_runner.h"
+#include "recommender/recommender_applier.h"
+#include "recommender/recommender_schema.h"
+#include "tests/integration/ingest_server_fixture.h"
+
+namespace clientele {
+namespace {
+
+namespace v1 = recommender::v1;
+using ::clientele::testing::IsOk;
+using ::clientele::testing::PollUntil;
+using ::testing::HasSubstr;
+
+// The recommender component as clienteled wires it (no identity), serving on 127.0.0.1:0.
+class RecommenderServer {
+ public:
+  RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest) {
+    storage::RocksDbOptions db;
+    db.path = path;
+    db.column_families = recommender::RecommenderColumnFamilies();
+    kv_ = std::move(storage::OpenRocksDbStore(db)).value();
+    store_ = std::make_unique<recommender::RecommenderStore>(kv_.get());
+    EXPECT_THAT(recommender::LoadActiveSnapshot(*store_, &holder_), IsOk());
+    applier_ = std::make_unique<recommender::RecommenderApplier>(store_.get());
+    applier_->SetConsentListener([this](const recommender::ConsentChanges& changes) {
+      std::vector<std::pair<std::string, std::pair<int32_t, int64_t>>> live;
+      for (const auto& [key, record] : changes) {
+        live.push_back({key,
+                        {record.status() == common::v1::CONSENT_STATUS_GRANTED ? 1 : 2,
+                         record.time().seconds()}});
+      }
+      holder_.UpdateConsents(live);
+    });
+    runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr);
+    jobs_ = std::make_unique<recommender::JobManager>(store_.get(), runner_.get());
+    recommender::RecommenderStore* store = store_.get();
+    queries_ = std::make_unique<recommender::RecommenderQueries>(
+        &holder_, [store](const std::string& who) -> absl::StatusOr<bool> {
+          const size_t colon = who.find(':');
+          if (colon == std::string::npos) return false;
+          common::v1::SourceKey key;
+          key.set_system(who.substr(0, colon));
+          key.set_id(who.substr(colon + 1));
+          return store->HasCustomer(key);
+        });
+    service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), jobs_.get(),
+                                                                     store_.get());
+    server::ServerOptions so;
+    so.listen = "127.0.0.1:0";
+    so.shutdown_grace = absl::Seconds(2);
+    server_ = std::move(server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_)).value();
+    log::LogConsumerOptions options;
+    options.name = "recommender";
+    options.progress_cf = recommender::kMetaCf;
+    consumer_ = std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(),
+                                                   [ingest](uint32_t) { return ingest; });
+    EXPECT_THAT(consumer_->Start(), IsOk());
+    EXPECT_THAT(jobs_->Start(), IsOk());
+  }
+  ~RecommenderServer() {
+    consumer_->Stop();
+    jobs_->Stop();
+    server_->Shutdown();
+  }
+
+  std::unique_ptr<v1::RecommenderService::Stub> Stub() const {
+    return v1::RecommenderService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
+  log::LogConsumer& consumer() { return *consumer_; }
+
+ private:
+  metrics::Registry metrics_;
+  std::unique_ptr<storage::KvStore> kv_;
+  std::unique_ptr<recommender::RecommenderStore> store_;
+  recommender::SnapshotHolder holder_;
+  std::unique_ptr<recommender::RecommenderApplier> applier_;
+  std::unique_ptr<recommender::RecommenderJobRunner> runner_;
+  std::unique_ptr<recommender::JobManager> jobs_;
+  std::unique_ptr<recommender::RecommenderQueries> queries_;
+  std::unique_ptr<recommender::RecommenderServiceImpl> service_;
+  std::unique_ptr<server::GrpcServer> server_;
+  std::unique_ptr<log::LogConsumer> consumer_;
+};
+
+common::v1::Event BaseEvent(const std::string& id, const std::string& system,
+                            const std::string& source_id, int64_t seconds) {
+  common::v1::Event e;
+  e.set_event_id(id);
+  e.set_channel(common::v1::CHANNEL_ONLINE_SHOP);
+  e.mutable_source()->set_system(system);
+  e.mutable_source()->set_id(source_id);
+  e.mutable_occurred_at()->set_seconds(seconds);
+  return e;
+}
+
+common::v1::Event Product(const std::string& sku, const std::string& name,
+                          const std::string& category) {
+  common::v1::Event e = BaseEvent("product/" + sku, "web", sku, 1700000000);
+  e.mutable_product_upsert()->set_sku(sku);
+  e.mutable_product_upsert()->set_name(name);
+  e.mutable_product_upsert()->set_category(category);
+  return e;
+}
+
+common::v1::Event Order(const std::string& order_id, const std::string& customer,
+                        const std::vector<std::string>& skus, int64_t seconds) {
+  common::v1::Event e = BaseEvent("order/" + order_id, "web", order_id, seconds);
+  common::v1::Order* order = e.mutable_order();
+  order->set_order_id(order_id);
+  order->mutable_customer()->set_system("web");
+  order->mutable_customer()->set_id(customer);
+  for (const std::string& sku : skus) {
+    common::v1::OrderLine* line = order->add_lines();
+    line->set_sku(sku);
+    line->set_quantity(1);
+    line->mutable_unit_price()->set_minor_units(500);
+    line->mutable_unit_price()->set_currency_code("EUR");
+  }
+  return e;
+}
+
+common::v1::Event Customer(const std::string& id) {
+  common::v1::Event e = BaseEvent("customer/" + id, "web", id, 1700000000);
+  e.mutable_customer_upsert()->set_given_name("Ayşe");
+  return e;
+}
+
+common::v1::Event Consent(const std::string& id, common::v1::ConsentStatus status,
+                          int64_t seconds) {
+  common::v1::Event e =
+      BaseEvent("consent/" + id + "/" + std::to_string(seconds), "web", id, seconds);
+  e.mutable_consent_change()->set_purpose(common::v1::CONSENT_PURPOSE_PROFILING);
+  e.mutable_consent_change()->set_status(status);
+  return e;
+}
+
+class RecommenderServiceTest : public ::testing::Test {
+ protected:
+  RecommenderServiceTest()
+      : ingest_(dir_.Sub("ingest"), ingest::EventLogOptions()),
+        server_(std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel())),
+        stub_(server_->Stub()) {}
+
+  // Sends events and waits until the recommender has applied them.
+  void Send(std::vector<common::v1::Event> events) {
+    ingest::v1::IngestRequest request;
+    for (auto& e : events) *request.add_events() = std::move(e);
+    grpc::ClientContext context;
+    ingest::v1::IngestResponse response;
+    const grpc::Status status = ingest_.Stub()->Ingest(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.accepted(), request.events_size()) << response.DebugString();
+    WaitApplied();
+  }
+  void WaitApplied() {
+    ASSERT_TRUE(server_->consumer().WaitForApplied(0, ingest_.log().LastSequence(0),
+                                                   absl::Now() + absl::Seconds(30)));
+  }
+
+  void ImportBaskets(const std::string& text) {
+    auto importer = ingest::OpenImporterForContents(ingest::ImportFormat::kBaskets, text,
+                                                    ingest::ImportOptions());
+    ASSERT_THAT(importer, IsOk());
+    ingest::ImportBatch batch;
+    std::vector<common::v1::Event> events;
+    while (true) {
+      auto more = (*importer)->Next(100, &batch);
+      ASSERT_THAT(more, IsOk());
+      if (!*more) break;
+      ASSERT_TRUE(batch.rejections.empty());
+      for (auto& e : batch.events) events.push_back(std::move(e));
+    }
+    Send(std::move(events));
+  }
+
+  v1::Job Train(double min_support, double min_confidence, const std::string& key = "") {
+    v1::StartJobRequest start;
+    start.mutable_spec()->mutable_train()->set_min_support(min_support);
+    start.mutable_spec()->mutable_train()->set_min_confidence(min_confidence);
+    start.set_idempotency_key(key);
+    v1::StartJobResponse started;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->StartJob(&context, start, &started);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return WaitFinished(started.job().job_id());
+  }
+
+  v1::Job WaitFinished(const std::string& job_id) {
+    v1::Job job;
+    EXPECT_TRUE(PollUntil([&] {
+      grpc::ClientContext context;
+      v1::GetJobRequest request;
+      request.set_job_id(job_id);
+      v1::GetJobResponse response;
+      if (!stub_->GetJob(&context, request, &response).ok()) return false;
+      job = response.job();
+      return job.state() == v1::JOB_STATE_SUCCEEDED || job.state() == v1::JOB_STATE_FAILED ||
+             job.state() == v1::JOB_STATE_CANCELLED;
+    }));
+    return job;
+  }
+
+  grpc::Status Recommend(const v1::RecommendRequest& request, v1::RecommendResponse* response) {
+    grpc::ClientContext context;
+    return stub_->Recommend(&context, request, response);
+  }
+
+  static std::vector<std::string> Skus(const v1::RecommendResponse& response) {
+    std::vector<std::string> skus;
+    for (const auto& item : response.items()) skus.push_back(item.sku());
+    return skus;
+  }
+
+  // Five products, four buyers, one customer without orders, consents for two.
+  void SendShop() {
+    Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
+          Product("C", "Carrot cake", "bakery"), Product("D", "Dark beer", "drinks"),
+          Product("E", "Earl grey", "drinks"), Order("o1", "c1", {"A", "B"}, 1700000100),
+          Order("o2", "c2", {"A", "B", "C"}, 1700000200), Order("o3", "c3", {"A", "C"}, 1700000300),
+          Order("o4", "c4", {"D", "E"}, 1700000400), Order("o5", "c2", {"D"}, 1700000500),
+          Customer("c5"), Consent("c1", common::v1::CONSENT_STATUS_GRANTED, 1700000000),
+          Consent("c2", common::v1::CONSENT_STATUS_DENIED, 1700000000)});
+  }
+
+  ::clientele::testing::TempDir dir_;
+  ::clientele::testing::IngestServer ingest_;
+  std::unique_ptr<RecommenderServer> server_;
+  std::unique_ptr<v1::RecommenderService::Stub> stub_;
+};
+
+TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
+  ImportBaskets(
+      "bread,butter\nbread,butter,milk\nbread,butter\nbread,jam\nmilk,cereal\nmilk,cereal\n"
+      "milk,cereal,bread\nwhole milk ,cereal\n");
+  const v1::Job job = Train(0.2, 0.6, "nightly");
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  EXPECT_EQ(job.result().baskets(), 8);
+  // Frequent at count >= 2 (0.2 * 8 = 1.6): 5 singletons (not jam, not "whole milk ") and
+  // {bread,butter}, {bread,milk}, {milk,cereal}.
+  EXPECT_EQ(job.result().itemsets(), 7);
+  EXPECT_GT(job.result().rules(), 0);
+  EXPECT_GT(job.result().model_version(), 0u);
+
+  v1::CompleteBasketRequest request;
+  request.add_skus("butter");
+  request.set_k(3);
+  v1::CompleteBasketResponse response;
+  {
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompleteBasket(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  ASSERT_FALSE(response.items().empty());
+  EXPECT_EQ(response.items(0).sku(), "bread");
+  EXPECT_EQ(response.items(0).reason(), "bought with butter");
+  EXPECT_DOUBLE_EQ(response.items(0).rule().confidence(), 1.0);  // 3 of 3 butter baskets.
+  EXPECT_EQ(response.model_version(), job.result().model_version());
+
+  // The same idempotency key returns the first job.
+  {
+    v1::StartJobRequest again;
+    again.mutable_spec()->mutable_train();
+    again.set_idempotency_key("nightly");
+    v1::StartJobResponse started;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartJob(&context, again, &started).ok());
+    EXPECT_TRUE(started.existing());
+    EXPECT_EQ(started.job().job_id(), job.job_id());
+  }
+  // Rules page through all of them; bad requests name the field.
+  {
+    v1::ListRulesRequest list;
+    list.set_page_size(1);
+    int64_t seen = 0;
+    do {
+      grpc::ClientContext context;
+      v1::ListRulesResponse page;
+      ASSERT_TRUE(stub_->ListRules(&context, list, &page).ok());
+      seen += page.rules_size();
+      EXPECT_EQ(page.total(), job.result().rules());
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty());
+    EXPECT_EQ(seen, job.result().rules());
+  }
+  {
+    v1::CompleteBasketRequest empty;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompleteBasket(&context, empty, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("skus"));
+  }
+}
+
+TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
+  SendShop();
+  const v1::Job job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  EXPECT_EQ(job.result().users(), 4);
+
+  v1::RecommendRequest request;
+  request.mutable_source_key()->set_system("web");
+  request.mutable_source_key()->set_id("c1");
+  request.set_k(10);
+  v1::RecommendResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_EQ(response.profile_id(), "web:c1");
+  EXPECT_TRUE(response.personalized());
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));  // Bought.
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("B")));
+  ASSERT_FALSE(response.items().empty());
+  EXPECT_EQ(response.items(0).sku(), "C");  // Bought with A by c2 and c3.
+  EXPECT_FALSE(response.items(0).reason().empty());
+  EXPECT_EQ(response.items(0).rank(), 1);
+  EXPECT_EQ(response.items(0).name(), "Carrot cake");
+
+  // Purchased items may come back when asked; an explicit exclusion never does.
+  request.set_exclude_purchased(false);
+  request.add_exclude_skus("C");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Contains("A"));
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("C")));
+
+  // Category filter.
+  request.clear_exclude_purchased();
+  request.clear_exclude_skus();
+  request.add_categories("drinks");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  for (const auto& item : response.items()) EXPECT_EQ(item.category(), "drinks") << item.sku();
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));
+
+  // By profile id, every strategy that was trained answers.
+  for (v1::Strategy strategy : {v1::STRATEGY_POPULARITY, v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR,
+                                v1::STRATEGY_EASE, v1::STRATEGY_HYBRID, v1::STRATEGY_CONTENT}) {
+    v1::RecommendRequest by_profile;
+    by_profile.set_profile_id("web:c3");
+    by_profile.set_strategy(strategy);
+    const grpc::Status status = Recommend(by_profile, &response);
+    ASSERT_TRUE(status.ok()) << v1::Strategy_Name(strategy) << ": " << status.error_message();
+    EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")))
+        << v1::Strategy_Name(strategy);
+  }
+
+  // Cold start: a known customer without history gets popular items.
+  v1::RecommendRequest cold;
+  cold.set_profile_id("web:c5");
+  cold.set_k(2);
+  ASSERT_TRUE(Recommend(cold, &response).ok());
+  EXPECT_FALSE(response.personalized());
+  ASSERT_EQ(response.items_size(), 2);
+  EXPECT_EQ(response.items(0).sku(), "A");  // Three buyers.
+  EXPECT_EQ(response.items(0).reason(), "popular");
+  EXPECT_THAT(response.note(), HasSubstr("cold start"));
+}
+
+TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
+  v1::RecommendRequest request;
+  request.set_profile_id("web:c1");
+  v1::RecommendResponse response;
+  // Before any training.
+  EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  SendShop();
+  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  request.set_profile_id("web:nobody");
+  grpc::Status status = Recommend(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("web:nobody"));
+
+  request.set_profile_id("web:c1");
+  for (int k : {-1, 1001}) {
+    request.set_k(k);
+    status = Recommend(request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << k;
+    EXPECT_THAT(status.error_message(), HasSubstr("k: must be between 1 and 1000"));
+  }
+  request.set_k(1000);
+  EXPECT_TRUE(Recommend(request, &response).ok());
+
+  status = Recommend(v1::RecommendRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("profile_id or source_key"));
+
+  v1::SimilarItemsRequest similar;
+  similar.set_sku("no-such-sku");
+  v1::SimilarItemsResponse similar_response;
+  grpc::ClientContext context;
+  status = stub_->SimilarItems(&context, similar, &similar_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("sku"));
+
+  v1::StartJobRequest bad_job;
+  bad_job.mutable_spec()->mutable_evaluate()->set_split("halves");
+  v1::StartJobResponse started;
+  grpc::ClientContext job_context;
+  status = stub_->StartJob(&job_context, bad_job, &started);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.split"));
+}
+
+TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocationsAtOnce) {
+  SendShop();
+  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  v1::RecommendRequest request;
+  request.set_profile_id("web:c2");  // Denied.
+  request.set_respect_consent(true);
+  v1::RecommendResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_FALSE(response.personalized());
+  EXPECT_EQ(response.strategy(), v1::STRATEGY_POPULARITY);
+  EXPECT_THAT(response.note(), HasSubstr("consent"));
+  for (const auto& item : response.items()) EXPECT_EQ(item.reason(), "popular");
+
+  request.set_profile_id("web:c1");  // Granted.
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_TRUE(response.personalized());
+
+  // A revocation after training takes effect without retraining.
+  Send({Consent("c1", common::v1::CONSENT_STATUS_REVOKED, 1700001000)});
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_FALSE(response.personalized());
+  // Without respect_consent the caller gets the personal list (its own responsibility).
+  request.set_respect_consent(false);
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_TRUE(response.personalized());
+}
+
+TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
+  SendShop();
+  const v1::Job job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED);
+  v1::RecommendRequest request;
+  request.set_profile_id("web:c1");
+  v1::RecommendResponse before;
+  ASSERT_TRUE(Recommend(request, &before).ok());
+
+  server_.reset();
+  server_ = std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel());
+  stub_ = server_->Stub();
+  v1::RecommendResponse after;
+  ASSERT_TRUE(Recommend(request, &after).ok());
+  EXPECT_EQ(after.model_version(), job.result().model_version());
+  EXPECT_EQ(Skus(after), Skus(before));
+  grpc::ClientContext context;
+  v1::GetModelInfoResponse info;
+  ASSERT_TRUE(stub_->GetModelInfo(&context, v1::GetModelInfoRequest(), &info).ok());
+  EXPECT_EQ(info.model_version(), job.result().model_version());
+  EXPECT_EQ(info.users(), 4);
+  EXPECT_EQ(info.profiles(), 5);  // c5 has no history but is known.
+}
+
+TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
+  SendShop();
+  v1::StartJobRequest start;
+  v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
+  spec->set_split("random:0.5");
+  spec->set_seed(7);
+  spec->set_k(2);
+  spec->add_models("popularity");
+  spec->add_models("item_cf");
+  v1::StartJobResponse started;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+  }
+  const v1::Job job = WaitFinished(started.job().job_id());
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  ASSERT_EQ(job.result().metrics_size(), 2);
+  EXPECT_EQ(job.result().metrics(0).model(), "popularity");
+  EXPECT_EQ(job.result().k(), 2);
+  for (const auto& m : job.result().metrics()) {
+    EXPECT_GE(m.precision(), 0);
+    EXPECT_LE(m.precision(), 1);
+    EXPECT_GE(m.ndcg(), 0);
+    EXPECT_LE(m.ndcg(), 1);
+    EXPECT_GT(m.users(), 0);
+  }
+}
+
+}  // namespace
+}  // namespace clientele
