@@ -1,0 +1,153 @@
+// The recommender commands of `clientele` against a real `clienteled --services=all`:
+// import --format=baskets / movielens, jobs start train|evaluate --wait --json, basket,
+// rules, recommend, similar, and their errors.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/testing/child_process.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace clientele::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line, nullptr, false));
+  }
+  return lines;
+}
+
+class RecommenderCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = StartServer(CLT_BIN_DIR, dir_.Sub("data"));
+    ASSERT_FALSE(server_.address.empty()) << "clienteled did not start";
+  }
+  CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {std::string(CLT_BIN_DIR) + "/clientele", "--server=" + server_.address});
+    return RunCommand(args);
+  }
+  std::string WriteFile(const std::string& name, const std::string& contents) {
+    const std::string path = dir_.Sub(name);
+    std::ofstream(path) << contents;
+    return path;
+  }
+  void Import(const std::string& format, const std::string& path) {
+    CommandResult import = Run({"import", "--format=" + format, path});
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+    CommandResult sync = Run({"sync", "--timeout=60"});
+    ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  }
+
+  TempDir dir_;
+  ServerProcess server_;
+};
+
+TEST_F(RecommenderCliTest, BasketsTrainReportsItemsetsAndRulesThenCompletesBaskets) {
+  Import("baskets", WriteFile("baskets.csv",
+                              "bread,butter\nbread,butter,milk\nbread,butter\nbread,jam\n"
+                              "milk,cereal\nmilk,cereal\nmilk,cereal,bread\nwhole milk ,cereal\n"));
+  CommandResult train = Run(
+      {"--json", "jobs", "start", "train", "--min-support=0.2", "--min-confidence=0.6", "--wait"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const nlohmann::json job = nlohmann::json::parse(train.out, nullptr, false);
+  ASSERT_TRUE(job.is_object()) << train.out;
+  EXPECT_EQ(job["state"], "succeeded");
+  EXPECT_EQ(job["kind"], "train");
+  // Count >= 2 of 8: bread, butter, milk, cereal, and {bread,butter}, {bread,milk},
+  // {milk,cereal}. Rules at confidence >= 0.6: butter=>bread (3/3), cereal=>milk (3/4),
+  // milk=>cereal (3/4), bread=>butter (3/5 = 0.6 passes); not milk=>bread (2/4).
+  EXPECT_EQ(job["itemsets"], 7);
+  EXPECT_EQ(job["rules"], 4);
+
+  CommandResult basket = Run({"--json", "basket", "butter", "-k", "2"});
+  ASSERT_EQ(basket.exit_code, 0) << basket.err;
+  const nlohmann::json suggestions = nlohmann::json::parse(basket.out, nullptr, false);
+  ASSERT_EQ(suggestions["items"].size(), 1u) << basket.out;
+  EXPECT_EQ(suggestions["items"][0]["sku"], "bread");
+  EXPECT_EQ(suggestions["items"][0]["reason"], "bought with butter");
+  EXPECT_DOUBLE_EQ(suggestions["items"][0]["rule"]["confidence"].get<double>(), 1.0);
+
+  CommandResult rules = Run({"--json", "rules"});
+  ASSERT_EQ(rules.exit_code, 0) << rules.err;
+  const std::vector<nlohmann::json> lines = JsonLines(rules.out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0]["consequent"][0], "bread");  // Confidence 1 first.
+
+  CommandResult similar = Run({"--json", "similar", "milk", "-k", "3"});
+  ASSERT_EQ(similar.exit_code, 0) << similar.err;
+  const nlohmann::json near = nlohmann::json::parse(similar.out, nullptr, false);
+  ASSERT_FALSE(near["items"].empty()) << similar.out;
+  EXPECT_EQ(near["items"][0]["sku"], "whole milk ");  // Shares the word "milk".
+
+  CommandResult unknown = Run({"similar", "caviar"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("caviar"));
+}
+
+TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
+  // Users 1-4 rate items 10-15 (tab separated u.data layout).
+  std::string data;
+  const int ratings[4][6] = {
+      {5, 4, 0, 3, 0, 1}, {4, 5, 2, 0, 1, 0}, {0, 4, 5, 4, 0, 2}, {5, 0, 4, 5, 3, 0}};
+  for (int u = 0; u < 4; ++u) {
+    for (int i = 0; i < 6; ++i) {
+      if (ratings[u][i] == 0) continue;
+      data += std::to_string(u + 1) + "\t" + std::to_string(10 + i) + "\t" +
+              std::to_string(ratings[u][i]) + "\t" + std::to_string(880000000 + u * 10 + i) + "\n";
+    }
+  }
+  Import("movielens", WriteFile("u.data", data));
+
+  CommandResult evaluate = Run({"--json", "jobs", "start", "evaluate", "--split=random:0.75",
+                                "--seed=3", "-k", "2", "--wait"});
+  ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
+  const nlohmann::json result = nlohmann::json::parse(evaluate.out, nullptr, false);
+  ASSERT_TRUE(result.is_object()) << evaluate.out;
+  EXPECT_EQ(result["k"], 2);
+  for (const char* model : {"popularity", "item_cf", "sar", "ease", "hybrid"}) {
+    ASSERT_TRUE(result["metrics"].contains(model)) << model << " in " << evaluate.out;
+    for (const char* metric : {"map", "ndcg", "precision", "recall"}) {
+      const double v = result["metrics"][model][metric].get<double>();
+      EXPECT_GE(v, 0) << model << " " << metric;
+      EXPECT_LE(v, 1) << model << " " << metric;
+    }
+  }
+
+  CommandResult train = Run({"--json", "jobs", "start", "train", "--wait"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  CommandResult recommend = Run({"--json", "recommend", "--profile=movielens:1", "-k", "2"});
+  ASSERT_EQ(recommend.exit_code, 0) << recommend.err;
+  const nlohmann::json top = nlohmann::json::parse(recommend.out, nullptr, false);
+  ASSERT_EQ(top["items"].size(), 2u) << recommend.out;
+  EXPECT_TRUE(top["personalized"].get<bool>());
+  for (const nlohmann::json& item : top["items"]) {
+    // User 1 rated 10, 11, 13 and 15: only 12 and 14 are left.
+    EXPECT_TRUE(item["sku"] == "12" || item["sku"] == "14") << recommend.out;
+  }
+
+  CommandResult unknown = Run({"recommend", "--profile=movielens:99"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("not known"));
+  CommandResult bad_k = Run({"recommend", "--profile=movielens:1", "-k", "5000"});
+  EXPECT_EQ(bad_k.exit_code, 2);
+  EXPECT_THAT(bad_k.err, HasSubstr("k: must be between 1 and 1000"));
+  CommandResult bad_split = Run({"jobs", "start", "evaluate", "--split=thirds"});
+  EXPECT_EQ(bad_split.exit_code, 2);
+  EXPECT_THAT(bad_split.err, HasSubstr("spec.evaluate.split"));
+}
+
+}  // namespace
+}  // namespace clientele::testing
