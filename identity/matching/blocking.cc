@@ -114,6 +114,11 @@ std::vector<std::string> BlockingKeys(const PersonRecord& r) {
     keys.push_back(absl::StrCat("gf:", given, family));
     keys.push_back(absl::StrCat("gf:", family, given));
   }
+  if (r.name_tokens.size() >= 3) {  // Compound names, which sources split differently.
+    std::string words = "nt:";
+    for (const std::string& w : r.name_tokens) absl::StrAppend(&words, w, " ");
+    keys.push_back(std::move(words));
+  }
   if (!r.postal_code.empty()) {
     if (!family.empty()) keys.push_back(absl::StrCat("fz:", family, r.postal_code));
     if (!given.empty()) keys.push_back(absl::StrCat("gz:", given, r.postal_code));

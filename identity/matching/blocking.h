@@ -19,6 +19,9 @@
 //     fz:<sdx(family)><postal>     family-name Soundex + postal code
 //     gz:<sdx(given)><postal>      given-name Soundex + postal code
 //     gm:<sdx(given)><MMDD>        given-name Soundex + birth month and day
+//     nt:<words>                   the sorted words of given + family name, for names of
+//                                  three words or more ("abigail | hughes jones" and
+//                                  "abigail hughes | jones" block together)
 //
 // sdx is SoundexOfFirstWord.
 // Keys that occur in very many records (a common surname with a big postal code) must be

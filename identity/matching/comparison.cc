@@ -84,6 +84,14 @@ void CompareNames(const PersonRecord& a, const PersonRecord& b, ComparisonPatter
       }
     }
   }
+  if (g && f && (jw_g < 1.0 || jw_f < 1.0) && a.name_tokens.size() >= 2 &&
+      a.name_tokens == b.name_tokens) {
+    // The same words split differently ("abigail | hughes jones", "abigail hughes | jones"):
+    // a compound name in a single "name" field.
+    p->set_level(Field::kGivenName, kNameExact);
+    p->set_level(Field::kFamilyName, kNameExact);
+    return;
+  }
   if (g) p->set_level(Field::kGivenName, NameLevel(a.given_name, b.given_name, jw_g));
   if (f) p->set_level(Field::kFamilyName, NameLevel(a.family_name, b.family_name, jw_f));
 }

@@ -12,7 +12,8 @@
 //                            pair at least jaro_winkler>=0.92, the other >=0.80: one event,
 //                            so only given_name takes the level and family_name is then
 //                            "missing") | jaro_winkler>=0.92 | jaro_winkler>=0.80 (or one
-//                            edit apart, from 3 letters on) | other
+//                            edit apart, from 3 letters on) | other; both "exact" when the
+//                            words of given + family name are the same, split differently
 //   birth_date               exact | day_month_swapped | one_component_differs (two of
 //                            year/month/day equal) | year_within_2 (years at most 2 apart,
 //                            month and day differ) | other

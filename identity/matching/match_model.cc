@@ -17,6 +17,7 @@ constexpr char kModelVersion = 1;
 
 // Level indexes the rules look at (see comparison.h).
 constexpr uint8_t kExact = 0;
+constexpr uint8_t kNameMid = 3;  // exact, swapped, jaro_winkler>=0.92, jaro_winkler>=0.80
 constexpr uint8_t kNameOther = 4;
 constexpr uint8_t kBirthOther = 4;
 constexpr uint8_t kBirthOneComponent = 2;  // exact, day_month_swapped, one_component_differs
@@ -206,11 +207,15 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
   r.conflict = names_disagree && !personal_evidence;
   const bool household_like = r.conflict && config_.require_personal_evidence;
   // Evidence that identifies a person beyond the name (gender, city and region do not).
-  const bool identifying_evidence = personal_evidence || pattern.level(Field::kEmail) <= kOneEdit ||
-                                    pattern.level(Field::kPhone) <= kOneEdit ||
-                                    pattern.level(Field::kAddress) <= kMostWords ||
-                                    (pattern.level(Field::kPostalCode) == kExact &&
-                                     pattern.level(Field::kStreetNumber) == kExact);
+  // An address identifies a household, so it counts only with an agreeing given name; an
+  // e-mail one edit apart is often a namesake's (addresses are made from names).
+  const uint8_t given = pattern.level(Field::kGivenName);
+  const bool identifying_evidence =
+      personal_evidence || pattern.level(Field::kEmail) == kExact ||
+      pattern.level(Field::kPhone) <= kOneEdit ||
+      (given <= kNameMid && (pattern.level(Field::kAddress) <= kMostWords ||
+                             (pattern.level(Field::kPostalCode) == kExact &&
+                              pattern.level(Field::kStreetNumber) == kExact)));
   if (!r.rule.empty()) {
     if ((names_disagree && birth == kBirthOther) || household_like) {
       r.vetoed = true;

@@ -24,8 +24,8 @@
 //      and whose personal fields do not agree is capped at kReview (household members share
 //      surname, address and landline: dependent evidence that the model would add up); with
 //      require_identifying_evidence (default) so is a probabilistic link with no evidence
-//      beyond the name (a personal field, e-mail or phone within one edit, most address
-//      words, or postal code + street number): namesakes.
+//      beyond the name (a personal field, equal e-mail, phone within one edit, or with
+//      agreeing given names most address words or postal code + street number): namesakes.
 //   A vetoed pair (MatchResult::vetoed) is at most kReview, never kLink.
 //
 // Thread-safe for concurrent const use. CMake target: clientele::identity_matching.
@@ -62,10 +62,12 @@ struct MatchModelConfig {
   // members share surname, address, landline and family e-mail.
   bool require_personal_evidence = true;
   // A probabilistic link also needs evidence that identifies a person beyond the name: a
-  // personal field (above), e-mail or phone equal or one edit apart, most address words, or
-  // postal code and street number equal. Names with gender, city or region alone are at most
-  // a review: namesakes are common (on `clientele gen` data such links were a fifth of the
-  // false positives, and chained whole profiles together).
+  // personal field (above), the e-mail equal, the phone equal or one edit apart, or, with
+  // given names that agree (at least jaro_winkler>=0.80 or swapped), most address words or
+  // postal code and street number equal (an address alone is a household's). Names with
+  // gender, city or region alone are at most a review: namesakes are common (on `clientele
+  // gen` data such links were a fifth of the false positives, and chained whole profiles
+  // together); so are e-mails one edit apart (made from the same name).
   bool require_identifying_evidence = true;
 
   // Estimation (MatchModelEstimator).

@@ -82,6 +82,23 @@ TEST(BlockingTest, SwappedNamesShareTheNameKey) {
   EXPECT_TRUE(ShareAKey(a, b));
 }
 
+TEST(BlockingTest, ACompoundNameSplitDifferentlySharesAKey) {
+  PersonRecord a, b;
+  a.given_name = "abigail";
+  a.family_name = "hughes jones";
+  a.name_tokens = {"abigail", "hughes", "jones"};
+  b.given_name = "abigail hughes";
+  b.family_name = "jones";
+  b.name_tokens = a.name_tokens;
+  EXPECT_TRUE(ShareAKey(a, b));
+  // Two words: the swapped given/family key covers them, no extra key.
+  PersonRecord c;
+  c.given_name = "ayse";
+  c.family_name = "kaya";
+  c.name_tokens = {"ayse", "kaya"};
+  for (const std::string& k : BlockingKeys(c)) EXPECT_NE(k.substr(0, 3), "nt:");
+}
+
 TEST(BlockingTest, DeterministicKeysAndEmptyRecords) {
   PersonRecord r;
   EXPECT_THAT(BlockingKeys(r), IsEmpty());

@@ -67,6 +67,14 @@ TEST(ComparisonTest, SwappedNamesWithATypoOnBothSides) {
             "other");
 }
 
+TEST(ComparisonTest, ACompoundNameSplitDifferentlyIsExact) {
+  PersonRecord a = Person("abigail", "hughes jones"), b = Person("abigail hughes", "jones");
+  a.name_tokens = b.name_tokens = {"abigail", "hughes", "jones"};
+  const ComparisonPattern p = Compare(a, b);
+  EXPECT_EQ(LevelName(Field::kGivenName, p.level(Field::kGivenName)), "exact");
+  EXPECT_EQ(LevelName(Field::kFamilyName, p.level(Field::kFamilyName)), "exact");
+}
+
 TEST(ComparisonTest, BirthDateLevels) {
   EXPECT_EQ(Level(Born(1985, 3, 30), Born(1985, 3, 30), Field::kBirthDate), "exact");
   EXPECT_EQ(Level(Born(1985, 3, 4), Born(1985, 4, 3), Field::kBirthDate), "day_month_swapped");

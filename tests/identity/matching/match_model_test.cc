@@ -150,6 +150,30 @@ TEST(MatchModelTest, NamesakesNeedEvidenceBeyondTheName) {
             MatchDecision::kLink);
 }
 
+TEST(MatchModelTest, AnAddressIdentifiesOnlyWithTheGivenName) {
+  // A record without a name at a member's address (household address, family e-mail) does
+  // not link on the address; with the given name it does.
+  common::v1::CustomerUpsert named = Upsert("Benjamin", "Francis", "", 0, 0, 0);
+  named.mutable_address()->add_lines("12 Stanley Street");
+  named.mutable_address()->set_city("Liverpool");
+  named.mutable_address()->set_country_code("GB");
+  common::v1::CustomerUpsert nameless = named;
+  nameless.clear_given_name();
+  nameless.clear_family_name();
+  nameless.set_email("francis.family@example.com");
+  const MatchModel model;
+  const MatchResult r =
+      model.Evaluate(FromCustomerUpsert("mp/1", named), FromCustomerUpsert("web/2", nameless));
+  EXPECT_GE(r.probability, model.config().link_probability);
+  EXPECT_EQ(r.decision, MatchDecision::kReview);
+  common::v1::CustomerUpsert other_day = named;
+  other_day.set_email("benjamin.francis@example.com");
+  EXPECT_EQ(
+      model.Evaluate(FromCustomerUpsert("mp/1", named), FromCustomerUpsert("web/3", other_day))
+          .decision,
+      MatchDecision::kLink);
+}
+
 TEST(MatchModelTest, EncodeKeepsTheEvidenceSettings) {
   MatchModelConfig c = DefaultMatchModelConfig();
   c.require_identifying_evidence = false;
