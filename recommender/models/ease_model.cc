@@ -2,6 +2,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,9 +18,13 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   model->binary_ = params.Get("binary", 1) != 0;
   model->dropout_ = params.Get("dropout", 0);
   model->constraint_ = params.Get("constraint", 1) != 0;
-  double max_items = params.Get("max_items", 20000);
+  model->user_norm_ = params.Get("user_norm", 0);
+  double max_items = params.Get("max_items", 10000);
   if (auto s = params.CheckAllUsed("ease"); !s.ok()) return s;
   if (!(model->lambda_ > 0)) return absl::InvalidArgumentError("params: lambda must be > 0");
+  if (!(model->user_norm_ >= 0 && model->user_norm_ <= 2)) {
+    return absl::InvalidArgumentError("params: user_norm must be in [0, 2]");
+  }
   if (!(model->dropout_ >= 0 && model->dropout_ < 1)) {
     return absl::InvalidArgumentError("params: dropout must be in [0, 1)");
   }
@@ -44,8 +49,12 @@ absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress
     }
     auto items = data.UserItems(u);
     auto values = data.UserValues(u);
+    if (items.empty()) continue;
+    // Each user's row of X is scaled by |row|^-user_norm: x_ui x_uj gets |row|^(-2 user_norm).
+    const double row_scale =
+        user_norm_ > 0 ? std::pow(static_cast<double>(items.size()), -2 * user_norm_) : 1.0;
     for (size_t a = 0; a < items.size(); ++a) {
-      const double xa = binary_ ? 1.0 : values[a];
+      const double xa = (binary_ ? 1.0 : values[a]) * row_scale;
       double* col = g.col(items[a]).data();  // Column-major: col(i)[j] = G(j, i).
       for (size_t b = 0; b <= a; ++b) col[items[b]] += xa * (binary_ ? 1.0 : values[b]);
     }
@@ -109,6 +118,7 @@ Reason EaseModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, floa
 void EaseModel::SerializeImpl(std::string* out) const {
   internal::Put<double>(out, lambda_);
   internal::Put<double>(out, dropout_);
+  internal::Put<double>(out, user_norm_);
   internal::Put<uint8_t>(out, constraint_ ? 1 : 0);
   internal::Put<uint8_t>(out, binary_ ? 1 : 0);
   internal::Put<int64_t>(out, max_items_);
@@ -119,8 +129,9 @@ absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
   uint8_t binary, constraint;
   const size_t n = items().size();
   if (!internal::Get(in, &lambda_) || !internal::Get(in, &dropout_) ||
-      !internal::Get(in, &constraint) || !internal::Get(in, &binary) ||
-      !internal::Get(in, &max_items_) || !internal::GetVector(in, &b_) || b_.size() != n * n) {
+      !internal::Get(in, &user_norm_) || !internal::Get(in, &constraint) ||
+      !internal::Get(in, &binary) || !internal::Get(in, &max_items_) ||
+      !internal::GetVector(in, &b_) || b_.size() != n * n) {
     return absl::DataLossError("ease bytes: truncated or inconsistent");
   }
   binary_ = binary != 0;

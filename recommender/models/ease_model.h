@@ -14,8 +14,11 @@
 // kept: 4 bytes per item pair). Serving sums the history's rows of B (contiguous) and is
 // O(|history| x items). Reason: "bought with X", X the history item with the largest w_j B(j, i).
 //
+// "user_norm" u (0, in [0, 2]) scales each user's row of X by |row|^-u before G is formed
+// (heavy users weigh less; the ranking of one query is unaffected).
 // Parameters: "lambda" (500), "dropout" (0, in [0, 1)), "constraint" (1), "binary" (1),
-// "max_items" (20000: larger catalogs are refused with InvalidArgument rather than exhausting
+// "user_norm" (0),
+// "max_items" (10000: larger catalogs are refused with InvalidArgument rather than exhausting
 // memory).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_EASE_MODEL_H_
@@ -52,9 +55,10 @@ class EaseModel final : public RecommenderModel {
  private:
   double lambda_ = 500;
   double dropout_ = 0;
+  double user_norm_ = 0;
   bool constraint_ = true;
   bool binary_ = true;
-  int64_t max_items_ = 20000;
+  int64_t max_items_ = 10000;
   std::vector<float> b_;  // Row-major items x items.
 };
 

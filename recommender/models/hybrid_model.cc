@@ -42,6 +42,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
           absl::StrCat("components: weight of ", component.name, " must be >= 0"));
     }
     if (component.user_segments.empty()) component.user_segments = config.user_segments;
+    component.cache_top_n = 0;  // Only the blend is served, not its components.
     absl::StatusOr<std::unique_ptr<RecommenderModel>> m = CreateModel(component);
     if (!m.ok()) return m.status();
     model->components_.push_back(*std::move(m));

@@ -16,15 +16,33 @@ namespace clientele::recommender {
 
 std::vector<std::string> ModelNames() { return {"popularity", "item_cf", "sar", "ease", "hybrid"}; }
 
-absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig& config) {
+namespace {
+
+// nullptr for an unknown name.
+absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateByName(const ModelConfig& config) {
   if (config.name == "popularity") return PopularityModel::Create(config);
   if (config.name == "item_cf") return ItemCfModel::Create(config);
   if (config.name == "sar") return SarModel::Create(config);
   if (config.name == "ease") return EaseModel::Create(config);
   if (config.name == "hybrid") return HybridModel::Create(config);
-  return absl::InvalidArgumentError(absl::StrCat("model: unknown name \"", config.name,
-                                                 "\" (known: ", absl::StrJoin(ModelNames(), ", "),
-                                                 ")"));
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig& config) {
+  if (config.cache_top_n < 0 || config.cache_top_n > 1000) {
+    return absl::InvalidArgumentError("cache_top_n: must be in 0..1000");
+  }
+  absl::StatusOr<std::unique_ptr<RecommenderModel>> model = CreateByName(config);
+  if (!model.ok()) return model.status();
+  if (*model == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("model: unknown name \"", config.name,
+                                                   "\" (known: ", absl::StrJoin(ModelNames(), ", "),
+                                                   ")"));
+  }
+  (*model)->cache_top_n_ = config.cache_top_n;
+  return model;
 }
 
 absl::StatusOr<std::unique_ptr<RecommenderModel>> TrainModel(const ModelConfig& config,

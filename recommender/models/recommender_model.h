@@ -96,6 +96,12 @@ struct ModelConfig {
   absl::flat_hash_map<std::string, std::string> user_segments;
   // For "hybrid": its components and their blend weights ({name, params} each).
   std::vector<std::pair<ModelConfig, double>> components;
+  // Serving cache: after Fit (and after DeserializeModel) the model precomputes the top
+  // `cache_top_n` unseen items of every known user, so that the common request (a known user,
+  // no extra history, seen items excluded, no segment override) costs a walk over that list
+  // with the request's filters instead of a full scoring. 0 disables the cache. Costs
+  // users x cache_top_n x 12 bytes and one full scoring per user at fit and at load.
+  int cache_top_n = 100;
 };
 
 class RecommenderModel {
@@ -158,6 +164,24 @@ class RecommenderModel {
  private:
   friend absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view);
   friend class HybridModel;
+
+  // One precomputed recommendation of the serving cache.
+  struct CachedRec {
+    int32_t item;
+    float score;  // 0 for a popularity-fallback item.
+    int32_t evidence;
+    ReasonKind kind;
+  };
+  // Fills the serving cache (no-op when cache_top_n_ is 0).
+  void BuildCache();
+  // The cached answer to `request` if the cache can give it; false otherwise.
+  bool RecommendFromCache(const RecommendRequest& request, std::vector<Recommendation>* out) const;
+  friend absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig&);
+
+  int32_t cache_top_n_ = 0;
+  std::vector<int64_t> cache_offsets_;  // Per user + 1; empty without a cache.
+  std::vector<CachedRec> cache_;
+  std::vector<uint8_t> cache_complete_;  // Per user: the list holds every candidate.
 
   IdIndex users_;
   IdIndex items_;

@@ -204,6 +204,40 @@ TEST_P(AllModelsTest, ConcurrentReadsAgreeWithSerialOnes) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// The serving cache (top cache_top_n per known user) answers exactly as full scoring does,
+// also when filters leave fewer than k of the cached items (then it falls back).
+TEST_P(AllModelsTest, ServingCacheAgreesWithFullScoring) {
+  ModelConfig config{GetParam()};
+  if (GetParam() == "ease") config.params["lambda"] = 1;
+  config.cache_top_n = 0;
+  auto uncached = TrainModel(config, data_);
+  config.cache_top_n = 2;
+  auto small = TrainModel(config, data_);
+  ASSERT_THAT(uncached.status(), IsOk());
+  ASSERT_THAT(small.status(), IsOk());
+  auto texts = [](const absl::StatusOr<std::vector<Recommendation>>& recs) {
+    std::vector<std::string> out;
+    EXPECT_THAT(recs.status(), IsOk());
+    if (recs.ok()) {
+      for (const auto& r : *recs) out.push_back(std::to_string(r.item) + " " + r.reason_text);
+    }
+    return out;
+  };
+  for (int32_t u = 0; u < data_.num_users(); ++u) {
+    for (int variant = 0; variant < 4; ++variant) {
+      RecommendRequest request;
+      request.user = u;
+      request.k = variant == 3 ? 1 : 3;
+      if (variant == 1) request.category = "dairy";
+      if (variant == 2) request.exclude = {Item("plum"), Item("cheese")};
+      if (variant == 3) request.item_filter = [&](int32_t i) { return i == Item("pear"); };
+      auto want = texts((*uncached)->Recommend(request));
+      EXPECT_EQ(texts(model_->Recommend(request)), want) << "user " << u << " v " << variant;
+      EXPECT_EQ(texts((*small)->Recommend(request)), want) << "user " << u << " v " << variant;
+    }
+  }
+}
+
 TEST_P(AllModelsTest, FitCanBeCancelled) {
   auto model = CreateModel({GetParam()});
   ASSERT_THAT(model.status(), IsOk());
