@@ -78,7 +78,65 @@ absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progr
   CLT_RETURN_IF_ERROR(FitImpl(data, progress));
   if (progress && !progress(1.0)) return absl::CancelledError("fit cancelled");
   fitted_ = true;
+  BuildCache();
   return absl::OkStatus();
+}
+
+void RecommenderModel::BuildCache() {
+  cache_offsets_.clear();
+  cache_.clear();
+  cache_complete_.clear();
+  if (cache_top_n_ <= 0) return;
+  std::vector<int64_t> offsets{0};
+  std::vector<CachedRec> cache;
+  std::vector<uint8_t> complete;
+  RecommendRequest request;
+  request.k = std::min(cache_top_n_, kMaxK);
+  for (int32_t u = 0; u < users_.size(); ++u) {
+    request.user = u;
+    absl::StatusOr<std::vector<Recommendation>> recs = Recommend(request);
+    CLT_CHECK(recs.ok());
+    for (const Recommendation& r : *recs) {
+      cache.push_back({r.item, r.score, r.reason.item, r.reason.kind});
+    }
+    offsets.push_back(static_cast<int64_t>(cache.size()));
+    complete.push_back(recs->size() < static_cast<size_t>(request.k) ? 1 : 0);
+  }
+  // Published only when complete, so Recommend above ran uncached.
+  cache_ = std::move(cache);
+  cache_complete_ = std::move(complete);
+  cache_offsets_ = std::move(offsets);
+}
+
+bool RecommenderModel::RecommendFromCache(const RecommendRequest& request,
+                                          std::vector<Recommendation>* out) const {
+  if (cache_offsets_.empty() || !request.user.has_value() || !request.history.empty() ||
+      !request.exclude_seen || request.segment.has_value()) {
+    return false;
+  }
+  const int32_t user = *request.user;
+  out->clear();
+  std::string segment;
+  for (int64_t n = cache_offsets_[user]; n < cache_offsets_[user + 1]; ++n) {
+    const CachedRec& c = cache_[n];
+    if (request.exclude.contains(c.item)) continue;
+    if (request.category.has_value() && categories_[c.item] != *request.category) continue;
+    if (request.item_filter && !request.item_filter(c.item)) continue;
+    Recommendation rec;
+    rec.item = c.item;
+    rec.score = c.score;
+    rec.reason.kind = c.kind;
+    rec.reason.item = c.evidence;
+    if (c.kind == ReasonKind::kPopularInSegment) {
+      if (segment.empty()) segment = UserSegment(user);
+      rec.reason.segment = segment;
+    }
+    rec.reason_text = ReasonText(rec.reason, items_);
+    out->push_back(std::move(rec));
+    if (out->size() == static_cast<size_t>(request.k)) return true;
+  }
+  // Fewer than k passed the filters: right only when the list held every candidate.
+  return cache_complete_[user] != 0;
 }
 
 void RecommenderModel::ReplaceHistoryValues(std::vector<float> values) {
@@ -114,6 +172,11 @@ absl::StatusOr<std::vector<Recommendation>> RecommenderModel::Recommend(
   if (request.user.has_value() && (*request.user < 0 || *request.user >= users_.size())) {
     return absl::InvalidArgumentError(
         absl::StrCat("user: index ", *request.user, " out of range 0..", users_.size() - 1));
+  }
+  if (request.k <= cache_top_n_) {
+    std::vector<Recommendation> cached;
+    cached.reserve(request.k);
+    if (RecommendFromCache(request, &cached)) return cached;
   }
   for (const auto& [item, weight] : request.history) {
     if (item < 0 || item >= n) {
@@ -218,6 +281,7 @@ std::string RecommenderModel::Serialize() const {
   internal::PutVector(&out, history_items_);
   internal::PutVector(&out, history_values_);
   internal::PutVector(&out, popularity_);
+  internal::Put<int32_t>(&out, cache_top_n_);
   SerializeImpl(&out);
   return out;
 }
@@ -269,9 +333,13 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_
   RecommenderModel& m = **model;
   CLT_RETURN_IF_ERROR(DeserializeBase(&bytes, &m.users_, &m.items_, &m.categories_, &m.row_offsets_,
                                       &m.history_items_, &m.history_values_, &m.popularity_));
+  if (!internal::Get(&bytes, &m.cache_top_n_) || m.cache_top_n_ < 0 || m.cache_top_n_ > kMaxK) {
+    return absl::DataLossError("model bytes: bad cache size");
+  }
   CLT_RETURN_IF_ERROR(m.DeserializeImpl(&bytes));
   if (!bytes.empty()) return absl::DataLossError("model bytes: trailing bytes");
   m.fitted_ = true;
+  m.BuildCache();
   return model;
 }
 
