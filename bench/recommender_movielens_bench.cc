@@ -44,6 +44,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The EASE tuning grid: "full" (default) or "plain"; see Candidates().
+std::string g_ease_grid = "full";
+
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
@@ -100,9 +103,12 @@ std::vector<ModelConfig> Candidates(const std::string& name, const ModelConfig* 
     // Plain EASE (dropout 0), the emphasized-denoising variant (EDLAE, dropout > 0), each
     // also with user rows scaled by |row|^-0.25 (whose G is about 10x smaller on MovieLens,
     // hence lambdas / 8).
-    for (double u : {0.0, 0.25}) {
+    // --ease_grid=plain: no user_norm, dropout 0 / 0.1 / 0.25 (the first published run).
+    const bool plain = g_ease_grid == "plain";
+    for (double u : plain ? std::vector<double>{0.0} : std::vector<double>{0.0, 0.25}) {
       for (double l : lambdas) {
-        for (double p : {0.0, 0.25}) {
+        for (double p :
+             plain ? std::vector<double>{0.0, 0.1, 0.25} : std::vector<double>{0.0, 0.25}) {
           ModelConfig c{"ease", {{"lambda", u > 0 ? l / 8 : l}}};
           if (p > 0) c.params["dropout"] = p;
           if (u > 0) c.params["user_norm"] = u;
@@ -307,7 +313,9 @@ void MovieLens(const std::string& path, int seeds, bool latency) {
     TrainTest split = OrDie(StratifiedRandomSplit(data, 0.75, seed));
     TrainTest val = OrDie(StratifiedRandomSplit(split.train, 0.75, 1000 + seed));
     RunModels(names, split.train, val.train, val.test, split.test, options,
-              {300, 400, 500, 650, 800}, &rows, seed == 1 ? &fitted : nullptr);
+              g_ease_grid == "plain" ? std::vector<double>{200, 300, 400, 500, 600, 800, 1200}
+                                     : std::vector<double>{300, 400, 500, 650, 800},
+              &rows, seed == 1 ? &fitted : nullptr);
   }
   PrintTable(names, rows);
   if (latency) Latency(names, fitted, "MovieLens 100k, models fitted on the seed-1 training part");
@@ -422,6 +430,9 @@ int main(int argc, char** argv) {
   app.add_option("--movielens", movielens, "MovieLens 100k u.data");
   app.add_option("--retail", retail, "Online Retail CSV");
   app.add_option("--seeds", seeds, "MovieLens split seeds (median reported)");
+  app.add_option("--ease_grid", clientele::recommender::g_ease_grid,
+                 "EASE tuning grid on MovieLens: full (with user_norm) or plain")
+      ->check(CLI::IsMember({"full", "plain"}));
   app.add_option("--sections", sections, "Comma-separated: movielens, retail, latency");
   CLI11_PARSE(app, argc, argv);
   bool latency = sections.find("latency") != std::string::npos;

@@ -191,17 +191,17 @@ absl::StatusOr<std::vector<Recommendation>> RecommenderModel::Recommend(
   s.history.clear();
   if (request.user.has_value()) AppendHistory(*request.user, &s.history);
   if (!request.history.empty()) {
-    // Request entries replace training entries of the same item.
-    for (const auto& entry : request.history) {
-      auto it = std::find_if(s.history.begin(), s.history.end(),
-                             [&](const auto& h) { return h.first == entry.first; });
-      if (it != s.history.end()) {
-        it->second = entry.second;
-      } else {
-        s.history.push_back(entry);
-      }
+    // Request entries replace training entries of the same item (and later request entries
+    // earlier ones): stable sort by item, keep the last entry of each item.
+    s.history.insert(s.history.end(), request.history.begin(), request.history.end());
+    std::stable_sort(s.history.begin(), s.history.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t kept = 0;
+    for (size_t r = 0; r < s.history.size(); ++r) {
+      if (r + 1 < s.history.size() && s.history[r + 1].first == s.history[r].first) continue;
+      s.history[kept++] = s.history[r];
     }
-    std::sort(s.history.begin(), s.history.end());
+    s.history.resize(kept);
   }
   std::string segment;
   if (request.segment.has_value()) {

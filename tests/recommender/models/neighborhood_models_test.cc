@@ -96,6 +96,18 @@ TEST(SarModelTest, TimeDecayedAffinity) {
   EXPECT_THAT((*flat_recs)[0].score, FloatNear(6.0 / 3, 1e-5));
 }
 
+TEST(SarModelTest, RequestHistoryReplacesTrainingEntries) {
+  auto model = TrainModel({"sar"}, Baskets());
+  ASSERT_THAT(model.status(), IsOk());
+  RecommendRequest request = testdata::ForUser(**model, "u1", 1);
+  // a's affinity 5 becomes 2 (the later of two entries), b keeps 0.5: (2 + 0.5) / 3.
+  request.history = {{*(*model)->FindItem("a"), 7}, {*(*model)->FindItem("a"), 2}};
+  auto recs = (*model)->Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_THAT((*recs)[0].score, FloatNear(2.5 / 3, 1e-5));
+}
+
 TEST(SarModelTest, ThresholdDropsRareCooccurrences) {
   auto model = TrainModel({"sar", {{"threshold", 2}}}, Baskets());
   ASSERT_THAT(model.status(), IsOk());
