@@ -188,7 +188,7 @@ std::vector<float> ItemSimilarityIndex::Densify(const SparseVector& v) const {
 absl::Status ItemSimilarityIndex::BuildGraph() {
   hnsw_.reset();
   const bool use_hnsw = options_.mode == SimilarityIndexOptions::Mode::kHnsw ||
-                        (options_.mode == SimilarityIndexOptions::Mode::kAuto &&
+                        (options_.mode == SimilarityIndexOptions::Mode::kAuto && !tfidf_ &&
                          num_items_ > options_.brute_force_max_items);
   if (!use_hnsw) return absl::OkStatus();
   if (options_.hnsw_m < 2 || options_.hnsw_ef_construction < 1 || options_.hnsw_ef_search < 1) {

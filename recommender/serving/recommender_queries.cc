@@ -69,7 +69,9 @@ void FillRule(const ServingSnapshot& s, const AssociationRule& rule, v1::Rule* o
   out->set_count(rule.count);
 }
 
-const char* const kPreference[] = {"hybrid", "ease", "sar", "item_cf", "popularity"};
+// The default strategy: EASE first (the best offline figures on MovieLens and Online Retail,
+// and cheaper to serve than the hybrid that contains it).
+const char* const kPreference[] = {"ease", "hybrid", "sar", "item_cf", "popularity"};
 
 }  // namespace
 

@@ -137,6 +137,24 @@ TEST(ItemSimilarityIndexTest, TextIndexFindsItemsSharingRareWords) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not built from text")));
 }
 
+TEST(ItemSimilarityIndexTest, AutoModeUsesHnswForLargeVectorCatalogsOnly) {
+  SimilarityIndexOptions options;  // kAuto
+  options.brute_force_max_items = 3;
+  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> vectors =
+      ItemSimilarityIndex::Build(Clustered(1, 4, 4, 2), 4, options);
+  ASSERT_THAT(vectors, IsOk());
+  EXPECT_TRUE((*vectors)->uses_hnsw());  // 4 items > 3
+  options.brute_force_max_items = 4;
+  vectors = ItemSimilarityIndex::Build(Clustered(1, 4, 4, 2), 4, options);
+  ASSERT_THAT(vectors, IsOk());
+  EXPECT_FALSE((*vectors)->uses_hnsw());
+  options.brute_force_max_items = 1;  // text stays exact (postings) under kAuto
+  absl::StatusOr<std::unique_ptr<ItemSimilarityIndex>> text =
+      ItemSimilarityIndex::BuildFromText({"a b", "b c", "c d"}, {}, options);
+  ASSERT_THAT(text, IsOk());
+  EXPECT_FALSE((*text)->uses_hnsw());
+}
+
 TEST(ItemSimilarityIndexTest, HnswRecallAtTenAgainstBruteForceIsHigh) {
   const int32_t n = 3000, dim = 32;
   const std::vector<float> v = Clustered(42, n, dim, 40);
