@@ -12,7 +12,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clientele/recommender/v1/recommender.grpc.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
 namespace clientele::cli {
@@ -377,12 +376,41 @@ int RunModelInfo(const CliContext& context) {
   v1::GetModelInfoResponse response;
   grpc::Status status = stub->GetModelInfo(&rpc, v1::GetModelInfoRequest(), &response);
   if (!status.ok()) return ReportRpcError("model-info", status);
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(response, &text, options);
-  std::printf("%s\n", text.c_str());
+  const std::vector<std::string> models(response.models().begin(), response.models().end());
+  const std::vector<std::string> strategies(response.strategies().begin(),
+                                            response.strategies().end());
+  if (context.json) {
+    json out = {{"model_version", response.model_version()},
+                {"job_id", response.job_id()},
+                {"trained_at", response.trained_at().seconds()},
+                {"models", models},
+                {"strategies", strategies},
+                {"users", response.users()},
+                {"items", response.items()},
+                {"profiles", response.profiles()},
+                {"itemsets", response.itemsets()},
+                {"rules", response.rules()}};
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  if (response.model_version() == 0) {
+    std::printf("no model trained yet (clientele jobs start train)\n");
+    return 0;
+  }
+  std::printf(
+      "model version %llu (job %s, trained %s)\n",
+      static_cast<unsigned long long>(response.model_version()), response.job_id().c_str(),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(response.trained_at().seconds()),
+                       absl::UTCTimeZone())
+          .c_str());
+  std::printf("  %lld users, %lld items, %lld profiles, %lld itemsets, %lld rules\n",
+              static_cast<long long>(response.users()), static_cast<long long>(response.items()),
+              static_cast<long long>(response.profiles()),
+              static_cast<long long>(response.itemsets()),
+              static_cast<long long>(response.rules()));
+  std::printf("  models: %s; strategies: %s\n",
+              models.empty() ? "none (no customer history)" : absl::StrJoin(models, ", ").c_str(),
+              absl::StrJoin(strategies, ", ").c_str());
   return 0;
 }
 

@@ -72,6 +72,15 @@ TEST_F(RecommenderCliTest, BasketsTrainReportsItemsetsAndRulesThenCompletesBaske
   EXPECT_EQ(job["itemsets"], 7);
   EXPECT_EQ(job["rules"], 4);
 
+  CommandResult info = Run({"model-info", "--json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const nlohmann::json model = nlohmann::json::parse(info.out, nullptr, false);
+  ASSERT_TRUE(model.is_object()) << info.out;
+  EXPECT_EQ(model["model_version"], job["model_version"]);
+  EXPECT_EQ(model["itemsets"], 7);  // Numbers, not protobuf's int64 strings.
+  EXPECT_EQ(model["rules"], 4);
+  EXPECT_EQ(model["strategies"], nlohmann::json({"rules", "content"})) << info.out;
+
   CommandResult basket = Run({"--json", "basket", "butter", "-k", "2"});
   ASSERT_EQ(basket.exit_code, 0) << basket.err;
   const nlohmann::json suggestions = nlohmann::json::parse(basket.out, nullptr, false);
