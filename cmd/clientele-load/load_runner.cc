@@ -158,10 +158,17 @@ class Run : public std::enable_shared_from_this<Run> {
   void OnDone(Call* call, const grpc::Status& status) {
     const int64_t end = NowNanos();
     const bool closed = options_.rate <= 0;
+    const int64_t start_nanos = call->start_nanos;
+    const bool measured = call->measured;
+    // The context holds a reference to the channel. It goes before the call counts as done:
+    // once the run is seen finished the caller may drop its channels, and the last reference
+    // must never be released here, on a gRPC callback thread (grpc++ 1.51 then shuts down and
+    // deletes its callback completion queue from one of that queue's own threads: a crash).
+    delete call;
     {
       absl::MutexLock lock(&mu_);
-      if (call->measured) {
-        result_.latency.Record(end - call->start_nanos);
+      if (measured) {
+        result_.latency.Record(end - start_nanos);
         ++result_.calls;
         if (status.ok()) {
           ++result_.ok;
@@ -176,7 +183,6 @@ class Run : public std::enable_shared_from_this<Run> {
       }
       --in_flight_;
     }
-    delete call;
     if (closed) Issue();
   }
 
