@@ -186,6 +186,7 @@ int RunJobsStart(const CliContext& context, const RecommendFlags& flags,
     spec->set_min_support(flags.min_support);
     spec->set_min_confidence(flags.train_min_confidence);
     spec->set_max_itemset_size(flags.max_itemset_size);
+    spec->set_max_itemsets(flags.max_itemsets);
     for (std::string& m : SplitModels(flags.models)) spec->add_models(std::move(m));
   } else {
     v1::EvaluateJobSpec* spec = request.mutable_spec()->mutable_evaluate();
@@ -501,6 +502,9 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                     "train: minimum rule confidence (default 0.5)");
   start->add_option("--max-itemset-size", flags.max_itemset_size,
                     "train: largest itemset mined (default: no limit)");
+  start->add_option("--max-itemsets", flags.max_itemsets,
+                    "train: fail the job when more frequent itemsets are found (default "
+                    "1000000)");
   start->add_option("--models", flags.models,
                     "train, evaluate: models, comma separated (default: popularity, item_cf, "
                     "sar, ease, hybrid)");

@@ -6,7 +6,7 @@
 //   clientele rules [--limit=N] [--min-confidence=C] [--min-lift=L] [--sku=SKU]
 //   clientele model-info
 //   clientele jobs start train [--min-support=S] [--min-confidence=C] [--models=a,b]
-//                              [--max-itemset-size=N] [--wait]
+//                              [--max-itemset-size=N] [--max-itemsets=N] [--wait]
 //   clientele jobs start evaluate [--split=random:0.75|time:N] [--seed=N] [-k N] [--models=a,b]
 //                                 [--wait]
 //   clientele rec-jobs get JOB_ID [--wait] | list | cancel JOB_ID
@@ -49,6 +49,7 @@ struct RecommendFlags {
   double train_min_confidence = 0;
   std::string models;
   int max_itemset_size = 0;
+  int64_t max_itemsets = 0;
   std::string split = "random:0.75";
   int eval_k = 10;
   // rec-jobs

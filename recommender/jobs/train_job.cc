@@ -60,6 +60,9 @@ absl::Status ValidateTrainSpec(const v1::TrainJobSpec& spec) {
   if (spec.max_itemset_size() < 0) {
     return absl::InvalidArgumentError("spec.train.max_itemset_size: must not be negative");
   }
+  if (spec.max_itemsets() < 0) {
+    return absl::InvalidArgumentError("spec.train.max_itemsets: must not be negative");
+  }
   const std::vector<std::string> known = ModelNames();
   for (int i = 0; i < spec.models_size(); ++i) {
     if (std::find(known.begin(), known.end(), spec.models(i)) == known.end()) {
@@ -115,10 +118,22 @@ absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* sto
     FpGrowthOptions options;
     options.min_support = min_support;
     options.max_length = spec.max_itemset_size();
+    options.max_itemsets = spec.max_itemsets() > 0 ? spec.max_itemsets() : defaults.max_itemsets;
     options.num_threads = std::max(1, defaults.fp_growth_threads);
     options.cancelled = [&] { return control.cancelled(); };
     const absl::Time start = absl::Now();
-    CLT_ASSIGN_OR_RETURN(FrequentItemsets itemsets, MineFrequentItemsets(td.baskets, options));
+    absl::StatusOr<FrequentItemsets> mined = MineFrequentItemsets(td.baskets, options);
+    if (absl::IsResourceExhausted(mined.status())) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "frequent itemsets: more than max_itemsets = ", options.max_itemsets,
+          " at min_support = ", min_support, " over ", td.baskets.size(),
+          " baskets and max_itemset_size = ", options.max_length,
+          options.max_length == 0 ? " (no limit)" : "",
+          ": raise min_support (--min-support), set max_itemset_size (--max-itemset-size=3 or 4 "
+          "serves basket completion) or raise max_itemsets (--max-itemsets)"));
+    }
+    CLT_RETURN_IF_ERROR(mined.status());
+    FrequentItemsets itemsets = *std::move(mined);
     result.set_itemsets_seconds(absl::ToDoubleSeconds(absl::Now() - start));
     result.set_itemsets(itemsets.size());
     RuleOptions rule_options;

@@ -16,9 +16,13 @@ namespace clientele::recommender {
 struct TrainDefaults {
   double min_support = 0.01;
   double min_confidence = 0.5;
+  int64_t max_itemsets = 1'000'000;  // When the spec's max_itemsets is 0.
   int fp_growth_threads = 1;
 };
 
+// A train job fails with ResourceExhausted (naming spec.train.min_support, max_itemset_size and
+// max_itemsets, and the CLI flags) when FP-Growth finds more than max_itemsets itemsets.
+//
 // InvalidArgument naming the field ("spec.train.min_support", ...).
 absl::Status ValidateTrainSpec(const v1::TrainJobSpec& spec);
 

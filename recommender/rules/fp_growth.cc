@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -125,14 +126,45 @@ struct Output {
   std::vector<std::pair<int32_t, std::pair<int32_t, int32_t>>> segments;  // rank, [begin, end)
 };
 
+// The itemset budget shared by the workers: every itemset is counted before it is built.
+struct Budget {
+  int64_t max = 0;  // 0: unlimited.
+  std::atomic<int64_t> used{0};
+  std::atomic<bool> exhausted{false};
+
+  // Takes n itemsets from the budget; false (and exhausted) when that passes the maximum.
+  bool Take(int64_t n) {
+    if (max == 0) return true;
+    if (used.fetch_add(n, std::memory_order_relaxed) + n > max) {
+      exhausted = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+// sum_{i=1..min(m, n)} C(n, i), or a value above `cap` when that sum exceeds `cap` (computed
+// in double with early exit: exact below 2^53, and cap is far below that).
+int64_t SubsetCountUpTo(int64_t n, int64_t m, int64_t cap) {
+  const int64_t top = std::min(n, m);
+  double c = 1, sum = 0;
+  for (int64_t i = 1; i <= top; ++i) {
+    c = c * static_cast<double>(n - i + 1) / static_cast<double>(i);
+    sum += c;
+    if (sum > static_cast<double>(cap)) return cap + 1;
+  }
+  return static_cast<int64_t>(std::llround(sum));
+}
+
 class Miner {
  public:
   Miner(const std::vector<int32_t>* rank_to_item, int32_t min_count, int32_t max_length,
-        const std::function<bool()>* cancelled)
+        const std::function<bool()>* cancelled, Budget* budget)
       : rank_to_item_(rank_to_item),
         min_count_(min_count),
         max_length_(max_length),
-        cancelled_(cancelled) {}
+        cancelled_(cancelled),
+        budget_(budget) {}
 
   // Mines everything whose least frequent item (highest rank) is `r` in `tree`.
   bool MineTopLevel(const FpTree& tree, int32_t r, Output* out) {
@@ -150,6 +182,7 @@ class Miner {
     return *trees_[depth];
   }
 
+  // Appends prefix_ as an itemset; the caller has taken it from the budget.
   void Emit(int32_t count) {
     const size_t start = out_->items.size();
     for (int32_t r : prefix_) out_->items.push_back((*rank_to_item_)[r]);
@@ -166,6 +199,10 @@ class Miner {
   // Emits prefix + {r} and recurses into r's conditional tree. `tree` lives at `depth`.
   void MineItem(const FpTree& tree, int32_t r, size_t depth) {
     if (stop_) return;
+    if (!budget_->Take(1)) {
+      stop_ = true;
+      return;
+    }
     prefix_.push_back(r);
     Emit(tree.total[r]);
     if (LengthLeft() && r > 0) {
@@ -223,6 +260,17 @@ class Miner {
       if (tree.count[node] < min_count_) break;  // Counts never grow along a path.
       chain_.push_back(node);
     }
+    // Choosing the deepest node d and j <= extra nodes above it gives sum_j C(d, j) itemsets;
+    // summed over d, that is sum_{i=1..extra+1} C(|chain|, i) (2^|chain| - 1 without a length
+    // limit). Counted before any is built: a long chain must not build 2^n itemsets first.
+    const auto n = static_cast<int64_t>(chain_.size());
+    const int64_t extra =
+        max_length_ == 0 ? n : max_length_ - static_cast<int64_t>(prefix_.size()) - 1;
+    const int64_t cap = budget_->max > 0 ? budget_->max : INT64_MAX / 2;
+    if (!budget_->Take(SubsetCountUpTo(n, extra + 1, cap))) {
+      stop_ = true;
+      return;
+    }
     // Enumerate subsets by choosing the deepest node d, then any subset of the nodes above it.
     for (size_t d = 0; d < chain_.size() && !stop_; ++d) {
       Subsets(tree, d, 0, tree.count[chain_[d]]);
@@ -250,6 +298,7 @@ class Miner {
   const int32_t min_count_;
   const int32_t max_length_;
   const std::function<bool()>* const cancelled_;
+  Budget* const budget_;
   Output* out_ = nullptr;
   std::vector<std::unique_ptr<FpTree>> trees_;
   std::vector<int32_t> prefix_, cond_counts_, path_, chain_;
@@ -358,6 +407,10 @@ absl::StatusOr<FrequentItemsets> MineFrequentItemsets(const Transactions& transa
     return absl::InvalidArgumentError(
         absl::StrCat("max_length must be >= 0, got ", options.max_length));
   }
+  if (options.max_itemsets < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_itemsets must be >= 0, got ", options.max_itemsets));
+  }
   if (options.num_threads < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("num_threads must be >= 1, got ", options.num_threads));
@@ -428,8 +481,10 @@ absl::StatusOr<FrequentItemsets> MineFrequentItemsets(const Transactions& transa
   std::vector<Output> outputs(static_cast<size_t>(workers));
   std::atomic<int32_t> next_rank{num_ranks - 1};
   std::atomic<bool> stopped{false};
+  Budget budget;
+  budget.max = options.max_itemsets;
   auto work = [&](int32_t w) {
-    Miner miner(&rank_to_item, min_count, options.max_length, &options.cancelled);
+    Miner miner(&rank_to_item, min_count, options.max_length, &options.cancelled, &budget);
     for (;;) {
       if (options.cancelled && options.cancelled()) stopped = true;
       if (stopped) return;
@@ -445,6 +500,15 @@ absl::StatusOr<FrequentItemsets> MineFrequentItemsets(const Transactions& transa
     for (int32_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
     work(0);
     for (std::thread& t : threads) t.join();
+  }
+  if (budget.exhausted) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "frequent itemsets: more than max_itemsets = ", options.max_itemsets,
+        " at min_support = ", options.min_support, " (", min_count, " of ", n,
+        " baskets) and max_length = ", options.max_length,
+        options.max_length == 0 ? " (no limit)" : "",
+        ": raise min_support, set a smaller max_length (3 or 4 serve basket completion) or "
+        "raise max_itemsets"));
   }
   if (stopped) return absl::CancelledError("frequent itemset mining was cancelled");
 

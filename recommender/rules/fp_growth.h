@@ -32,6 +32,12 @@ struct FpGrowthOptions {
   double min_support = 0.01;
   // Largest itemset size to report; 0 = unlimited (arules' apriori defaults to maxlen 10).
   int32_t max_length = 0;
+  // Most itemsets to report; 0 = unlimited. Mining stops with ResourceExhausted as soon as the
+  // count would pass it, before the itemsets beyond it are built (a single-path tree's 2^n
+  // subsets are counted arithmetically first), so memory stays bounded by this many itemsets.
+  // Whether the cap is hit depends only on the input and the other options (not on
+  // num_threads).
+  int64_t max_itemsets = 1'000'000;
   // Worker threads for the top-level split (1 = run on the calling thread).
   int32_t num_threads = 1;
   // Polled now and then; when it returns true the mining stops with absl::CancelledError.
@@ -92,7 +98,9 @@ class FrequentItemsets {
 };
 
 // Mines all frequent itemsets of `transactions`. InvalidArgument names the option that is out
-// of range (min_support outside [0, 1] or NaN, negative max_length, num_threads < 1).
+// of range (min_support outside [0, 1] or NaN, negative max_length or max_itemsets,
+// num_threads < 1). ResourceExhausted when there are more than max_itemsets frequent itemsets;
+// its message names min_support, max_length and max_itemsets and what to raise or set.
 absl::StatusOr<FrequentItemsets> MineFrequentItemsets(const Transactions& transactions,
                                                       const FpGrowthOptions& options);
 

@@ -165,8 +165,68 @@ TEST(FpGrowthTest, BadOptionsNameTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("min_support")));
   EXPECT_THAT(MineFrequentItemsets(db, {.max_length = -1}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_length")));
+  EXPECT_THAT(MineFrequentItemsets(db, {.max_itemsets = -1}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_itemsets")));
   EXPECT_THAT(MineFrequentItemsets(db, {.num_threads = 0}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("num_threads")));
+}
+
+// Three copies of one long basket: the FP-tree is a single path, and every one of its
+// 2^n - 1 subsets is frequent (the repetitive small shop that exhausted a server's memory).
+Transactions RepeatedLongBasket(int32_t n) {
+  std::vector<int32_t> basket;
+  for (int32_t i = 0; i < n; ++i) basket.push_back(i);
+  Transactions db;
+  for (int copy = 0; copy < 3; ++copy) db.Add(basket);
+  return db;
+}
+
+TEST(FpGrowthTest, MaxItemsetsFailsFastOnALongSinglePath) {
+  // 2^40 - 1 itemsets: counted, not built. Without the cap this would run out of memory.
+  const Transactions db = RepeatedLongBasket(40);
+  for (int32_t threads : {1, 2}) {
+    absl::StatusOr<FrequentItemsets> sets =
+        MineFrequentItemsets(db, {.min_support = 0.01, .num_threads = threads});
+    EXPECT_THAT(
+        sets, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_itemsets = 1000000")));
+    EXPECT_THAT(sets.status().message(), HasSubstr("min_support"));
+    EXPECT_THAT(sets.status().message(), HasSubstr("max_length"));
+  }
+}
+
+TEST(FpGrowthTest, MaxItemsetsIsAnExactBound) {
+  // A single path of 10 items: 1023 itemsets; of at most 2 items: 10 + 45 = 55.
+  const Transactions db = RepeatedLongBasket(10);
+  EXPECT_EQ(MineFrequentItemsets(db, {.max_itemsets = 1023})->size(), 1023);
+  EXPECT_THAT(MineFrequentItemsets(db, {.max_itemsets = 1022}),
+              StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
+  EXPECT_EQ(MineFrequentItemsets(db, {.max_length = 2, .max_itemsets = 55})->size(), 55);
+  EXPECT_THAT(MineFrequentItemsets(db, {.max_length = 2, .max_itemsets = 54}),
+              StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
+  // Branched trees (counted itemset by itemset) and single paths below them, any thread count.
+  const Transactions random = Random(3, 300, 12, 0.18);
+  for (int32_t max_length : {0, 3}) {
+    absl::StatusOr<FrequentItemsets> all =
+        MineFrequentItemsets(random, {.min_support = 0.01, .max_length = max_length});
+    ASSERT_THAT(all, IsOk());
+    for (int32_t threads : {1, 2}) {
+      SCOPED_TRACE(::testing::Message() << "max_length " << max_length << " threads " << threads);
+      EXPECT_EQ(MineFrequentItemsets(random, {.min_support = 0.01,
+                                              .max_length = max_length,
+                                              .max_itemsets = all->size(),
+                                              .num_threads = threads})
+                    ->size(),
+                all->size());
+      EXPECT_THAT(MineFrequentItemsets(random, {.min_support = 0.01,
+                                                .max_length = max_length,
+                                                .max_itemsets = all->size() - 1,
+                                                .num_threads = threads}),
+                  StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
+    }
+  }
+  // 0: no limit (2^20 - 1 is above the default of 1,000,000).
+  EXPECT_EQ(MineFrequentItemsets(RepeatedLongBasket(20), {.max_itemsets = 0})->size(),
+            (1 << 20) - 1);
 }
 
 TEST(FpGrowthTest, CancelledMiningStops) {

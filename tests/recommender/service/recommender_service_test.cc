@@ -311,6 +311,44 @@ TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
   }
 }
 
+TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
+  // Three baskets of the same 40 items: at the default support every one of the 2^40 - 1
+  // subsets is frequent. The job must fail at once and say what to change.
+  std::string basket;
+  for (int i = 0; i < 40; ++i)
+    basket += (i > 0 ? "," : "") + std::string("item") + std::to_string(i);
+  ImportBaskets(basket + "\n" + basket + "\n" + basket + "\n");
+  v1::StartJobRequest start;
+  start.mutable_spec()->mutable_train()->add_models("popularity");
+  v1::StartJobResponse started;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+  }
+  const v1::Job job = WaitFinished(started.job().job_id());
+  EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED);
+  EXPECT_THAT(job.error(), HasSubstr("max_itemsets = 1000000"));
+  EXPECT_THAT(job.error(), HasSubstr("min_support"));
+  EXPECT_THAT(job.error(), HasSubstr("max_itemset_size"));
+
+  // The spec's cap is used; a size limit that keeps the count under it succeeds.
+  start.mutable_spec()->mutable_train()->set_max_itemsets(800);
+  start.mutable_spec()->mutable_train()->set_max_itemset_size(2);  // 40 + 780 = 820 itemsets.
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+  }
+  EXPECT_THAT(WaitFinished(started.job().job_id()).error(), HasSubstr("max_itemsets = 800"));
+  start.mutable_spec()->mutable_train()->set_max_itemsets(820);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+  }
+  const v1::Job ok = WaitFinished(started.job().job_id());
+  ASSERT_EQ(ok.state(), v1::JOB_STATE_SUCCEEDED) << ok.error();
+  EXPECT_EQ(ok.result().itemsets(), 820);
+}
+
 TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   SendShop();
   const v1::Job job = Train(0.2, 0.5);
