@@ -31,7 +31,7 @@ namespace {
 
 int Run(const std::string& events_file, const std::string& truth_file, size_t batch_size,
         uint64_t first_estimate, double conflict_weight, size_t max_candidates,
-        const std::string& dir) {
+        const std::string& dir, size_t write_buffer_mb) {
   std::ifstream in(events_file);
   if (!in) {
     std::fprintf(stderr, "cannot read %s\n", events_file.c_str());
@@ -52,6 +52,7 @@ int Run(const std::string& events_file, const std::string& truth_file, size_t ba
   storage::RocksDbOptions db;
   db.path = dir;
   db.column_families = IdentityColumnFamilies();
+  if (write_buffer_mb > 0) db.write_buffer_bytes = write_buffer_mb << 20;
   auto store = storage::OpenRocksDbStore(db);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
@@ -160,11 +161,14 @@ int main(int argc, char** argv) {
                  "Re-estimate the model by EM from this many records on (default: off)");
   app.add_option("--conflict_weight", conflict_weight, "ResolverOptions::conflict_weight");
   app.add_option("--max_candidates", max_candidates, "ResolverOptions::max_candidates");
+  size_t write_buffer_mb = 0;
+  app.add_option("--write_buffer_mb", write_buffer_mb,
+                 "RocksDB memtable size per column family (default: the store's)");
   CLI11_PARSE(app, argc, argv);
   std::string dir = (std::filesystem::temp_directory_path() / "identity-bench-XXXXXX").string();
   if (mkdtemp(dir.data()) == nullptr) return 1;
   const int rc = clientele::identity::Run(events, truth, batch, first_estimate, conflict_weight,
-                                          max_candidates, dir);
+                                          max_candidates, dir, write_buffer_mb);
   std::filesystem::remove_all(dir);
   return rc;
 }

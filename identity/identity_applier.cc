@@ -27,8 +27,10 @@ std::vector<common::v1::PayloadType> IdentityApplier::PayloadTypes() const {
 absl::Status IdentityApplier::Apply(uint32_t /*partition*/,
                                     absl::Span<const ingest::v1::LogEntry* const> entries,
                                     storage::WriteBatch& batch) {
-  resolver_->BeginBatch();
-  t_holding_batch = true;
+  if (!t_holding_batch) {
+    resolver_->BeginBatch();
+    t_holding_batch = true;
+  }
   std::vector<const common::v1::Event*> events;
   events.reserve(entries.size());
   for (const ingest::v1::LogEntry* entry : entries) events.push_back(&entry->event());
@@ -54,8 +56,10 @@ absl::Status IdentityApplier::ApplyPrepared(uint32_t partition,
                                             Prepared* prepared, storage::WriteBatch& batch) {
   auto* normalized = dynamic_cast<NormalizedUpserts*>(prepared);
   if (normalized == nullptr) return Apply(partition, entries, batch);
-  resolver_->BeginBatch();
-  t_holding_batch = true;
+  if (!t_holding_batch) {
+    resolver_->BeginBatch();
+    t_holding_batch = true;
+  }
   std::vector<const common::v1::Event*> events;
   std::vector<const PersonRecord*> persons;
   events.reserve(entries.size());

@@ -24,6 +24,9 @@ class IdentityApplier final : public log::LogApplier {
   explicit IdentityApplier(Resolver* resolver) : resolver_(resolver) {}
 
   std::vector<common::v1::PayloadType> PayloadTypes() const override;
+  // Pipelined: the resolver's write lock is held from the first Apply until OnCommitted /
+  // OnWriteFailed, across the batches the consumer applies meanwhile.
+  bool pipelined() const override { return true; }
   absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries,
                      storage::WriteBatch& batch) override;
   // Normalizes the upserts (ICU, libphonenumber: the costliest pure part of resolution) on

@@ -53,6 +53,15 @@ class LogApplier {
     return Apply(partition, entries, batch);
   }
 
+  // Pipelined appliers let the consumer call Apply for the next batch while the previous
+  // one is still being written: several Apply / ApplyPrepared calls may then come before one
+  // OnCommitted (everything applied so far is durable) or OnWriteFailed (nothing after the
+  // last OnCommitted is known to be durable: reload from the store, whose applied sequence
+  // tells where the entries come again from). The consumer drains that way at least every
+  // few batches and whenever it waits for the stream. Default: not pipelined (each Apply is
+  // followed by its own OnCommitted / OnWriteFailed).
+  virtual bool pipelined() const { return false; }
+
   // The batch holding everything up to `through_sequence` of `partition` is durable.
   virtual void OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {}
 
@@ -60,7 +69,8 @@ class LogApplier {
   // Apply is durable and the same entries come again. Appliers that change memory inside
   // Apply (because later entries depend on earlier ones) undo it here, e.g. by reloading
   // their state from the store. Each Apply is followed by exactly one of OnCommitted /
-  // OnWriteFailed on the same thread (OnCommitted also comes for batches that needed no Apply).
+  // OnWriteFailed on the same thread (for pipelined appliers one may follow several Apply
+  // calls; OnCommitted also comes for batches that needed no Apply).
   virtual void OnWriteFailed(uint32_t /*partition*/) {}
 };
 

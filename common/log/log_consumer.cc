@@ -18,6 +18,9 @@ namespace {
 
 // Responses read ahead of the one being applied.
 constexpr size_t kFetchAhead = 2;
+// Batches a pipelined applier applies before the consumer drains (waits for the writes and
+// commits, which lets the applier's readers in).
+constexpr int kMaxPipelinedBatches = 8;
 
 // A response read from the stream, with the applier's Prepare result.
 struct Fetched {
@@ -53,6 +56,10 @@ class FetchQueue {
     abandoned_ = true;
     items_.clear();
   }
+  bool HasItems() {
+    absl::MutexLock l(&mu_);
+    return !items_.empty();
+  }
   // False once closed and drained.
   bool Pop(Fetched* item) {
     absl::MutexLock l(&mu_);
@@ -72,6 +79,64 @@ class FetchQueue {
   std::deque<Fetched> items_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool abandoned_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Writes one batch at a time on its own thread.
+class BatchWriter {
+ public:
+  explicit BatchWriter(storage::KvStore* store) : store_(store), thread_([this] { Loop(); }) {}
+  ~BatchWriter() {
+    {
+      absl::MutexLock l(&mu_);
+      exit_ = true;
+    }
+    thread_.join();
+  }
+
+  // REQUIRES: !busy().
+  void Start(std::unique_ptr<storage::WriteBatch> batch) {
+    absl::MutexLock l(&mu_);
+    batch_ = std::move(batch);
+    done_ = false;
+    busy_ = true;
+  }
+  bool busy() const { return busy_; }  // Only the starting thread calls Start/Wait/busy.
+  // Waits for the batch started last; its write's status.
+  absl::Status Wait() {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(&done_));
+    busy_ = false;
+    batch_.reset();
+    return status_;
+  }
+
+ private:
+  void Loop() {
+    absl::MutexLock l(&mu_);
+    while (true) {
+      mu_.Await(absl::Condition(
+          +[](BatchWriter* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return w->exit_ || (w->batch_ != nullptr && !w->done_);
+          },
+          this));
+      if (exit_) return;
+      storage::WriteBatch* batch = batch_.get();
+      mu_.Unlock();
+      absl::Status s = store_->Write(*batch);
+      mu_.Lock();
+      status_ = std::move(s);
+      done_ = true;
+    }
+  }
+
+  storage::KvStore* const store_;
+  absl::Mutex mu_;
+  std::unique_ptr<storage::WriteBatch> batch_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool exit_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
+  bool busy_ = false;
+  std::thread thread_;  // Last: starts after the members it reads.
 };
 
 }  // namespace
@@ -155,15 +220,12 @@ bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence, absl::Ti
   return i < applied_.size() && applied_[i] >= sequence;
 }
 
-absl::Status LogConsumer::ApplyBatch(uint32_t index, const ingest::v1::SubscribeResponse& response,
-                                     LogApplier::Prepared* prepared) {
+absl::StatusOr<std::unique_ptr<storage::WriteBatch>> LogConsumer::BuildBatch(
+    uint32_t index, const ingest::v1::SubscribeResponse& response, uint64_t applied,
+    LogApplier::Prepared* prepared, bool* applier_called) {
   const uint32_t partition = options_.partitions[index];
-  uint64_t applied;
-  {
-    absl::MutexLock l(&mu_);
-    applied = applied_[index];
-  }
-  if (response.through_sequence() <= applied) return absl::OkStatus();  // Already applied.
+  *applier_called = false;
+  if (response.through_sequence() <= applied) return nullptr;  // Already applied.
   // Skip entries at or below the applied sequence (a resend after reconnecting).
   std::vector<const ingest::v1::LogEntry*> entries;
   entries.reserve(response.entries_size());
@@ -179,27 +241,14 @@ absl::Status LogConsumer::ApplyBatch(uint32_t index, const ingest::v1::Subscribe
   // inserts, the same result.
   SortedWriteBatch changes;
   if (!entries.empty()) {
-    absl::Status applied_status = applier_->ApplyPrepared(partition, entries, prepared, changes);
-    if (!applied_status.ok()) {
-      applier_->OnWriteFailed(partition);
-      return applied_status;
-    }
+    *applier_called = true;
+    CLT_RETURN_IF_ERROR(applier_->ApplyPrepared(partition, entries, prepared, changes));
   }
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
   changes.AppendTo(*batch);
   batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
              storage::EncodeUint64(response.through_sequence()));
-  if (absl::Status written = store_->Write(*batch); !written.ok()) {
-    if (!entries.empty()) applier_->OnWriteFailed(partition);
-    return written;
-  }
-  // The applier hears of the commit before waiters do (WaitForApplied then implies it).
-  applier_->OnCommitted(partition, response.through_sequence());
-  {
-    absl::MutexLock l(&mu_);
-    applied_[index] = response.through_sequence();
-  }
-  return absl::OkStatus();
+  return batch;
 }
 
 void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force) {
@@ -259,12 +308,78 @@ void LogConsumer::Run(uint32_t index) {
       }
       queue.Close();
     });
+    // Batch N is written on a writer thread while N+1 is applied (for pipelined appliers);
+    // OnCommitted comes once everything applied so far is durable ("drained"): when no
+    // response is waiting, or after kMaxPipelinedBatches.
+    const int max_chain = applier_->pipelined() ? kMaxPipelinedBatches : 1;
+    uint64_t durable;  // Through this sequence everything is written.
+    {
+      absl::MutexLock l(&mu_);
+      durable = applied_[index];
+    }
+    uint64_t built = durable;  // Through this sequence everything is applied.
+    bool holding = false;      // The applier has Apply calls not yet committed.
+    int chain = 0;             // Batches applied since the last drain.
+    bool connected = false, caught_up = false;
+    // One long-lived writer thread (RocksDB's skip list draws node heights from a
+    // thread-local generator: a fresh thread per batch repeats the same heights).
+    BatchWriter writer(store_);
+    uint64_t writing_through = 0;
+    auto wait_write = [&]() -> absl::Status {
+      if (!writer.busy()) return absl::OkStatus();
+      absl::Status s = writer.Wait();
+      if (s.ok()) durable = writing_through;
+      return s;
+    };
+    // Waits for the write in flight, then tells the applier (OnCommitted, or OnWriteFailed
+    // when that write or `failure` went wrong) and the waiters.
+    auto drain = [&](absl::Status failure) -> absl::Status {
+      absl::Status s = wait_write();
+      if (!failure.ok()) s = std::move(failure);
+      if (!s.ok()) {
+        if (holding) applier_->OnWriteFailed(partition);
+      } else {
+        // The applier hears of the commit before waiters do (WaitForApplied then implies it).
+        applier_->OnCommitted(partition, durable);
+      }
+      holding = false;
+      chain = 0;
+      built = durable;
+      {
+        absl::MutexLock l(&mu_);
+        applied_[index] = durable;
+      }
+      if (s.ok()) {
+        ReportProgress(index, durable, caught_up || !connected);
+        connected = true;
+      }
+      return s;
+    };
     absl::Status apply_status;
-    bool connected = false;
     Fetched fetched;
     while (queue.Pop(&fetched)) {
       const ingest::v1::SubscribeResponse& response = *fetched.response;
-      apply_status = ApplyBatch(index, response, fetched.prepared.get());
+      bool applier_called = false;
+      absl::StatusOr<std::unique_ptr<storage::WriteBatch>> batch =
+          BuildBatch(index, response, built, fetched.prepared.get(), &applier_called);
+      holding = holding || applier_called;
+      if (batch.ok() && *batch != nullptr) {
+        apply_status = wait_write();  // One write in flight at a time, in order.
+        if (apply_status.ok()) {
+          writing_through = response.through_sequence();
+          built = writing_through;
+          writer.Start(*std::move(batch));
+          ++chain;
+        }
+      } else {
+        apply_status = batch.status();
+      }
+      caught_up = response.entries_size() < static_cast<int>(options_.max_batch_events);
+      if (apply_status.ok() && (chain >= max_chain || !queue.HasItems())) {
+        apply_status = drain(absl::OkStatus());
+      } else if (!apply_status.ok()) {
+        (void)drain(apply_status);  // Undoes what is not durable.
+      }
       if (!apply_status.ok()) {
         spdlog::error("consumer {} partition {}: apply failed, will retry: {}", options_.name,
                       partition, apply_status.ToString());
@@ -272,10 +387,8 @@ void LogConsumer::Run(uint32_t index) {
         break;
       }
       backoff = options_.initial_backoff;
-      const bool caught_up = response.entries_size() < static_cast<int>(options_.max_batch_events);
-      ReportProgress(index, response.through_sequence(), caught_up || !connected);
-      connected = true;
     }
+    if (writer.busy() || holding) (void)drain(absl::OkStatus());
     queue.Abandon();
     fetcher.join();
     grpc::Status finish = reader->Finish();

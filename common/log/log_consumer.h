@@ -2,7 +2,8 @@
 // each received batch to a LogApplier (a second thread per partition reads the stream one or
 // two responses ahead and runs the applier's Prepare on them), and writes the applier's
 // changes together with the partition's applied sequence in ONE WriteBatch, so a crash never
-// applies an event twice or skips one. On stream errors it reconnects with exponential backoff and
+// applies an event twice or skips one. Batches are written on a third thread; for pipelined
+// appliers (LogApplier::pipelined) the next batch is applied while the previous one is written. On stream errors it reconnects with exponential backoff and
 // resumes from the stored applied sequence. It reports progress to ingest (CommitProgress) for
 // GetLogInfo and `clientele sync`.
 //
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/log/log_applier.h"
@@ -64,9 +66,11 @@ class LogConsumer {
 
  private:
   void Run(uint32_t partition);
-  // Applies one response's entries; returns false if the stream must be restarted.
-  absl::Status ApplyBatch(uint32_t partition, const ingest::v1::SubscribeResponse& response,
-                          LogApplier::Prepared* prepared);
+  // The write of one response: the applier's changes (entries above `applied`) and the new
+  // applied sequence; null when the response holds nothing above `applied`.
+  absl::StatusOr<std::unique_ptr<storage::WriteBatch>> BuildBatch(
+      uint32_t index, const ingest::v1::SubscribeResponse& response, uint64_t applied,
+      LogApplier::Prepared* prepared, bool* applier_called);
   void ReportProgress(uint32_t partition, uint64_t applied, bool force);
 
   const LogConsumerOptions options_;

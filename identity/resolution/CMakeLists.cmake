@@ -25,4 +25,4 @@ clt_cc_library(NAME identity_resolution
   DEPS clientele::identity_matching clientele::identity_normalize clientele::identity_proto
        clientele::identity_state_proto clientele::common_proto clientele::kv_store
        clientele::key_encoding clientele::status absl::synchronization absl::time absl::strings
-       absl::flat_hash_map absl::flat_hash_set absl::span)
+       absl::btree absl::flat_hash_map absl::flat_hash_set absl::span)

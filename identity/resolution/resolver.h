@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -239,7 +240,8 @@ class Resolver {
   absl::flat_hash_map<std::string, std::vector<uint32_t>> blocks_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_email_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_phone_ ABSL_GUARDED_BY(mu_);
-  std::map<uint64_t, ProfileEntry> profiles_ ABSL_GUARDED_BY(mu_);
+  // A B-tree: ordered (ListProfiles pages in id order) and far fewer cache misses than std::map.
+  absl::btree_map<uint64_t, ProfileEntry> profiles_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, uint64_t> aliases_ ABSL_GUARDED_BY(mu_);  // -> survivor
   // Records changed by the batch in progress, not yet in the store.
   absl::flat_hash_map<uint32_t, resolution::StoredRecord> pending_ ABSL_GUARDED_BY(mu_);

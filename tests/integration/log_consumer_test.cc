@@ -2,9 +2,11 @@
 // commits progress atomically with its state, and reconnects after the server restarts.
 #include "common/log/log_consumer.h"
 
+#include <atomic>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/storage/key_encoding.h"
 #include "common/testing/poll.h"
 #include "gmock/gmock.h"
@@ -152,6 +154,116 @@ TEST(LogConsumerTest, ReconnectsWithBackoffWhenTheServerComesBack) {
   ASSERT_TRUE(consumer->WaitForApplied(0, 3, absl::Now() + absl::Seconds(30)));
   consumer->Stop();
   EXPECT_THAT(applier.ids(), ::testing::ElementsAre("a", "b", "c"));
+}
+
+// Fails every third Write (without writing anything); otherwise the wrapped store.
+class FlakyStore final : public storage::KvStore {
+ public:
+  explicit FlakyStore(storage::KvStore* store) : store_(store) {}
+  std::unique_ptr<storage::WriteBatch> NewWriteBatch() const override {
+    return store_->NewWriteBatch();
+  }
+  absl::Status Write(storage::WriteBatch& batch) override {
+    if (++writes_ % 3 == 0) return absl::UnavailableError("injected write failure");
+    return store_->Write(batch);
+  }
+  absl::StatusOr<std::optional<std::string>> Get(storage::ColumnFamilyId cf,
+                                                 std::string_view key) const override {
+    return store_->Get(cf, key);
+  }
+  std::vector<absl::StatusOr<std::optional<std::string>>> MultiGet(
+      storage::ColumnFamilyId cf, const std::vector<std::string>& keys) const override {
+    return store_->MultiGet(cf, keys);
+  }
+  std::unique_ptr<storage::KvIterator> NewIterator(storage::ColumnFamilyId cf,
+                                                   storage::IteratorBounds bounds) const override {
+    return store_->NewIterator(cf, std::move(bounds));
+  }
+  absl::Status Flush() override { return store_->Flush(); }
+  int failures() const { return writes_ / 3; }
+
+ private:
+  storage::KvStore* const store_;
+  std::atomic<int> writes_{0};
+};
+
+// A pipelined applier that keeps in memory what it applied (committed or not) and reloads
+// from the store on OnWriteFailed, as the identity applier does.
+class PipelinedListApplier final : public log::LogApplier {
+ public:
+  explicit PipelinedListApplier(const storage::KvStore* store) : store_(store) {}
+  bool pipelined() const override { return true; }
+  absl::Status Apply(uint32_t partition, absl::Span<const ingest::v1::LogEntry* const> entries,
+                     storage::WriteBatch& batch) override {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto* e : entries) {
+      // Sequences are zero-padded so that the store's key order is the log's order.
+      batch.Put(1, absl::StrFormat("%u/%08u", partition, e->sequence()), e->event().event_id());
+      applied_.push_back(e->event().event_id());
+    }
+    return absl::OkStatus();
+  }
+  void OnCommitted(uint32_t, uint64_t) override {
+    std::lock_guard<std::mutex> l(mu_);
+    committed_ = applied_;
+  }
+  void OnWriteFailed(uint32_t) override {
+    std::lock_guard<std::mutex> l(mu_);
+    applied_.clear();
+    auto it = store_->NewIterator(1);
+    for (it->Seek(""); it->Valid(); it->Next()) applied_.emplace_back(it->value());
+    committed_ = applied_;
+    ++reloads_;
+  }
+  std::vector<std::string> committed() {
+    std::lock_guard<std::mutex> l(mu_);
+    return committed_;
+  }
+  int reloads() {
+    std::lock_guard<std::mutex> l(mu_);
+    return reloads_;
+  }
+
+ private:
+  const storage::KvStore* const store_;
+  std::mutex mu_;
+  std::vector<std::string> applied_, committed_;
+  int reloads_ = 0;
+};
+
+TEST(LogConsumerTest, PipelinedApplierSurvivesFailedWritesWithEveryEventAppliedOnce) {
+  TempDir dir;
+  IngestServer server(dir.Sub("ingest"), {});
+  std::vector<common::v1::Event> events;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 60; ++i) {
+    events.push_back(CustomerEvent(absl::StrCat("e", i), absl::StrCat("c", i)));
+    expected.push_back(absl::StrCat("e", i));
+  }
+  Ingest(*server.Stub(), events);
+  auto rocks = OpenConsumerStore(dir.Sub("consumer"));
+  FlakyStore store(rocks.get());
+  PipelinedListApplier applier(&store);
+  log::LogConsumerOptions options;
+  options.name = "pipelined";
+  options.max_batch_events = 4;
+  options.initial_backoff = absl::Milliseconds(1);
+  options.max_backoff = absl::Milliseconds(10);
+  log::LogConsumer consumer(options, &store, &applier, [&](uint32_t) { return server.Channel(); });
+  ASSERT_TRUE(consumer.Start().ok());
+  ASSERT_TRUE(consumer.WaitForApplied(0, 60, absl::Now() + absl::Seconds(60)));
+  consumer.Stop();
+  EXPECT_GT(store.failures(), 0);
+  EXPECT_GT(applier.reloads(), 0);
+  // Memory and store agree, and hold each event once, in log order.
+  EXPECT_EQ(applier.committed(), expected);
+  std::vector<std::string> stored;
+  auto it = rocks->NewIterator(1);
+  for (it->Seek(""); it->Valid(); it->Next()) stored.emplace_back(it->value());
+  EXPECT_EQ(stored, expected);
+  auto progress = rocks->Get(0, log::LogConsumer::ProgressKey("pipelined", 0));
+  ASSERT_TRUE(progress.ok() && progress->has_value());
+  EXPECT_EQ(storage::DecodeUint64(**progress), 60u);
 }
 
 }  // namespace
