@@ -3,9 +3,10 @@
 // two responses ahead and runs the applier's Prepare on them), and writes the applier's
 // changes together with the partition's applied sequence in ONE WriteBatch, so a crash never
 // applies an event twice or skips one. Batches are written on a third thread; for pipelined
-// appliers (LogApplier::pipelined) the next batch is applied while the previous one is written. On stream errors it reconnects with exponential backoff and
-// resumes from the stored applied sequence. It reports progress to ingest (CommitProgress) for
-// GetLogInfo and `clientele sync`.
+// appliers (LogApplier::pipelined) the next batch is applied while the previous one is
+// written. On stream errors it reconnects with exponential backoff and resumes from the
+// stored applied sequence. It reports progress to ingest (CommitProgress) for GetLogInfo and
+// `clientele sync`.
 //
 //   LogConsumer consumer(options, store, &applier, [&](uint32_t) { return channel; });
 //   CLT_RETURN_IF_ERROR(consumer.Start());
