@@ -1,9 +1,13 @@
 #include "cmd/clienteled/recommender_node.h"
 
+#include <chrono>
 #include <filesystem>
+#include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "analytics/identity_profile_directory.h"
+#include "clientele/identity/v1/identity.grpc.pb.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "recommender/jobs/model_versions.h"
@@ -20,6 +24,27 @@ std::optional<common::v1::SourceKey> ParseSourceKeyText(const std::string& text)
   key.set_system(text.substr(0, colon));
   key.set_id(text.substr(colon + 1));
   return key;
+}
+
+// Whether identity knows `profile_id` (a profile or an alias of one): GetProfile; NOT_FOUND
+// and INVALID_ARGUMENT are false, another failure (identity unreachable) an error.
+absl::StatusOr<bool> IdentityKnowsProfile(const std::shared_ptr<grpc::Channel>& channel,
+                                          const std::string& profile_id) {
+  auto stub = identity::v1::IdentityService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  identity::v1::GetProfileRequest request;
+  request.mutable_lookup()->set_profile_id(profile_id);
+  identity::v1::GetProfileResponse response;
+  const grpc::Status status = stub->GetProfile(&context, request, &response);
+  if (status.ok()) return true;
+  // INVALID_ARGUMENT: not in identity's id format (e.g. "movielens:1"), so not its profile.
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+      status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    return false;
+  }
+  return absl::UnavailableError(absl::StrCat("identity (looking up profile_id '", profile_id,
+                                             "'): ", status.error_message()));
 }
 
 }  // namespace
@@ -50,9 +75,10 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
   });
   RecommenderNode* self = node.get();
   recommender::ProfileMapFn profiles = [self]() -> absl::StatusOr<recommender::ProfileMap> {
-    if (!self->identity_channel_) return recommender::ProfileMap();
+    std::function<std::shared_ptr<grpc::Channel>()> channel = self->IdentityChannel();
+    if (!channel) return recommender::ProfileMap();
     // Identity's map, read through analytics' client of it (same key encoding).
-    analytics::IdentityProfileDirectory directory(self->identity_channel_);
+    analytics::IdentityProfileDirectory directory(std::move(channel));
     return directory.GetProfileMap();
   };
   recommender::TrainDefaults defaults;
@@ -62,11 +88,18 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
   node->jobs_ =
       std::make_unique<recommender::JobManager>(node->store_.get(), node->runner_.get(), metrics);
   recommender::RecommenderStore* store = node->store_.get();
+  // Known but not in the snapshot (new since training): a source key the store has seen, a
+  // `system:id` profile id of one, or a profile id identity knows.
   node->queries_ = std::make_unique<recommender::RecommenderQueries>(
-      holder, [store](const std::string& who) -> absl::StatusOr<bool> {
-        std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who);
-        if (!key) return false;
-        return store->HasCustomer(*key);
+      holder, [store, self](const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
+        if (std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who)) {
+          CLT_ASSIGN_OR_RETURN(const bool seen, store->HasCustomer(*key));
+          if (seen) return true;
+        }
+        if (by_source_key) return false;
+        const std::function<std::shared_ptr<grpc::Channel>()> channel = self->IdentityChannel();
+        if (!channel) return false;
+        return IdentityKnowsProfile(channel(), who);
       });
   node->service_ = std::make_unique<recommender::RecommenderServiceImpl>(
       node->queries_.get(), node->jobs_.get(), node->store_.get());
@@ -75,10 +108,18 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
 
 RecommenderNode::~RecommenderNode() { Stop(); }
 
+std::function<std::shared_ptr<grpc::Channel>()> RecommenderNode::IdentityChannel() const {
+  absl::MutexLock lock(&identity_mu_);
+  return identity_channel_;
+}
+
 absl::Status RecommenderNode::Start(
     log::LogConsumer::ChannelForPartition ingest_channels,
     std::function<std::shared_ptr<grpc::Channel>()> identity_channel) {
-  identity_channel_ = std::move(identity_channel);
+  {
+    absl::MutexLock lock(&identity_mu_);
+    identity_channel_ = std::move(identity_channel);
+  }
   log::LogConsumerOptions consumer;
   consumer.name = "recommender";
   consumer.partitions = options_.partitions;

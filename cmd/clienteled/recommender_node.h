@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log/log_consumer.h"
 #include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
@@ -61,8 +63,13 @@ class RecommenderNode {
   std::unique_ptr<recommender::RecommenderStore> store_;
   std::unique_ptr<recommender::SnapshotHolder> holder_;
   std::unique_ptr<recommender::RecommenderApplier> applier_;
-  // Set in Start (before the job worker runs); read by the runner's profile map function.
-  std::function<std::shared_ptr<grpc::Channel>()> identity_channel_;
+  // The identity channel function set in Start (empty before, or without identity).
+  std::function<std::shared_ptr<grpc::Channel>()> IdentityChannel() const;
+
+  // Set in Start; read by the runner's profile map function (job thread) and by Recommend's
+  // known-customer check (serving threads, which may run before Start).
+  mutable absl::Mutex identity_mu_;
+  std::function<std::shared_ptr<grpc::Channel>()> identity_channel_ ABSL_GUARDED_BY(identity_mu_);
   std::unique_ptr<recommender::RecommenderJobRunner> runner_;
   std::unique_ptr<recommender::JobManager> jobs_;
   std::unique_ptr<recommender::RecommenderQueries> queries_;

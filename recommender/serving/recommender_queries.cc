@@ -124,7 +124,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
   if (profile == nullptr) {
     bool known = false;
     if (known_customer_) {
-      CLT_ASSIGN_OR_RETURN(known, known_customer_(who));
+      CLT_ASSIGN_OR_RETURN(known, known_customer_(who, by_source_key));
     }
     if (!known) {
       return absl::NotFoundError(absl::StrCat(by_source_key ? "source_key" : "profile_id", ": '",

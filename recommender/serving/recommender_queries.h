@@ -25,9 +25,12 @@
 
 namespace clientele::recommender {
 
-// Whether a customer absent from the snapshot exists (by source key text "system:id" or
-// profile id). May read storage; called only for customers the snapshot does not know.
-using KnownCustomerFn = std::function<absl::StatusOr<bool>(const std::string& who)>;
+// Whether a customer absent from the snapshot exists: `who` is a source key text "system:id"
+// when `by_source_key`, else a profile id (with identity, one identity created after the last
+// training counts as known). May read storage or call identity; called only for customers the
+// snapshot does not know. An error (identity unreachable) fails the call with that status.
+using KnownCustomerFn =
+    std::function<absl::StatusOr<bool>(const std::string& who, bool by_source_key)>;
 
 class RecommenderQueries {
  public:

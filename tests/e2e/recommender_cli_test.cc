@@ -158,5 +158,66 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
   EXPECT_THAT(bad_split.err, HasSubstr("spec.evaluate.split"));
 }
 
+// One events-jsonl line: a customer record of web:<id>.
+std::string CustomerLine(const std::string& id, const std::string& given, const std::string& family,
+                         const std::string& time) {
+  return R"({"eventId":"web/customer/)" + id + R"(","channel":"CHANNEL_ONLINE_SHOP",)" +
+         R"("source":{"system":"web","id":")" + id + R"("},"occurredAt":")" + time +
+         R"(","customerUpsert":{"givenName":")" + given + R"(","familyName":")" + family +
+         R"(","email":")" + id + R"(@example.com"}})" + "\n";
+}
+
+// One events-jsonl line: an order of web:<customer> with one unit of each SKU.
+std::string OrderLine(const std::string& id, const std::string& customer,
+                      const std::vector<std::string>& skus, const std::string& time) {
+  std::string lines;
+  for (const std::string& sku : skus) {
+    if (!lines.empty()) lines += ",";
+    lines += R"({"sku":")" + sku + R"(","description":"Product )" + sku +
+             R"(","quantity":"1","unitPrice":{"minorUnits":"500","currencyCode":"EUR"}})";
+  }
+  return R"({"eventId":"web/order/)" + id + R"(","channel":"CHANNEL_ONLINE_SHOP",)" +
+         R"("source":{"system":"web","id":")" + id + R"("},"occurredAt":")" + time +
+         R"(","order":{"orderId":")" + id + R"(","customer":{"system":"web","id":")" + customer +
+         R"("},"lines":[)" + lines + "]}}\n";
+}
+
+TEST_F(RecommenderCliTest, ProfileIdentityCreatedAfterTrainingGetsColdStartAnswer) {
+  Import("events-jsonl",
+         WriteFile("shop.jsonl", CustomerLine("c1", "Ayse", "Yilmaz", "2024-01-01T10:00:00Z") +
+                                     CustomerLine("c2", "John", "Smith", "2024-01-01T10:00:00Z") +
+                                     OrderLine("o1", "c1", {"A", "B"}, "2024-01-02T10:00:00Z") +
+                                     OrderLine("o2", "c2", {"A", "C"}, "2024-01-03T10:00:00Z")));
+  CommandResult train = Run({"--json", "jobs", "start", "train", "--models=popularity",
+                             "--max-itemset-size=2", "--wait"});
+  ASSERT_EQ(train.exit_code, 0) << train.err << train.out;
+
+  // A customer identity resolves into a new profile after the training.
+  Import("events-jsonl",
+         WriteFile("new.jsonl", CustomerLine("c9", "Mehmet", "Demir", "2024-02-01T10:00:00Z")));
+  CommandResult profile = Run({"--json", "profile", "get", "--source=web/c9"});
+  ASSERT_EQ(profile.exit_code, 0) << profile.err;
+  const std::string profile_id =
+      nlohmann::json::parse(profile.out, nullptr, false)["profile"]["profile_id"]
+          .get<std::string>();
+  ASSERT_FALSE(profile_id.empty()) << profile.out;
+
+  CommandResult cold = Run({"--json", "recommend", "--profile=" + profile_id, "-k", "2"});
+  ASSERT_EQ(cold.exit_code, 0) << cold.err;
+  const nlohmann::json answer = nlohmann::json::parse(cold.out, nullptr, false);
+  EXPECT_FALSE(answer["personalized"].get<bool>()) << cold.out;
+  EXPECT_THAT(answer["note"].get<std::string>(), HasSubstr("cold start"));
+  ASSERT_EQ(answer["items"].size(), 2u) << cold.out;
+  EXPECT_EQ(answer["items"][0]["sku"], "A");  // Both buyers had it.
+  EXPECT_THAT(answer["items"][0]["reason"].get<std::string>(), ::testing::StartsWith("popular"));
+
+  // A profile id nobody knows is still NOT_FOUND.
+  for (const char* id : {"P999999999", "P-not-an-id"}) {
+    CommandResult unknown = Run({"recommend", std::string("--profile=") + id});
+    EXPECT_EQ(unknown.exit_code, 1) << id;
+    EXPECT_THAT(unknown.err, HasSubstr("not known")) << id;
+  }
+}
+
 }  // namespace
 }  // namespace clientele::testing

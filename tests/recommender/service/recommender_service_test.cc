@@ -54,7 +54,7 @@ class RecommenderServer {
     jobs_ = std::make_unique<recommender::JobManager>(store_.get(), runner_.get());
     recommender::RecommenderStore* store = store_.get();
     queries_ = std::make_unique<recommender::RecommenderQueries>(
-        &holder_, [store](const std::string& who) -> absl::StatusOr<bool> {
+        &holder_, [store](const std::string& who, bool) -> absl::StatusOr<bool> {
           const size_t colon = who.find(':');
           if (colon == std::string::npos) return false;
           common::v1::SourceKey key;
