@@ -51,11 +51,31 @@ void FillItem(const ServingSnapshot& s, int32_t item, double score, std::string 
   out->set_rank(rank);
 }
 
+// How reasons name an item: its catalog name (product name, else the description of its
+// first order line), else its SKU. Every reason of every strategy names items this way.
+const std::string& ItemLabel(const ServingSnapshot& s, int32_t item) {
+  return s.name(item).empty() ? s.sku(item) : s.name(item);
+}
+
+// The served text of a model's reason (the model's own text names items by SKU).
+std::string ServedReason(const ServingSnapshot& s, const Reason& reason) {
+  const bool has_item = reason.item >= 0 && reason.item < s.num_items();
+  switch (reason.kind) {
+    case ReasonKind::kBoughtWith:
+      return has_item ? absl::StrCat("bought with ", ItemLabel(s, reason.item)) : "bought with";
+    case ReasonKind::kSimilarTo:
+      return has_item ? SimilarToReason(ItemLabel(s, reason.item)) : "similar items";
+    case ReasonKind::kPopularInSegment:
+      return absl::StrCat("popular in segment ", reason.segment);
+    case ReasonKind::kPopular:
+      break;
+  }
+  return "popular";
+}
+
 std::string BoughtWith(const ServingSnapshot& s, const AssociationRule& rule) {
   std::vector<std::string> names;
-  for (int32_t item : rule.antecedent) {
-    names.push_back(s.name(item).empty() ? s.sku(item) : s.name(item));
-  }
+  for (int32_t item : rule.antecedent) names.push_back(ItemLabel(s, item));
   if (names.empty()) return "popular";
   return absl::StrCat("bought with ", absl::StrJoin(names, ", "));
 }
@@ -208,12 +228,10 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
       for (size_t i = 0; i < items.size(); ++i) weighted.emplace_back(items[i], values[i]);
       for (const SimilarItem& item :
            s.similarity()->SimilarToItems(weighted, k, excluded, filter)) {
-        FillItem(s, item.item, item.score,
-                 item.similar_to >= 0
-                     ? SimilarToReason(s.name(item.similar_to).empty() ? s.sku(item.similar_to)
-                                                                       : s.name(item.similar_to))
-                     : "similar items",
-                 ++rank, response.add_items());
+        FillItem(
+            s, item.item, item.score,
+            item.similar_to >= 0 ? SimilarToReason(ItemLabel(s, item.similar_to)) : "similar items",
+            ++rank, response.add_items());
       }
     }
     response.set_strategy(answered);
@@ -241,7 +259,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
   CLT_ASSIGN_OR_RETURN(std::vector<Recommendation> items, model->Recommend(r));
   int rank = 0;
   for (Recommendation& item : items) {
-    FillItem(s, item.item, item.score, std::move(item.reason_text), ++rank, response.add_items());
+    FillItem(s, item.item, item.score, ServedReason(s, item.reason), ++rank, response.add_items());
   }
   for (v1::Strategy candidate : {v1::STRATEGY_POPULARITY, v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR,
                                  v1::STRATEGY_EASE, v1::STRATEGY_HYBRID}) {
@@ -268,7 +286,7 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommenderQueries::SimilarItems(
       s.similarity()->SimilarItems(*item, k, CategoryFilter(s, request.categories())));
   v1::SimilarItemsResponse response;
   response.set_model_version(s.version());
-  const std::string reason = SimilarToReason(s.name(*item).empty() ? s.sku(*item) : s.name(*item));
+  const std::string reason = SimilarToReason(ItemLabel(s, *item));
   int rank = 0;
   for (const SimilarItem& x : similar) {
     FillItem(s, x.item, x.score, reason, ++rank, response.add_items());

@@ -410,6 +410,38 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   EXPECT_THAT(response.note(), HasSubstr("cold start"));
 }
 
+TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
+  SendShop();
+  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  // c1 bought A (Apple juice) and B (Banana bread): evidence is one of those, by name.
+  const std::vector<std::string> allowed = {"popular", "bought with Apple juice",
+                                            "bought with Banana bread", "similar to Apple juice",
+                                            "similar to Banana bread"};
+  for (v1::Strategy strategy : {v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR, v1::STRATEGY_EASE,
+                                v1::STRATEGY_HYBRID, v1::STRATEGY_RULES, v1::STRATEGY_CONTENT}) {
+    v1::RecommendRequest request;
+    request.set_profile_id("web:c1");
+    request.set_strategy(strategy);
+    v1::RecommendResponse response;
+    ASSERT_TRUE(Recommend(request, &response).ok()) << v1::Strategy_Name(strategy);
+    bool names_evidence = false;
+    for (const auto& item : response.items()) {
+      EXPECT_THAT(allowed, ::testing::Contains(item.reason()))
+          << v1::Strategy_Name(strategy) << " " << item.sku();
+      names_evidence = names_evidence || item.reason() != "popular";
+    }
+    // Rules (support 0.2) and content (no shared words in the names) may find nothing.
+    const bool may_be_empty = strategy == v1::STRATEGY_RULES || strategy == v1::STRATEGY_CONTENT;
+    EXPECT_TRUE(names_evidence || may_be_empty) << v1::Strategy_Name(strategy);
+  }
+  v1::SimilarItemsRequest similar;
+  similar.set_sku("A");
+  v1::SimilarItemsResponse near;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->SimilarItems(&context, similar, &near).ok());
+  for (const auto& item : near.items()) EXPECT_EQ(item.reason(), "similar to Apple juice");
+}
+
 TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   v1::RecommendRequest request;
   request.set_profile_id("web:c1");
