@@ -30,7 +30,8 @@ clt_cc_library(NAME recommender_jobs
   DEPS clientele::recommender_serving clientele::recommender_store clientele::job_manager
        clientele::recommender_dataset clientele::recommender_models
        clientele::recommender_evaluation clientele::recommender_rules
-       clientele::recommender_content absl::strings absl::time)
+       clientele::recommender_content clientele::customer_aggregate clientele::rfm absl::strings
+       absl::time)
 
 # The gRPC adapter (links gRPC).
 clt_cc_library(NAME recommender_service

@@ -101,6 +101,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* sto
       control.SetProgress(start, absl::StrCat("fitting ", names[m]));
       ModelConfig config;
       config.name = names[m];
+      config.user_segments = td.user_segments;  // Popularity per RFM segment.
       CLT_ASSIGN_OR_RETURN(
           std::unique_ptr<RecommenderModel> model, TrainModel(config, td.data, [&](double f) {
             control.SetProgress(start + span * f, absl::StrCat("fitting ", names[m]));

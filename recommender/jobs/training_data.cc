@@ -1,7 +1,9 @@
 #include "recommender/jobs/training_data.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +11,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "analytics/aggregates/customer_aggregate.h"
+#include "analytics/rfm/rfm.h"
 #include "common/status/status_macros.h"
 #include "recommender/data/dataset_builder.h"
 
@@ -77,6 +82,7 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
   }));
 
   std::vector<std::vector<std::string>> baskets;
+  std::map<std::string, analytics::CustomerOrderAggregate> orders_by_user;  // For RFM segments.
   CLT_RETURN_IF_ERROR(store.ForEachOrder([&](const common::v1::Event& event) -> absl::Status {
     CLT_RETURN_IF_ERROR(check_cancel());
     const common::v1::Order& order = event.order();
@@ -98,6 +104,8 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
       }
       if (!order.cancellation() && line.quantity() > 0) basket.push_back(line.sku());
     }
+    // An order the aggregate rejects (another currency, a bad price) leaves it unchanged.
+    if (has_customer) orders_by_user[user].AddOrder(order, time).IgnoreError();
     if (!basket.empty()) baskets.push_back(std::move(basket));
     return absl::OkStatus();
   }));
@@ -150,6 +158,31 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
     p->set_profiling_consent(info.consent);
     *p->mutable_consent_time() = info.consent_time;
   }
+  // RFM segments. The tie-breaking key: the profile's smallest member source key.
+  std::vector<analytics::CustomerAggregate> rfm_inputs;
+  std::vector<const std::string*> rfm_users;
+  absl::Time last_purchase = absl::InfinitePast();
+  for (const auto& [user, aggregate] : orders_by_user) {
+    std::optional<analytics::CustomerAggregate> input =
+        aggregate.ToRfmInput(user, analytics::RfmConvention::kNotebook);
+    if (!input) continue;
+    auto p = profiles.find(user);
+    if (p != profiles.end() && !p->second.source_keys.empty()) {
+      input->key = *std::min_element(p->second.source_keys.begin(), p->second.source_keys.end());
+    }
+    last_purchase = std::max(last_purchase, input->last_purchase);
+    rfm_inputs.push_back(std::move(*input));
+    rfm_users.push_back(&user);
+  }
+  if (!rfm_inputs.empty()) {
+    const absl::CivilDay day = absl::ToCivilDay(last_purchase, absl::UTCTimeZone());
+    const std::vector<analytics::RfmScore> scores =
+        analytics::ScoreRfm(rfm_inputs, absl::FromCivil(day + 1, absl::UTCTimeZone()));
+    for (size_t i = 0; i < scores.size(); ++i) {
+      if (!scores[i].segment.empty()) out.user_segments[*rfm_users[i]] = scores[i].segment;
+    }
+  }
+
   std::vector<int32_t> items;
   for (const std::vector<std::string>& basket : baskets) {
     items.clear();

@@ -66,7 +66,7 @@ std::string ServedReason(const ServingSnapshot& s, const Reason& reason) {
     case ReasonKind::kSimilarTo:
       return has_item ? SimilarToReason(ItemLabel(s, reason.item)) : "similar items";
     case ReasonKind::kPopularInSegment:
-      return absl::StrCat("popular in segment ", reason.segment);
+      return absl::StrCat("popular in your segment (", reason.segment, ")");
     case ReasonKind::kPopular:
       break;
   }

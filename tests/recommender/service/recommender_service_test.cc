@@ -442,6 +442,57 @@ TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
   for (const auto& item : near.items()) EXPECT_EQ(item.reason(), "similar to Apple juice");
 }
 
+TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
+  // Five customers; customer i (1..5) has 6 - i orders, the last on day 100 - 10 (i - 1), and
+  // c5's on day 10. The train job scores RFM over these five (reference: day 101), so the
+  // quintiles are distinct: recency days 1, 11, 21, 31, 91 give r = 5, 4, 3, 2, 1 and
+  // frequencies 5, 4, 3, 2, 1 give f = 5, 4, 3, 2, 1. Segments by the R-F grid: c1 Champions,
+  // c2 Loyal Customers, c3 Need Attention, c4 Hibernating, c5 Lost.
+  const int64_t day0 = 1700000000;
+  std::vector<common::v1::Event> events = {Product("P", "Plain tea", "drinks"),
+                                           Product("X", "Xmas cake", "bakery"), Customer("c9")};
+  for (int i = 1; i <= 5; ++i) {
+    const int64_t last_day = i == 5 ? 10 : 100 - 10 * (i - 1);
+    for (int o = 0; o < 6 - i; ++o) {
+      const std::string id = "c" + std::to_string(i) + "-" + std::to_string(o);
+      // Only the champion buys X; everyone else buys P (the overall favourite).
+      events.push_back(
+          Order(id, "c" + std::to_string(i), {i == 1 ? "X" : "P"}, day0 + (last_day - o) * 86400));
+    }
+  }
+  Send(std::move(events));
+  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+
+  auto popular_for = [&](const std::string& profile) {
+    v1::RecommendRequest request;
+    request.set_profile_id(profile);
+    request.set_strategy(v1::STRATEGY_POPULARITY);
+    request.set_exclude_purchased(false);
+    v1::RecommendResponse response;
+    EXPECT_TRUE(Recommend(request, &response).ok()) << profile;
+    return response;
+  };
+  // The champion's segment bought X only: X first, P after it by overall popularity.
+  v1::RecommendResponse champion = popular_for("web:c1");
+  ASSERT_EQ(champion.items_size(), 2);
+  EXPECT_EQ(champion.items(0).sku(), "X");
+  EXPECT_EQ(champion.items(0).reason(), "popular in your segment (Champions)");
+  EXPECT_EQ(champion.items(1).sku(), "P");
+  EXPECT_EQ(champion.items(1).reason(), "popular");
+  v1::RecommendResponse lost = popular_for("web:c5");
+  ASSERT_EQ(lost.items_size(), 2);
+  EXPECT_EQ(lost.items(0).sku(), "P");
+  EXPECT_EQ(lost.items(0).reason(), "popular in your segment (Lost)");
+  EXPECT_EQ(popular_for("web:c3").items(0).reason(), "popular in your segment (Need Attention)");
+  EXPECT_EQ(popular_for("web:c2").items(0).reason(), "popular in your segment (Loyal Customers)");
+  EXPECT_EQ(popular_for("web:c4").items(0).reason(), "popular in your segment (Hibernating)");
+  // A customer without orders has no segment: overall popularity (P: four buyers).
+  v1::RecommendResponse cold = popular_for("web:c9");
+  ASSERT_FALSE(cold.items().empty());
+  EXPECT_EQ(cold.items(0).sku(), "P");
+  EXPECT_EQ(cold.items(0).reason(), "popular");
+}
+
 TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   v1::RecommendRequest request;
   request.set_profile_id("web:c1");
