@@ -61,7 +61,7 @@ absl::Status IdentityApplier::ApplyPrepared(uint32_t partition,
     t_holding_batch = true;
   }
   std::vector<const common::v1::Event*> events;
-  std::vector<const PersonRecord*> persons;
+  std::vector<PersonRecord*> persons;
   events.reserve(entries.size());
   persons.reserve(entries.size());
   for (const ingest::v1::LogEntry* entry : entries) {

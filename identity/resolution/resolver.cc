@@ -73,6 +73,7 @@ void Resolver::BeginBatch() { mu_.Lock(); }
 
 void Resolver::CommitBatch() {
   pending_.clear();
+  arena_.Reset();
   if (model_in_batch_) {
     model_dirty_ = model_estimated_ = model_in_batch_ = false;
     batches_since_model_write_ = 0;
@@ -133,7 +134,7 @@ std::optional<PersonRecord> Resolver::NormalizeUpsert(const common::v1::Event& e
 }
 
 absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> events,
-                                   absl::Span<const PersonRecord* const> normalized,
+                                   absl::Span<PersonRecord* const> normalized,
                                    storage::WriteBatch& batch) {
   if (normalized.size() != events.size()) {
     return absl::InternalError("ApplyEvents: one normalized record per event expected");
@@ -147,7 +148,7 @@ absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> ev
     ++seen[keys[i]];
   }
   for (size_t i = 0; i < events.size(); ++i) {
-    const PersonRecord* person = nullptr;
+    PersonRecord* person = nullptr;
     if (normalized[i] != nullptr && seen[keys[i]] == 1) person = normalized[i];
     CLT_RETURN_IF_ERROR(ApplyEvent(*events[i], batch, person));
   }
@@ -155,7 +156,7 @@ absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> ev
 }
 
 absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch,
-                                  const PersonRecord* normalized) {
+                                  PersonRecord* normalized) {
   if (needs_reload_) {
     CLT_RETURN_IF_ERROR(Load());
     needs_reload_ = false;
@@ -221,18 +222,19 @@ uint32_t Resolver::EnsureRecord(const common::v1::SourceKey& key, absl::Time at,
   entry.key = skey;
   entry.person.source_key = skey;
   record_index_.emplace(skey, index);
-  resolution::StoredRecord stored;
-  *stored.mutable_source() = key;
-  SetTimestamp(at, stored.mutable_first_seen_at());
-  stored.set_person(EncodePersonRecord(entry.person));
-  batch.Put(kRecordsCf, skey, stored.SerializeAsString());
-  pending_[index] = std::move(stored);
+  auto* stored = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
+  *stored->mutable_source() = key;
+  SetTimestamp(at, stored->mutable_first_seen_at());
+  stored->set_person(EncodePersonRecord(entry.person));
+  stored->SerializeToString(&serialized_);
+  batch.Put(kRecordsCf, skey, serialized_);
+  pending_[index] = stored;
   const uint64_t profile = NewProfile(at, batch);
   entry.profile = profile;
   profiles_[profile].members.push_back(index);
   batch.Put(kRecordProfileCf, skey, storage::EncodeUint64(profile));
   batch.Put(kProfileMembersCf, MemberKey(profile, skey), "");
-  v1::AuditEntry audit;
+  v1::AuditEntry& audit = NewAudit();
   SetTimestamp(at, audit.mutable_at());
   audit.set_action(v1::AUDIT_ACTION_CREATE);
   audit.set_actor("resolver");
@@ -273,8 +275,17 @@ std::vector<Resolver::ScoredCandidate> Resolver::Candidates(
     computed = matcher_->BlockingKeys(person);
     keys = &computed;
   }
-  std::vector<const std::vector<uint32_t>*> lists;
-  for (const std::string& key : *keys) {
+  CandidateScratch scratch;
+  FindCandidates(person, self, *keys, scratch);
+  return std::move(scratch.candidates);
+}
+
+void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
+                              const std::vector<std::string>& keys,
+                              CandidateScratch& scratch) const {
+  std::vector<const std::vector<uint32_t>*>& lists = scratch.lists;
+  lists.clear();
+  for (const std::string& key : keys) {
     auto it = blocks_.find(key);
     if (it == blocks_.end() || it->second.size() > matcher_->max_block_size()) continue;
     lists.push_back(&it->second);
@@ -282,20 +293,34 @@ std::vector<Resolver::ScoredCandidate> Resolver::Candidates(
   // The most specific keys first, so that the cap keeps the best candidates.
   std::sort(lists.begin(), lists.end(),
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
-  absl::flat_hash_set<uint32_t> seen;
-  std::vector<ScoredCandidate> out;
+  if (scratch.dense) {
+    if (scratch.stamps.size() < records_.size()) scratch.stamps.resize(records_.size() + 4096, 0);
+    if (++scratch.stamp == 0) {  // Wrapped: forget every old stamp.
+      std::fill(scratch.stamps.begin(), scratch.stamps.end(), 0);
+      scratch.stamp = 1;
+    }
+  } else {
+    scratch.seen.clear();
+  }
+  auto first_sight = [&](uint32_t r) {
+    if (!scratch.dense) return scratch.seen.insert(r).second;
+    if (scratch.stamps[r] == scratch.stamp) return false;
+    scratch.stamps[r] = scratch.stamp;
+    return true;
+  };
+  std::vector<ScoredCandidate>& out = scratch.candidates;
+  out.clear();
   for (const std::vector<uint32_t>* list : lists) {
     for (uint32_t r : *list) {
-      if (static_cast<int64_t>(r) == self || !seen.insert(r).second) continue;
-      if (out.size() >= options_.max_candidates) break;
+      if (out.size() >= options_.max_candidates) return;
+      if (static_cast<int64_t>(r) == self || !first_sight(r)) continue;
       out.push_back({r, matcher_->Score(person, records_[r].person)});
     }
   }
-  return out;
 }
 
 absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch,
-                                   const PersonRecord* normalized) {
+                                   PersonRecord* normalized) {
   if (event.source().system().empty() || event.source().id().empty()) {
     return absl::OkStatus();  // Validation upstream guarantees a source; nothing to key on.
   }
@@ -305,17 +330,19 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   auto found = record_index_.find(key);
   const bool is_new = found == record_index_.end();
   uint32_t index;
-  resolution::StoredRecord stored;
+  resolution::StoredRecord* stored_ptr;  // On arena_, until the batch commits.
   if (is_new) {
     index = static_cast<uint32_t>(records_.size());
     records_.emplace_back().key = key;
     record_index_.emplace(key, index);
-    *stored.mutable_source() = event.source();
-    SetTimestamp(at, stored.mutable_first_seen_at());
+    stored_ptr = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
+    *stored_ptr->mutable_source() = event.source();
+    SetTimestamp(at, stored_ptr->mutable_first_seen_at());
   } else {
     index = found->second;
-    CLT_ASSIGN_OR_RETURN(stored, LoadStoredRecord(index));
+    CLT_ASSIGN_OR_RETURN(stored_ptr, PendingRecord(index));
   }
+  resolution::StoredRecord& stored = *stored_ptr;
   const bool first_details = stored.upserts() == 0;
   MergeRaw(event.customer_upsert(), micros, &stored);
   if (!stored.has_last_upsert_at() ||
@@ -325,7 +352,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   }
   stored.set_upserts(stored.upserts() + 1);
   PersonRecord person = is_new && normalized != nullptr
-                            ? *normalized
+                            ? std::move(*normalized)
                             : FromCustomerUpsert(key, stored.raw(), options_.normalization);
   stored.set_person(EncodePersonRecord(person));
 
@@ -343,15 +370,18 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     if (list.empty()) blocks_.erase(k);
   }
   // Candidates are looked up before this record enters the posting lists.
-  std::vector<ScoredCandidate> candidates = Candidates(person, index, &new_keys);
+  scratch_.dense = true;
+  FindCandidates(person, index, new_keys, scratch_);
+  const std::vector<ScoredCandidate>& candidates = scratch_.candidates;
   for (const std::string& k : new_keys) {
     if (std::binary_search(old_keys.begin(), old_keys.end(), k)) continue;
     blocks_[k].push_back(index);
   }
   records_[index].person = std::move(person);
   IndexContacts(index, true);
-  batch.Put(kRecordsCf, key, stored.SerializeAsString());
-  pending_[index] = std::move(stored);
+  stored.SerializeToString(&serialized_);
+  batch.Put(kRecordsCf, key, serialized_);
+  pending_[index] = stored_ptr;
 
   if (first_details) {
     for (const ScoredCandidate& c : candidates) ObservePattern(c.score.pattern);
@@ -368,14 +398,23 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
       }
     }
   }
-  // Best candidate per profile.
-  absl::flat_hash_map<uint64_t, ScoredCandidate> best;
-  for (const ScoredCandidate& c : candidates) {
-    const uint64_t p = records_[c.record].profile;
-    auto [it, inserted] = best.try_emplace(p, c);
-    if (!inserted && c.score.weight > it->second.score.weight) it->second = c;
+  // Best candidate per profile (the first of equal weights), then by weight.
+  std::vector<std::pair<uint64_t, uint32_t>>& by_profile = scratch_.by_profile;
+  by_profile.clear();
+  for (uint32_t i = 0; i < candidates.size(); ++i) {
+    by_profile.emplace_back(records_[candidates[i].record].profile, i);
   }
-  std::vector<std::pair<uint64_t, ScoredCandidate>> ranked(best.begin(), best.end());
+  std::sort(by_profile.begin(), by_profile.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    const double wa = candidates[a.second].score.weight, wb = candidates[b.second].score.weight;
+    return wa != wb ? wa > wb : a.second < b.second;
+  });
+  std::vector<std::pair<uint64_t, ScoredCandidate>>& ranked = scratch_.ranked;
+  ranked.clear();
+  for (size_t i = 0; i < by_profile.size(); ++i) {
+    if (i > 0 && by_profile[i].first == by_profile[i - 1].first) continue;
+    ranked.emplace_back(by_profile[i].first, candidates[by_profile[i].second]);
+  }
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
     if (a.second.score.weight != b.second.score.weight) {
       return a.second.score.weight > b.second.score.weight;
@@ -403,7 +442,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
         continue;
       }
       own = p;
-      v1::AuditEntry audit;
+      v1::AuditEntry& audit = NewAudit();
       SetTimestamp(at, audit.mutable_at());
       audit.set_action(v1::AUDIT_ACTION_LINK);
       audit.set_actor("resolver");
@@ -416,7 +455,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     }
     if (own == 0) {
       own = NewProfile(at, batch);
-      v1::AuditEntry audit;
+      v1::AuditEntry& audit = NewAudit();
       SetTimestamp(at, audit.mutable_at());
       audit.set_action(v1::AUDIT_ACTION_CREATE);
       audit.set_actor("resolver");
@@ -437,7 +476,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     if (other == own) continue;
     if (c.score.decision == v1::MATCH_DECISION_REVIEW) {
       if (++reviews > 1) continue;  // The best review candidate only.
-      v1::AuditEntry audit;
+      v1::AuditEntry& audit = NewAudit();
       SetTimestamp(at, audit.mutable_at());
       audit.set_action(v1::AUDIT_ACTION_REVIEW);
       audit.set_actor("resolver");
@@ -449,7 +488,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
       continue;
     }
     if (c.score.decision != v1::MATCH_DECISION_LINK) continue;
-    v1::AuditEntry audit;
+    v1::AuditEntry& audit = NewAudit();
     SetTimestamp(at, audit.mutable_at());
     audit.set_actor("resolver");
     const bool allowed = ProfilesMayMerge(own, other) &&
@@ -540,10 +579,15 @@ uint64_t Resolver::MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
   return survivor;
 }
 
-void Resolver::Audit(v1::AuditEntry entry, storage::WriteBatch& batch) {
+v1::AuditEntry& Resolver::NewAudit() {
+  return *google::protobuf::Arena::CreateMessage<v1::AuditEntry>(&arena_);
+}
+
+void Resolver::Audit(v1::AuditEntry& entry, storage::WriteBatch& batch) {
   const uint64_t id = next_audit_++;
   entry.set_id(id);
-  batch.Put(kAuditCf, storage::EncodeUint64(id), entry.SerializeAsString());
+  entry.SerializeToString(&serialized_);
+  batch.Put(kAuditCf, storage::EncodeUint64(id), serialized_);
   for (const std::string& p : entry.profile_ids()) {
     absl::StatusOr<uint64_t> n = ParseProfileId(p, "profile");
     if (!n.ok()) continue;

@@ -37,8 +37,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -47,8 +47,10 @@
 #include "clientele/identity/resolution/identity_state.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "common/storage/kv_store.h"
+#include "google/protobuf/arena.h"
 #include "identity/matching/person_record.h"
 #include "identity/resolution/golden_record.h"
+#include "identity/resolution/internal/dense_id_map.h"
 #include "identity/resolution/record_matcher.h"
 
 namespace clientele::identity {
@@ -100,20 +102,19 @@ class Resolver {
   // Applies one event (CustomerUpsert, Order with a customer, ConsentChange; others are
   // ignored) to memory and `batch`. An error leaves memory inconsistent with the store:
   // the caller must AbortBatch.
-  // `normalized`, if given, is FromCustomerUpsert of the event's upsert (used when the
-  // record is new).
+  // `normalized`, if given, is FromCustomerUpsert of the event's upsert (used, and moved
+  // from, when the record is new).
   absl::Status ApplyEvent(const common::v1::Event& event, storage::WriteBatch& batch,
-                          const PersonRecord* normalized = nullptr)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                          PersonRecord* normalized = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // ApplyEvent of each event in order, normalizing new records on two threads first.
   absl::Status ApplyEvents(absl::Span<const common::v1::Event* const> events,
                            storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The same, with the events' upserts normalized already: `normalized[i]` is null or
-  // NormalizeUpsert(*events[i]) (one per event). New records are normalized on this thread
-  // when they have none.
+  // NormalizeUpsert(*events[i]) (one per event; moved from when used). New records are
+  // normalized on this thread when they have none.
   absl::Status ApplyEvents(absl::Span<const common::v1::Event* const> events,
-                           absl::Span<const PersonRecord* const> normalized,
-                           storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                           absl::Span<PersonRecord* const> normalized, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // FromCustomerUpsert of the event's upsert as the resolver would compute it for a new
   // record; nullopt for events that are not upserts with a source. Depends on the event and
   // the (immutable) options alone: thread-safe, no lock, may run while a batch is applied.
@@ -176,6 +177,20 @@ class Resolver {
     uint32_t record;
     PairScore score;
   };
+  // Buffers of candidate search, reused across records by the log application (which holds
+  // the write lock) so that resolving a record allocates little.
+  struct CandidateScratch {
+    std::vector<const std::vector<uint32_t>*> lists;
+    // Dedupe: stamps[r] == stamp when record r was seen for the current record (dense, for
+    // the writer), or `seen` (small, for queries).
+    bool dense = false;
+    std::vector<uint32_t> stamps;
+    uint32_t stamp = 0;
+    absl::flat_hash_set<uint32_t> seen;
+    std::vector<ScoredCandidate> candidates;
+    std::vector<std::pair<uint64_t, uint32_t>> by_profile;  // (profile, candidate position)
+    std::vector<std::pair<uint64_t, ScoredCandidate>> ranked;
+  };
 
   Resolver(storage::KvStore* store, std::unique_ptr<RecordMatcher> matcher,
            ResolverOptions options);
@@ -185,6 +200,10 @@ class Resolver {
   void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<resolution::StoredRecord> LoadStoredRecord(uint32_t index) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The stored record of `index` for changing in the batch in progress: its pending_ entry,
+  // else parsed from the store onto arena_.
+  absl::StatusOr<resolution::StoredRecord*> PendingRecord(uint32_t index)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Resolves an alias to its survivor; 0 if `number` is neither a profile nor an alias.
   uint64_t Canonical(uint64_t number) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::StatusOr<uint64_t> Lookup(const v1::ProfileLookup& lookup,
@@ -194,7 +213,7 @@ class Resolver {
 
   // resolver.cc: resolution.
   absl::Status ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch,
-                           const PersonRecord* normalized) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                           PersonRecord* normalized) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyConsent(const common::v1::Event& event, storage::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The index of `key`, creating a minimal record in a new profile if it is unknown.
@@ -203,6 +222,10 @@ class Resolver {
   // `keys`: the person's blocking keys, if the caller has them already.
   std::vector<ScoredCandidate> Candidates(const PersonRecord& person, int64_t self,
                                           const std::vector<std::string>* keys = nullptr) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The same into scratch.candidates.
+  void FindCandidates(const PersonRecord& person, int64_t self,
+                      const std::vector<std::string>& keys, CandidateScratch& scratch) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch)
@@ -215,7 +238,13 @@ class Resolver {
   // False if some pair of `persons` x members of `profile` disagrees clearly (conflict_weight).
   bool Compatible(const std::vector<const PersonRecord*>& persons, uint64_t profile) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Audit(v1::AuditEntry entry, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Audit(v1::AuditEntry& entry, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Audit(v1::AuditEntry&& entry, storage::WriteBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Audit(entry, batch);
+  }
+  // An empty audit entry on arena_ (log application only: freed when the batch ends).
+  v1::AuditEntry& NewAudit() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutCounters(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Idempotency: the stored response of `key` (kind 'M' merge, 'S' split), if any.
   absl::StatusOr<std::optional<std::string>> IdempotentResult(char kind, const std::string& key,
@@ -240,11 +269,16 @@ class Resolver {
   absl::flat_hash_map<std::string, std::vector<uint32_t>> blocks_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_email_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_phone_ ABSL_GUARDED_BY(mu_);
-  // A B-tree: ordered (ListProfiles pages in id order) and far fewer cache misses than std::map.
-  absl::btree_map<uint64_t, ProfileEntry> profiles_ ABSL_GUARDED_BY(mu_);
+  // By number (dense: NewProfile counts up): one index per lookup, ordered for paging.
+  resolution_internal::DenseIdMap<ProfileEntry> profiles_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, uint64_t> aliases_ ABSL_GUARDED_BY(mu_);  // -> survivor
-  // Records changed by the batch in progress, not yet in the store.
-  absl::flat_hash_map<uint32_t, resolution::StoredRecord> pending_ ABSL_GUARDED_BY(mu_);
+  CandidateScratch scratch_ ABSL_GUARDED_BY(mu_);                         // Of ApplyUpsert.
+  // Log application allocates its per-record protos (stored records, audit entries) here;
+  // reset when the batch commits or aborts.
+  google::protobuf::Arena arena_ ABSL_GUARDED_BY(mu_);
+  std::string serialized_ ABSL_GUARDED_BY(mu_);  // Serialization buffer, reused.
+  // Records changed by the batch in progress, not yet in the store (on arena_).
+  absl::flat_hash_map<uint32_t, resolution::StoredRecord*> pending_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, uint64_t> pattern_counts_ ABSL_GUARDED_BY(mu_);  // Candidates.
   absl::flat_hash_map<uint64_t, uint64_t> random_counts_ ABSL_GUARDED_BY(mu_);
   uint64_t records_at_last_estimate_ ABSL_GUARDED_BY(mu_) = 0;

@@ -33,9 +33,23 @@ std::string SourceKeyString(const common::v1::SourceKey& key) {
   return absl::StrCat(key.system(), "/", key.id());
 }
 
+namespace {
+
+google::protobuf::ArenaOptions BatchArenaOptions() {
+  google::protobuf::ArenaOptions o;
+  o.start_block_size = 64 << 10;  // A batch of records takes megabytes: few, larger blocks.
+  o.max_block_size = 64 << 10;
+  return o;
+}
+
+}  // namespace
+
 Resolver::Resolver(storage::KvStore* store, std::unique_ptr<RecordMatcher> matcher,
                    ResolverOptions options)
-    : store_(store), options_(std::move(options)), matcher_(std::move(matcher)) {}
+    : store_(store),
+      options_(std::move(options)),
+      matcher_(std::move(matcher)),
+      arena_(BatchArenaOptions()) {}
 
 Resolver::~Resolver() = default;
 
@@ -58,6 +72,7 @@ void Resolver::Clear() {
   profiles_.clear();
   aliases_.clear();
   pending_.clear();
+  arena_.Reset();
   pattern_counts_.clear();
   random_counts_.clear();
   records_at_last_estimate_ = 0;
@@ -117,7 +132,11 @@ absl::Status Resolver::Load() {
           !stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
         return Corrupt("a profile does not parse");
       }
-      ProfileEntry& p = profiles_[storage::DecodeUint64(it->key())];
+      const uint64_t number = storage::DecodeUint64(it->key());
+      if (number == 0 || number >= decltype(profiles_)::kMaxId) {
+        return Corrupt(absl::StrCat("profile number ", number, " out of range"));
+      }
+      ProfileEntry& p = profiles_[number];
       p.created_at = TimeOf(stored.created_at());
       p.aliases.assign(stored.aliases().begin(), stored.aliases().end());
     }
@@ -201,10 +220,21 @@ absl::Status Resolver::Load() {
 
 absl::StatusOr<resolution::StoredRecord> Resolver::LoadStoredRecord(uint32_t index) const {
   auto p = pending_.find(index);
-  if (p != pending_.end()) return p->second;
+  if (p != pending_.end()) return *p->second;
   CLT_ASSIGN_OR_RETURN(std::optional<std::string> v, store_->Get(kRecordsCf, records_[index].key));
   resolution::StoredRecord stored;
   if (!v.has_value() || !stored.ParseFromString(*v)) {
+    return Corrupt(absl::StrCat("record ", records_[index].key, " is missing or corrupt"));
+  }
+  return stored;
+}
+
+absl::StatusOr<resolution::StoredRecord*> Resolver::PendingRecord(uint32_t index) {
+  auto p = pending_.find(index);
+  if (p != pending_.end()) return p->second;
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> v, store_->Get(kRecordsCf, records_[index].key));
+  auto* stored = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
+  if (!v.has_value() || !stored->ParseFromString(*v)) {
     return Corrupt(absl::StrCat("record ", records_[index].key, " is missing or corrupt"));
   }
   return stored;
