@@ -21,12 +21,17 @@ v1::MatchDecision ToProto(MatchDecision decision) {
 
 v1::MatchExplanation ToProto(const MatchExplanation& e) {
   v1::MatchExplanation out;
-  out.set_match_weight(e.weight);
-  out.set_match_probability(e.probability);
-  out.set_decision(ToProto(e.decision));
-  out.set_rule(e.vetoed ? "hard_negative" : e.rule);
+  ToProto(e, &out);
+  return out;
+}
+
+void ToProto(const MatchExplanation& e, v1::MatchExplanation* out) {
+  out->set_match_weight(e.weight);
+  out->set_match_probability(e.probability);
+  out->set_decision(ToProto(e.decision));
+  out->set_rule(e.vetoed ? "hard_negative" : e.rule);
   for (const FieldExplanation& f : e.fields) {
-    v1::FieldComparison* c = out.add_fields();
+    v1::FieldComparison* c = out->add_fields();
     c->set_field(f.field);
     c->set_level(f.level);
     c->set_value_a(f.value_a);
@@ -35,7 +40,6 @@ v1::MatchExplanation ToProto(const MatchExplanation& e) {
     c->set_u(f.u);
     c->set_weight(f.weight);
   }
-  return out;
 }
 
 FellegiSunterMatcher::FellegiSunterMatcher(const MatchModelConfig& start, size_t max_block_size,
@@ -57,6 +61,11 @@ PairScore FellegiSunterMatcher::Score(const PersonRecord& a, const PersonRecord&
 v1::MatchExplanation FellegiSunterMatcher::Explain(const PersonRecord& a,
                                                    const PersonRecord& b) const {
   return ToProto(model_.Score(a, b));
+}
+
+void FellegiSunterMatcher::ExplainInto(const PersonRecord& a, const PersonRecord& b,
+                                       v1::MatchExplanation* out) const {
+  ToProto(model_.Score(a, b), out);
 }
 
 absl::Status FellegiSunterMatcher::Estimate(

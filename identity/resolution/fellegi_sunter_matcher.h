@@ -22,6 +22,8 @@ class FellegiSunterMatcher final : public RecordMatcher {
   size_t max_block_size() const override { return max_block_size_; }
   PairScore Score(const PersonRecord& a, const PersonRecord& b) const override;
   v1::MatchExplanation Explain(const PersonRecord& a, const PersonRecord& b) const override;
+  void ExplainInto(const PersonRecord& a, const PersonRecord& b,
+                   v1::MatchExplanation* out) const override;
   absl::Status Estimate(const absl::flat_hash_map<uint64_t, uint64_t>& candidate_counts,
                         const absl::flat_hash_map<uint64_t, uint64_t>& random_counts) override;
   std::string EncodeModel() const override;
@@ -38,6 +40,7 @@ class FellegiSunterMatcher final : public RecordMatcher {
 
 // The proto form of a matching explanation.
 v1::MatchExplanation ToProto(const MatchExplanation& explanation);
+void ToProto(const MatchExplanation& explanation, v1::MatchExplanation* out);
 v1::MatchDecision ToProto(MatchDecision decision);
 
 }  // namespace clientele::identity

@@ -40,6 +40,11 @@ class RecordMatcher {
 
   virtual PairScore Score(const PersonRecord& a, const PersonRecord& b) const = 0;
   virtual v1::MatchExplanation Explain(const PersonRecord& a, const PersonRecord& b) const = 0;
+  // Explain into `out` (e.g. a message on an arena, saving the copy).
+  virtual void ExplainInto(const PersonRecord& a, const PersonRecord& b,
+                           v1::MatchExplanation* out) const {
+    *out = Explain(a, b);
+  }
 
   // Re-estimates the model from the pattern histograms of the candidate pairs seen so far
   // and of random pairs (nearly all non-matches). On error the model is unchanged.

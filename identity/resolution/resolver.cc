@@ -425,7 +425,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   const PersonRecord& me = records_[index].person;
   auto explained = [&](v1::AuditEntry& audit, const ScoredCandidate& c) {
     audit.set_score(c.score.weight);
-    *audit.mutable_explanation() = matcher_->Explain(me, records_[c.record].person);
+    matcher_->ExplainInto(me, records_[c.record].person, audit.mutable_explanation());
     *audit.add_records() = event.source();
     common::v1::SourceKey* sk = audit.add_records();
     const std::string& ok = records_[c.record].key;
