@@ -1,14 +1,17 @@
 // recommender_movielens_bench: offline quality and serving cost of the recommender models.
 //
 //   build/bin/recommender_movielens_bench [--movielens=PATH/u.data] [--retail=PATH.csv]
-//       [--seeds=5] [--sections=movielens,retail,latency]
+//       [--seeds=5] [--sections=movielens,retail,latency] [--ease_grid=full|plain]
+//       [--models=ease,svd,...]
 //
 // MovieLens 100k, Microsoft Recommenders' protocol: 75/25 random split stratified by user
 // (per seed), top-10, the user's training items removed, every test item relevant. Each
 // model's hyper-parameters are chosen per seed on a validation split carved out of the
 // training part (75/25 again, another seed), by nDCG@10; the chosen model is refitted on the
 // whole training part and scored once on the test part. The table shows the median over
-// seeds of each metric.
+// seeds of each metric. "hybrid" is the default hybrid (ease + svd), which chooses its blend
+// weights itself by validation inside the training part it is given; "hybrid_tuned" is the
+// same blend of the ease and svd configurations tuned here.
 // Online Retail: implicit 1-5 ratings from the orders (DatasetBuilder), the last 30 days held
 // out; relevant = products a known customer bought in the held-out month that they had not
 // bought before (so excluding seen items is fair). Hyper-parameters chosen on the 30 days
@@ -37,6 +40,7 @@
 #include "recommender/data/dataset_builder.h"
 #include "recommender/evaluation/evaluate.h"
 #include "recommender/evaluation/split.h"
+#include "recommender/models/hybrid_model.h"
 #include "recommender/models/recommender_model.h"
 
 namespace clientele::recommender {
@@ -46,6 +50,19 @@ using Clock = std::chrono::steady_clock;
 
 // The EASE tuning grid: "full" (default) or "plain"; see Candidates().
 std::string g_ease_grid = "full";
+// Only these models (comma-separated) when not empty. hybrid_tuned uses the ease and svd
+// configurations tuned in the same run, or those models' defaults when they are not run.
+std::string g_models;
+
+std::vector<std::string> Selected(const std::vector<std::string>& names) {
+  if (g_models.empty()) return names;
+  std::vector<std::string> out;
+  std::vector<std::string> wanted = absl::StrSplit(g_models, ',');
+  for (const std::string& n : names) {
+    if (std::find(wanted.begin(), wanted.end(), n) != wanted.end()) out.push_back(n);
+  }
+  return out;
+}
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
@@ -89,7 +106,7 @@ std::string ParamsText(const ModelConfig& c) {
 
 // Candidate configurations of each model; the first is used when there is nothing to tune.
 std::vector<ModelConfig> Candidates(const std::string& name, const ModelConfig* best_ease,
-                                    const ModelConfig* best_cf,
+                                    const ModelConfig* best_cf, const ModelConfig* best_svd,
                                     const std::vector<double>& lambdas) {
   std::vector<ModelConfig> out;
   if (name == "popularity") {
@@ -116,16 +133,27 @@ std::vector<ModelConfig> Candidates(const std::string& name, const ModelConfig* 
         }
       }
     }
-  } else if (name == "hybrid") {
-    for (double wcf : {0.1, 0.3}) {
-      for (double wpop : {0.0, 0.05}) {
-        ModelConfig c{"hybrid"};
-        c.components.push_back({*best_ease, 1.0});
-        c.components.push_back({*best_cf, wcf});
-        if (wpop > 0) c.components.push_back({ModelConfig{"popularity"}, wpop});
-        out.push_back(c);
+  } else if (name == "rp3beta") {
+    for (double a : {0.5, 0.75, 1.0}) {
+      for (double b : {0.2, 0.3, 0.4, 0.5}) {
+        for (double n : {100, 200}) {
+          out.push_back({"rp3beta", {{"alpha", a}, {"beta", b}, {"neighbors", n}}});
+        }
       }
     }
+  } else if (name == "svd") {
+    for (double f : {16, 32, 64, 128}) out.push_back({"svd", {{"factors", f}}});
+  } else if (name == "hybrid") {
+    // The default hybrid: it chooses its blend weights itself, by validation on a split of
+    // the training data it is given (nothing to tune here).
+    out.push_back({"hybrid"});
+  } else if (name == "hybrid_tuned") {
+    // The default hybrid's components (ease, svd) with the parameters this bench tuned for
+    // each on its validation split; blend weights chosen by the hybrid's own validation.
+    ModelConfig c{"hybrid", {{"tune", 1}}};
+    c.components.push_back({*best_ease, 1.0});
+    c.components.push_back({*best_svd, 0.5});
+    out.push_back(c);
   }
   return out;
 }
@@ -186,12 +214,13 @@ void RunModels(const std::vector<std::string>& names, const Dataset& train,
                const EvaluateOptions& options, const std::vector<double>& lambdas,
                std::map<std::string, Row>* rows,
                std::map<std::string, std::shared_ptr<RecommenderModel>>* fitted) {
-  ModelConfig best_ease{"ease"}, best_cf{"item_cf"};
+  ModelConfig best_ease{"ease"}, best_cf{"item_cf"}, best_svd{"svd"};
   for (const std::string& name : names) {
-    Choice choice =
-        Tune(Candidates(name, &best_ease, &best_cf, lambdas), val_train, val_test, options);
+    Choice choice = Tune(Candidates(name, &best_ease, &best_cf, &best_svd, lambdas), val_train,
+                         val_test, options);
     if (name == "ease") best_ease = choice.config;
     if (name == "item_cf") best_cf = choice.config;
+    if (name == "svd") best_svd = choice.config;
     Clock::time_point start = Clock::now();
     std::shared_ptr<RecommenderModel> model = OrDie(TrainModel(choice.config, train));
     double fit = Seconds(start);
@@ -199,11 +228,20 @@ void RunModels(const std::vector<std::string>& names, const Dataset& train,
     Row& row = (*rows)[name];
     row.runs.push_back(e.metrics);
     row.fit_seconds.push_back(fit);
-    row.chosen.push_back(ParamsText(choice.config));
+    std::string chosen = ParamsText(choice.config);
+    if (const auto* h = dynamic_cast<const HybridModel*>(model.get())) {
+      // The weights the hybrid chose by its own validation.
+      std::vector<std::string> parts;
+      for (int m = 0; m < h->num_components(); ++m) {
+        parts.push_back(absl::StrCat(h->component(m).name(), " ", h->weight(m)));
+      }
+      chosen = absl::StrCat(absl::StrJoin(parts, " + "), " (val nDCG ", h->tuning_ndcg(), ")");
+    }
+    row.chosen.push_back(chosen);
     if (fitted) (*fitted)[name] = model;
     std::fprintf(stderr, "  %s: ndcg@10 %.4f (val %.4f) users %lld fit %.2fs [%s]\n", name.c_str(),
                  e.metrics.ndcg, choice.val_ndcg, static_cast<long long>(e.metrics.users), fit,
-                 ParamsText(choice.config).c_str());
+                 chosen.c_str());
   }
 }
 
@@ -303,7 +341,8 @@ void MovieLens(const std::string& path, int seeds, bool latency) {
   std::printf("## MovieLens 100k (%d users, %d items, %lld ratings), median of %d seeds\n\n",
               data.num_users(), data.num_items(), static_cast<long long>(data.num_interactions()),
               seeds);
-  const std::vector<std::string> names = {"popularity", "item_cf", "sar", "ease", "hybrid"};
+  const std::vector<std::string> names = Selected(
+      {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid", "hybrid_tuned"});
   std::map<std::string, Row> rows;
   std::map<std::string, std::shared_ptr<RecommenderModel>> fitted;
   EvaluateOptions options;
@@ -400,7 +439,8 @@ void Retail(const std::string& path, bool latency) {
       "other rows skipped; train %d customers x %d products, %lld pairs)\n\n",
       lines.size(), static_cast<long long>(skipped), train.num_users(), train.num_items(),
       static_cast<long long>(train.num_interactions()));
-  const std::vector<std::string> names_ = {"popularity", "item_cf", "sar", "ease", "hybrid"};
+  const std::vector<std::string> names_ = Selected(
+      {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid", "hybrid_tuned"});
   EvaluateOptions options;
   options.k = 10;
   options.drop_seen_test_items = true;
@@ -408,7 +448,7 @@ void Retail(const std::string& path, bool latency) {
   std::map<std::string, std::shared_ptr<RecommenderModel>> fitted;
   std::fprintf(stderr, "online retail\n");
   RunModels(names_, train, val_train, val_test, test, options, {100, 400, 1000}, &rows, &fitted);
-  Evaluation e = OrDie(Evaluate(*fitted["ease"], test, options));
+  Evaluation e = OrDie(Evaluate(*fitted.begin()->second, test, options));
   std::printf(
       "Test customers %lld: %lld new to the model (skipped), %lld with no new product "
       "(skipped); evaluated %lld.\n\n",
@@ -433,6 +473,8 @@ int main(int argc, char** argv) {
   app.add_option("--ease_grid", clientele::recommender::g_ease_grid,
                  "EASE tuning grid on MovieLens: full (with user_norm) or plain")
       ->check(CLI::IsMember({"full", "plain"}));
+  app.add_option("--models", clientele::recommender::g_models,
+                 "Comma-separated models to run (default: all)");
   app.add_option("--sections", sections, "Comma-separated: movielens, retail, latency");
   CLI11_PARSE(app, argc, argv);
   bool latency = sections.find("latency") != std::string::npos;

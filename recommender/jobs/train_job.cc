@@ -21,7 +21,7 @@ namespace clientele::recommender {
 namespace {
 
 std::vector<std::string> ModelsToFit(const v1::TrainJobSpec& spec) {
-  if (spec.models().empty()) return ModelNames();
+  if (spec.models().empty()) return ServedModelNames();
   return {spec.models().begin(), spec.models().end()};
 }
 

@@ -1,11 +1,33 @@
 // HybridModel ("hybrid"): a weighted blend of other models fitted on the same Dataset.
 //
 //   score(i) = sum over components m of weight_m * s_m(i) / max_i' s_m(i')
-// where s_m counts only positive scores (each component's scores scaled to [0, 1] per call).
+// where s_m counts only positive scores and i' runs over the items not in the history (each
+// component's scores scaled so that its best recommendable item has 1, per call).
 // The reason is the one of the component contributing most to the item.
 // Components come from ModelConfig::components ({config, weight}); without any, the default
-// blend is ease (1.0) + item_cf (0.3) + popularity (0.05). A hybrid cannot contain a hybrid.
-// Components see the same history (a sar component then gets undecayed values).
+// blend is ease (1.0) + svd (0.5) with "tune" on: the item-item linear model and a low-rank
+// filter, whose errors differ. A hybrid cannot contain a hybrid. Components see the same history (a
+// sar component then gets undecayed values).
+//
+// Blend weights chosen by validation ("tune" 1, the default without explicit components; 0
+// with them): Fit splits the training data "tune_folds" times per user at random
+// (StratifiedRandomSplit, training share "tune_ratio", seeds "tune_seed" + fold), fits every
+// component on the larger part, and ranks for at most "tune_users" users of the smaller part
+// (chosen at random) the union of each component's top 100 unseen items. The first component
+// keeps its weight; the weight of each other is then set in turn, two rounds, to the value of
+// {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3} x (first weight) with the best mean
+// nDCG@10 (binary relevance, as ranking_metrics.h) over the validation users of all folds,
+// among the values whose gain over the current blend exceeds 2 standard errors of the mean
+// per-user difference; otherwise it stays (the given weights are the prior, moved only on
+// evidence). Components left at weight 0 are dropped.
+// Then the others are fitted on all of the data. The test part of an offline evaluation is thus
+// never seen. A large training share keeps the tuning models close to the final one (a blend
+// weight tuned on much less data favours the low-rank svd too much); several folds average out
+// the noise of the smaller held-out part. Costs tune_folds + 1 fits of the components;
+// tuning_ndcg() reports the validation nDCG@10 of the chosen blend (not serialized: -1 after
+// loading).
+// Parameters: "tune" (see above), "tune_ratio" (0.9, in [0.5, 0.95]), "tune_folds" (3, in
+// 1..10), "tune_seed" (1), "tune_users" (5000).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_HYBRID_MODEL_H_
 #define CLIENTELE_RECOMMENDER_MODELS_HYBRID_MODEL_H_
@@ -27,6 +49,10 @@ class HybridModel final : public RecommenderModel {
   int num_components() const { return static_cast<int>(components_.size()); }
   const RecommenderModel& component(int m) const { return *components_[m]; }
   double weight(int m) const { return weights_[m]; }
+  // Validation nDCG@10 of the chosen blend when the weights were tuned, else -1.
+  double tuning_ndcg() const { return tuning_ndcg_; }
+
+  struct TuneUser;  // One validation user's candidates (hybrid_model.cc).
 
  protected:
   void Score(absl::Span<const std::pair<int32_t, float>> history, absl::string_view segment,
@@ -39,8 +65,22 @@ class HybridModel final : public RecommenderModel {
   std::string UserSegment(int32_t user) const override;
 
  private:
+  // Chooses weights_ by validation on splits of `data` (see the file comment).
+  absl::Status TuneWeights(const Dataset& data, const FitProgress& progress);
+  // One tuning fold: splits `data` with `seed`, fits the components on the larger part and
+  // appends the validation users of the smaller part to `tune_users`.
+  absl::Status CollectTuneUsers(const Dataset& data, uint64_t seed, const FitProgress& progress,
+                                std::vector<TuneUser>* tune_users) const;
+
   std::vector<std::unique_ptr<RecommenderModel>> components_;
+  std::vector<ModelConfig> configs_;  // Of the components, for the tuning fits; not serialized.
   std::vector<double> weights_;
+  bool tune_ = false;
+  uint64_t tune_seed_ = 1;
+  int64_t tune_users_ = 5000;
+  double tune_ratio_ = 0.9;
+  int tune_folds_ = 3;
+  double tuning_ndcg_ = -1;
 };
 
 }  // namespace clientele::recommender

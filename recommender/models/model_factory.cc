@@ -10,11 +10,19 @@
 #include "recommender/models/item_cf_model.h"
 #include "recommender/models/popularity_model.h"
 #include "recommender/models/recommender_model.h"
+#include "recommender/models/rp3beta_model.h"
 #include "recommender/models/sar_model.h"
+#include "recommender/models/svd_model.h"
 
 namespace clientele::recommender {
 
-std::vector<std::string> ModelNames() { return {"popularity", "item_cf", "sar", "ease", "hybrid"}; }
+std::vector<std::string> ModelNames() {
+  return {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid"};
+}
+
+std::vector<std::string> ServedModelNames() {
+  return {"popularity", "item_cf", "sar", "ease", "hybrid"};
+}
 
 namespace {
 
@@ -24,6 +32,8 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateByName(const ModelConfig
   if (config.name == "item_cf") return ItemCfModel::Create(config);
   if (config.name == "sar") return SarModel::Create(config);
   if (config.name == "ease") return EaseModel::Create(config);
+  if (config.name == "rp3beta") return Rp3betaModel::Create(config);
+  if (config.name == "svd") return SvdModel::Create(config);
   if (config.name == "hybrid") return HybridModel::Create(config);
   return nullptr;
 }

@@ -87,7 +87,7 @@ struct RecommendRequest {
 using FitProgress = std::function<bool(double fraction)>;
 
 struct ModelConfig {
-  // "popularity", "item_cf", "sar", "ease", "hybrid".
+  // "popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid".
   std::string name;
   // Hyper-parameters by name; unknown names are an InvalidArgument from CreateModel. See each
   // model's header for its parameters and defaults.
@@ -206,6 +206,10 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_
 
 // The model names CreateModel knows.
 std::vector<std::string> ModelNames();
+
+// The models a serving strategy answers with (ModelNames() but rp3beta and svd, which are
+// served as components of the hybrid): what a train job fits by default.
+std::vector<std::string> ServedModelNames();
 
 }  // namespace clientele::recommender
 

@@ -9,6 +9,7 @@ clt_cc_test(NAME recommender_models_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/models/popularity_model_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/models/neighborhood_models_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/models/ease_model_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/models/svd_model_test.cc
        ${CMAKE_CURRENT_LIST_DIR}/models/recommender_model_test.cc
   DEPS clientele::recommender_models clientele::testing
   LABELS unit recommender)

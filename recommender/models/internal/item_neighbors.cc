@@ -32,7 +32,8 @@ absl::StatusOr<ItemNeighbors> ItemNeighbors::Build(const Dataset& data, bool bin
                                                    int max_neighbors,
                                                    const SimilarityFn& similarity,
                                                    const FitProgress& progress,
-                                                   double progress_from, double progress_span) {
+                                                   double progress_from, double progress_span,
+                                                   absl::Span<const double> user_weights) {
   const int32_t n = data.num_items();
   ItemUsers t = TransposeDataset(data);
   std::vector<double> dot(n, 0.0);
@@ -49,7 +50,8 @@ absl::StatusOr<ItemNeighbors> ItemNeighbors::Build(const Dataset& data, bool bin
     touched.clear();
     for (int64_t a = t.offsets[i]; a < t.offsets[i + 1]; ++a) {
       const int32_t u = t.users[a];
-      const double xi = binary ? 1.0 : t.values[a];
+      const double xi =
+          (binary ? 1.0 : t.values[a]) * (user_weights.empty() ? 1.0 : user_weights[u]);
       auto items = data.UserItems(u);
       auto values = data.UserValues(u);
       for (size_t b = 0; b < items.size(); ++b) {

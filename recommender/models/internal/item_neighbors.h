@@ -26,11 +26,13 @@ class ItemNeighbors {
 
   // x_ui = 1 when `binary`, else the Dataset value. Keeps for each item its `max_neighbors`
   // most similar items (0: all), ties to the lower index. Cancelled when `progress` says so;
-  // progress is reported as `progress_from + fraction * progress_span`.
+  // progress is reported as `progress_from + fraction * progress_span`. With `user_weights`
+  // (one per user) `dot` is sum over common users of w_u * x_ui * x_uj instead.
   static absl::StatusOr<ItemNeighbors> Build(const Dataset& data, bool binary, int max_neighbors,
                                              const SimilarityFn& similarity,
                                              const FitProgress& progress, double progress_from = 0,
-                                             double progress_span = 1);
+                                             double progress_span = 1,
+                                             absl::Span<const double> user_weights = {});
 
   int32_t num_items() const { return static_cast<int32_t>(offsets_.size()) - 1; }
   absl::Span<const int32_t> Neighbors(int32_t item) const {

@@ -2,9 +2,11 @@
 // cold start, serialization, cancellation, concurrent reads, and the hybrid blend.
 #include "recommender/models/recommender_model.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -52,6 +54,7 @@ class AllModelsTest : public ::testing::TestWithParam<std::string> {
     data_ = Grocery();
     ModelConfig config{GetParam()};
     if (GetParam() == "ease") config.params["lambda"] = 1;
+    if (GetParam() == "svd") config.params["factors"] = 2;  // All 5 would filter nothing.
     auto model = TrainModel(config, data_);
     ASSERT_THAT(model.status(), IsOk());
     model_ = *std::move(model);
@@ -209,6 +212,7 @@ TEST_P(AllModelsTest, ConcurrentReadsAgreeWithSerialOnes) {
 TEST_P(AllModelsTest, ServingCacheAgreesWithFullScoring) {
   ModelConfig config{GetParam()};
   if (GetParam() == "ease") config.params["lambda"] = 1;
+  if (GetParam() == "svd") config.params["factors"] = 2;
   config.cache_top_n = 0;
   auto uncached = TrainModel(config, data_);
   config.cache_top_n = 2;
@@ -247,10 +251,13 @@ TEST_P(AllModelsTest, FitCanBeCancelled) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, AllModelsTest,
-                         ::testing::Values("popularity", "item_cf", "sar", "ease", "hybrid"));
+                         ::testing::Values("popularity", "item_cf", "sar", "ease", "rp3beta", "svd",
+                                           "hybrid"));
 
 TEST(RecommenderModelTest, FactoryKnowsTheModelsAndRejectsOthers) {
-  EXPECT_THAT(ModelNames(), ElementsAre("popularity", "item_cf", "sar", "ease", "hybrid"));
+  EXPECT_THAT(ModelNames(),
+              ElementsAre("popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid"));
+  EXPECT_THAT(ServedModelNames(), ElementsAre("popularity", "item_cf", "sar", "ease", "hybrid"));
   EXPECT_THAT(CreateModel({"bpr"}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bpr")));
 }
@@ -285,9 +292,20 @@ TEST(HybridModelTest, BlendsScaledComponentScores) {
     }
     return 0.0f;
   };
+  // Each component is scaled by its maximum over the items not in u1's history.
   float cmax = 0, pmax = 0;
-  for (const auto& r : *c) cmax = std::max(cmax, r.score);
-  for (const auto& r : *p) pmax = std::max(pmax, r.score);
+  auto seen = hybrid.UserItems(*hybrid.FindUser("u1"));
+  auto unseen = [&](int32_t item) {
+    return std::find(seen.begin(), seen.end(), item) == seen.end();
+  };
+  for (const auto& r : *c) {
+    if (unseen(r.item)) cmax = std::max(cmax, r.score);
+  }
+  for (const auto& r : *p) {
+    if (unseen(r.item)) pmax = std::max(pmax, r.score);
+  }
+  ASSERT_GT(cmax, 0);
+  ASSERT_GT(pmax, 0);
   for (const auto& r : *h) {
     float want = score_of(*c, r.item) / cmax + 0.5f * score_of(*p, r.item) / pmax;
     EXPECT_NEAR(r.score, want, 1e-5) << hybrid.items().id(r.item);
@@ -300,6 +318,97 @@ TEST(HybridModelTest, RejectsNestedHybridsAndParams) {
   EXPECT_THAT(CreateModel(nested).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("hybrid")));
   EXPECT_FALSE(CreateModel({"hybrid", {{"lambda", 3}}}).ok());
+}
+
+// Two groups: 12 users have the 10 "a" items, 20 users the 10 "b" items, so every b item is
+// more popular than any a item. A tuning split (training share 0.9) holds out 1 item of each
+// user's 10. For an "a" user, popularity ranks the b items first (all wrong) and item_cf the
+// held-out a item first (the only a item left).
+Dataset TwoGroups() {
+  std::vector<std::tuple<std::string, std::string, double, int>> cells;
+  for (int u = 0; u < 32; ++u) {
+    const std::string group = u < 12 ? "a" : "b";
+    for (int i = 0; i < 10; ++i) {
+      cells.emplace_back(absl::StrCat("u", u), absl::StrCat(group, i), 1, 0);
+    }
+  }
+  return Make(cells);
+}
+
+// Popularity first (weight 1): on the tuning split an a item scores w * 1 + pop(a) / max pop(b),
+// about w + 0.6, a b item at most 1, so item_cf needs a weight of about 0.4 or more; enough of
+// it makes every held-out item the first recommendation (nDCG 1).
+TEST(HybridModelTest, TuningWeighsTheComponentThatPredictsHeldOutItems) {
+  ModelConfig config{"hybrid", {{"tune", 1}}};
+  config.components = {{ModelConfig{"popularity"}, 1.0}, {ModelConfig{"item_cf"}, 0.0}};
+  auto model = TrainModel(config, TwoGroups());
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& hybrid = static_cast<const HybridModel&>(**model);
+  ASSERT_EQ(hybrid.num_components(), 2);
+  EXPECT_EQ(hybrid.weight(0), 1.0);  // The first component keeps its weight.
+  EXPECT_GT(hybrid.weight(1), 0.4);
+  EXPECT_DOUBLE_EQ(hybrid.tuning_ndcg(), 1.0);
+  // A history of nine a items gets the tenth first.
+  RecommendRequest request;
+  for (int i = 0; i < 9; ++i) {
+    request.history.push_back({*hybrid.FindItem(absl::StrCat("a", i)), 1});
+  }
+  request.k = 1;
+  auto recs = hybrid.Recommend(request);
+  ASSERT_THAT(recs.status(), IsOk());
+  EXPECT_THAT(Ids(hybrid, *recs), ElementsAre("a9"));
+}
+
+// The other way round: item_cf first already ranks every held-out item first, popularity
+// cannot do better, keeps weight 0 and is dropped (neither fitted nor served).
+TEST(HybridModelTest, TuningDropsComponentsThatDoNotHelp) {
+  ModelConfig config{"hybrid", {{"tune", 1}}};
+  config.components = {{ModelConfig{"item_cf"}, 1.0}, {ModelConfig{"popularity"}, 0.0}};
+  auto model = TrainModel(config, TwoGroups());
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& hybrid = static_cast<const HybridModel&>(**model);
+  ASSERT_EQ(hybrid.num_components(), 1);
+  EXPECT_EQ(hybrid.component(0).name(), "item_cf");
+  EXPECT_DOUBLE_EQ(hybrid.tuning_ndcg(), 1.0);
+}
+
+TEST(HybridModelTest, TuningIsSeededAndWeightsSurviveSerialization) {
+  ModelConfig config{"hybrid", {{"tune", 1}, {"tune_seed", 7}}};
+  config.components = {{ModelConfig{"popularity"}, 1.0}, {ModelConfig{"item_cf"}, 0.5}};
+  auto first = TrainModel(config, TwoGroups());
+  auto second = TrainModel(config, TwoGroups());
+  ASSERT_THAT(first.status(), IsOk());
+  ASSERT_THAT(second.status(), IsOk());
+  const auto& h1 = static_cast<const HybridModel&>(**first);
+  const auto& h2 = static_cast<const HybridModel&>(**second);
+  ASSERT_EQ(h1.num_components(), h2.num_components());
+  for (int m = 0; m < h1.num_components(); ++m) EXPECT_EQ(h1.weight(m), h2.weight(m));
+  auto loaded = DeserializeModel((*first)->Serialize());
+  ASSERT_THAT(loaded.status(), IsOk());
+  const auto& h3 = static_cast<const HybridModel&>(**loaded);
+  ASSERT_EQ(h3.num_components(), h1.num_components());
+  for (int m = 0; m < h1.num_components(); ++m) EXPECT_EQ(h3.weight(m), h1.weight(m));
+}
+
+TEST(HybridModelTest, DefaultBlendIsTunedEaseAndSvdAndExplicitWeightsAreKept) {
+  auto tuned = TrainModel({"hybrid"}, TwoGroups());
+  ASSERT_THAT(tuned.status(), IsOk());
+  const auto& h = static_cast<const HybridModel&>(**tuned);
+  EXPECT_EQ(h.component(0).name(), "ease");
+  EXPECT_GE(h.tuning_ndcg(), 0);
+  for (int m = 1; m < h.num_components(); ++m) EXPECT_EQ(h.component(m).name(), "svd");
+  ModelConfig fixed{"hybrid"};
+  fixed.components = {{ModelConfig{"popularity"}, 1.0}, {ModelConfig{"item_cf"}, 0.25}};
+  auto kept = TrainModel(fixed, TwoGroups());
+  ASSERT_THAT(kept.status(), IsOk());
+  const auto& k = static_cast<const HybridModel&>(**kept);
+  EXPECT_EQ(k.weight(1), 0.25);
+  EXPECT_EQ(k.tuning_ndcg(), -1);
+  ModelConfig zero_first{"hybrid", {{"tune", 1}}};
+  zero_first.components = {{ModelConfig{"popularity"}, 0.0}, {ModelConfig{"item_cf"}, 1.0}};
+  EXPECT_THAT(CreateModel(zero_first).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("first weight")));
+  EXPECT_FALSE(CreateModel({"hybrid", {{"tune", 2}}}).ok());
 }
 
 }  // namespace
