@@ -9,6 +9,9 @@
 //                IDCG = sum over r = 1..min(|T|, k) of 1 / log2(r + 1)
 //   RR         = 1 / (rank of the first hit), 0 without hit
 //   hit        = 1 if hits > 0
+// (AP divides by |T| as Recommenders' `map` and its older `map_at_k`, which the published
+// MovieLens table used; its current `map_at_k` divides by min(|T|, k). nDCG's discount base
+// cancels out: `ndcg_at_k`'s default natural log gives the same ratio.)
 // MAP, nDCG, MRR, hit rate, precision and recall are the means over users; F1 is the harmonic
 // mean of the mean precision and the mean recall; catalog coverage is the number of distinct
 // items recommended to anyone divided by `num_items`.
