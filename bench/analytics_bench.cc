@@ -1,10 +1,11 @@
 // The C++ side of bench/analytics_bench.py: times the analytics algorithms on data that the
 // Python script prepares (or generates its own, for `scale`), and prints one JSON object per run.
 //
-//   analytics_bench rfm ONLINE_RETAIL_CSV REPEAT OUT_CSV
+//   analytics_bench rfm ONLINE_RETAIL_CSV REPEAT OUT_CSV [THREADS=1]
 //       Parses the file with the online-retail importer (not timed), then REPEAT times: builds a
-//       CustomerOrderAggregate per customer from the Order events, takes the notebook RFM input,
-//       and scores it (ScoreRfm, reference = last purchase + 1 day). Writes the last run's
+//       CustomerOrderAggregate per customer from the Order events (THREADS threads, each over
+//       the customers of its hash shard), takes the notebook RFM input, and scores it (ScoreRfm,
+//       reference = last purchase + 1 day). Writes the last run's
 //       CustomerID,recency,frequency,monetary,r,f,m to OUT_CSV.
 //   analytics_bench elbow RFM_CSV REPEAT [THREADS=2]
 //       RFM_CSV has CustomerID,recency,frequency,monetary. Timed: log1p + standardisation
@@ -26,11 +27,13 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -78,7 +81,7 @@ std::vector<RfmScore> Score(const std::vector<CustomerAggregate>& customers) {
   return clientele::analytics::ScoreRfm(customers, latest + absl::Hours(24));
 }
 
-int RunRfm(const std::string& path, int repeat, const std::string& out_path) {
+int RunRfm(const std::string& path, int repeat, const std::string& out_path, int threads) {
   auto importer = clientele::ingest::OpenImporter(clientele::ingest::ImportFormat::kOnlineRetail,
                                                   path, clientele::ingest::ImportOptions());
   if (!importer.ok()) return Fail(importer.status());
@@ -93,25 +96,50 @@ int RunRfm(const std::string& path, int repeat, const std::string& out_path) {
     }
   }
 
+  // Each thread aggregates the customers whose id hashes to its shard (every order of a
+  // customer lands in one shard), as the scale mode splits customers over threads.
+  threads = std::max(1, threads);
   std::vector<double> times;
   std::vector<CustomerAggregate> customers;
   std::vector<RfmScore> scores;
   for (int run = 0; run < repeat; ++run) {
     const Clock::time_point start = Clock::now();
-    absl::flat_hash_map<std::string, CustomerOrderAggregate> by_customer;
-    for (const auto& e : events) {
-      const auto& order = e.order();
-      if (!order.has_customer()) continue;  // Guest orders have no CustomerID.
-      const absl::Time at = absl::FromUnixSeconds(e.occurred_at().seconds()) +
-                            absl::Nanoseconds(e.occurred_at().nanos());
-      absl::Status s = by_customer[order.customer().id()].AddOrder(order, at);
+    std::vector<std::vector<CustomerAggregate>> shards(threads);
+    std::vector<absl::Status> statuses(threads);
+    auto aggregate = [&](int shard) {
+      absl::flat_hash_map<std::string, CustomerOrderAggregate> by_customer;
+      const absl::Hash<std::string_view> hash;
+      for (const auto& e : events) {
+        const auto& order = e.order();
+        if (!order.has_customer()) continue;  // Guest orders have no CustomerID.
+        const std::string& id = order.customer().id();
+        if (threads > 1 && static_cast<int>(hash(id) % threads) != shard) continue;
+        const absl::Time at = absl::FromUnixSeconds(e.occurred_at().seconds()) +
+                              absl::Nanoseconds(e.occurred_at().nanos());
+        absl::Status s = by_customer[id].AddOrder(order, at);
+        if (!s.ok()) {
+          statuses[shard] = s;
+          return;
+        }
+      }
+      std::vector<CustomerAggregate>& out = shards[shard];
+      out.reserve(by_customer.size());
+      for (const auto& [key, agg] : by_customer) {
+        std::optional<CustomerAggregate> c = agg.ToRfmInput(key, RfmConvention::kNotebook);
+        if (c.has_value()) out.push_back(*std::move(c));
+      }
+    };
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t) workers.emplace_back(aggregate, t);
+    aggregate(0);
+    for (std::thread& w : workers) w.join();
+    for (const absl::Status& s : statuses) {
       if (!s.ok()) return Fail(s);
     }
     customers.clear();
-    customers.reserve(by_customer.size());
-    for (const auto& [key, agg] : by_customer) {
-      std::optional<CustomerAggregate> c = agg.ToRfmInput(key, RfmConvention::kNotebook);
-      if (c.has_value()) customers.push_back(*std::move(c));
+    for (std::vector<CustomerAggregate>& shard : shards) {
+      customers.insert(customers.end(), std::make_move_iterator(shard.begin()),
+                       std::make_move_iterator(shard.end()));
     }
     scores = Score(customers);
     times.push_back(Since(start));
@@ -252,7 +280,9 @@ int RunScale(int64_t customers, int64_t lines, int threads, int k);  // analytic
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "rfm" && argc >= 5) return RunRfm(argv[2], std::atoi(argv[3]), argv[4]);
+  if (mode == "rfm" && argc >= 5) {
+    return RunRfm(argv[2], std::atoi(argv[3]), argv[4], argc >= 6 ? std::atoi(argv[5]) : 1);
+  }
   if (mode == "elbow" && argc >= 4) {
     return RunElbow(argv[2], std::atoi(argv[3]), argc > 4 ? std::atoi(argv[4]) : 2);
   }
@@ -268,7 +298,7 @@ int main(int argc, char** argv) {
                     argc > 5 ? std::atoi(argv[5]) : 5);
   }
   std::fprintf(stderr,
-               "usage: %s rfm CSV REPEAT OUT_CSV | elbow RFM_CSV REPEAT [THREADS] |\n"
+               "usage: %s rfm CSV REPEAT OUT_CSV [THREADS] | elbow RFM_CSV REPEAT [THREADS] |\n"
                "       kmeans RAW_F64 ROWS COLS K N_INIT REPEAT [THREADS] |\n"
                "       ward ROWS [RAW_F64 [OUT]] | scale CUSTOMERS LINES [THREADS] [K]\n",
                argv[0]);

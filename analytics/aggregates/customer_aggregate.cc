@@ -138,6 +138,14 @@ class Reader {
 
 }  // namespace
 
+// ISO 4217 codes are three letters: compared inline (a memcmp call per order line was a tenth
+// of aggregation time).
+inline bool SameCurrency(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() == 3) return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+  return a == b;
+}
+
 std::string_view RfmConventionName(RfmConvention convention) {
   return convention == RfmConvention::kNotebook ? "notebook" : "net";
 }
@@ -177,7 +185,14 @@ absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
   Wide units_purchased = 0, units_returned = 0;
   bool has_category = false;
   const bool cancellation = order.cancellation();
-  for (int i = 0; i < order.lines_size(); ++i) {
+  const int num_lines = order.lines_size();
+  for (int i = 0; i < num_lines; ++i) {
+    // Lines and their prices are separate heap objects: fetch the line two ahead and the price
+    // one ahead while this line is summed (the loop is bound by those cache misses).
+    if (i + 2 < num_lines) __builtin_prefetch(&order.lines(i + 2));
+    if (i + 1 < num_lines && order.lines(i + 1).has_unit_price()) {
+      __builtin_prefetch(&order.lines(i + 1).unit_price());
+    }
     const common::v1::OrderLine& line = order.lines(i);
     const common::v1::Money& price = line.unit_price();
     const auto field = [i](std::string_view name) {
@@ -203,8 +218,7 @@ absl::Status CustomerOrderAggregate::AddOrder(const common::v1::Order& order,
         }
         currency = code;
         exponent = *e;
-      } else if (code.size() != currency.size() ||
-                 std::memcmp(code.data(), currency.data(), code.size()) != 0) {
+      } else if (!SameCurrency(code, currency)) {
         return absl::InvalidArgumentError(absl::StrCat(field("currency_code"), ": \"", code,
                                                        "\" differs from the customer's \"",
                                                        Sv(currency), "\""));
