@@ -65,7 +65,16 @@ TEST(SnapshotHolderTest, SwapsUnderConcurrentReadsWithoutTornSnapshots) {
       if (holder.Get()->version() != kLast) errors.fetch_add(1);
     });
   }
-  for (uint64_t v = 2; v <= kLast; ++v) holder.Publish(MakeSnapshot(v));
+  // Readers read before the swaps begin and again between them (on a loaded machine the
+  // publisher could otherwise finish before any reader has run).
+  auto wait_for_reads_beyond = [&](int64_t n) {
+    while (reads.load() <= n) std::this_thread::yield();
+  };
+  wait_for_reads_beyond(4);
+  for (uint64_t v = 2; v <= kLast; ++v) {
+    holder.Publish(MakeSnapshot(v));
+    if (v % 100 == 0) wait_for_reads_beyond(reads.load() + 4);
+  }
   done.store(true);
   for (std::thread& t : readers) t.join();
   EXPECT_EQ(errors.load(), 0);
