@@ -4,7 +4,7 @@
 Run with Debian's Python (python3-pandas, python3-sklearn) after a Release build:
 
     flock /tmp/clientele-build.lock scripts/build analytics_bench
-    /usr/bin/python3 bench/analytics_bench.py [--repeat 5] [--skip-scale]
+    /usr/bin/python3 bench/analytics_bench.py [--repeat 5] [--skip-scale] [--only-rfm | --only-kmeans]
 
 One run measures, with medians over --repeat runs of each side in the same invocation:
 The two sides of each comparison run alternately, one repetition each, so that both see the same
@@ -78,7 +78,7 @@ def pandas_rfm(df):
     return rfm, len(d)
 
 
-def bench_rfm(repeat, tmp):
+def bench_rfm(repeat, tmp, threads=1):
     df = pd.read_csv(DATA, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": float},
                      parse_dates=["InvoiceDate"])
     times, ours_times = [], []
@@ -87,7 +87,7 @@ def bench_rfm(repeat, tmp):
         t = time.perf_counter()
         rfm, rows = pandas_rfm(df)
         times.append(time.perf_counter() - t)
-        ours_times.append(run_ours("rfm", DATA, 2, ours_csv)["seconds"][-1])
+        ours_times.append(run_ours("rfm", DATA, 2, ours_csv, threads)["seconds"][-1])
     ours = {"seconds": ours_times}
     o = pd.read_csv(ours_csv, dtype={"CustomerID": str})
     o["CustomerID"] = o["CustomerID"].astype(float)
@@ -220,6 +220,9 @@ def main():
     ap.add_argument("--elbow-repeat", type=int, default=3)
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--only-kmeans", action="store_true", help="run section c alone")
+    ap.add_argument("--only-rfm", action="store_true", help="run section a alone")
+    ap.add_argument("--rfm-threads", type=int, default=1,
+                    help="threads of our RFM aggregation (customer hash shards)")
     args = ap.parse_args()
     if not os.path.exists(BENCH):
         sys.exit(f"{BENCH} not found: build it first (scripts/build analytics_bench)")
@@ -229,7 +232,7 @@ def main():
         if args.only_kmeans:
             print_kmeans(bench_kmeans(args.repeat, tmp))
             return
-        a = bench_rfm(args.repeat, tmp)
+        a = bench_rfm(args.repeat, tmp, args.rfm_threads)
         print("## a. RFM on Online Retail (parse excluded on both sides)\n")
         print(f"({load()} after the runs)\n")
         print(f"Cleaned rows {a['rows']:,}; customers pandas {a['customers_pandas']:,}, "
@@ -239,6 +242,8 @@ def main():
         print(f"| pandas groupby + qcut | {a['pandas_s']:.4f} | {fmt_runs(a['pandas_runs'])} | 1 |")
         print(f"| ours (aggregate + ScoreRfm) | {a['ours_s']:.4f} | {fmt_runs(a['ours_runs'])} | "
               f"**{a['pandas_s'] / a['ours_s']:.1f}x** faster |\n")
+        if args.only_rfm:
+            return
 
         b = bench_elbow(args.elbow_repeat, a["rfm_csv"])
         print("## b. Elbow k = 2..10, n_init = 10, exact silhouette per k (4,338 customers)\n")
