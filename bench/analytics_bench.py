@@ -221,7 +221,7 @@ def main():
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--only-kmeans", action="store_true", help="run section c alone")
     ap.add_argument("--only-rfm", action="store_true", help="run section a alone")
-    ap.add_argument("--rfm-threads", type=int, default=1,
+    ap.add_argument("--rfm-threads", type=int, default=2,
                     help="threads of our RFM aggregation (customer hash shards)")
     args = ap.parse_args()
     if not os.path.exists(BENCH):
