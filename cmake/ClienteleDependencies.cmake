@@ -25,3 +25,19 @@ endif()
 add_library(clt_hnswlib INTERFACE)
 target_include_directories(clt_hnswlib SYSTEM INTERFACE ${CLT_HNSWLIB_INCLUDE_DIR})
 add_library(clientele::hnswlib ALIAS clt_hnswlib)
+
+# The memory allocator of the server and the command-line tools. glibc malloc cost a third of
+# the server's CPU when identity resolved a million records (fragmented heap: _int_malloc,
+# malloc_consolidate); jemalloc (libjemalloc-dev) cut the end-to-end time by a fifth
+# (bench/results/identity_speed.md). CLIENTELE_MALLOC=system keeps glibc malloc, e.g. for
+# sanitizer or heaptrack builds. Tests and benchmarks of single libraries keep glibc malloc.
+set(CLIENTELE_MALLOC "jemalloc" CACHE STRING "Allocator of clienteled and the tools: jemalloc or system")
+set_property(CACHE CLIENTELE_MALLOC PROPERTY STRINGS jemalloc system)
+add_library(clt_malloc INTERFACE)
+if(CLIENTELE_MALLOC STREQUAL "jemalloc")
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(clt_malloc INTERFACE PkgConfig::JEMALLOC)
+elseif(NOT CLIENTELE_MALLOC STREQUAL "system")
+  message(FATAL_ERROR "CLIENTELE_MALLOC must be jemalloc or system, not '${CLIENTELE_MALLOC}'")
+endif()
+add_library(clientele::malloc ALIAS clt_malloc)
