@@ -15,6 +15,9 @@
 #   RUNS=3             runs of each mode (the table shows each; the summary the median p99)
 #   DATA_DIR=dir       keep the imported and trained store here and reuse it on the next run
 #   SERVER_CPUS / CLIENT_CPUS   optional taskset CPU lists (e.g. 0 and 1); default: unpinned
+#   SERVER_FLAGS / CLIENT_FLAGS extra space-separated flags of clienteled / clientele-load
+#                      (e.g. SERVER_FLAGS="--grpc_max_pollers=4" CLIENT_FLAGS="--channels=1")
+#   MODES="closed open"  which recommend runs to make
 #   QUIET_WAIT=0       wait up to this many seconds for the 1-minute load average to fall below
 #                      QUIET_LOAD=0.5 before measuring (other work on a 2-core box skews p99)
 #
@@ -60,7 +63,7 @@ fresh=0
 mkdir -p "$DATA_DIR"
 "${SERVER_PREFIX[@]}" build/bin/clienteled --services=all --data_dir="$DATA_DIR" \
   --listen=127.0.0.1:0 --metrics_listen=off --port_file="$WORK/port" --log_level=warn \
-  >"$WORK/server.log" 2>&1 &
+  ${SERVER_FLAGS:-} >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
   [[ -s "$WORK/port" ]] && break
@@ -88,18 +91,19 @@ if [[ ${QUIET_WAIT:-0} -gt 0 ]]; then
 fi
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-args=(--server="$ADDR" --call="$CALL" --duration="$DURATION" --warmup="$WARMUP" --json)
+args=(--server="$ADDR" --call="$CALL" --duration="$DURATION" --warmup="$WARMUP" --json
+  ${CLIENT_FLAGS:-})
 for p in $PARAMS; do args+=(--param="$p"); done
 if [[ $KEYS == source_keys ]]; then args+=(--param=keys=source_keys --param=system=online_retail); fi
 
 # The gRPC floor on the same server: health checks, open loop at the same rate.
 floor=$("${CLIENT_PREFIX[@]}" build/bin/clientele-load --server="$ADDR" --call=health \
   --duration="$DURATION" --warmup="$WARMUP" --rate="$RATE" --concurrency="$OPEN_CONCURRENCY" \
-  --json 2>/dev/null | tail -n 1)
+  --json ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
 echo "$floor"
 
 rows=()
-for mode in closed open; do
+for mode in ${MODES:-closed open}; do
   for run in $(seq 1 "$RUNS"); do
     if [[ $mode == closed ]]; then
       extra=(--concurrency="$CONCURRENCY")

@@ -18,10 +18,12 @@ grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
 
 }  // namespace
 
-grpc::Status RecommenderServiceImpl::Recommend(grpc::ServerContext* /*context*/,
-                                               const v1::RecommendRequest* request,
-                                               v1::RecommendResponse* response) {
-  return Reply(queries_->Recommend(*request), response);
+grpc::ServerUnaryReactor* RecommenderServiceImpl::Recommend(grpc::CallbackServerContext* context,
+                                                            const v1::RecommendRequest* request,
+                                                            v1::RecommendResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Reply(queries_->Recommend(*request), response));
+  return reactor;
 }
 
 grpc::Status RecommenderServiceImpl::SimilarItems(grpc::ServerContext* /*context*/,

@@ -42,6 +42,8 @@ struct Flags {
   std::string log_level = "info";
   std::string ingest_addr;    // Ingest for log consumers when ingest runs elsewhere.
   std::string identity_addr;  // Identity for analytics when identity runs elsewhere.
+  int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
+  int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
 };
 
 int Fail(const std::string& message) {
@@ -170,6 +172,8 @@ int Run(const Flags& flags) {
   server_options.metrics_listen = flags.metrics_listen == "off" ? "" : flags.metrics_listen;
   server_options.port_file = flags.port_file;
   server_options.shutdown_grace = absl::Seconds(flags.shutdown_grace_seconds);
+  server_options.sync_min_pollers = flags.grpc_min_pollers;
+  server_options.sync_max_pollers = flags.grpc_max_pollers;
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(server_options, grpc_services, health_names, &registry);
   if (!server.ok()) return Fail(server.status().ToString());
@@ -337,6 +341,12 @@ int main(int argc, char** argv) {
   app.add_option("--identity_addr", flags.identity_addr,
                  "host:port of identity for analytics and recommender (default: in-process when identity runs "
                  "here, else none: each source key is its own profile)");
+  app.add_option("--grpc_min_pollers", flags.grpc_min_pollers,
+                 "Threads kept waiting for calls of sync-API methods")
+      ->capture_default_str();
+  app.add_option("--grpc_max_pollers", flags.grpc_max_pollers,
+                 "Most threads waiting for calls of sync-API methods (more exit after a call)")
+      ->capture_default_str();
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
