@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "cmd/clientele/analytics_commands.h"
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/gen_command.h"
@@ -24,6 +25,8 @@ int ReportRpcError(const std::string& what, const grpc::Status& status) {
 }  // namespace clientele::cli
 
 int main(int argc, char** argv) {
+  // As in clienteled: Debian's abseil keeps absl::Mutex deadlock detection on (no NDEBUG).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   using namespace clientele::cli;
   CliContext context;
   CLI::App app{"clientele: command-line client of the Clientele customer-analytics server"};

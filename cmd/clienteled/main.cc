@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "cmd/clienteled/analytics_node.h"
 #include "cmd/clienteled/identity_node.h"
 #include "cmd/clienteled/ingest_node.h"
@@ -308,6 +309,9 @@ int Run(const Flags& flags) {
 }  // namespace clientele
 
 int main(int argc, char** argv) {
+  // Debian's abseil is built without NDEBUG, so every absl::Mutex (gRPC's and ours) would keep
+  // a lock-order graph for deadlock detection: CPU on every call. Tests keep the detection on.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   clientele::server::BlockTerminationSignals();
   clientele::Flags flags;
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
