@@ -9,7 +9,7 @@
 #   CALL=recommend     call kind (build/bin/clientele-load --list_calls)
 #   PARAMS="k=10"      space-separated name=value call parameters
 #   KEYS=profiles      profiles (identity ListProfiles) or source_keys (online_retail/<id>)
-#   DURATION=20        measured seconds per run; WARMUP=2 seconds before each
+#   DURATION=20        measured seconds per run; WARMUP=5 seconds before each
 #   CONCURRENCY=16     closed-loop calls in flight
 #   RATE=5000          open-loop calls per second; OPEN_CONCURRENCY=1000 caps calls in flight
 #   RUNS=3             runs of each mode (the table shows each; the summary the median p99)
@@ -30,7 +30,7 @@ CALL=${CALL:-recommend}
 PARAMS=${PARAMS:-}
 KEYS=${KEYS:-profiles}
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-5}
 CONCURRENCY=${CONCURRENCY:-16}
 RATE=${RATE:-5000}
 OPEN_CONCURRENCY=${OPEN_CONCURRENCY:-1000}
