@@ -6,6 +6,7 @@
 # peak RSS, and the eval figures. Prints one line per run and the medians.
 #
 #   bench/identity_e2e_bench.sh EVENTS TRUTH [RUNS]      (default 3 runs)
+#   SERVER_FLAGS="--identity_batch_events=2048" bench/identity_e2e_bench.sh ...   (extra flags)
 #
 # Make EVENTS and TRUTH with e.g.
 #   build/bin/clientele gen --people=40000 --seed=11 --out=ev.jsonl --truth=truth.csv
@@ -38,7 +39,7 @@ imports=(); totals=(); rates=(); server_cpus=(); client_cpus=(); rss=()
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data" "$WORK/port"
   "$BIN/clienteled" --services=ingest,identity --data_dir="$WORK/data" --listen=127.0.0.1:0 \
-    --metrics_listen=off --port_file="$WORK/port" --log_level=warn &
+    --metrics_listen=off --port_file="$WORK/port" --log_level=warn ${SERVER_FLAGS:-} &
   pid=$!
   for _ in $(seq 1 400); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done
   addr=$(head -n 1 "$WORK/port")
