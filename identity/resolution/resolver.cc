@@ -312,10 +312,24 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
   out.clear();
   for (const std::vector<uint32_t>* list : lists) {
     for (uint32_t r : *list) {
-      if (out.size() >= options_.max_candidates) return;
+      if (out.size() >= options_.max_candidates) break;
       if (static_cast<int64_t>(r) == self || !first_sight(r)) continue;
-      out.push_back({r, matcher_->Score(person, records_[r].person)});
+      out.push_back({r, PairScore{}});
     }
+    if (out.size() >= options_.max_candidates) break;
+  }
+  // Scoring is bound by cache misses on the candidates (records are spread over the heap):
+  // fetch candidate i + 4's record and i + 2's heap-held fields while scoring candidate i.
+  constexpr size_t kRecordAhead = 4, kFieldsAhead = 2;
+  for (size_t i = 0; i < std::min(kRecordAhead, out.size()); ++i) {
+    PrefetchRecord(records_[out[i].record].person);
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (i + kRecordAhead < out.size()) PrefetchRecord(records_[out[i + kRecordAhead].record].person);
+    if (i + kFieldsAhead < out.size()) {
+      PrefetchHeldFields(records_[out[i + kFieldsAhead].record].person);
+    }
+    out[i].score = matcher_->Score(person, records_[out[i].record].person);
   }
 }
 
