@@ -342,9 +342,10 @@ int main(int argc, char** argv) {
   app.add_option("--ingest_addr", flags.ingest_addr,
                  "host:port of ingest, for log consumers when ingest is not in --services "
                  "('{partition}' in it is replaced by each partition number)");
-  app.add_option("--identity_addr", flags.identity_addr,
-                 "host:port of identity for analytics and recommender (default: in-process when identity runs "
-                 "here, else none: each source key is its own profile)");
+  app.add_option(
+      "--identity_addr", flags.identity_addr,
+      "host:port of identity for analytics and recommender (default: in-process when identity runs "
+      "here, else none: each source key is its own profile)");
   app.add_option("--grpc_min_pollers", flags.grpc_min_pollers,
                  "Threads kept waiting for calls of sync-API methods")
       ->capture_default_str();

@@ -61,10 +61,6 @@ struct PersonRecord {
   bool operator==(const PersonRecord& other) const;
 };
 
-// Normalizes `upsert` into a PersonRecord keyed `source_key`. When given_name and family_name
-// are both empty and full_name is set, the last word of full_name is taken as the family name
-// and the others as the given name (swapped orders are caught by the matcher). A birth date
-// that is not a calendar date is left unknown. Never fails: unusable values become unknown.
 // Cache hints for scoring many candidates (records spread over the heap): PrefetchRecord
 // asks for the record's own bytes, PrefetchHeldFields (once the record is cached) for the
 // heap blocks that its longer fields and word lists point to. Results never change.
@@ -85,6 +81,10 @@ inline void PrefetchHeldFields(const PersonRecord& record) {
   }
 }
 
+// Normalizes `upsert` into a PersonRecord keyed `source_key`. When given_name and family_name
+// are both empty and full_name is set, the last word of full_name is taken as the family name
+// and the others as the given name (swapped orders are caught by the matcher). A birth date
+// that is not a calendar date is left unknown. Never fails: unusable values become unknown.
 PersonRecord FromCustomerUpsert(std::string_view source_key,
                                 const common::v1::CustomerUpsert& upsert,
                                 const NormalizationOptions& options = {});

@@ -325,7 +325,9 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
     PrefetchRecord(records_[out[i].record].person);
   }
   for (size_t i = 0; i < out.size(); ++i) {
-    if (i + kRecordAhead < out.size()) PrefetchRecord(records_[out[i + kRecordAhead].record].person);
+    if (i + kRecordAhead < out.size()) {
+      PrefetchRecord(records_[out[i + kRecordAhead].record].person);
+    }
     if (i + kFieldsAhead < out.size()) {
       PrefetchHeldFields(records_[out[i + kFieldsAhead].record].person);
     }
