@@ -293,7 +293,16 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
   // The most specific keys first, so that the cap keeps the best candidates.
   std::sort(lists.begin(), lists.end(),
             [](const auto* a, const auto* b) { return a->size() < b->size(); });
-  if (scratch.dense) {
+  std::vector<ScoredCandidate>& out = scratch.candidates;
+  out.clear();
+  // Every record seen for the first time becomes a candidate, so with a small cap (25 by
+  // default) "seen" is a scan of the candidates, which stay in L1; a stamp array indexed by
+  // record would miss the cache on every posting at a million records.
+  constexpr size_t kMaxScannedCandidates = 64;
+  const bool scan = options_.max_candidates <= kMaxScannedCandidates;
+  if (scan) {
+    // Nothing to reset.
+  } else if (scratch.dense) {
     if (scratch.stamps.size() < records_.size()) scratch.stamps.resize(records_.size() + 4096, 0);
     if (++scratch.stamp == 0) {  // Wrapped: forget every old stamp.
       std::fill(scratch.stamps.begin(), scratch.stamps.end(), 0);
@@ -303,13 +312,15 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
     scratch.seen.clear();
   }
   auto first_sight = [&](uint32_t r) {
+    if (scan) {
+      return std::none_of(out.begin(), out.end(),
+                          [r](const ScoredCandidate& c) { return c.record == r; });
+    }
     if (!scratch.dense) return scratch.seen.insert(r).second;
     if (scratch.stamps[r] == scratch.stamp) return false;
     scratch.stamps[r] = scratch.stamp;
     return true;
   };
-  std::vector<ScoredCandidate>& out = scratch.candidates;
-  out.clear();
   for (const std::vector<uint32_t>* list : lists) {
     for (uint32_t r : *list) {
       if (out.size() >= options_.max_candidates) break;
