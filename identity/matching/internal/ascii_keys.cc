@@ -111,10 +111,26 @@ void AppendAddressTokens(std::string_view line, std::vector<std::string>* tokens
     for (std::string& token : AddressTokens(line)) tokens->push_back(std::move(token));
     return;
   }
-  thread_local IcuMemo<std::vector<std::string>> memo;
-  const std::vector<std::string>& cached =
-      memo.Get(line, [](std::string_view s) { return AddressTokens(s); });
-  tokens->insert(tokens->end(), cached.begin(), cached.end());
+  // Whole lines rarely repeat (house numbers), their words do: the key is computed word by
+  // word, split at ASCII spaces, each word through ComparisonKey (ASCII fast path or memo).
+  // NameComparisonKey treats a space as a break and nothing joins across it, so the words'
+  // keys joined equal the line's key (ascii_keys_test.cc checks random non-ASCII lines).
+  size_t start = 0;
+  while (start < line.size()) {
+    size_t end = line.find(' ', start);
+    if (end == std::string_view::npos) end = line.size();
+    if (end > start) {
+      const std::string key = ComparisonKey(line.substr(start, end - start));
+      size_t from = 0;
+      while (from < key.size()) {
+        size_t to = key.find(' ', from);
+        if (to == std::string::npos) to = key.size();
+        if (to > from) tokens->emplace_back(Expand(std::string_view(key).substr(from, to - from)));
+        from = to + 1;
+      }
+    }
+    start = end + 1;
+  }
 }
 
 }  // namespace clientele::identity::matching_internal

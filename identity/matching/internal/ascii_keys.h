@@ -23,7 +23,8 @@ bool AsciiAddressTokens(std::string_view line, std::vector<std::string>* tokens)
 // thread (at most 65,536 entries, then the memo starts over).
 std::string ComparisonKey(std::string_view raw);
 
-// AddressTokens with the ASCII fast path and the same memo, appended to *tokens.
+// AddressTokens with the ASCII fast path, appended to *tokens; other input is keyed word by
+// word (words at ASCII spaces) through ComparisonKey and its memo.
 void AppendAddressTokens(std::string_view line, std::vector<std::string>* tokens);
 
 }  // namespace clientele::identity::matching_internal

@@ -63,6 +63,52 @@ TEST(AsciiKeysTest, MatchesIcuOnRandomStrings) {
   }
 }
 
+// AppendAddressTokens keys non-ASCII lines word by word: the same tokens as the whole line.
+TEST(AsciiKeysTest, WordWiseAddressTokensMatchIcuOnNonAsciiStrings) {
+  const std::vector<std::string> pieces = {"a",        "Z",
+                                           "I",        "i",
+                                           "9",        " ",
+                                           "  ",       "-",
+                                           "'",        ".",
+                                           ",",        "/",
+                                           "\t",       "ş",
+                                           "İ",        "ı",
+                                           "Ş",        "ğ",
+                                           "ü",        "Ö",
+                                           "ç",        "é",
+                                           "\xcc\x81", "\xcc\x87",
+                                           "æ",        "Æ",
+                                           "ß",        "\xe2\x80\x99",
+                                           "\xc2\xad", "\xe2\x80\x8b",
+                                           "Ø",        "ł",
+                                           "Ж",        "東",
+                                           "No:",      "Cad.",
+                                           "sk"};
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(1, 10);
+  int checked = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string s;
+    for (int n = length(rng); n > 0; --n) s += pieces[pick(rng)];
+    std::vector<std::string> tokens;
+    if (AsciiAddressTokens(s, &tokens)) continue;  // ASCII: the other tests
+    AppendAddressTokens(s, &tokens);
+    EXPECT_EQ(tokens, AddressTokens(s)) << "'" << s << "'";
+    ++checked;
+  }
+  EXPECT_GT(checked, 3000);
+  for (const std::string s :
+       {"Bağdat Cad. No:12 Kadıköy", "İstiklal  Cd.  No: 5/3 Beyoğlu", "Şişli ' mah - 3 sk",
+        "e\xcc\x81 \xcc\x81"
+        "a",
+        "Æble gade", "ḱ ḱ", "Straße 5"}) {
+    std::vector<std::string> tokens;
+    AppendAddressTokens(s, &tokens);
+    EXPECT_EQ(tokens, AddressTokens(s)) << "'" << s << "'";
+  }
+}
+
 TEST(AsciiKeysTest, NonAsciiFallsBackToIcu) {
   std::string key = "untouched";
   EXPECT_FALSE(AsciiNameKey("Şükrü", &key));
