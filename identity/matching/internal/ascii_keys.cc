@@ -35,6 +35,17 @@ std::string_view Expand(std::string_view token) {
   return token;
 }
 
+// The space-separated words of a comparison key, abbreviations expanded, appended to *tokens.
+void AppendExpandedWords(std::string_view key, std::vector<std::string>* tokens) {
+  size_t start = 0;
+  while (start < key.size()) {
+    size_t end = key.find(' ', start);
+    if (end == std::string_view::npos) end = key.size();
+    if (end > start) tokens->emplace_back(Expand(key.substr(start, end - start)));
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 bool AsciiNameKey(std::string_view raw, std::string* key) {
@@ -69,13 +80,7 @@ bool AsciiNameKey(std::string_view raw, std::string* key) {
 bool AsciiAddressTokens(std::string_view line, std::vector<std::string>* tokens) {
   std::string key;
   if (!AsciiNameKey(line, &key)) return false;
-  size_t start = 0;
-  while (start < key.size()) {
-    size_t end = key.find(' ', start);
-    if (end == std::string::npos) end = key.size();
-    if (end > start) tokens->emplace_back(Expand(std::string_view(key).substr(start, end - start)));
-    start = end + 1;
-  }
+  AppendExpandedWords(key, tokens);
   return true;
 }
 
@@ -120,14 +125,7 @@ void AppendAddressTokens(std::string_view line, std::vector<std::string>* tokens
     size_t end = line.find(' ', start);
     if (end == std::string_view::npos) end = line.size();
     if (end > start) {
-      const std::string key = ComparisonKey(line.substr(start, end - start));
-      size_t from = 0;
-      while (from < key.size()) {
-        size_t to = key.find(' ', from);
-        if (to == std::string::npos) to = key.size();
-        if (to > from) tokens->emplace_back(Expand(std::string_view(key).substr(from, to - from)));
-        from = to + 1;
-      }
+      AppendExpandedWords(ComparisonKey(line.substr(start, end - start)), tokens);
     }
     start = end + 1;
   }
