@@ -49,9 +49,7 @@ void ItemCfModel::Score(absl::Span<const std::pair<int32_t, float>> history, abs
 
 Reason ItemCfModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
                             absl::string_view) const {
-  int32_t j = neighbors_.StrongestEvidence(item, history, binary_);
-  if (j < 0) return Reason{ReasonKind::kPopular};
-  return Reason{ReasonKind::kSimilarTo, j, ""};
+  return neighbors_.Explain(item, history, binary_, ReasonKind::kSimilarTo);
 }
 
 void ItemCfModel::SerializeImpl(std::string* out) const {

@@ -62,9 +62,7 @@ void Rp3betaModel::Score(absl::Span<const std::pair<int32_t, float>> history, ab
 
 Reason Rp3betaModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
                              absl::string_view) const {
-  int32_t j = neighbors_.StrongestEvidence(item, history, /*binary=*/true);
-  if (j < 0) return Reason{ReasonKind::kPopular};
-  return Reason{ReasonKind::kBoughtWith, j, ""};
+  return neighbors_.Explain(item, history, /*binary=*/true, ReasonKind::kBoughtWith);
 }
 
 void Rp3betaModel::SerializeImpl(std::string* out) const {

@@ -75,9 +75,7 @@ void SarModel::Score(absl::Span<const std::pair<int32_t, float>> history, absl::
 
 Reason SarModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
                          absl::string_view) const {
-  int32_t j = neighbors_.StrongestEvidence(item, history, /*binary=*/false);
-  if (j < 0) return Reason{ReasonKind::kPopular};
-  return Reason{ReasonKind::kBoughtWith, j, ""};
+  return neighbors_.Explain(item, history, /*binary=*/false, ReasonKind::kBoughtWith);
 }
 
 void SarModel::SerializeImpl(std::string* out) const {

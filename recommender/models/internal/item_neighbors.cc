@@ -119,6 +119,13 @@ int32_t ItemNeighbors::StrongestEvidence(int32_t item,
   return best;
 }
 
+Reason ItemNeighbors::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
+                              bool binary, ReasonKind kind) const {
+  const int32_t j = StrongestEvidence(item, history, binary);
+  if (j < 0) return Reason{ReasonKind::kPopular};
+  return Reason{kind, j, ""};
+}
+
 void ItemNeighbors::Serialize(std::string* out) const {
   PutVector(out, offsets_);
   PutVector(out, items_);

@@ -1,6 +1,6 @@
 // ItemNeighbors: a sparse item x item similarity, stored per item as its neighbours sorted by
 // item index (so one similarity is a binary search), built from the co-occurrence of items in
-// users' histories. Shared by the item_cf (cosine) and sar (Jaccard / lift) models.
+// users' histories. Shared by the item_cf (cosine), sar (Jaccard / lift) and rp3beta models.
 // Immutable after Build; thread-safe const use.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_INTERNAL_ITEM_NEIGHBORS_H_
 #define CLIENTELE_RECOMMENDER_MODELS_INTERNAL_ITEM_NEIGHBORS_H_
@@ -51,6 +51,10 @@ class ItemNeighbors {
   // The history item j with the largest weight * sim(j, item), or -1.
   int32_t StrongestEvidence(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
                             bool binary) const;
+  // The reason for recommending `item`: `kind` ("bought with" / "similar to") naming the
+  // StrongestEvidence, or kPopular when no history item is a neighbour of it.
+  Reason Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history, bool binary,
+                 ReasonKind kind) const;
 
   void Serialize(std::string* out) const;
   // False for truncated or inconsistent bytes (`num_items` items expected).
