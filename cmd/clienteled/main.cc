@@ -53,6 +53,10 @@ int Fail(const std::string& message) {
 }
 
 int Run(const Flags& flags) {
+  if (flags.grpc_min_pollers > flags.grpc_max_pollers) {
+    return Fail("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
+                " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
+  }
   std::set<std::string> services;
   for (absl::string_view s : absl::StrSplit(flags.services, ',', absl::SkipWhitespace())) {
     if (s == "all") {
@@ -348,9 +352,11 @@ int main(int argc, char** argv) {
       "here, else none: each source key is its own profile)");
   app.add_option("--grpc_min_pollers", flags.grpc_min_pollers,
                  "Threads kept waiting for calls of sync-API methods")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   app.add_option("--grpc_max_pollers", flags.grpc_max_pollers,
                  "Most threads waiting for calls of sync-API methods (more exit after a call)")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();

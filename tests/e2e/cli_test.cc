@@ -1,4 +1,5 @@
 // The `clientele` CLI against a real `clienteled`, as a user or a script would run them.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -128,6 +129,25 @@ TEST_F(CliTest, BadArgumentsAndMissingFilesGetClearErrors) {
   CommandResult missing = Run({"import", "--format=online-retail", dir_.Sub("nope.csv")});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_THAT(missing.err, HasSubstr("nope.csv"));
+}
+
+// The server's thread-pool flags are checked before anything is opened, naming the flag.
+TEST(ClienteledFlagsTest, BadPollerCountsAreRejectedByName) {
+  TempDir dir;
+  const std::string server = std::string(CLT_BIN_DIR) + "/clienteled";
+  const std::vector<std::string> common = {server, "--data_dir=" + dir.Sub("data"),
+                                           "--listen=127.0.0.1:0", "--metrics_listen=off"};
+  std::vector<std::string> zero = common;
+  zero.push_back("--grpc_min_pollers=0");
+  CommandResult zero_result = RunCommand(zero);
+  EXPECT_NE(zero_result.exit_code, 0);
+  EXPECT_THAT(zero_result.err, HasSubstr("--grpc_min_pollers"));
+  std::vector<std::string> crossed = common;
+  crossed.insert(crossed.end(), {"--grpc_min_pollers=8", "--grpc_max_pollers=4"});
+  CommandResult crossed_result = RunCommand(crossed);
+  EXPECT_NE(crossed_result.exit_code, 0);
+  EXPECT_THAT(crossed_result.err, HasSubstr("--grpc_max_pollers"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("data"))) << "nothing is opened for a bad flag";
 }
 
 TEST_F(CliTest, SyncWaitsForConsumersToReachTheEnd) {
