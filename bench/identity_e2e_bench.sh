@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 EVENTS=$1
 TRUTH=$2
 RUNS=${3:-3}
-BIN=build/bin
+BIN=${BIN:-build/bin}  # BIN=dir runs other binaries (e.g. a copy of the previous build, for A/B runs)
 WORK=$(mktemp -d)
 pid=""
 cleanup() {

@@ -15,6 +15,8 @@ clt_cc_library(NAME identity_resolution
        ${CLT_RESOLUTION_DIR}/golden_record.h
        ${CLT_RESOLUTION_DIR}/resolver.h
        ${CLT_RESOLUTION_DIR}/internal/resolver_keys.h
+       ${CLT_RESOLUTION_DIR}/internal/blocking_index.h
+       ${CLT_RESOLUTION_DIR}/internal/chunked_vector.h
        ${CLT_RESOLUTION_DIR}/internal/dense_id_map.h
   SRCS ${CLT_RESOLUTION_DIR}/fellegi_sunter_matcher.cc
        ${CLT_RESOLUTION_DIR}/consent_ledger.cc
@@ -26,4 +28,4 @@ clt_cc_library(NAME identity_resolution
   DEPS clientele::identity_matching clientele::identity_normalize clientele::identity_proto
        clientele::identity_state_proto clientele::common_proto clientele::kv_store
        clientele::key_encoding clientele::status absl::synchronization absl::time absl::strings
-       absl::flat_hash_map absl::flat_hash_set absl::span)
+       absl::flat_hash_map absl::flat_hash_set absl::inlined_vector absl::span)

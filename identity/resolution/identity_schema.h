@@ -4,7 +4,8 @@
 //
 //   records         [source key]                     -> StoredRecord
 //   record_profile  [source key]                     -> [u64 profile]
-//   profile_members [u64 profile][source key]        -> ""
+//   profile_members (unused: members derive from record_profile on open; earlier versions
+//                   wrote it, so it stays registered for their stores to open)
 //   profiles        [u64 profile]                    -> StoredProfile
 //   aliases         [u64 alias]                      -> [u64 surviving profile]
 //   blocking        (unused: the blocking index is rebuilt from `records` on open)

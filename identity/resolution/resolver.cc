@@ -15,7 +15,6 @@
 namespace clientele::identity {
 namespace {
 
-using resolution_internal::MemberKey;
 using resolution_internal::ProfileKey;
 using resolution_internal::SetTimestamp;
 using resolution_internal::TimeOf;
@@ -233,7 +232,6 @@ uint32_t Resolver::EnsureRecord(const common::v1::SourceKey& key, absl::Time at,
   entry.profile = profile;
   profiles_[profile].members.push_back(index);
   batch.Put(kRecordProfileCf, skey, storage::EncodeUint64(profile));
-  batch.Put(kProfileMembersCf, MemberKey(profile, skey), "");
   v1::AuditEntry& audit = NewAudit();
   SetTimestamp(at, audit.mutable_at());
   audit.set_action(v1::AUDIT_ACTION_CREATE);
@@ -283,12 +281,12 @@ std::vector<Resolver::ScoredCandidate> Resolver::Candidates(
 void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
                               const std::vector<std::string>& keys,
                               CandidateScratch& scratch) const {
-  std::vector<const std::vector<uint32_t>*>& lists = scratch.lists;
+  std::vector<const resolution_internal::BlockingIndex::Postings*>& lists = scratch.lists;
   lists.clear();
   for (const std::string& key : keys) {
-    auto it = blocks_.find(key);
-    if (it == blocks_.end() || it->second.size() > matcher_->max_block_size()) continue;
-    lists.push_back(&it->second);
+    const resolution_internal::BlockingIndex::Postings* list = blocks_.Find(key);
+    if (list == nullptr || list->size() > matcher_->max_block_size()) continue;
+    lists.push_back(list);
   }
   // The most specific keys first, so that the cap keeps the best candidates.
   std::sort(lists.begin(), lists.end(),
@@ -321,7 +319,7 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
     scratch.stamps[r] = scratch.stamp;
     return true;
   };
-  for (const std::vector<uint32_t>* list : lists) {
+  for (const resolution_internal::BlockingIndex::Postings* list : lists) {
     for (uint32_t r : *list) {
       if (out.size() >= options_.max_candidates) break;
       if (static_cast<int64_t>(r) == self || !first_sight(r)) continue;
@@ -329,21 +327,9 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
     }
     if (out.size() >= options_.max_candidates) break;
   }
-  // Scoring is bound by cache misses on the candidates (records are spread over the heap):
-  // fetch candidate i + 4's record and i + 2's heap-held fields while scoring candidate i.
-  constexpr size_t kRecordAhead = 4, kFieldsAhead = 2;
-  for (size_t i = 0; i < std::min(kRecordAhead, out.size()); ++i) {
-    PrefetchRecord(records_[out[i].record].person);
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (i + kRecordAhead < out.size()) {
-      PrefetchRecord(records_[out[i + kRecordAhead].record].person);
-    }
-    if (i + kFieldsAhead < out.size()) {
-      PrefetchHeldFields(records_[out[i + kFieldsAhead].record].person);
-    }
-    out[i].score = matcher_->Score(person, records_[out[i].record].person);
-  }
+  ScoreAhead(
+      person, out.size(), [&](size_t i) { return out[i].record; },
+      [&](size_t i, const PairScore& score) { out[i].score = score; });
 }
 
 absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::WriteBatch& batch,
@@ -392,9 +378,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   std::vector<std::string> new_keys = SortedUnique(matcher_->BlockingKeys(person));
   for (const std::string& k : old_keys) {
     if (std::binary_search(new_keys.begin(), new_keys.end(), k)) continue;
-    std::vector<uint32_t>& list = blocks_[k];
-    list.erase(std::remove(list.begin(), list.end(), index), list.end());
-    if (list.empty()) blocks_.erase(k);
+    blocks_.Remove(k, index);
   }
   // Candidates are looked up before this record enters the posting lists.
   scratch_.dense = true;
@@ -402,7 +386,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   const std::vector<ScoredCandidate>& candidates = scratch_.candidates;
   for (const std::string& k : new_keys) {
     if (std::binary_search(old_keys.begin(), old_keys.end(), k)) continue;
-    blocks_[k].push_back(index);
+    blocks_.Add(k, index);
   }
   records_[index].person = std::move(person);
   IndexContacts(index, true);
@@ -415,14 +399,18 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     // Pseudo-random pairs per new record: nearly always non-matches, for u. Rare agreement
     // levels need many of them, or their u (and so their weight) is estimated far too small.
     if (options_.reestimate && records_.size() > 1) {
+      std::vector<uint32_t>& others = scratch_.random_others;
+      others.clear();
       uint64_t h = 1469598103934665603ULL;
       for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
       for (size_t i = 0; i < options_.random_pairs_per_record; ++i) {
         h = h * 6364136223846793005ULL + 1442695040888963407ULL;
         const uint32_t other = static_cast<uint32_t>((h >> 33) % records_.size());
-        if (other == index) continue;
-        ++random_counts_[matcher_->Score(records_[index].person, records_[other].person).pattern];
+        if (other != index) others.push_back(other);
       }
+      ScoreAhead(
+          records_[index].person, others.size(), [&](size_t i) { return others[i]; },
+          [&](size_t, const PairScore& score) { ++random_counts_[score.pattern]; });
     }
   }
   // Best candidate per profile (the first of equal weights), then by weight.
@@ -494,7 +482,6 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     records_[index].profile = own;
     profiles_[own].members.push_back(index);
     batch.Put(kRecordProfileCf, key, storage::EncodeUint64(own));
-    batch.Put(kProfileMembersCf, MemberKey(own, key), "");
   }
   // Every other profile this record links to merges with its own, unless forbidden.
   int reviews = 0;
@@ -571,10 +558,8 @@ void Resolver::MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batc
   RecordEntry& r = records_[index];
   std::vector<uint32_t>& from = profiles_[r.profile].members;
   from.erase(std::remove(from.begin(), from.end(), index), from.end());
-  batch.Delete(kProfileMembersCf, MemberKey(r.profile, r.key));
   r.profile = to;
   profiles_[to].members.push_back(index);
-  batch.Put(kProfileMembersCf, MemberKey(to, r.key), "");
   batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(to));
 }
 
@@ -586,10 +571,8 @@ uint64_t Resolver::MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
   ProfileEntry& s = profiles_[survivor];
   for (uint32_t m : merged.members) {
     RecordEntry& r = records_[m];
-    batch.Delete(kProfileMembersCf, MemberKey(gone, r.key));
     r.profile = survivor;
     s.members.push_back(m);
-    batch.Put(kProfileMembersCf, MemberKey(survivor, r.key), "");
     batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(survivor));
   }
   s.aliases.push_back(gone);

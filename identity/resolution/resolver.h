@@ -27,8 +27,8 @@
 #ifndef CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 #define CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 
+#include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,6 +50,8 @@
 #include "google/protobuf/arena.h"
 #include "identity/matching/person_record.h"
 #include "identity/resolution/golden_record.h"
+#include "identity/resolution/internal/blocking_index.h"
+#include "identity/resolution/internal/chunked_vector.h"
 #include "identity/resolution/internal/dense_id_map.h"
 #include "identity/resolution/record_matcher.h"
 
@@ -182,7 +184,7 @@ class Resolver {
   // Buffers of candidate search, reused across records by the log application (which holds
   // the write lock) so that resolving a record allocates little.
   struct CandidateScratch {
-    std::vector<const std::vector<uint32_t>*> lists;
+    std::vector<const resolution_internal::BlockingIndex::Postings*> lists;
     // Dedupe: stamps[r] == stamp when record r was seen for the current record (dense, for
     // the writer), or `seen` (small, for queries).
     bool dense = false;
@@ -192,6 +194,7 @@ class Resolver {
     std::vector<ScoredCandidate> candidates;
     std::vector<std::pair<uint64_t, uint32_t>> by_profile;  // (profile, candidate position)
     std::vector<std::pair<uint64_t, ScoredCandidate>> ranked;
+    std::vector<uint32_t> random_others;  // Records paired at random with a new one, for u.
   };
 
   Resolver(storage::KvStore* store, std::unique_ptr<RecordMatcher> matcher,
@@ -229,6 +232,22 @@ class Resolver {
   void FindCandidates(const PersonRecord& person, int64_t self,
                       const std::vector<std::string>& keys, CandidateScratch& scratch) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Scores `person` against the records record_at(i), i < n, and passes each score to
+  // use(i, score). Scoring many records is bound by cache misses (records are spread over the
+  // heap): the record of i + 4 and the heap-held fields of i + 2 are fetched while i is scored.
+  template <typename RecordAt, typename Use>
+  void ScoreAhead(const PersonRecord& person, size_t n, RecordAt record_at, Use use) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    constexpr size_t kRecordAhead = 4, kFieldsAhead = 2;
+    for (size_t i = 0; i < std::min(kRecordAhead, n); ++i) {
+      PrefetchRecord(records_[record_at(i)].person);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kRecordAhead < n) PrefetchRecord(records_[record_at(i + kRecordAhead)].person);
+      if (i + kFieldsAhead < n) PrefetchHeldFields(records_[record_at(i + kFieldsAhead)].person);
+      use(i, matcher_->Score(person, records_[record_at(i)].person));
+    }
+  }
   uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -265,10 +284,10 @@ class Resolver {
   const std::unique_ptr<RecordMatcher> matcher_;  // Estimate under the write lock.
 
   mutable absl::Mutex mu_;
-  // A deque: appending never moves the entries (a vector's regrowth copied them all).
-  std::deque<RecordEntry> records_ ABSL_GUARDED_BY(mu_);
+  // Appending never moves the entries (see ChunkedVector).
+  resolution_internal::ChunkedVector<RecordEntry> records_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> record_index_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, std::vector<uint32_t>> blocks_ ABSL_GUARDED_BY(mu_);
+  resolution_internal::BlockingIndex blocks_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_email_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_phone_ ABSL_GUARDED_BY(mu_);
   // By number (dense: NewProfile counts up): one index per lookup, ordered for paging.

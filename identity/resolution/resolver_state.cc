@@ -66,7 +66,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Open(storage::KvStore* store
 void Resolver::Clear() {
   records_.clear();
   record_index_.clear();
-  blocks_.clear();
+  blocks_.Clear();
   by_email_.clear();
   by_phone_.clear();
   profiles_.clear();
@@ -159,8 +159,8 @@ absl::Status Resolver::Load() {
   // The blocking index derives from the records (BlockingKeys is a pure function of the
   // PersonRecord), so a new version of the key function needs no migration.
   for (uint32_t i = 0; i < records_.size(); ++i) {
-    for (std::string& key : matcher_->BlockingKeys(records_[i].person)) {
-      blocks_[std::move(key)].push_back(i);
+    for (const std::string& key : matcher_->BlockingKeys(records_[i].person)) {
+      blocks_.Add(key, i);
     }
   }
   {  // Do-not-link pairs.

@@ -28,12 +28,6 @@ inline void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
 
 inline std::string ProfileKey(uint64_t profile) { return storage::EncodeUint64(profile); }
 
-inline std::string MemberKey(uint64_t profile, const std::string& source_key) {
-  std::string key = storage::EncodeUint64(profile);
-  key += source_key;
-  return key;
-}
-
 inline std::string PairKey(const std::string& a, const std::string& b) {
   std::string key = a < b ? a : b;
   key.push_back('\0');
