@@ -3,8 +3,9 @@
 // counter behind its id "P%010u".
 //
 //   records         [source key]                     -> StoredRecord
-//   record_profile  [source key]                     -> [u64 profile]
-//   profile_members (unused: members derive from record_profile on open; earlier versions
+//   record_profile  [source key]                     -> [u64 profile]   (read on open for records
+//                   written before StoredRecord.profile; no longer written)
+//   profile_members (unused: members derive from the records' profiles on open; earlier versions
 //                   wrote it, so it stays registered for their stores to open)
 //   profiles        [u64 profile]                    -> StoredProfile
 //   aliases         [u64 alias]                      -> [u64 surviving profile]

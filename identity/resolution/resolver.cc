@@ -71,8 +71,7 @@ constexpr int kModelWriteIntervalBatches = 32;
 void Resolver::BeginBatch() { mu_.Lock(); }
 
 void Resolver::CommitBatch() {
-  pending_.clear();
-  arena_.Reset();
+  ClearPending();
   if (model_in_batch_) {
     model_dirty_ = model_estimated_ = model_in_batch_ = false;
     batches_since_model_write_ = 0;
@@ -178,6 +177,7 @@ absl::Status Resolver::ApplyEvent(const common::v1::Event& event, storage::Write
 }
 
 void Resolver::FinishBatch(storage::WriteBatch& batch) {
+  PutChangedRecords(batch);
   PutCounters(batch);
   // The statistics are written every few batches (a crash loses a few batches' worth of
   // counts, harmless to estimation); a new estimate at once.
@@ -221,17 +221,16 @@ uint32_t Resolver::EnsureRecord(const common::v1::SourceKey& key, absl::Time at,
   entry.key = skey;
   entry.person.source_key = skey;
   record_index_.emplace(skey, index);
+  const uint64_t profile = NewProfile(at, batch);
+  entry.profile = profile;
+  profiles_[profile].members.push_back(index);
   auto* stored = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
   *stored->mutable_source() = key;
   SetTimestamp(at, stored->mutable_first_seen_at());
   stored->set_person(EncodePersonRecord(entry.person));
-  stored->SerializeToString(&serialized_);
-  batch.Put(kRecordsCf, skey, serialized_);
-  pending_[index] = stored;
-  const uint64_t profile = NewProfile(at, batch);
-  entry.profile = profile;
-  profiles_[profile].members.push_back(index);
-  batch.Put(kRecordProfileCf, skey, storage::EncodeUint64(profile));
+  stored->set_profile(profile);
+  AddPending(index, stored);
+  MarkChanged(index);
   v1::AuditEntry& audit = NewAudit();
   SetTimestamp(at, audit.mutable_at());
   audit.set_action(v1::AUDIT_ACTION_CREATE);
@@ -351,6 +350,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     stored_ptr = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
     *stored_ptr->mutable_source() = event.source();
     SetTimestamp(at, stored_ptr->mutable_first_seen_at());
+    AddPending(index, stored_ptr);
   } else {
     index = found->second;
     CLT_ASSIGN_OR_RETURN(stored_ptr, PendingRecord(index));
@@ -390,9 +390,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   }
   records_[index].person = std::move(person);
   IndexContacts(index, true);
-  stored.SerializeToString(&serialized_);
-  batch.Put(kRecordsCf, key, serialized_);
-  pending_[index] = stored_ptr;
+  MarkChanged(index);  // Written by FinishBatch, with the profile decided below.
 
   if (first_details) {
     for (const ScoredCandidate& c : candidates) ObservePattern(c.score.pattern);
@@ -481,7 +479,6 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     }
     records_[index].profile = own;
     profiles_[own].members.push_back(index);
-    batch.Put(kRecordProfileCf, key, storage::EncodeUint64(own));
   }
   // Every other profile this record links to merges with its own, unless forbidden.
   int reviews = 0;
@@ -510,7 +507,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
                              options_.max_auto_profile_size;
     if (allowed && Compatible(MemberPersons(own, options_.conflict_sample), other)) {
       const uint64_t younger = std::max(own, other);
-      own = MergeInto(own, other, batch);
+      CLT_ASSIGN_OR_RETURN(own, MergeInto(own, other, batch));
       audit.set_action(v1::AUDIT_ACTION_AUTO_MERGE);
       audit.set_reason("record links strongly to both profiles");
       audit.add_profile_ids(ProfileIdString(own));
@@ -525,6 +522,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     explained(audit, c);
     Audit(std::move(audit), batch);
   }
+  stored.set_profile(records_[index].profile);
   return absl::OkStatus();
 }
 
@@ -554,26 +552,26 @@ bool Resolver::Compatible(const std::vector<const PersonRecord*>& persons, uint6
   return true;
 }
 
-void Resolver::MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch) {
-  RecordEntry& r = records_[index];
-  std::vector<uint32_t>& from = profiles_[r.profile].members;
-  from.erase(std::remove(from.begin(), from.end(), index), from.end());
-  r.profile = to;
+absl::Status Resolver::MoveRecord(uint32_t index, uint64_t to) {
+  const uint64_t from = records_[index].profile;
+  CLT_RETURN_IF_ERROR(SetRecordProfile(index, to));
+  std::vector<uint32_t>& members = profiles_[from].members;
+  members.erase(std::remove(members.begin(), members.end(), index), members.end());
   profiles_[to].members.push_back(index);
-  batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(to));
+  return absl::OkStatus();
 }
 
-uint64_t Resolver::MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch) {
+absl::StatusOr<uint64_t> Resolver::MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch) {
   const uint64_t survivor = std::min(a, b), gone = std::max(a, b);
+  // Read the moving records first: a failure leaves memory as it was.
+  for (uint32_t m : profiles_[gone].members) CLT_RETURN_IF_ERROR(PendingRecord(m).status());
   ProfileEntry merged = std::move(profiles_[gone]);
   profiles_.erase(gone);
   batch.Delete(kProfilesCf, ProfileKey(gone));
   ProfileEntry& s = profiles_[survivor];
   for (uint32_t m : merged.members) {
-    RecordEntry& r = records_[m];
-    r.profile = survivor;
+    CLT_RETURN_IF_ERROR(SetRecordProfile(m, survivor));  // Pending already: cannot fail.
     s.members.push_back(m);
-    batch.Put(kRecordProfileCf, r.key, storage::EncodeUint64(survivor));
   }
   s.aliases.push_back(gone);
   s.aliases.insert(s.aliases.end(), merged.aliases.begin(), merged.aliases.end());

@@ -123,7 +123,8 @@ class Resolver {
   // record; nullopt for events that are not upserts with a source. Depends on the event and
   // the (immutable) options alone: thread-safe, no lock, may run while a batch is applied.
   std::optional<PersonRecord> NormalizeUpsert(const common::v1::Event& event) const;
-  // Adds the model and counters to `batch`; call once before writing it.
+  // Adds the records changed since the last FinishBatch, the model and the counters to
+  // `batch`; call once before writing it.
   void FinishBatch(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The batch was written.
   void CommitBatch() ABSL_UNLOCK_FUNCTION(mu_);
@@ -206,8 +207,20 @@ class Resolver {
   absl::StatusOr<resolution::StoredRecord> LoadStoredRecord(uint32_t index) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The stored record of `index` for changing in the batch in progress: its pending_ entry,
-  // else parsed from the store onto arena_.
+  // else parsed from the store onto arena_ and entered in pending_.
   absl::StatusOr<resolution::StoredRecord*> PendingRecord(uint32_t index)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Enters `stored` (on arena_) as the pending stored record of `index`.
+  void AddPending(uint32_t index, resolution::StoredRecord* stored)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The pending record of `index` changed: PutChangedRecords writes it.
+  void MarkChanged(uint32_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Puts every record marked changed since the last call into `batch`, once each.
+  void PutChangedRecords(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Forgets the pending records (they are written, or memory is being reloaded).
+  void ClearPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves record `index` to `profile` in memory and in its pending stored record.
+  absl::Status SetRecordProfile(uint32_t index, uint64_t profile)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Resolves an alias to its survivor; 0 if `number` is neither a profile nor an alias.
   uint64_t Canonical(uint64_t number) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -249,10 +262,11 @@ class Resolver {
     }
   }
   uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void MoveRecord(uint32_t index, uint64_t to, storage::WriteBatch& batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Both fail only if a member's stored record cannot be read; memory is then partly
+  // changed and must be reloaded.
+  absl::Status MoveRecord(uint32_t index, uint64_t to) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Merges the younger of a, b into the older; returns the survivor.
-  uint64_t MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
+  absl::StatusOr<uint64_t> MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool RecordMayJoin(uint32_t index, uint64_t profile) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool ProfilesMayMerge(uint64_t a, uint64_t b) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -298,8 +312,15 @@ class Resolver {
   // reset when the batch commits or aborts.
   google::protobuf::Arena arena_ ABSL_GUARDED_BY(mu_);
   std::string serialized_ ABSL_GUARDED_BY(mu_);  // Serialization buffer, reused.
-  // Records changed by the batch in progress, not yet in the store (on arena_).
-  absl::flat_hash_map<uint32_t, resolution::StoredRecord*> pending_ ABSL_GUARDED_BY(mu_);
+  // Stored records read or changed since the last commit (on arena_): the newest state of
+  // each, which may not be in the store yet (log application writes batch N while it applies
+  // N + 1). `changed` records are put into the next FinishBatch's batch.
+  struct PendingRecordEntry {
+    resolution::StoredRecord* stored;
+    bool changed = false;
+  };
+  absl::flat_hash_map<uint32_t, PendingRecordEntry> pending_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> changed_records_ ABSL_GUARDED_BY(mu_);  // Marked since the last put.
   absl::flat_hash_map<uint64_t, uint64_t> pattern_counts_ ABSL_GUARDED_BY(mu_);  // Candidates.
   absl::flat_hash_map<uint64_t, uint64_t> random_counts_ ABSL_GUARDED_BY(mu_);
   uint64_t records_at_last_estimate_ ABSL_GUARDED_BY(mu_) = 0;

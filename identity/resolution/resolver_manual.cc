@@ -106,13 +106,19 @@ absl::StatusOr<v1::MergeProfilesResponse> Resolver::MergeProfiles(
     *audit.mutable_explanation() = matcher_->Explain(*pa[ia], *pb[ib]);
     audit.set_score(audit.explanation().match_weight());
   }
-  const uint64_t survivor = MergeInto(a, b, *batch);
+  absl::StatusOr<uint64_t> merged = MergeInto(a, b, *batch);
+  if (!merged.ok()) {  // Memory is partly changed (the do-not-link edits above).
+    needs_reload_ = !Load().ok();
+    return merged.status();
+  }
+  const uint64_t survivor = *merged;
   response.set_surviving_profile_id(ProfileIdString(survivor));
   response.set_merged_profile_id(ProfileIdString(survivor == a ? b : a));
   response.set_audit_id(next_audit_);
   audit.add_profile_ids(response.surviving_profile_id());
   audit.add_profile_ids(response.merged_profile_id());
   Audit(std::move(audit), *batch);
+  PutChangedRecords(*batch);
   PutCounters(*batch);
   batch->Put(kMetaCf, absl::StrCat("idem/", request.idempotency_key()),
              absl::StrCat("M", fingerprint, response.SerializeAsString()));
@@ -120,6 +126,7 @@ absl::StatusOr<v1::MergeProfilesResponse> Resolver::MergeProfiles(
     needs_reload_ = !Load().ok();
     return s;
   }
+  ClearPending();
   return response;
 }
 
@@ -178,7 +185,12 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
   const absl::Time now = options_.clock ? options_.clock() : absl::Now();
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
   const uint64_t fresh = NewProfile(now, *batch);
-  for (uint32_t m : moved) MoveRecord(m, fresh, *batch);
+  for (uint32_t m : moved) {
+    if (absl::Status s = MoveRecord(m, fresh); !s.ok()) {  // Memory is partly changed.
+      needs_reload_ = !Load().ok();
+      return s;
+    }
+  }
   for (uint32_t m : moved) {
     for (uint32_t s : staying) {
       records_[m].do_not_link.push_back(s);
@@ -203,6 +215,7 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
     sk->set_id(k.substr(k.find('/') + 1));
   }
   Audit(std::move(audit), *batch);
+  PutChangedRecords(*batch);
   PutCounters(*batch);
   batch->Put(kMetaCf, absl::StrCat("idem/", request.idempotency_key()),
              absl::StrCat("S", fingerprint, response.SerializeAsString()));
@@ -210,6 +223,7 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
     needs_reload_ = !Load().ok();
     return s;
   }
+  ClearPending();
   return response;
 }
 

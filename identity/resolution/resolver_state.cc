@@ -71,8 +71,7 @@ void Resolver::Clear() {
   by_phone_.clear();
   profiles_.clear();
   aliases_.clear();
-  pending_.clear();
-  arena_.Reset();
+  ClearPending();
   pattern_counts_.clear();
   random_counts_.clear();
   records_at_last_estimate_ = 0;
@@ -108,19 +107,21 @@ absl::Status Resolver::Load() {
       RecordEntry& entry = records_.emplace_back();
       entry.key = std::string(it->key());
       entry.person = std::move(person);
+      entry.profile = stored.profile();
       record_index_.emplace(entry.key, index);
       IndexContacts(index, true);
     }
     CLT_RETURN_IF_ERROR(it->status());
   }
-  {  // Record -> profile.
+  {  // Record -> profile, for records written before StoredRecord held it.
     auto it = store_->NewIterator(kRecordProfileCf);
     for (it->Seek(""); it->Valid(); it->Next()) {
       auto found = record_index_.find(std::string(it->key()));
       if (found == record_index_.end() || it->value().size() != 8) {
         return Corrupt(absl::StrCat("record_profile entry of ", std::string(it->key())));
       }
-      records_[found->second].profile = storage::DecodeUint64(it->value());
+      uint64_t& profile = records_[found->second].profile;
+      if (profile == 0) profile = storage::DecodeUint64(it->value());
     }
     CLT_RETURN_IF_ERROR(it->status());
   }
@@ -220,7 +221,7 @@ absl::Status Resolver::Load() {
 
 absl::StatusOr<resolution::StoredRecord> Resolver::LoadStoredRecord(uint32_t index) const {
   auto p = pending_.find(index);
-  if (p != pending_.end()) return *p->second;
+  if (p != pending_.end()) return *p->second.stored;
   CLT_ASSIGN_OR_RETURN(std::optional<std::string> v, store_->Get(kRecordsCf, records_[index].key));
   resolution::StoredRecord stored;
   if (!v.has_value() || !stored.ParseFromString(*v)) {
@@ -231,13 +232,49 @@ absl::StatusOr<resolution::StoredRecord> Resolver::LoadStoredRecord(uint32_t ind
 
 absl::StatusOr<resolution::StoredRecord*> Resolver::PendingRecord(uint32_t index) {
   auto p = pending_.find(index);
-  if (p != pending_.end()) return p->second;
+  if (p != pending_.end()) return p->second.stored;
   CLT_ASSIGN_OR_RETURN(std::optional<std::string> v, store_->Get(kRecordsCf, records_[index].key));
   auto* stored = google::protobuf::Arena::CreateMessage<resolution::StoredRecord>(&arena_);
   if (!v.has_value() || !stored->ParseFromString(*v)) {
     return Corrupt(absl::StrCat("record ", records_[index].key, " is missing or corrupt"));
   }
+  AddPending(index, stored);
   return stored;
+}
+
+void Resolver::AddPending(uint32_t index, resolution::StoredRecord* stored) {
+  pending_[index].stored = stored;
+}
+
+void Resolver::MarkChanged(uint32_t index) {
+  PendingRecordEntry& entry = pending_.at(index);
+  if (entry.changed) return;
+  entry.changed = true;
+  changed_records_.push_back(index);
+}
+
+void Resolver::PutChangedRecords(storage::WriteBatch& batch) {
+  for (uint32_t index : changed_records_) {
+    PendingRecordEntry& entry = pending_.at(index);
+    entry.changed = false;
+    entry.stored->SerializeToString(&serialized_);
+    batch.Put(kRecordsCf, records_[index].key, serialized_);
+  }
+  changed_records_.clear();
+}
+
+void Resolver::ClearPending() {
+  pending_.clear();
+  changed_records_.clear();
+  arena_.Reset();
+}
+
+absl::Status Resolver::SetRecordProfile(uint32_t index, uint64_t profile) {
+  CLT_ASSIGN_OR_RETURN(resolution::StoredRecord * stored, PendingRecord(index));
+  stored->set_profile(profile);
+  MarkChanged(index);
+  records_[index].profile = profile;
+  return absl::OkStatus();
 }
 
 uint64_t Resolver::Canonical(uint64_t number) const {

@@ -2,9 +2,11 @@
 // memory, order-only customers, audit, reload from the store, abort, EM re-estimation.
 #include "identity/resolution/resolver.h"
 
+#include "common/storage/key_encoding.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "identity/resolution/identity_schema.h"
 #include "tests/identity/resolution/resolver_test_util.h"
 
 namespace clientele::identity::testing {
@@ -265,6 +267,43 @@ TEST(ResolverTest, ReloadFromStoreGivesTheSameState) {
   // New ids continue after the stored counter.
   h.Apply({Upsert("web_shop", "new", Person{"zeynep@example.net", "", "Zeynep", "Kaya"})});
   EXPECT_EQ(h.ProfileOf("web_shop", "new"), "P0000000005");
+}
+
+// Stores written before StoredRecord held the profile kept it in record_profile only.
+TEST(ResolverTest, OpensStoresThatKeepTheProfileInRecordProfileOnly) {
+  ResolverHarness h;
+  h.Apply({Upsert("web_shop", "1", kAyseWeb),
+           Upsert("pos", "9", kAysePos, kT0 + 5, common::v1::CHANNEL_STORE_POS),
+           Upsert("web_shop", "2", kMehmet)});
+  ASSERT_EQ(h.ProfileOf("pos", "9"), "P0000000002");
+  // Rewrite the store in the earlier layout.
+  auto batch = h.store().NewWriteBatch();
+  int records = 0;
+  auto it = h.store().NewIterator(kRecordsCf);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    resolution::StoredRecord stored;
+    ASSERT_TRUE(stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())));
+    ASSERT_NE(stored.profile(), 0u);
+    batch->Put(kRecordProfileCf, it->key(), storage::EncodeUint64(stored.profile()));
+    stored.clear_profile();
+    batch->Put(kRecordsCf, it->key(), stored.SerializeAsString());
+    ++records;
+  }
+  ASSERT_EQ(records, 3);
+  ASSERT_THAT(h.store().Write(*batch), IsOk());
+
+  h.Reopen();
+  EXPECT_EQ(h.ProfileOf("web_shop", "1"), "P0000000001");
+  EXPECT_EQ(h.ProfileOf("pos", "9"), "P0000000002");
+  EXPECT_EQ(h.ProfileOf("web_shop", "2"), "P0000000003");
+  // A merge moves pos/9: its stored record now says P1, its stale record_profile entry P2.
+  h.Apply({Upsert("call_center", "c1", kAyseBridge, kT0 + 9, common::v1::CHANNEL_CALL_CENTER)});
+  ASSERT_EQ(h.ProfileOf("pos", "9"), "P0000000001");
+  h.Reopen();
+  EXPECT_EQ(h.ProfileOf("pos", "9"), "P0000000001");
+  EXPECT_EQ(h.ProfileOf("call_center", "c1"), "P0000000001");
+  EXPECT_EQ(h.ProfileOf("web_shop", "2"), "P0000000003");
+  EXPECT_EQ(h.resolver().profile_count(), 2u);
 }
 
 TEST(ResolverTest, AbortBatchRestoresTheCommittedState) {
