@@ -1,5 +1,6 @@
 #include "cmd/clientele/import_command.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -71,10 +72,15 @@ class BatchQueue {
   absl::Status status_;
 };
 
-void ReadBatches(ingest::Importer* importer, size_t batch_events, BatchQueue* queue) {
+// Reads the file in messages of about `batch_bytes` (at most `batch_events` events): the
+// next message's event count is batch_bytes over the mean size of the events so far.
+void ReadBatches(ingest::Importer* importer, size_t batch_bytes, size_t batch_events,
+                 BatchQueue* queue) {
   ingest::ImportBatch batch;
+  int64_t events_read = 0, event_bytes_read = 0;
+  size_t next_events = std::min<size_t>(batch_events, 50);  // Until sizes are known.
   while (true) {
-    absl::StatusOr<bool> more = importer->Next(batch_events, &batch);
+    absl::StatusOr<bool> more = importer->Next(next_events, &batch);
     if (!more.ok()) {
       queue->Close(more.status());
       return;
@@ -88,6 +94,12 @@ void ReadBatches(ingest::Importer* importer, size_t batch_events, BatchQueue* qu
     prepared.event_rows = std::move(batch.event_rows);
     prepared.rows = batch.rows;
     prepared.bytes = static_cast<int64_t>(prepared.request.ByteSizeLong());
+    events_read += prepared.request.events_size();
+    event_bytes_read += prepared.bytes;
+    if (events_read > 0) {
+      const int64_t mean = std::max<int64_t>(1, event_bytes_read / events_read);
+      next_events = std::clamp<size_t>(batch_bytes / mean, 1, batch_events);
+    }
     if (!queue->Push(std::move(prepared))) return;
   }
   queue->Close(absl::OkStatus());
@@ -129,7 +141,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
   const absl::Time start = absl::Now();
   ProgressBar progress("importing", (*importer)->total_rows_estimate(), "rows");
   BatchQueue queue(4);
-  std::thread reader(ReadBatches, importer->get(), flags.batch_events, &queue);
+  std::thread reader(ReadBatches, importer->get(), flags.batch_bytes, flags.batch_events, &queue);
 
   auto stub = ingest::v1::IngestService::NewStub(context.Channel());
   grpc::ClientContext rpc;
@@ -237,8 +249,13 @@ void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& fla
   cmd->add_option("--time_zone", flags.options.time_zone,
                   "Time zone of local timestamps in the file")
       ->capture_default_str();
-  cmd->add_option("--batch_events", flags.batch_events, "Events per streamed message")
-      ->capture_default_str();
+  cmd->add_option("--batch_bytes", flags.batch_bytes,
+                  "Approximate size of a streamed message (the event count adapts to it)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{4} << 20));
+  cmd->add_option("--batch_events", flags.batch_events, "Most events per streamed message")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
   cmd->callback(
       [&context, &flags, &run] { run = [&context, &flags] { return RunImport(context, flags); }; });
 }

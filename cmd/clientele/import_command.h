@@ -15,7 +15,11 @@ struct ImportFlags {
   std::string file;
   ingest::ImportOptions options;
   std::string channel;
-  size_t batch_events = 50;  // Small batches pipeline best (bench/RESULTS.md).
+  // Streamed messages hold about batch_bytes of events (the count follows the size of the
+  // events read so far), at most batch_events. Messages of ~64 KiB pipeline parsing, transfer
+  // and writing best (bench/RESULTS.md): 50 Online Retail orders, ~200 customer records.
+  size_t batch_bytes = 64 << 10;
+  size_t batch_events = 1000;
 };
 
 // Adds the `import` subcommand; `run` is set to the command to execute when it is chosen.
