@@ -62,21 +62,20 @@ std::string NormalizeIdentifier(std::string_view raw) {
   return out;
 }
 
-// NormalizePhoneE164 memoized per thread by (region, number without the pure separators ' ',
-// '-' and '.'): libphonenumber's regular expressions dominate normalization, and one person's
-// number recurs in each of their records. Emptied when full.
+// NormalizePhoneE164 memoized per thread by CanonicalPhoneInput (with the region unless it
+// starts with '+'): libphonenumber's regular expressions dominate normalization, and one
+// person's number recurs in each of their records, spelt in several ways. Emptied when full.
 std::string NormalizePhoneMemoized(std::string_view raw, const std::string& region) {
   if (raw.size() > 64) return NormalizePhoneE164(raw, region).value_or("");
-  std::string key = region;
-  key.push_back('|');
-  for (char c : raw) {
-    if (c != ' ' && c != '-' && c != '.') key.push_back(c);
-  }
+  const std::string canonical = CanonicalPhoneInput(raw, region);
+  std::string key;
+  if (canonical.empty() || canonical[0] != '+') absl::StrAppend(&key, region, "|");
+  key += canonical;
   thread_local absl::flat_hash_map<std::string, std::string> memo;
   auto it = memo.find(key);
   if (it != memo.end()) return it->second;
   if (memo.size() >= (1 << 16)) memo.clear();
-  std::string e164 = NormalizePhoneE164(raw, region).value_or("");
+  std::string e164 = NormalizePhoneE164(canonical, region).value_or("");
   memo.emplace(std::move(key), e164);
   return e164;
 }

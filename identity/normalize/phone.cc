@@ -35,4 +35,34 @@ std::optional<std::string> NormalizePhoneE164(std::string_view raw,
   return e164;
 }
 
+std::string CanonicalPhoneInput(std::string_view raw, std::string_view default_region) {
+  std::string digits;
+  digits.reserve(raw.size());
+  bool plus = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+    } else if (c == '+' && i == 0) {
+      plus = true;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+      return std::string(raw);
+    }
+  }
+  if (plus) return "+" + digits;
+  const bool turkey = default_region.size() == 2 &&
+                      absl::ascii_toupper(static_cast<unsigned char>(default_region[0])) == 'T' &&
+                      absl::ascii_toupper(static_cast<unsigned char>(default_region[1])) == 'R';
+  if (turkey) {
+    // A Turkish national significant number has ten digits and never starts with 0. Numbers
+    // starting with 90 are left alone: libphonenumber may read those as "90" + a country code.
+    std::string_view national = digits;
+    if (national.size() == 11 && national[0] == '0') national.remove_prefix(1);
+    if (national.size() == 10 && national[0] != '0' && national.substr(0, 2) != "90") {
+      return std::string("+90").append(national);
+    }
+  }
+  return digits;
+}
+
 }  // namespace clientele::identity

@@ -25,6 +25,16 @@ namespace clientele::identity {
 std::optional<std::string> NormalizePhoneE164(std::string_view raw,
                                               std::string_view default_region = "TR");
 
+// One spelling for the many ways of writing a number, for keying a cache of
+// NormalizePhoneE164: NormalizePhoneE164(CanonicalPhoneInput(raw, r), r) equals
+// NormalizePhoneE164(raw, r). When `raw` holds only digits, the separators ' ', '-', '.', '('
+// and ')', and at most a leading '+', the separators are dropped; in region TR a national
+// number ("0532 123 45 67", "532 123 4567") becomes "+90" and its ten digits, the spelling of
+// "+90 532 123 45 67" (for other regions the national prefix rules are not this simple). Any
+// other input is returned as it is. A result that starts with '+' means the same in every
+// region.
+std::string CanonicalPhoneInput(std::string_view raw, std::string_view default_region = "TR");
+
 }  // namespace clientele::identity
 
 #endif  // CLIENTELE_IDENTITY_NORMALIZE_PHONE_H_

@@ -1,7 +1,9 @@
 #include "identity/normalize/phone.h"
 
 #include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -69,6 +71,58 @@ TEST(NormalizePhoneE164Test, BadBytesDoNotCrash) {
 TEST(NormalizePhoneE164Test, FullWidthDigits) {
   // libphonenumber accepts non-ASCII decimal digits.
   EXPECT_THAT(NormalizePhoneE164("０５３２ １２３ ４５ ６７"), Optional(Eq("+905321234567")));
+}
+
+TEST(CanonicalPhoneInputTest, OneSpellingPerNumber) {
+  for (const char* raw : {"0532 123 45 67", "+90 (532) 123-4567", "5321234567", "05321234567",
+                          "+905321234567", "(0532) 123 45 67", "+90.532.123.45.67"}) {
+    EXPECT_EQ(CanonicalPhoneInput(raw, "TR"), "+905321234567") << raw;
+  }
+  EXPECT_EQ(CanonicalPhoneInput("0532 123 45 67", "tr"), "+905321234567");
+  // Other regions: separators only. Other characters: as given.
+  EXPECT_EQ(CanonicalPhoneInput("020 7946 0958", "GB"), "02079460958");
+  EXPECT_EQ(CanonicalPhoneInput("+44 20 7946 0958", "TR"), "+442079460958");
+  EXPECT_EQ(CanonicalPhoneInput("0532 123 45 67 ext. 12", "TR"), "0532 123 45 67 ext. 12");
+  EXPECT_EQ(CanonicalPhoneInput("0090 532 123 45 67", "TR"), "00905321234567");
+  EXPECT_EQ(CanonicalPhoneInput("900 123 45 67", "TR"), "9001234567");  // May read as +90.
+  EXPECT_EQ(CanonicalPhoneInput("0000000000", "TR"), "0000000000");
+}
+
+// The contract: the canonical spelling normalizes exactly like the raw one. Random numbers in
+// every spelling the canonical form touches (valid and invalid, all leading digits), for the
+// regions with and without the national-number rule.
+TEST(CanonicalPhoneInputTest, NormalizesLikeTheRawInput) {
+  std::mt19937_64 rng(20261202);
+  auto digit = [&] { return static_cast<char>('0' + rng() % 10); };
+  const std::vector<std::string> separators = {"", " ", "-", ".", " (", ") "};
+  for (const char* region : {"TR", "GB", "US", "DE"}) {
+    for (int i = 0; i < 2500; ++i) {
+      std::string number;
+      const int length = 7 + static_cast<int>(rng() % 7);  // 7..13 digits
+      for (int d = 0; d < length; ++d) number.push_back(digit());
+      const int prefix = static_cast<int>(rng() % 4);
+      std::string raw = prefix == 0 ? "" : prefix == 1 ? "0" : prefix == 2 ? "+90" : "+";
+      for (size_t d = 0; d < number.size(); ++d) {
+        if (d > 0 && rng() % 3 == 0) raw += separators[rng() % separators.size()];
+        raw.push_back(number[d]);
+      }
+      EXPECT_EQ(NormalizePhoneE164(CanonicalPhoneInput(raw, region), region),
+                NormalizePhoneE164(raw, region))
+          << raw << " in " << region << " (canonical " << CanonicalPhoneInput(raw, region) << ")";
+    }
+  }
+  // Turkish numbers specifically (most random digits are not valid), 90… among them.
+  for (int i = 0; i < 3000; ++i) {
+    std::string nsn = i % 10 == 0 ? "90" : std::string(1, "234589"[rng() % 6]);
+    while (nsn.size() < 10) nsn.push_back(digit());
+    for (const std::string& raw :
+         {nsn, "0" + nsn, "0 (" + nsn.substr(0, 3) + ") " + nsn.substr(3),
+          nsn.substr(0, 3) + "-" + nsn.substr(3, 3) + "-" + nsn.substr(6)}) {
+      EXPECT_EQ(NormalizePhoneE164(CanonicalPhoneInput(raw, "TR"), "TR"),
+                NormalizePhoneE164(raw, "TR"))
+          << raw;
+    }
+  }
 }
 
 }  // namespace
