@@ -146,6 +146,11 @@ absl::Status Resolver::ApplyEvents(absl::Span<const common::v1::Event* const> ev
     ++seen[keys[i]];
   }
   for (size_t i = 0; i < events.size(); ++i) {
+    // The record index is far larger than the cache: start fetching a later event's slot.
+    constexpr size_t kAhead = 2;
+    if (i + kAhead < events.size() && !keys[i + kAhead].empty()) {
+      record_index_.prefetch(keys[i + kAhead]);
+    }
     PersonRecord* person = nullptr;
     if (normalized[i] != nullptr && seen[keys[i]] == 1) person = normalized[i];
     CLT_RETURN_IF_ERROR(ApplyEvent(*events[i], batch, person));
@@ -282,6 +287,7 @@ void Resolver::FindCandidates(const PersonRecord& person, int64_t self,
                               CandidateScratch& scratch) const {
   std::vector<const resolution_internal::BlockingIndex::Postings*>& lists = scratch.lists;
   lists.clear();
+  for (const std::string& key : keys) blocks_.Prefetch(key);
   for (const std::string& key : keys) {
     const resolution_internal::BlockingIndex::Postings* list = blocks_.Find(key);
     if (list == nullptr || list->size() > matcher_->max_block_size()) continue;
