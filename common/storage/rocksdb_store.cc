@@ -7,6 +7,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
@@ -175,6 +176,12 @@ class RocksDbStore final : public KvStore {
 rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t write_buffer) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer;
+  // Writers hand RocksDB their batches in key order (SortedWriteBatch, the event-id index).
+  // A skip-list insert then only needs to fix the lowest levels of the previous insert's
+  // position, but RocksDB does that partial fix only for inserts "with a hint"; without one,
+  // every key outside the last gap is searched for from the top. One hint per column family
+  // (a prefix of length 0): an ingest-only import of 1.27M events took ~10% less CPU.
+  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions t;
@@ -203,6 +210,9 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& 
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
+  // Concurrent memtable writes ignore insert hints (above). Our writers are serialized
+  // already (one consumer writer thread; ingest appends under a lock).
+  db_options.allow_concurrent_memtable_write = false;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
