@@ -112,12 +112,13 @@ class BatchWriter {
     busy_ = true;
   }
   bool busy() const { return busy_; }  // Only the starting thread calls Start/Wait/busy.
-  // Waits for the batch started last; its write's status.
-  absl::Status Wait() {
+  // Waits for the batch started last; its write's status. The written batch is handed back
+  // in `*written` for reuse (its buffer is sized already).
+  absl::Status Wait(std::unique_ptr<storage::WriteBatch>* written) {
     absl::MutexLock l(&mu_);
     mu_.Await(absl::Condition(&done_));
     busy_ = false;
-    batch_.reset();
+    *written = std::move(batch_);
     return status_;
   }
 
@@ -233,7 +234,7 @@ bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence, absl::Ti
 
 absl::StatusOr<std::unique_ptr<storage::WriteBatch>> LogConsumer::BuildBatch(
     uint32_t index, const ingest::v1::SubscribeResponse& response, uint64_t applied,
-    LogApplier::Prepared* prepared, bool* applier_called) {
+    LogApplier::Prepared* prepared, bool* applier_called, BatchBuffers& buffers) {
   const uint32_t partition = options_.partitions[index];
   *applier_called = false;
   if (response.through_sequence() <= applied) return nullptr;  // Already applied.
@@ -250,13 +251,15 @@ absl::StatusOr<std::unique_ptr<storage::WriteBatch>> LogConsumer::BuildBatch(
   }
   // The applier's changes reach RocksDB in key order (SortedWriteBatch): cheaper memtable
   // inserts, the same result.
-  SortedWriteBatch changes;
+  buffers.changes.Clear();
   if (!entries.empty()) {
     *applier_called = true;
-    CLT_RETURN_IF_ERROR(applier_->ApplyPrepared(partition, entries, prepared, changes));
+    CLT_RETURN_IF_ERROR(applier_->ApplyPrepared(partition, entries, prepared, buffers.changes));
   }
-  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
-  changes.AppendTo(*batch);
+  std::unique_ptr<storage::WriteBatch> batch = std::move(buffers.spare);
+  if (batch == nullptr) batch = store_->NewWriteBatch();
+  batch->Clear();
+  buffers.changes.AppendTo(*batch);
   batch->Put(options_.progress_cf, ProgressKey(options_.name, partition),
              storage::EncodeUint64(response.through_sequence()));
   return batch;
@@ -337,10 +340,11 @@ void LogConsumer::Run(uint32_t index) {
     // One long-lived writer thread (RocksDB's skip list draws node heights from a
     // thread-local generator: a fresh thread per batch repeats the same heights).
     BatchWriter writer(store_);
+    BatchBuffers buffers;
     uint64_t writing_through = 0;
     auto wait_write = [&]() -> absl::Status {
       if (!writer.busy()) return absl::OkStatus();
-      absl::Status s = writer.Wait();
+      absl::Status s = writer.Wait(&buffers.spare);
       if (s.ok()) durable = writing_through;
       return s;
     };
@@ -374,7 +378,7 @@ void LogConsumer::Run(uint32_t index) {
       const ingest::v1::SubscribeResponse& response = *fetched.response;
       bool applier_called = false;
       absl::StatusOr<std::unique_ptr<storage::WriteBatch>> batch =
-          BuildBatch(index, response, built, fetched.prepared.get(), &applier_called);
+          BuildBatch(index, response, built, fetched.prepared.get(), &applier_called, buffers);
       holding = holding || applier_called;
       if (batch.ok() && *batch != nullptr) {
         apply_status = wait_write();  // One write in flight at a time, in order.
