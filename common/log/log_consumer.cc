@@ -36,7 +36,7 @@ struct Fetched {
 
 google::protobuf::ArenaOptions ResponseArenaOptions() {
   google::protobuf::ArenaOptions o;
-  o.start_block_size = 64 << 10;  // A response of 512 events parses into a few hundred KB.
+  o.start_block_size = 64 << 10;  // A response of 1024 events parses into several hundred KB.
   o.max_block_size = 64 << 10;
   return o;
 }
