@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "common/text/utf8.h"
 #include "phonenumbers/phonenumber.pb.h"
@@ -50,10 +51,8 @@ std::string CanonicalPhoneInput(std::string_view raw, std::string_view default_r
     }
   }
   if (plus) return "+" + digits;
-  const bool turkey = default_region.size() == 2 &&
-                      absl::ascii_toupper(static_cast<unsigned char>(default_region[0])) == 'T' &&
-                      absl::ascii_toupper(static_cast<unsigned char>(default_region[1])) == 'R';
-  if (turkey) {
+  if (absl::EqualsIgnoreCase(absl::string_view(default_region.data(), default_region.size()),
+                             "TR")) {
     // A Turkish national significant number has ten digits and never starts with 0. Numbers
     // starting with 90 are left alone: libphonenumber may read those as "90" + a country code.
     std::string_view national = digits;

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
 #include "identity/resolution/identity_schema.h"
@@ -405,8 +406,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
     if (options_.reestimate && records_.size() > 1) {
       std::vector<uint32_t>& others = scratch_.random_others;
       others.clear();
-      uint64_t h = 1469598103934665603ULL;
-      for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
+      uint64_t h = log::StableHash(key);
       for (size_t i = 0; i < options_.random_pairs_per_record; ++i) {
         h = h * 6364136223846793005ULL + 1442695040888963407ULL;
         const uint32_t other = static_cast<uint32_t>((h >> 33) % records_.size());

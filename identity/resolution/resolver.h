@@ -262,8 +262,8 @@ class Resolver {
     }
   }
   uint64_t NewProfile(absl::Time at, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Both fail only if a member's stored record cannot be read; memory is then partly
-  // changed and must be reloaded.
+  // Both fail only if a stored record to be moved cannot be read, and then before changing
+  // anything (a caller that changed memory before must still reload).
   absl::Status MoveRecord(uint32_t index, uint64_t to) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Merges the younger of a, b into the older; returns the survivor.
   absl::StatusOr<uint64_t> MergeInto(uint64_t a, uint64_t b, storage::WriteBatch& batch)
@@ -316,7 +316,7 @@ class Resolver {
   // each, which may not be in the store yet (log application writes batch N while it applies
   // N + 1). `changed` records are put into the next FinishBatch's batch.
   struct PendingRecordEntry {
-    resolution::StoredRecord* stored;
+    resolution::StoredRecord* stored = nullptr;
     bool changed = false;
   };
   absl::flat_hash_map<uint32_t, PendingRecordEntry> pending_ ABSL_GUARDED_BY(mu_);

@@ -18,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "common/log/partitioning.h"
 
 namespace clientele::identity::resolution_internal {
 
@@ -51,11 +52,10 @@ class BlockingIndex {
   void Clear() { lists_.clear(); }
   size_t KeyCount() const { return lists_.size(); }
 
-  // FNV-1a over the bytes, then a final mix (fixed: the same key has the same hash in every
-  // process, so collisions do not vary from run to run).
+  // log::StableHash (FNV-1a), then a final mix (fixed: the same key has the same hash in
+  // every process, so collisions do not vary from run to run).
   static uint64_t HashKey(std::string_view key) {
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : key) h = (h ^ c) * 1099511628211ULL;
+    uint64_t h = log::StableHash(key);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
