@@ -242,8 +242,8 @@ MatchResult MatchModel::Decide(const ComparisonPattern& pattern) const {
   return r;
 }
 
-MatchExplanation MatchModel::Score(const PersonRecord& a, const PersonRecord& b) const {
-  const MatchResult r = Evaluate(a, b);
+MatchExplanation MatchModel::Explain(const ComparisonPattern& pattern) const {
+  const MatchResult r = Decide(pattern);
   MatchExplanation e;
   e.weight = r.weight;
   e.prior_weight = prior_weight_;
@@ -254,18 +254,25 @@ MatchExplanation MatchModel::Score(const PersonRecord& a, const PersonRecord& b)
   e.fields.reserve(kFieldCount);
   for (int i = 0; i < kFieldCount; ++i) {
     const Field field = FieldAt(i);
-    const uint8_t level = r.pattern.levels[i];
+    const uint8_t level = pattern.levels[i];
     FieldExplanation f;
     f.field = std::string(FieldName(field));
     f.level = std::string(LevelName(field, level));
-    f.value_a = ValueOf(a, field);
-    f.value_b = ValueOf(b, field);
     if (level != kMissingLevel && level < LevelCount(field)) {
       f.m = config_.fields[i].m[level];
       f.u = config_.fields[i].u[level];
       f.weight = weights_[i][level];
     }
     e.fields.push_back(std::move(f));
+  }
+  return e;
+}
+
+MatchExplanation MatchModel::Score(const PersonRecord& a, const PersonRecord& b) const {
+  MatchExplanation e = Explain(Compare(a, b));
+  for (int i = 0; i < kFieldCount; ++i) {
+    e.fields[i].value_a = ValueOf(a, FieldAt(i));
+    e.fields[i].value_b = ValueOf(b, FieldAt(i));
   }
   return e;
 }

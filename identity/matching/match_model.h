@@ -155,6 +155,8 @@ class MatchModel {
   }
   // Evaluate with the per-field explanation.
   MatchExplanation Score(const PersonRecord& a, const PersonRecord& b) const;
+  // The explanation of a compared pair from its pattern alone: Score without the values.
+  MatchExplanation Explain(const ComparisonPattern& pattern) const;
 
   double link_weight() const { return link_weight_; }
   double review_weight() const { return review_weight_; }

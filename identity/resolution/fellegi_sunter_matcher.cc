@@ -68,6 +68,13 @@ void FellegiSunterMatcher::ExplainInto(const PersonRecord& a, const PersonRecord
   ToProto(model_.Score(a, b), out);
 }
 
+absl::Status FellegiSunterMatcher::ExplainPattern(std::string_view encoded_model, uint64_t pattern,
+                                                  v1::MatchExplanation* out) const {
+  CLT_ASSIGN_OR_RETURN(MatchModel model, DecodeMatchModel(encoded_model));
+  ToProto(model.Explain(ComparisonPattern::Unpack(pattern)), out);
+  return absl::OkStatus();
+}
+
 absl::Status FellegiSunterMatcher::Estimate(
     const absl::flat_hash_map<uint64_t, uint64_t>& candidate_counts,
     const absl::flat_hash_map<uint64_t, uint64_t>& random_counts) {

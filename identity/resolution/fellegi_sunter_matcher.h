@@ -24,6 +24,8 @@ class FellegiSunterMatcher final : public RecordMatcher {
   v1::MatchExplanation Explain(const PersonRecord& a, const PersonRecord& b) const override;
   void ExplainInto(const PersonRecord& a, const PersonRecord& b,
                    v1::MatchExplanation* out) const override;
+  absl::Status ExplainPattern(std::string_view encoded_model, uint64_t pattern,
+                              v1::MatchExplanation* out) const override;
   absl::Status Estimate(const absl::flat_hash_map<uint64_t, uint64_t>& candidate_counts,
                         const absl::flat_hash_map<uint64_t, uint64_t>& random_counts) override;
   std::string EncodeModel() const override;

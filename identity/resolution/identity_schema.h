@@ -11,10 +11,13 @@
 //   aliases         [u64 alias]                      -> [u64 surviving profile]
 //   blocking        (unused: the blocking index is rebuilt from `records` on open)
 //   do_not_link     [source key a][0x00][source key b] -> ""   (a < b)
-//   audit           [u64 audit id]                   -> identity.v1.AuditEntry
+//   audit           [u64 audit id]                   -> identity.v1.AuditEntry, for automatic
+//                   decisions + StoredAuditExplanation (explanation as pattern + model version)
 //   audit_by_profile [u64 profile][u64 audit id]     -> ""
 //   consents        [source key][0x00][u64 ledger id] -> identity.v1.ConsentEvent
 //   model           "em"                             -> StoredModel
+//                   "em/" [u32 version]              -> the matcher's EncodeModel (a snapshot
+//                   that audit entries' compact explanations refer to; never rewritten)
 //   meta            "next_profile" | "next_audit" | "next_consent" -> [u64];
 //                   "idem/<key>"                     -> [u8 kind] + response bytes
 //   progress        (LogConsumer's applied sequences)

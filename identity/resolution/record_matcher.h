@@ -45,6 +45,11 @@ class RecordMatcher {
                            v1::MatchExplanation* out) const {
     *out = Explain(a, b);
   }
+  // Explains a pair from its PairScore::pattern alone, as the model `encoded_model` (an
+  // EncodeModel result, perhaps of an earlier model) decided it: levels, m, u, weights and
+  // the decision, without the compared values. InvalidArgument/DataLoss for a bad model.
+  virtual absl::Status ExplainPattern(std::string_view encoded_model, uint64_t pattern,
+                                      v1::MatchExplanation* out) const = 0;
 
   // Re-estimates the model from the pattern histograms of the candidate pairs seen so far
   // and of random pairs (nearly all non-matches). On error the model is unchanged.

@@ -16,6 +16,7 @@
 namespace clientele::identity {
 namespace {
 
+using resolution_internal::ModelVersionKey;
 using resolution_internal::ProfileKey;
 using resolution_internal::SetTimestamp;
 using resolution_internal::TimeOf;
@@ -442,9 +443,9 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
   });
 
   const PersonRecord& me = records_[index].person;
+  // The pair's records and score; the caller stores its explanation as the pattern.
   auto explained = [&](v1::AuditEntry& audit, const ScoredCandidate& c) {
     audit.set_score(c.score.weight);
-    matcher_->ExplainInto(me, records_[c.record].person, audit.mutable_explanation());
     *audit.add_records() = event.source();
     common::v1::SourceKey* sk = audit.add_records();
     const std::string& ok = records_[c.record].key;
@@ -501,7 +502,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
       audit.add_profile_ids(ProfileIdString(own));
       audit.add_profile_ids(ProfileIdString(other));
       explained(audit, c);
-      Audit(std::move(audit), batch);
+      Audit(audit, batch, c.score.pattern);
       continue;
     }
     if (c.score.decision != v1::MATCH_DECISION_LINK) continue;
@@ -526,7 +527,7 @@ absl::Status Resolver::ApplyUpsert(const common::v1::Event& event, storage::Writ
       audit.add_profile_ids(ProfileIdString(other));
     }
     explained(audit, c);
-    Audit(std::move(audit), batch);
+    Audit(audit, batch, c.score.pattern);
   }
   stored.set_profile(records_[index].profile);
   return absl::OkStatus();
@@ -597,10 +598,17 @@ v1::AuditEntry& Resolver::NewAudit() {
   return *google::protobuf::Arena::CreateMessage<v1::AuditEntry>(&arena_);
 }
 
-void Resolver::Audit(v1::AuditEntry& entry, storage::WriteBatch& batch) {
+void Resolver::Audit(v1::AuditEntry& entry, storage::WriteBatch& batch,
+                     std::optional<uint64_t> pattern) {
   const uint64_t id = next_audit_++;
   entry.set_id(id);
   entry.SerializeToString(&serialized_);
+  if (pattern.has_value()) {
+    resolution::StoredAuditExplanation compact;
+    compact.set_pattern(*pattern);
+    compact.set_model_version(ModelVersion(batch));
+    compact.AppendToString(&serialized_);
+  }
   batch.Put(kAuditCf, storage::EncodeUint64(id), serialized_);
   for (const std::string& p : entry.profile_ids()) {
     absl::StatusOr<uint64_t> n = ParseProfileId(p, "profile");
@@ -609,6 +617,14 @@ void Resolver::Audit(v1::AuditEntry& entry, storage::WriteBatch& batch) {
     storage::AppendUint64(key, id);
     batch.Put(kAuditByProfileCf, key, "");
   }
+}
+
+uint32_t Resolver::ModelVersion(storage::WriteBatch& batch) {
+  if (model_version_ == 0) {
+    model_version_ = ++last_model_version_;
+    batch.Put(kModelCf, ModelVersionKey(model_version_), matcher_->EncodeModel());
+  }
+  return model_version_;
 }
 
 void Resolver::ObservePattern(uint64_t pattern) {
@@ -625,7 +641,10 @@ absl::Status Resolver::MaybeReestimate() {
   records_at_last_estimate_ = n;
   model_dirty_ = model_estimated_ = true;
   // A failed estimate keeps the previous parameters; it is retried at the next doubling.
-  if (matcher_->Estimate(pattern_counts_, random_counts_).ok()) ++estimates_;
+  if (matcher_->Estimate(pattern_counts_, random_counts_).ok()) {
+    ++estimates_;
+    model_version_ = 0;  // Snapshotted when an audit entry first needs it.
+  }
   return absl::OkStatus();
 }
 

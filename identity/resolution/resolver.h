@@ -273,11 +273,19 @@ class Resolver {
   // False if some pair of `persons` x members of `profile` disagrees clearly (conflict_weight).
   bool Compatible(const std::vector<const PersonRecord*>& persons, uint64_t profile) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Audit(v1::AuditEntry& entry, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `entry` with the next audit id. With `pattern` (an automatic decision's scored
+  // pair), its explanation is stored as that pattern and the current model's version, and
+  // GetAudit expands it: a review's full explanation was most of the audit's bytes.
+  void Audit(v1::AuditEntry& entry, storage::WriteBatch& batch,
+             std::optional<uint64_t> pattern = std::nullopt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Audit(v1::AuditEntry&& entry, storage::WriteBatch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     Audit(entry, batch);
   }
+  // The version of the matcher's current model; puts its snapshot into `batch` the first time.
+  uint32_t ModelVersion(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets the model versions after the model was loaded from the store.
+  absl::Status LoadModelVersions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // An empty audit entry on arena_ (log application only: freed when the batch ends).
   v1::AuditEntry& NewAudit() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PutCounters(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -329,6 +337,10 @@ class Resolver {
   bool model_estimated_ ABSL_GUARDED_BY(mu_) = false;  // A new estimate not yet written.
   bool model_in_batch_ ABSL_GUARDED_BY(mu_) = false;   // FinishBatch wrote the model.
   int batches_since_model_write_ ABSL_GUARDED_BY(mu_) = 0;
+  // Model snapshots ("em/<version>" in the model family) that audit entries refer to: the
+  // current model's version (0: not stored yet) and the highest version stored.
+  uint32_t model_version_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t last_model_version_ ABSL_GUARDED_BY(mu_) = 0;
   bool needs_reload_ ABSL_GUARDED_BY(mu_) = false;  // A reload after an abort failed.
   uint64_t next_profile_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t next_audit_ ABSL_GUARDED_BY(mu_) = 1;

@@ -1,11 +1,13 @@
 // Resolver: read-only queries over the committed state.
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
 #include "identity/resolution/consent_ledger.h"
 #include "identity/resolution/identity_schema.h"
+#include "identity/resolution/internal/resolver_keys.h"
 #include "identity/resolution/resolver.h"
 
 namespace clientele::identity {
@@ -186,6 +188,7 @@ absl::StatusOr<v1::GetAuditResponse> Resolver::GetAudit(const v1::GetAuditReques
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   v1::GetAuditResponse response;
+  absl::flat_hash_map<uint32_t, std::string> models;  // Snapshots by version, as needed.
   for (uint64_t id : ids) {
     if (response.entries_size() == page_size) {
       response.set_next_page_token(std::to_string(id));
@@ -193,9 +196,26 @@ absl::StatusOr<v1::GetAuditResponse> Resolver::GetAudit(const v1::GetAuditReques
     }
     CLT_ASSIGN_OR_RETURN(std::optional<std::string> v,
                          store_->Get(kAuditCf, storage::EncodeUint64(id)));
-    if (!v.has_value() || !response.add_entries()->ParseFromString(*v)) {
+    v1::AuditEntry* entry = response.add_entries();
+    resolution::StoredAuditExplanation compact;
+    if (!v.has_value() || !entry->ParseFromString(*v) || !compact.ParseFromString(*v)) {
       return absl::DataLossError(absl::StrCat("audit entry ", id, " is missing or corrupt"));
     }
+    entry->DiscardUnknownFields();               // The compact explanation.
+    if (compact.model_version() == 0) continue;  // Written whole (manual, or older versions).
+    auto [model, inserted] = models.try_emplace(compact.model_version());
+    if (inserted) {
+      CLT_ASSIGN_OR_RETURN(
+          std::optional<std::string> bytes,
+          store_->Get(kModelCf, resolution_internal::ModelVersionKey(compact.model_version())));
+      if (!bytes.has_value()) {
+        return absl::DataLossError(absl::StrCat("audit entry ", id, ": model version ",
+                                                compact.model_version(), " is missing"));
+      }
+      model->second = std::move(*bytes);
+    }
+    CLT_RETURN_IF_ERROR(
+        matcher_->ExplainPattern(model->second, compact.pattern(), entry->mutable_explanation()));
   }
   return response;
 }

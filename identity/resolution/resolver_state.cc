@@ -9,6 +9,7 @@
 #include "identity/normalize/email.h"
 #include "identity/normalize/phone.h"
 #include "identity/resolution/identity_schema.h"
+#include "identity/resolution/internal/resolver_keys.h"
 #include "identity/resolution/resolver.h"
 
 namespace clientele::identity {
@@ -79,6 +80,7 @@ void Resolver::Clear() {
   model_dirty_ = model_estimated_ = model_in_batch_ = false;
   batches_since_model_write_ = 0;
   next_profile_ = next_audit_ = next_consent_ = 1;
+  model_version_ = last_model_version_ = 0;
 }
 
 namespace {
@@ -216,6 +218,19 @@ absl::Status Resolver::Load() {
       CLT_RETURN_IF_ERROR(matcher_->DecodeModel(model.model()));
     }
   }
+  return LoadModelVersions();
+}
+
+absl::Status Resolver::LoadModelVersions() {
+  const std::string prefix(resolution_internal::kModelVersionPrefix);
+  auto it = store_->NewIterator(kModelCf, {prefix, storage::PrefixSuccessor(prefix)});
+  it->SeekToLast();
+  CLT_RETURN_IF_ERROR(it->status());
+  if (!it->Valid()) return absl::OkStatus();
+  if (it->key().size() != prefix.size() + 4) return Corrupt("bad model snapshot key");
+  last_model_version_ = storage::DecodeUint32(it->key().substr(prefix.size()));
+  // The loaded model keeps the last snapshot's version if it is that model.
+  if (it->value() == matcher_->EncodeModel()) model_version_ = last_model_version_;
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/time/time.h"
 #include "common/storage/key_encoding.h"
@@ -27,6 +28,14 @@ inline void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
 }
 
 inline std::string ProfileKey(uint64_t profile) { return storage::EncodeUint64(profile); }
+
+// A model snapshot in the model family: "em/" + [u32 version].
+inline constexpr std::string_view kModelVersionPrefix = "em/";
+inline std::string ModelVersionKey(uint32_t version) {
+  std::string key(kModelVersionPrefix);
+  storage::AppendUint32(key, version);
+  return key;
+}
 
 inline std::string PairKey(const std::string& a, const std::string& b) {
   std::string key = a < b ? a : b;

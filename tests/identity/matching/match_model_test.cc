@@ -242,6 +242,33 @@ TEST(MatchModelTest, ScoreExplainsEveryField) {
   EXPECT_EQ(MatchDecisionName(e.decision), "link");
 }
 
+TEST(MatchModelTest, ExplainOfAPatternIsScoreWithoutTheValues) {
+  const MatchModel model;
+  const PersonRecord a =
+      FromCustomerUpsert("pos/1", Upsert("Ayşe", "Yılmaz", "0532 111 22 33", 1990, 1, 14));
+  for (const PersonRecord& b :
+       {FromCustomerUpsert("web/2", Upsert("Ayse", "Yilmas", "", 1990, 1, 14)),
+        FromCustomerUpsert("web/3", Upsert("Mehmet", "Yılmaz", "0532 111 22 33", 1961, 5, 2))}) {
+    const MatchExplanation scored = model.Score(a, b);
+    const MatchExplanation e = model.Explain(Compare(a, b));
+    EXPECT_EQ(e.weight, scored.weight);
+    EXPECT_EQ(e.probability, scored.probability);
+    EXPECT_EQ(e.decision, scored.decision);
+    EXPECT_EQ(e.rule, scored.rule);
+    EXPECT_EQ(e.vetoed, scored.vetoed);
+    ASSERT_EQ(e.fields.size(), scored.fields.size());
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+      EXPECT_EQ(e.fields[i].field, scored.fields[i].field);
+      EXPECT_EQ(e.fields[i].level, scored.fields[i].level);
+      EXPECT_EQ(e.fields[i].m, scored.fields[i].m);
+      EXPECT_EQ(e.fields[i].u, scored.fields[i].u);
+      EXPECT_EQ(e.fields[i].weight, scored.fields[i].weight);
+      EXPECT_EQ(e.fields[i].value_a, "");
+      EXPECT_EQ(e.fields[i].value_b, "");
+    }
+  }
+}
+
 TEST(MatchModelTest, EncodeDecodeRoundTrip) {
   MatchModelConfig config = DefaultMatchModelConfig();
   config.prior = 0.2;

@@ -2,6 +2,7 @@
 // memory, order-only customers, audit, reload from the store, abort, EM re-estimation.
 #include "identity/resolution/resolver.h"
 
+#include "clientele/identity/resolution/identity_state.pb.h"
 #include "common/storage/key_encoding.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
@@ -98,6 +99,100 @@ TEST(ResolverTest, BridgingRecordMergesProfilesOlderIdSurvivesOtherIsAlias) {
     EXPECT_EQ(e.at().seconds(), kT0 + 9);
   }
   EXPECT_TRUE(merged);
+}
+
+// The automatic merge of the bridging scenario, read back through GetAudit.
+v1::AuditEntry AutoMergeEntry(Resolver& r) {
+  v1::GetAuditRequest request;
+  request.set_profile_id("P0000000001");
+  auto audit = r.GetAudit(request);
+  EXPECT_THAT(audit, IsOk());
+  for (const auto& e : audit->entries()) {
+    if (e.action() == v1::AUDIT_ACTION_AUTO_MERGE) return e;
+  }
+  ADD_FAILURE() << "no AUTO_MERGE entry";
+  return {};
+}
+
+// The explanation ExplainMatch gives now for the audited pair of records.
+v1::MatchExplanation ExplainNow(Resolver& r, const v1::AuditEntry& e) {
+  v1::ExplainMatchRequest request;
+  *request.mutable_a()->mutable_source() = e.records(0);
+  *request.mutable_b()->mutable_source() = e.records(1);
+  auto explained = r.ExplainMatch(request);
+  EXPECT_THAT(explained, IsOk());
+  return explained->explanation();
+}
+
+// Levels, m, u, weights and decision equal; the audit keeps no compared values.
+void ExpectSameReasoning(const v1::MatchExplanation& audited, const v1::MatchExplanation& now) {
+  EXPECT_EQ(audited.match_weight(), now.match_weight());
+  EXPECT_EQ(audited.decision(), now.decision());
+  EXPECT_EQ(audited.rule(), now.rule());
+  ASSERT_EQ(audited.fields_size(), now.fields_size());
+  for (int i = 0; i < audited.fields_size(); ++i) {
+    const v1::FieldComparison &a = audited.fields(i), &b = now.fields(i);
+    EXPECT_EQ(a.field(), b.field());
+    EXPECT_EQ(a.level(), b.level()) << a.field();
+    EXPECT_EQ(a.m(), b.m()) << a.field();
+    EXPECT_EQ(a.u(), b.u()) << a.field();
+    EXPECT_EQ(a.weight(), b.weight()) << a.field();
+    EXPECT_EQ(a.value_a(), "") << a.field();
+    EXPECT_EQ(a.value_b(), "") << a.field();
+  }
+}
+
+TEST(ResolverTest, AuditExplainsWithTheModelThatDecidedAfterTheModelChanges) {
+  ResolverHarness h;
+  h.Apply({Upsert("web_shop", "1", kAyseWeb)});
+  h.Apply({Upsert("pos", "9", kAysePos, kT0 + 5, common::v1::CHANNEL_STORE_POS)});
+  h.Apply({Upsert("call_center", "c1", kAyseBridge, kT0 + 9, common::v1::CHANNEL_CALL_CENTER)});
+  const v1::AuditEntry merge = AutoMergeEntry(h.resolver());
+  ASSERT_EQ(merge.records_size(), 2);
+  EXPECT_EQ(merge.records(0).id(), "c1");
+  const v1::MatchExplanation decided_by = ExplainNow(h.resolver(), merge);
+  ExpectSameReasoning(merge.explanation(), decided_by);
+  EXPECT_EQ(merge.score(), merge.explanation().match_weight());
+  // Another model (as a re-estimate would leave it), then a restart: the entry still shows
+  // the parameters that decided it, while ExplainMatch uses the new ones.
+  MatchModelConfig other = DefaultMatchModelConfig();
+  other.prior = 0.2;
+  for (FieldParameters& f : other.fields) f.m[0] = f.m[0] * 0.9;
+  resolution::StoredModel stored;
+  stored.set_model(EncodeMatchModel(MatchModel(other)));
+  auto batch = h.store().NewWriteBatch();
+  batch->Put(kModelCf, "em", stored.SerializeAsString());
+  ASSERT_THAT(h.store().Write(*batch), IsOk());
+  h.Reopen();
+  const v1::AuditEntry after = AutoMergeEntry(h.resolver());
+  ExpectSameReasoning(after.explanation(), decided_by);
+  EXPECT_NE(ExplainNow(h.resolver(), merge).match_weight(), decided_by.match_weight());
+}
+
+TEST(ResolverTest, AuditEntriesStoredWholeAreReadAsStored) {
+  ResolverHarness h;
+  h.Apply({Upsert("web_shop", "1", kAyseWeb)});
+  // An entry as earlier versions wrote every automatic one: the explanation inline.
+  v1::AuditEntry old;
+  old.set_id(1000);
+  old.set_action(v1::AUDIT_ACTION_REVIEW);
+  old.add_profile_ids("P0000000001");
+  old.mutable_explanation()->set_match_weight(4.5);
+  v1::FieldComparison* f = old.mutable_explanation()->add_fields();
+  f->set_field("email");
+  f->set_value_a("a@example.com");
+  auto batch = h.store().NewWriteBatch();
+  batch->Put(kAuditCf, storage::EncodeUint64(1000), old.SerializeAsString());
+  std::string by_profile = storage::EncodeUint64(1);
+  storage::AppendUint64(by_profile, 1000);
+  batch->Put(kAuditByProfileCf, by_profile, "");
+  ASSERT_THAT(h.store().Write(*batch), IsOk());
+  v1::GetAuditRequest request;
+  request.set_profile_id("P0000000001");
+  auto audit = h.resolver().GetAudit(request);
+  ASSERT_THAT(audit, IsOk());
+  ASSERT_EQ(audit->entries_size(), 2);  // CREATE, then this one.
+  EXPECT_EQ(audit->entries(1).SerializeAsString(), old.SerializeAsString());
 }
 
 TEST(ResolverTest, SplitRemembersDoNotLinkSoMatchingNeverRemerges) {
