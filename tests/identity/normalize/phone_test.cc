@@ -125,5 +125,25 @@ TEST(CanonicalPhoneInputTest, NormalizesLikeTheRawInput) {
   }
 }
 
+// "+90" and ten digits skip libphonenumber's parse; the result must be the parse's, for valid
+// and invalid numbers of every leading digit (the spaced spelling takes the parsing path).
+TEST(NormalizePhoneE164Test, PlusTurkishNumbersNormalizeLikeTheirSpacedSpelling) {
+  std::mt19937_64 rng(1202);
+  int valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string nsn(1, static_cast<char>('1' + rng() % 9));
+    if (i % 2 == 0) nsn = "5" + std::string(1, static_cast<char>('0' + rng() % 10));  // Mobile.
+    while (nsn.size() < 10) nsn.push_back(static_cast<char>('0' + rng() % 10));
+    const std::optional<std::string> fast = NormalizePhoneE164("+90" + nsn, "GB");
+    EXPECT_EQ(fast, NormalizePhoneE164("+90 " + nsn, "GB")) << nsn;
+    valid += fast.has_value();
+  }
+  EXPECT_GT(valid, 2000);  // Both outcomes were exercised.
+  EXPECT_LT(valid, 18000);
+  EXPECT_EQ(NormalizePhoneE164("+905321234567"), "+905321234567");
+  EXPECT_EQ(NormalizePhoneE164("+900321234567"), NormalizePhoneE164("+90 0321234567"));
+  EXPECT_EQ(NormalizePhoneE164("+9053212345670"), std::nullopt);  // Eleven digits: too long.
+}
+
 }  // namespace
 }  // namespace clientele::identity
