@@ -6,7 +6,7 @@
 # peak RSS, and the eval figures. Prints one line per run and the medians.
 #
 #   bench/identity_e2e_bench.sh EVENTS TRUTH [RUNS]      (default 3 runs)
-#   SERVER_FLAGS="--identity_batch_events=2048" bench/identity_e2e_bench.sh ...   (extra flags)
+#   SERVER_FLAGS="--sync_writes" bench/identity_e2e_bench.sh ...   (extra clienteled flags)
 #
 # Make EVENTS and TRUTH with e.g.
 #   build/bin/clientele gen --people=40000 --seed=11 --out=ev.jsonl --truth=truth.csv
