@@ -169,6 +169,40 @@ TEST(ResolverTest, AuditExplainsWithTheModelThatDecidedAfterTheModelChanges) {
   EXPECT_NE(ExplainNow(h.resolver(), merge).match_weight(), decided_by.match_weight());
 }
 
+// How many model snapshots ("em/<version>") the store holds.
+int ModelSnapshots(storage::KvStore& store) {
+  auto it = store.NewIterator(kModelCf, {"em/", "em0"});
+  int n = 0;
+  for (it->Seek("em/"); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+TEST(ResolverTest, OneModelSnapshotPerModelAcrossRestarts) {
+  ResolverHarness h;
+  h.Apply({Upsert("web_shop", "1", kAyseWeb)});
+  EXPECT_EQ(ModelSnapshots(h.store()), 0);  // A new profile explains nothing.
+  h.Apply({Upsert("pos", "9", kAysePos, kT0 + 5, common::v1::CHANNEL_STORE_POS)});
+  h.Apply({Upsert("call_center", "c1", kAyseBridge, kT0 + 9, common::v1::CHANNEL_CALL_CENTER)});
+  EXPECT_EQ(ModelSnapshots(h.store()), 1);
+  // The same model after a restart keeps its snapshot: a namesake (a review) adds none.
+  h.Reopen();
+  const Person namesake{"", "", "Ayşe", "Yılmaz"};
+  h.Apply({Upsert("app", "n1", namesake, kT0 + 20, common::v1::CHANNEL_MOBILE_APP)});
+  ASSERT_EQ(AuditActions(h.resolver(), h.ProfileOf("app", "n1")).back(), "AUDIT_ACTION_REVIEW");
+  EXPECT_EQ(ModelSnapshots(h.store()), 1);
+  // Another model: the next explained decision stores a second snapshot.
+  MatchModelConfig other = DefaultMatchModelConfig();
+  other.prior = 0.2;
+  resolution::StoredModel stored;
+  stored.set_model(EncodeMatchModel(MatchModel(other)));
+  auto batch = h.store().NewWriteBatch();
+  batch->Put(kModelCf, "em", stored.SerializeAsString());
+  ASSERT_THAT(h.store().Write(*batch), IsOk());
+  h.Reopen();
+  h.Apply({Upsert("app", "n2", namesake, kT0 + 30, common::v1::CHANNEL_MOBILE_APP)});
+  EXPECT_EQ(ModelSnapshots(h.store()), 2);
+}
+
 TEST(ResolverTest, AuditEntriesStoredWholeAreReadAsStored) {
   ResolverHarness h;
   h.Apply({Upsert("web_shop", "1", kAyseWeb)});
