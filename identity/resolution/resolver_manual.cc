@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
 #include "identity/resolution/identity_schema.h"
@@ -18,13 +19,9 @@ using resolution_internal::SetTimestamp;
 
 namespace {
 
+// Stable across processes and versions: stored with the idempotent result.
 uint64_t Fingerprint(const google::protobuf::Message& request) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : request.SerializeAsString()) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
+  return log::StableHash(request.SerializeAsString());
 }
 
 absl::Status Required(const std::string& value, const char* field) {
