@@ -142,6 +142,16 @@ void ExpectSameReasoning(const v1::MatchExplanation& audited, const v1::MatchExp
   }
 }
 
+// Stores `config` as the model (as a re-estimate would leave it) and restarts the resolver.
+void RestartWithModel(ResolverHarness& h, const MatchModelConfig& config) {
+  resolution::StoredModel stored;
+  stored.set_model(EncodeMatchModel(MatchModel(config)));
+  auto batch = h.store().NewWriteBatch();
+  batch->Put(kModelCf, "em", stored.SerializeAsString());
+  ASSERT_THAT(h.store().Write(*batch), IsOk());
+  h.Reopen();
+}
+
 TEST(ResolverTest, AuditExplainsWithTheModelThatDecidedAfterTheModelChanges) {
   ResolverHarness h;
   h.Apply({Upsert("web_shop", "1", kAyseWeb)});
@@ -158,12 +168,7 @@ TEST(ResolverTest, AuditExplainsWithTheModelThatDecidedAfterTheModelChanges) {
   MatchModelConfig other = DefaultMatchModelConfig();
   other.prior = 0.2;
   for (FieldParameters& f : other.fields) f.m[0] = f.m[0] * 0.9;
-  resolution::StoredModel stored;
-  stored.set_model(EncodeMatchModel(MatchModel(other)));
-  auto batch = h.store().NewWriteBatch();
-  batch->Put(kModelCf, "em", stored.SerializeAsString());
-  ASSERT_THAT(h.store().Write(*batch), IsOk());
-  h.Reopen();
+  RestartWithModel(h, other);
   const v1::AuditEntry after = AutoMergeEntry(h.resolver());
   ExpectSameReasoning(after.explanation(), decided_by);
   EXPECT_NE(ExplainNow(h.resolver(), merge).match_weight(), decided_by.match_weight());
@@ -193,12 +198,7 @@ TEST(ResolverTest, OneModelSnapshotPerModelAcrossRestarts) {
   // Another model: the next explained decision stores a second snapshot.
   MatchModelConfig other = DefaultMatchModelConfig();
   other.prior = 0.2;
-  resolution::StoredModel stored;
-  stored.set_model(EncodeMatchModel(MatchModel(other)));
-  auto batch = h.store().NewWriteBatch();
-  batch->Put(kModelCf, "em", stored.SerializeAsString());
-  ASSERT_THAT(h.store().Write(*batch), IsOk());
-  h.Reopen();
+  RestartWithModel(h, other);
   h.Apply({Upsert("app", "n2", namesake, kT0 + 30, common::v1::CHANNEL_MOBILE_APP)});
   EXPECT_EQ(ModelSnapshots(h.store()), 2);
 }
