@@ -9,6 +9,8 @@
 #include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 
@@ -83,6 +85,49 @@ v1::DeadLetter MakeDeadLetter(const common::v1::Event& event, const Rejection& r
   return letter;
 }
 
+// The identity of an event's content, to tell a retry (same payload) from a conflicting
+// reuse of its event_id: FNV-1a of its deterministic encoding (map entries in key order).
+uint64_t PayloadFingerprint(const common::v1::Event& event) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    event.SerializeToCodedStream(&out);
+  }
+  return log::StableHash(bytes);
+}
+
+// Rows are all-or-nothing: a valid event (provisionally kAccepted) that carries the same
+// file row as a rejected one is rejected too.
+void RejectRowsOfRejectedEvents(absl::Span<const common::v1::Event* const> events,
+                                std::vector<AppendResult>& results) {
+  using RowKey = std::pair<std::string_view, int64_t>;
+  absl::flat_hash_map<RowKey, size_t> rejected_rows;  // Row -> its first rejected event.
+  for (size_t i = 0; i < events.size(); ++i) {
+    const common::v1::Origin& origin = events[i]->origin();
+    if (results[i].outcome != AppendResult::Outcome::kAccepted && origin.row() > 0 &&
+        !origin.source_name().empty()) {
+      rejected_rows.emplace(RowKey(origin.source_name(), origin.row()), i);
+    }
+  }
+  if (rejected_rows.empty()) return;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const common::v1::Origin& origin = events[i]->origin();
+    if (results[i].outcome != AppendResult::Outcome::kAccepted || origin.row() <= 0) continue;
+    auto it = rejected_rows.find(RowKey(origin.source_name(), origin.row()));
+    if (it == rejected_rows.end()) continue;
+    const size_t culprit = it->second;
+    results[i].outcome = AppendResult::Outcome::kRejected;
+    results[i].rejection = {
+        "origin.row", "row_rejected",
+        absl::StrCat("event ", events[culprit]->event_id(), " of the same row ", origin.row(),
+                     " was rejected (", results[culprit].rejection.field, ": ",
+                     results[culprit].rejection.reason,
+                     "); a row is accepted whole or not at all")};
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(storage::KvStore* store,
@@ -123,7 +168,8 @@ EventLog::EventLog(storage::KvStore* store, EventLogOptions options, std::vector
       owns_(options_.partition_count, 0),
       dead_letters_(std::move(dead_letters)),
       first_(std::move(first)),
-      last_(std::move(last)) {
+      last_(std::move(last)),
+      fences_(options_.partition_count) {
   for (uint32_t p : owned_) owns_[p] = 1;
 }
 
@@ -139,8 +185,6 @@ absl::Status EventLog::Append(
   results->assign(events.size(), AppendResult());
 
   // Validation and routing need no lock.
-  std::vector<size_t> valid;
-  valid.reserve(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     AppendResult& r = (*results)[i];
     if (std::optional<Rejection> rejection = ValidateEvent(*events[i], now, options_.limits)) {
@@ -154,16 +198,35 @@ absl::Status EventLog::Append(
                                   options_.partition_count, ", which this node does not own")};
       continue;
     }
-    valid.push_back(i);
+    r.outcome = Outcome::kAccepted;  // Provisionally: valid.
+  }
+  RejectRowsOfRejectedEvents(events, *results);
+  std::vector<size_t> valid;
+  valid.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if ((*results)[i].outcome == Outcome::kAccepted) {
+      (*results)[i].outcome = Outcome::kRejected;
+      valid.push_back(i);
+    }
   }
 
   std::vector<std::string> id_keys;
+  std::vector<uint64_t> fingerprints;
   id_keys.reserve(valid.size());
+  fingerprints.reserve(valid.size());
   for (size_t i : valid) {
     id_keys.push_back(EventIdKey((*results)[i].partition, events[i]->event_id()));
+    fingerprints.push_back(PayloadFingerprint(*events[i]));
   }
 
   absl::MutexLock append_lock(&append_mu_);
+  {
+    absl::MutexLock l(&state_mu_);
+    for (size_t i : valid) {
+      const absl::Status& fence = fences_[(*results)[i].partition];
+      if (!fence.ok()) return fence;
+    }
+  }
   std::vector<absl::StatusOr<std::optional<std::string>>> stored =
       store_->MultiGet(kEventIdsCf, id_keys);
 
@@ -178,7 +241,7 @@ absl::Status EventLog::Append(
   std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
   absl::flat_hash_map<std::string_view, size_t> in_batch;  // id key -> index into `valid`.
   in_batch.reserve(valid.size());
-  std::vector<std::pair<std::string_view, uint64_t>> new_ids;  // id key -> sequence.
+  std::vector<std::pair<std::string_view, std::string>> new_ids;  // id key -> value.
   new_ids.reserve(valid.size());
   std::string value;
   for (size_t k = 0; k < valid.size(); ++k) {
@@ -186,33 +249,76 @@ absl::Status EventLog::Append(
     AppendResult& r = (*results)[i];
     if (!stored[k].ok()) return stored[k].status();
     if (stored[k]->has_value()) {
-      const std::string& seq = **stored[k];
-      if (seq.size() != 8) return absl::DataLossError("event_ids: malformed value");
-      r.outcome = Outcome::kDuplicate;
-      r.sequence = storage::DecodeUint64(seq);
+      const std::string& id_value = **stored[k];
+      if (id_value.size() != 8 && id_value.size() != 16) {
+        return absl::DataLossError(
+            absl::StrCat("store ingest, event_ids: malformed value of event ", r.partition, "/",
+                         events[i]->event_id()));
+      }
+      r.sequence = storage::DecodeUint64(id_value);
+      // Values written before payload fingerprints existed have none: a duplicate.
+      const bool same =
+          id_value.size() == 8 ||
+          storage::DecodeUint64(std::string_view(id_value).substr(8)) == fingerprints[k];
+      MarkRetry(same, r);
       continue;
     }
     auto [it, inserted] = in_batch.emplace(id_keys[k], k);
     if (!inserted) {
-      r.outcome = Outcome::kDuplicate;
       r.sequence = (*results)[valid[it->second]].sequence;
+      MarkRetry(fingerprints[it->second] == fingerprints[k], r);
       continue;
     }
     r.outcome = Outcome::kAccepted;
     r.sequence = ++next[r.partition];
     EncodeStoredLogEntry(r.partition, r.sequence, now, *events[i], &value);
     batch->Put(kLogCf, LogKey(r.partition, r.sequence), value);
-    new_ids.emplace_back(id_keys[k], r.sequence);
+    std::string id_value = storage::EncodeUint64(r.sequence);
+    id_value += storage::EncodeUint64(fingerprints[k]);
+    new_ids.emplace_back(id_keys[k], std::move(id_value));
   }
   // In key order: event ids are random, and sorted memtable inserts cost half as much.
   std::sort(new_ids.begin(), new_ids.end());
-  for (const auto& [key, sequence] : new_ids) {
-    batch->Put(kEventIdsCf, key, storage::EncodeUint64(sequence));
+  for (const auto& [key, id_value] : new_ids) batch->Put(kEventIdsCf, key, id_value);
+  absl::Status letters = AddDeadLetters(events, *results, client_rejections, now, *batch);
+  if (letters.ok() && batch->Count() > 0) letters = store_->Write(*batch);
+  if (!letters.ok()) {
+    dead_letters_.Rollback(dead_letter_id_before);
+    return absl::IsDataLoss(letters) ? letters
+                                     : absl::UnavailableError(absl::StrCat(
+                                           "the log could not be written: ", letters.message()));
   }
+  dead_letters_.Commit();
+  absl::MutexLock l(&state_mu_);
+  for (uint32_t p : owned_) {
+    if (next[p] != last_before[p] && first_[p] == 0) first_[p] = last_before[p] + 1;
+    last_[p] = next[p];
+  }
+  return absl::OkStatus();
+}
+
+void EventLog::MarkRetry(bool same_payload, AppendResult& r) {
+  if (same_payload) {
+    r.outcome = AppendResult::Outcome::kDuplicate;
+    return;
+  }
+  r.outcome = AppendResult::Outcome::kConflict;
+  r.rejection = {"event_id", "conflict",
+                 absl::StrCat("event_id was accepted before with a different payload (partition ",
+                              r.partition, ", sequence ", r.sequence,
+                              "); a retry must resend the same event, a new event needs a new "
+                              "event_id")};
+}
+
+absl::Status EventLog::AddDeadLetters(
+    absl::Span<const common::v1::Event* const> events, const std::vector<AppendResult>& results,
+    const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
+    absl::Time now, storage::WriteBatch& batch) {
   for (size_t i = 0; i < events.size(); ++i) {
-    const AppendResult& r = (*results)[i];
-    if (r.outcome == Outcome::kRejected) {
-      dead_letters_.Add(MakeDeadLetter(*events[i], r.rejection, now), *batch);
+    const AppendResult& r = results[i];
+    if (r.outcome == AppendResult::Outcome::kRejected ||
+        r.outcome == AppendResult::Outcome::kConflict) {
+      CLT_RETURN_IF_ERROR(dead_letters_.Add(MakeDeadLetter(*events[i], r.rejection, now), batch));
     }
   }
   for (const v1::ClientRejection& c : client_rejections) {
@@ -225,31 +331,22 @@ absl::Status EventLog::Append(
     letter.set_field(c.field());
     letter.set_code("client_parse_error");
     letter.set_reason(c.reason());
-    letter.set_raw(c.raw().substr(0, 4096));
-    dead_letters_.Add(std::move(letter), *batch);
-  }
-  if (batch->Count() == 0) return absl::OkStatus();
-  if (absl::Status s = store_->Write(*batch); !s.ok()) {
-    dead_letters_.Rollback(dead_letter_id_before);
-    return absl::UnavailableError(absl::StrCat("the log could not be written: ", s.message()));
-  }
-  absl::MutexLock l(&state_mu_);
-  for (uint32_t p : owned_) {
-    if (next[p] != last_before[p] && first_[p] == 0) first_[p] = last_before[p] + 1;
-    last_[p] = next[p];
+    letter.set_raw(c.raw().substr(0, kMaxDeadLetterEventBytes));
+    CLT_RETURN_IF_ERROR(dead_letters_.Add(std::move(letter), batch));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<ReadResult> EventLog::Read(uint32_t partition, uint64_t from_sequence,
-                                          int max_entries,
-                                          absl::Span<const common::v1::PayloadType> types,
-                                          const std::function<void(std::string_view)>& sink) const {
+absl::StatusOr<ReadResult> EventLog::Read(
+    uint32_t partition, uint64_t from_sequence, int max_entries,
+    absl::Span<const common::v1::PayloadType> types,
+    const std::function<bool(uint64_t sequence, std::string_view entry)>& sink) const {
   if (!Owns(partition)) {
     return absl::InvalidArgumentError(absl::StrCat("partition: ", partition,
                                                    " is not served here (partition_count ",
                                                    options_.partition_count, ")"));
   }
+  CLT_RETURN_IF_ERROR(DataLossFence(partition));
   if (from_sequence == 0) from_sequence = 1;
   ReadResult result;
   result.through_sequence = from_sequence - 1;
@@ -262,15 +359,55 @@ absl::StatusOr<ReadResult> EventLog::Read(uint32_t partition, uint64_t from_sequ
        it->Valid() && result.entries < max_entries && scanned < max_scanned;
        it->Next(), ++scanned) {
     const std::string_view stored = it->value();
+    const uint64_t sequence =
+        it->key().size() == 12 ? storage::DecodeUint64(it->key().substr(4)) : 0;
     const common::v1::PayloadType type = StoredPayloadType(stored);
-    if (types.empty() || std::find(types.begin(), types.end(), type) != types.end()) {
-      sink(StoredLogEntryBytes(stored));
-      ++result.entries;
+    const bool wanted = types.empty() || std::find(types.begin(), types.end(), type) != types.end();
+    // Sequences have no gaps: a missing one is damage as much as a garbled one.
+    if (sequence != result.through_sequence + 1 || !common::v1::PayloadType_IsValid(type) ||
+        type == common::v1::PAYLOAD_TYPE_UNSPECIFIED ||
+        (wanted && !sink(sequence, StoredLogEntryBytes(stored)))) {
+      // What came before the damaged entry is delivered; the next Read starts at it.
+      if (result.through_sequence >= from_sequence) break;
+      absl::Status damage = absl::DataLossError(absl::StrCat(
+          "store ingest, log of partition ", partition, ": the entry at sequence ",
+          result.through_sequence + 1,
+          sequence == result.through_sequence + 1
+              ? " is damaged (it does not parse as the log entry of that position)"
+              : " is missing",
+          "; consumers stop here, nothing is skipped (docs/reliability.md, \"Data loss\")"));
+      store_->ReportCorruption(damage);
+      return damage;
     }
-    result.through_sequence = storage::DecodeUint64(it->key().substr(4));
+    if (wanted) ++result.entries;
+    result.through_sequence = sequence;
   }
   CLT_RETURN_IF_ERROR(it->status());
   return result;
+}
+
+void EventLog::FenceDataLoss(uint32_t partition, absl::Status status) {
+  absl::MutexLock l(&state_mu_);
+  if (partition < fences_.size() && fences_[partition].ok()) fences_[partition] = std::move(status);
+}
+
+void EventLog::ClearDataLossFence(uint32_t partition) {
+  absl::MutexLock l(&state_mu_);
+  if (partition < fences_.size()) fences_[partition] = absl::OkStatus();
+}
+
+absl::Status EventLog::DataLossFence(uint32_t partition) const {
+  absl::MutexLock l(&state_mu_);
+  return partition < fences_.size() ? fences_[partition] : absl::OkStatus();
+}
+
+absl::Status EventLog::Health() const {
+  CLT_RETURN_IF_ERROR(store_->Health());
+  absl::MutexLock l(&state_mu_);
+  for (uint32_t p : owned_) {
+    if (!fences_[p].ok()) return fences_[p];
+  }
+  return absl::OkStatus();
 }
 
 uint64_t EventLog::WaitForSequence(uint32_t partition, uint64_t sequence,

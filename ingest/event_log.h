@@ -36,11 +36,13 @@ struct EventLogOptions {
 };
 
 struct AppendResult {
-  enum class Outcome { kAccepted, kDuplicate, kRejected };
+  // kConflict: the event_id was accepted before with another payload; not stored (a dead
+  // letter with code "conflict" keeps it).
+  enum class Outcome { kAccepted, kDuplicate, kRejected, kConflict };
   Outcome outcome = Outcome::kRejected;
   uint32_t partition = 0;
-  uint64_t sequence = 0;  // Accepted: assigned; duplicate: the original event's.
-  Rejection rejection;    // Rejected only.
+  uint64_t sequence = 0;  // Accepted: assigned; duplicate, conflict: the original event's.
+  Rejection rejection;    // Rejected and conflict only.
 };
 
 // What one Read call produced.
@@ -57,7 +59,11 @@ class EventLog {
 
   // Appends `events` in order; `results` gets one entry per event. `client_rejections`
   // (file rows the client could not parse) are stored as dead letters in the same batch.
-  // Returns non-OK (and acknowledges nothing) only if the write itself failed.
+  // Events carrying the same file row (Origin source name and row) are all-or-nothing: when
+  // one is rejected, so are the others (code "row_rejected"). A retry of an accepted
+  // event_id is a duplicate when its payload is the same, a conflict when it differs.
+  // Returns non-OK (and acknowledges nothing) only if the write itself failed, or DataLoss
+  // while a partition of the events is fenced (FenceDataLoss).
   absl::Status Append(
       absl::Span<const common::v1::Event* const> events,
       const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
@@ -65,10 +71,27 @@ class EventLog {
 
   // Calls `sink` with the stored bytes of a v1::LogEntry for each event of `partition` with
   // sequence >= from_sequence whose payload type is in `types` (empty: all), in order, up to
-  // `max_entries` entries (and a bounded number of skipped ones).
-  absl::StatusOr<ReadResult> Read(uint32_t partition, uint64_t from_sequence, int max_entries,
-                                  absl::Span<const common::v1::PayloadType> types,
-                                  const std::function<void(std::string_view)>& sink) const;
+  // `max_entries` entries (and a bounded number of skipped ones). `sink` returns false when
+  // the bytes are not a LogEntry of that partition and sequence: Read then stops with
+  // DataLoss naming the partition and sequence, and the store's health reports it. Nothing
+  // is ever skipped. DataLoss too while the partition is fenced (FenceDataLoss).
+  absl::StatusOr<ReadResult> Read(
+      uint32_t partition, uint64_t from_sequence, int max_entries,
+      absl::Span<const common::v1::PayloadType> types,
+      const std::function<bool(uint64_t sequence, std::string_view entry)>& sink) const;
+
+  // The partition's log ends before a position that a consumer has already applied: the
+  // store recovered to an earlier point than its consumers (a lost WAL or SST file, an
+  // older backup). From now on appends of events of `partition` and reads of it fail with
+  // `status` (DataLoss) instead of handing out sequence numbers the consumer has seen, until
+  // ClearDataLossFence (an operator removed the consumers that are ahead).
+  void FenceDataLoss(uint32_t partition, absl::Status status);
+  void ClearDataLossFence(uint32_t partition);
+  // OK, or the fence of `partition`.
+  absl::Status DataLossFence(uint32_t partition) const;
+
+  // OK while every owned partition serves and the store has seen no damage.
+  absl::Status Health() const;
 
   // Blocks until the partition's last sequence is >= `sequence`, the deadline passes, or
   // Close() is called. Returns the last sequence then.
@@ -91,6 +114,14 @@ class EventLog {
   EventLog(storage::KvStore* store, EventLogOptions options, std::vector<uint32_t> owned,
            std::vector<uint64_t> first, std::vector<uint64_t> last, DeadLetterStore dead_letters);
 
+  // A retry of an accepted event_id: a duplicate, or a conflict when the payload differs.
+  static void MarkRetry(bool same_payload, AppendResult& r);
+  // Dead letters of the rejected and conflicting events and of the client's rejections.
+  absl::Status AddDeadLetters(
+      absl::Span<const common::v1::Event* const> events, const std::vector<AppendResult>& results,
+      const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
+      absl::Time now, storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+
   storage::KvStore* const store_;  // Not owned.
   const EventLogOptions options_;
   const std::vector<uint32_t> owned_;
@@ -102,6 +133,7 @@ class EventLog {
   mutable absl::Mutex state_mu_;
   std::vector<uint64_t> first_ ABSL_GUARDED_BY(state_mu_);  // Indexed by partition.
   std::vector<uint64_t> last_ ABSL_GUARDED_BY(state_mu_);
+  std::vector<absl::Status> fences_ ABSL_GUARDED_BY(state_mu_);  // Indexed by partition.
   bool closed_ ABSL_GUARDED_BY(state_mu_) = false;
 };
 

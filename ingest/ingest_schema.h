@@ -4,6 +4,11 @@
 //   event_ids    [u32 partition][event_id]      -> [u64 sequence]      (deduplication)
 //   dead_letters [u64 id]                       -> DeadLetter bytes
 //   consumers    [consumer name][0x00][u32 partition] -> ConsumerInfo bytes
+//   dead_letter_keys [u64 fingerprint]          -> [u64 dead letter id]  (one letter per
+//                                                  distinct rejection: re-imports add none)
+//
+// event_ids values written since issue 12 carry [u64 sequence][u64 payload fingerprint];
+// older 8-byte values have no fingerprint (a retry of them is always a duplicate).
 #ifndef CLIENTELE_INGEST_INGEST_SCHEMA_H_
 #define CLIENTELE_INGEST_INGEST_SCHEMA_H_
 
@@ -18,14 +23,13 @@ enum IngestColumnFamily : storage::ColumnFamilyId {
   kEventIdsCf = 1,
   kDeadLettersCf = 2,
   kConsumersCf = 3,
+  kDeadLetterKeysCf = 4,
 };
 
 inline std::vector<storage::ColumnFamilySpec> IngestColumnFamilies() {
   return {
-      {"log", false},
-      {"event_ids", true},
-      {"dead_letters", false},
-      {"consumers", false},
+      {"log", false},       {"event_ids", true},        {"dead_letters", false},
+      {"consumers", false}, {"dead_letter_keys", true},
   };
 }
 

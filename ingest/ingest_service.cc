@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
+#include "ingest/log_fence.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele::ingest {
@@ -34,6 +35,9 @@ IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
                                     "Events appended to the log.")),
       duplicates_(metrics->GetCounter("clientele_ingest_events_duplicate_total",
                                       "Events dropped as retries of an accepted event_id.")),
+      conflicts_(metrics->GetCounter(
+          "clientele_ingest_events_conflict_total",
+          "Events refused because their event_id was accepted with another payload.")),
       append_seconds_(metrics->GetHistogram("clientele_ingest_append_seconds",
                                             "Time to validate and durably append one batch.",
                                             metrics::LatencyBucketsSeconds())),
@@ -65,7 +69,7 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
   if (!status.ok()) return status;
   append_seconds_->Observe(absl::ToDoubleSeconds(absl::Now() - start));
 
-  int64_t accepted = 0, duplicates = 0, rejected = 0;
+  int64_t accepted = 0, duplicates = 0, rejected = 0, conflicts = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const AppendResult& r = results[i];
     switch (r.outcome) {
@@ -78,6 +82,9 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
       case AppendResult::Outcome::kRejected:
         ++rejected;
         RejectedCounter(r.rejection.code)->Increment();
+        break;
+      case AppendResult::Outcome::kConflict:
+        ++conflicts;
         break;
     }
     if (request.omit_accepted_results() && r.outcome == AppendResult::Outcome::kAccepted) continue;
@@ -94,7 +101,10 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
         out->set_outcome(v1::EventResult::OUTCOME_DUPLICATE);
         break;
       case AppendResult::Outcome::kRejected:
-        out->set_outcome(v1::EventResult::OUTCOME_REJECTED);
+      case AppendResult::Outcome::kConflict:
+        out->set_outcome(r.outcome == AppendResult::Outcome::kRejected
+                             ? v1::EventResult::OUTCOME_REJECTED
+                             : v1::EventResult::OUTCOME_CONFLICT);
         out->set_field(r.rejection.field);
         out->set_code(r.rejection.code);
         out->set_reason(r.rejection.reason);
@@ -106,6 +116,8 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
   }
   accepted_->Increment(accepted);
   duplicates_->Increment(duplicates);
+  conflicts_->Increment(conflicts);
+  response->set_conflicts(response->conflicts() + conflicts);
   response->set_accepted(response->accepted() + accepted);
   response->set_duplicates(response->duplicates() + duplicates);
   response->set_rejected(response->rejected() + rejected);
@@ -158,6 +170,20 @@ grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
   for (int t : request->payload_types()) types.push_back(static_cast<common::v1::PayloadType>(t));
   const uint64_t end_at = log_->LastSequence(partition);
   uint64_t next = std::max<uint64_t>(request->from_sequence(), 1);
+  if (next > end_at + 1) {
+    // The subscriber has seen sequences this log does not have: the log lost events (it
+    // recovered to an earlier point than its consumers), or the subscriber's state belongs
+    // to another log. Serving it would hand it new events under numbers it has applied.
+    absl::Status loss = LogBehindConsumerError(partition, request->consumer(), next - 1, end_at);
+    if (consumers_->IsRegistered(request->consumer())) {
+      // A registered consumer ahead of the log fences the partition (and stays on record,
+      // so the fence outlives a restart) until an operator removes it.
+      (void)consumers_->Commit(request->consumer(), partition, next - 1,
+                               std::string(loss.message()), clock_());
+      log_->FenceDataLoss(partition, loss);
+    }
+    return ToGrpcStatus(loss);
+  }
 
   v1::SubscribeResponse response;
   bool caught_up_sent = false;
@@ -165,9 +191,16 @@ grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
     response.Clear();
     response.set_partition(partition);
     absl::StatusOr<ReadResult> read =
-        log_->Read(partition, next, max_batch, types, [&response](std::string_view bytes) {
-          response.add_entries()->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-        });
+        log_->Read(partition, next, max_batch, types,
+                   [&response, partition](uint64_t sequence, std::string_view bytes) {
+                     v1::LogEntry* entry = response.add_entries();
+                     if (entry->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+                         entry->sequence() == sequence && entry->partition() == partition) {
+                       return true;
+                     }
+                     response.mutable_entries()->RemoveLast();
+                     return false;
+                   });
     if (!read.ok()) return ToGrpcStatus(read.status());
     if (read->through_sequence >= next) {
       response.set_through_sequence(read->through_sequence);
@@ -204,6 +237,9 @@ grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,
     info->set_partition(p);
     info->set_first_sequence(log_->FirstSequence(p));
     info->set_last_sequence(log_->LastSequence(p));
+    if (absl::Status fence = log_->DataLossFence(p); !fence.ok()) {
+      info->set_data_loss(std::string(fence.message()));
+    }
   }
   for (v1::ConsumerInfo& c : consumers_->List()) *response->add_consumers() = std::move(c);
   response->set_dead_letters(static_cast<int64_t>(log_->dead_letters().last_id()));
@@ -214,7 +250,7 @@ grpc::Status IngestServiceImpl::ListRejected(grpc::ServerContext* /*context*/,
                                              const v1::ListRejectedRequest* request,
                                              v1::ListRejectedResponse* response) {
   absl::StatusOr<v1::ListRejectedResponse> page =
-      log_->dead_letters().List(request->page_size(), request->page_token());
+      log_->dead_letters().List(request->page_size(), request->page_token(), request->max_bytes());
   if (!page.ok()) return ToGrpcStatus(page.status());
   *response = std::move(*page);
   return grpc::Status::OK;
@@ -227,8 +263,31 @@ grpc::Status IngestServiceImpl::CommitProgress(grpc::ServerContext* /*context*/,
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("partition: ", request->partition(), " is not served here"));
   }
+  const uint64_t last = log_->LastSequence(request->partition());
+  // A registered consumer that stopped on an error may report a position beyond the end:
+  // that is how a log that lost events shows in GetLogInfo (the Subscribe fenced it).
+  const bool stopped_ahead =
+      !request->error().empty() && consumers_->IsRegistered(request->consumer());
+  if (request->applied_sequence() > last && !stopped_ahead) {
+    return grpc::Status(
+        grpc::StatusCode::OUT_OF_RANGE,
+        absl::StrCat("applied_sequence: ", request->applied_sequence(), " is beyond the end of ",
+                     "partition ", request->partition(), " (last sequence ", last, ")"));
+  }
   return ToGrpcStatus(consumers_->Commit(request->consumer(), request->partition(),
-                                         request->applied_sequence(), clock_()));
+                                         request->applied_sequence(), request->error(), clock_()));
+}
+
+grpc::Status IngestServiceImpl::RemoveConsumer(grpc::ServerContext* /*context*/,
+                                               const v1::RemoveConsumerRequest* request,
+                                               v1::RemoveConsumerResponse* response) {
+  absl::StatusOr<int> removed = consumers_->Remove(request->consumer());
+  if (!removed.ok()) return ToGrpcStatus(removed.status());
+  response->set_partitions_removed(*removed);
+  spdlog::warn("consumer '{}' removed by request ({} partitions)", request->consumer(), *removed);
+  // Fences raised by consumers ahead of the log fall with the last such consumer.
+  FenceConsumersAheadOfLog(*log_, *consumers_);
+  return grpc::Status::OK;
 }
 
 }  // namespace clientele::ingest

@@ -34,6 +34,9 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   grpc::Status CommitProgress(grpc::ServerContext* context,
                               const v1::CommitProgressRequest* request,
                               v1::CommitProgressResponse* response) override;
+  grpc::Status RemoveConsumer(grpc::ServerContext* context,
+                              const v1::RemoveConsumerRequest* request,
+                              v1::RemoveConsumerResponse* response) override;
 
  private:
   // Appends one request's events; `index_base` offsets result indexes within a stream.
@@ -47,6 +50,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   const std::function<absl::Time()> clock_;
   metrics::Counter* const accepted_;
   metrics::Counter* const duplicates_;
+  metrics::Counter* const conflicts_;
   metrics::Histogram* const append_seconds_;
   metrics::Counter* const subscribed_entries_;
 };

@@ -187,7 +187,9 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
     if (r.index() < 0 || static_cast<size_t>(r.index()) >= event_rows.size()) continue;
     if (r.outcome() == ingest::v1::EventResult::OUTCOME_DUPLICATE) {
       duplicate_rows += event_rows[r.index()];
-    } else if (r.outcome() == ingest::v1::EventResult::OUTCOME_REJECTED) {
+    } else if (r.outcome() == ingest::v1::EventResult::OUTCOME_REJECTED ||
+               r.outcome() == ingest::v1::EventResult::OUTCOME_CONFLICT) {
+      // A conflict (event_id reused with another payload) is not stored: a rejected row.
       rejected_rows += event_rows[r.index()];
     }
   }
@@ -207,7 +209,8 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
          {{"sent", events},
           {"accepted", response.accepted()},
           {"duplicates", response.duplicates()},
-          {"rejected", response.rejected()}}},
+          {"rejected", response.rejected()},
+          {"conflicts", response.conflicts()}}},
         {"client_rejected_rows", client_rejected_rows},
         {"bytes_sent", bytes},
     };

@@ -86,10 +86,16 @@ int RunLog(const CliContext& context) {
                 static_cast<unsigned long long>(p.first_sequence()),
                 static_cast<unsigned long long>(p.last_sequence()));
   }
+  for (const auto& p : info->partitions()) {
+    if (!p.data_loss().empty()) {
+      std::printf("  partition %u REFUSES TO SERVE: %s\n", p.partition(), p.data_loss().c_str());
+    }
+  }
   std::printf("consumers:\n");
   for (const auto& c : info->consumers()) {
-    std::printf("  %-16s partition %u applied %llu\n", c.consumer().c_str(), c.partition(),
-                static_cast<unsigned long long>(c.applied_sequence()));
+    std::printf("  %-16s partition %u applied %llu%s%s\n", c.consumer().c_str(), c.partition(),
+                static_cast<unsigned long long>(c.applied_sequence()),
+                c.error().empty() ? "" : " STOPPED: ", c.error().c_str());
   }
   std::printf("dead letters: %lld\n", static_cast<long long>(info->dead_letters()));
   return 0;
@@ -107,6 +113,20 @@ int RunSync(const CliContext& context, const LogFlags& flags) {
   for (const auto& p : info->partitions()) target[p.partition()] = p.last_sequence();
   absl::Duration poll = absl::Milliseconds(5);
   while (true) {
+    // A partition that lost events, or a consumer that stopped, will never catch up.
+    std::string failed;
+    for (const auto& p : info->partitions()) {
+      if (!p.data_loss().empty())
+        failed += "\n  partition " + std::to_string(p.partition()) + ": " + p.data_loss();
+    }
+    for (const auto& c : info->consumers()) {
+      if (!c.error().empty()) failed += "\n  consumer " + c.consumer() + ": " + c.error();
+    }
+    if (!failed.empty()) {
+      std::fprintf(stderr, "clientele sync: the log cannot be synced (DATA_LOSS):%s\n",
+                   failed.c_str());
+      return 1;
+    }
     std::string lagging;
     for (const auto& c : info->consumers()) {
       auto it = target.find(c.partition());
@@ -137,6 +157,52 @@ int RunSync(const CliContext& context, const LogFlags& flags) {
   }
 }
 
+int RunConsumers(const CliContext& context) {
+  auto stub = IngestService::NewStub(context.Channel());
+  absl::StatusOr<ingest::v1::GetLogInfoResponse> info = GetLogInfo(*stub);
+  if (!info.ok()) {
+    return ReportRpcError("log consumers",
+                          grpc::Status(static_cast<grpc::StatusCode>(info.status().code()),
+                                       std::string(info.status().message())));
+  }
+  if (!context.json) {
+    std::printf("%-24s %9s %14s  %s\n", "CONSUMER", "PARTITION", "APPLIED", "ERROR");
+  }
+  for (const auto& c : info->consumers()) {
+    if (context.json) {
+      nlohmann::json j = {{"consumer", c.consumer()},
+                          {"partition", c.partition()},
+                          {"applied_sequence", c.applied_sequence()},
+                          {"error", c.error()}};
+      std::printf("%s\n", j.dump().c_str());
+    } else {
+      std::printf("%-24s %9u %14llu  %s\n", c.consumer().c_str(), c.partition(),
+                  static_cast<unsigned long long>(c.applied_sequence()), c.error().c_str());
+    }
+  }
+  return 0;
+}
+
+int RunRemoveConsumer(const CliContext& context, const LogFlags& flags) {
+  auto stub = IngestService::NewStub(context.Channel());
+  grpc::ClientContext rpc;
+  rpc.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  ingest::v1::RemoveConsumerRequest request;
+  request.set_consumer(flags.consumer);
+  ingest::v1::RemoveConsumerResponse response;
+  grpc::Status status = stub->RemoveConsumer(&rpc, request, &response);
+  if (!status.ok()) return ReportRpcError("log consumers remove", status);
+  if (context.json) {
+    nlohmann::json j = {{"consumer", flags.consumer},
+                        {"partitions_removed", response.partitions_removed()}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("removed consumer %s (%d partitions)\n", flags.consumer.c_str(),
+                response.partitions_removed());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddLogCommands(CLI::App& app, const CliContext& context, LogFlags& flags,
@@ -148,7 +214,22 @@ void AddLogCommands(CLI::App& app, const CliContext& context, LogFlags& flags,
   rejected->callback([&] { run = [&] { return RunRejected(context, flags); }; });
 
   CLI::App* log = app.add_subcommand("log", "Show the log's partitions and consumers");
-  log->callback([&] { run = [&] { return RunLog(context); }; });
+  log->callback([&, log] {
+    if (log->get_subcommands().empty()) run = [&] { return RunLog(context); };
+  });
+  CLI::App* consumers =
+      log->add_subcommand("consumers", "List the registered consumers (or remove one)");
+  consumers->callback([&, consumers] {
+    if (consumers->get_subcommands().empty()) run = [&] { return RunConsumers(context); };
+  });
+  CLI::App* list = consumers->add_subcommand("list", "List the registered consumers");
+  list->callback([&] { run = [&] { return RunConsumers(context); }; });
+  CLI::App* remove = consumers->add_subcommand(
+      "remove",
+      "Forget a consumer: sync stops waiting for it and its position no longer fences the log "
+      "(for retired or made-up consumers, or one whose state will be rebuilt from the log)");
+  remove->add_option("name", flags.consumer, "The consumer's name")->required();
+  remove->callback([&] { run = [&] { return RunRemoveConsumer(context, flags); }; });
 
   CLI::App* sync = app.add_subcommand(
       "sync", "Wait until every consumer has applied the log up to its current end");

@@ -50,6 +50,11 @@ class AnalyticsNode {
   // Stops the consumer and the job worker (a running job ends CANCELLED). Idempotent.
   void Stop();
   absl::Status Flush() { return kv_->Flush(); }
+  // OK while the store has seen no damage and the consumer consumes every partition.
+  absl::Status Health() const {
+    if (absl::Status s = kv_->Health(); !s.ok()) return s;
+    return consumer_ ? consumer_->Health() : absl::OkStatus();
+  }
 
  private:
   AnalyticsNode() = default;

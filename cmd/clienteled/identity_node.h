@@ -41,6 +41,11 @@ class IdentityNode {
   // Stops the consumer (the batch in flight is committed or dropped whole). Idempotent.
   void Stop();
   absl::Status Flush() { return store_->Flush(); }
+  // OK while the store has seen no damage and the consumer consumes every partition.
+  absl::Status Health() const {
+    if (absl::Status s = store_->Health(); !s.ok()) return s;
+    return consumer_ ? consumer_->Health() : absl::OkStatus();
+  }
 
  private:
   IdentityNode() = default;

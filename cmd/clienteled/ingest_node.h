@@ -32,6 +32,8 @@ class IngestNode {
   // Ends tailing subscriptions, then flushes the store (graceful shutdown).
   void Close();
   absl::Status Flush() { return store_->Flush(); }
+  // OK while the log serves every owned partition and the store has seen no damage.
+  absl::Status Health() const { return log_->Health(); }
 
  private:
   IngestNode() = default;

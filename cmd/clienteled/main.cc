@@ -19,8 +19,10 @@
 #include "cmd/clienteled/identity_node.h"
 #include "cmd/clienteled/ingest_node.h"
 #include "cmd/clienteled/recommender_node.h"
+#include "cmd/clienteled/store_check.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
+#include "common/server/health_monitor.h"
 #include "common/server/termination_signals.h"
 #include "grpcpp/create_channel.h"
 #include "spdlog/spdlog.h"
@@ -45,6 +47,7 @@ struct Flags {
   std::string identity_addr;  // Identity for analytics when identity runs elsewhere.
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
+  bool check = false;  // Verify the stores' checksums and exit.
 };
 
 int Fail(const std::string& message) {
@@ -70,6 +73,9 @@ int Run(const Flags& flags) {
     }
   }
   if (services.empty()) return Fail("--services: no service named");
+  if (flags.check) {
+    return CheckStores(flags.data_dir, std::vector<std::string>(services.begin(), services.end()));
+  }
   if (flags.partition_count == 0) return Fail("--partition_count: must be at least 1");
   std::vector<uint32_t> owned;
   std::string partitions = flags.partitions;
@@ -272,7 +278,25 @@ int Run(const Flags& flags) {
     }
   }
 
+  // Damage, a fenced log partition or a stopped consumer turn the component NOT_SERVING.
+  std::vector<server::HealthMonitor::Check> checks;
+  if (ingest)
+    checks.push_back({"clientele.ingest.v1.IngestService", [&] { return ingest->Health(); }});
+  if (analytics) {
+    checks.push_back(
+        {"clientele.analytics.v1.AnalyticsService", [&] { return analytics->Health(); }});
+  }
+  if (identity) {
+    checks.push_back({"clientele.identity.v1.IdentityService", [&] { return identity->Health(); }});
+  }
+  if (recommender) {
+    checks.push_back(
+        {"clientele.recommender.v1.RecommenderService", [&] { return recommender->Health(); }});
+  }
+  auto health_monitor = std::make_unique<server::HealthMonitor>(server->get(), std::move(checks));
+
   const int signal = server::WaitForTerminationSignal();
+  health_monitor.reset();
   spdlog::info("signal {}: draining", signal);
   if (recommender) recommender->Stop();
   if (analytics) analytics->Stop();
@@ -358,6 +382,9 @@ int main(int argc, char** argv) {
                  "Most threads waiting for calls of sync-API methods (more exit after a call)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  app.add_flag("--check", flags.check,
+               "Verify the checksums of every store of --services under --data_dir (read-only; "
+               "the server must not be running) and exit: 0 intact, 1 damaged, 2 unreadable");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -54,6 +54,11 @@ class RecommenderNode {
   // Stops the consumer and the job worker (a running job ends CANCELLED). Idempotent.
   void Stop();
   absl::Status Flush() { return kv_->Flush(); }
+  // OK while the store has seen no damage and the consumer consumes every partition.
+  absl::Status Health() const {
+    if (absl::Status s = kv_->Health(); !s.ok()) return s;
+    return consumer_ ? consumer_->Health() : absl::OkStatus();
+  }
 
  private:
   RecommenderNode() = default;

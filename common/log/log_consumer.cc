@@ -189,6 +189,7 @@ absl::Status LogConsumer::Start() {
   applied_ = std::move(applied);
   contexts_.assign(options_.partitions.size(), nullptr);
   last_report_.assign(options_.partitions.size(), absl::InfinitePast());
+  stopped_on_.assign(options_.partitions.size(), absl::OkStatus());
   for (size_t i = 0; i < options_.partitions.size(); ++i) {
     threads_.emplace_back([this, i] { Run(static_cast<uint32_t>(i)); });
   }
@@ -208,7 +209,13 @@ void LogConsumer::Stop() {
   // Leave ingest with the final positions (best effort: ingest may be gone).
   if (!threads_.empty()) {
     for (size_t i = 0; i < options_.partitions.size(); ++i) {
-      ReportProgress(static_cast<uint32_t>(i), applied_sequence(options_.partitions[i]), true);
+      absl::Status stopped_on;
+      {
+        absl::MutexLock l(&mu_);
+        stopped_on = stopped_on_[i];
+      }
+      ReportProgress(static_cast<uint32_t>(i), applied_sequence(options_.partitions[i]), true,
+                     stopped_on);
     }
   }
   threads_.clear();
@@ -220,6 +227,14 @@ uint64_t LogConsumer::applied_sequence(uint32_t partition) const {
     if (options_.partitions[i] == partition) return applied_[i];
   }
   return 0;
+}
+
+absl::Status LogConsumer::Health() const {
+  absl::MutexLock l(&mu_);
+  for (const absl::Status& s : stopped_on_) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 bool LogConsumer::WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const {
@@ -267,7 +282,8 @@ absl::StatusOr<std::unique_ptr<storage::WriteBatch>> LogConsumer::BuildBatch(
   return batch;
 }
 
-void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force) {
+void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force,
+                                 const absl::Status& error) {
   const absl::Time now = absl::Now();
   {
     absl::MutexLock l(&mu_);
@@ -281,6 +297,7 @@ void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force) {
   request.set_consumer(options_.name);
   request.set_partition(options_.partitions[index]);
   request.set_applied_sequence(applied);
+  if (!error.ok()) request.set_error(std::string(error.message()));
   ingest::v1::CommitProgressResponse response;
   grpc::Status s = stub->CommitProgress(&context, request, &response);
   if (!s.ok()) {
@@ -400,8 +417,9 @@ void LogConsumer::Run(uint32_t index) {
         (void)drain(apply_status);  // Undoes what is not durable.
       }
       if (!apply_status.ok()) {
-        spdlog::error("consumer {} partition {}: apply failed, will retry: {}", options_.name,
-                      partition, apply_status.ToString());
+        spdlog::error("consumer {} partition {}: apply failed, {}: {}", options_.name, partition,
+                      absl::IsDataLoss(apply_status) ? "stopping" : "will retry",
+                      apply_status.ToString());
         context.TryCancel();
         break;
       }
@@ -415,6 +433,20 @@ void LogConsumer::Run(uint32_t index) {
       absl::MutexLock l(&mu_);
       contexts_[index] = nullptr;
       if (stopping_) return;
+    }
+    absl::Status loss = absl::IsDataLoss(apply_status) ? apply_status : FromGrpcStatus(finish);
+    if (absl::IsDataLoss(loss)) {
+      // Retrying cannot help and skipping would lose events: stop this partition and say so.
+      loss = absl::DataLossError(absl::StrCat("consumer ", options_.name, " stopped at partition ",
+                                              partition, " sequence ", applied_sequence(partition),
+                                              ": ", loss.message()));
+      spdlog::error("{}", loss.ToString());
+      {
+        absl::MutexLock l(&mu_);
+        stopped_on_[index] = loss;
+      }
+      ReportProgress(index, applied_sequence(partition), /*force=*/true, loss);
+      return;
     }
     spdlog::warn("consumer {} partition {}: stream ended ({}), reconnecting in {}", options_.name,
                  partition, finish.error_message(), absl::FormatDuration(backoff));

@@ -63,6 +63,12 @@ class LogConsumer {
   void Stop();
 
   uint64_t applied_sequence(uint32_t partition) const;
+
+  // OK while every partition is consumed. A partition whose stream or store reports
+  // DATA_LOSS (the log lost events this consumer applied, a damaged log entry, damaged own
+  // state) stops there, never skipping anything: its thread ends, the error is reported to
+  // ingest (GetLogInfo, `clientele sync` fail with it) and returned here, until restart.
+  absl::Status Health() const;
   // True once `partition` has applied `sequence`; false at the deadline or when stopped.
   bool WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const;
 
@@ -84,7 +90,8 @@ class LogConsumer {
   absl::StatusOr<std::unique_ptr<storage::WriteBatch>> BuildBatch(
       uint32_t index, const ingest::v1::SubscribeResponse& response, uint64_t applied,
       LogApplier::Prepared* prepared, bool* applier_called, BatchBuffers& buffers);
-  void ReportProgress(uint32_t partition, uint64_t applied, bool force);
+  void ReportProgress(uint32_t partition, uint64_t applied, bool force,
+                      const absl::Status& error = absl::OkStatus());
 
   const LogConsumerOptions options_;
   storage::KvStore* const store_;  // Not owned.
@@ -97,6 +104,7 @@ class LogConsumer {
   std::vector<uint64_t> applied_ ABSL_GUARDED_BY(mu_);  // Indexed like options_.partitions.
   std::vector<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);  // Live streams, to cancel.
   std::vector<absl::Time> last_report_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::Status> stopped_on_ ABSL_GUARDED_BY(mu_);  // Per partition: DATA_LOSS.
   std::vector<std::thread> threads_;
 };
 

@@ -82,6 +82,20 @@ class KvStore {
 
   // Flushes memtables to SST files and syncs the WAL (graceful shutdown).
   virtual absl::Status Flush() = 0;
+
+  // OK until the store has seen damaged data (a checksum mismatch or a malformed record in
+  // a read, a write or a background compaction); from then on the first such error, as
+  // DataLoss naming the store. Health checks turn NOT_SERVING on it. Default: always OK.
+  virtual absl::Status Health() const { return absl::OkStatus(); }
+
+  // Reads every stored block and compares it with its checksum (`clienteled --check`).
+  // DataLoss naming the store and the damaged file on the first mismatch. Slow: reads
+  // everything. Default: nothing to verify.
+  virtual absl::Status VerifyChecksums() { return absl::OkStatus(); }
+
+  // Callers that find damaged data above the storage layer (a stored record that does not
+  // parse) report it here, so that Health() reports it too.
+  virtual void ReportCorruption(const absl::Status& /*status*/) {}
 };
 
 }  // namespace clientele::storage

@@ -4,8 +4,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -35,6 +37,53 @@ absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view what) {
   }
 }
 
+// The first damage a store has seen (its Health()). Thread-safe.
+class CorruptionRecord {
+ public:
+  explicit CorruptionRecord(std::string store_name) : store_name_(std::move(store_name)) {}
+
+  const std::string& store_name() const { return store_name_; }
+
+  // FromRocksStatus, with the store's name; remembers the first corruption.
+  absl::Status Check(const rocksdb::Status& s, std::string_view what) {
+    if (s.ok()) return absl::OkStatus();
+    absl::Status status = FromRocksStatus(
+        s, absl::StrCat("store ", store_name_, ": ", absl::string_view(what.data(), what.size())));
+    if (absl::IsDataLoss(status)) Record(status);
+    return status;
+  }
+  void Record(const absl::Status& status) {
+    absl::MutexLock l(&mu_);
+    if (first_.ok()) first_ = status;
+  }
+  absl::Status first() const {
+    absl::MutexLock l(&mu_);
+    return first_;
+  }
+
+ private:
+  const std::string store_name_;
+  mutable absl::Mutex mu_;
+  absl::Status first_ ABSL_GUARDED_BY(mu_);
+};
+
+// Background flushes and compactions that meet damaged files stop the store's writes;
+// RocksDB tells only listeners. Recorded so that Health() reports it.
+class BackgroundErrorListener final : public rocksdb::EventListener {
+ public:
+  explicit BackgroundErrorListener(std::shared_ptr<CorruptionRecord> record)
+      : record_(std::move(record)) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
+                         rocksdb::Status* bg_error) override {
+    if (bg_error != nullptr && bg_error->IsCorruption()) {
+      (void)record_->Check(*bg_error, "background compaction or flush");
+    }
+  }
+
+ private:
+  const std::shared_ptr<CorruptionRecord> record_;
+};
+
 class RocksWriteBatch final : public WriteBatch {
  public:
   explicit RocksWriteBatch(const std::vector<rocksdb::ColumnFamilyHandle*>* handles)
@@ -60,8 +109,9 @@ class RocksWriteBatch final : public WriteBatch {
 
 class RocksIterator final : public KvIterator {
  public:
-  RocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, IteratorBounds bounds)
-      : bounds_(std::move(bounds)) {
+  RocksIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, IteratorBounds bounds,
+                CorruptionRecord* corruption)
+      : bounds_(std::move(bounds)), corruption_(corruption) {
     rocksdb::ReadOptions ro;
     if (!bounds_.lower_bound.empty()) {
       lower_ = rocksdb::Slice(bounds_.lower_bound);
@@ -87,10 +137,11 @@ class RocksIterator final : public KvIterator {
     rocksdb::Slice s = it_->value();
     return {s.data(), s.size()};
   }
-  absl::Status status() const override { return FromRocksStatus(it_->status(), "iterate"); }
+  absl::Status status() const override { return corruption_->Check(it_->status(), "iterate"); }
 
  private:
-  const IteratorBounds bounds_;  // Backs the slices below.
+  const IteratorBounds bounds_;         // Backs the slices below.
+  CorruptionRecord* const corruption_;  // Owned by the store.
   rocksdb::Slice lower_;
   rocksdb::Slice upper_;
   std::unique_ptr<rocksdb::Iterator> it_;
@@ -99,11 +150,13 @@ class RocksIterator final : public KvIterator {
 class RocksDbStore final : public KvStore {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               std::vector<rocksdb::ColumnFamilyHandle*> extra_handles, bool sync_writes)
+               std::vector<rocksdb::ColumnFamilyHandle*> extra_handles, bool sync_writes,
+               std::shared_ptr<CorruptionRecord> corruption)
       : db_(std::move(db)),
         handles_(std::move(handles)),
         extra_handles_(std::move(extra_handles)),
-        sync_writes_(sync_writes) {}
+        sync_writes_(sync_writes),
+        corruption_(std::move(corruption)) {}
 
   ~RocksDbStore() override {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
@@ -118,7 +171,8 @@ class RocksDbStore final : public KvStore {
   absl::Status Write(WriteBatch& batch) override {
     rocksdb::WriteOptions wo;
     wo.sync = sync_writes_;
-    return FromRocksStatus(db_->Write(wo, static_cast<RocksWriteBatch&>(batch).rocks()), "write");
+    return corruption_->Check(db_->Write(wo, static_cast<RocksWriteBatch&>(batch).rocks()),
+                              "write");
   }
 
   absl::StatusOr<std::optional<std::string>> Get(ColumnFamilyId cf,
@@ -127,7 +181,7 @@ class RocksDbStore final : public KvStore {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_.at(cf),
                                  rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocksStatus(s, "get");
+    if (!s.ok()) return corruption_->Check(s, "get");
     return std::optional<std::string>(std::move(value));
   }
 
@@ -146,7 +200,7 @@ class RocksDbStore final : public KvStore {
       if (statuses[i].IsNotFound()) {
         out.emplace_back(std::optional<std::string>());
       } else if (!statuses[i].ok()) {
-        out.emplace_back(FromRocksStatus(statuses[i], "multiget"));
+        out.emplace_back(corruption_->Check(statuses[i], "multiget"));
       } else {
         out.emplace_back(std::optional<std::string>(values[i].ToString()));
       }
@@ -155,15 +209,27 @@ class RocksDbStore final : public KvStore {
   }
 
   std::unique_ptr<KvIterator> NewIterator(ColumnFamilyId cf, IteratorBounds bounds) const override {
-    return std::make_unique<RocksIterator>(db_.get(), handles_.at(cf), std::move(bounds));
+    return std::make_unique<RocksIterator>(db_.get(), handles_.at(cf), std::move(bounds),
+                                           corruption_.get());
   }
 
   absl::Status Flush() override {
     rocksdb::FlushOptions fo;
     fo.wait = true;
     rocksdb::Status s = db_->Flush(fo, handles_);
-    if (!s.ok()) return FromRocksStatus(s, "flush");
-    return FromRocksStatus(db_->SyncWAL(), "sync wal");
+    if (!s.ok()) return corruption_->Check(s, "flush");
+    return corruption_->Check(db_->SyncWAL(), "sync wal");
+  }
+
+  absl::Status Health() const override { return corruption_->first(); }
+
+  absl::Status VerifyChecksums() override {
+    return corruption_->Check(db_->VerifyChecksum(), "verify checksums");
+  }
+
+  void ReportCorruption(const absl::Status& status) override {
+    corruption_->Record(absl::DataLossError(
+        absl::StrCat("store ", corruption_->store_name(), ": ", status.message())));
   }
 
  private:
@@ -171,6 +237,7 @@ class RocksDbStore final : public KvStore {
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;        // Index = ColumnFamilyId.
   const std::vector<rocksdb::ColumnFamilyHandle*> extra_handles_;  // On disk, undeclared.
   const bool sync_writes_;
+  const std::shared_ptr<CorruptionRecord> corruption_;  // Shared with the event listener.
 };
 
 rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t write_buffer) {
@@ -213,6 +280,18 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& 
   // Concurrent memtable writes ignore insert hints (above). Our writers are serialized
   // already (one consumer writer thread; ingest appends under a lock).
   db_options.allow_concurrent_memtable_write = false;
+  // WAL recovery: a write that was acknowledged is complete in the WAL (without sync_writes
+  // the OS holds it after a kill -9), so only a record torn by the crash itself (the tail of
+  // the last file, never acknowledged) may be dropped. Damage anywhere else fails the open
+  // with Corruption instead of silently recovering to the point before it, which RocksDB's
+  // default (kPointInTimeRecovery) does: that lost acknowledged events and then reused their
+  // sequence numbers (docs/reliability.md, "WAL recovery").
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.paranoid_checks = true;
+  const std::string store_name =
+      options.name.empty() ? std::filesystem::path(options.path).filename().string() : options.name;
+  auto corruption = std::make_shared<CorruptionRecord>(store_name);
+  db_options.listeners.push_back(std::make_shared<BackgroundErrorListener>(corruption));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
@@ -230,16 +309,22 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& 
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
-  if (!s.ok()) return FromRocksStatus(s, absl::StrCat("open ", options.path));
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    return FromRocksStatus(s, absl::StrCat("store ", store_name, ": open ", options.path));
+  }
   std::unique_ptr<rocksdb::DB> db(raw);
   // handles[0] is "default"; the declared ones follow in registry order.
   std::vector<rocksdb::ColumnFamilyHandle*> declared(
       handles.begin() + 1, handles.begin() + 1 + options.column_families.size());
   std::vector<rocksdb::ColumnFamilyHandle*> extra = {handles[0]};
   extra.insert(extra.end(), handles.begin() + 1 + options.column_families.size(), handles.end());
-  return std::unique_ptr<KvStore>(std::make_unique<RocksDbStore>(
-      std::move(db), std::move(declared), std::move(extra), options.sync_writes));
+  return std::unique_ptr<KvStore>(
+      std::make_unique<RocksDbStore>(std::move(db), std::move(declared), std::move(extra),
+                                     options.sync_writes, std::move(corruption)));
 }
 
 }  // namespace clientele::storage

@@ -14,10 +14,15 @@ namespace clientele::storage {
 
 struct RocksDbOptions {
   std::string path;  // Created if missing, with its parents.
+  // Names the store in errors ("store ingest: ..."); default: the last component of path.
+  std::string name;
   std::vector<ColumnFamilySpec> column_families;
   // fsync the WAL on every write (survives power loss). Off: survives process crashes.
   bool sync_writes = false;
   size_t write_buffer_bytes = 64 << 20;
+  // Opens for reading only (checks, tools): nothing is written, the WAL is replayed in
+  // memory, and Write / Flush fail.
+  bool read_only = false;
 };
 
 // Opens (or creates) the database at options.path with exactly the given column families

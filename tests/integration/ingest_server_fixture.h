@@ -18,6 +18,7 @@
 #include "ingest/event_log.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/ingest_service.h"
+#include "ingest/log_fence.h"
 
 namespace clientele::testing {
 
@@ -32,6 +33,7 @@ class IngestServer {
     store_ = std::move(storage::OpenRocksDbStore(db)).value();
     log_ = std::move(ingest::EventLog::Open(store_.get(), std::move(options))).value();
     consumers_ = std::move(ingest::ConsumerRegistry::Open(store_.get())).value();
+    ingest::FenceConsumersAheadOfLog(*log_, *consumers_);  // As IngestNode does.
     service_ = std::make_unique<ingest::IngestServiceImpl>(log_.get(), consumers_.get(), &metrics_);
     server::ServerOptions so;
     so.listen = "127.0.0.1:" + std::to_string(port);
@@ -56,6 +58,7 @@ class IngestServer {
     return ingest::v1::IngestService::NewStub(Channel());
   }
   ingest::EventLog& log() { return *log_; }
+  storage::KvStore& store() { return *store_; }
   metrics::Registry& metrics() { return metrics_; }
 
  private:
