@@ -93,7 +93,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     metrics_http = *std::move(http);
   }
 
-  auto stream_guard = std::make_unique<StreamGuard>(options.stream_limits);
+  auto stream_guard = std::make_unique<StreamGuard>(options.stream_limits, registry);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);

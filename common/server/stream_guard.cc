@@ -31,6 +31,14 @@ struct StreamGuard::Call {
 
 namespace {
 
+constexpr char kEndedName[] = "clientele_grpc_streams_ended_total";
+constexpr char kEndedHelp[] = "Streaming calls ended by a server limit, by limit.";
+
+metrics::Counter* EndedCounter(metrics::Registry* registry, const std::string& reason) {
+  return registry == nullptr ? nullptr
+                             : registry->GetCounter(kEndedName, kEndedHelp, {{"reason", reason}});
+}
+
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d), " s"); }
 
 // The core call of a sync or callback handler's context; null for others.
@@ -138,7 +146,15 @@ class StreamGuardInterceptorFactory final
 
 }  // namespace
 
-StreamGuard::StreamGuard(const StreamLimits& limits) : limits_(limits) {
+StreamGuard::StreamGuard(const StreamLimits& limits, metrics::Registry* registry)
+    : limits_(limits),
+      active_gauge_(registry == nullptr
+                        ? nullptr
+                        : registry->GetGauge("clientele_grpc_streams_active",
+                                             "Streaming calls in flight (each holds a thread).")),
+      over_cap_counter_(EndedCounter(registry, "over_cap")),
+      idle_counter_(EndedCounter(registry, "idle")),
+      too_long_counter_(EndedCounter(registry, "too_long")) {
   if (limits_.idle_timeout > absl::ZeroDuration()) {
     watchdog_ = std::thread([this] { WatchdogLoop(); });
   }
@@ -161,9 +177,11 @@ bool StreamGuard::Admit() {
   absl::MutexLock lock(&mu_);
   if (limits_.max_concurrent_streams > 0 && active_ >= limits_.max_concurrent_streams) {
     ++rejected_over_cap_;
+    if (over_cap_counter_ != nullptr) over_cap_counter_->Increment();
     return false;
   }
   ++active_;
+  if (active_gauge_ != nullptr) active_gauge_->Set(active_);
   return true;
 }
 
@@ -175,12 +193,16 @@ void StreamGuard::Track(Call* call) {
 void StreamGuard::Release(Call* call, bool admitted) {
   absl::MutexLock lock(&mu_);
   if (call != nullptr) calls_.erase(call);
-  if (admitted) --active_;
+  if (admitted) {
+    --active_;
+    if (active_gauge_ != nullptr) active_gauge_->Set(active_);
+  }
 }
 
 void StreamGuard::CountTooLong() {
   absl::MutexLock lock(&mu_);
   ++ended_too_long_;
+  if (too_long_counter_ != nullptr) too_long_counter_->Increment();
 }
 
 int StreamGuard::active_streams() const {
@@ -223,6 +245,7 @@ void StreamGuard::WatchdogLoop() {
         grpc_call_ref(call->call);  // Cancelled below, outside the lock.
         expired.push_back({call->call, call->writing.load(std::memory_order_relaxed)});
         ++ended_idle_;
+        if (idle_counter_ != nullptr) idle_counter_->Increment();
       }
     }
     // Outside the lock: cancelling may finish the call, whose interceptor then calls Release.

@@ -13,6 +13,9 @@
 //   - a limit on the messages a client may send on one stream: the message beyond it ends the
 //     call with RESOURCE_EXHAUSTED (the handler may still have received that message).
 //
+// Metrics: clientele_grpc_streams_active (gauge) and clientele_grpc_streams_ended_total
+// {reason="over_cap"|"idle"|"too_long"} (counter).
+//
 // Every status message names the limit and its command-line flag of clienteled. Ending a call
 // works as ServerContext::TryCancel does (the handler's reads and writes fail, IsCancelled()
 // turns true), but with the status above instead of CANCELLED.
@@ -27,6 +30,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/metrics/registry.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace clientele::server {
@@ -44,8 +48,9 @@ struct StreamLimits {
 // grpc::Server first).
 class StreamGuard {
  public:
-  // Starts a watchdog thread when limits.idle_timeout is positive.
-  explicit StreamGuard(const StreamLimits& limits);
+  // Starts a watchdog thread when limits.idle_timeout is positive. `registry` (not owned;
+  // may be null: no metrics) must outlive the guard.
+  explicit StreamGuard(const StreamLimits& limits, metrics::Registry* registry = nullptr);
   ~StreamGuard();
 
   StreamGuard(const StreamGuard&) = delete;
@@ -74,6 +79,11 @@ class StreamGuard {
   void WatchdogLoop();
 
   const StreamLimits limits_;
+  // Null without a registry.
+  metrics::Gauge* const active_gauge_;
+  metrics::Counter* const over_cap_counter_;
+  metrics::Counter* const idle_counter_;
+  metrics::Counter* const too_long_counter_;
   mutable absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t rejected_over_cap_ ABSL_GUARDED_BY(mu_) = 0;
