@@ -5,11 +5,13 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -255,6 +257,27 @@ TEST(GracefulShutdownTest, SubscriberThatNeverReadsDoesNotHoldShutdownBeyondTheG
   EXPECT_EQ(server.process->Wait(), 0);
   context.TryCancel();
   reader->Finish();
+}
+
+// Bad limits are refused by flag name before anything is opened.
+TEST(GracefulShutdownTest, BadLimitFlagsAreRejectedByName) {
+  TempDir dir;
+  const std::vector<std::string> common = {std::string(CLT_BIN_DIR) + "/clienteled",
+                                           "--data_dir=" + dir.Sub("data"), "--listen=127.0.0.1:0",
+                                           "--metrics_listen=off"};
+  for (const auto& [args, flag] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--grpc_max_threads=8", "--grpc_max_pollers=64"}, "--grpc_max_threads"},
+           {{"--stream_idle_timeout_seconds=-1"}, "--stream_idle_timeout_seconds"},
+           {{"--max_concurrent_streams=-5"}, "--max_concurrent_streams"},
+           {{"--shutdown_delay_seconds=-1"}, "--shutdown_delay_seconds"},
+           {{"--max_message_bytes=12"}, "--max_message_bytes"}}) {
+    std::vector<std::string> argv = common;
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult result = RunCommand(argv);
+    EXPECT_NE(result.exit_code, 0) << flag;
+    EXPECT_THAT(result.err, HasSubstr(flag));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("data"))) << "nothing is opened for a bad flag";
 }
 
 }  // namespace
