@@ -259,6 +259,54 @@ TEST(GracefulShutdownTest, SubscriberThatNeverReadsDoesNotHoldShutdownBeyondTheG
   reader->Finish();
 }
 
+// A batch of large events is split so that no Subscribe message nears the message size limit:
+// 10,000 events of ~7 KB (70 MB) asked for in one batch arrive complete and in order, in
+// messages of about 4 MiB. (Sent as one message they exceeded the 64 MiB limit.)
+TEST(GracefulShutdownTest, SubscribeSplitsLargeBatchesBelowTheMessageLimit) {
+  TempDir dir;
+  ServerProcess server = StartServer(CLT_BIN_DIR, dir.Sub("data"), {"--services=ingest"});
+  ASSERT_FALSE(server.address.empty()) << "clienteled did not start";
+  auto stub = ingest::v1::IngestService::NewStub(OwnChannel(server.address));
+  constexpr int kEvents = 10000;
+  for (int b = 0; b < kEvents / 500; ++b) {
+    ingest::v1::IngestRequest request = Batch(absl::StrCat("big", b), 500, 7);
+    for (common::v1::Event& e : *request.mutable_events()) {
+      for (auto& line : *e.mutable_order()->mutable_lines()) {
+        line.set_description(std::string(1000, 'd'));
+      }
+    }
+    grpc::ClientContext context;
+    context.set_deadline(RpcDeadline());
+    ingest::v1::IngestResponse response;
+    grpc::Status status = stub->Ingest(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.accepted(), 500);
+  }
+
+  grpc::ClientContext context;
+  context.set_deadline(RpcDeadline());
+  ingest::v1::SubscribeRequest request;
+  request.set_partition(0);
+  request.set_max_batch_events(10000);
+  request.set_stop_at_end(true);
+  auto reader = stub->Subscribe(&context, request);
+  ingest::v1::SubscribeResponse response;
+  uint64_t expected = 1;
+  int messages = 0;
+  while (reader->Read(&response)) {
+    ++messages;
+    EXPECT_LE(response.ByteSizeLong(), size_t{5} << 20);
+    for (const auto& entry : response.entries()) ASSERT_EQ(entry.sequence(), expected++);
+    EXPECT_EQ(response.through_sequence(), expected - 1);
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  EXPECT_EQ(expected, kEvents + 1u);
+  EXPECT_GE(messages, 14);
+  server.process->Signal(SIGTERM);
+  EXPECT_EQ(server.process->Wait(), 0);
+}
+
 // Bad limits are refused by flag name before anything is opened.
 TEST(GracefulShutdownTest, BadLimitFlagsAreRejectedByName) {
   TempDir dir;
