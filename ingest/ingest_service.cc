@@ -16,6 +16,24 @@ constexpr int kDefaultSubscribeBatch = 512;
 constexpr int kMaxSubscribeBatch = 10000;
 // How often a tailing Subscribe re-checks cancellation while the log is idle.
 constexpr absl::Duration kTailPollInterval = absl::Milliseconds(250);
+// Most bytes of entries in one Subscribe response (one entry always goes, whatever its size):
+// a batch of large events must stay far below the message size limit (--max_message_bytes,
+// 64 MiB by default), and a subscriber that stops reading holds at most this much per message.
+constexpr size_t kMaxSubscribeResponseBytes = 4 << 20;
+
+// Drops the entries of `response` beyond kMaxSubscribeResponseBytes; returns the sequence the
+// response then covers (`through_sequence` when nothing was dropped).
+uint64_t BoundResponseBytes(uint64_t through_sequence, v1::SubscribeResponse* response) {
+  size_t bytes = 0;
+  for (int i = 0; i < response->entries_size(); ++i) {
+    bytes += response->entries(i).ByteSizeLong();
+    if (i > 0 && bytes > kMaxSubscribeResponseBytes) {
+      response->mutable_entries()->DeleteSubrange(i, response->entries_size() - i);
+      return response->entries(i - 1).sequence();
+    }
+  }
+  return through_sequence;
+}
 
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
   const int64_t nanos = absl::ToUnixNanos(t);
@@ -203,10 +221,10 @@ grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
                    });
     if (!read.ok()) return ToGrpcStatus(read.status());
     if (read->through_sequence >= next) {
-      response.set_through_sequence(read->through_sequence);
+      response.set_through_sequence(BoundResponseBytes(read->through_sequence, &response));
       if (!writer->Write(response)) return grpc::Status::OK;  // The client went away.
-      subscribed_entries_->Increment(read->entries);
-      next = read->through_sequence + 1;
+      subscribed_entries_->Increment(response.entries_size());
+      next = response.through_sequence() + 1;
       caught_up_sent = false;
       if (request->stop_at_end() && next > end_at) return grpc::Status::OK;
       continue;

@@ -15,6 +15,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cmd/clienteled/analytics_node.h"
 #include "cmd/clienteled/identity_node.h"
 #include "cmd/clienteled/ingest_node.h"
@@ -42,6 +44,12 @@ struct Flags {
   bool sync_writes = false;
   std::string port_file;
   double shutdown_grace_seconds = 10;
+  double shutdown_delay_seconds = 0;
+  int max_concurrent_streams = 256;
+  double stream_idle_timeout_seconds = 60;
+  int64_t max_stream_messages = 1000000;
+  int max_message_bytes = server::ServerOptions().max_message_bytes;
+  int grpc_max_threads = 1024;
   std::string log_level = "info";
   std::string ingest_addr;    // Ingest for log consumers when ingest runs elsewhere.
   std::string identity_addr;  // Identity for analytics when identity runs elsewhere.
@@ -59,6 +67,11 @@ int Run(const Flags& flags) {
   if (flags.grpc_min_pollers > flags.grpc_max_pollers) {
     return Fail("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
                 " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
+  }
+  if (flags.grpc_max_threads != 0 && flags.grpc_max_threads <= flags.grpc_max_pollers) {
+    return Fail("--grpc_max_threads: " + std::to_string(flags.grpc_max_threads) +
+                " must exceed --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers) +
+                " (or be 0: no bound)");
   }
   std::set<std::string> services;
   for (absl::string_view s : absl::StrSplit(flags.services, ',', absl::SkipWhitespace())) {
@@ -185,6 +198,11 @@ int Run(const Flags& flags) {
   server_options.shutdown_grace = absl::Seconds(flags.shutdown_grace_seconds);
   server_options.sync_min_pollers = flags.grpc_min_pollers;
   server_options.sync_max_pollers = flags.grpc_max_pollers;
+  server_options.max_threads = flags.grpc_max_threads;
+  server_options.max_message_bytes = flags.max_message_bytes;
+  server_options.stream_limits.max_concurrent_streams = flags.max_concurrent_streams;
+  server_options.stream_limits.idle_timeout = absl::Seconds(flags.stream_idle_timeout_seconds);
+  server_options.stream_limits.max_stream_messages = flags.max_stream_messages;
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(server_options, grpc_services, health_names, &registry);
   if (!server.ok()) return Fail(server.status().ToString());
@@ -194,7 +212,7 @@ int Run(const Flags& flags) {
 
   if (analytics) {
     grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxReceiveMessageSize(flags.max_message_bytes);
     // The ingest log: in-process when ingest runs here, else --ingest_addr ("{partition}"
     // replaced by each partition number).
     std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
@@ -227,7 +245,7 @@ int Run(const Flags& flags) {
     // The ingest log: in-process when ingest runs here, else --ingest_addr, where
     // "{partition}" (if present) is replaced by the partition number.
     grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxReceiveMessageSize(flags.max_message_bytes);
     std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
     std::map<uint32_t, std::shared_ptr<grpc::Channel>> remote;
     if (!local) {
@@ -249,7 +267,7 @@ int Run(const Flags& flags) {
 
   if (recommender) {
     grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
+    args.SetMaxReceiveMessageSize(flags.max_message_bytes);
     std::shared_ptr<grpc::Channel> local = ingest ? (*server)->InProcessChannel() : nullptr;
     std::map<uint32_t, std::shared_ptr<grpc::Channel>> remote;
     for (uint32_t p = 0; !local && p < flags.partition_count; ++p) {
@@ -295,16 +313,32 @@ int Run(const Flags& flags) {
   }
   auto health_monitor = std::make_unique<server::HealthMonitor>(server->get(), std::move(checks));
 
+  // Graceful shutdown (docs/operations.md, "Shutdown"), in this order:
+  // 1. Health reports NOT_SERVING while every call is still served, for
+  //    --shutdown_delay_seconds: load balancers and readiness probes take the node out
+  //    before it stops accepting calls.
   const int signal = server::WaitForTerminationSignal();
-  health_monitor.reset();
-  spdlog::info("signal {}: draining", signal);
+  health_monitor.reset();  // It must not turn anything SERVING again.
+  (*server)->StopServing();
+  spdlog::info("signal {}: NOT_SERVING, still serving for {} s (--shutdown_delay_seconds)", signal,
+               flags.shutdown_delay_seconds);
+  absl::SleepFor(absl::Seconds(flags.shutdown_delay_seconds));
+  // 2. The log consumers and job runners stop, in reverse order of start. They are this
+  //    server's own clients: their log subscriptions never end by themselves and would hold
+  //    the drain for the whole grace period, and a job's calls would be refused mid-drain
+  //    (a stopped job stays queued for the next start). Then ingest ends the tailing
+  //    subscriptions of remote consumers (UNAVAILABLE, "shutting down"; they reconnect
+  //    elsewhere or after the restart).
+  spdlog::info("stopping log consumers and jobs");
   if (recommender) recommender->Stop();
-  if (analytics) analytics->Stop();
   if (identity) identity->Stop();
-  // Tailing subscriptions end first, so the drain does not wait for them.
+  if (analytics) analytics->Stop();
   if (ingest) ingest->Close();
+  // 3. Drain: no new calls; in-flight calls finish, for at most --shutdown_grace_seconds,
+  //    after which the rest are cancelled.
   (*server)->Shutdown();
   (*server)->Wait();
+  // 4. Flush every store (acknowledged writes are already in the WAL).
   if (analytics) {
     if (absl::Status s = analytics->Flush(); !s.ok()) {
       spdlog::error("analytics flush failed: {}", s.ToString());
@@ -365,7 +399,37 @@ int main(int argc, char** argv) {
   app.add_option("--port_file", flags.port_file,
                  "Write host:port of the gRPC listener (then the metrics port) here once serving");
   app.add_option("--shutdown_grace_seconds", flags.shutdown_grace_seconds,
-                 "How long SIGTERM waits for in-flight calls")
+                 "On SIGTERM, how long the drain waits for in-flight calls before cancelling them")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--shutdown_delay_seconds", flags.shutdown_delay_seconds,
+                 "On SIGTERM, how long to go on serving while health reports NOT_SERVING, before "
+                 "the drain (for load balancers; e.g. 5 on Kubernetes)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--max_concurrent_streams", flags.max_concurrent_streams,
+                 "Most streaming calls in flight (each holds a thread); the next fails with "
+                 "RESOURCE_EXHAUSTED. 0: no cap")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  app.add_option("--stream_idle_timeout_seconds", flags.stream_idle_timeout_seconds,
+                 "A stream whose client sends nothing (or reads nothing) this long ends with "
+                 "DEADLINE_EXCEEDED. 0: never")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  app.add_option("--max_stream_messages", flags.max_stream_messages,
+                 "Most messages a client may send on one stream (RESOURCE_EXHAUSTED beyond). "
+                 "0: no limit")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--max_message_bytes", flags.max_message_bytes,
+                 "Largest gRPC message received or sent, in bytes (RESOURCE_EXHAUSTED beyond)")
+      ->check(CLI::Range(1 << 10, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--grpc_max_threads", flags.grpc_max_threads,
+                 "Most threads of gRPC handlers, pollers included; a call that needs another "
+                 "fails at once with RESOURCE_EXHAUSTED. 0: no bound")
+      ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   app.add_option("--ingest_addr", flags.ingest_addr,
                  "host:port of ingest, for log consumers when ingest is not in --services "

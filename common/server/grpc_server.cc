@@ -12,6 +12,7 @@
 #include "common/server/metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -72,6 +73,16 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::InvalidArgumentError(
         "sync pollers: need 1 <= sync_min_pollers <= sync_max_pollers");
   }
+  if (options.max_threads < 0 || options.stream_limits.max_concurrent_streams < 0 ||
+      options.stream_limits.max_stream_messages < 0 ||
+      options.stream_limits.idle_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "max_threads, max_concurrent_streams, max_stream_messages and the stream idle timeout "
+        "must not be negative");
+  }
+  if (options.max_threads > 0 && options.max_threads <= options.sync_max_pollers) {
+    return absl::InvalidArgumentError("max_threads must exceed sync_max_pollers");
+  }
   EnableHealthAndReflection();
 
   std::unique_ptr<metrics::MetricsHttpServer> metrics_http;
@@ -82,6 +93,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     metrics_http = *std::move(http);
   }
 
+  auto stream_guard = std::make_unique<StreamGuard>(options.stream_limits, registry);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
@@ -91,15 +103,20 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
                               options.sync_min_pollers);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.sync_max_pollers);
+  if (options.max_threads > 0) {
+    grpc::ResourceQuota quota("clientele-server");
+    quota.SetMaxThreads(options.max_threads);
+    builder.SetResourceQuota(quota);
+  }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   if (registry != nullptr) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
     interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(registry));
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
+  interceptors.push_back(stream_guard->NewInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     if (server != nullptr) server->Shutdown();
@@ -114,8 +131,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   health->SetServingStatus("", true);
   for (const std::string& name : health_service_names) health->SetServingStatus(name, true);
 
-  std::unique_ptr<GrpcServer> result(
-      new GrpcServer(options, std::move(server), port, std::move(metrics_http)));
+  std::unique_ptr<GrpcServer> result(new GrpcServer(
+      options, std::move(stream_guard), std::move(server), port, std::move(metrics_http)));
   if (!options.port_file.empty()) {
     const std::string contents = ListenHost(options.listen) + ":" + std::to_string(port) + "\n" +
                                  std::to_string(result->metrics_port()) + "\n";
@@ -127,9 +144,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   return result;
 }
 
-GrpcServer::GrpcServer(const ServerOptions& options, std::unique_ptr<grpc::Server> server, int port,
+GrpcServer::GrpcServer(const ServerOptions& options, std::unique_ptr<StreamGuard> stream_guard,
+                       std::unique_ptr<grpc::Server> server, int port,
                        std::unique_ptr<metrics::MetricsHttpServer> metrics_http)
     : options_(options),
+      stream_guard_(std::move(stream_guard)),
       server_(std::move(server)),
       port_(port),
       metrics_http_(std::move(metrics_http)) {}
@@ -150,14 +169,22 @@ void GrpcServer::SetServing(const std::string& service_name, bool serving) {
   server_->GetHealthCheckService()->SetServingStatus(service_name, serving);
 }
 
+void GrpcServer::StopServing() {
+  absl::MutexLock lock(&serving_mu_);
+  if (stopped_serving_) return;
+  stopped_serving_ = true;
+  // NOT_SERVING for every name, and no more changes: probes and Watch streams see it.
+  server_->GetHealthCheckService()->Shutdown();
+  spdlog::info("gRPC server on port {} reports NOT_SERVING", port_);
+}
+
 void GrpcServer::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  spdlog::info("gRPC server on port {} shutting down (grace {})", port_,
+  StopServing();
+  spdlog::info("gRPC server on port {} draining (grace {})", port_,
                absl::FormatDuration(options_.shutdown_grace));
-  // NOT_SERVING for every name, and no more changes: probes and Watch streams see it.
-  server_->GetHealthCheckService()->Shutdown();
   const auto deadline =
       std::chrono::system_clock::now() + absl::ToChronoNanoseconds(options_.shutdown_grace);
   server_->Shutdown(deadline);

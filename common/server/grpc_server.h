@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/metrics/registry.h"
+#include "common/server/stream_guard.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
 
@@ -50,6 +51,12 @@ struct ServerOptions {
   // 4,000 calls/s). Idle threads above the minimum still exit after 10 s.
   int sync_min_pollers = 2;
   int sync_max_pollers = 64;
+  // Most threads of sync-API handlers (grpc::ResourceQuota::SetMaxThreads), pollers
+  // included; a call that needs a thread beyond it fails at once with RESOURCE_EXHAUSTED.
+  // 0: gRPC's default (no practical bound).
+  int max_threads = 0;
+  // Bounds on streaming calls (stream_guard.h): every stream holds a handler thread.
+  StreamLimits stream_limits;
 };
 
 // Owns a started grpc::Server. Thread-safe.
@@ -80,28 +87,42 @@ class GrpcServer {
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
   // Sets the health status of `service_name` ("" is the whole server), e.g. to report
-  // NOT_SERVING while a dependency is down. No effect once Shutdown() has begun.
+  // NOT_SERVING while a dependency is down. No effect once StopServing() or Shutdown() has
+  // begun.
   void SetServing(const std::string& service_name, bool serving);
 
-  // Marks every health name NOT_SERVING, stops accepting calls, lets in-flight calls run
+  // The first step of a graceful shutdown: marks every health name NOT_SERVING for good
+  // (health checks and Watch streams see it) while calls go on being served, so that load
+  // balancers stop sending calls before Shutdown() stops accepting them. Idempotent.
+  void StopServing();
+
+  // StopServing() if not done yet, then stops accepting calls, lets in-flight calls run
   // until shutdown_grace has passed, then cancels the rest (server streams end; handlers
   // must watch ServerContext::IsCancelled() or their Write results), and stops the
   // metrics endpoint. Returns when all handlers have returned. Idempotent; concurrent
   // callers all return once shutdown is complete.
   void Shutdown();
 
+  // The stream limits in force, with counts of the calls they ended.
+  const StreamGuard& stream_guard() const { return *stream_guard_; }
+
   // Blocks until Shutdown() has completed.
   void Wait();
 
  private:
-  GrpcServer(const ServerOptions& options, std::unique_ptr<grpc::Server> server, int port,
+  GrpcServer(const ServerOptions& options, std::unique_ptr<StreamGuard> stream_guard,
+             std::unique_ptr<grpc::Server> server, int port,
              std::unique_ptr<metrics::MetricsHttpServer> metrics_http);
 
   const ServerOptions options_;
+  // Outlives server_, whose calls' interceptors use it.
+  const std::unique_ptr<StreamGuard> stream_guard_;
   const std::unique_ptr<grpc::Server> server_;
   const int port_;
   const std::unique_ptr<metrics::MetricsHttpServer> metrics_http_;  // May be null.
 
+  absl::Mutex serving_mu_;
+  bool stopped_serving_ ABSL_GUARDED_BY(serving_mu_) = false;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   absl::Notification shutdown_complete_;

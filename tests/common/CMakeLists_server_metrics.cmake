@@ -23,3 +23,7 @@ clt_cc_test(NAME grpc_server_test
 clt_cc_test(NAME termination_signals_test
   SRCS ${CLT_SM_DIR}/server/termination_signals_test.cc
   DEPS clientele::server)
+clt_cc_test(NAME stream_guard_test
+  SRCS ${CLT_SM_DIR}/server/stream_guard_test.cc
+  DEPS clientele::server clientele::server_test_proto_grpc clientele::health_proto_grpc
+       clientele::testing)
