@@ -1,5 +1,6 @@
 #include "analytics/identity_profile_directory.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "analytics/state/analytics_store.h"
@@ -8,15 +9,70 @@
 #include "spdlog/spdlog.h"
 
 namespace clientele::analytics {
+namespace {
+
+void SetMinApplied(const LogPositions& caller, absl::Duration wait,
+                   identity::v1::GetProfileMapRequest& request) {
+  for (const auto& [partition, sequence] : caller) {
+    if (sequence == 0) continue;  // Nothing applied: nothing to wait for.
+    identity::v1::LogPosition* p = request.add_min_applied();
+    p->set_partition(partition);
+    p->set_sequence(sequence);
+  }
+  const int64_t nanos = absl::ToInt64Nanoseconds(wait);
+  request.mutable_max_wait()->set_seconds(nanos / 1'000'000'000);
+  request.mutable_max_wait()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+}
+
+// OK when the positions identity reported cover `caller` (a server that ignores min_applied
+// reports none: refused rather than trusted).
+absl::Status CheckReported(const LogPositions& caller,
+                           const absl::flat_hash_map<uint32_t, uint64_t>& reported) {
+  for (const auto& [partition, sequence] : caller) {
+    if (sequence == 0) continue;
+    auto it = reported.find(partition);
+    if (it == reported.end()) {
+      return absl::UnavailableError(
+          absl::StrCat("identity GetProfileMap: identity reported no applied position of "
+                       "partition ",
+                       partition, " (the caller has applied through sequence ", sequence, ")"));
+    }
+    if (it->second < sequence) {
+      return absl::UnavailableError(absl::StrCat(
+          "identity GetProfileMap: identity is catching up with the log: partition ", partition,
+          " applied through sequence ", it->second, ", the caller through ", sequence));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Annotate(const grpc::Status& status, const char* what) {
+  const absl::Status s = FromGrpcStatus(status);
+  return absl::Status(s.code(), absl::StrCat(what, s.message()));
+}
+
+}  // namespace
 
 absl::StatusOr<ProfileMap> IdentityProfileDirectory::GetProfileMap() {
+  LogPositions caller;
+  if (caller_positions_) {
+    absl::StatusOr<LogPositions> positions = caller_positions_();
+    if (!positions.ok()) return positions.status();
+    caller = std::move(*positions);
+  }
   auto stub = identity::v1::IdentityService::NewStub(channel_());
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  auto reader = stub->GetProfileMap(&context, identity::v1::GetProfileMapRequest());
+  context.set_deadline(absl::ToChronoTime(absl::Now() + catch_up_wait_ + timeout_));
+  identity::v1::GetProfileMapRequest request;
+  if (caller_positions_) SetMinApplied(caller, catch_up_wait_, request);
+  auto reader = stub->GetProfileMap(&context, request);
   ProfileMap map;
+  absl::flat_hash_map<uint32_t, uint64_t> reported;
   identity::v1::GetProfileMapResponse response;
   while (reader->Read(&response)) {
+    for (const identity::v1::LogPosition& p : response.applied()) {
+      reported[p.partition()] = p.sequence();
+    }
     for (const identity::v1::ProfileMapEntry& entry : response.entries()) {
       map[EncodeSourceKey(entry.source())] = entry.profile_id();
     }
@@ -26,11 +82,36 @@ absl::StatusOr<ProfileMap> IdentityProfileDirectory::GetProfileMap() {
     spdlog::warn("analytics: identity has no GetProfileMap; each source key is its own profile");
     return ProfileMap();
   }
-  if (!status.ok()) {
-    const absl::Status s = FromGrpcStatus(status);
-    return absl::Status(s.code(), absl::StrCat("identity GetProfileMap: ", s.message()));
+  if (!status.ok()) return Annotate(status, "identity GetProfileMap: ");
+  if (caller_positions_) {
+    if (absl::Status s = CheckReported(caller, reported); !s.ok()) return s;
   }
   return map;
+}
+
+absl::Status CheckIdentityCaughtUp(const std::shared_ptr<grpc::Channel>& channel,
+                                   const LogPositions& caller, absl::Duration wait) {
+  auto stub = identity::v1::IdentityService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + wait + absl::Seconds(5)));
+  identity::v1::GetProfileMapRequest request;
+  SetMinApplied(caller, wait, request);
+  request.set_positions_only(true);
+  auto reader = stub->GetProfileMap(&context, request);
+  absl::flat_hash_map<uint32_t, uint64_t> reported;
+  identity::v1::GetProfileMapResponse response;
+  while (reader->Read(&response)) {
+    for (const identity::v1::LogPosition& p : response.applied()) {
+      reported[p.partition()] = p.sequence();
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    const absl::Status s = Annotate(status, "identity GetProfileMap: ");
+    // Whatever went wrong, the answer is "identity cannot confirm it is caught up".
+    return s.code() == absl::StatusCode::kUnavailable ? s : absl::UnavailableError(s.message());
+  }
+  return CheckReported(caller, reported);
 }
 
 }  // namespace clientele::analytics

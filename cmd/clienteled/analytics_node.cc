@@ -64,7 +64,16 @@ absl::Status AnalyticsNode::Start(
     log::LogConsumer::ChannelForPartition ingest_channels,
     std::function<std::shared_ptr<grpc::Channel>()> identity_channel) {
   if (identity_channel) {
-    directory_ = std::make_unique<analytics::IdentityProfileDirectory>(std::move(identity_channel));
+    // The map must come from an identity that has applied the log as far as this consumer:
+    // an identity replaying the log (its store rebuilt) would leave out the source keys it
+    // has not reached, and each would count as a profile of its own.
+    analytics::LogPositionsFn positions = [this]() -> absl::StatusOr<analytics::LogPositions> {
+      analytics::LogPositions out;
+      for (uint32_t p : options_.partitions) out.emplace_back(p, consumer_->applied_sequence(p));
+      return out;
+    };
+    directory_ = std::make_unique<analytics::IdentityProfileDirectory>(
+        std::move(identity_channel), std::move(positions), options_.identity_catch_up_wait);
   }
   log::LogConsumerOptions consumer;
   consumer.name = "analytics";
