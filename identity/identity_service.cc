@@ -96,9 +96,12 @@ grpc::Status IdentityServiceImpl::GetProfileMap(
         }
       }
       if (!consumed) {
-        return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                            absl::StrCat("identity does not consume partition ", wanted.partition(),
-                                         " of the log"));
+        return grpc::Status(
+            grpc::StatusCode::UNAVAILABLE,
+            absl::StrCat("identity has applied nothing of partition ", wanted.partition(),
+                         " (its log consumer is not running or does not consume "
+                         "that partition), the caller through ",
+                         wanted.sequence()));
       }
       return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           absl::StrCat("identity is catching up with the log: partition ",
