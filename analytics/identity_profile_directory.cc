@@ -1,5 +1,7 @@
 #include "analytics/identity_profile_directory.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -10,6 +12,10 @@
 
 namespace clientele::analytics {
 namespace {
+
+// Identity's trailing metadata on a "still behind" answer (identity/identity_service.cc).
+constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
+constexpr absl::Duration kCatchUpSlice = absl::Seconds(1);
 
 void SetMinApplied(const LogPositions& caller, absl::Duration wait,
                    identity::v1::GetProfileMapRequest& request) {
@@ -53,18 +59,37 @@ absl::Status Annotate(const grpc::Status& status, const char* what) {
 
 }  // namespace
 
-absl::StatusOr<ProfileMap> IdentityProfileDirectory::GetProfileMap() {
+absl::StatusOr<ProfileMap> IdentityProfileDirectory::GetProfileMap(
+    const std::function<bool()>& cancelled) {
   LogPositions caller;
   if (caller_positions_) {
     absl::StatusOr<LogPositions> positions = caller_positions_();
     if (!positions.ok()) return positions.status();
     caller = std::move(*positions);
   }
+  // The wait is asked for in slices, so that a cancelled job (or a stopping server) does not
+  // hold a thread here, nor one of identity's, for the whole catch-up wait.
+  const absl::Time give_up = absl::Now() + catch_up_wait_;
+  while (true) {
+    const absl::Duration slice =
+        std::clamp(give_up - absl::Now(), absl::ZeroDuration(), kCatchUpSlice);
+    bool behind = false;
+    absl::StatusOr<ProfileMap> map = Fetch(caller, slice, &behind);
+    if (!behind || absl::Now() >= give_up) return map;
+    if (cancelled && cancelled()) {
+      return absl::CancelledError(
+          absl::StrCat("cancelled while waiting for identity: ", map.status().message()));
+    }
+  }
+}
+
+absl::StatusOr<ProfileMap> IdentityProfileDirectory::Fetch(const LogPositions& caller,
+                                                           absl::Duration wait, bool* behind) {
   auto stub = identity::v1::IdentityService::NewStub(channel_());
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + catch_up_wait_ + timeout_));
+  context.set_deadline(absl::ToChronoTime(absl::Now() + wait + timeout_));
   identity::v1::GetProfileMapRequest request;
-  if (caller_positions_) SetMinApplied(caller, catch_up_wait_, request);
+  if (caller_positions_) SetMinApplied(caller, wait, request);
   auto reader = stub->GetProfileMap(&context, request);
   ProfileMap map;
   absl::flat_hash_map<uint32_t, uint64_t> reported;
@@ -82,7 +107,11 @@ absl::StatusOr<ProfileMap> IdentityProfileDirectory::GetProfileMap() {
     spdlog::warn("analytics: identity has no GetProfileMap; each source key is its own profile");
     return ProfileMap();
   }
-  if (!status.ok()) return Annotate(status, "identity GetProfileMap: ");
+  if (!status.ok()) {
+    *behind = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+              context.GetServerTrailingMetadata().count(kCatchingUpTrailer) > 0;
+    return Annotate(status, "identity GetProfileMap: ");
+  }
   if (caller_positions_) {
     if (absl::Status s = CheckReported(caller, reported); !s.ok()) return s;
   }

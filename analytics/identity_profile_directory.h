@@ -47,9 +47,13 @@ class IdentityProfileDirectory final : public ProfileDirectory {
         catch_up_wait_(catch_up_wait),
         timeout_(timeout) {}
 
-  absl::StatusOr<ProfileMap> GetProfileMap() override;
+  absl::StatusOr<ProfileMap> GetProfileMap(const std::function<bool()>& cancelled) override;
 
  private:
+  // One GetProfileMap call in which identity may wait up to `wait`; `behind` set when identity
+  // answered that it is still behind `caller`.
+  absl::StatusOr<ProfileMap> Fetch(const LogPositions& caller, absl::Duration wait, bool* behind);
+
   const std::function<std::shared_ptr<grpc::Channel>()> channel_;
   const LogPositionsFn caller_positions_;  // Null: no freshness check.
   const absl::Duration catch_up_wait_ = absl::ZeroDuration();

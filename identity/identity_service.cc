@@ -18,6 +18,7 @@ grpc::Status Reply(absl::StatusOr<T> result, T* response) {
 }
 
 constexpr size_t kProfileMapChunk = 1000;
+constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
 
 }  // namespace
 
@@ -87,6 +88,9 @@ grpc::Status IdentityServiceImpl::GetProfileMap(
     }
     for (const v1::LogPosition& wanted : request->min_applied()) {
       if (progress->WaitForApplied(wanted.partition(), wanted.sequence(), deadline)) continue;
+      // Tells the caller that identity answered "behind" (not a transport failure): it may
+      // ask again.
+      context->AddTrailingMetadata(kCatchingUpTrailer, "1");
       uint64_t applied = 0;
       bool consumed = false;
       for (const auto& [partition, sequence] : progress->Applied()) {

@@ -15,8 +15,9 @@ namespace {
 class DirectoryProxy final : public analytics::ProfileDirectory {
  public:
   explicit DirectoryProxy(std::unique_ptr<analytics::ProfileDirectory>* target) : target_(target) {}
-  absl::StatusOr<analytics::ProfileMap> GetProfileMap() override {
-    return (*target_)->GetProfileMap();
+  absl::StatusOr<analytics::ProfileMap> GetProfileMap(
+      const std::function<bool()>& cancelled) override {
+    return (*target_)->GetProfileMap(cancelled);
   }
 
  private:

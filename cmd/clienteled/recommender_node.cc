@@ -90,12 +90,13 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
   };
   const absl::Duration catch_up_wait = options.identity_catch_up_wait;
   recommender::ProfileMapFn profiles =
-      [self, positions, catch_up_wait]() -> absl::StatusOr<recommender::ProfileMap> {
+      [self, positions, catch_up_wait](
+          const std::function<bool()>& cancelled) -> absl::StatusOr<recommender::ProfileMap> {
     std::function<std::shared_ptr<grpc::Channel>()> channel = self->IdentityChannel();
     if (!channel) return recommender::ProfileMap();
     // Identity's map, read through analytics' client of it (same key encoding).
     analytics::IdentityProfileDirectory directory(std::move(channel), positions, catch_up_wait);
-    return directory.GetProfileMap();
+    return directory.GetProfileMap(cancelled);
   };
   recommender::TrainDefaults defaults;
   defaults.fp_growth_threads = options.fp_growth_threads;

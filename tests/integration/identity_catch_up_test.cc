@@ -3,6 +3,7 @@
 // replaying the log after its store was rebuilt). Real ingest, identity and analytics
 // (RocksDB in temp dirs, gRPC on 127.0.0.1:0); identity's consumer starts only when the test
 // says, so identity is deterministically behind analytics until then.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -200,6 +201,17 @@ TEST_F(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
   ASSERT_THAT(pair.members, SizeIs(2));
   EXPECT_EQ(pair.members[0].system(), "pos");
   EXPECT_EQ(pair.members[1].id(), "w1");
+}
+
+TEST_F(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
+  IngestCustomers();
+  analytics::IdentityProfileDirectory directory = Directory(absl::Minutes(10));
+  std::atomic<bool> cancel{false};
+  absl::StatusOr<analytics::ProfileMap> map;
+  std::thread job([&] { map = directory.GetProfileMap([&cancel] { return cancel.load(); }); });
+  cancel = true;  // As JobManager::Stop or CancelJob would; the wait ends within a slice.
+  job.join();
+  EXPECT_THAT(map, StatusIs(absl::StatusCode::kCancelled, HasSubstr("catching up")));
 }
 
 TEST_F(IdentityCatchUpTest, CaughtUpCheckNamesBothPositionsThenPasses) {

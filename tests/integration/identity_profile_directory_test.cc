@@ -68,7 +68,7 @@ TEST(IdentityProfileDirectoryTest, ReadsTheWholeStreamedMap) {
   auto server = Serve(&identity);
   const int port = server->port();
   IdentityProfileDirectory directory([port] { return ChannelTo(port); });
-  auto map = directory.GetProfileMap();
+  auto map = directory.GetProfileMap(nullptr);
   ASSERT_THAT(map, IsOk());
   EXPECT_EQ(map->size(), 3u);
   EXPECT_EQ(map->at(EncodeSourceKey(Key("web", "a"))), "P1");
@@ -84,7 +84,7 @@ TEST(IdentityProfileDirectoryTest, AServerWithoutIdentityMeansOneProfilePerSourc
   ASSERT_THAT(started, IsOk());
   const int port = (*started)->port();
   IdentityProfileDirectory directory([port] { return ChannelTo(port); });
-  auto map = directory.GetProfileMap();
+  auto map = directory.GetProfileMap(nullptr);
   ASSERT_THAT(map, IsOk());
   EXPECT_TRUE(map->empty());
 }
@@ -97,7 +97,7 @@ TEST(IdentityProfileDirectoryTest, AnUnreachableIdentityFailsWithItsStatus) {
     port = server->port();
   }  // Stopped: nothing listens there now.
   IdentityProfileDirectory directory([port] { return ChannelTo(port); }, absl::Seconds(2));
-  EXPECT_THAT(directory.GetProfileMap(),
+  EXPECT_THAT(directory.GetProfileMap(nullptr),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("identity GetProfileMap")));
 }
 
@@ -112,7 +112,7 @@ TEST(IdentityProfileDirectoryTest, AnIdentityThatReportsNoAppliedPositionIsNotTr
                                        return LogPositions{{0, 42}};
                                      },
                                      absl::Milliseconds(100));
-  EXPECT_THAT(directory.GetProfileMap(),
+  EXPECT_THAT(directory.GetProfileMap(nullptr),
               StatusIs(absl::StatusCode::kUnavailable,
                        AllOf(HasSubstr("identity"), HasSubstr("partition 0"), HasSubstr("42"))));
   // A caller that has applied nothing yet needs no position.
@@ -121,7 +121,7 @@ TEST(IdentityProfileDirectoryTest, AnIdentityThatReportsNoAppliedPositionIsNotTr
                                    return LogPositions{{0, 0}};
                                  },
                                  absl::Milliseconds(100));
-  EXPECT_THAT(fresh.GetProfileMap(), IsOk());
+  EXPECT_THAT(fresh.GetProfileMap(nullptr), IsOk());
 }
 
 }  // namespace
