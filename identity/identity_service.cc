@@ -1,5 +1,9 @@
 #include "identity/identity_service.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
 
 namespace clientele::identity {
@@ -14,6 +18,7 @@ grpc::Status Reply(absl::StatusOr<T> result, T* response) {
 }
 
 constexpr size_t kProfileMapChunk = 1000;
+constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
 
 }  // namespace
 
@@ -66,6 +71,62 @@ grpc::Status IdentityServiceImpl::ExplainMatch(grpc::ServerContext*,
 grpc::Status IdentityServiceImpl::GetProfileMap(
     grpc::ServerContext* context, const v1::GetProfileMapRequest* request,
     grpc::ServerWriter<v1::GetProfileMapResponse>* writer) {
+  const LogProgress* progress = progress_.load();
+  if (!request->min_applied().empty()) {
+    if (progress == nullptr) {
+      return grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          "identity is not consuming the log here: its applied position is unknown");
+    }
+    // Leave a little of the call's deadline for the answer, so the caller gets the positions
+    // rather than DEADLINE_EXCEEDED.
+    absl::Time deadline = absl::Now() + absl::Seconds(request->max_wait().seconds()) +
+                          absl::Nanoseconds(request->max_wait().nanos());
+    const absl::Time call_deadline = absl::FromChrono(context->deadline());
+    if (call_deadline != absl::InfiniteFuture()) {
+      deadline = std::min(deadline, call_deadline - absl::Milliseconds(200));
+    }
+    for (const v1::LogPosition& wanted : request->min_applied()) {
+      if (progress->WaitForApplied(wanted.partition(), wanted.sequence(), deadline)) continue;
+      // Tells the caller that identity answered "behind" (not a transport failure): it may
+      // ask again.
+      context->AddTrailingMetadata(kCatchingUpTrailer, "1");
+      uint64_t applied = 0;
+      bool consumed = false;
+      for (const auto& [partition, sequence] : progress->Applied()) {
+        if (partition == wanted.partition()) {
+          consumed = true;
+          applied = sequence;
+        }
+      }
+      if (!consumed) {
+        return grpc::Status(
+            grpc::StatusCode::UNAVAILABLE,
+            absl::StrCat("identity has applied nothing of partition ", wanted.partition(),
+                         " (its log consumer is not running or does not consume "
+                         "that partition), the caller through ",
+                         wanted.sequence()));
+      }
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          absl::StrCat("identity is catching up with the log: partition ",
+                                       wanted.partition(), " applied through sequence ", applied,
+                                       ", the caller through ", wanted.sequence()));
+    }
+  }
+  if (progress != nullptr || request->positions_only()) {
+    v1::GetProfileMapResponse header;
+    if (progress != nullptr) {
+      for (const auto& [partition, sequence] : progress->Applied()) {
+        v1::LogPosition* p = header.add_applied();
+        p->set_partition(partition);
+        p->set_sequence(sequence);
+      }
+    }
+    if (!writer->Write(header)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "profile map stream cancelled");
+    }
+    if (request->positions_only()) return grpc::Status::OK;
+  }
   bool cancelled = false;
   resolver_->ForEachProfileMapChunk(request->system(), kProfileMapChunk,
                                     [&](v1::GetProfileMapResponse& chunk) {

@@ -3,15 +3,38 @@
 #ifndef CLIENTELE_IDENTITY_IDENTITY_SERVICE_H_
 #define CLIENTELE_IDENTITY_IDENTITY_SERVICE_H_
 
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/time/time.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "identity/resolution/resolver.h"
 
 namespace clientele::identity {
 
+// How far identity's log consumer has applied the log: what GetProfileMap reports and waits
+// on (min_applied). Implemented by the wiring over its LogConsumer. Thread-safe.
+class LogProgress {
+ public:
+  virtual ~LogProgress() = default;
+  // The partitions consumed and the sequence applied in each (empty before the consumer runs).
+  virtual std::vector<std::pair<uint32_t, uint64_t>> Applied() const = 0;
+  // True once `partition` has applied `sequence`; false at `deadline`, or at once when the
+  // partition is not consumed here.
+  virtual bool WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const = 0;
+};
+
 class IdentityServiceImpl final : public v1::IdentityService::Service {
  public:
   // `resolver` is not owned and must outlive the service.
   explicit IdentityServiceImpl(Resolver* resolver) : resolver_(resolver) {}
+
+  // Where the log consumer stands (not owned; must outlive the service, may be set while
+  // serving). Without it GetProfileMap reports no positions and fails a min_applied request
+  // UNAVAILABLE (identity does not know how far it has applied the log).
+  void SetLogProgress(const LogProgress* progress) { progress_.store(progress); }
 
   grpc::Status Resolve(grpc::ServerContext* context, const v1::ResolveRequest* request,
                        v1::ResolveResponse* response) override;
@@ -38,6 +61,7 @@ class IdentityServiceImpl final : public v1::IdentityService::Service {
 
  private:
   Resolver* const resolver_;  // Not owned.
+  std::atomic<const LogProgress*> progress_{nullptr};
 };
 
 }  // namespace clientele::identity

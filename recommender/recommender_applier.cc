@@ -45,12 +45,30 @@ absl::Status RecommenderApplier::Apply(uint32_t partition,
         store_->PutOrder(batch, event);
         if (IsSet(event.order().customer())) {
           customers.emplace(EncodeSourceKey(event.order().customer()), event.order().customer());
+          if (!event.order().cancellation()) {
+            v1::PurchasedItems items;
+            for (const common::v1::OrderLine& line : event.order().lines()) {
+              if (!line.sku().empty() && line.quantity() > 0) items.add_skus(line.sku());
+            }
+            if (items.skus_size() > 0) {
+              store_->PutPurchase(batch, event.order().customer(), partition, entry->sequence(),
+                                  items);
+            }
+          }
         }
         break;
-      case common::v1::Event::kInteraction:
+      case common::v1::Event::kInteraction: {
         store_->PutInteraction(batch, entry->sequence(), event);
         customers.emplace(EncodeSourceKey(event.source()), event.source());
+        const common::v1::InteractionType type = event.interaction().type();
+        if (!event.interaction().sku().empty() && (type == common::v1::INTERACTION_TYPE_PURCHASE ||
+                                                   type == common::v1::INTERACTION_TYPE_RATING)) {
+          v1::PurchasedItems items;
+          items.add_skus(event.interaction().sku());
+          store_->PutPurchase(batch, event.source(), partition, entry->sequence(), items);
+        }
         break;
+      }
       case common::v1::Event::kCustomerUpsert:
         customers.emplace(EncodeSourceKey(event.source()), event.source());
         break;

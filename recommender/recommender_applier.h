@@ -12,7 +12,9 @@
 // merges and consent comparisons read the stored value plus what earlier entries of the same
 // call changed, so a retried batch applies against the unchanged store. The consent listener
 // hears of a committed batch's consent changes (for the serving path: a revoked consent takes
-// effect before the next training).
+// effect before the next training). Orders' positive lines and PURCHASE / RATING interactions
+// also go to the live purchase history (RecommenderStore::PutPurchase), which Recommend
+// excludes until the next training takes them in.
 //
 // Thread-safe: calls for different partitions may run concurrently. Products route by
 // event id, so two partitions may merge one SKU at once; the later commit wins (a product is

@@ -13,6 +13,10 @@
 //   artifacts     [u64 version][name]                            -> bytes ("model/<name>",
 //                                                                   "rules", "similarity")
 //   item_vectors  [sku]                                          -> packed little-endian floats
+//   purchases     [customer source key] 0x00 [u32 partition][u64 sequence]
+//                                                                -> v1.PurchasedItems (the live
+//                                                                   purchase history Recommend
+//                                                                   excludes; one per event)
 //   meta          "active"                                       -> [u64 version]
 //                 "next_version"                                 -> [u64]
 //                 "applied/recommender\0[u32 p]"                 -> [u64] (LogConsumer progress)
@@ -37,13 +41,14 @@ enum RecommenderColumnFamily : storage::ColumnFamilyId {
   kArtifactsCf = 8,
   kItemVectorsCf = 9,
   kMetaCf = 10,
+  kPurchasesCf = 11,
 };
 
 inline std::vector<storage::ColumnFamilySpec> RecommenderColumnFamilies() {
   return {
       {"orders", false},    {"interactions", false}, {"products", true}, {"customers", true},
       {"consents", true},   {"jobs", false},         {"job_keys", true}, {"models", false},
-      {"artifacts", false}, {"item_vectors", false}, {"meta", false},
+      {"artifacts", false}, {"item_vectors", false}, {"meta", false},    {"purchases", false},
   };
 }
 

@@ -5,6 +5,7 @@
 #ifndef CLIENTELE_ANALYTICS_JOBS_PROFILE_DIRECTORY_H_
 #define CLIENTELE_ANALYTICS_JOBS_PROFILE_DIRECTORY_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -19,14 +20,18 @@ class ProfileDirectory {
  public:
   virtual ~ProfileDirectory() = default;
   // The current map. A source key absent from it is a profile of its own, whose profile id
-  // is SourceKeyText(key). Called once per job run, from the job worker thread.
-  virtual absl::StatusOr<ProfileMap> GetProfileMap() = 0;
+  // is SourceKeyText(key). Called once per job run, from the job worker thread. A directory
+  // that waits (for identity to catch up with the log) polls `cancelled` (may be null) and
+  // returns Cancelled once it is true.
+  virtual absl::StatusOr<ProfileMap> GetProfileMap(const std::function<bool()>& cancelled) = 0;
 };
 
 // Identity not configured: every source key is its own profile.
 class SourceKeyProfiles final : public ProfileDirectory {
  public:
-  absl::StatusOr<ProfileMap> GetProfileMap() override { return ProfileMap(); }
+  absl::StatusOr<ProfileMap> GetProfileMap(const std::function<bool()>&) override {
+    return ProfileMap();
+  }
 };
 
 }  // namespace clientele::analytics

@@ -14,7 +14,8 @@ absl::StatusOr<std::vector<ProfileFigures>> CollectProfiles(
     const AnalyticsStore& store, ProfileDirectory& directory, RfmConvention convention,
     JobControl& control, double progress_from, double progress_to) {
   control.SetProgress(progress_from, "reading the profile map");
-  CLT_ASSIGN_OR_RETURN(ProfileMap map, directory.GetProfileMap());
+  CLT_ASSIGN_OR_RETURN(ProfileMap map,
+                       directory.GetProfileMap([&control] { return control.cancelled(); }));
   auto profile_of = [&map](const common::v1::SourceKey& key) {
     auto it = map.find(EncodeSourceKey(key));
     return it == map.end() ? SourceKeyText(key) : it->second;

@@ -15,8 +15,9 @@ namespace {
 class DirectoryProxy final : public analytics::ProfileDirectory {
  public:
   explicit DirectoryProxy(std::unique_ptr<analytics::ProfileDirectory>* target) : target_(target) {}
-  absl::StatusOr<analytics::ProfileMap> GetProfileMap() override {
-    return (*target_)->GetProfileMap();
+  absl::StatusOr<analytics::ProfileMap> GetProfileMap(
+      const std::function<bool()>& cancelled) override {
+    return (*target_)->GetProfileMap(cancelled);
   }
 
  private:
@@ -64,7 +65,16 @@ absl::Status AnalyticsNode::Start(
     log::LogConsumer::ChannelForPartition ingest_channels,
     std::function<std::shared_ptr<grpc::Channel>()> identity_channel) {
   if (identity_channel) {
-    directory_ = std::make_unique<analytics::IdentityProfileDirectory>(std::move(identity_channel));
+    // The map must come from an identity that has applied the log as far as this consumer:
+    // an identity replaying the log (its store rebuilt) would leave out the source keys it
+    // has not reached, and each would count as a profile of its own.
+    analytics::LogPositionsFn positions = [this]() -> absl::StatusOr<analytics::LogPositions> {
+      analytics::LogPositions out;
+      for (uint32_t p : options_.partitions) out.emplace_back(p, consumer_->applied_sequence(p));
+      return out;
+    };
+    directory_ = std::make_unique<analytics::IdentityProfileDirectory>(
+        std::move(identity_channel), std::move(positions), options_.identity_catch_up_wait);
   }
   log::LogConsumerOptions consumer;
   consumer.name = "analytics";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "analytics/analytics_applier.h"
 #include "analytics/analytics_queries.h"
 #include "analytics/analytics_service.h"
@@ -32,6 +33,9 @@ struct AnalyticsNodeOptions {
   std::vector<uint32_t> partitions;  // Log partitions to consume.
   bool sync_writes = false;
   int kmeans_threads = 2;
+  // How long a job waits for identity to apply the log as far as analytics has (identity
+  // replaying the log after a rebuild) before it fails UNAVAILABLE.
+  absl::Duration identity_catch_up_wait = absl::Minutes(10);
 };
 
 class AnalyticsNode {

@@ -24,6 +24,7 @@ absl::StatusOr<std::unique_ptr<IdentityNode>> IdentityNode::Open(
                                                 identity::ResolverOptions()));
   node->applier_ = std::make_unique<identity::IdentityApplier>(node->resolver_.get());
   node->service_ = std::make_unique<identity::IdentityServiceImpl>(node->resolver_.get());
+  node->service_->SetLogProgress(node.get());
   return node;
 }
 
@@ -36,7 +37,34 @@ absl::Status IdentityNode::Start(log::LogConsumer::ChannelForPartition ingest_ch
   consumer.progress_cf = identity::kProgressCf;
   consumer_ = std::make_unique<log::LogConsumer>(consumer, store_.get(), applier_.get(),
                                                  std::move(ingest_channels));
-  return consumer_->Start();
+  CLT_RETURN_IF_ERROR(consumer_->Start());
+  absl::MutexLock lock(&consumer_mu_);
+  started_consumer_ = consumer_.get();
+  return absl::OkStatus();
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> IdentityNode::Applied() const {
+  std::vector<std::pair<uint32_t, uint64_t>> out;
+  absl::MutexLock lock(&consumer_mu_);
+  if (started_consumer_ == nullptr) return out;
+  for (uint32_t p : options_.partitions)
+    out.emplace_back(p, started_consumer_->applied_sequence(p));
+  return out;
+}
+
+bool IdentityNode::WaitForApplied(uint32_t partition, uint64_t sequence,
+                                  absl::Time deadline) const {
+  const log::LogConsumer* consumer = nullptr;
+  {
+    absl::MutexLock lock(&consumer_mu_);
+    auto started = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(consumer_mu_) {
+      return started_consumer_ != nullptr;
+    };
+    consumer_mu_.AwaitWithDeadline(absl::Condition(&started), deadline);
+    consumer = started_consumer_;
+  }
+  // The consumer lives until the node is destroyed (Stop only stops it).
+  return consumer != nullptr && consumer->WaitForApplied(partition, sequence, deadline);
 }
 
 void IdentityNode::Stop() {

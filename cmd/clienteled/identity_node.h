@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log/log_consumer.h"
 #include "common/storage/kv_store.h"
 #include "identity/identity_applier.h"
@@ -28,10 +30,10 @@ struct IdentityNodeOptions {
   bool sync_writes = false;
 };
 
-class IdentityNode {
+class IdentityNode final : public identity::LogProgress {
  public:
   static absl::StatusOr<std::unique_ptr<IdentityNode>> Open(const IdentityNodeOptions& options);
-  ~IdentityNode();  // Stop().
+  ~IdentityNode() override;  // Stop().
 
   grpc::Service* service() { return service_.get(); }
   identity::Resolver& resolver() { return *resolver_; }
@@ -47,6 +49,11 @@ class IdentityNode {
     return consumer_ ? consumer_->Health() : absl::OkStatus();
   }
 
+  // identity::LogProgress over the consumer (GetProfileMap's min_applied). Before Start,
+  // Applied() is empty and WaitForApplied waits for Start (up to the deadline).
+  std::vector<std::pair<uint32_t, uint64_t>> Applied() const override;
+  bool WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const override;
+
  private:
   IdentityNode() = default;
 
@@ -55,6 +62,9 @@ class IdentityNode {
   std::unique_ptr<identity::Resolver> resolver_;
   std::unique_ptr<identity::IdentityApplier> applier_;
   std::unique_ptr<identity::IdentityServiceImpl> service_;
+  mutable absl::Mutex consumer_mu_;
+  // Set once in Start; read by GetProfileMap's threads.
+  log::LogConsumer* started_consumer_ ABSL_GUARDED_BY(consumer_mu_) = nullptr;
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

@@ -16,6 +16,10 @@
 namespace clientele {
 namespace {
 
+// How long Recommend waits for a lagging identity before a profile identity does not know is
+// UNAVAILABLE rather than NOT_FOUND.
+constexpr absl::Duration kNotFoundCatchUpWait = absl::Seconds(1);
+
 // "system:id" -> the source key (the id may itself hold ':').
 std::optional<common::v1::SourceKey> ParseSourceKeyText(const std::string& text) {
   const size_t colon = text.find(':');
@@ -74,12 +78,25 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
     holder->UpdateConsents(live);
   });
   RecommenderNode* self = node.get();
-  recommender::ProfileMapFn profiles = [self]() -> absl::StatusOr<recommender::ProfileMap> {
+  recommender::RecommenderStore* store = node->store_.get();
+  // What the recommender has applied of the log: identity must have applied as much before
+  // its answers are used (an identity replaying the log knows only part of the source keys).
+  analytics::LogPositionsFn positions = [store]() -> absl::StatusOr<analytics::LogPositions> {
+    CLT_ASSIGN_OR_RETURN(const std::vector<recommender::v1::AppliedPosition> applied,
+                         store->AppliedLog());
+    analytics::LogPositions out;
+    for (const auto& p : applied) out.emplace_back(p.partition(), p.sequence());
+    return out;
+  };
+  const absl::Duration catch_up_wait = options.identity_catch_up_wait;
+  recommender::ProfileMapFn profiles =
+      [self, positions, catch_up_wait](
+          const std::function<bool()>& cancelled) -> absl::StatusOr<recommender::ProfileMap> {
     std::function<std::shared_ptr<grpc::Channel>()> channel = self->IdentityChannel();
     if (!channel) return recommender::ProfileMap();
     // Identity's map, read through analytics' client of it (same key encoding).
-    analytics::IdentityProfileDirectory directory(std::move(channel));
-    return directory.GetProfileMap();
+    analytics::IdentityProfileDirectory directory(std::move(channel), positions, catch_up_wait);
+    return directory.GetProfileMap(cancelled);
   };
   recommender::TrainDefaults defaults;
   defaults.fp_growth_threads = options.fp_growth_threads;
@@ -87,11 +104,12 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
       node->store_.get(), holder, std::move(profiles), defaults);
   node->jobs_ =
       std::make_unique<recommender::JobManager>(node->store_.get(), node->runner_.get(), metrics);
-  recommender::RecommenderStore* store = node->store_.get();
   // Known but not in the snapshot (new since training): a source key the store has seen, a
-  // `system:id` profile id of one, or a profile id identity knows.
+  // `system:id` profile id of one, or a profile id identity knows. Identity's "not found"
+  // counts only from an identity that has applied the log as far as the recommender.
   node->queries_ = std::make_unique<recommender::RecommenderQueries>(
-      holder, [store, self](const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
+      holder,
+      [store, self, positions](const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
         if (std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who)) {
           CLT_ASSIGN_OR_RETURN(const bool seen, store->HasCustomer(*key));
           if (seen) return true;
@@ -99,7 +117,18 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
         if (by_source_key) return false;
         const std::function<std::shared_ptr<grpc::Channel>()> channel = self->IdentityChannel();
         if (!channel) return false;
-        return IdentityKnowsProfile(channel(), who);
+        CLT_ASSIGN_OR_RETURN(const bool known, IdentityKnowsProfile(channel(), who));
+        if (known) return true;
+        CLT_ASSIGN_OR_RETURN(const analytics::LogPositions applied, positions());
+        CLT_RETURN_IF_ERROR(
+            analytics::CheckIdentityCaughtUp(channel(), applied, kNotFoundCatchUpWait));
+        return false;
+      },
+      // Bought since the snapshot's training: the consumer's live purchase history.
+      [store](const std::string& source_key, const recommender::ServingSnapshot& snapshot,
+              const std::function<void(const std::string&)>& visit) {
+        return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
+                                           visit);
       });
   node->service_ = std::make_unique<recommender::RecommenderServiceImpl>(
       node->queries_.get(), node->jobs_.get(), node->store_.get());

@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/log/log_consumer.h"
 #include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
@@ -36,6 +37,9 @@ struct RecommenderNodeOptions {
   std::vector<uint32_t> partitions;  // Log partitions to consume.
   bool sync_writes = false;
   int fp_growth_threads = 1;
+  // How long a train job waits for identity to apply the log as far as the recommender has
+  // (identity replaying the log after a rebuild) before it fails UNAVAILABLE.
+  absl::Duration identity_catch_up_wait = absl::Minutes(10);
 };
 
 class RecommenderNode {

@@ -20,7 +20,7 @@ absl::StatusOr<JobOutcome> RecommenderJobRunner::Run(const v1::Job& job, JobCont
   ProfileMap profiles;
   if (profiles_) {
     control.SetProgress(0.01, "reading the profile map");
-    CLT_ASSIGN_OR_RETURN(profiles, profiles_());
+    CLT_ASSIGN_OR_RETURN(profiles, profiles_([&control] { return control.cancelled(); }));
   }
   switch (job.spec().kind_case()) {
     case v1::JobSpec::kTrain:

@@ -56,8 +56,10 @@ using JobPage = jobs::JobPage<v1::Job>;
 // map is a profile of its own, with profile id SourceKeyText(key).
 using ProfileMap = absl::flat_hash_map<std::string, std::string>;
 // Returns the current map (identity's GetProfileMap, or an empty map without identity).
-// Called once per job run, from the job worker thread.
-using ProfileMapFn = std::function<absl::StatusOr<ProfileMap>()>;
+// Called once per job run, from the job worker thread; while it waits (for identity to catch
+// up with the log) it polls `cancelled` and returns Cancelled once it is true.
+using ProfileMapFn =
+    std::function<absl::StatusOr<ProfileMap>(const std::function<bool()>& cancelled)>;
 
 }  // namespace clientele::recommender
 

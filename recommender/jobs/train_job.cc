@@ -81,6 +81,9 @@ absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* sto
   const double min_confidence =
       spec.min_confidence() > 0 ? spec.min_confidence() : defaults.min_confidence;
   control.SetProgress(0.02, "reading events");
+  // Before the events: every event at or below these positions is in what is read below, so
+  // Recommend's live exclusion (events above them) leaves no gap.
+  CLT_ASSIGN_OR_RETURN(const std::vector<v1::AppliedPosition> trained_through, store->AppliedLog());
   CLT_ASSIGN_OR_RETURN(TrainingData td,
                        ReadTrainingData(*store, profiles, [&] { return control.cancelled(); }));
   if (control.cancelled()) return Cancelled();
@@ -183,6 +186,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* sto
   manifest.set_min_confidence(min_confidence);
   manifest.set_has_rules(completer != nullptr);
   manifest.set_has_similarity(similarity != nullptr);
+  for (const v1::AppliedPosition& p : trained_through) *manifest.add_trained_through() = p;
 
   JobOutcome outcome;
   outcome.commit = store->kv()->NewWriteBatch();

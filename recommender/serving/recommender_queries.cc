@@ -202,6 +202,20 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
     if (std::optional<int32_t> item = s.FindItem(sku)) exclude.insert(*item);
   }
   const bool exclude_purchased = !request.has_exclude_purchased() || request.exclude_purchased();
+  if (exclude_purchased && live_purchases_) {
+    // Bought since training: the member keys' live history (the snapshot has the rest).
+    auto visit = [&](const std::string& sku) {
+      if (std::optional<int32_t> item = s.FindItem(sku)) exclude.insert(*item);
+    };
+    if (profile != nullptr) {
+      for (const std::string& key : profile->source_keys) {
+        CLT_RETURN_IF_ERROR(live_purchases_(key, s, visit));
+      }
+    } else if (who.find(':') != std::string::npos) {
+      // A source key, or (without identity) a profile id that is one.
+      CLT_RETURN_IF_ERROR(live_purchases_(who, s, visit));
+    }
+  }
   std::function<bool(int32_t)> filter = CategoryFilter(s, request.categories());
   const RecommenderModel* any = s.models().empty() ? nullptr : s.models().begin()->second.get();
   if (any == nullptr) return NoModel();

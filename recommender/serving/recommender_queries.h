@@ -8,6 +8,10 @@
 // (new since training) takes the slow path: `known_customer` (a store read) decides between a
 // cold-start answer (popular items) and NotFound.
 //
+// Purchased items (exclude_purchased, the default): the snapshot's history of the user plus
+// the live purchase history since training (`live_purchases`: one store lookup per member
+// source key), so an item bought after the last training is not suggested again.
+//
 // Consent (respect_consent): a profile whose latest PROFILING consent (live changes first,
 // then the snapshot's) is not GRANTED gets overall popular items, never a list derived from
 // its history or segment; `personalized` is false and `note` says why.
@@ -32,10 +36,22 @@ namespace clientele::recommender {
 using KnownCustomerFn =
     std::function<absl::StatusOr<bool>(const std::string& who, bool by_source_key)>;
 
+// Visits the SKUs source key `source_key` ("system:id") bought or rated in events the
+// recommender applied after `snapshot` was trained (its manifest's trained_through): the live
+// purchase history that Recommend excludes along with the snapshot's. Called on every
+// Recommend that excludes purchased items, once per member source key: a per-customer lookup.
+using LivePurchasesFn =
+    std::function<absl::Status(const std::string& source_key, const ServingSnapshot& snapshot,
+                               const std::function<void(const std::string& sku)>& visit)>;
+
 class RecommenderQueries {
  public:
-  RecommenderQueries(const SnapshotHolder* holder, KnownCustomerFn known_customer)
-      : holder_(holder), known_customer_(std::move(known_customer)) {}
+  // `live_purchases` may be null: only the snapshot's history is excluded.
+  RecommenderQueries(const SnapshotHolder* holder, KnownCustomerFn known_customer,
+                     LivePurchasesFn live_purchases = nullptr)
+      : holder_(holder),
+        known_customer_(std::move(known_customer)),
+        live_purchases_(std::move(live_purchases)) {}
 
   absl::StatusOr<v1::RecommendResponse> Recommend(const v1::RecommendRequest& request) const;
   absl::StatusOr<v1::SimilarItemsResponse> SimilarItems(
@@ -48,6 +64,7 @@ class RecommenderQueries {
  private:
   const SnapshotHolder* const holder_;  // Not owned.
   const KnownCustomerFn known_customer_;
+  const LivePurchasesFn live_purchases_;
 };
 
 // The factory name of the model a strategy uses ("" for RULES / CONTENT / UNSPECIFIED).

@@ -129,6 +129,100 @@ absl::StatusOr<bool> RecommenderStore::HasCustomer(const common::v1::SourceKey& 
   return value.has_value();
 }
 
+void RecommenderStore::PutPurchase(storage::WriteBatch& batch,
+                                   const common::v1::SourceKey& customer, uint32_t partition,
+                                   uint64_t sequence, const v1::PurchasedItems& items) const {
+  std::string key = EncodeSourceKey(customer);
+  key.push_back('\0');
+  storage::AppendUint32(key, partition);
+  storage::AppendUint64(key, sequence);
+  batch.Put(kPurchasesCf, key, items.SerializeAsString());
+}
+
+absl::Status RecommenderStore::ForEachPurchaseSince(
+    const common::v1::SourceKey& customer,
+    const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
+    const std::function<void(const std::string& sku)>& visit) const {
+  std::string prefix = EncodeSourceKey(customer);
+  prefix.push_back('\0');
+  std::string end = prefix;
+  end.back() = '\1';  // The first key past the prefix.
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kPurchasesCf, {prefix, end});
+  auto floor_of = [&after](uint32_t partition) -> uint64_t {
+    for (const v1::AppliedPosition& p : after) {
+      if (p.partition() == partition) return p.sequence();
+    }
+    return 0;
+  };
+  v1::PurchasedItems items;
+  it->Seek(prefix);
+  while (it->Valid()) {
+    const std::string_view key = it->key();
+    // Another customer whose id extends this one's ("a" and "a\0..."): not ours.
+    if (key.size() != prefix.size() + 12) {
+      it->Next();
+      continue;
+    }
+    const uint32_t partition = storage::DecodeUint32(key.substr(prefix.size(), 4));
+    const uint64_t sequence = storage::DecodeUint64(key.substr(prefix.size() + 4, 8));
+    const uint64_t floor = floor_of(partition);
+    if (sequence <= floor) {
+      std::string target = prefix;
+      if (floor == UINT64_MAX) {
+        if (partition == UINT32_MAX) break;
+        storage::AppendUint32(target, partition + 1);
+      } else {
+        storage::AppendUint32(target, partition);
+        storage::AppendUint64(target, floor + 1);
+      }
+      it->Seek(target);
+      continue;
+    }
+    if (!items.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("recommender store: corrupt purchase at key '", Hex(key), "'"));
+    }
+    for (const std::string& sku : items.skus()) visit(sku);
+    it->Next();
+  }
+  return it->status();
+}
+
+absl::Status RecommenderStore::ForEachPurchaseSince(
+    const std::string& source_key_text,
+    const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
+    const std::function<void(const std::string& sku)>& visit) const {
+  const size_t colon = source_key_text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == source_key_text.size()) {
+    return absl::OkStatus();
+  }
+  common::v1::SourceKey key;
+  key.set_system(source_key_text.substr(0, colon));
+  key.set_id(source_key_text.substr(colon + 1));
+  return ForEachPurchaseSince(key, after, visit);
+}
+
+absl::StatusOr<std::vector<v1::AppliedPosition>> RecommenderStore::AppliedLog() const {
+  // LogConsumer::ProgressKey("recommender", p): "applied/recommender" 0x00 [u32 p].
+  std::string prefix = "applied/recommender";
+  prefix.push_back('\0');
+  std::string end = prefix;
+  end.back() = '\1';
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kMetaCf, {prefix, end});
+  std::vector<v1::AppliedPosition> out;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (it->key().size() != prefix.size() + 4 || it->value().size() != 8) {
+      return absl::DataLossError(absl::StrCat(
+          "recommender store: malformed applied position at key '", Hex(it->key()), "'"));
+    }
+    v1::AppliedPosition& p = out.emplace_back();
+    p.set_partition(storage::DecodeUint32(it->key().substr(prefix.size())));
+    p.set_sequence(storage::DecodeUint64(it->value()));
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
 absl::StatusOr<std::optional<v1::ConsentRecord>> RecommenderStore::GetConsent(
     const common::v1::SourceKey& key) const {
   return GetMessage<v1::ConsentRecord>(*kv_, kConsentsCf, EncodeSourceKey(key), "consent");

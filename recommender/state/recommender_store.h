@@ -55,6 +55,29 @@ class RecommenderStore {
   void PutConsent(storage::WriteBatch& batch, const common::v1::SourceKey& key,
                   const v1::ConsentRecord& record) const;
 
+  // --- Live purchase history (the `purchases` column family). ---
+  // The items of one applied event of `customer` that count as bought or rated.
+  void PutPurchase(storage::WriteBatch& batch, const common::v1::SourceKey& customer,
+                   uint32_t partition, uint64_t sequence, const v1::PurchasedItems& items) const;
+  // Visits the SKUs `customer` bought or rated in events above `after` (a partition's events
+  // with sequence <= its position are skipped; partitions absent from `after`: all events).
+  // One seek per partition the customer has events in, plus one read per event visited: the
+  // cost is that of the events since `after`, not of the whole history.
+  absl::Status ForEachPurchaseSince(
+      const common::v1::SourceKey& customer,
+      const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
+      const std::function<void(const std::string& sku)>& visit) const;
+  // The same by source key text "system:id" (the id may hold ':'); a text that is no source
+  // key has no purchases.
+  absl::Status ForEachPurchaseSince(
+      const std::string& source_key_text,
+      const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
+      const std::function<void(const std::string& sku)>& visit) const;
+
+  // The applied log positions of the consumer "recommender" as stored with its state (the
+  // LogConsumer's progress keys in `meta`), partition order.
+  absl::StatusOr<std::vector<v1::AppliedPosition>> AppliedLog() const;
+
   // Visitors over a snapshot taken at the call, in key order; they stop at and return the
   // first error of `visit` or of the store.
   absl::Status ForEachOrder(

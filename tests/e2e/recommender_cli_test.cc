@@ -219,5 +219,45 @@ TEST_F(RecommenderCliTest, ProfileIdentityCreatedAfterTrainingGetsColdStartAnswe
   }
 }
 
+// Issue 12, defect 12: an item the customer bought after the last training is no longer
+// suggested (the exclusion reads the live purchase history, not only the snapshot's).
+TEST_F(RecommenderCliTest, ItemBoughtAfterTrainingIsNoLongerRecommended) {
+  Import("events-jsonl",
+         WriteFile("shop.jsonl", CustomerLine("c1", "Ayse", "Yilmaz", "2024-01-01T10:00:00Z") +
+                                     CustomerLine("c2", "John", "Smith", "2024-01-01T10:00:00Z") +
+                                     CustomerLine("c3", "Elif", "Kaya", "2024-01-01T10:00:00Z") +
+                                     CustomerLine("c4", "Can", "Celik", "2024-01-01T10:00:00Z") +
+                                     OrderLine("o1", "c1", {"A"}, "2024-01-02T10:00:00Z") +
+                                     OrderLine("o2", "c2", {"B", "C"}, "2024-01-03T10:00:00Z") +
+                                     OrderLine("o3", "c3", {"B", "C"}, "2024-01-04T10:00:00Z") +
+                                     OrderLine("o4", "c4", {"B", "D"}, "2024-01-05T10:00:00Z")));
+  CommandResult train = Run({"--json", "jobs", "start", "train", "--models=popularity",
+                             "--max-itemset-size=2", "--wait"});
+  ASSERT_EQ(train.exit_code, 0) << train.err << train.out;
+  auto skus = [this](const std::string& who) {
+    std::vector<std::string> out;
+    CommandResult r =
+        Run({"--json", "recommend", "--source=" + who, "-k", "5", "--strategy=popularity"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json answer = nlohmann::json::parse(r.out, nullptr, false);
+    if (!answer.is_object() || !answer.contains("items")) return out;
+    for (const auto& item : answer["items"]) out.push_back(item["sku"].get<std::string>());
+    return out;
+  };
+  // Popularity: B (3 buyers), C (2), then A and D (1 each); A is c1's in the snapshot.
+  ASSERT_THAT(skus("web:c1"), ::testing::ElementsAre("B", "C", "D"));
+
+  // c1 buys B after the training; the model is not retrained.
+  Import("events-jsonl",
+         WriteFile("new.jsonl", OrderLine("o9", "c1", {"B"}, "2024-02-01T10:00:00Z")));
+  EXPECT_THAT(skus("web:c1"), ::testing::ElementsAre("C", "D"));
+  // Another customer's answer is unchanged; --include-purchased still lists every item.
+  EXPECT_THAT(skus("web:c4"), ::testing::ElementsAre("C", "A"));
+  CommandResult all = Run({"--json", "recommend", "--source=web:c1", "-k", "5",
+                           "--strategy=popularity", "--include-purchased"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(nlohmann::json::parse(all.out, nullptr, false)["items"].size(), 4u) << all.out;
+}
+
 }  // namespace
 }  // namespace clientele::testing

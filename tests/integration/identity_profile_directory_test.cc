@@ -17,6 +17,7 @@ namespace {
 
 using ::clientele::testing::IsOk;
 using ::clientele::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 common::v1::SourceKey Key(const std::string& system, const std::string& id) {
@@ -67,7 +68,7 @@ TEST(IdentityProfileDirectoryTest, ReadsTheWholeStreamedMap) {
   auto server = Serve(&identity);
   const int port = server->port();
   IdentityProfileDirectory directory([port] { return ChannelTo(port); });
-  auto map = directory.GetProfileMap();
+  auto map = directory.GetProfileMap(nullptr);
   ASSERT_THAT(map, IsOk());
   EXPECT_EQ(map->size(), 3u);
   EXPECT_EQ(map->at(EncodeSourceKey(Key("web", "a"))), "P1");
@@ -83,7 +84,7 @@ TEST(IdentityProfileDirectoryTest, AServerWithoutIdentityMeansOneProfilePerSourc
   ASSERT_THAT(started, IsOk());
   const int port = (*started)->port();
   IdentityProfileDirectory directory([port] { return ChannelTo(port); });
-  auto map = directory.GetProfileMap();
+  auto map = directory.GetProfileMap(nullptr);
   ASSERT_THAT(map, IsOk());
   EXPECT_TRUE(map->empty());
 }
@@ -96,8 +97,31 @@ TEST(IdentityProfileDirectoryTest, AnUnreachableIdentityFailsWithItsStatus) {
     port = server->port();
   }  // Stopped: nothing listens there now.
   IdentityProfileDirectory directory([port] { return ChannelTo(port); }, absl::Seconds(2));
-  EXPECT_THAT(directory.GetProfileMap(),
+  EXPECT_THAT(directory.GetProfileMap(nullptr),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("identity GetProfileMap")));
+}
+
+TEST(IdentityProfileDirectoryTest, AnIdentityThatReportsNoAppliedPositionIsNotTrusted) {
+  // FakeIdentity ignores min_applied and reports no position (as an identity without a log
+  // consumer would): its map may be partial, so the caller refuses it.
+  FakeIdentity identity;
+  auto server = Serve(&identity);
+  const int port = server->port();
+  IdentityProfileDirectory directory([port] { return ChannelTo(port); },
+                                     []() -> absl::StatusOr<LogPositions> {
+                                       return LogPositions{{0, 42}};
+                                     },
+                                     absl::Milliseconds(100));
+  EXPECT_THAT(directory.GetProfileMap(nullptr),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       AllOf(HasSubstr("identity"), HasSubstr("partition 0"), HasSubstr("42"))));
+  // A caller that has applied nothing yet needs no position.
+  IdentityProfileDirectory fresh([port] { return ChannelTo(port); },
+                                 []() -> absl::StatusOr<LogPositions> {
+                                   return LogPositions{{0, 0}};
+                                 },
+                                 absl::Milliseconds(100));
+  EXPECT_THAT(fresh.GetProfileMap(nullptr), IsOk());
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ const absl::Time kStart =
 // Merges the listed source keys into named profiles; the rest are their own profile.
 class FakeDirectory final : public ProfileDirectory {
  public:
-  absl::StatusOr<ProfileMap> GetProfileMap() override { return map; }
+  absl::StatusOr<ProfileMap> GetProfileMap(const std::function<bool()>&) override { return map; }
   ProfileMap map;
 };
 

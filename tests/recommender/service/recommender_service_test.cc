@@ -54,13 +54,19 @@ class RecommenderServer {
     jobs_ = std::make_unique<recommender::JobManager>(store_.get(), runner_.get());
     recommender::RecommenderStore* store = store_.get();
     queries_ = std::make_unique<recommender::RecommenderQueries>(
-        &holder_, [store](const std::string& who, bool) -> absl::StatusOr<bool> {
+        &holder_,
+        [store](const std::string& who, bool) -> absl::StatusOr<bool> {
           const size_t colon = who.find(':');
           if (colon == std::string::npos) return false;
           common::v1::SourceKey key;
           key.set_system(who.substr(0, colon));
           key.set_id(who.substr(colon + 1));
           return store->HasCustomer(key);
+        },
+        [store](const std::string& source_key, const recommender::ServingSnapshot& snapshot,
+                const std::function<void(const std::string&)>& visit) {
+          return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
+                                             visit);
         });
     service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), jobs_.get(),
                                                                      store_.get());
@@ -563,6 +569,76 @@ TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocation
   request.set_respect_consent(false);
   ASSERT_TRUE(Recommend(request, &response).ok());
   EXPECT_TRUE(response.personalized());
+}
+
+common::v1::Event Rating(const std::string& id, const std::string& customer, const std::string& sku,
+                         int64_t seconds) {
+  common::v1::Event e = BaseEvent("rating/" + id, "web", customer, seconds);
+  e.mutable_interaction()->set_type(common::v1::INTERACTION_TYPE_RATING);
+  e.mutable_interaction()->set_sku(sku);
+  e.mutable_interaction()->set_rating(5);
+  return e;
+}
+
+// Issue 12, defect 12 (b): what a customer buys or rates after the last training is excluded
+// at once (the live purchase history), by every strategy, by source key and by profile id.
+TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
+  SendShop();
+  const v1::Job job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  v1::RecommendRequest request;
+  request.mutable_source_key()->set_system("web");
+  request.mutable_source_key()->set_id("c1");
+  request.set_k(10);
+  v1::RecommendResponse response;
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  ASSERT_THAT(Skus(response), ::testing::Contains("C"));
+  ASSERT_THAT(Skus(response), ::testing::Contains("D"));
+
+  // c1 orders C and rates D; no training since.
+  Send({Order("o9", "c1", {"C"}, 1700000900), Rating("r1", "c1", "D", 1700000901)});
+  for (v1::Strategy strategy :
+       {v1::STRATEGY_UNSPECIFIED, v1::STRATEGY_POPULARITY, v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR,
+        v1::STRATEGY_EASE, v1::STRATEGY_HYBRID, v1::STRATEGY_CONTENT, v1::STRATEGY_RULES}) {
+    request.set_strategy(strategy);
+    const grpc::Status status = Recommend(request, &response);
+    if (!status.ok()) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+          << v1::Strategy_Name(strategy) << ": " << status.error_message();
+      continue;
+    }
+    for (const char* sku : {"A", "B", "C", "D"}) {
+      EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains(sku)))
+          << v1::Strategy_Name(strategy) << " suggests " << sku;
+    }
+  }
+  // By profile id (no identity: the source key text), and cold start excludes too.
+  v1::RecommendRequest by_profile;
+  by_profile.set_profile_id("web:c1");
+  ASSERT_TRUE(Recommend(by_profile, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("C")));
+  Send({Order("o10", "c5", {"A"}, 1700001000)});
+  v1::RecommendRequest cold;
+  cold.set_profile_id("web:c5");
+  ASSERT_TRUE(Recommend(cold, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));
+  EXPECT_THAT(Skus(response), ::testing::Contains("C"));
+  // Another customer is unaffected; exclude_purchased = false brings C back for c1.
+  request.set_strategy(v1::STRATEGY_POPULARITY);
+  request.set_exclude_purchased(false);
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Contains("C"));
+  request.mutable_source_key()->set_id("c3");
+  request.clear_exclude_purchased();
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Contains("D"));
+
+  // The next training takes the new purchases in; the answer is the same.
+  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  request.mutable_source_key()->set_id("c1");
+  ASSERT_TRUE(Recommend(request, &response).ok());
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("C")));
+  EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("D")));
 }
 
 TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
