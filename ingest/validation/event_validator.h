@@ -62,6 +62,16 @@ struct ValidationLimits {
   // {minor_units, extra_decimals} passes iff minor_units / 10^extra_decimals <= this bound,
   // compared exactly (a sub-minor-unit excess is rejected).
   int64_t max_unit_price_minor = 100'000'000'000;
+  // Largest |quantity| x unit price of one order line, in minor units of its currency
+  // (compared exactly, fractions of a minor unit included).
+  int64_t max_line_total_minor = 10'000'000'000;
+  // Largest sum over an order's lines of |quantity| x unit price, in minor units. With the
+  // default (10^10, i.e. 100,000,000.00 of a two-decimal currency) an order's total, even
+  // expressed in 10^-6 minor units (the finest Money scale, which analytics sums at once a
+  // customer has a price with extra_decimals), is at most 10^16; so a customer's totals fit
+  // in int64 (9.2 * 10^18) for at least 922 orders at this bound at that scale, and for
+  // 922,337,203 such orders when all prices are whole minor units. See docs/ingest.md.
+  int64_t max_order_total_minor = 10'000'000'000;
   // How far after `now` occurred_at may lie (clock skew of senders).
   absl::Duration max_future = absl::Hours(24);
 };
@@ -93,7 +103,9 @@ struct ValidationLimits {
 //       |quantity| <= max_abs_quantity, and < 0 in a cancellation order; unit_price required
 //       with an active ISO 4217 currency (money::CurrencyExponent), the same currency as
 //       line 0, extra_decimals <= 6, minor_units >= 0 and within max_unit_price_minor;
-//       category (text); source_row >= 0.
+//       |quantity| x unit price <= max_line_total_minor (on the line: "order.lines[i]",
+//       "out_of_range"); category (text); source_row >= 0. After each line, the running sum
+//       of line totals <= max_order_total_minor ("order.lines", "out_of_range").
 //     - consent_change: source required; purpose and status defined and not UNSPECIFIED;
 //       channel defined (UNSPECIFIED means the event's channel); evidence (text).
 //     - product_upsert: sku required; name, description, category (text); price, when set,
