@@ -143,4 +143,37 @@ bool HasAnyControlChars(std::string_view s) {
   }
 }
 
+char32_t FindHiddenChar(std::string_view s, bool include_joiners) {
+  const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* const end = begin + s.size();
+  char32_t first = 0;
+  size_t first_at = s.size();
+  // Every hidden character is E2 80 xx, E2 81 xx or EF BB BF.
+  for (const unsigned char* p = begin;
+       (p = static_cast<const unsigned char*>(std::memchr(p, 0xE2, end - p))) != nullptr; ++p) {
+    if (end - p < 3) break;
+    const char32_t c = 0x2000 + ((p[1] & 0x3F) << 6) + (p[2] & 0x3F);
+    const bool hidden =
+        (p[1] == 0x80 || p[1] == 0x81) &&
+        (c == 0x200B || (include_joiners && (c == 0x200C || c == 0x200D)) ||
+         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || (c >= 0x2066 && c <= 0x2069));
+    if (hidden) {
+      first = c;
+      first_at = static_cast<size_t>(p - begin);
+      break;
+    }
+  }
+  for (const unsigned char* p = begin;
+       (p = static_cast<const unsigned char*>(std::memchr(p, 0xEF, end - p))) != nullptr; ++p) {
+    if (static_cast<size_t>(p - begin) >= first_at || end - p < 3) break;
+    if (p[1] == 0xBB && p[2] == 0xBF) return 0xFEFF;
+  }
+  return first;
+}
+
+const char* HiddenCharKind(char32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ? "a bidi control"
+                                                                      : "an invisible character";
+}
+
 }  // namespace clientele::text

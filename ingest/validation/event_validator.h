@@ -89,13 +89,13 @@ struct ValidationLimits {
 //     <= max_id_bytes, UTF-8, no control characters.
 //  5. origin, when set: source_name text; row >= 0.
 //  6. payload: one must be set ("payload", "required"). Then per payload, in proto field order:
-//     - customer_upsert: source required; email (<= 254 bytes, exactly one '@' with non-empty
-//       local and domain parts); phone (<= 32 bytes of digits, spaces and + ( ) - ., with 6..15
-//       digits); loyalty_id, national_id_hash (ids); names (text); birth_date (a real date,
-//       year >= 1900, not after today in the earliest time zone, UTC+14); gender (defined
-//       value); address (lines and parts are text, country_code is two letters A-Z);
-//       attributes (<= max_attributes entries; keys [a-z0-9_]{1,64}; a value kind set; string
-//       values are text, doubles finite, times and dates valid, money valid like a unit
+//     - customer_upsert: source required; email (<= 254 bytes, no spaces, control or hidden
+//       characters, exactly one '@' with non-empty local and domain parts); phone (<= 32 bytes of
+//       digits, spaces and + ( ) - ., with 6..15 digits); loyalty_id, national_id_hash (ids); names
+//       (text); birth_date (a real date, year >= 1900, not after today in the earliest time zone,
+//       UTC+14); gender (defined value); address (lines and parts are text, country_code is two
+//       letters A-Z); attributes (<= max_attributes entries; keys [a-z0-9_]{1,64}; a value kind
+//       set; string values are text, doubles finite, times and dates valid, money valid like a unit
 //       price). Of several bad attributes the smallest key is reported.
 //     - order: source required; order_id required; store_id (id); country (text); customer
 //       (a valid SourceKey when set; unset means a guest order); lines: at least one, at most
@@ -112,8 +112,12 @@ struct ValidationLimits {
 //       valid like a unit price.
 //     - interaction: source required; type defined and not UNSPECIFIED; sku required;
 //       session_id (id).
-// "id" strings: <= max_id_bytes, UTF-8, no control characters (C0 or DEL). "text" strings:
-// <= max_text_bytes, UTF-8, no C0 control characters except tab, LF and CR.
+// "id" strings: <= max_id_bytes, UTF-8, no control characters (C0 or DEL), no bidi controls
+// (U+202A..U+202E, U+2066..U+2069) and no invisible characters (U+200B..U+200D, U+2060,
+// U+FEFF). "text" strings: <= max_text_bytes, UTF-8, no C0 control characters except tab, LF
+// and CR, no bidi controls, no U+200B, U+2060, U+FEFF (the joiners U+200C and U+200D are
+// allowed in text: Persian, Indic scripts and emoji need them). E-mails: as ids, and no
+// spaces (U+0020, U+00A0). Such characters are rejected ("invalid_format"), never stripped.
 std::optional<Rejection> ValidateEvent(const common::v1::Event& event, absl::Time now,
                                        const ValidationLimits& limits = {});
 
