@@ -95,7 +95,7 @@ class MarketingCampaignImporter final : public Importer {
   text::CsvRecord record_;
   std::vector<size_t> columns_;
   size_t header_size_ = 0;
-  std::vector<std::string> header_names_;  // Trimmed, sanitized.
+  std::vector<std::string> header_names_;  // ColumnNames(header).
   int64_t header_lines_ = 0;               // Lines up to the end of the header.
   int64_t row_ = 0;
   int64_t total_rows_ = 0;
@@ -115,7 +115,7 @@ absl::Status MarketingCampaignImporter::Init() {
   if (!columns.ok()) return columns.status();
   columns_ = *std::move(columns);
   header_size_ = header.size();
-  for (std::string_view name : header) header_names_.push_back(SanitizeUtf8(TrimAscii(name), 64));
+  header_names_ = ColumnNames(header);
   header_lines_ = reader_->line() - 1;
   // A stray quote that closes on a later line leaves a record with a wrong field count: the
   // reader then rejects only the first line.

@@ -151,7 +151,7 @@ class OnlineRetailImporter final : public Importer {
   text::CsvReader reader_;
   text::CsvRecord record_;
   size_t columns_[kColumnCount] = {};
-  std::vector<std::string> header_names_;  // Trimmed, sanitized.
+  std::vector<std::string> header_names_;  // ColumnNames(header).
   int64_t header_lines_ = 0;               // Lines up to the end of the header.
 
   // Pass 1.
@@ -183,7 +183,7 @@ absl::Status OnlineRetailImporter::Index() {
       settings_.source_name);
   if (!columns.ok()) return columns.status();
   std::copy(columns->begin(), columns->end(), columns_);
-  for (std::string_view name : header) header_names_.push_back(SanitizeUtf8(TrimAscii(name), 64));
+  header_names_ = ColumnNames(header);
   header_lines_ = reader_.line() - 1;
   // A stray quote that closes on a later line leaves a record with a wrong field count: the
   // reader then rejects only the first line.
