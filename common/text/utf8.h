@@ -39,6 +39,10 @@ bool HasAnyControlChars(std::string_view s);
 // is answered without decoding.
 char32_t FindHiddenChar(std::string_view s, bool include_joiners);
 
+// IsValidUtf8(s) && FindHiddenChar(s, include_joiners) == 0, in one pass (the validators' fast
+// path).
+bool IsValidUtf8WithoutHiddenChars(std::string_view s, bool include_joiners);
+
 // "a bidi control" or "an invisible character", for a code point FindHiddenChar returned.
 const char* HiddenCharKind(char32_t c);
 

@@ -150,10 +150,12 @@ ABSL_ATTRIBUTE_NOINLINE Rejection RejectNegative(const FieldPath& path, int64_t 
 }
 
 // `first` is line 0, whose currency CheckLine(0) validated before any later line is checked.
-// Adds the line's |quantity| x unit price to *order_total (in Micros).
+// Adds the line's |quantity| x unit price to *order_total (in Micros); `line_bound` is
+// limits.max_line_total_minor in Micros.
 std::optional<Rejection> CheckLine(const OrderLine& line, size_t index, const OrderLine& first,
                                    bool cancellation, const FieldPath& order_path,
-                                   const ValidationLimits& limits, Micros* order_total) {
+                                   const ValidationLimits& limits, Micros line_bound,
+                                   Micros* order_total) {
   const FieldPath path(order_path, "lines", index);
   if (auto r = CheckId(line.sku(), FieldPath(path, "sku"), limits.max_id_bytes, true)) return r;
   if (auto r =
@@ -179,9 +181,6 @@ std::optional<Rejection> CheckLine(const OrderLine& line, size_t index, const Or
   }
   if (auto r = CheckAmount(line.unit_price(), price, limits, kUnitPrice)) return r;
   // Quantity and price are within bounds, so |quantity| fits and nothing below overflows.
-  const Micros line_bound = static_cast<Micros>(static_cast<uint64_t>(
-                                std::max<int64_t>(limits.max_line_total_minor, 0))) *
-                            kMicrosPerMinor;
   const Micros line_total = LineTotalMicros(
       quantity < 0 ? 0 - static_cast<uint64_t>(quantity) : static_cast<uint64_t>(quantity),
       line.unit_price(), line_bound, line_bound + 1);
@@ -225,10 +224,13 @@ std::optional<Rejection> CheckOrder(const Event& event, const ValidationLimits& 
   const Micros order_bound = static_cast<Micros>(static_cast<uint64_t>(
                                  std::max<int64_t>(limits.max_order_total_minor, 0))) *
                              kMicrosPerMinor;
+  const Micros line_bound = static_cast<Micros>(static_cast<uint64_t>(
+                                std::max<int64_t>(limits.max_line_total_minor, 0))) *
+                            kMicrosPerMinor;
   Micros order_total = 0;  // At most order_bound + one line's bound: no overflow.
   for (size_t i = 0; i < line_count; ++i) {
     if (auto r = CheckLine(order.lines(static_cast<int>(i)), i, first, order.cancellation(), path,
-                           limits, &order_total)) {
+                           limits, line_bound, &order_total)) {
       return r;
     }
     if (ABSL_PREDICT_FALSE(order_total > order_bound)) return RejectOrderTotal(i, path, limits);

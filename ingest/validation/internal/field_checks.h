@@ -93,9 +93,9 @@ std::string HiddenCharDetail(char32_t c);
 inline std::optional<Rejection> CheckId(std::string_view value, const FieldPath& path,
                                         size_t max_bytes, bool required) {
   if (ABSL_PREDICT_TRUE(value.empty() ? !required
-                                      : value.size() <= max_bytes && text::IsValidUtf8(value) &&
-                                            !text::HasAnyControlChars(value) &&
-                                            text::FindHiddenChar(value, true) == 0)) {
+                                      : value.size() <= max_bytes &&
+                                            text::IsValidUtf8WithoutHiddenChars(value, true) &&
+                                            !text::HasAnyControlChars(value))) {
     return std::nullopt;
   }
   return CheckIdSlow(value, path, max_bytes, required);
@@ -106,8 +106,9 @@ inline std::optional<Rejection> CheckId(std::string_view value, const FieldPath&
 // belong to Persian, Indic and emoji text). Nothing is stripped: such text is rejected.
 inline std::optional<Rejection> CheckText(std::string_view value, const FieldPath& path,
                                           size_t max_bytes) {
-  if (ABSL_PREDICT_TRUE(value.size() <= max_bytes && text::IsValidUtf8(value) &&
-                        !text::HasControlChars(value) && text::FindHiddenChar(value, false) == 0)) {
+  if (ABSL_PREDICT_TRUE(value.size() <= max_bytes &&
+                        text::IsValidUtf8WithoutHiddenChars(value, false) &&
+                        !text::HasControlChars(value))) {
     return std::nullopt;
   }
   return CheckTextSlow(value, path, max_bytes);

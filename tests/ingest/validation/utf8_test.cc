@@ -239,8 +239,19 @@ TEST(Utf8Test, FindHiddenCharFindsExactlyTheListedCodePoints) {
                           "e";
     for (bool joiners : {false, true}) {
       ASSERT_EQ(FindHiddenChar(s, joiners), hidden(c, joiners) ? c : 0) << std::hex << c;
+      ASSERT_EQ(IsValidUtf8WithoutHiddenChars(s, joiners), !hidden(c, joiners)) << std::hex << c;
+      // Also past the first 8 bytes, where the word-at-a-time loop runs.
+      const std::string longer = "0123456789" + s + "0123456789";
+      ASSERT_EQ(IsValidUtf8WithoutHiddenChars(longer, joiners), !hidden(c, joiners))
+          << std::hex << c;
     }
   }
+}
+
+TEST(Utf8Test, IsValidUtf8WithoutHiddenCharsIsFalseForInvalidUtf8) {
+  EXPECT_FALSE(IsValidUtf8WithoutHiddenChars("abc\xC3", false));
+  EXPECT_FALSE(IsValidUtf8WithoutHiddenChars("0123456789\xED\xA0\x80", true));
+  EXPECT_TRUE(IsValidUtf8WithoutHiddenChars("0123456789 \xC5\x9E\xC3\xBC", true));
 }
 
 TEST(Utf8Test, FindHiddenCharReportsTheFirstOne) {
