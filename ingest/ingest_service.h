@@ -22,9 +22,11 @@ class IngestServiceImpl final : public v1::IngestService::Service {
 
   grpc::Status Ingest(grpc::ServerContext* context, const v1::IngestRequest* request,
                       v1::IngestResponse* response) override;
+  // Reads through proto_check::CheckedServerReader (see the constructor), not the generated
+  // grpc::ServerReader: a message that does not parse fails the call with INVALID_ARGUMENT.
   grpc::Status IngestStream(grpc::ServerContext* context,
-                            grpc::ServerReader<v1::IngestRequest>* reader,
-                            v1::IngestResponse* response) override;
+                            grpc::ServerReaderInterface<v1::IngestRequest>* reader,
+                            v1::IngestResponse* response);
   grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                          grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
   grpc::Status GetLogInfo(grpc::ServerContext* context, const v1::GetLogInfoRequest* request,

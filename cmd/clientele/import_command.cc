@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "cmd/clientele/progress_bar.h"
+#include "common/text/terminal_escape.h"
 #include "nlohmann/json.hpp"
 
 namespace clientele::cli {
@@ -114,11 +115,18 @@ common::v1::Channel ParseChannel(const std::string& name) {
   return static_cast<common::v1::Channel>(-1);
 }
 
+// Messages of the importer show file content (a header, a value, the path): a binary file must
+// not reach the terminal raw.
+std::string Printable(const absl::Status& status) {
+  return text::EscapeForTerminal(status.ToString(), 4096);
+}
+
 int RunImport(const CliContext& context, const ImportFlags& flags) {
+  const std::string file = text::EscapeForTerminal(flags.file, 1024);
   absl::StatusOr<ingest::ImportFormat> format = ingest::ParseImportFormat(flags.format);
   if (!format.ok()) {
     std::fprintf(stderr, "clientele import: --format: %s\n",
-                 std::string(format.status().message()).c_str());
+                 text::EscapeForTerminal(std::string(format.status().message()), 4096).c_str());
     return 2;
   }
   ingest::ImportOptions options = flags.options;
@@ -127,14 +135,14 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
     std::fprintf(stderr,
                  "clientele import: --channel: unknown channel '%s' (online-shop, store-pos, "
                  "mobile-app, call-center, marketplace, other)\n",
-                 flags.channel.c_str());
+                 text::EscapeForTerminal(flags.channel, 256).c_str());
     return 2;
   }
   options.snapshot_time = absl::Now();  // occurred_at of rows without a time (febrl)
   absl::StatusOr<std::unique_ptr<ingest::Importer>> importer =
       ingest::OpenImporter(*format, flags.file, options);
   if (!importer.ok()) {
-    std::fprintf(stderr, "clientele import: %s\n", importer.status().ToString().c_str());
+    std::fprintf(stderr, "clientele import: %s\n", Printable(importer.status()).c_str());
     return 2;
   }
 
@@ -171,8 +179,8 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
   grpc::Status status = writer->Finish();
   progress.Finish(rows);
   if (!read_status.ok()) {
-    std::fprintf(stderr, "clientele import: reading %s failed: %s\n", flags.file.c_str(),
-                 read_status.ToString().c_str());
+    std::fprintf(stderr, "clientele import: reading %s failed: %s\n", file.c_str(),
+                 Printable(read_status).c_str());
     return 1;
   }
   if (!status.ok() || write_failed) {
@@ -197,7 +205,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   if (context.json) {
     nlohmann::json out = {
-        {"file", flags.file},
+        {"file", flags.file},  // dump() escapes controls and replaces invalid UTF-8.
         {"format", flags.format},
         {"rows", rows},
         {"accepted", accepted_rows},
@@ -214,13 +222,13 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
         {"client_rejected_rows", client_rejected_rows},
         {"bytes_sent", bytes},
     };
-    std::printf("%s\n", out.dump().c_str());
+    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf(
         "imported %s: %lld rows in %.2f s (%.0f rows/s)\n"
         "  rows:   %lld accepted, %lld rejected, %lld duplicates\n"
         "  events: %lld sent, %lld accepted, %lld rejected, %lld duplicates\n",
-        flags.file.c_str(), static_cast<long long>(rows), seconds, seconds > 0 ? rows / seconds : 0,
+        file.c_str(), static_cast<long long>(rows), seconds, seconds > 0 ? rows / seconds : 0,
         static_cast<long long>(accepted_rows), static_cast<long long>(rejected_rows),
         static_cast<long long>(duplicate_rows), static_cast<long long>(events),
         static_cast<long long>(response.accepted()), static_cast<long long>(response.rejected()),

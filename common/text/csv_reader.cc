@@ -35,24 +35,49 @@ CsvReader::CsvReader(std::string_view input, CsvOptions options)
 
 std::string_view CsvReader::ReadQuotedField(size_t field_index, CsvRecord* record) {
   const char* const first = pos_;
+  // The field may not reach past `limit` (max_quoted_field_bytes, counted from the opening
+  // quote) nor hold more than max_line_breaks line breaks.
+  const size_t max_bytes = options_.max_quoted_field_bytes;
+  const char* const limit =
+      static_cast<size_t>(end_ - first) >= max_bytes ? first - 1 + max_bytes : end_;
+  const int64_t max_line_breaks = std::max<int64_t>(options_.max_quoted_field_lines, 1) - 1;
+  int64_t line_breaks = 0;
   bool unescaped = false;  // True once the field lives in scratch_.
   size_t scratch_offset = 0;
   std::string_view field;
   for (;;) {
-    const auto* q = static_cast<const char*>(std::memchr(pos_, U(options_.quote), end_ - pos_));
+    const auto* q =
+        pos_ < limit ? static_cast<const char*>(std::memchr(pos_, U(options_.quote), limit - pos_))
+                     : nullptr;
+    const int64_t breaks = CountLineBreaks(pos_, q == nullptr ? limit : q);
+    line_breaks += breaks;
+    line_ += breaks;
+    if (line_breaks > max_line_breaks) {
+      overrun_ = "a quoted field spans more lines than allowed (a stray quote?)";
+      return field;
+    }
+    if (q == nullptr && limit < end_) {
+      overrun_ = "a quoted field is longer than allowed (a stray quote?)";
+      return field;
+    }
     if (q == nullptr) {
-      line_ += CountLineBreaks(pos_, end_);
       if (unescaped) {
         scratch_.append(pos_, end_ - pos_);
       } else {
         field = std::string_view(first, end_ - first);
       }
       pos_ = end_;
-      if (record->error.empty()) record->error = "unterminated quoted field";
+      if (record->error.empty()) {
+        record->error = "unterminated quoted field";
+        record->error_field = field_index;
+      }
       break;
     }
-    line_ += CountLineBreaks(pos_, q);
     if (q + 1 < end_ && q[1] == options_.quote) {  // An escaped quote: "".
+      if (q + 1 >= limit) {
+        overrun_ = "a quoted field is longer than allowed (a stray quote?)";
+        return field;
+      }
       if (!unescaped) {
         unescaped = true;
         scratch_offset = scratch_.size();
@@ -75,6 +100,34 @@ std::string_view CsvReader::ReadQuotedField(size_t field_index, CsvRecord* recor
     scratch_fields_.push_back({field_index, {scratch_offset, scratch_.size() - scratch_offset}});
   }
   return field;
+}
+
+void CsvReader::CutToFirstLine(const char* start, std::string_view error, size_t error_field,
+                               CsvRecord* record) {
+  const char* eol = start;
+  while (eol < end_ && *eol != '\n' && *eol != '\r') ++eol;
+  record->raw = std::string_view(start, eol - start);
+  record->fields.clear();
+  const char* field_start = start;
+  for (const char* p = start; p < eol; ++p) {
+    if (*p == options_.separator) {
+      record->fields.emplace_back(field_start, static_cast<size_t>(p - field_start));
+      field_start = p + 1;
+    }
+  }
+  record->fields.emplace_back(field_start, static_cast<size_t>(eol - field_start));
+  record->field_count = record->fields.size();
+  record->error = error;
+  record->error_field = error_field;
+  record->ascii = std::none_of(record->raw.begin(), record->raw.end(),
+                               [](char c) { return (static_cast<unsigned char>(c) & 0x80) != 0; });
+  pos_ = eol;
+  if (pos_ < end_) {
+    if (*pos_ == '\r' && pos_ + 1 < end_ && pos_[1] == '\n') ++pos_;
+    ++pos_;
+  }
+  line_ = record->line + 1;
+  scratch_fields_.clear();
 }
 
 bool CsvReader::NextUnquoted(CsvRecord* record, size_t max_fields) {
@@ -178,20 +231,32 @@ bool CsvReader::Next(CsvRecord* record, size_t max_fields) {
 
   record->fields.clear();
   record->error = std::string_view();
+  record->error_field = CsvRecord::kNoField;
   record->line = line_;
   if (NextUnquoted(record, max_fields)) return true;
   scratch_.clear();
   scratch_fields_.clear();
+  overrun_ = std::string_view();
   const char* const start = pos_;
   const char* raw_end = end_;
+  size_t first_quoted_field = CsvRecord::kNoField;
   for (;;) {
     // At the start of a field; pos_ == end_ only after a trailing separator.
     std::string_view field;
     if (pos_ < end_ && *pos_ == options_.quote) {
+      const size_t index = record->fields.size();
+      if (first_quoted_field == CsvRecord::kNoField) first_quoted_field = index;
       ++pos_;
-      field = ReadQuotedField(record->fields.size(), record);
+      field = ReadQuotedField(index, record);
+      if (!overrun_.empty()) {
+        CutToFirstLine(start, overrun_, index, record);
+        return true;
+      }
       if (pos_ < end_ && !special_[U(*pos_)]) {
-        if (record->error.empty()) record->error = "unexpected character after a closing quote";
+        if (record->error.empty()) {
+          record->error = "unexpected character after a closing quote";
+          record->error_field = index;
+        }
         while (pos_ < end_ && !special_[U(*pos_)]) ++pos_;
       }
     } else {
@@ -211,6 +276,22 @@ bool CsvReader::Next(CsvRecord* record, size_t max_fields) {
     if (c == '\r' && pos_ < end_ && *pos_ == '\n') ++pos_;
     ++line_;
     break;
+  }
+  // A record over several lines that is malformed, or has a field count other than expected,
+  // most likely began with a stray quote: it costs its first line only.
+  const bool several_lines = line_ - record->line > (raw_end < end_ ? 1 : 0);
+  if (several_lines &&
+      (!record->error.empty() ||
+       (expected_field_count_ != 0 && record->fields.size() != expected_field_count_))) {
+    const size_t error_field = record->error.empty() ? first_quoted_field : record->error_field;
+    CutToFirstLine(start,
+                   record->error.empty()
+                       ? "a quoted field spans lines and leaves the row with the wrong number "
+                         "of fields (a stray quote?)"
+                       : "a quoted field spans lines and does not close properly (a stray "
+                         "quote?)",
+                   error_field, record);
+    return true;
   }
   for (const auto& [index, span] : scratch_fields_) {
     record->fields[index] = std::string_view(scratch_.data() + span.first, span.second);

@@ -20,6 +20,18 @@
 // caller can account for every record: an unterminated quoted field (it runs to the end of the
 // input) and characters between a closing quote and the next separator (they are dropped).
 //
+// A stray quote costs one physical line, not the lines after it. A record that starts a quoted
+// field is cut back to its first physical line (resynchronizing at the next line) when
+//  - a quoted field spans more than CsvOptions::max_quoted_field_lines lines or holds more than
+//    CsvOptions::max_quoted_field_bytes bytes, or
+//  - the record spans several lines and is malformed (an unterminated quoted field, characters
+//    after a closing quote), or
+//  - the record spans several lines and set_expected_field_count(n) was called with n != 0 and
+//    the record has another number of fields.
+// Such a record has `error` set, `error_field` naming the field whose quote opened the trouble,
+// `raw` holding its first line only, and `fields` that line split at every separator (quotes
+// are not interpreted). The next record starts on the next physical line.
+//
 // Records without quotes are split with a vectorized scan (SSE2 where available), so the
 // reader runs at a few hundred MB/s. Not thread-safe; the input must outlive the reader and every
 // view it returned.
@@ -38,12 +50,18 @@ namespace clientele::text {
 struct CsvOptions {
   char separator = ',';
   char quote = '"';
+  // The most physical lines one quoted field may span (1 = no line break inside quotes).
+  int64_t max_quoted_field_lines = 16;
+  // The most bytes one quoted field may hold, quotes and escapes included.
+  size_t max_quoted_field_bytes = size_t{64} << 10;
 };
 
 // One record. Each field views either the input (valid as long as the input) or the reader's
 // scratch buffer (valid until the next call to CsvReader::Next); CsvReader::PointsIntoInput
 // tells which.
 struct CsvRecord {
+  static constexpr size_t kNoField = SIZE_MAX;
+
   std::vector<std::string_view> fields;
   // The record's bytes as read, without its line terminator.
   std::string_view raw;
@@ -51,6 +69,9 @@ struct CsvRecord {
   int64_t line = 0;
   // Empty for a well-formed record; otherwise a static description of the first problem.
   std::string_view error;
+  // When `error` is set: the 0-based index of the field where the problem is, or kNoField
+  // when it is not known.
+  size_t error_field = kNoField;
   // True iff `raw` holds only ASCII bytes (so it, and every field, is valid UTF-8).
   bool ascii = true;
   // The number of fields of the record; fields.size() is smaller only when Next was asked to
@@ -83,6 +104,14 @@ class CsvReader {
   // Bytes consumed so far: the offset of the next record (or of the empty lines before it).
   size_t offset() const { return static_cast<size_t>(pos_ - input_.data()); }
 
+  // The physical line (1-based) at offset().
+  int64_t line() const { return line_; }
+
+  // When `count` is not 0, a record that spans several physical lines and has another number
+  // of fields is cut back to its first line (see above): a stray quote that happens to close
+  // on a later line then costs one line. 0 (the default) turns this check off.
+  void set_expected_field_count(size_t count) { expected_field_count_ = count; }
+
   // Continues reading at `offset`, which must be the start of a record (a CsvRecord::raw's
   // offset in the input, or a value of offset()); the record read next is counted as being
   // on `line`.
@@ -96,14 +125,22 @@ class CsvReader {
   // Returns false, having consumed nothing, when it meets a quote.
   bool NextUnquoted(CsvRecord* record, size_t max_fields);
   // Parses a quoted field starting just after its opening quote. Returns the field and
-  // leaves pos_ just after the closing quote (or at the end of input).
+  // leaves pos_ just after the closing quote (or at the end of input). Sets overrun_ and
+  // returns early when the field breaks a bound of the options.
   std::string_view ReadQuotedField(size_t field_index, CsvRecord* record);
+  // Makes `record` (which starts at `start`) the rejected first physical line from `start`
+  // and continues reading at the next line.
+  void CutToFirstLine(const char* start, std::string_view error, size_t error_field,
+                      CsvRecord* record);
 
   const std::string_view input_;
   const CsvOptions options_;
   const char* pos_;
   const char* const end_;
   int64_t line_ = 1;
+  size_t expected_field_count_ = 0;
+  // Set by ReadQuotedField when a field breaks max_quoted_field_lines or _bytes.
+  std::string_view overrun_;
   // Unescaped fields of the current record, as (field index, offset, length) into scratch_;
   // turned into views once the record is complete, because scratch_ may grow meanwhile.
   std::string scratch_;

@@ -74,7 +74,18 @@ inline bool ConsumeMultiByte(const unsigned char** p, const unsigned char* end) 
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view s) {
+// True iff the well-formed sequence at `lead` is a hidden character (see FindHiddenChar).
+inline bool IsHiddenAt(const unsigned char* lead, bool include_joiners) {
+  if (lead[0] == 0xEF) return lead[1] == 0xBB && lead[2] == 0xBF;
+  if (lead[0] != 0xE2 || (lead[1] != 0x80 && lead[1] != 0x81)) return false;
+  const char32_t c = 0x2000 + ((lead[1] & 0x3F) << 6) + (lead[2] & 0x3F);
+  return c == 0x200B || (include_joiners && (c == 0x200C || c == 0x200D)) ||
+         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || (c >= 0x2066 && c <= 0x2069);
+}
+
+// IsValidUtf8, and with kHidden also false at the first hidden character (FindHiddenChar).
+template <bool kHidden>
+bool ScanUtf8(std::string_view s, bool include_joiners) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const unsigned char* const end = p + s.size();
   // Whole words first: most ingest text (ids, SKUs, codes, English) is pure ASCII.
@@ -89,7 +100,9 @@ bool IsValidUtf8(std::string_view s) {
       ++p;
       continue;
     }
+    const unsigned char* const lead = p;
     if (!ConsumeMultiByte(&p, end)) return false;
+    if (kHidden && IsHiddenAt(lead, include_joiners)) return false;
   }
   // Fewer than 8 bytes left, starting at a character boundary. If the last 8 bytes of a long
   // enough string are ASCII, so is the rest.
@@ -97,11 +110,19 @@ bool IsValidUtf8(std::string_view s) {
   while (p < end) {
     if (*p < 0x80) {
       ++p;
-    } else if (!ConsumeMultiByte(&p, end)) {
-      return false;
+    } else {
+      const unsigned char* const lead = p;
+      if (!ConsumeMultiByte(&p, end)) return false;
+      if (kHidden && IsHiddenAt(lead, include_joiners)) return false;
     }
   }
   return true;
+}
+
+bool IsValidUtf8(std::string_view s) { return ScanUtf8<false>(s, false); }
+
+bool IsValidUtf8WithoutHiddenChars(std::string_view s, bool include_joiners) {
+  return ScanUtf8<true>(s, include_joiners);
 }
 
 bool HasControlChars(std::string_view s) {
@@ -141,6 +162,44 @@ bool HasAnyControlChars(std::string_view s) {
     if (HasByteLess(word, 0x20) || HasByteLess(word ^ (kOnes * 0x7F), 1)) return true;
     if (p + 8 == end) return false;
   }
+}
+
+char32_t FindHiddenChar(std::string_view s, bool include_joiners) {
+  const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* const end = begin + s.size();
+  // Most ids and much text are ASCII: answered a word at a time, without a call.
+  const unsigned char* a = begin;
+  while (end - a >= 8 && (Load64(a) & kHighBits) == 0) a += 8;
+  while (a < end && *a < 0x80) ++a;
+  if (a == end) return 0;
+  char32_t first = 0;
+  size_t first_at = s.size();
+  // Every hidden character is E2 80 xx, E2 81 xx or EF BB BF.
+  for (const unsigned char* p = begin;
+       (p = static_cast<const unsigned char*>(std::memchr(p, 0xE2, end - p))) != nullptr; ++p) {
+    if (end - p < 3) break;
+    const char32_t c = 0x2000 + ((p[1] & 0x3F) << 6) + (p[2] & 0x3F);
+    const bool hidden =
+        (p[1] == 0x80 || p[1] == 0x81) &&
+        (c == 0x200B || (include_joiners && (c == 0x200C || c == 0x200D)) ||
+         (c >= 0x202A && c <= 0x202E) || c == 0x2060 || (c >= 0x2066 && c <= 0x2069));
+    if (hidden) {
+      first = c;
+      first_at = static_cast<size_t>(p - begin);
+      break;
+    }
+  }
+  for (const unsigned char* p = begin;
+       (p = static_cast<const unsigned char*>(std::memchr(p, 0xEF, end - p))) != nullptr; ++p) {
+    if (static_cast<size_t>(p - begin) >= first_at || end - p < 3) break;
+    if (p[1] == 0xBB && p[2] == 0xBF) return 0xFEFF;
+  }
+  return first;
+}
+
+const char* HiddenCharKind(char32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ? "a bidi control"
+                                                                      : "an invisible character";
 }
 
 }  // namespace clientele::text

@@ -26,6 +26,26 @@ bool HasControlChars(std::string_view s);
 // included) or DEL (0x7F). For single-line identifiers.
 bool HasAnyControlChars(std::string_view s);
 
+// Code points that change how text displays, or make equal-looking strings differ, while
+// showing nothing themselves (a "hidden" character here):
+//  - bidi embeddings, overrides and isolates: U+202A..U+202E, U+2066..U+2069 (the Trojan
+//    Source characters: "\u202Egpj.exe" shows as "exe.jpg");
+//  - invisible characters: U+200B zero-width space, U+2060 word joiner, U+FEFF zero-width
+//    no-break space (a byte order mark inside text);
+//  - only when `include_joiners`: U+200C zero-width non-joiner and U+200D zero-width joiner,
+//    which Persian, Indic scripts and emoji sequences need in running text, but which no
+//    identifier or e-mail address needs.
+// Returns the first one in `s` (which must be valid UTF-8), or 0 if there is none. Pure ASCII
+// is answered without decoding.
+char32_t FindHiddenChar(std::string_view s, bool include_joiners);
+
+// IsValidUtf8(s) && FindHiddenChar(s, include_joiners) == 0, in one pass (the validators' fast
+// path).
+bool IsValidUtf8WithoutHiddenChars(std::string_view s, bool include_joiners);
+
+// "a bidi control" or "an invisible character", for a code point FindHiddenChar returned.
+const char* HiddenCharKind(char32_t c);
+
 }  // namespace clientele::text
 
 #endif  // CLIENTELE_COMMON_TEXT_UTF8_H_

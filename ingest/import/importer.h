@@ -14,6 +14,10 @@
 // Every data row of the file is accounted for exactly once: it is carried by an event or it
 // becomes a ClientRejection. Summed over all batches, `rows` equals the number of data rows.
 //
+// CSV formats read quoted fields with text::CsvReader's default bounds (a quoted field spans at
+// most 16 lines and 64 KiB): a stray quote costs the one line it is on, rejected with the
+// column it opened in as the field, and reading resumes on the next line.
+//
 // Formats:
 //   online-retail       UCI "Online Retail" CSV (InvoiceNo, StockCode, Description, Quantity,
 //                       InvoiceDate, UnitPrice, CustomerID, Country; found by header name).
@@ -91,9 +95,11 @@ struct ImportBatch {
   // Per event, how many data rows of the file it carries: an order its lines, a derived
   // CustomerUpsert 0, a marketing-campaign row 1, a JSON line 1.
   std::vector<int64_t> event_rows;
-  // Rows that could not become (part of) an event: row (1-based data row, header excluded;
-  // for events-jsonl the line number), field (column name or JSON path, may be empty),
-  // reason, raw (the row as read, valid UTF-8, at most 4 KiB).
+  // Rows that could not become (part of) an event: row (1-based data row, header excluded,
+  // counted in physical lines: a row that starts on line L of a file with a one-line header
+  // is row L - 1, also after a quoted field that spans lines; for events-jsonl, baskets and
+  // movielens the line number), field (column name or JSON path, may be empty), reason, raw
+  // (the row as read, valid UTF-8, at most 4 KiB).
   std::vector<ingest::v1::ClientRejection> rejections;
   // Data rows accounted for by this batch: sum(event_rows) + rejections.size().
   int64_t rows = 0;

@@ -1,8 +1,12 @@
 #include "ingest/validation/event_validator.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "common/money/money.h"
 #include "ingest/validation/internal/customer_checks.h"
 #include "ingest/validation/internal/field_checks.h"
 
@@ -104,14 +108,54 @@ ABSL_ATTRIBUTE_NOINLINE Rejection RejectCurrencyMismatch(const std::string& curr
                    ": all lines of an order must use one currency"));
 }
 
+// Amounts in the finest unit any Money can express: 10^-kMaxExtraDecimals minor units.
+using Micros = unsigned __int128;
+constexpr int64_t kMicrosPerMinor = 1'000'000;
+static_assert(money::kMaxExtraDecimals == 6, "kMicrosPerMinor is 10^kMaxExtraDecimals");
+
+// |quantity| x unit price in Micros, or `saturate` when that exceeds `bound`. The price was
+// checked (minor_units >= 0, extra_decimals <= 6).
+inline Micros LineTotalMicros(uint64_t abs_quantity, const common::v1::Money& price, Micros bound,
+                              Micros saturate) {
+  static constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10'000, 100'000, 1'000'000};
+  const Micros unit = static_cast<Micros>(static_cast<uint64_t>(price.minor_units())) *
+                      static_cast<uint64_t>(kPow10[6 - price.extra_decimals()]);
+  if (ABSL_PREDICT_TRUE((unit >> 64) == 0)) {  // Two 64-bit factors: the product fits.
+    const Micros total = static_cast<Micros>(abs_quantity) * static_cast<uint64_t>(unit);
+    return total > bound ? saturate : total;
+  }
+  return unit > bound / abs_quantity ? saturate : unit * abs_quantity;
+}
+
+ABSL_ATTRIBUTE_NOINLINE Rejection RejectLineTotal(const OrderLine& line, const FieldPath& path,
+                                                  const ValidationLimits& limits) {
+  return Reject(
+      path, "out_of_range",
+      absl::StrCat("totals more than ", limits.max_line_total_minor,
+                   " minor units: |quantity| x unit price = |", line.quantity(), "| x ",
+                   line.unit_price().minor_units(), " / 10^", line.unit_price().extra_decimals()));
+}
+
+ABSL_ATTRIBUTE_NOINLINE Rejection RejectOrderTotal(size_t index, const FieldPath& order_path,
+                                                   const ValidationLimits& limits) {
+  return Reject(FieldPath(order_path, "lines"), "out_of_range",
+                absl::StrCat("total more than ", limits.max_order_total_minor,
+                             " minor units (the sum of |quantity| x unit price passes it at "
+                             "order.lines[",
+                             index, "])"));
+}
+
 ABSL_ATTRIBUTE_NOINLINE Rejection RejectNegative(const FieldPath& path, int64_t value) {
   return Reject(path, "out_of_range", absl::StrCat("is ", value, ", but must be >= 0"));
 }
 
 // `first` is line 0, whose currency CheckLine(0) validated before any later line is checked.
+// Adds the line's |quantity| x unit price to *order_total (in Micros); `line_bound` is
+// limits.max_line_total_minor in Micros.
 std::optional<Rejection> CheckLine(const OrderLine& line, size_t index, const OrderLine& first,
                                    bool cancellation, const FieldPath& order_path,
-                                   const ValidationLimits& limits) {
+                                   const ValidationLimits& limits, Micros line_bound,
+                                   Micros* order_total) {
   const FieldPath path(order_path, "lines", index);
   if (auto r = CheckId(line.sku(), FieldPath(path, "sku"), limits.max_id_bytes, true)) return r;
   if (auto r =
@@ -136,6 +180,12 @@ std::optional<Rejection> CheckLine(const OrderLine& line, size_t index, const Or
     return RejectCurrencyMismatch(currency, first.unit_price().currency_code(), price);
   }
   if (auto r = CheckAmount(line.unit_price(), price, limits, kUnitPrice)) return r;
+  // Quantity and price are within bounds, so |quantity| fits and nothing below overflows.
+  const Micros line_total = LineTotalMicros(
+      quantity < 0 ? 0 - static_cast<uint64_t>(quantity) : static_cast<uint64_t>(quantity),
+      line.unit_price(), line_bound, line_bound + 1);
+  if (ABSL_PREDICT_FALSE(line_total > line_bound)) return RejectLineTotal(line, path, limits);
+  *order_total += line_total;
   if (auto r = CheckText(line.category(), FieldPath(path, "category"), limits.max_text_bytes)) {
     return r;
   }
@@ -171,11 +221,19 @@ std::optional<Rejection> CheckOrder(const Event& event, const ValidationLimits& 
         absl::StrCat("has ", line_count, " lines, more than the maximum ", limits.max_lines));
   }
   const OrderLine& first = order.lines(0);
+  const Micros order_bound = static_cast<Micros>(static_cast<uint64_t>(
+                                 std::max<int64_t>(limits.max_order_total_minor, 0))) *
+                             kMicrosPerMinor;
+  const Micros line_bound = static_cast<Micros>(static_cast<uint64_t>(
+                                std::max<int64_t>(limits.max_line_total_minor, 0))) *
+                            kMicrosPerMinor;
+  Micros order_total = 0;  // At most order_bound + one line's bound: no overflow.
   for (size_t i = 0; i < line_count; ++i) {
     if (auto r = CheckLine(order.lines(static_cast<int>(i)), i, first, order.cancellation(), path,
-                           limits)) {
+                           limits, line_bound, &order_total)) {
       return r;
     }
+    if (ABSL_PREDICT_FALSE(order_total > order_bound)) return RejectOrderTotal(i, path, limits);
   }
   return std::nullopt;
 }

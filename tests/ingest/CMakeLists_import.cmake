@@ -7,6 +7,10 @@ clt_cc_test(NAME csv_reader_test
   SRCS ${CLT_TEXT_TESTS}/csv_reader_test.cc
   DEPS clientele::csv_reader)
 
+clt_cc_test(NAME terminal_escape_test
+  SRCS ${CLT_TEXT_TESTS}/terminal_escape_test.cc
+  DEPS clientele::terminal_escape)
+
 clt_cc_test(NAME import_util_test
   SRCS ${CLT_IMPORT_TESTS}/import_util_test.cc
   DEPS clientele::importers clientele::utf8)

@@ -15,3 +15,8 @@ clt_cc_test(NAME event_validator_test
 clt_cc_test(NAME event_validator_alloc_test
   SRCS ${clt_validation_test_dir}/event_validator_alloc_test.cc
   DEPS clientele::event_validation absl::time)
+
+# The validator's money bounds against analytics' exact sums.
+clt_cc_test(NAME money_bounds_test
+  SRCS ${clt_validation_test_dir}/money_bounds_test.cc
+  DEPS clientele::event_validation clientele::customer_aggregate absl::time)

@@ -64,6 +64,8 @@ class FebrlImporter final : public Importer {
   text::CsvRecord record_;
   std::vector<size_t> columns_;
   size_t header_size_ = 0;
+  std::vector<std::string> header_names_;  // ColumnNames(header).
+  int64_t header_lines_ = 0;               // Lines up to the end of the header.
   int64_t row_ = 0;
   int64_t total_rows_ = 0;
   int64_t rows_done_ = 0;
@@ -80,6 +82,11 @@ absl::Status FebrlImporter::Init() {
   if (!columns.ok()) return columns.status();
   columns_ = *std::move(columns);
   header_size_ = header.size();
+  header_names_ = ColumnNames(header);
+  header_lines_ = reader_->line() - 1;
+  // A stray quote that closes on a later line leaves a record with a wrong field count: the
+  // reader then rejects only the first line.
+  reader_->set_expected_field_count(header_size_);
   const std::string_view rest = input.substr(reader_->offset());
   total_rows_ =
       std::count(rest.begin(), rest.end(), '\n') + (!rest.empty() && rest.back() != '\n' ? 1 : 0);
@@ -118,6 +125,7 @@ bool FebrlImporter::Convert(int64_t row, Event* event, std::string_view* field,
     return false;
   }
   if (!record_.error.empty()) {
+    if (record_.error_field < header_names_.size()) *field = header_names_[record_.error_field];
     *reason = std::string(record_.error);
     return false;
   }
@@ -186,7 +194,7 @@ absl::StatusOr<bool> FebrlImporter::Next(size_t max_events, ImportBatch* batch) 
   batch->Clear();
   while (batch->events.size() < max_events && batch->rejections.size() < max_events &&
          reader_->Next(&record_)) {
-    ++row_;
+    row_ = record_.line - header_lines_;  // Rows follow physical lines (header excluded).
     ++batch->rows;
     Event event;
     std::string_view field;

@@ -12,13 +12,15 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/text/terminal_escape.h"
 #include "common/text/utf8.h"
 
 namespace clientele::ingest::import_internal {
 namespace {
 
 absl::Status ErrnoToStatus(int error, const std::string& path) {
-  std::string message = absl::StrCat("cannot read '", path, "': ", std::strerror(error));
+  std::string message = absl::StrCat("cannot read '", text::EscapeForTerminal(path, 1024),
+                                     "': ", std::strerror(error));
   switch (error) {
     case ENOENT:
     case ENOTDIR:
@@ -182,14 +184,16 @@ absl::StatusOr<std::vector<size_t>> FindColumns(const std::vector<std::string_vi
     size_t i = 0;
     while (i < header.size() && !EqualsIgnoreAsciiCase(TrimAscii(header[i]), name)) ++i;
     if (i == header.size()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source_name, ": the header lacks the column '", ToAbsl(name), "' (header: ",
-                       SanitizeUtf8(absl::StrJoin(header, ",",
-                                                  [](std::string* out, std::string_view field) {
-                                                    out->append(field.data(), field.size());
-                                                  }),
-                                    256),
-                       ")"));
+      // The header is file content: a binary file must not reach the terminal raw.
+      return absl::InvalidArgumentError(absl::StrCat(
+          text::EscapeForTerminal(source_name, 1024), ": the header lacks the column '",
+          ToAbsl(name), "' (header: ",
+          text::EscapeForTerminal(absl::StrJoin(header, ",",
+                                                [](std::string* out, std::string_view field) {
+                                                  out->append(field.data(), field.size());
+                                                }),
+                                  256),
+          ")"));
     }
     indexes.push_back(i);
   }
@@ -283,8 +287,16 @@ std::string SanitizeUtf8(std::string_view s, size_t max_bytes) {
   return out;
 }
 
+std::vector<std::string> ColumnNames(const std::vector<std::string_view>& header) {
+  std::vector<std::string> names;
+  names.reserve(header.size());
+  for (std::string_view name : header)
+    names.push_back(text::EscapeForTerminal(TrimAscii(name), 64));
+  return names;
+}
+
 std::string Quoted(std::string_view value) {
-  return absl::StrCat("'", SanitizeUtf8(value, 64), value.size() > 64 ? "...'" : "'");
+  return absl::StrCat("'", text::EscapeForTerminal(value, 64), "'");
 }
 
 ingest::v1::ClientRejection MakeRejection(const std::string& source_name, int64_t row,

@@ -77,7 +77,7 @@ bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
 // The index in `header` of each of `names` (fields trimmed, names compared ignoring ASCII
 // case; the first match wins). InvalidArgument naming `source_name` and the first missing
-// column.
+// column, showing the header with non-printable characters escaped.
 absl::StatusOr<std::vector<size_t>> FindColumns(const std::vector<std::string_view>& header,
                                                 const std::vector<std::string_view>& names,
                                                 const std::string& source_name);
@@ -100,8 +100,12 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp);
 // a character boundary.
 std::string SanitizeUtf8(std::string_view s, size_t max_bytes);
 
-// `value` in single quotes for an error message, sanitized and cut to 64 bytes.
+// `value` in single quotes for an error message, with non-printable characters escaped
+// (text::EscapeForTerminal) and cut to 64 bytes ("..." marks a cut).
 std::string Quoted(std::string_view value);
+
+// Column names taken from a header for ClientRejection.field: trimmed, escaped like Quoted.
+std::vector<std::string> ColumnNames(const std::vector<std::string_view>& header);
 
 // A rejection with sanitized reason and raw text.
 ingest::v1::ClientRejection MakeRejection(const std::string& source_name, int64_t row,

@@ -81,8 +81,8 @@ class OnlineRetailImporter final : public Importer {
  private:
   // Consecutive records of one invoice.
   struct Run {
-    size_t offset;  // Of the first record in input_.
-    int64_t first_row;
+    size_t offset;       // Of the first record in input_.
+    int64_t first_line;  // Physical line of the first record.
     int64_t count;
     int32_t next;  // Next run of the same invoice, or -1.
   };
@@ -124,6 +124,9 @@ class OnlineRetailImporter final : public Importer {
   };
 
   void IndexRecord(int64_t row, size_t header_size);
+  // The data row of the current record: its first physical line, counted from the line after
+  // the header.
+  int64_t Row() const { return record_.line - header_lines_; }
   void StageInvoice(const Invoice& invoice);
   // Adds the current record to `order`, or returns false with `field` and `reason` set.
   bool AddRow(int64_t row, Order* order, std::string_view* field, std::string* reason);
@@ -148,6 +151,8 @@ class OnlineRetailImporter final : public Importer {
   text::CsvReader reader_;
   text::CsvRecord record_;
   size_t columns_[kColumnCount] = {};
+  std::vector<std::string> header_names_;  // ColumnNames(header).
+  int64_t header_lines_ = 0;               // Lines up to the end of the header.
 
   // Pass 1.
   std::vector<Run> runs_;
@@ -178,17 +183,23 @@ absl::Status OnlineRetailImporter::Index() {
       settings_.source_name);
   if (!columns.ok()) return columns.status();
   std::copy(columns->begin(), columns->end(), columns_);
+  header_names_ = ColumnNames(header);
+  header_lines_ = reader_.line() - 1;
+  // A stray quote that closes on a later line leaves a record with a wrong field count: the
+  // reader then rejects only the first line.
+  reader_.set_expected_field_count(header.size());
   // Pass 1 needs each record's extent and its InvoiceNo, not every field.
   const size_t leading_fields = columns_[kInvoiceNo] + 1;
-  int64_t row = 0;
+  int64_t records = 0;
   while (reader_.Next(&record_, leading_fields)) {
     if (!record_.ascii) {  // Split it all, to name the field if it is not valid UTF-8.
       reader_.Seek(static_cast<size_t>(record_.raw.data() - input_.data()), record_.line);
       reader_.Next(&record_);
     }
-    IndexRecord(++row, header.size());
+    ++records;
+    IndexRecord(Row(), header.size());
   }
-  total_rows_ = row;
+  total_rows_ = records;
   return absl::OkStatus();
 }
 
@@ -203,6 +214,7 @@ void OnlineRetailImporter::IndexRecord(int64_t row, size_t header_size) {
     }
     reason = "the row is not valid UTF-8";
   } else if (!record_.error.empty()) {
+    if (record_.error_field < header_names_.size()) field = header_names_[record_.error_field];
     reason = std::string(record_.error);
   } else if (record_.field_count != header_size) {
     reason = absl::StrCat("the row has ", record_.field_count, " fields, the header ", header_size);
@@ -223,7 +235,7 @@ void OnlineRetailImporter::IndexRecord(int64_t row, size_t header_size) {
     return;
   }
   const auto run_index = static_cast<int32_t>(runs_.size());
-  runs_.push_back({static_cast<size_t>(record_.raw.data() - input_.data()), row, 1, -1});
+  runs_.push_back({static_cast<size_t>(record_.raw.data() - input_.data()), record_.line, 1, -1});
   auto it = invoice_by_no_.find(ToAbsl(invoice_no));
   if (it != invoice_by_no_.end()) {  // An invoice seen before, split by other records.
     Invoice& invoice = invoices_[it->second];
@@ -333,10 +345,10 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
   invoice_rejections_.clear();
   for (int32_t r = invoice.first_run; r >= 0; r = runs_[r].next) {
     const Run& run = runs_[r];
-    reader_.Seek(run.offset);
+    reader_.Seek(run.offset, run.first_line);
     for (int64_t i = 0; i < run.count; ++i) {
       reader_.Next(&record_);  // Pass 1 read the same records.
-      const int64_t row = run.first_row + i;
+      const int64_t row = Row();
       std::string_view field;
       std::string reason;
       if (!AddRow(row, &order, &field, &reason)) {

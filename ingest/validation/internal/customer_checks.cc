@@ -126,6 +126,13 @@ std::optional<Rejection> CheckEmail(std::string_view email, const FieldPath& pat
   if (text::HasAnyControlChars(email)) {
     return Reject(path, "invalid_format", "contains control characters");
   }
+  if (email.find(' ') != std::string_view::npos ||
+      email.find("\xC2\xA0") != std::string_view::npos) {
+    return Reject(path, "invalid_format", "contains a space");
+  }
+  if (const char32_t c = text::FindHiddenChar(email, true); c != 0) {
+    return Reject(path, "invalid_format", HiddenCharDetail(c));
+  }
   const size_t at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
       email.find('@', at + 1) != std::string_view::npos) {

@@ -20,8 +20,9 @@ inline constexpr int kMaxPhoneDigits = 15;
 inline constexpr int kMinBirthYear = 1900;
 inline constexpr size_t kMaxAttributeKeyBytes = 64;
 
-// A light email check (identity normalizes): <= 254 bytes, UTF-8, no control characters,
-// exactly one '@' with non-empty local and domain parts.
+// A light email check (identity normalizes): <= 254 bytes, UTF-8, no control characters, no
+// spaces (U+0020, U+00A0), no hidden characters (text::FindHiddenChar with joiners), exactly
+// one '@' with non-empty local and domain parts.
 std::optional<Rejection> CheckEmail(std::string_view email, const FieldPath& path);
 
 // <= 32 bytes of digits, spaces and + ( ) - ., holding 6..15 digits.

@@ -60,6 +60,14 @@ std::string Quote(std::string_view value) {
                       head.size() < value.size() ? "...'" : "'");
 }
 
+std::string HiddenCharDetail(char32_t c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string code = "U+";
+  for (int shift = 12; shift >= 0; shift -= 4) code.push_back(kHex[(c >> shift) & 0xF]);
+  return absl::StrCat("contains ", code, " (", text::HiddenCharKind(c),
+                      "), which shows nothing but changes how the text reads or compares");
+}
+
 Rejection Reject(const FieldPath& path, std::string_view code, std::string_view detail) {
   Rejection rejection;
   rejection.field = path.ToString();
@@ -78,6 +86,9 @@ std::optional<Rejection> CheckIdSlow(std::string_view value, const FieldPath& pa
   if (text::HasAnyControlChars(value)) {
     return Reject(path, "invalid_format", "contains control characters");
   }
+  if (const char32_t c = text::FindHiddenChar(value, true); c != 0) {
+    return Reject(path, "invalid_format", HiddenCharDetail(c));
+  }
   return std::nullopt;
 }
 
@@ -88,6 +99,9 @@ std::optional<Rejection> CheckTextSlow(std::string_view value, const FieldPath& 
   if (text::HasControlChars(value)) {
     return Reject(path, "invalid_format",
                   "contains control characters other than tab and line breaks");
+  }
+  if (const char32_t c = text::FindHiddenChar(value, false); c != 0) {
+    return Reject(path, "invalid_format", HiddenCharDetail(c));
   }
   return std::nullopt;
 }

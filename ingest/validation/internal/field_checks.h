@@ -85,21 +85,29 @@ std::optional<Rejection> CheckTextSlow(std::string_view value, const FieldPath& 
                                        size_t max_bytes);
 std::optional<Rejection> CheckCurrencySlow(std::string_view code, const FieldPath& path);
 
-// An identifier: `required` means non-empty; then <= max_bytes, UTF-8, no control characters.
+// "contains U+202E (a bidi control)" for a code point of text::FindHiddenChar.
+std::string HiddenCharDetail(char32_t c);
+
+// An identifier: `required` means non-empty; then <= max_bytes, UTF-8, no control characters,
+// no hidden characters (text::FindHiddenChar with joiners).
 inline std::optional<Rejection> CheckId(std::string_view value, const FieldPath& path,
                                         size_t max_bytes, bool required) {
   if (ABSL_PREDICT_TRUE(value.empty() ? !required
-                                      : value.size() <= max_bytes && text::IsValidUtf8(value) &&
+                                      : value.size() <= max_bytes &&
+                                            text::IsValidUtf8WithoutHiddenChars(value, true) &&
                                             !text::HasAnyControlChars(value))) {
     return std::nullopt;
   }
   return CheckIdSlow(value, path, max_bytes, required);
 }
 
-// Optional free text: <= max_bytes, UTF-8, no control characters except tab, LF and CR.
+// Optional free text: <= max_bytes, UTF-8, no control characters except tab, LF and CR, no
+// bidi controls or invisible characters (text::FindHiddenChar without joiners: ZWJ and ZWNJ
+// belong to Persian, Indic and emoji text). Nothing is stripped: such text is rejected.
 inline std::optional<Rejection> CheckText(std::string_view value, const FieldPath& path,
                                           size_t max_bytes) {
-  if (ABSL_PREDICT_TRUE(value.size() <= max_bytes && text::IsValidUtf8(value) &&
+  if (ABSL_PREDICT_TRUE(value.size() <= max_bytes &&
+                        text::IsValidUtf8WithoutHiddenChars(value, false) &&
                         !text::HasControlChars(value))) {
     return std::nullopt;
   }

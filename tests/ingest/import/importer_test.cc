@@ -157,6 +157,30 @@ TEST(ImporterTest, RowsWithInvalidUtf8AreRejectedNamingTheField) {
   EXPECT_TRUE(text::IsValidUtf8(result.rejections[0].raw()));
 }
 
+// Issue 12, defect 10: the header of a binary file was put raw into the error message, and
+// `clientele import` printed it to the terminal (escape sequences included).
+TEST(ImporterTest, HeaderErrorOfABinaryFileShowsNoRawControlBytes) {
+  static constexpr char kBinary[] =
+      "\x1b]0;pwned\x07\x1b[2J\x00\xFF\xC2\x9B"
+      "1m\xE2\x80\xAE,b\n1,2\n";
+  const std::string binary(kBinary, sizeof(kBinary) - 1);
+  for (ImportFormat format :
+       {ImportFormat::kOnlineRetail, ImportFormat::kMarketingCampaign, ImportFormat::kFebrl}) {
+    absl::StatusOr<std::unique_ptr<Importer>> importer =
+        OpenImporterForContents(format, binary, {});
+    ASSERT_FALSE(importer.ok());
+    const std::string message(importer.status().message());
+    EXPECT_THAT(message, HasSubstr("lacks the column"));
+    EXPECT_THAT(message, HasSubstr("\\x1B]0;pwned\\x07"));
+    EXPECT_THAT(message, HasSubstr("\\u{009B}"));
+    EXPECT_THAT(message, HasSubstr("\\u{202E}"));
+    for (unsigned char c : message) {
+      EXPECT_TRUE(c >= 0x20 && c != 0x7F) << static_cast<int>(c) << " in " << message;
+    }
+    EXPECT_TRUE(text::IsValidUtf8(message));
+  }
+}
+
 // Counts the rows an importer must account for, independently of it: non-blank lines for
 // events-jsonl; for the CSV formats every line after the header, which equals the record
 // count when no field is quoted (the generator below never writes quotes in CSV mode 0).

@@ -1,7 +1,9 @@
 // online-retail format: grouping, customers, prices, dates, rejections, the committed sample.
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -336,6 +338,60 @@ TEST(OnlineRetailImporterTest, CommittedSampleAccountsForEveryRow) {
   EXPECT_EQ(customers, kSampleCustomerCountryPairs);
   EXPECT_EQ(lines, kSampleRows);
   EXPECT_EQ(ids.size(), result.events.size());
+}
+
+// Issue 12, defect 4: a stray quote in row 10 of Online Retail merged 101 physical lines (up to
+// the quoted description of row 110) into one rejected row, so 100 rows went missing and the
+// row numbers of everything after it were off by 100. It now costs row 10 alone.
+TEST(OnlineRetailImporterTest, StrayQuoteInTheCommittedSampleCostsExactlyOneRow) {
+  std::ifstream file(CLT_TEST_DATA_DIR "/online_retail_sample.csv", std::ios::binary);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  const std::string clean = buffer.str();
+  std::string damaged = clean;
+  const std::string row10 = "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,";
+  ASSERT_EQ(damaged.find(row10), damaged.find("\n536367,") + 1);
+  damaged.insert(damaged.find(row10) + std::string("536367,84879,").size(), "\"");
+
+  ImportResult before = ImportContents(ImportFormat::kOnlineRetail, clean, {}, 100);
+  ImportResult after = ImportContents(ImportFormat::kOnlineRetail, damaged, {}, 100);
+  EXPECT_EQ(after.total_rows_estimate, kSampleRows);
+  EXPECT_EQ(after.rows, kSampleRows);
+  ASSERT_EQ(after.rejections.size(), 1u);
+  const ingest::v1::ClientRejection& rejection = after.rejections[0];
+  EXPECT_EQ(rejection.row(), 10);
+  EXPECT_EQ(rejection.field(), "Description");
+  EXPECT_THAT(rejection.reason(), HasSubstr("quote"));
+  EXPECT_EQ(rejection.raw(),
+            "536367,84879,\"ASSORTED COLOUR BIRD ORNAMENT,32,2010-12-01 08:34:00,1.69,13047.0,"
+            "United Kingdom");
+  // Every other row is where it was, with its number.
+  std::vector<int64_t> rows_before, rows_after;
+  for (const Event& e : before.events) {
+    for (int64_t row : SourceRows(e)) {
+      if (row != 10) rows_before.push_back(row);
+    }
+  }
+  for (const Event& e : after.events) {
+    for (int64_t row : SourceRows(e)) rows_after.push_back(row);
+  }
+  EXPECT_EQ(rows_after, rows_before);
+  EXPECT_EQ(static_cast<int64_t>(rows_after.size()), kSampleRows - 1);
+}
+
+TEST(OnlineRetailImporterTest, RowNumbersFollowPhysicalLines) {
+  // Row 2's description spans two lines, so row 3 starts on the file's line 5 and is row 4.
+  ImportResult result = ImportRetail(
+      "536365,A,ONE,1,2010-12-01 08:26:00,1.0,17850.0,United Kingdom\n"
+      "536365,B,\"TWO\nLINES\",1,2010-12-01 08:26:00,1.0,17850.0,United Kingdom\n"
+      "536365,C,THREE,x,2010-12-01 08:26:00,1.0,17850.0,United Kingdom\n");
+  EXPECT_EQ(result.rows, 3);
+  ASSERT_EQ(result.rejections.size(), 1u);
+  EXPECT_EQ(result.rejections[0].row(), 4);
+  EXPECT_EQ(result.rejections[0].field(), "Quantity");
+  ASSERT_EQ(result.events.size(), 2u);
+  EXPECT_THAT(SourceRows(result.events[1]), ElementsAre(1, 2));
+  EXPECT_EQ(result.events[1].order().lines(1).description(), "TWO\nLINES");
 }
 
 TEST(OnlineRetailImporterTest, CommittedSampleKeepsItsInterestingRows) {

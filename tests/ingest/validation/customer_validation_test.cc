@@ -53,6 +53,62 @@ std::vector<Mutation> CustomerMutations() {
        "customer_upsert.email", "invalid_utf8"},
       {"EmailWithNewline", [](Event& e) { Customer(e)->set_email("a@example.com\n"); },
        "customer_upsert.email", "invalid_format"},
+      // Issue 12, defect 10: spaces, bidi overrides and zero-width characters were accepted.
+      {"EmailWithSpace", [](Event& e) { Customer(e)->set_email("sukru @example.com"); },
+       "customer_upsert.email", "invalid_format"},
+      {"EmailWithNoBreakSpace",
+       [](Event& e) { Customer(e)->set_email("sukru\xC2\xA0@example.com"); },
+       "customer_upsert.email", "invalid_format"},
+      {"EmailWithZeroWidthSpace",
+       [](Event& e) { Customer(e)->set_email("su\xE2\x80\x8Bkru@example.com"); },
+       "customer_upsert.email", "invalid_format"},
+      {"EmailWithZeroWidthJoiner",
+       [](Event& e) { Customer(e)->set_email("su\xE2\x80\x8Dkru@example.com"); },
+       "customer_upsert.email", "invalid_format"},
+      {"EmailWithRightToLeftOverride",
+       [](Event& e) { Customer(e)->set_email("\xE2\x80\xAEmoc.elpmaxe@urkus"); },
+       "customer_upsert.email", "invalid_format"},
+      {"GivenNameWithRightToLeftOverride",
+       [](Event& e) { Customer(e)->set_given_name("\xE2\x80\xAE\xC5\x9Eükrü"); },
+       "customer_upsert.given_name", "invalid_format"},
+      {"FamilyNameWithFirstStrongIsolate",
+       [](Event& e) { Customer(e)->set_family_name("Y\xE2\x81\xA8ilmaz"); },
+       "customer_upsert.family_name", "invalid_format"},
+      {"FullNameWithZeroWidthSpace",
+       [](Event& e) {
+         Customer(e)->set_full_name(
+             "Ay\xE2\x80\x8B\xC5\x9F"
+             "e");
+       },
+       "customer_upsert.full_name", "invalid_format"},
+      {"FullNameWithWordJoiner",
+       [](Event& e) {
+         Customer(e)->set_full_name(
+             "Ay\xE2\x81\xA0\xC5\x9F"
+             "e");
+       },
+       "customer_upsert.full_name", "invalid_format"},
+      {"FullNameWithByteOrderMark",
+       [](Event& e) {
+         Customer(e)->set_full_name(
+             "\xEF\xBB\xBF"
+             "Ay\xC5\x9F"
+             "e");
+       },
+       "customer_upsert.full_name", "invalid_format"},
+      {"AddressLineWithLeftToRightEmbedding",
+       [](Event& e) {
+         Customer(e)->mutable_address()->add_lines(
+             "\xE2\x80\xAA"
+             "Cad. 5");
+       },
+       "customer_upsert.address.lines[2]", "invalid_format"},
+      {"LoyaltyIdWithZeroWidthNonJoiner",
+       [](Event& e) { Customer(e)->set_loyalty_id("L-1\xE2\x80\x8C"); },
+       "customer_upsert.loyalty_id", "invalid_format"},
+      {"SourceIdWithPopDirectionalIsolate",
+       [](Event& e) { e.mutable_source()->set_id("C-42\xE2\x81\xA9"); }, "source.id",
+       "invalid_format"},
       {"PhoneTooFewDigits", [](Event& e) { Customer(e)->set_phone("+90 123"); },
        "customer_upsert.phone", "invalid_format"},
       {"PhoneTooManyDigits", [](Event& e) { Customer(e)->set_phone("+90 5321234567 12345"); },
@@ -144,6 +200,28 @@ std::vector<Mutation> CustomerMutations() {
        },
        "customer_upsert.attributes", "too_many"},
   };
+}
+
+TEST(CustomerValidationTest, JoinersAreTextButNotIdentifiers) {
+  // ZWNJ inside a Persian name ("Mohammadreza" written with a non-joiner) and a ZWJ emoji
+  // sequence are ordinary text.
+  Event event = testing_events::ValidCustomerUpsertEvent();
+  Customer(event)->set_given_name(
+      "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF\xE2\x80\x8C"
+      "\xD8\xB1\xD8\xB6\xD8\xA7");
+  Customer(event)->set_full_name("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB");
+  EXPECT_EQ(ValidateEvent(event, kNow), std::nullopt);
+}
+
+TEST(CustomerValidationTest, HiddenCharacterReasonNamesTheCodePointNotTheValue) {
+  Event event = testing_events::ValidCustomerUpsertEvent();
+  Customer(event)->set_given_name(
+      "\xE2\x80\xAE"
+      "ecila");
+  std::optional<Rejection> r = ValidateEvent(event, kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_THAT(r->reason, HasSubstr("U+202E (a bidi control)"));
+  EXPECT_THAT(r->reason, Not(HasSubstr("ecila")));
 }
 
 class CustomerMutationTest : public ::testing::TestWithParam<Mutation> {};

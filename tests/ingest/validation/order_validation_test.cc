@@ -144,13 +144,79 @@ TEST(OrderValidationTest, AcceptsCancellationWithAllQuantitiesNegative) {
 
 TEST(OrderValidationTest, AcceptsBoundaryValues) {
   Event event = testing_events::ValidOrderEvent();
+  // The largest quantity, at a price that makes the line total exactly the bound (10^10 minor
+  // units), and the order total with it; free lines at the largest quantities add nothing.
   Line(event, 0)->set_quantity(10'000'000);
+  Line(event, 0)->mutable_unit_price()->set_minor_units(1'000);
   Line(event, 1)->set_quantity(-10'000'000);
-  Line(event, 0)->mutable_unit_price()->set_minor_units(100'000'000'000);
+  Line(event, 1)->mutable_unit_price()->set_minor_units(0);  // Free items are fine.
+  Line(event, 2)->mutable_unit_price()->set_minor_units(0);
+  EXPECT_EQ(ValidateEvent(event, kNow), std::nullopt);
+  // The largest line total at the finest price scale.
+  Line(event, 0)->set_quantity(1);
+  Line(event, 0)->mutable_unit_price()->set_extra_decimals(6);
+  Line(event, 0)->mutable_unit_price()->set_minor_units(10'000'000'000'000'000);
+  EXPECT_EQ(ValidateEvent(event, kNow), std::nullopt);
+}
+
+// Issue 12, defect 5: quantity 10^7 x unit price 10^17 (extra_decimals 6, so 10^11 whole minor
+// units, within the unit-price bound) was accepted, and analytics then dropped the customer
+// because the line total overflows int64.
+TEST(OrderValidationTest, RejectsALineWhoseTotalCannotBeSummed) {
+  Event event = testing_events::ValidOrderEvent();
+  Line(event, 1)->set_quantity(10'000'000);
   Line(event, 1)->mutable_unit_price()->set_extra_decimals(6);
   Line(event, 1)->mutable_unit_price()->set_minor_units(100'000'000'000'000'000);
-  Line(event, 2)->mutable_unit_price()->set_minor_units(0);  // Free items are fine.
+  std::optional<Rejection> r = ValidateEvent(event, kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->field, "order.lines[1]");
+  EXPECT_EQ(r->code, "out_of_range");
+  EXPECT_THAT(r->reason, HasSubstr("more than 10000000000 minor units"));
+  EXPECT_THAT(r->reason, HasSubstr("|10000000| x 100000000000000000 / 10^6"));
+}
+
+TEST(OrderValidationTest, RejectsALineTotalOneMillionthOfAMinorUnitAboveTheBound) {
+  Event event = testing_events::ValidOrderEvent();
+  Line(event, 2)->set_quantity(-1);
+  Line(event, 2)->mutable_unit_price()->set_extra_decimals(6);
+  Line(event, 2)->mutable_unit_price()->set_minor_units(10'000'000'000'000'001);
+  std::optional<Rejection> r = ValidateEvent(event, kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->field, "order.lines[2]");
+  EXPECT_EQ(r->code, "out_of_range");
+}
+
+TEST(OrderValidationTest, RejectsAnOrderWhoseTotalPassesTheBound) {
+  Event event = testing_events::ValidOrderEvent();
+  for (int i = 0; i < 3; ++i) {
+    Line(event, i)->set_quantity(i == 2 ? -4'000'000 : 4'000'000);  // A return counts too.
+    Line(event, i)->mutable_unit_price()->set_extra_decimals(0);
+    Line(event, i)->mutable_unit_price()->set_minor_units(1'000);  // 4 * 10^9 per line.
+  }
+  std::optional<Rejection> r = ValidateEvent(event, kNow);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->field, "order.lines");
+  EXPECT_EQ(r->code, "out_of_range");
+  EXPECT_THAT(r->reason, HasSubstr("order.lines[2]"));
+  Line(event, 2)->set_quantity(-2'000'000);
   EXPECT_EQ(ValidateEvent(event, kNow), std::nullopt);
+}
+
+TEST(OrderValidationTest, HonoursCustomTotalLimitsWithoutOverflow) {
+  Event event = testing_events::ValidOrderEvent();
+  ValidationLimits limits;
+  limits.max_abs_quantity = std::numeric_limits<int64_t>::max();
+  limits.max_unit_price_minor = std::numeric_limits<int64_t>::max();
+  limits.max_line_total_minor = std::numeric_limits<int64_t>::max();
+  limits.max_order_total_minor = std::numeric_limits<int64_t>::max();
+  Line(event, 0)->set_quantity(std::numeric_limits<int64_t>::max());
+  Line(event, 0)->mutable_unit_price()->set_minor_units(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(ValidateEvent(event, kNow, limits)->field, "order.lines[0]");
+  limits.max_line_total_minor = 12'550;  // Line 0 of the valid order: 2 x 12550 / 2.
+  Line(event, 0)->set_quantity(1);
+  Line(event, 0)->mutable_unit_price()->set_minor_units(12'550);
+  limits.max_order_total_minor = 12'550;
+  EXPECT_EQ(ValidateEvent(event, kNow, limits)->field, "order.lines");
 }
 
 TEST(OrderValidationTest, AcceptsExactlyMaxLines) {

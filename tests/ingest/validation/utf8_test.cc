@@ -211,5 +211,63 @@ TEST(Utf8Test, ControlCheckersAgreeWithBytewiseDefinitionOnAllBytePairs) {
   }
 }
 
+// UTF-8 of one code point below U+10000.
+std::string Encode(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+TEST(Utf8Test, FindHiddenCharFindsExactlyTheListedCodePoints) {
+  auto hidden = [](char32_t c, bool joiners) {
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200B ||
+           c == 0x2060 || c == 0xFEFF || (joiners && (c == 0x200C || c == 0x200D));
+  };
+  for (char32_t c = 1; c < 0x10000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const std::string s = "Ay" + Encode(c) +
+                          "\xC5\x9F"
+                          "e";
+    for (bool joiners : {false, true}) {
+      ASSERT_EQ(FindHiddenChar(s, joiners), hidden(c, joiners) ? c : 0) << std::hex << c;
+      ASSERT_EQ(IsValidUtf8WithoutHiddenChars(s, joiners), !hidden(c, joiners)) << std::hex << c;
+      // Also past the first 8 bytes, where the word-at-a-time loop runs.
+      const std::string longer = "0123456789" + s + "0123456789";
+      ASSERT_EQ(IsValidUtf8WithoutHiddenChars(longer, joiners), !hidden(c, joiners))
+          << std::hex << c;
+    }
+  }
+}
+
+TEST(Utf8Test, IsValidUtf8WithoutHiddenCharsIsFalseForInvalidUtf8) {
+  EXPECT_FALSE(IsValidUtf8WithoutHiddenChars("abc\xC3", false));
+  EXPECT_FALSE(IsValidUtf8WithoutHiddenChars("0123456789\xED\xA0\x80", true));
+  EXPECT_TRUE(IsValidUtf8WithoutHiddenChars("0123456789 \xC5\x9E\xC3\xBC", true));
+}
+
+TEST(Utf8Test, FindHiddenCharReportsTheFirstOne) {
+  EXPECT_EQ(FindHiddenChar("a\xEF\xBB\xBF"
+                           "b\xE2\x80\xAE",
+                           false),
+            0xFEFFu);
+  EXPECT_EQ(FindHiddenChar("a\xE2\x80\xAE"
+                           "b\xEF\xBB\xBF",
+                           false),
+            0x202Eu);
+  EXPECT_EQ(FindHiddenChar("plain ascii", true), 0u);
+  EXPECT_EQ(FindHiddenChar("", true), 0u);
+  EXPECT_STREQ(HiddenCharKind(0x2066), "a bidi control");
+  EXPECT_STREQ(HiddenCharKind(0x200B), "an invisible character");
+}
+
 }  // namespace
 }  // namespace clientele::text
