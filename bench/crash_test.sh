@@ -181,7 +181,7 @@ for mode in $MODES; do
       fi
     fi
     if [[ -n "$killer_pid" ]]; then
-      wait "$killer_pid" || true  # The kill comes at most MAX_KILL_DELAY after the start.
+      { wait "$killer_pid"; } 2>/dev/null || true  # The kill comes at most MAX_KILL_DELAY after the start.
       killer_pid=""
     fi
     if kill -0 "$server_pid" 2>/dev/null; then
