@@ -18,11 +18,15 @@
 #   RATE_RECOMMEND=200 RATE_GET_PROFILE=200 RATE_INGEST=200   calls per second of each kind
 #                       (0 leaves the kind out)
 #   JOBS_AT=30          second of the load at which the retrain and the recluster job start
+#                       (off: no jobs; with RATE_RECOMMEND=0 too, no initial training either)
 #   TRAIN_FLAGS="--models=popularity,item_cf,ease"   the initial train and the retrain
 #   PEOPLE=20000        people of `clientele gen --online-retail` (the imported customers)
 #   SERVER_FLAGS=...    extra clienteled flags
 #   CLIENTELE_ONLINE_RETAIL=../shared/data/online_retail/online_retail.csv (not committed)
 #   KEEP=dir            keep the work directory (server data, RSS samples, load reports)
+# The RSS samples (rss.txt) also hold the size of the stores' live write-ahead logs (*.log under
+# the data directory): RocksDB deletes a WAL once its memtable is flushed, so this is the data
+# held in memtables, the first suspect when RSS grows under ingest.
 # Needs Release build/bin/clienteled, clientele and clientele-load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +69,12 @@ addr=$(head -n 1 "$WORK/port")
 cli=("$BIN/clientele" --server="$addr")
 state_of() { grep -o '"state":"[^"]*"' | tail -n 1 | cut -d'"' -f4; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status"; }
+# One RSS sample: seconds, RSS MiB, threads, MiB of live RocksDB WALs.
+sample() {
+  printf '%.0f %.1f %s %.1f\n' "$1" "$(echo "$(rss_kb) / 1024" | bc -l)" \
+    "$(awk '/^Threads/ { print $2 }' "/proc/$server_pid/status")" \
+    "$(find "$WORK/data" -name '[0-9]*.log' -printf '%s\n' | awk '{ s += $1 } END { print s / 1048576 }')"
+}
 
 # --- Data: an omnichannel scenario over Online Retail's customers, imported, scored, trained. ---
 t0=$(date +%s)
@@ -73,11 +83,13 @@ t0=$(date +%s)
 "${cli[@]}" --json import --format=events-jsonl "$WORK/events.jsonl" | tail -n 1 >"$WORK/import.json"
 "${cli[@]}" sync --timeout=1200 >/dev/null
 "${cli[@]}" --json rfm >/dev/null
-# shellcheck disable=SC2086
-train=$("${cli[@]}" --json jobs start train $TRAIN_FLAGS --wait | tail -n 1)
-[[ $(state_of <<<"$train") == succeeded ]] || { echo "soak: initial train failed: $train" >&2; exit 1; }
-echo "setup: $(grep -o '"events":{[^}]*}' "$WORK/import.json"), trained in $(($(date +%s) - t0)) s" \
-  "(with the import), RSS $(($(rss_kb) / 1024)) MiB" >&2
+if [[ $JOBS_AT != off || $RATE_RECOMMEND != 0 ]]; then
+  # shellcheck disable=SC2086
+  train=$("${cli[@]}" --json jobs start train $TRAIN_FLAGS --wait | tail -n 1)
+  [[ $(state_of <<<"$train") == succeeded ]] || { echo "soak: initial train failed: $train" >&2; exit 1; }
+fi
+echo "setup: $(grep -o '"events":{[^}]*}' "$WORK/import.json"), set up in $(($(date +%s) - t0)) s" \
+  "(gen, import, sync, rfm, train), RSS $(($(rss_kb) / 1024)) MiB" >&2
 
 # --- Load, jobs, RSS samples. ---
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -93,7 +105,7 @@ for i in "${!calls[@]}"; do
 done
 start=$(date +%s.%N)
 elapsed() { echo "$(date +%s.%N) - $start" | bc -l; }
-echo "t_s rss_mib threads" >"$WORK/rss.txt"
+echo "t_s rss_mib threads wal_mib" >"$WORK/rss.txt"
 train_id="" recluster_id="" train_end="" recluster_end=""
 train_state="" recluster_state=""
 while true; do
@@ -101,9 +113,8 @@ while true; do
   alive=0
   for p in "${load_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
   ((alive)) || break
-  printf '%.0f %.1f %s\n' "$t" "$(echo "$(rss_kb) / 1024" | bc -l)" \
-    "$(awk '/^Threads/ { print $2 }' "/proc/$server_pid/status")" >>"$WORK/rss.txt"
-  if [[ -z "$train_id" ]] && (($(echo "$t >= $JOBS_AT" | bc))); then
+  sample "$t" >>"$WORK/rss.txt"
+  if [[ -z "$train_id" && $JOBS_AT != off ]] && (($(echo "$t >= $JOBS_AT" | bc))); then
     # shellcheck disable=SC2086
     train_id=$("${cli[@]}" --json jobs start train $TRAIN_FLAGS | grep -o '"job_id":"[^"]*"' |
       cut -d'"' -f4)
@@ -123,9 +134,7 @@ while true; do
   fi
   sleep "$SAMPLE"
 done
-end_rss=$(echo "$(rss_kb) / 1024" | bc -l)
-printf '%.0f %.1f %s\n' "$(elapsed)" "$end_rss" \
-  "$(awk '/^Threads/ { print $2 }' "/proc/$server_pid/status")" >>"$WORK/rss.txt"
+sample "$(elapsed)" >>"$WORK/rss.txt"
 for p in "${load_pids[@]}"; do wait "$p" || true; done
 load_pids=()
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)" >&2
@@ -150,17 +159,20 @@ print("| %s | %.0f | %d | %d %s | %.2f | %.2f | %.2f | %.2f |" % (r["call"], r["
       r["p99_ms"], r["p999_ms"], r["max_ms"]))
 sys.exit(1 if r["errors"] else 0)' "$line" || failed=1
 done
-[[ $train_state == succeeded ]] || failed=1
-[[ $recluster_state == JOB_STATE_SUCCEEDED ]] || failed=1
-echo "jobs: retrain $train_id $train_state at ${train_end:-?} s, recluster $recluster_id" \
-  "$recluster_state at ${recluster_end:-?} s (both started at $JOBS_AT s)"
+if [[ $JOBS_AT != off ]]; then
+  [[ $train_state == succeeded ]] || failed=1
+  [[ $recluster_state == JOB_STATE_SUCCEEDED ]] || failed=1
+  echo "jobs: retrain $train_id $train_state at ${train_end:-?} s, recluster $recluster_id" \
+    "$recluster_state at ${recluster_end:-?} s (both started at $JOBS_AT s)"
+fi
 awk -v from="$RSS_FROM" 'NR > 1 {
     if (base == "" && $1 >= from) { base = $2; base_t = $1 }
     if (first == "") first = $2
     if ($2 > max) max = $2
-    last = $2; last_t = $1; threads = $3 }
-  END { printf "RSS: %.0f MiB at the start, %.0f MiB at %d s, %.0f MiB at the end (%d s): growth after warm-up %+.1f%% (target < 5%%); max %.0f MiB; %d threads\n",
-        first, base, base_t, last, last_t, 100 * (last - base) / base, max, threads }' \
+    if (base_wal == "" && $1 >= from) base_wal = $4
+    last = $2; last_t = $1; threads = $3; wal = $4 }
+  END { printf "RSS: %.0f MiB at the start, %.0f MiB at %d s, %.0f MiB at the end (%d s): growth after warm-up %+.1f%% (target < 5%%); max %.0f MiB; %d threads; live WALs %.0f -> %.0f MiB\n",
+        first, base, base_t, last, last_t, 100 * (last - base) / base, max, threads, base_wal, wal }' \
   "$WORK/rss.txt"
 echo "RSS samples (s MiB threads): $WORK/rss.txt"
 if ((failed)); then
