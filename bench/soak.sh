@@ -25,8 +25,9 @@
 #   CLIENTELE_ONLINE_RETAIL=../shared/data/online_retail/online_retail.csv (not committed)
 #   KEEP=dir            keep the work directory (server data, RSS samples, load reports)
 # The RSS samples (rss.txt) also hold the size of the stores' live write-ahead logs (*.log under
-# the data directory): RocksDB deletes a WAL once its memtable is flushed, so this is the data
-# held in memtables, the first suspect when RSS grows under ingest.
+# the data directory): RocksDB deletes a WAL once its memtables are flushed, so it follows the
+# data held in memtables, the first suspect when RSS grows under ingest; after the run the
+# memtables' sizes per column family are read from the flushes at shutdown (RocksDB's LOG).
 # Needs Release build/bin/clienteled, clientele and clientele-load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -174,7 +175,29 @@ awk -v from="$RSS_FROM" 'NR > 1 {
   END { printf "RSS: %.0f MiB at the start, %.0f MiB at %d s, %.0f MiB at the end (%d s): growth after warm-up %+.1f%% (target < 5%%); max %.0f MiB; %d threads; live WALs %.0f -> %.0f MiB\n",
         first, base, base_t, last, last_t, 100 * (last - base) / base, max, threads, base_wal, wal }' \
   "$WORK/rss.txt"
-echo "RSS samples (s MiB threads): $WORK/rss.txt"
+echo "RSS samples (s MiB threads WAL-MiB): $WORK/rss.txt"
+# SIGTERM flushes every memtable; RocksDB's LOG records each flush's memtable size, so the
+# memtables held at the end are accounted for per store and column family.
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+for store in "$WORK"/data/*/; do
+  grep -h -A1 'Flushing memtable' "$store/LOG" | grep -v '^--' | paste - - |
+    sed "s|^|$(basename "$store") |"
+done | python3 -c '
+import json, re, sys
+sizes = []
+for line in sys.stdin:
+    if "Manual Flush" not in line:
+        continue
+    cf = re.search(r"\] \[([a-z_]+)\] \[JOB", line).group(1)
+    j = json.loads(line[line.index("{"):])
+    sizes.append((j["memory_usage"] / 1048576, "%s/%s" % (line.split()[0], cf), j["num_entries"]))
+sizes.sort(reverse=True)
+print("memtables at the end: %.0f MiB in %d column families; largest: %s" % (
+    sum(s[0] for s in sizes), len(sizes),
+    ", ".join("%s %.1f MiB (%d entries)" % (n, m, e) for m, n, e in sizes[:6])))'
+
 if ((failed)); then
   echo "soak: FAILED" >&2
   exit 1
