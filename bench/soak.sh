@@ -175,7 +175,7 @@ awk -v from="$RSS_FROM" 'NR > 1 {
   END { printf "RSS: %.0f MiB at the start, %.0f MiB at %d s, %.0f MiB at the end (%d s): growth after warm-up %+.1f%% (target < 5%%); max %.0f MiB; %d threads; live WALs %.0f -> %.0f MiB\n",
         first, base, base_t, last, last_t, 100 * (last - base) / base, max, threads, base_wal, wal }' \
   "$WORK/rss.txt"
-echo "RSS samples (s MiB threads WAL-MiB): $WORK/rss.txt"
+if [[ -n "${KEEP:-}" ]]; then echo "RSS samples (s MiB threads WAL-MiB): $WORK/rss.txt"; fi
 # SIGTERM flushes every memtable; RocksDB's LOG records each flush's memtable size, so the
 # memtables held at the end are accounted for per store and column family.
 kill -TERM "$server_pid"
