@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/text/terminal_escape.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
@@ -38,11 +39,19 @@ int RunRejected(const CliContext& context, const LogFlags& flags) {
                             {"field", d.field()},  {"code", d.code()},
                             {"reason", d.reason()}};
         if (!d.raw().empty()) j["raw"] = d.raw();
+        if (d.excerpt()) j["excerpt"] = true;
+        if (d.repeats() > 0) j["repeats"] = d.repeats();
         std::printf("%s\n", j.dump().c_str());
       } else {
-        std::printf("%-8llu %-28s %8lld  %-36s %s\n", static_cast<unsigned long long>(d.id()),
-                    (d.source_name().empty() ? d.event_id() : d.source_name()).c_str(),
-                    static_cast<long long>(d.row()), d.field().c_str(), d.reason().c_str());
+        // Stored by any client: escaped so control bytes never reach the terminal.
+        std::printf(
+            "%-8llu %-28s %8lld  %-36s %s%s\n", static_cast<unsigned long long>(d.id()),
+            text::EscapeForTerminal(d.source_name().empty() ? d.event_id() : d.source_name(), 256)
+                .c_str(),
+            static_cast<long long>(d.row()), text::EscapeForTerminal(d.field(), 256).c_str(),
+            text::EscapeForTerminal(d.reason()).c_str(),
+            d.repeats() > 0 ? (" (seen " + std::to_string(d.repeats() + 1) + " times)").c_str()
+                            : "");
       }
     }
     request.set_page_token(page.next_page_token());

@@ -26,6 +26,7 @@
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
 #include "common/server/termination_signals.h"
+#include "common/storage/rocksdb_store.h"
 #include "grpcpp/create_channel.h"
 #include "spdlog/spdlog.h"
 
@@ -56,6 +57,7 @@ struct Flags {
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   bool check = false;  // Verify the stores' checksums and exit.
+  size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
 };
 
 int Fail(const std::string& message) {
@@ -86,6 +88,7 @@ int Run(const Flags& flags) {
     }
   }
   if (services.empty()) return Fail("--services: no service named");
+  storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) {
     return CheckStores(flags.data_dir, std::vector<std::string>(services.begin(), services.end()));
   }
@@ -445,6 +448,10 @@ int main(int argc, char** argv) {
   app.add_option("--grpc_max_pollers", flags.grpc_max_pollers,
                  "Most threads waiting for calls of sync-API methods (more exit after a call)")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--memtable_budget_mb", flags.memtable_budget_mb,
+                 "Memory all stores may hold in memtables together before flushing (0: each "
+                 "column family up to two 64 MiB memtables)")
       ->capture_default_str();
   app.add_flag("--check", flags.check,
                "Verify the checksums of every store of --services under --data_dir (read-only; "

@@ -12,6 +12,7 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "rocksdb/write_buffer_manager.h"
 
 namespace clientele::storage {
 namespace {
@@ -262,7 +263,31 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t 
   return o;
 }
 
+absl::Mutex budget_mu;
+size_t memtable_budget ABSL_GUARDED_BY(budget_mu) = 256 << 20;
+std::shared_ptr<rocksdb::WriteBufferManager> shared_write_buffers ABSL_GUARDED_BY(budget_mu);
+
+// The process's WriteBufferManager for the current budget (null: unbounded).
+std::shared_ptr<rocksdb::WriteBufferManager> SharedWriteBufferManager() {
+  absl::MutexLock l(&budget_mu);
+  if (memtable_budget == 0) return nullptr;
+  if (shared_write_buffers == nullptr || shared_write_buffers->buffer_size() != memtable_budget) {
+    shared_write_buffers = std::make_shared<rocksdb::WriteBufferManager>(memtable_budget);
+  }
+  return shared_write_buffers;
+}
+
 }  // namespace
+
+void SetProcessMemtableBudget(size_t bytes) {
+  absl::MutexLock l(&budget_mu);
+  memtable_budget = bytes;
+}
+
+size_t ProcessMemtableBudget() {
+  absl::MutexLock l(&budget_mu);
+  return memtable_budget;
+}
 
 absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& options) {
   std::error_code ec;
@@ -286,6 +311,7 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& 
   // with Corruption instead of silently recovering to the point before it, which RocksDB's
   // default (kPointInTimeRecovery) does: that lost acknowledged events and then reused their
   // sequence numbers (docs/reliability.md, "WAL recovery").
+  db_options.write_buffer_manager = SharedWriteBufferManager();
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.paranoid_checks = true;
   const std::string store_name =

@@ -25,6 +25,15 @@ struct RocksDbOptions {
   bool read_only = false;
 };
 
+// The memory every store of this process may hold in memtables together (RocksDB's
+// WriteBufferManager, shared by the stores opened after the call): when their sum passes it,
+// the store being written flushes its largest memtable. Without it each column family could
+// hold two 64 MiB memtables, ~1 GiB for the column families an ingest load writes, which
+// looked like a leak under load (issue 12, defect 11). Default 256 MiB; 0 means no bound.
+// Call before opening stores (clienteled's --memtable_budget_mb).
+void SetProcessMemtableBudget(size_t bytes);
+size_t ProcessMemtableBudget();
+
 // Opens (or creates) the database at options.path with exactly the given column families
 // (column families found on disk but not declared are opened too and left alone).
 absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& options);

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/storage/key_encoding.h"
+#include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -198,6 +199,31 @@ TEST_F(RocksDbStoreTest, AReadOfADamagedTableFileTurnsHealthToDataLoss) {
   scanned = it->status();
   EXPECT_EQ(scanned.code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(store->Health().code(), absl::StatusCode::kDataLoss);
+}
+
+// Issue 12, defect 11: memtables of every store share one bound; before, each column family
+// held up to two 64 MiB memtables and RSS grew by hundreds of MB under ingest load.
+TEST_F(RocksDbStoreTest, StoresFlushOnceTheProcessMemtableBudgetIsReached) {
+  const size_t before = ProcessMemtableBudget();
+  SetProcessMemtableBudget(4 << 20);
+  {
+    auto store = Open();
+    for (int i = 0; i < 400; ++i) {  // ~20 MB, well below one 64 MiB write buffer.
+      auto batch = store->NewWriteBatch();
+      for (int k = 0; k < 10; ++k) {
+        batch->Put(0, EncodeUint64(i * 10 + k), std::string(5000, static_cast<char>('a' + k)));
+      }
+      ASSERT_THAT(store->Write(*batch), IsOk());
+    }
+    auto has_table_file = [&] {
+      for (const auto& entry : std::filesystem::directory_iterator(dir_.Sub("db"))) {
+        if (entry.path().extension() == ".sst") return true;
+      }
+      return false;
+    };
+    EXPECT_TRUE(clientele::testing::PollUntil(has_table_file, absl::Seconds(30)));
+  }
+  SetProcessMemtableBudget(before);
 }
 
 }  // namespace
