@@ -160,8 +160,16 @@ std::string NameComparisonKey(std::string_view raw) {
     key = StripMarks(key);
   }
   key.toLower(icu::Locale::getRoot());
+  // Folding can turn a word character into punctuation ("¼" -> "1/4", "ŉ" -> "'n"): treat it
+  // as above (apostrophes dropped, anything else a word break), so that a key is its own key.
+  icu::UnicodeString folded;
+  for (int32_t i = 0; i < key.length(); i = key.moveIndex32(i, 1)) {
+    const UChar32 c = key.char32At(i);
+    if (c == 0x27) continue;
+    folded.append(IsWordChar(c) ? c : kSpace);
+  }
   // Removing marks can leave a word empty (a lone combining mark), so collapse again.
-  return ToUtf8(CollapseSpaces(key));
+  return ToUtf8(CollapseSpaces(folded));
 }
 
 std::vector<std::string> NameTokens(std::string_view raw) {

@@ -59,6 +59,8 @@ std::optional<std::string> NormalizePhoneE164(std::string_view raw,
 }
 
 std::string CanonicalPhoneInput(std::string_view raw, std::string_view default_region) {
+  // NormalizePhoneE164 rejects over-long input; dropping separators must not make it pass.
+  if (raw.size() > kMaxInputBytes) return std::string(raw);
   std::string digits;
   digits.reserve(raw.size());
   bool plus = false;

@@ -1,7 +1,9 @@
 #include "identity/normalize/address.h"
 
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -9,6 +11,7 @@ namespace clientele::identity {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
 TEST(NormalizePostalCodeTest, UppercasesAndRemovesSpaces) {
@@ -57,6 +60,13 @@ TEST(AddressTokensTest, EmptyAndBadInput) {
   EXPECT_THAT(AddressTokens(""), IsEmpty());
   EXPECT_THAT(AddressTokens(" ,. / "), IsEmpty());
   EXPECT_THAT(AddressTokens("Bağdat\xFF Cad."), IsEmpty());
+}
+
+// Found by fuzz/normalize_address_fuzzer: "¼" folded to "1/4" inside one token, so the
+// tokens of the tokens differed from the tokens.
+TEST(AddressTokensTest, TokensOfTokensAreTheTokens) {
+  const std::vector<std::string> tokens = AddressTokens("Z\u00bc");
+  EXPECT_THAT(AddressTokens(absl::StrJoin(tokens, " ")), ElementsAreArray(tokens));
 }
 
 }  // namespace

@@ -124,6 +124,17 @@ TEST(NameComparisonKeyTest, HyphensSplitAndApostrophesJoin) {
   EXPECT_EQ(NameComparisonKey("Ayşe-Nur"), NameComparisonKey("Ayşe Nur"));
 }
 
+// Found by fuzz/normalize_name_fuzzer: Latin-ASCII folding turned a letter or number into
+// punctuation, so the key of a key differed from the key.
+TEST(NameComparisonKeyTest, FoldedPunctuationIsTreatedAsInNamesSoKeysAreIdempotent) {
+  EXPECT_EQ(NameComparisonKey("Z¼"), "z 1 4");   // "¼" folds to " 1/4"
+  EXPECT_EQ(NameComparisonKey("ŉame"), "name");  // "ŉ" folds to "'n"
+  for (const char* raw : {"Z¼", "ŉame", "M æ;ʼll%r ßø æ"}) {
+    const std::string key = NameComparisonKey(raw);
+    EXPECT_EQ(NameComparisonKey(key), key) << raw;
+  }
+}
+
 TEST(NameComparisonKeyTest, DecomposedInputMatchesComposed) {
   EXPECT_EQ(NameComparisonKey("S\u0327u\u0308kru\u0308"), "sukru");
   EXPECT_EQ(NameComparisonKey("a \u0301 b"), "a b");  // a lone mark vanishes

@@ -145,5 +145,15 @@ TEST(NormalizePhoneE164Test, PlusTurkishNumbersNormalizeLikeTheirSpacedSpelling)
   EXPECT_EQ(NormalizePhoneE164("+9053212345670"), std::nullopt);  // Eleven digits: too long.
 }
 
+// Found by fuzz/normalize_phone_fuzzer: 271 bytes of separators around "030 1456" are too long
+// for NormalizePhoneE164, but their canonical spelling "0301456" was a valid German number, so
+// a cache keyed by CanonicalPhoneInput answered differently from NormalizePhoneE164.
+TEST(CanonicalPhoneInputTest, OverLongInputIsKeptSoItStaysRejected) {
+  const std::string raw = std::string(264, '-') + "030 1456";
+  ASSERT_EQ(NormalizePhoneE164(raw, "DE"), std::nullopt);
+  EXPECT_EQ(CanonicalPhoneInput(raw, "DE"), raw);
+  EXPECT_EQ(NormalizePhoneE164(CanonicalPhoneInput(raw, "DE"), "DE"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace clientele::identity
