@@ -9,13 +9,12 @@
 // happens-before edge each one creates (__tsan_release before giving a lock or a notification
 // away, __tsan_acquire after taking it) and calls the library's definition (dlsym RTLD_NEXT).
 //
-// Contract: lock and unlock of the same absl::Mutex, and notify and wait of the same
-// absl::Notification, order memory for TSan as they do for the hardware. Conditions
-// (absl::Condition) are evaluated by whichever thread holds the mutex, also inside the library
-// before the waiter returns; every unlock releases into one shared clock that Condition::Eval
-// acquires, which can hide a race between a condition and unrelated code but never reports a
-// false one. Mutex deadlock detection is not annotated (TSan's lock-order checks do not cover
-// absl::Mutex).
+// Contract: lock and unlock of the same absl::Mutex, wait and signal of an absl::CondVar, and
+// notify and wait of the same absl::Notification order memory for TSan as they do for the
+// hardware. Conditions (absl::Condition) are evaluated inside the library by whichever thread
+// holds the mutex (the waiter, or an unlocking thread for its waiters): Condition::Eval acquires
+// the mutex of the call it is in before and releases it after. TSan's deadlock detection does
+// not cover absl::Mutex.
 #include <dlfcn.h>
 #include <sanitizer/tsan_interface.h>
 
@@ -39,14 +38,25 @@ Fn Real(const char* name) {
   return reinterpret_cast<Fn>(f);
 }
 
-// Conditions may be evaluated by a thread that TSan does not see holding the mutex.
-char condition_clock;
-
-void Release(const void* addr) {
-  __tsan_release(const_cast<void*>(addr));
-  __tsan_release(&condition_clock);
-}
+void Release(const void* addr) { __tsan_release(const_cast<void*>(addr)); }
 void Acquire(const void* addr) { __tsan_acquire(const_cast<void*>(addr)); }
+
+// The mutex whose library call this thread is in: conditions evaluated inside that call (by the
+// waiter, or by an unlocking thread for its waiters) read state the mutex guards, after the
+// call's release, so Condition::Eval acquires the mutex before and releases it after.
+thread_local const void* t_mutex = nullptr;
+// For conditions evaluated outside a call of this file (none known).
+char unknown_mutex;
+
+// Sets t_mutex for the duration of one library call.
+class InMutexCall {
+ public:
+  explicit InMutexCall(const void* mu) : saved_(t_mutex) { t_mutex = mu; }
+  ~InMutexCall() { t_mutex = saved_; }
+
+ private:
+  const void* saved_;
+};
 
 }  // namespace
 
@@ -63,18 +73,21 @@ Mutex::~Mutex() {
 
 void Mutex::Lock() {
   CLT_REAL(void (*)(Mutex*), "_ZN4absl7debian35Mutex4LockEv");
+  InMutexCall in(this);
   real(this);
   Acquire(this);
 }
 
 void Mutex::ReaderLock() {
   CLT_REAL(void (*)(Mutex*), "_ZN4absl7debian35Mutex10ReaderLockEv");
+  InMutexCall in(this);
   real(this);
   Acquire(this);
 }
 
 bool Mutex::TryLock() {
   CLT_REAL(bool (*)(Mutex*), "_ZN4absl7debian35Mutex7TryLockEv");
+  InMutexCall in(this);
   bool locked = real(this);
   if (locked) Acquire(this);
   return locked;
@@ -82,6 +95,7 @@ bool Mutex::TryLock() {
 
 bool Mutex::ReaderTryLock() {
   CLT_REAL(bool (*)(Mutex*), "_ZN4absl7debian35Mutex13ReaderTryLockEv");
+  InMutexCall in(this);
   bool locked = real(this);
   if (locked) Acquire(this);
   return locked;
@@ -89,18 +103,21 @@ bool Mutex::ReaderTryLock() {
 
 void Mutex::Unlock() {
   CLT_REAL(void (*)(Mutex*), "_ZN4absl7debian35Mutex6UnlockEv");
+  InMutexCall in(this);
   Release(this);
   real(this);
 }
 
 void Mutex::ReaderUnlock() {
   CLT_REAL(void (*)(Mutex*), "_ZN4absl7debian35Mutex12ReaderUnlockEv");
+  InMutexCall in(this);
   Release(this);
   real(this);
 }
 
 void Mutex::LockWhen(const Condition& cond) {
   CLT_REAL(void (*)(Mutex*, const Condition&), "_ZN4absl7debian35Mutex8LockWhenERKNS0_9ConditionE");
+  InMutexCall in(this);
   real(this, cond);
   Acquire(this);
 }
@@ -108,6 +125,7 @@ void Mutex::LockWhen(const Condition& cond) {
 void Mutex::ReaderLockWhen(const Condition& cond) {
   CLT_REAL(void (*)(Mutex*, const Condition&),
            "_ZN4absl7debian35Mutex14ReaderLockWhenERKNS0_9ConditionE");
+  InMutexCall in(this);
   real(this, cond);
   Acquire(this);
 }
@@ -115,6 +133,7 @@ void Mutex::ReaderLockWhen(const Condition& cond) {
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
            "_ZN4absl7debian35Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  InMutexCall in(this);
   bool result = real(this, cond, timeout);
   Acquire(this);  // Held whatever the result.
   return result;
@@ -123,6 +142,7 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Time),
            "_ZN4absl7debian35Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  InMutexCall in(this);
   bool result = real(this, cond, deadline);
   Acquire(this);
   return result;
@@ -131,6 +151,7 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
            "_ZN4absl7debian35Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  InMutexCall in(this);
   bool result = real(this, cond, timeout);
   Acquire(this);
   return result;
@@ -139,6 +160,7 @@ bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond, absl::Duration time
 bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Time),
            "_ZN4absl7debian35Mutex26ReaderLockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  InMutexCall in(this);
   bool result = real(this, cond, deadline);
   Acquire(this);
   return result;
@@ -147,6 +169,7 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, absl::Time deadlin
 // Await releases the mutex while it waits and holds it again when it returns.
 void Mutex::Await(const Condition& cond) {
   CLT_REAL(void (*)(Mutex*, const Condition&), "_ZN4absl7debian35Mutex5AwaitERKNS0_9ConditionE");
+  InMutexCall in(this);
   Release(this);
   real(this, cond);
   Acquire(this);
@@ -155,6 +178,7 @@ void Mutex::Await(const Condition& cond) {
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
            "_ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  InMutexCall in(this);
   Release(this);
   bool result = real(this, cond, timeout);
   Acquire(this);
@@ -164,6 +188,7 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   CLT_REAL(bool (*)(Mutex*, const Condition&, absl::Time),
            "_ZN4absl7debian35Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  InMutexCall in(this);
   Release(this);
   bool result = real(this, cond, deadline);
   Acquire(this);
@@ -172,12 +197,16 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 
 bool Condition::Eval() const {
   CLT_REAL(bool (*)(const Condition*), "_ZNK4absl7debian39Condition4EvalEv");
-  Acquire(&condition_clock);
-  return real(this);
+  const void* mu = t_mutex != nullptr ? t_mutex : &unknown_mutex;
+  Acquire(mu);
+  bool result = real(this);
+  Release(mu);
+  return result;
 }
 
 void CondVar::Wait(Mutex* mu) {
   CLT_REAL(void (*)(CondVar*, Mutex*), "_ZN4absl7debian37CondVar4WaitEPNS0_5MutexE");
+  InMutexCall in(mu);
   Release(mu);
   real(this, mu);
   Acquire(mu);
@@ -186,6 +215,7 @@ void CondVar::Wait(Mutex* mu) {
 bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
   CLT_REAL(bool (*)(CondVar*, Mutex*, absl::Duration),
            "_ZN4absl7debian37CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
+  InMutexCall in(mu);
   Release(mu);
   bool result = real(this, mu, timeout);
   Acquire(mu);
@@ -195,6 +225,7 @@ bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
 bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   CLT_REAL(bool (*)(CondVar*, Mutex*, absl::Time),
            "_ZN4absl7debian37CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
+  InMutexCall in(mu);
   Release(mu);
   bool result = real(this, mu, deadline);
   Acquire(mu);
