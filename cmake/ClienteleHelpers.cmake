@@ -19,15 +19,26 @@ function(clt_cc_library)
   add_library(clientele::${CLT_NAME} ALIAS clt_${CLT_NAME})
 endfunction()
 
+# Tests labelled "concurrency" (LABELS concurrency) exercise threads: scripts/test
+# --sanitize=thread builds only them (target concurrency_tests) and runs them under TSan
+# (ctest -L concurrency).
+add_custom_target(concurrency_tests)
+
 function(clt_cc_test)
   cmake_parse_arguments(CLT "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${CLT_NAME} ${CLT_SRCS})
   set_target_properties(${CLT_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${CLT_NAME} PRIVATE ${CLT_DEPS} GTest::gmock GTest::gtest_main)
+  if(TARGET clt_tsan_absl_annotations)
+    target_link_libraries(${CLT_NAME} PRIVATE clt_tsan_absl_annotations)
+  endif()
   target_compile_definitions(${CLT_NAME} PRIVATE
     CLT_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
     CLT_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
   gtest_discover_tests(${CLT_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${CLT_LABELS}")
+  if("concurrency" IN_LIST CLT_LABELS)
+    add_dependencies(concurrency_tests ${CLT_NAME})
+  endif()
 endfunction()
 
 # clt_proto_library(NAME ingest_proto PROTOS clientele/ingest/v1/ingest.proto DEPS ...)

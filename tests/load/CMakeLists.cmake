@@ -6,7 +6,8 @@ clt_cc_test(NAME load_histogram_test
 clt_cc_test(NAME load_runner_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/load_runner_test.cc
   DEPS clientele::load_gen clientele::ingest_service clientele::ingest clientele::rocksdb_store
-       clientele::server clientele::testing)
+       clientele::server clientele::testing
+  LABELS concurrency)
 # recommend against a real clienteled (ingest, identity, recommender) with the Online Retail sample.
 clt_cc_test(NAME recommend_load_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/recommend_load_test.cc

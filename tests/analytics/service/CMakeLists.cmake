@@ -15,7 +15,7 @@ clt_cc_test(NAME analytics_job_manager_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/job_manager_test.cc
   DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::rocksdb_store
        clientele::testing absl::synchronization
-  LABELS unit analytics)
+  LABELS unit analytics concurrency)
 
 clt_cc_test(NAME analytics_jobs_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/analytics_jobs_test.cc

@@ -3,7 +3,7 @@
 clt_cc_test(NAME recommender_snapshot_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/snapshot_holder_test.cc
   DEPS clientele::recommender_serving
-  LABELS unit recommender)
+  LABELS unit recommender concurrency)
 
 clt_cc_test(NAME recommender_service_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/recommender_service_test.cc
