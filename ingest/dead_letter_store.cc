@@ -7,26 +7,15 @@
 #include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "ingest/ingest_schema.h"
+#include "ingest/log_entry_codec.h"
 
 namespace clientele::ingest {
 namespace {
 
 constexpr int kDefaultPageBytes = 1 << 20;
 constexpr int kMaxPageBytes = 4 << 20;
-
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
-  out.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&out);
-  out.Trim();
-  return bytes;
-}
 
 // A large event becomes the first kMaxDeadLetterEventBytes of its JSON (cut at a UTF-8
 // character boundary, so the string field stays valid UTF-8).

@@ -9,8 +9,6 @@
 #include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 
@@ -88,14 +86,7 @@ v1::DeadLetter MakeDeadLetter(const common::v1::Event& event, const Rejection& r
 // The identity of an event's content, to tell a retry (same payload) from a conflicting
 // reuse of its event_id: FNV-1a of its deterministic encoding (map entries in key order).
 uint64_t PayloadFingerprint(const common::v1::Event& event) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    event.SerializeToCodedStream(&out);
-  }
-  return log::StableHash(bytes);
+  return log::StableHash(DeterministicBytes(event));
 }
 
 // Rows are all-or-nothing: a valid event (provisionally kAccepted) that carries the same

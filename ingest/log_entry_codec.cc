@@ -1,5 +1,8 @@
 #include "ingest/log_entry_codec.h"
 
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
 namespace clientele::ingest {
 namespace {
 
@@ -29,6 +32,16 @@ constexpr char kSecondsTag = (1 << 3) | 0;
 constexpr char kNanosTag = (2 << 3) | 0;
 
 }  // namespace
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&out);
+  out.Trim();
+  return bytes;
+}
 
 common::v1::PayloadType PayloadTypeOf(const common::v1::Event& event) {
   // PayloadType values equal the oneof field numbers by construction (event.proto).

@@ -15,6 +15,10 @@ namespace clientele::ingest {
 
 common::v1::PayloadType PayloadTypeOf(const common::v1::Event& event);
 
+// The message's deterministic encoding (map entries in key order), for fingerprints that must
+// not depend on how the sender built the message.
+std::string DeterministicBytes(const google::protobuf::Message& message);
+
 // Replaces `out` with the stored form of LogEntry{partition, sequence, ingested_at, event}.
 void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
                           const common::v1::Event& event, std::string* out);

@@ -416,6 +416,11 @@ absl::StatusOr<bool> OnlineRetailImporter::Next(size_t max_events, ImportBatch* 
       Output& out = staged_.front();
       if (out.is_event) {
         if (batch->events.size() >= max_events) break;
+        // A customer upsert (no rows of its own) goes in the batch of the order that follows
+        // it: ingest accepts the events of one row together or not at all, per request.
+        if (out.rows == 0 && !batch->events.empty() && batch->events.size() + 1 >= max_events) {
+          break;
+        }
         batch->events.push_back(std::move(out.event));
         batch->event_rows.push_back(out.rows);
       } else {

@@ -41,6 +41,9 @@ class RocksDbStoreTest : public ::testing::Test {
     options.column_families = {{"a"}, {"b", true}};
     return std::move(OpenRocksDbStore(options)).value();
   }
+  // Flips 16 bytes inside the store's (only) table file.
+  void DamageTheTableFile();
+
   clientele::testing::TempDir dir_;
 };
 
@@ -158,6 +161,15 @@ TEST_F(RocksDbStoreTest, ATornTailRecordIsDroppedAndEverythingBeforeItKept) {
   EXPECT_THAT(store->Health(), IsOk());
 }
 
+void RocksDbStoreTest::DamageTheTableFile() {
+  std::string sst;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.Sub("db"))) {
+    if (entry.path().extension() == ".sst") sst = entry.path().string();
+  }
+  ASSERT_FALSE(sst.empty());
+  FlipBytes(sst, 4096, 16);
+}
+
 TEST_F(RocksDbStoreTest, VerifyChecksumsFindsADamagedTableFile) {
   {
     auto store = Open();
@@ -165,12 +177,7 @@ TEST_F(RocksDbStoreTest, VerifyChecksumsFindsADamagedTableFile) {
     ASSERT_THAT(store->Flush(), IsOk());
     EXPECT_THAT(store->VerifyChecksums(), IsOk());
   }
-  std::string sst;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_.Sub("db"))) {
-    if (entry.path().extension() == ".sst") sst = entry.path().string();
-  }
-  ASSERT_FALSE(sst.empty());
-  FlipBytes(sst, 4096, 16);
+  ASSERT_NO_FATAL_FAILURE(DamageTheTableFile());
   auto store = Open();
   absl::Status verified = store->VerifyChecksums();
   EXPECT_EQ(verified.code(), absl::StatusCode::kDataLoss);
@@ -184,12 +191,7 @@ TEST_F(RocksDbStoreTest, AReadOfADamagedTableFileTurnsHealthToDataLoss) {
     WriteKeys(*store, 2000);
     ASSERT_THAT(store->Flush(), IsOk());
   }
-  std::string sst;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_.Sub("db"))) {
-    if (entry.path().extension() == ".sst") sst = entry.path().string();
-  }
-  ASSERT_FALSE(sst.empty());
-  FlipBytes(sst, 4096, 16);
+  ASSERT_NO_FATAL_FAILURE(DamageTheTableFile());
   auto store = Open();
   EXPECT_THAT(store->Health(), IsOk());
   absl::Status scanned;

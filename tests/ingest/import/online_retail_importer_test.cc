@@ -340,6 +340,31 @@ TEST(OnlineRetailImporterTest, CommittedSampleAccountsForEveryRow) {
   EXPECT_EQ(ids.size(), result.events.size());
 }
 
+// Issue 12, defect 7: ingest accepts the events of one row together or not at all, within one
+// request; so a customer upsert never ends a batch whose next batch starts with its order.
+TEST(OnlineRetailImporterTest, ACustomerUpsertTravelsInTheBatchOfItsOrder) {
+  for (size_t max_events : {2, 3, 7, 100}) {
+    absl::StatusOr<std::unique_ptr<Importer>> importer = OpenImporter(
+        ImportFormat::kOnlineRetail, CLT_TEST_DATA_DIR "/online_retail_sample.csv", {});
+    ASSERT_TRUE(importer.ok()) << importer.status();
+    ImportBatch batch;
+    int64_t rows = 0;
+    while (true) {
+      absl::StatusOr<bool> more = (*importer)->Next(max_events, &batch);
+      ASSERT_TRUE(more.ok()) << more.status();
+      rows += batch.rows;
+      if (!batch.events.empty()) {
+        EXPECT_LE(batch.events.size(), max_events);
+        EXPECT_FALSE(batch.events.back().has_customer_upsert())
+            << "max_events " << max_events << ": the batch ends with customer "
+            << batch.events.back().source().id() << " whose order goes in the next batch";
+      }
+      if (!*more) break;
+    }
+    EXPECT_EQ(rows, kSampleRows);
+  }
+}
+
 // Issue 12, defect 4: a stray quote in row 10 of Online Retail merged 101 physical lines (up to
 // the quoted description of row 110) into one rejected row, so 100 rows went missing and the
 // row numbers of everything after it were off by 100. It now costs row 10 alone.
