@@ -264,7 +264,7 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t 
 }
 
 absl::Mutex budget_mu;
-size_t memtable_budget ABSL_GUARDED_BY(budget_mu) = 256 << 20;
+size_t memtable_budget ABSL_GUARDED_BY(budget_mu) = 64 << 20;
 std::shared_ptr<rocksdb::WriteBufferManager> shared_write_buffers ABSL_GUARDED_BY(budget_mu);
 
 // The process's WriteBufferManager for the current budget (null: unbounded).

@@ -29,8 +29,10 @@ struct RocksDbOptions {
 // WriteBufferManager, shared by the stores opened after the call): when their sum passes it,
 // the store being written flushes its largest memtable. Without it each column family could
 // hold two 64 MiB memtables, ~1 GiB for the column families an ingest load writes, which
-// looked like a leak under load (issue 12, defect 11). Default 256 MiB; 0 means no bound.
-// Call before opening stores (clienteled's --memtable_budget_mb).
+// looked like a leak under load (issue 12, defect 11). Default 64 MiB: a 10-minute soak then
+// grows RSS 4.9% after warm-up (256 MiB: 20.3%), and a 1M-record identity import takes ~12%
+// longer than with 256 MiB (bench/RESULTS.md); 0 means no bound. Call before opening stores
+// (clienteled's --memtable_budget_mb).
 void SetProcessMemtableBudget(size_t bytes);
 size_t ProcessMemtableBudget();
 
