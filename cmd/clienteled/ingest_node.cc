@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "ingest/ingest_schema.h"
