@@ -41,7 +41,7 @@ clt_cc_library(NAME analytics_queries
 clt_cc_library(NAME analytics_service
   HDRS analytics_service.h identity_profile_directory.h
   SRCS analytics_service.cc identity_profile_directory.cc
-  DEPS clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
+  DEPS clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
        clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
        absl::time spdlog::spdlog)
 

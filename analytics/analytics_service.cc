@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
 
 namespace clientele::analytics {
@@ -16,6 +17,31 @@ grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
 }
 
 }  // namespace
+
+AnalyticsServiceImpl::AnalyticsServiceImpl(JobManager* jobs, const AnalyticsQueries* queries)
+    : jobs_(jobs), queries_(queries) {
+  // Requests are parsed here, so that one protobuf refuses fails with INVALID_ARGUMENT naming
+  // the field instead of INTERNAL with an empty message (docs/decisions.md).
+  const auto& service =
+      *v1::StartJobRequest::descriptor()->file()->FindServiceByName("AnalyticsService");
+  auto checked = [this, &service](std::string_view method, grpc::internal::MethodHandler* handler) {
+    MarkMethodStreamed(proto_check::MethodIndex(service, method), handler);
+  };
+  checked("StartJob", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::StartJob));
+  checked("GetJob", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::GetJob));
+  checked("ListJobs", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListJobs));
+  checked("CancelJob", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::CancelJob));
+  checked("GetCustomerAnalytics",
+          proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::GetCustomerAnalytics));
+  checked("ListSegments",
+          proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListSegments));
+  checked("ListCustomersInSegment",
+          proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListCustomersInSegment));
+  checked("GetModel", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::GetModel));
+  checked("PredictCluster",
+          proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::PredictCluster));
+  checked("ListRfm", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListRfm));
+}
 
 grpc::Status AnalyticsServiceImpl::StartJob(grpc::ServerContext* /*context*/,
                                             const v1::StartJobRequest* request,

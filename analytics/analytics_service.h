@@ -14,8 +14,7 @@ namespace clientele::analytics {
 class AnalyticsServiceImpl final : public v1::AnalyticsService::Service {
  public:
   // Nothing is owned; both must outlive the service.
-  AnalyticsServiceImpl(JobManager* jobs, const AnalyticsQueries* queries)
-      : jobs_(jobs), queries_(queries) {}
+  AnalyticsServiceImpl(JobManager* jobs, const AnalyticsQueries* queries);
 
   grpc::Status StartJob(grpc::ServerContext* context, const v1::StartJobRequest* request,
                         v1::StartJobResponse* response) override;

@@ -8,4 +8,4 @@ clt_cc_library(NAME identity_service
   HDRS ${CMAKE_CURRENT_LIST_DIR}/identity_service.h
   SRCS ${CMAKE_CURRENT_LIST_DIR}/identity_service.cc
   DEPS clientele::identity_resolution clientele::identity_proto_grpc clientele::grpc_status
-       absl::strings absl::time)
+       clientele::grpc_request_parsing absl::strings absl::time)

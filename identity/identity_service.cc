@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
 
 namespace clientele::identity {
@@ -21,6 +22,34 @@ constexpr size_t kProfileMapChunk = 1000;
 constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
 
 }  // namespace
+
+IdentityServiceImpl::IdentityServiceImpl(Resolver* resolver) : resolver_(resolver) {
+  // Requests are parsed here, so that one protobuf refuses fails with INVALID_ARGUMENT naming
+  // the field instead of INTERNAL with an empty message (docs/decisions.md).
+  const auto& service =
+      *v1::ResolveRequest::descriptor()->file()->FindServiceByName("IdentityService");
+  auto checked = [this, &service](std::string_view method, grpc::internal::MethodHandler* handler) {
+    MarkMethodStreamed(proto_check::MethodIndex(service, method), handler);
+  };
+  checked("Resolve", proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::Resolve));
+  checked("GetProfile",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::GetProfile));
+  checked("ListProfiles",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::ListProfiles));
+  checked("ListMembers",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::ListMembers));
+  checked("MergeProfiles",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::MergeProfiles));
+  checked("SplitProfile",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::SplitProfile));
+  checked("GetAudit", proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::GetAudit));
+  checked("ExplainMatch",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::ExplainMatch));
+  checked("GetConsents",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::GetConsents));
+  checked("ListByConsent",
+          proto_check::NewCheckedUnaryHandler(this, &IdentityServiceImpl::ListByConsent));
+}
 
 grpc::Status IdentityServiceImpl::Resolve(grpc::ServerContext*, const v1::ResolveRequest* request,
                                           v1::ResolveResponse* response) {

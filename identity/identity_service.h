@@ -29,7 +29,7 @@ class LogProgress {
 class IdentityServiceImpl final : public v1::IdentityService::Service {
  public:
   // `resolver` is not owned and must outlive the service.
-  explicit IdentityServiceImpl(Resolver* resolver) : resolver_(resolver) {}
+  explicit IdentityServiceImpl(Resolver* resolver);
 
   // Where the log consumer stands (not owned; must outlive the service, may be set while
   // serving). Without it GetProfileMap reports no positions and fails a min_applied request

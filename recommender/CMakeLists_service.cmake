@@ -37,5 +37,5 @@ clt_cc_library(NAME recommender_jobs
 clt_cc_library(NAME recommender_service
   HDRS recommender_service.h
   SRCS recommender_service.cc
-  DEPS clientele::recommender_jobs clientele::recommender_serving clientele::recommender_store
+  DEPS clientele::grpc_request_parsing clientele::recommender_jobs clientele::recommender_serving clientele::recommender_store
        clientele::recommender_proto_grpc clientele::grpc_status)

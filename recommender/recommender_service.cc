@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
 #include "recommender/state/item_vectors.h"
 
@@ -17,6 +18,33 @@ grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
 }
 
 }  // namespace
+
+RecommenderServiceImpl::RecommenderServiceImpl(const RecommenderQueries* queries, JobManager* jobs,
+                                               RecommenderStore* store)
+    : queries_(queries), jobs_(jobs), store_(store) {
+  // Requests are parsed here, so that one protobuf refuses fails with INVALID_ARGUMENT naming
+  // the field instead of INTERNAL with an empty message (docs/decisions.md).
+  const auto& service =
+      *v1::SimilarItemsRequest::descriptor()->file()->FindServiceByName("RecommenderService");
+  auto checked = [this, &service](std::string_view method, grpc::internal::MethodHandler* handler) {
+    MarkMethodStreamed(proto_check::MethodIndex(service, method), handler);
+  };
+  checked("SimilarItems",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::SimilarItems));
+  checked("CompleteBasket",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::CompleteBasket));
+  checked("ListRules",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::ListRules));
+  checked("StartJob", proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::StartJob));
+  checked("GetJob", proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::GetJob));
+  checked("ListJobs", proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::ListJobs));
+  checked("CancelJob",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::CancelJob));
+  checked("GetModelInfo",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::GetModelInfo));
+  checked("PutItemVectors",
+          proto_check::NewCheckedUnaryHandler(this, &RecommenderServiceImpl::PutItemVectors));
+}
 
 grpc::ServerUnaryReactor* RecommenderServiceImpl::Recommend(grpc::CallbackServerContext* context,
                                                             const v1::RecommendRequest* request,

@@ -21,8 +21,7 @@ class RecommenderServiceImpl final
  public:
   // Nothing is owned; all must outlive the service.
   RecommenderServiceImpl(const RecommenderQueries* queries, JobManager* jobs,
-                         RecommenderStore* store)
-      : queries_(queries), jobs_(jobs), store_(store) {}
+                         RecommenderStore* store);
 
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
                                       const v1::RecommendRequest* request,
