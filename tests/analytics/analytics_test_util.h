@@ -1,8 +1,8 @@
 // Builders shared by the analytics service tests: a RocksDB store in a temp dir with the
 // analytics column families, log entries holding orders and customer upserts, and a
 // JobControl that records progress.
-#ifndef CLIENTELE_TESTS_ANALYTICS_SERVICE_ANALYTICS_TEST_UTIL_H_
-#define CLIENTELE_TESTS_ANALYTICS_SERVICE_ANALYTICS_TEST_UTIL_H_
+#ifndef CLIENTELE_TESTS_ANALYTICS_ANALYTICS_TEST_UTIL_H_
+#define CLIENTELE_TESTS_ANALYTICS_ANALYTICS_TEST_UTIL_H_
 
 #include <atomic>
 #include <memory>
@@ -105,4 +105,4 @@ class RecordingControl final : public JobControl {
 
 }  // namespace clientele::analytics::testing
 
-#endif  // CLIENTELE_TESTS_ANALYTICS_SERVICE_ANALYTICS_TEST_UTIL_H_
+#endif  // CLIENTELE_TESTS_ANALYTICS_ANALYTICS_TEST_UTIL_H_

@@ -4,7 +4,7 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/analytics/service/analytics_test_util.h"
+#include "tests/analytics/analytics_test_util.h"
 
 namespace clientele::analytics {
 namespace {

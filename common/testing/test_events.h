@@ -1,6 +1,6 @@
 // Builders of valid events for tests.
-#ifndef CLIENTELE_TESTS_TESTUTIL_TEST_EVENTS_H_
-#define CLIENTELE_TESTS_TESTUTIL_TEST_EVENTS_H_
+#ifndef CLIENTELE_COMMON_TESTING_TEST_EVENTS_H_
+#define CLIENTELE_COMMON_TESTING_TEST_EVENTS_H_
 
 #include <string>
 
@@ -55,4 +55,4 @@ inline common::v1::Event OrderEvent(const std::string& event_id, const std::stri
 
 }  // namespace clientele::testing
 
-#endif  // CLIENTELE_TESTS_TESTUTIL_TEST_EVENTS_H_
+#endif  // CLIENTELE_COMMON_TESTING_TEST_EVENTS_H_
