@@ -130,10 +130,10 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   env.metrics = &metrics;
   if (absl::Status s = components.Open(env); !s.ok()) return Fail(s.ToString());
 
-  // What the server serves: every component's services (services shared by several
-  // components go here too, beside them).
-  const std::vector<grpc::Service*> services = components.services();
-  const std::vector<std::string> health_names = components.health_names();
+  // What the server serves: every component's services and health names. A service shared
+  // by several components (no single component's) is added to both here.
+  std::vector<grpc::Service*> services = components.services();
+  std::vector<std::string> health_names = components.health_names();
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(ServerOptionsOf(flags), services, health_names, &metrics);
   if (!server.ok()) return Fail(server.status().ToString());
@@ -193,14 +193,10 @@ int main(int argc, char** argv) {
   clientele::metrics::Registry metrics;  // Outlives the components.
   const clientele::server::ComponentRegistry registry = clientele::ClienteledComponents();
   clientele::server::ComponentSet components(registry);
-  std::vector<std::string> names;
-  for (const clientele::server::ComponentInfo& info : registry.components()) {
-    names.push_back(info.name);
-  }
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
-  app.add_option(
-         "--services", flags.services,
-         "Components to run: all, or a comma-separated subset of: " + absl::StrJoin(names, ", "))
+  app.add_option("--services", flags.services,
+                 "Components to run: all, or a comma-separated subset of: " +
+                     absl::StrJoin(components.names(), ", "))
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
       ->capture_default_str();
