@@ -2,14 +2,26 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "recommender/models/internal/byte_io.h"
+#include "recommender/models/internal/interaction_matrix.h"
 #include "recommender/models/internal/params.h"
 
 namespace clientele::recommender {
+namespace {
+
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Columns per block of the triangular solve of the user-side form (progress between blocks).
+constexpr int64_t kSolveBlock = 256;
+
+absl::Status Cancelled() { return absl::CancelledError("fit cancelled"); }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelConfig& config) {
   internal::Params params(config.params);
@@ -20,7 +32,17 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   model->constraint_ = params.Get("constraint", 1) != 0;
   model->user_norm_ = params.Get("user_norm", 0);
   double max_items = params.Get("max_items", 10000);
+  const double side = params.Get("side", 0);
+  const double max_dense_items = params.Get("max_dense_items", 8192);
   if (auto s = params.CheckAllUsed("ease"); !s.ok()) return s;
+  if (side != 0 && side != 1 && side != 2) {
+    return absl::InvalidArgumentError("params: side must be 0 (auto), 1 (items) or 2 (users)");
+  }
+  if (!(max_dense_items >= 0 && max_dense_items <= 1e6)) {
+    return absl::InvalidArgumentError("params: max_dense_items must be in 0..1000000");
+  }
+  model->side_ = static_cast<int>(side);
+  model->max_dense_items_ = static_cast<int64_t>(max_dense_items);
   if (!(model->lambda_ > 0)) return absl::InvalidArgumentError("params: lambda must be > 0");
   if (!(model->user_norm_ >= 0 && model->user_norm_ <= 2)) {
     return absl::InvalidArgumentError("params: user_norm must be in [0, 2]");
@@ -41,6 +63,13 @@ absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress
     return absl::InvalidArgumentError(
         absl::StrCat("dataset: ", n, " items exceed max_items ", max_items_, " of the ease model"));
   }
+  const bool user_side = side_ == 2 || (side_ == 0 && data.num_users() < n);
+  user_side_ = user_side;
+  return user_side ? FitUserSide(data, progress) : FitItemSide(data, progress);
+}
+
+absl::Status EaseModel::FitItemSide(const Dataset& data, const FitProgress& progress) {
+  const int64_t n = data.num_items();
   // G = X^T X, accumulated user by user (the upper triangle, mirrored below).
   Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, n);
   for (int32_t u = 0; u < data.num_users(); ++u) {
@@ -90,14 +119,101 @@ absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress
   return absl::OkStatus();
 }
 
+absl::Status EaseModel::FitUserSide(const Dataset& data, const FitProgress& progress) {
+  const int64_t n = data.num_items();
+  const int64_t m = data.num_users();
+  const internal::SparseRowMatrix x = internal::InteractionMatrix(data, binary_, user_norm_);
+  // Lambda = lambda I + dropout / (1 - dropout) diag(X^T X).
+  Eigen::VectorXd diag_g = Eigen::VectorXd::Zero(n);
+  for (int64_t u = 0; u < x.outerSize(); ++u) {
+    for (internal::SparseRowMatrix::InnerIterator it(x, u); it; ++it) {
+      diag_g[it.col()] += it.value() * it.value();
+    }
+  }
+  const Eigen::VectorXd reg =
+      Eigen::VectorXd::Constant(n, lambda_) + (dropout_ / (1 - dropout_)) * diag_g;
+  const Eigen::VectorXd inv_reg = reg.cwiseInverse();
+  // K = I + X Lambda^-1 X^T (users x users), from the sparse product.
+  const internal::SparseRowMatrix xs = x * inv_reg.cwiseSqrt().asDiagonal();
+  const internal::SparseRowMatrix xst = xs.transpose();
+  Eigen::MatrixXd k = Eigen::MatrixXd(xs * xst);
+  k.diagonal().array() += 1.0;
+  if (progress && !progress(0.1)) return Cancelled();
+  Eigen::LLT<Eigen::MatrixXd> llt(k);
+  if (llt.info() != Eigen::Success) {
+    return absl::InternalError("ease: I + X Lambda^-1 X^T is not positive definite");
+  }
+  k.resize(0, 0);
+  if (progress && !progress(0.2)) return Cancelled();
+  // Z = L^-1 X Lambda^-1, solved in blocks of columns.
+  Eigen::MatrixXd z = internal::SparseRowMatrix(x * inv_reg.asDiagonal()).toDense();
+  for (int64_t c = 0; c < n; c += kSolveBlock) {
+    const int64_t w = std::min(kSolveBlock, n - c);
+    llt.matrixL().solveInPlace(z.middleCols(c, w));
+    if (progress && !progress(0.2 + 0.5 * (c + w) / n)) return Cancelled();
+  }
+  // diag(P)_j = 1 / Lambda_j - |z_j|^2; B(j, i) = c_i z_j.z_i off the diagonal.
+  const Eigen::VectorXd norms = z.colwise().squaredNorm().transpose();
+  Eigen::VectorXd c(n), diag_b(n);
+  for (int64_t j = 0; j < n; ++j) {
+    const double p = inv_reg[j] - norms[j];
+    c[j] = constraint_ ? 1.0 / p : reg[j];
+    diag_b[j] = constraint_ ? 0.0 : 1.0 - p * reg[j];
+  }
+  const Eigen::MatrixXf zf = z.cast<float>();
+  z.resize(0, 0);
+  if (n > max_dense_items_) {
+    factor_users_ = m;
+    zt_.assign(zf.data(), zf.data() + zf.size());  // Column-major m x n = row-major n x m.
+    c_.resize(n);
+    self_.resize(n);
+    for (int64_t j = 0; j < n; ++j) {
+      c_[j] = static_cast<float>(c[j]);
+      self_[j] = static_cast<float>(diag_b[j] - c[j] * norms[j]);
+    }
+    return absl::OkStatus();
+  }
+  // B formed from Z: the lower triangle of Z^T Z in place, then scaled and mirrored.
+  b_.assign(static_cast<size_t>(n * n), 0.0f);
+  Eigen::Map<Eigen::MatrixXf> bm(b_.data(), n, n);  // bm(i, j) = B(j, i).
+  bm.selfadjointView<Eigen::Lower>().rankUpdate(zf.transpose());
+  if (progress && !progress(0.9)) return Cancelled();
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = j + 1; i < n; ++i) {
+      const float s = bm(i, j);
+      bm(i, j) = static_cast<float>(s * c[i]);
+      bm(j, i) = static_cast<float>(s * c[j]);
+    }
+    bm(j, j) = static_cast<float>(diag_b[j]);
+  }
+  return absl::OkStatus();
+}
+
+float EaseModel::Weight(int32_t from, int32_t to) const {
+  const int64_t n = items().size();
+  if (!b_.empty()) return b_[static_cast<size_t>(from) * n + to];
+  Eigen::Map<const RowMatrixF> zt(zt_.data(), n, factor_users_);
+  const float dot = zt.row(from).dot(zt.row(to));
+  return from == to ? self_[to] + c_[to] * dot : c_[to] * dot;
+}
+
 void EaseModel::Score(absl::Span<const std::pair<int32_t, float>> history, absl::string_view,
                       absl::Span<float> scores) const {
   const int64_t n = items().size();
   Eigen::Map<Eigen::VectorXf> out(scores.data(), n);
-  for (const auto& [j, weight] : history) {
-    const float w = binary_ ? 1.0f : weight;
-    out += w * Eigen::Map<const Eigen::VectorXf>(b_.data() + static_cast<size_t>(j) * n, n);
+  if (!b_.empty()) {
+    for (const auto& [j, weight] : history) {
+      const float w = binary_ ? 1.0f : weight;
+      out += w * Eigen::Map<const Eigen::VectorXf>(b_.data() + static_cast<size_t>(j) * n, n);
+    }
+    return;
   }
+  // From the factors: score_i = c_i z_i.(sum_j w_j z_j) + w_i self_i.
+  Eigen::Map<const RowMatrixF> zt(zt_.data(), n, factor_users_);
+  Eigen::VectorXf v = Eigen::VectorXf::Zero(factor_users_);
+  for (const auto& [j, weight] : history) v += (binary_ ? 1.0f : weight) * zt.row(j).transpose();
+  out.array() += Eigen::Map<const Eigen::VectorXf>(c_.data(), n).array() * (zt * v).array();
+  for (const auto& [j, weight] : history) out[j] += (binary_ ? 1.0f : weight) * self_[j];
 }
 
 Reason EaseModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
@@ -123,6 +239,11 @@ void EaseModel::SerializeImpl(std::string* out) const {
   internal::Put<uint8_t>(out, binary_ ? 1 : 0);
   internal::Put<int64_t>(out, max_items_);
   internal::PutVector(out, b_);
+  internal::Put<uint8_t>(out, user_side_ ? 1 : 0);
+  internal::Put<int64_t>(out, factor_users_);
+  internal::PutVector(out, zt_);
+  internal::PutVector(out, c_);
+  internal::PutVector(out, self_);
 }
 
 absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
@@ -131,9 +252,26 @@ absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
   if (!internal::Get(in, &lambda_) || !internal::Get(in, &dropout_) ||
       !internal::Get(in, &user_norm_) || !internal::Get(in, &constraint) ||
       !internal::Get(in, &binary) || !internal::Get(in, &max_items_) ||
-      !internal::GetVector(in, &b_) || b_.size() != n * n) {
+      !internal::GetVector(in, &b_)) {
     return absl::DataLossError("ease bytes: truncated or inconsistent");
   }
+  uint8_t user_side = 0;
+  factor_users_ = 0;
+  zt_.clear();
+  c_.clear();
+  self_.clear();
+  if (!in->empty() &&  // Bytes written before the user-side form end here.
+      (!internal::Get(in, &user_side) || !internal::Get(in, &factor_users_) ||
+       !internal::GetVector(in, &zt_) || !internal::GetVector(in, &c_) ||
+       !internal::GetVector(in, &self_))) {
+    return absl::DataLossError("ease bytes: truncated factors");
+  }
+  user_side_ = user_side != 0;
+  const bool dense = b_.size() == n * n && zt_.empty();
+  const bool factors = b_.empty() && factor_users_ >= 0 &&
+                       zt_.size() == n * static_cast<size_t>(factor_users_) && c_.size() == n &&
+                       self_.size() == n;
+  if (!dense && !factors) return absl::DataLossError("ease bytes: inconsistent sizes");
   binary_ = binary != 0;
   constraint_ = constraint != 0;
   return absl::OkStatus();
