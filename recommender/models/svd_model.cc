@@ -2,11 +2,16 @@
 
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
+#include <Eigen/QR>
+#include <Eigen/SVD>
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "recommender/models/internal/byte_io.h"
+#include "recommender/models/internal/interaction_matrix.h"
 #include "recommender/models/internal/params.h"
 
 namespace clientele::recommender {
@@ -19,7 +24,21 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> SvdModel::Create(const ModelCo
   double factors = params.Get("factors", 32);
   model->normalize_ = params.Get("normalize", 0.5);
   double max_items = params.Get("max_items", 10000);
+  const double oversample = params.Get("oversample", 16);
+  const double power_iterations = params.Get("power_iterations", 6);
+  const double seed = params.Get("seed", 1);
   if (auto s = params.CheckAllUsed("svd"); !s.ok()) return s;
+  if (!(oversample >= 0 && oversample <= 1000)) {
+    return absl::InvalidArgumentError("params: oversample must be in 0..1000");
+  }
+  if (!(power_iterations >= 0 && power_iterations <= 100)) {
+    return absl::InvalidArgumentError("params: power_iterations must be in 0..100");
+  }
+  if (!(seed >= 0 && seed <= 1e15))
+    return absl::InvalidArgumentError("params: seed must be in 0..1e15");
+  model->oversample_ = static_cast<int32_t>(oversample);
+  model->power_iterations_ = static_cast<int32_t>(power_iterations);
+  model->seed_ = static_cast<uint64_t>(seed);
   if (!(factors >= 1 && factors <= 1e5)) {
     return absl::InvalidArgumentError("params: factors must be in 1..100000");
   }
@@ -34,55 +53,71 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> SvdModel::Create(const ModelCo
   return model;
 }
 
+namespace {
+
+absl::Status Cancelled() { return absl::CancelledError("fit cancelled"); }
+
+// An orthonormal basis of the columns of `y` (thin Householder QR).
+Eigen::MatrixXd Orthonormal(const Eigen::MatrixXd& y) {
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(y);
+  return qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
+}
+
+}  // namespace
+
 absl::Status SvdModel::FitImpl(const Dataset& data, const FitProgress& progress) {
   const int64_t n = data.num_items();
   if (n > max_items_) {
     return absl::InvalidArgumentError(
         absl::StrCat("dataset: ", n, " items exceed max_items ", max_items_, " of the svd model"));
   }
-  const int64_t k = std::min<int64_t>(factors_, n);
   std::vector<double> item_degree(n, 0.0);
   for (int32_t item : data.item_index()) item_degree[item] += 1;
-  // G = R~^T R~ = D_I^-a X^T D_U^-2a X D_I^-a, the upper triangle accumulated user by user.
-  Eigen::MatrixXd g = Eigen::MatrixXd::Zero(n, n);
-  for (int32_t u = 0; u < data.num_users(); ++u) {
-    if (progress && (u & 1023) == 0 && !progress(0.2 * u / data.num_users())) {
-      return absl::CancelledError("fit cancelled");
-    }
-    auto items = data.UserItems(u);
-    if (items.empty()) continue;
-    const double w = std::pow(static_cast<double>(items.size()), -2 * normalize_);
-    for (size_t a = 0; a < items.size(); ++a) {
-      double* col = g.col(items[a]).data();
-      for (size_t b = 0; b <= a; ++b) col[items[b]] += w;
-    }
-  }
-  std::vector<double> down(n, 0.0), up(n, 0.0);  // d^-a and d^a; 0 for items nobody had.
-  for (int64_t i = 0; i < n; ++i) {
+  Eigen::VectorXd down = Eigen::VectorXd::Zero(n), up = Eigen::VectorXd::Zero(n);
+  for (int64_t i = 0; i < n; ++i) {  // d^-a and d^a; 0 for items nobody had.
     if (item_degree[i] == 0) continue;
     down[i] = std::pow(item_degree[i], -normalize_);
     up[i] = std::pow(item_degree[i], normalize_);
   }
-  for (int64_t c = 0; c < n; ++c) {
-    for (int64_t r = 0; r <= c; ++r) {
-      const double v = g(r, c) * down[r] * down[c];
-      g(r, c) = v;
-      g(c, r) = v;
+  // A = R~ = D_U^-a X D_I^-a (users x items, sparse).
+  const internal::SparseRowMatrix a =
+      internal::InteractionMatrix(data, /*binary=*/true, normalize_) * down.asDiagonal();
+  const internal::SparseRowMatrix at = a.transpose();
+  Eigen::MatrixXd v;  // items x k: the top right singular vectors of A.
+  int64_t width = std::min<int64_t>(factors_ + oversample_, n);
+  if (width >= n) {
+    // A sketch would span every item: the exact eigenvectors of A^T A (small catalogs only).
+    Eigen::MatrixXd g = Eigen::MatrixXd(at * a);
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(g);
+    if (solver.info() != Eigen::Success) return absl::InternalError("svd: eigensolver failed");
+    const int64_t k = std::min<int64_t>(factors_, n);
+    v = solver.eigenvectors().rightCols(k).rowwise().reverse();  // Eigenvalues ascend.
+  } else {
+    // Randomized SVD with power iterations (Halko, Martinsson, Tropp 2011, algorithm 4.4).
+    width = std::min<int64_t>(width, data.num_users());
+    std::mt19937_64 rng(seed_);
+    std::normal_distribution<double> normal;
+    Eigen::MatrixXd omega(n, width);
+    for (int64_t c = 0; c < omega.size(); ++c) omega.data()[c] = normal(rng);
+    Eigen::MatrixXd q = Orthonormal(a * omega);
+    for (int it = 0; it < power_iterations_; ++it) {
+      if (progress && !progress(0.9 * (it + 1) / (power_iterations_ + 1))) return Cancelled();
+      const Eigen::MatrixXd w = Orthonormal(at * q);
+      q = Orthonormal(a * w);
     }
+    const Eigen::MatrixXd w = at * q;  // items x width; its left singular vectors are A's right.
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(w, Eigen::ComputeThinU);
+    const int64_t k = std::min<int64_t>(factors_, width);
+    v = svd.matrixU().leftCols(k);
   }
-  if (progress && !progress(0.3)) return absl::CancelledError("fit cancelled");
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(g);
-  if (solver.info() != Eigen::Success) return absl::InternalError("svd: eigensolver failed");
-  if (progress && !progress(0.9)) return absl::CancelledError("fit cancelled");
-  // Eigenvalues ascend: the top k eigenvectors are the last k columns.
-  const Eigen::MatrixXd& vectors = solver.eigenvectors();
+  if (progress && !progress(0.9)) return Cancelled();
+  const int64_t k = v.cols();
   left_.assign(static_cast<size_t>(n * k), 0.0f);
   right_.assign(static_cast<size_t>(n * k), 0.0f);
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t f = 0; f < k; ++f) {
-      const double v = vectors(i, n - 1 - f);
-      left_[i * k + f] = static_cast<float>(v * down[i]);
-      right_[i * k + f] = static_cast<float>(v * up[i]);
+      left_[i * k + f] = static_cast<float>(v(i, f) * down[i]);
+      right_[i * k + f] = static_cast<float>(v(i, f) * up[i]);
     }
   }
   factors_ = static_cast<int32_t>(k);
