@@ -3,6 +3,7 @@
 //   build/bin/recommender_movielens_bench [--movielens=PATH/u.data] [--retail=PATH.csv]
 //       [--seeds=5] [--sections=movielens,retail,latency] [--ease_grid=full|plain]
 //       [--models=ease,svd,...]
+//   build/bin/recommender_movielens_bench --sections=train [--seeds=5]   # default configs' cost
 //
 // MovieLens 100k, Microsoft Recommenders' protocol: 75/25 random split stratified by user
 // (per seed), top-10, the user's training items removed, every test item relevant. Each
@@ -298,6 +299,46 @@ void Latency(const std::vector<std::string>& names,
   std::fflush(stdout);
 }
 
+// CPU time of the whole process (every thread), in seconds.
+double ProcessCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+Dataset LoadMovieLens(const std::string& path);
+
+// Training cost of the default configurations: each model fitted with its defaults (nothing
+// tuned here) on the 75/25 split of each seed, timed (wall and process CPU), then scored.
+void TrainCost(const std::string& path, int seeds) {
+  Dataset data = LoadMovieLens(path);
+  const std::vector<std::string> names =
+      Selected({"popularity", "item_cf", "ease", "svd", "hybrid"});
+  std::printf("## Training cost of the defaults, MovieLens 100k, median of %d seeds\n\n", seeds);
+  std::printf("| model | nDCG@10 | fit wall s | fit CPU s |\n|---|---|---|---|\n");
+  std::map<std::string, std::vector<double>> ndcg, wall, cpu;
+  EvaluateOptions options;
+  options.k = 10;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    TrainTest split = OrDie(StratifiedRandomSplit(data, 0.75, seed));
+    for (const std::string& name : names) {
+      const double cpu0 = ProcessCpuSeconds();
+      Clock::time_point start = Clock::now();
+      std::unique_ptr<RecommenderModel> model = OrDie(TrainModel({name}, split.train));
+      wall[name].push_back(Seconds(start));
+      cpu[name].push_back(ProcessCpuSeconds() - cpu0);
+      ndcg[name].push_back(OrDie(Evaluate(*model, split.test, options)).metrics.ndcg);
+      std::fprintf(stderr, "  seed %d %s: ndcg@10 %.4f fit %.2fs wall %.2fs CPU\n", seed,
+                   name.c_str(), ndcg[name].back(), wall[name].back(), cpu[name].back());
+    }
+  }
+  for (const std::string& name : names) {
+    std::printf("| %s | %.4f | %.2f | %.2f |\n", name.c_str(), Median(ndcg[name]),
+                Median(wall[name]), Median(cpu[name]));
+  }
+  std::fflush(stdout);
+}
+
 Dataset LoadMovieLens(const std::string& path) {
   std::string text = ReadFile(path);
   DatasetBuilder builder;
@@ -475,12 +516,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "plain"}));
   app.add_option("--models", clientele::recommender::g_models,
                  "Comma-separated models to run (default: all)");
-  app.add_option("--sections", sections, "Comma-separated: movielens, retail, latency");
+  app.add_option("--sections", sections, "Comma-separated: movielens, retail, latency, train");
   CLI11_PARSE(app, argc, argv);
   bool latency = sections.find("latency") != std::string::npos;
   if (sections == "explore") {
     clientele::recommender::ExploreEase(movielens);
     return 0;
+  }
+  if (sections.find("train") != std::string::npos) {
+    clientele::recommender::TrainCost(movielens, seeds);
   }
   if (sections.find("movielens") != std::string::npos) {
     clientele::recommender::MovieLens(movielens, seeds, latency);

@@ -38,7 +38,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
   const double tune_seed = params.Get("tune_seed", 1);
   const double tune_users = params.Get("tune_users", 5000);
   const double tune_ratio = params.Get("tune_ratio", 0.9);
-  const double tune_folds = params.Get("tune_folds", 3);
+  const double tune_folds = params.Get("tune_folds", 1);
   if (auto s = params.CheckAllUsed("hybrid"); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(s.message(),
                                                    "; give component parameters to "

@@ -10,23 +10,25 @@
 // sar component then gets undecayed values).
 //
 // Blend weights chosen by validation ("tune" 1, the default without explicit components; 0
-// with them): Fit splits the training data "tune_folds" times per user at random
-// (StratifiedRandomSplit, training share "tune_ratio", seeds "tune_seed" + fold), fits every
-// component on the larger part, and ranks for at most "tune_users" users of the smaller part
-// (chosen at random) the union of each component's top 100 unseen items. The first component
-// keeps its weight; the weight of each other is then set in turn, two rounds, to the value of
+// with them): Fit splits the training data per user at random (StratifiedRandomSplit, training
+// share "tune_ratio", seed "tune_seed"), fits every component once on the larger part, and
+// ranks for a sample of at most "tune_users" users of the smaller part (chosen at random) the
+// union of each component's top 100 unseen items. The first component keeps its weight; the
+// weight of each other is then set in turn, two rounds, to the value of
 // {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3} x (first weight) with the best mean
-// nDCG@10 (binary relevance, as ranking_metrics.h) over the validation users of all folds,
-// among the values whose gain over the current blend exceeds 2 standard errors of the mean
-// per-user difference; otherwise it stays (the given weights are the prior, moved only on
-// evidence). Components left at weight 0 are dropped.
-// Then the others are fitted on all of the data. The test part of an offline evaluation is thus
-// never seen. A large training share keeps the tuning models close to the final one (a blend
-// weight tuned on much less data favours the low-rank svd too much); several folds average out
-// the noise of the smaller held-out part. Costs tune_folds + 1 fits of the components;
+// nDCG@10 (binary relevance, as ranking_metrics.h) over the validation users, among the values
+// whose gain over the current blend exceeds 2 standard errors of the mean per-user difference;
+// otherwise it stays (the given weights are the prior, moved only on evidence). Re-weighting
+// reuses the stored candidate scores: no component is refitted per weight or per round.
+// Components left at weight 0 are dropped. Then the others are fitted on all of the data. The
+// test part of an offline evaluation is thus never seen. A large training share keeps the
+// tuning models close to the final one (a blend weight tuned on much less data favours the
+// low-rank svd too much). "tune_folds" > 1 repeats the split with seeds tune_seed + fold and
+// pools the validation users (less noise, one more fit of every component per fold). Costs
+// tune_folds + 1 fits of the components (2 by default) plus the scoring of the sample;
 // tuning_ndcg() reports the validation nDCG@10 of the chosen blend (not serialized: -1 after
 // loading).
-// Parameters: "tune" (see above), "tune_ratio" (0.9, in [0.5, 0.95]), "tune_folds" (3, in
+// Parameters: "tune" (see above), "tune_ratio" (0.9, in [0.5, 0.95]), "tune_folds" (1, in
 // 1..10), "tune_seed" (1), "tune_users" (5000).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_HYBRID_MODEL_H_
@@ -79,7 +81,7 @@ class HybridModel final : public RecommenderModel {
   uint64_t tune_seed_ = 1;
   int64_t tune_users_ = 5000;
   double tune_ratio_ = 0.9;
-  int tune_folds_ = 3;
+  int tune_folds_ = 1;
   double tuning_ndcg_ = -1;
 };
 
