@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "recommender/models/als_model.h"
 #include "recommender/models/ease_model.h"
 #include "recommender/models/hybrid_model.h"
 #include "recommender/models/item_cf_model.h"
@@ -17,7 +18,7 @@
 namespace clientele::recommender {
 
 std::vector<std::string> ModelNames() {
-  return {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid"};
+  return {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "als", "hybrid"};
 }
 
 std::vector<std::string> ServedModelNames() {
@@ -34,6 +35,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateByName(const ModelConfig
   if (config.name == "ease") return EaseModel::Create(config);
   if (config.name == "rp3beta") return Rp3betaModel::Create(config);
   if (config.name == "svd") return SvdModel::Create(config);
+  if (config.name == "als") return AlsModel::Create(config);
   if (config.name == "hybrid") return HybridModel::Create(config);
   return nullptr;
 }

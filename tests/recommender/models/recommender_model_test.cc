@@ -252,11 +252,11 @@ TEST_P(AllModelsTest, FitCanBeCancelled) {
 
 INSTANTIATE_TEST_SUITE_P(Models, AllModelsTest,
                          ::testing::Values("popularity", "item_cf", "sar", "ease", "rp3beta", "svd",
-                                           "hybrid"));
+                                           "als", "hybrid"));
 
 TEST(RecommenderModelTest, FactoryKnowsTheModelsAndRejectsOthers) {
-  EXPECT_THAT(ModelNames(),
-              ElementsAre("popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid"));
+  EXPECT_THAT(ModelNames(), ElementsAre("popularity", "item_cf", "sar", "ease", "rp3beta", "svd",
+                                        "als", "hybrid"));
   EXPECT_THAT(ServedModelNames(), ElementsAre("popularity", "item_cf", "sar", "ease", "hybrid"));
   EXPECT_THAT(CreateModel({"bpr"}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bpr")));
