@@ -153,4 +153,10 @@ absl::Status AlsModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t AlsModel::ModelFitBytes(const DataShape& shape) const {
+  // Confidences by user and by item (sparse), user and item vectors (double), Gram matrices.
+  return 32 * shape.interactions + 8 * (shape.users + shape.items) * factors_ +
+         16 * static_cast<int64_t>(factors_) * factors_;
+}
+
 }  // namespace clientele::recommender

@@ -49,6 +49,7 @@ class AlsModel final : public RecommenderModel {
   absl::Status FitImpl(const Dataset& data, const FitProgress& progress) override;
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
+  int64_t ModelFitBytes(const DataShape& shape) const override;
 
  private:
   int32_t factors_ = 64;

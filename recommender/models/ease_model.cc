@@ -59,13 +59,44 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
 
 absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress) {
   const int64_t n = data.num_items();
-  if (n > max_items_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("dataset: ", n, " items exceed max_items ", max_items_, " of the ease model"));
+  if (n <= max_items_) {
+    const bool user_side = side_ == 2 || (side_ == 0 && data.num_users() < n);
+    user_side_ = user_side;
+    return user_side ? FitUserSide(data, progress) : FitItemSide(data, progress);
   }
-  const bool user_side = side_ == 2 || (side_ == 0 && data.num_users() < n);
+  // Above the cap: the max_items most frequent items (ties to the lower index), kept in index
+  // order; the others get no score and come after, ordered by popularity.
+  std::vector<int64_t> count(n, 0);
+  for (int32_t item : data.item_index()) ++count[item];
+  std::vector<int32_t> order(n);
+  for (int32_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return count[a] > count[b]; });
+  kept_.assign(order.begin(), order.begin() + max_items_);
+  std::sort(kept_.begin(), kept_.end());
+  std::vector<int32_t> slot(n, -1);
+  IdIndex kept_ids;
+  for (size_t s = 0; s < kept_.size(); ++s) {
+    slot[kept_[s]] = static_cast<int32_t>(s);
+    kept_ids.Add(data.item_id(kept_[s]));
+  }
+  std::vector<Triplet> cells;
+  for (int32_t u = 0; u < data.num_users(); ++u) {
+    auto items = data.UserItems(u);
+    auto values = data.UserValues(u);
+    for (size_t a = 0; a < items.size(); ++a) {
+      if (slot[items[a]] >= 0) cells.push_back({u, slot[items[a]], values[a], 0});
+    }
+  }
+  absl::StatusOr<Dataset> capped =
+      Dataset::FromTriplets(data.users(), std::move(kept_ids), {}, std::move(cells));
+  if (!capped.ok()) return capped.status();
+  set_fit_note(absl::StrCat("ease fitted on the ", max_items_, " most frequent of ", n,
+                            " items (max_items); the other items are recommended by popularity"));
+  slot_ = std::move(slot);
+  const bool user_side = side_ == 2 || (side_ == 0 && capped->num_users() < max_items_);
   user_side_ = user_side;
-  return user_side ? FitUserSide(data, progress) : FitItemSide(data, progress);
+  return user_side ? FitUserSide(*capped, progress) : FitItemSide(*capped, progress);
 }
 
 absl::Status EaseModel::FitItemSide(const Dataset& data, const FitProgress& progress) {
@@ -190,7 +221,16 @@ absl::Status EaseModel::FitUserSide(const Dataset& data, const FitProgress& prog
 }
 
 float EaseModel::Weight(int32_t from, int32_t to) const {
-  const int64_t n = items().size();
+  if (!kept_.empty()) {
+    from = slot_[from];
+    to = slot_[to];
+    if (from < 0 || to < 0) return 0;
+  }
+  return FittedWeight(from, to);
+}
+
+float EaseModel::FittedWeight(int32_t from, int32_t to) const {
+  const int64_t n = fitted_items();
   if (!b_.empty()) return b_[static_cast<size_t>(from) * n + to];
   Eigen::Map<const RowMatrixF> zt(zt_.data(), n, factor_users_);
   const float dot = zt.row(from).dot(zt.row(to));
@@ -199,7 +239,25 @@ float EaseModel::Weight(int32_t from, int32_t to) const {
 
 void EaseModel::Score(absl::Span<const std::pair<int32_t, float>> history, absl::string_view,
                       absl::Span<float> scores) const {
-  const int64_t n = items().size();
+  if (kept_.empty()) {
+    ScoreFitted(history, scores);
+    return;
+  }
+  // Above the cap: the history's fitted items, scored over the fitted items, scattered back.
+  thread_local std::vector<std::pair<int32_t, float>> mapped;
+  thread_local std::vector<float> fitted;
+  mapped.clear();
+  for (const auto& [j, weight] : history) {
+    if (slot_[j] >= 0) mapped.emplace_back(slot_[j], weight);
+  }
+  fitted.assign(kept_.size(), 0.0f);
+  ScoreFitted(mapped, absl::MakeSpan(fitted));
+  for (size_t s = 0; s < kept_.size(); ++s) scores[kept_[s]] += fitted[s];
+}
+
+void EaseModel::ScoreFitted(absl::Span<const std::pair<int32_t, float>> history,
+                            absl::Span<float> scores) const {
+  const int64_t n = fitted_items();
   Eigen::Map<Eigen::VectorXf> out(scores.data(), n);
   if (!b_.empty()) {
     for (const auto& [j, weight] : history) {
@@ -244,11 +302,12 @@ void EaseModel::SerializeImpl(std::string* out) const {
   internal::PutVector(out, zt_);
   internal::PutVector(out, c_);
   internal::PutVector(out, self_);
+  internal::PutVector(out, kept_);
 }
 
 absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
   uint8_t binary, constraint;
-  const size_t n = items().size();
+  size_t n = items().size();
   if (!internal::Get(in, &lambda_) || !internal::Get(in, &dropout_) ||
       !internal::Get(in, &user_norm_) || !internal::Get(in, &constraint) ||
       !internal::Get(in, &binary) || !internal::Get(in, &max_items_) ||
@@ -260,11 +319,23 @@ absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
   zt_.clear();
   c_.clear();
   self_.clear();
+  kept_.clear();
   if (!in->empty() &&  // Bytes written before the user-side form end here.
       (!internal::Get(in, &user_side) || !internal::Get(in, &factor_users_) ||
        !internal::GetVector(in, &zt_) || !internal::GetVector(in, &c_) ||
-       !internal::GetVector(in, &self_))) {
+       !internal::GetVector(in, &self_) || !internal::GetVector(in, &kept_))) {
     return absl::DataLossError("ease bytes: truncated factors");
+  }
+  slot_.clear();
+  if (!kept_.empty()) {
+    slot_.assign(items().size(), -1);
+    for (size_t s = 0; s < kept_.size(); ++s) {
+      if (kept_[s] < 0 || kept_[s] >= items().size() || (s > 0 && kept_[s] <= kept_[s - 1])) {
+        return absl::DataLossError("ease bytes: bad kept items");
+      }
+      slot_[kept_[s]] = static_cast<int32_t>(s);
+    }
+    n = kept_.size();
   }
   user_side_ = user_side != 0;
   const bool dense = b_.size() == n * n && zt_.empty();
@@ -275,6 +346,16 @@ absl::Status EaseModel::DeserializeImpl(absl::string_view* in) {
   binary_ = binary != 0;
   constraint_ = constraint != 0;
   return absl::OkStatus();
+}
+
+int64_t EaseModel::ModelFitBytes(const DataShape& shape) const {
+  const int64_t n = std::min<int64_t>(shape.items, max_items_);
+  const int64_t m = shape.users;
+  const bool user_side = side_ == 2 || (side_ == 0 && m < n);
+  if (!user_side) return 20 * n * n;  // G and its Cholesky factor (double), B (float).
+  // Sparse X (three copies), K and its factor (double), Z (double and float), then B or Z^T.
+  return 48 * shape.interactions + 16 * m * m + 12 * m * n +
+         (n <= max_dense_items_ ? 4 * n * n : 4 * m * n);
 }
 
 }  // namespace clientele::recommender

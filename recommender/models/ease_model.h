@@ -29,8 +29,9 @@
 // (heavy users weigh less; the ranking of one query is unaffected).
 // Parameters: "lambda" (500), "dropout" (0, in [0, 1)), "constraint" (1), "binary" (1),
 // "user_norm" (0),
-// "max_items" (10000: larger catalogs are refused with InvalidArgument rather than exhausting
-// memory), "side" (0 auto, 1 item side, 2 user side), "max_dense_items" (8192).
+// "max_items" (10000: above it the model is fitted on the max_items most frequent items, and
+// the others get no ease score: they come after, by popularity, with the reason "popular";
+// fit_note() says so), "side" (0 auto, 1 item side, 2 user side), "max_dense_items" (8192).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_EASE_MODEL_H_
 #define CLIENTELE_RECOMMENDER_MODELS_EASE_MODEL_H_
@@ -62,8 +63,14 @@ class EaseModel final : public RecommenderModel {
   absl::Status FitImpl(const Dataset& data, const FitProgress& progress) override;
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
+  int64_t ModelFitBytes(const DataShape& shape) const override;
 
  private:
+  // The number of items B covers (all, or the kept ones above max_items).
+  int64_t fitted_items() const { return kept_.empty() ? items().size() : kept_.size(); }
+  float FittedWeight(int32_t from, int32_t to) const;
+  void ScoreFitted(absl::Span<const std::pair<int32_t, float>> history,
+                   absl::Span<float> scores) const;
   absl::Status FitItemSide(const Dataset& data, const FitProgress& progress);
   absl::Status FitUserSide(const Dataset& data, const FitProgress& progress);
 
@@ -83,6 +90,10 @@ class EaseModel final : public RecommenderModel {
   std::vector<float> zt_;
   std::vector<float> c_;
   std::vector<float> self_;
+  // Above max_items: the fitted items (indexes, increasing) and each item's place among them
+  // (-1 for the others); both empty when every item is fitted. B and Z cover the kept items.
+  std::vector<int32_t> kept_;
+  std::vector<int32_t> slot_;
 };
 
 }  // namespace clientele::recommender

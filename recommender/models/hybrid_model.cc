@@ -408,4 +408,12 @@ absl::Status HybridModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t HybridModel::ModelFitBytes(const DataShape& shape) const {
+  // The components, each fitted on the tuning split and then on all data: the larger of the
+  // two fits' working memory is bounded by the full-data estimate; kept side by side (sum).
+  int64_t bytes = tune_ ? 2 * 16 * shape.interactions : 0;  // The tuning split's two parts.
+  for (const auto& component : components_) bytes += component->EstimateFitBytes(shape);
+  return bytes;
+}
+
 }  // namespace clientele::recommender

@@ -64,6 +64,7 @@ class HybridModel final : public RecommenderModel {
   absl::Status FitImpl(const Dataset& data, const FitProgress& progress) override;
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
+  int64_t ModelFitBytes(const DataShape& shape) const override;
   std::string UserSegment(int32_t user) const override;
 
  private:

@@ -69,4 +69,8 @@ absl::Status ItemCfModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t ItemCfModel::ModelFitBytes(const DataShape& shape) const {
+  return internal::NeighborFitBytes(shape, max_neighbors_);
+}
+
 }  // namespace clientele::recommender

@@ -35,6 +35,7 @@ class ItemCfModel final : public RecommenderModel {
   absl::Status FitImpl(const Dataset& data, const FitProgress& progress) override;
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
+  int64_t ModelFitBytes(const DataShape& shape) const override;
 
  private:
   int32_t max_neighbors_ = 100;

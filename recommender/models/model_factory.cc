@@ -17,6 +17,9 @@
 
 namespace clientele::recommender {
 
+absl::Status MemoryBudgetError(absl::string_view model, int64_t need, int64_t budget,
+                               const DataShape& shape);  // recommender_model.cc
+
 std::vector<std::string> ModelNames() {
   return {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "als", "hybrid"};
 }
@@ -53,8 +56,27 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig&
                                                    "\" (known: ", absl::StrJoin(ModelNames(), ", "),
                                                    ")"));
   }
+  if (config.memory_budget_bytes < 0) {
+    return absl::InvalidArgumentError("memory_budget_bytes: must be >= 0");
+  }
   (*model)->cache_top_n_ = config.cache_top_n;
+  (*model)->memory_budget_bytes_ = config.memory_budget_bytes;
   return model;
+}
+
+absl::StatusOr<int64_t> EstimateFitBytes(const ModelConfig& config, const DataShape& shape) {
+  absl::StatusOr<std::unique_ptr<RecommenderModel>> model = CreateModel(config);
+  if (!model.ok()) return model.status();
+  return (*model)->EstimateFitBytes(shape);
+}
+
+absl::Status CheckMemoryBudget(const ModelConfig& config, const DataShape& shape) {
+  absl::StatusOr<int64_t> need = EstimateFitBytes(config, shape);
+  if (!need.ok()) return need.status();
+  if (config.memory_budget_bytes > 0 && *need > config.memory_budget_bytes) {
+    return MemoryBudgetError(config.name, *need, config.memory_budget_bytes, shape);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<RecommenderModel>> TrainModel(const ModelConfig& config,

@@ -131,4 +131,8 @@ absl::Status PopularityModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t PopularityModel::ModelFitBytes(const DataShape& shape) const {
+  return 16 * shape.items + 8 * shape.users;  // Item counts (per segment: small) and segments.
+}
+
 }  // namespace clientele::recommender

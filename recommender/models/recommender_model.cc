@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/status/status_macros.h"
 #include "recommender/models/internal/byte_io.h"
 
@@ -59,10 +60,35 @@ std::string ReasonText(const Reason& reason, const IdIndex& items) {
   return "popular";
 }
 
+int64_t RecommenderModel::EstimateFitBytes(const DataShape& shape) const {
+  // Histories (item + value), offsets, popularity, id maps (~48 bytes an id), serving cache.
+  const int64_t base = 8 * shape.interactions + 8 * shape.users + 4 * shape.items +
+                       48 * (shape.users + shape.items) +
+                       16 * shape.users * static_cast<int64_t>(cache_top_n_);
+  return base + ModelFitBytes(shape);
+}
+
+absl::Status MemoryBudgetError(absl::string_view model, int64_t need, int64_t budget,
+                               const DataShape& shape) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "model %s: training on %d users, %d items and %d interactions needs about %.0f MiB, over "
+      "the memory budget of %.0f MiB (--recommender_memory_budget); raise the budget or choose "
+      "a model whose cost fits (docs/recommender.md, \"Training cost\")",
+      model, shape.users, shape.items, shape.interactions, need / kMiB, budget / kMiB));
+}
+
 absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progress) {
   if (fitted_) return absl::FailedPreconditionError("model: already fitted");
   if (data.num_items() == 0 || data.num_interactions() == 0) {
     return absl::InvalidArgumentError("dataset: no interactions to fit on");
+  }
+  if (memory_budget_bytes_ > 0) {
+    const DataShape shape{data.num_users(), data.num_items(), data.num_interactions()};
+    const int64_t need = EstimateFitBytes(shape);
+    if (need > memory_budget_bytes_) {
+      return MemoryBudgetError(name(), need, memory_budget_bytes_, shape);
+    }
   }
   users_ = data.users();
   items_ = data.items();

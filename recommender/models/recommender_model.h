@@ -86,6 +86,13 @@ struct RecommendRequest {
 // cancel (Fit then returns Cancelled). May be called from the Fit thread only.
 using FitProgress = std::function<bool(double fraction)>;
 
+// The size of a training set, for the training cost estimates (EstimateFitBytes).
+struct DataShape {
+  int64_t users = 0;
+  int64_t items = 0;
+  int64_t interactions = 0;
+};
+
 struct ModelConfig {
   // "popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid".
   std::string name;
@@ -102,6 +109,10 @@ struct ModelConfig {
   // with the request's filters instead of a full scoring. 0 disables the cache. Costs
   // users x cache_top_n x 12 bytes and one full scoring per user at fit and at load.
   int cache_top_n = 100;
+  // Memory budget of Fit in bytes (0: none). Fit first estimates its peak memory from the
+  // data's shape (EstimateFitBytes) and, above the budget, returns ResourceExhausted naming
+  // the flag --recommender_memory_budget before allocating anything.
+  int64_t memory_budget_bytes = 0;
 };
 
 class RecommenderModel {
@@ -126,6 +137,9 @@ class RecommenderModel {
   std::optional<int32_t> FindItem(absl::string_view id) const { return items_.Find(id); }
   const std::string& item_category(int32_t item) const { return categories_[item]; }
   bool fitted() const { return fitted_; }
+  // What the fit left out or changed, in one sentence (e.g. items beyond a cap that fall back
+  // to popularity); empty when nothing. Not serialized.
+  const std::string& fit_note() const { return fit_note_; }
 
   // Training history of a known user: (item, value) pairs.
   absl::Span<const int32_t> UserItems(int32_t user) const;
@@ -133,6 +147,11 @@ class RecommenderModel {
 
   // Bytes that DeserializeModel turns back into an equal model (same recommendations).
   std::string Serialize() const;
+
+  // Estimated peak memory of Fit on data of this shape, in bytes: the fit's working memory,
+  // the fitted model and its serving cache (see docs/recommender.md, "Training cost"). An
+  // estimate, not a bound on the allocator: it counts the large arrays.
+  int64_t EstimateFitBytes(const DataShape& shape) const;
 
  protected:
   // Scores every item for `history` (item, weight; deduplicated, sorted by item) into `scores`
@@ -148,11 +167,14 @@ class RecommenderModel {
   // Model-specific state to/from bytes (see internal/byte_io.h).
   virtual void SerializeImpl(std::string* out) const = 0;
   virtual absl::Status DeserializeImpl(absl::string_view* in) = 0;
+  // EstimateFitBytes without the base part (the copied histories, id maps and serving cache).
+  virtual int64_t ModelFitBytes(const DataShape& shape) const = 0;
   // Segment a known user had at fit time ("" if none). Used when the request has none.
   virtual std::string UserSegment(int32_t user) const { return ""; }
   // Whether the model falls back to popularity for items left unscored (default true).
   virtual bool UsesPopularityFallback() const { return true; }
 
+  void set_fit_note(std::string note) { fit_note_ = std::move(note); }
   // Item popularity (number of users) from the fit, available to every model.
   const std::vector<float>& item_popularity() const { return popularity_; }
   // Replaces the stored training-history values (same layout as the Dataset's values), e.g.
@@ -179,6 +201,7 @@ class RecommenderModel {
   friend absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig&);
 
   int32_t cache_top_n_ = 0;
+  int64_t memory_budget_bytes_ = 0;
   std::vector<int64_t> cache_offsets_;  // Per user + 1; empty without a cache.
   std::vector<CachedRec> cache_;
   std::vector<uint8_t> cache_complete_;  // Per user: the list holds every candidate.
@@ -191,6 +214,7 @@ class RecommenderModel {
   std::vector<float> history_values_;
   std::vector<float> popularity_;
   bool fitted_ = false;
+  std::string fit_note_;
 };
 
 // A new, unfitted model by config.name. InvalidArgument for an unknown name or parameter.
@@ -203,6 +227,14 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> TrainModel(const ModelConfig& 
 
 // Reads bytes written by Serialize(). DataLoss for corrupt or truncated bytes.
 absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_view bytes);
+
+// EstimateFitBytes of the model `config` describes. InvalidArgument as CreateModel.
+absl::StatusOr<int64_t> EstimateFitBytes(const ModelConfig& config, const DataShape& shape);
+
+// OK when the model `config` describes fits `shape` within config.memory_budget_bytes (or has
+// no budget); otherwise ResourceExhausted naming --recommender_memory_budget, the estimate and
+// the shape. What Fit checks first; a job can call it before loading anything big.
+absl::Status CheckMemoryBudget(const ModelConfig& config, const DataShape& shape);
 
 // The model names CreateModel knows.
 std::vector<std::string> ModelNames();

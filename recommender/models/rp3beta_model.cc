@@ -80,4 +80,8 @@ absl::Status Rp3betaModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t Rp3betaModel::ModelFitBytes(const DataShape& shape) const {
+  return internal::NeighborFitBytes(shape, max_neighbors_);
+}
+
 }  // namespace clientele::recommender

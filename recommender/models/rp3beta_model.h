@@ -41,6 +41,7 @@ class Rp3betaModel final : public RecommenderModel {
   absl::Status FitImpl(const Dataset& data, const FitProgress& progress) override;
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
+  int64_t ModelFitBytes(const DataShape& shape) const override;
 
  private:
   double alpha_ = 1;

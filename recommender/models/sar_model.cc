@@ -95,4 +95,8 @@ absl::Status SarModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t SarModel::ModelFitBytes(const DataShape& shape) const {
+  return internal::NeighborFitBytes(shape, max_neighbors_);
+}
+
 }  // namespace clientele::recommender

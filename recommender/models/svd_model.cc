@@ -183,4 +183,12 @@ absl::Status SvdModel::DeserializeImpl(absl::string_view* in) {
   return absl::OkStatus();
 }
 
+int64_t SvdModel::ModelFitBytes(const DataShape& shape) const {
+  const int64_t n = shape.items;
+  const int64_t w = std::min<int64_t>(factors_ + oversample_, n);
+  if (w >= n) return 24 * n * n + 32 * shape.interactions;  // Exact: R~^T R~, eigenvectors.
+  // R~ and its transpose (sparse), sketches and bases (double), the thin SVD, the kept filter.
+  return 32 * shape.interactions + 40 * (shape.users + n) * w + 8 * n * factors_;
+}
+
 }  // namespace clientele::recommender

@@ -149,4 +149,10 @@ bool ItemNeighbors::Deserialize(absl::string_view* in, int32_t num_items) {
   return true;
 }
 
+int64_t NeighborFitBytes(const DataShape& shape, int max_neighbors) {
+  const int64_t per_item =
+      max_neighbors > 0 ? std::min<int64_t>(max_neighbors, shape.items) : shape.items;
+  return 16 * shape.interactions + 16 * shape.items + 8 * shape.items * per_item;
+}
+
 }  // namespace clientele::recommender::internal

@@ -66,6 +66,11 @@ class ItemNeighbors {
   std::vector<float> sims_;
 };
 
+// Estimated peak bytes of ItemNeighbors::Build and the lists kept: the transpose (16 bytes an
+// interaction), per-item accumulators (16 bytes an item) and up to `max_neighbors` (0: all)
+// neighbours an item at 8 bytes each.
+int64_t NeighborFitBytes(const DataShape& shape, int max_neighbors);
+
 // The item x user transpose of the Dataset's matrix (users increasing within an item).
 struct ItemUsers {
   std::vector<int64_t> offsets;

@@ -80,11 +80,34 @@ TEST(EaseModelTest, ScoresSumTheHistoryRows) {
   EXPECT_GT(ease.Weight(a, c), 0);
 }
 
-TEST(EaseModelTest, TooManyItemsIsRefused) {
-  Dataset data = Make({{"u1", "a", 1, 0}, {"u1", "b", 1, 0}, {"u2", "c", 1, 0}});
-  auto model = TrainModel({"ease", {{"max_items", 2}}}, data);
-  EXPECT_THAT(model.status(), clientele::testing::StatusIs(absl::StatusCode::kInvalidArgument,
-                                                           ::testing::HasSubstr("max_items")));
+// Above max_items the most frequent items are fitted (a: 3 users, b: 2) and the rest (c: 1)
+// comes after them by popularity, with the fit note saying so.
+TEST(EaseModelTest, TooManyItemsFitTheMostFrequent) {
+  Dataset data = Make({{"u1", "a", 1, 0},
+                       {"u1", "b", 1, 0},
+                       {"u2", "c", 1, 0},
+                       {"u2", "a", 1, 0},
+                       {"u3", "b", 1, 0},
+                       {"u3", "a", 1, 0},
+                       {"u4", "a", 1, 0}});
+  auto model = TrainModel({"ease", {{"max_items", 2}, {"lambda", 1}}}, data);
+  ASSERT_THAT(model.status(), IsOk());
+  const auto& ease = static_cast<const EaseModel&>(**model);
+  EXPECT_THAT(ease.fit_note(), ::testing::HasSubstr("max_items"));
+  const int32_t a = *ease.FindItem("a"), b = *ease.FindItem("b"), c = *ease.FindItem("c");
+  EXPECT_GT(ease.Weight(a, b), 0);
+  EXPECT_EQ(ease.Weight(a, c), 0);
+  EXPECT_EQ(ease.Weight(c, b), 0);
+  auto recs = ease.Recommend(testdata::ForUser(ease, "u4"));
+  ASSERT_THAT(recs.status(), IsOk());
+  EXPECT_THAT(Ids(ease, *recs), ElementsAre("b", "c"));
+  EXPECT_EQ((*recs)[0].reason_text, "bought with a");
+  EXPECT_EQ((*recs)[1].reason_text, "popular");
+  auto again = DeserializeModel(ease.Serialize());
+  ASSERT_THAT(again.status(), IsOk());
+  auto recs2 = (*again)->Recommend(testdata::ForUser(**again, "u4"));
+  ASSERT_THAT(recs2.status(), IsOk());
+  EXPECT_THAT(Ids(**again, *recs2), ElementsAre("b", "c"));
 }
 
 TEST(EaseModelTest, BadLambdaIsAnError) {
