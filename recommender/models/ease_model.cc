@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "recommender/models/internal/blocked_cholesky.h"
 #include "recommender/models/internal/byte_io.h"
 #include "recommender/models/internal/interaction_matrix.h"
 #include "recommender/models/internal/params.h"
@@ -20,6 +22,12 @@ using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 constexpr int64_t kSolveBlock = 256;
 
 absl::Status Cancelled() { return absl::CancelledError("fit cancelled"); }
+
+// `progress` over [from, from + span] as a block progress over [0, 1] (null stays null).
+internal::BlockProgress Within(const FitProgress& progress, double from, double span) {
+  if (!progress) return nullptr;
+  return [&progress, from, span](double f) { return progress(from + span * f); };
+}
 
 }  // namespace
 
@@ -128,14 +136,12 @@ absl::Status EaseModel::FitItemSide(const Dataset& data, const FitProgress& prog
       Eigen::VectorXd::Constant(n, lambda_) + (dropout_ / (1 - dropout_)) * g.diagonal();
   g.diagonal() += reg;
   if (progress && !progress(0.25)) return absl::CancelledError("fit cancelled");
-  Eigen::LLT<Eigen::MatrixXd> llt(g);
-  if (llt.info() != Eigen::Success) {
+  // Cholesky of G + Lambda, then P = (G + Lambda)^-1 from it, both in blocks of columns.
+  if (absl::Status s = internal::BlockedCholesky(&g, Within(progress, 0.25, 0.25)); !s.ok()) {
+    if (absl::IsCancelled(s)) return s;
     return absl::InternalError("ease: X^T X + lambda I is not positive definite");
   }
-  if (progress && !progress(0.5)) return absl::CancelledError("fit cancelled");
-  g.setIdentity();
-  llt.solveInPlace(g);  // g = P.
-  if (progress && !progress(0.9)) return absl::CancelledError("fit cancelled");
+  CLT_RETURN_IF_ERROR(internal::InverseFromCholesky(&g, Within(progress, 0.5, 0.4)));  // g = P.
   // Off the diagonal B(i, j) = -P(i, j) c_j with c_j = 1 / P(j, j) (constraint) or Lambda_jj;
   // B(j, j) = 0 or 1 - P(j, j) Lambda_jj. Stored row-major.
   b_.assign(static_cast<size_t>(n * n), 0.0f);
@@ -170,19 +176,18 @@ absl::Status EaseModel::FitUserSide(const Dataset& data, const FitProgress& prog
   Eigen::MatrixXd k = Eigen::MatrixXd(xs * xst);
   k.diagonal().array() += 1.0;
   if (progress && !progress(0.1)) return Cancelled();
-  Eigen::LLT<Eigen::MatrixXd> llt(k);
-  if (llt.info() != Eigen::Success) {
+  if (absl::Status s = internal::BlockedCholesky(&k, Within(progress, 0.1, 0.1)); !s.ok()) {
+    if (absl::IsCancelled(s)) return s;
     return absl::InternalError("ease: I + X Lambda^-1 X^T is not positive definite");
   }
-  k.resize(0, 0);
-  if (progress && !progress(0.2)) return Cancelled();
   // Z = L^-1 X Lambda^-1, solved in blocks of columns.
   Eigen::MatrixXd z = internal::SparseRowMatrix(x * inv_reg.asDiagonal()).toDense();
   for (int64_t c = 0; c < n; c += kSolveBlock) {
     const int64_t w = std::min(kSolveBlock, n - c);
-    llt.matrixL().solveInPlace(z.middleCols(c, w));
+    k.triangularView<Eigen::Lower>().solveInPlace(z.middleCols(c, w));
     if (progress && !progress(0.2 + 0.5 * (c + w) / n)) return Cancelled();
   }
+  k.resize(0, 0);
   // diag(P)_j = 1 / Lambda_j - |z_j|^2; B(j, i) = c_i z_j.z_i off the diagonal.
   const Eigen::VectorXd norms = z.colwise().squaredNorm().transpose();
   Eigen::VectorXd c(n), diag_b(n);
