@@ -18,6 +18,9 @@ struct TrainDefaults {
   double min_confidence = 0.5;
   int64_t max_itemsets = 1'000'000;  // When the spec's max_itemsets is 0.
   int fp_growth_threads = 1;
+  // Memory budget of each model's fit in bytes (0: none); above it the job fails with
+  // RESOURCE_EXHAUSTED naming --recommender_memory_budget (ModelConfig::memory_budget_bytes).
+  int64_t memory_budget_bytes = 0;
 };
 
 // A train job fails with ResourceExhausted (naming spec.train.min_support, max_itemset_size and
