@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "cmd/clienteled/ingest_node.h"
 #include "cmd/clienteled/recommender_node.h"
 #include "cmd/clienteled/store_check.h"
+#include "common/cli/command_line.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
@@ -60,20 +62,27 @@ struct Flags {
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
 };
 
+// A flag's value is wrong: exit 2 (command_line::kExitUsage).
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "clienteled: %s\n", message.c_str());
+  return command_line::kExitUsage;
+}
+
+// The server could not start (a store did not open, the port is taken): exit 1.
 int Fail(const std::string& message) {
   std::fprintf(stderr, "clienteled: %s\n", message.c_str());
-  return 2;
+  return command_line::kExitFailed;
 }
 
 int Run(const Flags& flags) {
   if (flags.grpc_min_pollers > flags.grpc_max_pollers) {
-    return Fail("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
-                " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
+    return UsageError("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
+                      " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
   }
   if (flags.grpc_max_threads != 0 && flags.grpc_max_threads <= flags.grpc_max_pollers) {
-    return Fail("--grpc_max_threads: " + std::to_string(flags.grpc_max_threads) +
-                " must exceed --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers) +
-                " (or be 0: no bound)");
+    return UsageError("--grpc_max_threads: " + std::to_string(flags.grpc_max_threads) +
+                      " must exceed --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers) +
+                      " (or be 0: no bound)");
   }
   std::set<std::string> services;
   for (absl::string_view s : absl::StrSplit(flags.services, ',', absl::SkipWhitespace())) {
@@ -83,16 +92,16 @@ int Run(const Flags& flags) {
                kAllServices.end()) {
       services.insert(std::string(s));
     } else {
-      return Fail("--services: unknown service '" + std::string(s) + "' (known: all, " +
-                  absl::StrJoin(kAllServices, ", ") + ")");
+      return UsageError("--services: unknown service '" + std::string(s) + "' (known: all, " +
+                        absl::StrJoin(kAllServices, ", ") + ")");
     }
   }
-  if (services.empty()) return Fail("--services: no service named");
+  if (services.empty()) return UsageError("--services: no service named");
   storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) {
     return CheckStores(flags.data_dir, std::vector<std::string>(services.begin(), services.end()));
   }
-  if (flags.partition_count == 0) return Fail("--partition_count: must be at least 1");
+  if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
   std::vector<uint32_t> owned;
   std::string partitions = flags.partitions;
   if (partitions == "ordinal") {
@@ -102,14 +111,14 @@ int Run(const Flags& flags) {
     const std::string name(host);
     partitions = name.substr(name.rfind('-') + 1);
     if (name.rfind('-') == std::string::npos) {
-      return Fail("--partitions=ordinal: host name '" + name + "' has no -<ordinal> suffix");
+      return UsageError("--partitions=ordinal: host name '" + name + "' has no -<ordinal> suffix");
     }
   }
   for (absl::string_view p : absl::StrSplit(partitions, ',', absl::SkipWhitespace())) {
     uint32_t v = 0;
     if (!absl::SimpleAtoi(p, &v) || v >= flags.partition_count) {
-      return Fail("--partitions: '" + std::string(p) + "' is not a partition below " +
-                  std::to_string(flags.partition_count));
+      return UsageError("--partitions: '" + std::string(p) + "' is not a partition below " +
+                        std::to_string(flags.partition_count));
     }
     owned.push_back(v);
   }
@@ -134,7 +143,7 @@ int Run(const Flags& flags) {
   std::unique_ptr<AnalyticsNode> analytics;
   if (services.count("analytics")) {
     if (!services.count("ingest") && flags.ingest_addr.empty()) {
-      return Fail("--ingest_addr: required when analytics runs without ingest");
+      return UsageError("--ingest_addr: required when analytics runs without ingest");
     }
     AnalyticsNodeOptions options;
     options.data_dir = flags.data_dir;
@@ -153,7 +162,7 @@ int Run(const Flags& flags) {
   std::unique_ptr<IdentityNode> identity;
   if (services.count("identity")) {
     if (!services.count("ingest") && flags.ingest_addr.empty()) {
-      return Fail("--ingest_addr: required when identity runs without ingest");
+      return UsageError("--ingest_addr: required when identity runs without ingest");
     }
     IdentityNodeOptions options;
     options.data_dir = flags.data_dir;
@@ -174,7 +183,7 @@ int Run(const Flags& flags) {
   std::unique_ptr<RecommenderNode> recommender;
   if (services.count("recommender")) {
     if (!services.count("ingest") && flags.ingest_addr.empty()) {
-      return Fail("--ingest_addr: required when recommender runs without ingest");
+      return UsageError("--ingest_addr: required when recommender runs without ingest");
     }
     RecommenderNodeOptions options;
     options.data_dir = flags.data_dir;
@@ -380,6 +389,8 @@ int main(int argc, char** argv) {
   clientele::server::BlockTerminationSignals();
   clientele::Flags flags;
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
+  // Flags keep the server's snake_case (--data_dir); exit codes in docs/operations.md.
+  clientele::command_line::ApplyConventions(app, "clienteled");
   app.add_option("--services", flags.services,
                  "Components to run: all, or a comma-separated subset of: ingest, analytics, "
                  "identity, recommender")
@@ -455,10 +466,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--check", flags.check,
                "Verify the checksums of every store of --services under --data_dir (read-only; "
-               "the server must not be running) and exit: 0 intact, 1 damaged, 2 unreadable");
+               "the server must not be running) and exit: 0 intact, 1 damaged or unreadable");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   spdlog::set_level(spdlog::level::from_str(flags.log_level));
   return clientele::Run(flags);
 }
