@@ -4,6 +4,8 @@
 //       [--seeds=5] [--sections=movielens,retail,latency] [--ease_grid=full|plain]
 //       [--models=ease,svd,...]
 //   build/bin/recommender_movielens_bench --sections=train [--seeds=5]   # default configs' cost
+//   build/bin/recommender_movielens_bench --sections=scale [--scale_users=600
+//       --scale_items=10000 --scale_interactions=100000]   # the same on a synthetic catalog
 //
 // MovieLens 100k, Microsoft Recommenders' protocol: 75/25 random split stratified by user
 // (per seed), top-10, the user's training items removed, every test item relevant. Each
@@ -22,11 +24,13 @@
 // Reads the data from ../shared/data (nothing of it is committed). Release build only.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -339,6 +343,63 @@ void TrainCost(const std::string& path, int seeds) {
   std::fflush(stdout);
 }
 
+// A synthetic catalog: `users` users, `items` items, about `interactions` cells; item
+// popularity Zipf-like (rank^-0.8) and users in 20 taste groups that each prefer a random
+// fifth of the catalog (so that models have structure to find).
+Dataset Synthetic(int64_t users, int64_t items, int64_t interactions, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<double> weight(items);
+  for (int64_t i = 0; i < items; ++i) weight[i] = std::pow(i + 1.0, -0.8);
+  std::discrete_distribution<int64_t> popular(weight.begin(), weight.end());
+  std::vector<int64_t> group_of(items);
+  for (int64_t i = 0; i < items; ++i) group_of[i] = rng() % 20;
+  std::vector<std::vector<int64_t>> group_items(20);
+  for (int64_t i = 0; i < items; ++i) group_items[group_of[i]].push_back(i);
+  DatasetBuilder builder;
+  const int64_t per_user = std::max<int64_t>(1, interactions / users);
+  for (int64_t u = 0; u < users; ++u) {
+    const int64_t group = u % 20;
+    std::exponential_distribution<double> length(1.0 / per_user);
+    const int64_t count = std::min<int64_t>(items / 2, 1 + static_cast<int64_t>(length(rng)));
+    for (int64_t c = 0; c < count; ++c) {
+      int64_t item = popular(rng);
+      if (rng() % 2 == 0) {  // Half of a user's items come from the group's part.
+        const auto& own = group_items[group];
+        item = own[popular(rng) % own.size()];
+      }
+      (void)builder.AddRating(absl::StrCat("u", u), absl::StrCat("i", item), 1,
+                              absl::FromUnixSeconds(1'600'000'000 + c));
+    }
+  }
+  return OrDie(builder.Build());
+}
+
+// Training cost of the default configurations on a synthetic catalog (75/25 split, seed 1).
+void ScaleCost(int64_t users, int64_t items, int64_t interactions) {
+  Dataset data = Synthetic(users, items, interactions, 1);
+  TrainTest split = OrDie(StratifiedRandomSplit(data, 0.75, 1));
+  std::printf("## Training cost of the defaults, synthetic %d users x %d items, %lld cells\n\n",
+              data.num_users(), data.num_items(), static_cast<long long>(data.num_interactions()));
+  std::printf(
+      "| model | nDCG@10 | fit wall s | fit CPU s | estimated fit MiB |\n"
+      "|---|---|---|---|---|\n");
+  EvaluateOptions options;
+  options.k = 10;
+  const DataShape shape{split.train.num_users(), split.train.num_items(),
+                        split.train.num_interactions()};
+  for (const std::string& name :
+       Selected({"popularity", "item_cf", "ease", "svd", "als", "hybrid"})) {
+    const double cpu0 = ProcessCpuSeconds();
+    Clock::time_point start = Clock::now();
+    std::unique_ptr<RecommenderModel> model = OrDie(TrainModel({name}, split.train));
+    const double wall = Seconds(start), cpu = ProcessCpuSeconds() - cpu0;
+    const double ndcg = OrDie(Evaluate(*model, split.test, options)).metrics.ndcg;
+    std::printf("| %s | %.4f | %.2f | %.2f | %.0f |\n", name.c_str(), ndcg, wall, cpu,
+                OrDie(EstimateFitBytes({name}, shape)) / 1048576.0);
+    std::fflush(stdout);
+  }
+}
+
 Dataset LoadMovieLens(const std::string& path) {
   std::string text = ReadFile(path);
   DatasetBuilder builder;
@@ -508,6 +569,10 @@ int main(int argc, char** argv) {
   std::string retail = "../shared/data/online_retail/online_retail.csv";
   std::string sections = "movielens,retail,latency";
   int seeds = 5;
+  int64_t scale_users = 600, scale_items = 10000, scale_interactions = 100000;
+  app.add_option("--scale_users", scale_users, "Synthetic catalog (section scale): users");
+  app.add_option("--scale_items", scale_items, "Synthetic catalog: items");
+  app.add_option("--scale_interactions", scale_interactions, "Synthetic catalog: interactions");
   app.add_option("--movielens", movielens, "MovieLens 100k u.data");
   app.add_option("--retail", retail, "Online Retail CSV");
   app.add_option("--seeds", seeds, "MovieLens split seeds (median reported)");
@@ -516,12 +581,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "plain"}));
   app.add_option("--models", clientele::recommender::g_models,
                  "Comma-separated models to run (default: all)");
-  app.add_option("--sections", sections, "Comma-separated: movielens, retail, latency, train");
+  app.add_option("--sections", sections,
+                 "Comma-separated: movielens, retail, latency, train, scale");
   CLI11_PARSE(app, argc, argv);
   bool latency = sections.find("latency") != std::string::npos;
   if (sections == "explore") {
     clientele::recommender::ExploreEase(movielens);
     return 0;
+  }
+  if (sections.find("scale") != std::string::npos) {
+    clientele::recommender::ScaleCost(scale_users, scale_items, scale_interactions);
   }
   if (sections.find("train") != std::string::npos) {
     clientele::recommender::TrainCost(movielens, seeds);
