@@ -148,6 +148,13 @@ std::vector<ModelConfig> Candidates(const std::string& name, const ModelConfig* 
     }
   } else if (name == "svd") {
     for (double f : {16, 32, 64, 128}) out.push_back({"svd", {{"factors", f}}});
+  } else if (name == "als") {
+    out.push_back({"als"});
+    for (double alpha : {5.0, 20.0}) {
+      for (double reg : {0.1, 10.0, 100.0}) {
+        out.push_back({"als", {{"alpha", alpha}, {"regularization", reg}}});
+      }
+    }
   } else if (name == "hybrid") {
     // The default hybrid: it chooses its blend weights itself, by validation on a split of
     // the training data it is given (nothing to tune here).
@@ -444,7 +451,7 @@ void MovieLens(const std::string& path, int seeds, bool latency) {
               data.num_users(), data.num_items(), static_cast<long long>(data.num_interactions()),
               seeds);
   const std::vector<std::string> names = Selected(
-      {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid", "hybrid_tuned"});
+      {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "als", "hybrid", "hybrid_tuned"});
   std::map<std::string, Row> rows;
   std::map<std::string, std::shared_ptr<RecommenderModel>> fitted;
   EvaluateOptions options;
