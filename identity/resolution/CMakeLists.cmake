@@ -1,4 +1,5 @@
-# identity/resolution: incremental resolver over a KvStore, golden record, consent ledger.
+# identity/resolution: incremental resolver over a KvStore (a façade over its parts), golden
+# record, consent ledger.
 # No gRPC (messages-only proto targets). Included from identity/CMakeLists.txt.
 set(CLT_RESOLUTION_DIR ${CMAKE_CURRENT_LIST_DIR})
 
@@ -13,6 +14,18 @@ clt_cc_library(NAME identity_resolution
        ${CLT_RESOLUTION_DIR}/fellegi_sunter_matcher.h
        ${CLT_RESOLUTION_DIR}/consent_ledger.h
        ${CLT_RESOLUTION_DIR}/golden_record.h
+       ${CLT_RESOLUTION_DIR}/resolver_options.h
+       ${CLT_RESOLUTION_DIR}/profile_id.h
+       ${CLT_RESOLUTION_DIR}/record_index.h
+       ${CLT_RESOLUTION_DIR}/pending_records.h
+       ${CLT_RESOLUTION_DIR}/profile_writer.h
+       ${CLT_RESOLUTION_DIR}/candidate_search.h
+       ${CLT_RESOLUTION_DIR}/link_policy.h
+       ${CLT_RESOLUTION_DIR}/audit_log.h
+       ${CLT_RESOLUTION_DIR}/match_statistics.h
+       ${CLT_RESOLUTION_DIR}/record_resolution.h
+       ${CLT_RESOLUTION_DIR}/profile_queries.h
+       ${CLT_RESOLUTION_DIR}/manual_operations.h
        ${CLT_RESOLUTION_DIR}/resolver.h
        ${CLT_RESOLUTION_DIR}/internal/resolver_keys.h
        ${CLT_RESOLUTION_DIR}/internal/blocking_index.h
@@ -21,10 +34,18 @@ clt_cc_library(NAME identity_resolution
   SRCS ${CLT_RESOLUTION_DIR}/fellegi_sunter_matcher.cc
        ${CLT_RESOLUTION_DIR}/consent_ledger.cc
        ${CLT_RESOLUTION_DIR}/golden_record.cc
+       ${CLT_RESOLUTION_DIR}/profile_id.cc
+       ${CLT_RESOLUTION_DIR}/record_index.cc
+       ${CLT_RESOLUTION_DIR}/pending_records.cc
+       ${CLT_RESOLUTION_DIR}/profile_writer.cc
+       ${CLT_RESOLUTION_DIR}/candidate_search.cc
+       ${CLT_RESOLUTION_DIR}/link_policy.cc
+       ${CLT_RESOLUTION_DIR}/audit_log.cc
+       ${CLT_RESOLUTION_DIR}/match_statistics.cc
+       ${CLT_RESOLUTION_DIR}/record_resolution.cc
+       ${CLT_RESOLUTION_DIR}/profile_queries.cc
+       ${CLT_RESOLUTION_DIR}/manual_operations.cc
        ${CLT_RESOLUTION_DIR}/resolver.cc
-       ${CLT_RESOLUTION_DIR}/resolver_manual.cc
-       ${CLT_RESOLUTION_DIR}/resolver_state.cc
-       ${CLT_RESOLUTION_DIR}/resolver_queries.cc
   DEPS clientele::identity_matching clientele::identity_normalize clientele::identity_proto
        clientele::identity_state_proto clientele::common_proto clientele::kv_store
        clientele::key_encoding clientele::partitioning clientele::status absl::synchronization
