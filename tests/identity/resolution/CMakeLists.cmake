@@ -15,3 +15,17 @@ clt_cc_test(NAME identity_applier_test
 clt_cc_test(NAME identity_resolver_containers_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/resolver_containers_test.cc
   DEPS clientele::identity_resolution)
+
+# The Resolver's parts, each alone (TestMatcher, real RocksDB in a temp dir).
+clt_cc_test(NAME identity_resolver_parts_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/record_index_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/candidate_search_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/link_policy_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/profile_writer_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/audit_log_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/match_statistics_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/record_resolution_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/profile_queries_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/manual_operations_test.cc
+       ${CMAKE_CURRENT_LIST_DIR}/parts_test_util.h
+  DEPS clientele::identity_resolution clientele::rocksdb_store clientele::testing)
