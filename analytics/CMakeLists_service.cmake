@@ -21,14 +21,14 @@ clt_cc_library(NAME analytics_job_manager
        clientele::status absl::flat_hash_map)
 
 clt_cc_library(NAME analytics_jobs
-  HDRS jobs/profile_directory.h jobs/profile_figures.h jobs/job_common.h jobs/feature_sets.h
+  HDRS jobs/profile_directory.h jobs/identity_profiles.h jobs/profile_figures.h jobs/job_common.h jobs/feature_sets.h
        jobs/rfm_job.h jobs/recluster_job.h jobs/analytics_job_runner.h
   SRCS jobs/profile_figures.cc jobs/feature_sets.cc jobs/rfm_job.cc jobs/recluster_job.cc
        jobs/analytics_job_runner.cc
   DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
        clientele::rfm clientele::rfm_reference clientele::preprocessor clientele::kmeans
        clientele::silhouette clientele::elbow clientele::pca clientele::cluster_profile
-       clientele::agglomerative clientele::minibatch_kmeans
+       clientele::agglomerative clientele::minibatch_kmeans clientele::identity_client
        clientele::clustering_random Eigen3::Eigen absl::flat_hash_map absl::strings absl::time)
 
 clt_cc_library(NAME analytics_queries
@@ -37,13 +37,22 @@ clt_cc_library(NAME analytics_queries
   DEPS clientele::analytics_jobs clientele::analytics_store clientele::preprocessor
        clientele::cluster_predictor clientele::rfm clientele::rfm_reference absl::strings)
 
-# The gRPC adapter and the identity-backed profile directory (these link gRPC).
+# The gRPC adapter (links gRPC).
 clt_cc_library(NAME analytics_service
-  HDRS analytics_service.h identity_profile_directory.h
-  SRCS analytics_service.cc identity_profile_directory.cc
+  HDRS analytics_service.h
+  SRCS analytics_service.cc
   DEPS clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
-       clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
+       clientele::analytics_proto_grpc clientele::grpc_status
        absl::time spdlog::spdlog)
+
+# The analytics component of clienteled (common/server/component.h): store, log consumer,
+# jobs, the adapter, identity through the identity client.
+clt_cc_library(NAME analytics_component
+  HDRS analytics_component.h
+  SRCS analytics_component.cc
+  DEPS clientele::analytics_service clientele::analytics_applier clientele::analytics_jobs
+       clientele::grpc_identity_client clientele::component clientele::log_consumer
+       clientele::rocksdb_store clientele::status)
 
 # Hand-written SVG charts and the analytics report built from API messages (no I/O).
 clt_cc_library(NAME svg_chart

@@ -39,3 +39,18 @@ clt_cc_library(NAME recommender_service
   SRCS recommender_service.cc
   DEPS clientele::grpc_request_parsing clientele::recommender_jobs clientele::recommender_serving clientele::recommender_store
        clientele::recommender_proto_grpc clientele::grpc_status)
+
+# Recommend's known-customer check over the store and the identity client (no gRPC).
+clt_cc_library(NAME recommender_known_customer
+  HDRS serving/known_customer.h
+  SRCS serving/known_customer.cc
+  DEPS clientele::recommender_serving clientele::recommender_store clientele::identity_client
+       clientele::status)
+
+# The recommender component of clienteled (common/server/component.h).
+clt_cc_library(NAME recommender_component
+  HDRS recommender_component.h
+  SRCS recommender_component.cc
+  DEPS clientele::recommender_service clientele::recommender_applier
+       clientele::recommender_known_customer clientele::grpc_identity_client
+       clientele::component clientele::log_consumer clientele::rocksdb_store clientele::status)

@@ -32,3 +32,6 @@ clt_cc_test(NAME stream_guard_test
   SRCS ${CLT_SM_DIR}/server/stream_guard_test.cc
   DEPS clientele::server clientele::server_test_proto_grpc clientele::health_proto_grpc
        clientele::testing)
+clt_cc_test(NAME component_set_test
+  SRCS ${CLT_SM_DIR}/server/component_set_test.cc
+  DEPS clientele::component clientele::testing)

@@ -18,3 +18,5 @@ include(${CMAKE_CURRENT_LIST_DIR}/resolution/CMakeLists.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/matching/CMakeLists.cmake)
 
 include(${CMAKE_CURRENT_LIST_DIR}/quality/CMakeLists.cmake)
+
+include(${CMAKE_CURRENT_LIST_DIR}/client/CMakeLists.cmake)

@@ -11,3 +11,9 @@ clt_cc_test(NAME recommender_service_test
        clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
        clientele::server clientele::testing
   LABELS integration recommender)
+
+clt_cc_test(NAME known_customer_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/known_customer_test.cc
+  DEPS clientele::recommender_known_customer clientele::fake_identity_client
+       clientele::rocksdb_store clientele::testing
+  LABELS unit recommender)
