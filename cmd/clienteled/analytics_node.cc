@@ -46,9 +46,10 @@ absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
       std::make_unique<analytics::JobManager>(node->store_.get(), node->runner_.get(), metrics);
   if (metrics != nullptr) {
     analytics::AnalyticsApplier* applier = node->applier_.get();
-    metrics->AddGaugeCallback("clientele_analytics_orders_skipped",
-                              "Orders the analytics aggregates refused (logged)", {},
-                              [applier] { return static_cast<double>(applier->skipped_orders()); });
+    metrics->AddCounterCallback("clientele_analytics_orders_skipped_total",
+                                "Orders the analytics aggregates refused (logged)", {}, [applier] {
+                                  return static_cast<double>(applier->skipped_orders());
+                                });
   }
   node->queries_ = std::make_unique<analytics::AnalyticsQueries>(node->store_.get());
   node->service_ =
@@ -58,7 +59,8 @@ absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
 
 AnalyticsNode::~AnalyticsNode() {
   Stop();
-  if (metrics_ != nullptr) metrics_->RemoveGaugeCallback("clientele_analytics_orders_skipped", {});
+  if (metrics_ != nullptr)
+    metrics_->RemoveCounterCallback("clientele_analytics_orders_skipped_total", {});
 }
 
 absl::Status AnalyticsNode::Start(
