@@ -12,6 +12,11 @@ clt_cc_test(NAME identity_applier_test
   DEPS clientele::identity_applier clientele::identity_resolution clientele::rocksdb_store
        clientele::testing)
 
+clt_cc_test(NAME identity_metrics_test
+  SRCS ${CMAKE_CURRENT_LIST_DIR}/identity_metrics_test.cc
+  DEPS clientele::identity_metrics clientele::identity_applier clientele::identity_resolution
+       clientele::rocksdb_store clientele::testing)
+
 clt_cc_test(NAME identity_resolver_containers_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/resolver_containers_test.cc
   DEPS clientele::identity_resolution)
