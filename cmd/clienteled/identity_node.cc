@@ -9,8 +9,8 @@
 
 namespace clientele {
 
-absl::StatusOr<std::unique_ptr<IdentityNode>> IdentityNode::Open(
-    const IdentityNodeOptions& options) {
+absl::StatusOr<std::unique_ptr<IdentityNode>> IdentityNode::Open(const IdentityNodeOptions& options,
+                                                                 metrics::Registry* metrics) {
   std::unique_ptr<IdentityNode> node(new IdentityNode());
   node->options_ = options;
   storage::RocksDbOptions db;
@@ -22,7 +22,11 @@ absl::StatusOr<std::unique_ptr<IdentityNode>> IdentityNode::Open(
                        identity::Resolver::Open(node->store_.get(),
                                                 std::make_unique<identity::FellegiSunterMatcher>(),
                                                 identity::ResolverOptions()));
-  node->applier_ = std::make_unique<identity::IdentityApplier>(node->resolver_.get());
+  if (metrics != nullptr) {
+    node->metrics_ = std::make_unique<identity::IdentityMetrics>(metrics, node->resolver_.get());
+  }
+  node->applier_ = std::make_unique<identity::IdentityApplier>(
+      node->resolver_.get(), node->metrics_ ? node->metrics_->apply_seconds() : nullptr);
   node->service_ = std::make_unique<identity::IdentityServiceImpl>(node->resolver_.get());
   node->service_->SetLogProgress(node.get());
   return node;

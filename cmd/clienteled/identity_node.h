@@ -2,7 +2,7 @@
 // consumer "identity" that feeds it (every partition into one global resolver) and the gRPC
 // adapter.
 //
-//   CLT_ASSIGN_OR_RETURN(auto node, IdentityNode::Open(options));
+//   CLT_ASSIGN_OR_RETURN(auto node, IdentityNode::Open(options, &registry));
 //   ... register node->service() and start the server ...
 //   CLT_RETURN_IF_ERROR(node->Start(ingest_channels));
 //   ... node->Stop(); node->Flush();      // stop the consumer, drain the server, flush
@@ -17,8 +17,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log/log_consumer.h"
+#include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
 #include "identity/identity_applier.h"
+#include "identity/identity_metrics.h"
 #include "identity/identity_service.h"
 #include "identity/resolution/resolver.h"
 
@@ -32,7 +34,10 @@ struct IdentityNodeOptions {
 
 class IdentityNode final : public identity::LogProgress {
  public:
-  static absl::StatusOr<std::unique_ptr<IdentityNode>> Open(const IdentityNodeOptions& options);
+  // Identity's metrics (identity_metrics.h) go to `metrics` (not owned; must outlive the
+  // node) unless it is null.
+  static absl::StatusOr<std::unique_ptr<IdentityNode>> Open(const IdentityNodeOptions& options,
+                                                            metrics::Registry* metrics = nullptr);
   ~IdentityNode() override;  // Stop().
 
   grpc::Service* service() { return service_.get(); }
@@ -60,6 +65,7 @@ class IdentityNode final : public identity::LogProgress {
   IdentityNodeOptions options_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<identity::Resolver> resolver_;
+  std::unique_ptr<identity::IdentityMetrics> metrics_;  // Null without a registry.
   std::unique_ptr<identity::IdentityApplier> applier_;
   std::unique_ptr<identity::IdentityServiceImpl> service_;
   mutable absl::Mutex consumer_mu_;

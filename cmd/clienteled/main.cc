@@ -22,6 +22,7 @@
 #include "cmd/clienteled/ingest_node.h"
 #include "cmd/clienteled/recommender_node.h"
 #include "cmd/clienteled/store_check.h"
+#include "common/logging/log_setup.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
@@ -52,6 +53,7 @@ struct Flags {
   int max_message_bytes = server::ServerOptions().max_message_bytes;
   int grpc_max_threads = 1024;
   std::string log_level = "info";
+  std::string log_format = "text";
   std::string ingest_addr;    // Ingest for log consumers when ingest runs elsewhere.
   std::string identity_addr;  // Identity for analytics when identity runs elsewhere.
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
@@ -164,7 +166,7 @@ int Run(const Flags& flags) {
       for (uint32_t p = 0; p < flags.partition_count; ++p) options.partitions.push_back(p);
     }
     options.sync_writes = flags.sync_writes;
-    absl::StatusOr<std::unique_ptr<IdentityNode>> node = IdentityNode::Open(options);
+    absl::StatusOr<std::unique_ptr<IdentityNode>> node = IdentityNode::Open(options, &registry);
     if (!node.ok()) return Fail("identity: " + node.status().ToString());
     identity = std::move(*node);
     grpc_services.push_back(identity->service());
@@ -458,7 +460,17 @@ int main(int argc, char** argv) {
                "the server must not be running) and exit: 0 intact, 1 damaged, 2 unreadable");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--log_format", flags.log_format,
+                 "text, or json: one JSON object per line (time, level, component, message, and "
+                 "inside a call its method and request_id)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  clientele::logging::LogOptions log_options;
+  log_options.format = flags.log_format;
+  log_options.level = flags.log_level;
+  if (absl::Status s = clientele::logging::ConfigureLogging(log_options); !s.ok()) {
+    std::fprintf(stderr, "clienteled: %s\n", std::string(s.message()).c_str());
+    return 2;
+  }
   return clientele::Run(flags);
 }
