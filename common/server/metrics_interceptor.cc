@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/support/interceptor.h"
 
@@ -142,10 +143,22 @@ MetricsInterceptorFactory::MethodMetrics* MetricsInterceptorFactory::ForMethod(
   std::unique_ptr<MethodMetrics>& slot = methods_[key];
   if (slot == nullptr) {
     auto [service, short_method] = SplitGrpcMethod(method);
+    const char* type_name = TypeName(type);
+    // The type the proto declares: a unary method whose handler gRPC runs as a stream (to
+    // parse the request itself, proto_check/) is still unary to its callers.
+    if (const google::protobuf::MethodDescriptor* descriptor =
+            google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(service + "." +
+                                                                                 short_method)) {
+      type_name = TypeName(
+          descriptor->client_streaming()
+              ? (descriptor->server_streaming() ? RpcType::BIDI_STREAMING
+                                                : RpcType::CLIENT_STREAMING)
+              : (descriptor->server_streaming() ? RpcType::SERVER_STREAMING : RpcType::UNARY));
+    }
     slot = std::make_unique<MethodMetrics>(registry_,
                                            metrics::Labels{{"grpc_service", std::move(service)},
                                                            {"grpc_method", std::move(short_method)},
-                                                           {"grpc_type", TypeName(type)}});
+                                                           {"grpc_type", type_name}});
   }
   return slot.get();
 }

@@ -9,10 +9,11 @@
 //
 // grpc_service is the full service name ("clientele.ingest.v1.IngestService"), grpc_method the
 // short method name ("Ingest"), grpc_type one of unary, client_stream, server_stream,
-// bidi_stream, and grpc_code the canonical code name ("OK", "NOT_FOUND", ...). Calls handled by
-// a generic service, which includes gRPC's own UNIMPLEMENTED answer to unregistered methods, are
-// labelled grpc_service="unknown", grpc_method="unknown" so that clients cannot create series at
-// will. A call is started when its metadata arrives; handling time runs from the call's arrival
+// bidi_stream (as the method's proto declares it when the method is in the generated descriptor
+// pool, else as gRPC runs it), and grpc_code the canonical code name ("OK", "NOT_FOUND", ...).
+// Calls handled by a generic service, which includes gRPC's own UNIMPLEMENTED answer to
+// unregistered methods, are labelled grpc_service="unknown", grpc_method="unknown" so that
+// clients cannot create series at will. A call is started when its metadata arrives; handling time runs from the call's arrival
 // to the moment its status is sent (for a stream, the whole stream). A started call that ends
 // without sending a status is counted as CANCELLED.
 //
