@@ -1,5 +1,7 @@
 #include "common/metrics/build_info.h"
 
+#include <string>
+
 #include "common/version/version.h"
 
 namespace clientele::metrics {
@@ -7,7 +9,7 @@ namespace clientele::metrics {
 void RegisterBuildInfo(Registry* registry) {
   registry
       ->GetGauge(kBuildInfoMetric, "The version of Clientele this process runs; always 1.",
-                 {{"version", kVersion}})
+                 {{"version", std::string(Version())}})
       ->Set(1);
 }
 

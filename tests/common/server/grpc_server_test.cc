@@ -289,8 +289,8 @@ TEST_F(GrpcServerTest, ServesBuildInfoWithTheProjectVersion) {
   ASSERT_TRUE(scraped);
   EXPECT_THAT(scraped->body, HasSubstr(std::string("# TYPE clientele_build_info gauge\n"
                                                    "clientele_build_info{version=\"") +
-                                       kVersion + "\"} 1\n"));
-  EXPECT_THAT(std::string(kVersion), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
+                                       std::string(Version()) + "\"} 1\n"));
+  EXPECT_THAT(std::string(Version()), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
 }
 
 TEST(SplitGrpcMethodTest, SplitsServiceAndShortMethod) {
