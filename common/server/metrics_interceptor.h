@@ -13,9 +13,9 @@
 // pool, else as gRPC runs it), and grpc_code the canonical code name ("OK", "NOT_FOUND", ...).
 // Calls handled by a generic service, which includes gRPC's own UNIMPLEMENTED answer to
 // unregistered methods, are labelled grpc_service="unknown", grpc_method="unknown" so that
-// clients cannot create series at will. A call is started when its metadata arrives; handling time runs from the call's arrival
-// to the moment its status is sent (for a stream, the whole stream). A started call that ends
-// without sending a status is counted as CANCELLED.
+// clients cannot create series at will. A call is started when its metadata arrives; handling time
+// runs from the call's arrival to the moment its status is sent (for a stream, the whole stream). A
+// started call that ends without sending a status is counted as CANCELLED.
 //
 // GrpcServer installs it; other servers can use it through
 // grpc::ServerBuilder::experimental().SetInterceptorCreators.
