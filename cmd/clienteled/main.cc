@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "absl/time/time.h"
 #include "cmd/clienteled/components.h"
 #include "cmd/clienteled/store_check.h"
+#include "common/cli/command_line.h"
+#include "common/logging/log_setup.h"
 #include "common/metrics/registry.h"
 #include "common/server/component_set.h"
 #include "common/server/grpc_server.h"
@@ -47,15 +50,23 @@ struct Flags {
   int max_message_bytes = server::ServerOptions().max_message_bytes;
   int grpc_max_threads = 1024;
   std::string log_level = "info";
+  std::string log_format = "text";
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   bool check = false;  // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
 };
 
+// A flag's value is wrong: exit 2 (command_line::kExitUsage).
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "clienteled: %s\n", message.c_str());
+  return command_line::kExitUsage;
+}
+
+// The server could not start (a store did not open, the port is taken): exit 1.
 int Fail(const std::string& message) {
   std::fprintf(stderr, "clienteled: %s\n", message.c_str());
-  return 2;
+  return command_line::kExitFailed;
 }
 
 // --partitions: the partitions this node owns (empty: all).
@@ -104,22 +115,22 @@ server::ServerOptions ServerOptionsOf(const Flags& flags) {
 // `components` have their flags parsed; `metrics` outlives them.
 int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry& metrics) {
   if (flags.grpc_min_pollers > flags.grpc_max_pollers) {
-    return Fail("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
-                " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
+    return UsageError("--grpc_min_pollers: " + std::to_string(flags.grpc_min_pollers) +
+                      " exceeds --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers));
   }
   if (flags.grpc_max_threads != 0 && flags.grpc_max_threads <= flags.grpc_max_pollers) {
-    return Fail("--grpc_max_threads: " + std::to_string(flags.grpc_max_threads) +
-                " must exceed --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers) +
-                " (or be 0: no bound)");
+    return UsageError("--grpc_max_threads: " + std::to_string(flags.grpc_max_threads) +
+                      " must exceed --grpc_max_pollers " + std::to_string(flags.grpc_max_pollers) +
+                      " (or be 0: no bound)");
   }
   if (absl::Status s = components.Select(flags.services); !s.ok()) {
-    return Fail(std::string(s.message()));
+    return UsageError(std::string(s.message()));
   }
   storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) return CheckStores(flags.data_dir, components.stores());
-  if (flags.partition_count == 0) return Fail("--partition_count: must be at least 1");
+  if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
   absl::StatusOr<std::vector<uint32_t>> owned = OwnedPartitions(flags);
-  if (!owned.ok()) return Fail(std::string(owned.status().message()));
+  if (!owned.ok()) return UsageError(std::string(owned.status().message()));
 
   server::ComponentEnvironment env;
   env.data_dir = flags.data_dir;
@@ -128,7 +139,10 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   env.owned_partitions = *owned;
   env.deployment = components.deployment();
   env.metrics = &metrics;
-  if (absl::Status s = components.Open(env); !s.ok()) return Fail(s.ToString());
+  if (absl::Status s = components.Open(env); !s.ok()) {
+    // A component refuses its flags (e.g. --ingest_addr missing) with INVALID_ARGUMENT.
+    return absl::IsInvalidArgument(s) ? UsageError(std::string(s.message())) : Fail(s.ToString());
+  }
 
   // What the server serves: every component's services and health names. A service shared
   // by several components (no single component's) is added to both here.
@@ -194,6 +208,8 @@ int main(int argc, char** argv) {
   const clientele::server::ComponentRegistry registry = clientele::ClienteledComponents();
   clientele::server::ComponentSet components(registry);
   CLI::App app{"clienteled: the Clientele customer-analytics server"};
+  // Flags keep the server's snake_case (--data_dir); exit codes in docs/operations.md.
+  clientele::command_line::ApplyConventions(app, "clienteled");
   app.add_option("--services", flags.services,
                  "Components to run: all, or a comma-separated subset of: " +
                      absl::StrJoin(components.names(), ", "))
@@ -265,10 +281,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--check", flags.check,
                "Verify the checksums of every store of --services under --data_dir (read-only; "
-               "the server must not be running) and exit: 0 intact, 1 damaged, 2 unreadable");
+               "the server must not be running) and exit: 0 intact, 1 damaged or unreadable");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  app.add_option("--log_format", flags.log_format,
+                 "text, or json: one JSON object per line (time, level, component, message, and "
+                 "inside a call its method and request_id)")
+      ->capture_default_str();
+  if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
+  clientele::logging::LogOptions log_options;
+  log_options.format = flags.log_format;
+  log_options.level = flags.log_level;
+  if (absl::Status s = clientele::logging::ConfigureLogging(log_options); !s.ok()) {
+    return clientele::UsageError(std::string(s.message()));
+  }
   return clientele::Run(flags, components, metrics);
 }

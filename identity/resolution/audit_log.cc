@@ -27,6 +27,9 @@ void AuditLog::Put(v1::AuditEntry& entry, const uint64_t* pattern, uint32_t mode
                    storage::WriteBatch& batch) {
   const uint64_t id = next_id_++;
   entry.set_id(id);
+  if (entry.action() >= 0 && entry.action() < v1::AuditAction_ARRAYSIZE) {
+    ++decisions_[entry.action()];
+  }
   entry.SerializeToString(&serialized_);
   if (pattern != nullptr) {
     resolution::StoredAuditExplanation compact;

@@ -19,6 +19,7 @@
 #ifndef CLIENTELE_IDENTITY_RESOLUTION_AUDIT_LOG_H_
 #define CLIENTELE_IDENTITY_RESOLUTION_AUDIT_LOG_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -56,6 +57,15 @@ class AuditLog {
   absl::StatusOr<v1::GetAuditResponse> Read(const std::vector<uint64_t>& profiles, uint64_t from,
                                             int page_size) const;
 
+  // Entries appended by action since the last TakeDecisionCounts (or ClearDecisionCounts, when
+  // the batch they were in is dropped): the decisions a commit publishes.
+  std::array<uint64_t, v1::AuditAction_ARRAYSIZE> TakeDecisionCounts() {
+    std::array<uint64_t, v1::AuditAction_ARRAYSIZE> counts = decisions_;
+    decisions_.fill(0);
+    return counts;
+  }
+  void ClearDecisionCounts() { decisions_.fill(0); }
+
   // The id the next entry gets (meta "next_audit").
   uint64_t next_id() const { return next_id_; }
   void set_next_id(uint64_t next) { next_id_ = next; }
@@ -68,7 +78,8 @@ class AuditLog {
   const RecordMatcher* const matcher_;    // Not owned.
   google::protobuf::Arena* const arena_;  // Not owned.
   uint64_t next_id_ = 1;
-  std::string serialized_;  // Serialization buffer, reused.
+  std::array<uint64_t, v1::AuditAction_ARRAYSIZE> decisions_ = {};  // By action.
+  std::string serialized_;                                          // Serialization buffer, reused.
 };
 
 }  // namespace clientele::identity

@@ -55,11 +55,13 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Open(storage::KvStore* store
   std::unique_ptr<Resolver> resolver(new Resolver(store, std::move(matcher), std::move(options)));
   absl::MutexLock l(&resolver->mu_);
   CLT_RETURN_IF_ERROR(resolver->Load());
+  resolver->PublishCommitted();
   return resolver;
 }
 
 absl::Status Resolver::Load() {
   pending_.Clear();
+  audit_.ClearDecisionCounts();
   policy_.Clear();
   statistics_.Clear();
   audit_.set_next_id(1);
@@ -90,6 +92,17 @@ absl::Status Resolver::ReloadIfNeeded() {
   return absl::OkStatus();
 }
 
+void Resolver::PublishCommitted() {
+  const std::array<uint64_t, v1::AuditAction_ARRAYSIZE> decisions = audit_.TakeDecisionCounts();
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    if (decisions[i] != 0) {
+      committed_decisions_[i].fetch_add(decisions[i], std::memory_order_relaxed);
+    }
+  }
+  committed_records_.store(index_.record_count(), std::memory_order_relaxed);
+  committed_profiles_.store(index_.profile_count(), std::memory_order_relaxed);
+}
+
 void Resolver::PutCounters(storage::WriteBatch& batch) {
   batch.Put(kMetaCf, "next_profile", storage::EncodeUint64(index_.next_profile()));
   batch.Put(kMetaCf, "next_audit", storage::EncodeUint64(audit_.next_id()));
@@ -102,6 +115,7 @@ void Resolver::PutCounters(storage::WriteBatch& batch) {
 void Resolver::BeginBatch() { mu_.Lock(); }
 
 void Resolver::CommitBatch() {
+  PublishCommitted();
   pending_.Clear();
   statistics_.Committed();
   mu_.Unlock();
@@ -209,6 +223,7 @@ absl::StatusOr<v1::MergeProfilesResponse> Resolver::MergeProfiles(
   bool reload = false;
   absl::StatusOr<v1::MergeProfilesResponse> response = manual_.Merge(request, checked, &reload);
   if (reload) needs_reload_ = !Load().ok();
+  if (response.ok()) PublishCommitted();
   return response;
 }
 
@@ -220,6 +235,7 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
   bool reload = false;
   absl::StatusOr<v1::SplitProfileResponse> response = manual_.Split(request, checked, &reload);
   if (reload) needs_reload_ = !Load().ok();
+  if (response.ok()) PublishCommitted();
   return response;
 }
 

@@ -32,6 +32,8 @@
 #ifndef CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 #define CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -134,6 +136,18 @@ class Resolver {
   size_t record_count() const;
   size_t profile_count() const;
   uint64_t model_estimates() const;
+  // Figures of the committed state that never wait for the lock (which log application holds
+  // for a batch at a time), for metrics: records and profiles as of the last commit, and the
+  // decisions committed since Open by audit action (automatic ones and manual operations).
+  uint64_t committed_records() const { return committed_records_.load(std::memory_order_relaxed); }
+  uint64_t committed_profiles() const {
+    return committed_profiles_.load(std::memory_order_relaxed);
+  }
+  uint64_t committed_decisions(v1::AuditAction action) const {
+    return action >= 0 && action < v1::AuditAction_ARRAYSIZE
+               ? committed_decisions_[action].load(std::memory_order_relaxed)
+               : 0;
+  }
 
  private:
   Resolver(storage::KvStore* store, std::unique_ptr<RecordMatcher> matcher,
@@ -143,6 +157,8 @@ class Resolver {
   absl::Status Load() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Load, if an earlier reload failed.
   absl::Status ReloadIfNeeded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // What is in memory is committed: updates the committed_* figures.
+  void PublishCommitted() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Puts the id counters (meta next_profile, next_audit, next_consent) into `batch`.
   void PutCounters(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -166,6 +182,9 @@ class Resolver {
   ProfileQueries queries_ ABSL_GUARDED_BY(mu_);
   ManualOperations manual_ ABSL_GUARDED_BY(mu_);
   bool needs_reload_ ABSL_GUARDED_BY(mu_) = false;  // A reload after an abort failed.
+  std::array<std::atomic<uint64_t>, v1::AuditAction_ARRAYSIZE> committed_decisions_ = {};
+  std::atomic<uint64_t> committed_records_{0};
+  std::atomic<uint64_t> committed_profiles_{0};
 };
 
 }  // namespace clientele::identity

@@ -141,7 +141,7 @@ TEST_F(RecommendLoadTest, BadRequestsAreInvalidArgument) {
 TEST_F(RecommendLoadTest, BinaryPrintsOneJsonObjectLast) {
   CommandResult r =
       RunCommand({Bin("clientele-load"), "--server=" + server_->address, "--call=recommend",
-                  "--concurrency=4", "--duration=0", "--warmup=0", "--max_calls=64", "--json"});
+                  "--concurrency=4", "--duration=0", "--warmup=0", "--max-calls=64", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json json = LastJsonLine(r);
   ASSERT_TRUE(json.is_object()) << r.out;

@@ -52,6 +52,20 @@ TEST_F(AuditLogTest, EntriesAreNumberedAndIndexedByEveryProfileTheyName) {
   EXPECT_THAT(Ids(*audit_.Read({2, 1}, 0, 100)), ::testing::ElementsAre(1u, 2u, 3u));
 }
 
+TEST_F(AuditLogTest, CountsDecisionsByActionUntilTakenOrCleared) {
+  auto batch = store_->NewWriteBatch();
+  audit_.Append(Entry(v1::AUDIT_ACTION_CREATE, {"P0000000001"}), *batch);
+  audit_.Append(Entry(v1::AUDIT_ACTION_CREATE, {"P0000000002"}), *batch);
+  audit_.Append(Entry(v1::AUDIT_ACTION_REVIEW, {"P0000000002"}), *batch);
+  auto counts = audit_.TakeDecisionCounts();
+  EXPECT_EQ(counts[v1::AUDIT_ACTION_CREATE], 2u);
+  EXPECT_EQ(counts[v1::AUDIT_ACTION_REVIEW], 1u);
+  EXPECT_EQ(audit_.TakeDecisionCounts()[v1::AUDIT_ACTION_CREATE], 0u);  // Taken.
+  audit_.Append(Entry(v1::AUDIT_ACTION_LINK, {"P0000000001"}), *batch);
+  audit_.ClearDecisionCounts();  // Its batch was dropped.
+  EXPECT_EQ(audit_.TakeDecisionCounts()[v1::AUDIT_ACTION_LINK], 0u);
+}
+
 TEST_F(AuditLogTest, ReadPagesById) {
   auto batch = store_->NewWriteBatch();
   for (int i = 0; i < 5; ++i) audit_.Append(Entry(v1::AUDIT_ACTION_LINK, {"P0000000007"}), *batch);
