@@ -94,7 +94,7 @@ struct DataShape {
 };
 
 struct ModelConfig {
-  // "popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "hybrid".
+  // "popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "als", "hybrid".
   std::string name;
   // Hyper-parameters by name; unknown names are an InvalidArgument from CreateModel. See each
   // model's header for its parameters and defaults.
