@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "recommender/evaluation/split.h"
 #include "recommender/models/internal/blocked_cholesky.h"
 #include "recommender/models/internal/byte_io.h"
 #include "recommender/models/internal/interaction_matrix.h"
@@ -42,6 +43,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   double max_items = params.Get("max_items", 10000);
   const double side = params.Get("side", 0);
   const double max_dense_items = params.Get("max_dense_items", 8192);
+  const double tune_lambda = params.Get("tune_lambda", 0);
   if (auto s = params.CheckAllUsed("ease"); !s.ok()) return s;
   if (side != 0 && side != 1 && side != 2) {
     return absl::InvalidArgumentError("params: side must be 0 (auto), 1 (items) or 2 (users)");
@@ -49,6 +51,10 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   if (!(max_dense_items >= 0 && max_dense_items <= 1e6)) {
     return absl::InvalidArgumentError("params: max_dense_items must be in 0..1000000");
   }
+  if (tune_lambda != 0 && tune_lambda != 1) {
+    return absl::InvalidArgumentError("params: tune_lambda must be 0 or 1");
+  }
+  model->tune_lambda_ = tune_lambda == 1;
   model->side_ = static_cast<int>(side);
   model->max_dense_items_ = static_cast<int64_t>(max_dense_items);
   if (!(model->lambda_ > 0)) return absl::InvalidArgumentError("params: lambda must be > 0");
@@ -65,7 +71,67 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> EaseModel::Create(const ModelC
   return model;
 }
 
+absl::StatusOr<double> EaseModel::ChooseLambda(const Dataset& data,
+                                               const FitProgress& progress) const {
+  static constexpr double kFactors[] = {0.25, 0.5, 1, 2};
+  static constexpr int32_t kMaxValidationUsers = 2000;
+  absl::StatusOr<TrainTest> split = StratifiedRandomSplit(data, 0.9, /*seed=*/1);
+  if (!split.ok()) return split.status();
+  std::vector<int32_t> users;
+  for (int32_t u = 0; u < data.num_users() && users.size() < kMaxValidationUsers; ++u) {
+    if (!split->test.UserItems(u).empty() && !split->train.UserItems(u).empty()) {
+      users.push_back(u);
+    }
+  }
+  if (users.empty() || split->train.num_interactions() == 0) return lambda_;
+  double best_lambda = lambda_, best_ndcg = -1;
+  for (size_t g = 0; g < std::size(kFactors); ++g) {
+    EaseModel trial = *this;  // Same parameters, unfitted.
+    trial.lambda_ = lambda_ * kFactors[g];
+    trial.tune_lambda_ = false;
+    trial.DisableServingCache();
+    FitProgress sub = nullptr;
+    if (progress) {
+      sub = [&](double f) { return progress(0.5 * (g + f) / std::size(kFactors)); };
+    }
+    CLT_RETURN_IF_ERROR(trial.Fit(split->train, sub));
+    double total = 0;
+    for (int32_t u : users) {
+      RecommendRequest request;
+      request.user = u;
+      request.k = 10;
+      absl::StatusOr<std::vector<Recommendation>> recs = trial.Recommend(request);
+      if (!recs.ok()) return recs.status();
+      auto held = split->test.UserItems(u);  // Sorted by item.
+      double dcg = 0, idcg = 0;
+      for (size_t r = 0; r < recs->size(); ++r) {
+        if (std::binary_search(held.begin(), held.end(), (*recs)[r].item)) {
+          dcg += 1 / std::log2(r + 2.0);
+        }
+      }
+      for (size_t r = 0; r < std::min<size_t>(10, held.size()); ++r) idcg += 1 / std::log2(r + 2.0);
+      total += dcg / idcg;
+    }
+    if (total > best_ndcg) {
+      best_ndcg = total;
+      best_lambda = trial.lambda_;
+    }
+  }
+  return best_lambda;
+}
+
 absl::Status EaseModel::FitImpl(const Dataset& data, const FitProgress& progress) {
+  FitProgress rest = progress;
+  if (tune_lambda_) {
+    absl::StatusOr<double> chosen = ChooseLambda(data, progress);
+    if (!chosen.ok()) return chosen.status();
+    lambda_ = *chosen;
+    if (progress) rest = [&progress](double f) { return progress(0.5 + 0.5 * f); };
+  }
+  return FitChosen(data, rest);
+}
+
+absl::Status EaseModel::FitChosen(const Dataset& data, const FitProgress& progress) {
   const int64_t n = data.num_items();
   if (n <= max_items_) {
     const bool user_side = side_ == 2 || (side_ == 0 && data.num_users() < n);

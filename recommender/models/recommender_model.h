@@ -175,6 +175,8 @@ class RecommenderModel {
   virtual bool UsesPopularityFallback() const { return true; }
 
   void set_fit_note(std::string note) { fit_note_ = std::move(note); }
+  // No serving cache for this model (e.g. a copy fitted only to be validated).
+  void DisableServingCache() { cache_top_n_ = 0; }
   // Item popularity (number of users) from the fit, available to every model.
   const std::vector<float>& item_popularity() const { return popularity_; }
   // Replaces the stored training-history values (same layout as the Dataset's values), e.g.

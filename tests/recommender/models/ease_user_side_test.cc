@@ -117,6 +117,25 @@ INSTANTIATE_TEST_SUITE_P(Variants, EaseUserSideTest,
                          ::testing::Values(Variant{10, 0, 1, 1, 0}, Variant{4, 0.3, 1, 0, 0.5},
                                            Variant{10, 0, 0, 1, 0}, Variant{20, 0.2, 0, 0, 1}));
 
+// With tune_lambda the fitted lambda is one of the grid and the model equals a plain fit with
+// that lambda.
+TEST(EaseUserSideTest, LambdaChosenByValidationIsFromTheGridAndRefittedOnAllData) {
+  Dataset data = RandomData(60, 40, 11);
+  auto tuned = TrainModel({"ease", {{"lambda", 8}, {"tune_lambda", 1}}}, data);
+  ASSERT_THAT(tuned.status(), IsOk());
+  const auto& ease = static_cast<const EaseModel&>(**tuned);
+  EXPECT_THAT(ease.lambda(), ::testing::AnyOf(2.0, 4.0, 8.0, 16.0));
+  auto plain = TrainModel({"ease", {{"lambda", ease.lambda()}}}, data);
+  ASSERT_THAT(plain.status(), IsOk());
+  const auto& reference = static_cast<const EaseModel&>(**plain);
+  for (int j = 0; j < data.num_items(); ++j) {
+    for (int i = 0; i < data.num_items(); ++i) {
+      ASSERT_NEAR(ease.Weight(j, i), reference.Weight(j, i), 1e-6);
+    }
+  }
+  EXPECT_FALSE(CreateModel({"ease", {{"tune_lambda", 2}}}).ok());
+}
+
 TEST(EaseUserSideTest, BadSideIsAnError) {
   EXPECT_FALSE(CreateModel({"ease", {{"side", 3}}}).ok());
   EXPECT_FALSE(CreateModel({"ease", {{"max_dense_items", -1}}}).ok());
