@@ -5,13 +5,13 @@ clt_cc_library(NAME analytics_store
   HDRS analytics_schema.h state/analytics_store.h
   SRCS state/analytics_store.cc
   DEPS clientele::customer_aggregate clientele::analytics_proto clientele::common_proto
-       clientele::kv_store clientele::key_encoding clientele::status absl::status absl::statusor
-       absl::strings)
+       clientele::kv_store clientele::key_encoding clientele::source_key clientele::status
+       absl::status absl::statusor absl::strings)
 
 clt_cc_library(NAME analytics_applier
   HDRS analytics_applier.h
   SRCS analytics_applier.cc
-  DEPS clientele::analytics_store clientele::log_applier clientele::status
+  DEPS clientele::proto_time clientele::analytics_store clientele::log_applier clientele::status
        absl::flat_hash_map absl::time spdlog::spdlog)
 
 # The shared job machinery (common/jobs) over the analytics messages and store.
@@ -25,7 +25,7 @@ clt_cc_library(NAME analytics_jobs
        jobs/rfm_job.h jobs/recluster_job.h jobs/analytics_job_runner.h
   SRCS jobs/profile_figures.cc jobs/feature_sets.cc jobs/rfm_job.cc jobs/recluster_job.cc
        jobs/analytics_job_runner.cc
-  DEPS clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
+  DEPS clientele::proto_time clientele::analytics_job_manager clientele::analytics_applier clientele::analytics_store
        clientele::rfm clientele::rfm_reference clientele::preprocessor clientele::kmeans
        clientele::silhouette clientele::elbow clientele::pca clientele::cluster_profile
        clientele::agglomerative clientele::minibatch_kmeans
@@ -41,7 +41,7 @@ clt_cc_library(NAME analytics_queries
 clt_cc_library(NAME analytics_service
   HDRS analytics_service.h identity_profile_directory.h
   SRCS analytics_service.cc identity_profile_directory.cc
-  DEPS clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
+  DEPS clientele::proto_time clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
        clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
        absl::time spdlog::spdlog)
 

@@ -8,6 +8,7 @@
 #include "analytics/state/analytics_store.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "common/status/grpc_status.h"
+#include "common/time/proto_time.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele::analytics {
@@ -25,9 +26,7 @@ void SetMinApplied(const LogPositions& caller, absl::Duration wait,
     p->set_partition(partition);
     p->set_sequence(sequence);
   }
-  const int64_t nanos = absl::ToInt64Nanoseconds(wait);
-  request.mutable_max_wait()->set_seconds(nanos / 1'000'000'000);
-  request.mutable_max_wait()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  ToProtoDuration(wait, request.mutable_max_wait());
 }
 
 // OK when the positions identity reported cover `caller` (a server that ignores min_applied

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/identity_profile_directory.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
+#include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "recommender/jobs/model_versions.h"
@@ -19,16 +20,6 @@ namespace {
 // How long Recommend waits for a lagging identity before a profile identity does not know is
 // UNAVAILABLE rather than NOT_FOUND.
 constexpr absl::Duration kNotFoundCatchUpWait = absl::Seconds(1);
-
-// "system:id" -> the source key (the id may itself hold ':').
-std::optional<common::v1::SourceKey> ParseSourceKeyText(const std::string& text) {
-  const size_t colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
-  common::v1::SourceKey key;
-  key.set_system(text.substr(0, colon));
-  key.set_id(text.substr(colon + 1));
-  return key;
-}
 
 // Whether identity knows `profile_id` (a profile or an alias of one): GetProfile; NOT_FOUND
 // and INVALID_ARGUMENT are false, another failure (identity unreachable) an error.
@@ -42,7 +33,7 @@ absl::StatusOr<bool> IdentityKnowsProfile(const std::shared_ptr<grpc::Channel>& 
   identity::v1::GetProfileResponse response;
   const grpc::Status status = stub->GetProfile(&context, request, &response);
   if (status.ok()) return true;
-  // INVALID_ARGUMENT: not in identity's id format (e.g. "movielens:1"), so not its profile.
+  // INVALID_ARGUMENT: not in identity's id format (e.g. "movielens/1"), so not its profile.
   if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
       status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
     return false;
@@ -105,12 +96,13 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
   node->jobs_ =
       std::make_unique<recommender::JobManager>(node->store_.get(), node->runner_.get(), metrics);
   // Known but not in the snapshot (new since training): a source key the store has seen, a
-  // `system:id` profile id of one, or a profile id identity knows. Identity's "not found"
+  // `system/id` profile id of one, or a profile id identity knows. Identity's "not found"
   // counts only from an identity that has applied the log as far as the recommender.
   node->queries_ = std::make_unique<recommender::RecommenderQueries>(
       holder,
       [store, self, positions](const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
-        if (std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who)) {
+        if (absl::StatusOr<common::v1::SourceKey> key = ParseSourceKey(who, "source_key");
+            key.ok()) {
           CLT_ASSIGN_OR_RETURN(const bool seen, store->HasCustomer(*key));
           if (seen) return true;
         }

@@ -25,7 +25,7 @@ clt_cc_library(NAME identity_resolution
        ${CLT_RESOLUTION_DIR}/resolver_manual.cc
        ${CLT_RESOLUTION_DIR}/resolver_state.cc
        ${CLT_RESOLUTION_DIR}/resolver_queries.cc
-  DEPS clientele::identity_matching clientele::identity_normalize clientele::identity_proto
+  DEPS clientele::proto_time clientele::identity_matching clientele::identity_normalize clientele::identity_proto
        clientele::identity_state_proto clientele::common_proto clientele::kv_store
        clientele::key_encoding clientele::partitioning clientele::status absl::synchronization
        absl::time absl::strings absl::flat_hash_map absl::flat_hash_set absl::inlined_vector absl::span)

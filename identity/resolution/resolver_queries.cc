@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
+#include "common/time/proto_time.h"
 #include "identity/resolution/consent_ledger.h"
 #include "identity/resolution/identity_schema.h"
 #include "identity/resolution/internal/resolver_keys.h"
@@ -30,11 +31,7 @@ common::v1::SourceKey ToSourceKey(const std::string& key) {
   return out;
 }
 
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)))));
-}
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) { ToProtoTimestamp(t, out); }
 
 }  // namespace
 
@@ -313,7 +310,7 @@ absl::StatusOr<v1::GetConsentsResponse> Resolver::GetConsents(
 }
 
 absl::StatusOr<v1::ListByConsentResponse> Resolver::ListByConsent(
-    const v1::ListByConsentRequest& request) const {
+    const v1::ListByConsentRequest& request, const Interrupt& interrupt) const {
   if (request.purpose() == common::v1::CONSENT_PURPOSE_UNSPECIFIED) {
     return absl::InvalidArgumentError("purpose: required");
   }
@@ -325,7 +322,9 @@ absl::StatusOr<v1::ListByConsentResponse> Resolver::ListByConsent(
   absl::ReaderMutexLock l(&mu_);
   v1::ListByConsentResponse response;
   std::vector<const v1::ConsentEvent*> events;
+  int64_t scanned = 0;
   for (auto it = profiles_.lower_bound(from); it != profiles_.end(); ++it) {
+    if (++scanned % kInterruptCheckEvery == 0) CLT_RETURN_IF_ERROR(interrupt.Check());
     events.clear();
     for (uint32_t m : it->second.members) {
       for (const v1::ConsentEvent& e : records_[m].consents) events.push_back(&e);

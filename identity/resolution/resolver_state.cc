@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
+#include "common/time/proto_time.h"
 #include "identity/normalize/email.h"
 #include "identity/normalize/phone.h"
 #include "identity/resolution/identity_schema.h"
@@ -90,7 +91,7 @@ absl::Status Corrupt(const std::string& what) {
 }
 
 absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  return FromProtoTimestamp(t);
 }
 
 }  // namespace

@@ -20,5 +20,5 @@ clt_cc_library(NAME identity_scenario
        ${CMAKE_CURRENT_LIST_DIR}/event_json.cc
        ${CMAKE_CURRENT_LIST_DIR}/online_retail_source.cc
        ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
-  DEPS clientele::common_proto clientele::importers absl::status absl::statusor absl::strings
+  DEPS clientele::proto_time clientele::common_proto clientele::importers absl::status absl::statusor absl::strings
        absl::time absl::flat_hash_map absl::flat_hash_set absl::span Threads::Threads)

@@ -35,12 +35,12 @@ TEST_F(AnalyticsStoreTest, SourceKeysRoundTripAndSortBySystemThenId) {
   const std::string a = EncodeSourceKey(Key("b", "pos"));
   const std::string b = EncodeSourceKey(Key("a", "web"));
   EXPECT_LT(a, b);
-  auto decoded = DecodeSourceKey(a);
+  auto decoded = DecodeSourceKey(a, "analytics");
   ASSERT_THAT(decoded, IsOk());
   EXPECT_EQ(decoded->system(), "pos");
   EXPECT_EQ(decoded->id(), "b");
-  EXPECT_EQ(SourceKeyText(*decoded), "pos:b");
-  EXPECT_THAT(DecodeSourceKey("no-separator"),
+  EXPECT_EQ(FormatSourceKey(*decoded), "pos/b");
+  EXPECT_THAT(DecodeSourceKey("no-separator", "analytics"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
@@ -71,11 +71,11 @@ TEST_F(AnalyticsStoreTest, AggregatesAndAttributesArePerSourceKey) {
   std::vector<std::string> visited;
   ASSERT_THAT(
       store_.ForEachAggregate([&](const common::v1::SourceKey& key, const CustomerOrderAggregate&) {
-        visited.push_back(SourceKeyText(key));
+        visited.push_back(FormatSourceKey(key));
         return absl::OkStatus();
       }),
       IsOk());
-  EXPECT_THAT(visited, ElementsAre("shop:1"));
+  EXPECT_THAT(visited, ElementsAre("shop/1"));
 }
 
 TEST_F(AnalyticsStoreTest, JobsPageNewestFirst) {
