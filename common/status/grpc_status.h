@@ -12,6 +12,7 @@
 #define CLIENTELE_COMMON_STATUS_GRPC_STATUS_H_
 
 #include <cstddef>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -27,6 +28,14 @@ inline constexpr size_t kMaxStatusMessageBytes = 2048;
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The canonical name of a status code as gRPC and absl spell it ("UNAVAILABLE",
+// "INVALID_ARGUMENT"); "CODE_<n>" for a number outside the canonical codes. Every binary names
+// codes with it (errors, reports, metrics labels), never by number.
+std::string GrpcCodeName(grpc::StatusCode code);
+
+// "<CODE NAME>: <message>", e.g. "UNAVAILABLE: failed to connect to all addresses"; "OK" for OK.
+std::string DescribeGrpcStatus(const grpc::Status& status);
 
 // Moves an OK `result` into *response and returns OK; else returns the mapped error and leaves
 // *response alone.

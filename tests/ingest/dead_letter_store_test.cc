@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/ingest/ingest_test_store.h"
-#include "tests/testutil/test_events.h"
+#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {

@@ -12,7 +12,7 @@
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 #include "tests/ingest/ingest_test_store.h"
-#include "tests/testutil/test_events.h"
+#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {

@@ -7,7 +7,7 @@
 #include "common/time/proto_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "tests/testutil/test_events.h"
+#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {

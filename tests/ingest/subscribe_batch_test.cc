@@ -7,7 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "ingest/log_entry_codec.h"
-#include "tests/testutil/test_events.h"
+#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {
