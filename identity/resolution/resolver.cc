@@ -73,6 +73,7 @@ constexpr int kModelWriteIntervalBatches = 32;
 void Resolver::BeginBatch() { mu_.Lock(); }
 
 void Resolver::CommitBatch() {
+  PublishCommitted();
   ClearPending();
   if (model_in_batch_) {
     model_dirty_ = model_estimated_ = model_in_batch_ = false;
@@ -602,6 +603,9 @@ void Resolver::Audit(v1::AuditEntry& entry, storage::WriteBatch& batch,
                      std::optional<uint64_t> pattern) {
   const uint64_t id = next_audit_++;
   entry.set_id(id);
+  if (entry.action() >= 0 && entry.action() < v1::AuditAction_ARRAYSIZE) {
+    ++pending_decisions_[entry.action()];
+  }
   entry.SerializeToString(&serialized_);
   if (pattern.has_value()) {
     resolution::StoredAuditExplanation compact;

@@ -28,6 +28,8 @@
 #define CLIENTELE_IDENTITY_RESOLUTION_RESOLVER_H_
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -167,6 +169,18 @@ class Resolver {
   size_t record_count() const;
   size_t profile_count() const;
   uint64_t model_estimates() const;
+  // Figures of the committed state that never wait for the lock (which log application holds
+  // for a batch at a time), for metrics: records and profiles as of the last commit, and the
+  // decisions committed since Open by audit action (automatic ones and manual operations).
+  uint64_t committed_records() const { return committed_records_.load(std::memory_order_relaxed); }
+  uint64_t committed_profiles() const {
+    return committed_profiles_.load(std::memory_order_relaxed);
+  }
+  uint64_t committed_decisions(v1::AuditAction action) const {
+    return action >= 0 && action < v1::AuditAction_ARRAYSIZE
+               ? committed_decisions_[action].load(std::memory_order_relaxed)
+               : 0;
+  }
 
  private:
   struct RecordEntry {
@@ -222,6 +236,8 @@ class Resolver {
   void PutChangedRecords(storage::WriteBatch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Forgets the pending records (they are written, or memory is being reloaded).
   void ClearPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // What is in memory is committed: updates the committed_* figures.
+  void PublishCommitted() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Moves record `index` to `profile` in memory and in its pending stored record.
   absl::Status SetRecordProfile(uint32_t index, uint64_t profile)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -348,6 +364,12 @@ class Resolver {
   uint64_t next_profile_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t next_audit_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t next_consent_ ABSL_GUARDED_BY(mu_) = 1;
+  // Audit entries by action since the last commit; PublishCommitted adds them to
+  // committed_decisions_, Clear (a reload) drops them.
+  std::array<uint64_t, v1::AuditAction_ARRAYSIZE> pending_decisions_ ABSL_GUARDED_BY(mu_) = {};
+  std::array<std::atomic<uint64_t>, v1::AuditAction_ARRAYSIZE> committed_decisions_ = {};
+  std::atomic<uint64_t> committed_records_{0};
+  std::atomic<uint64_t> committed_profiles_{0};
 };
 
 }  // namespace clientele::identity

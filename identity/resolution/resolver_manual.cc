@@ -123,6 +123,7 @@ absl::StatusOr<v1::MergeProfilesResponse> Resolver::MergeProfiles(
     needs_reload_ = !Load().ok();
     return s;
   }
+  PublishCommitted();
   ClearPending();
   return response;
 }
@@ -220,6 +221,7 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
     needs_reload_ = !Load().ok();
     return s;
   }
+  PublishCommitted();
   ClearPending();
   return response;
 }

@@ -62,6 +62,7 @@ absl::StatusOr<std::unique_ptr<Resolver>> Resolver::Open(storage::KvStore* store
   std::unique_ptr<Resolver> resolver(new Resolver(store, std::move(matcher), std::move(options)));
   absl::MutexLock l(&resolver->mu_);
   CLT_RETURN_IF_ERROR(resolver->Load());
+  resolver->PublishCommitted();
   return resolver;
 }
 
@@ -73,6 +74,7 @@ void Resolver::Clear() {
   by_phone_.clear();
   profiles_.clear();
   aliases_.clear();
+  pending_decisions_.fill(0);
   ClearPending();
   pattern_counts_.clear();
   random_counts_.clear();
@@ -277,6 +279,17 @@ void Resolver::PutChangedRecords(storage::WriteBatch& batch) {
     batch.Put(kRecordsCf, records_[index].key, serialized_);
   }
   changed_records_.clear();
+}
+
+void Resolver::PublishCommitted() {
+  for (size_t i = 0; i < pending_decisions_.size(); ++i) {
+    if (pending_decisions_[i] != 0) {
+      committed_decisions_[i].fetch_add(pending_decisions_[i], std::memory_order_relaxed);
+    }
+  }
+  pending_decisions_.fill(0);
+  committed_records_.store(records_.size(), std::memory_order_relaxed);
+  committed_profiles_.store(profiles_.size(), std::memory_order_relaxed);
 }
 
 void Resolver::ClearPending() {
