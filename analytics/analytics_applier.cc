@@ -11,11 +11,6 @@
 #include "spdlog/spdlog.h"
 
 namespace clientele::analytics {
-namespace {
-
-
-}  // namespace
-
 void MergeCustomerUpsert(const common::v1::CustomerUpsert& update,
                          common::v1::CustomerUpsert* stored) {
   if (update.has_birth_date()) *stored->mutable_birth_date() = update.birth_date();
@@ -61,7 +56,8 @@ absl::Status AnalyticsApplier::Apply(uint32_t partition,
                  .first;
       }
       // AddOrder leaves the aggregate unchanged on error.
-      if (absl::Status s = it->second.second.AddOrder(order, FromProtoTimestamp(event.occurred_at()));
+      if (absl::Status s =
+              it->second.second.AddOrder(order, FromProtoTimestamp(event.occurred_at()));
           !s.ok()) {
         skipped_orders_.fetch_add(1);
         spdlog::warn("analytics: skipped order {} of partition {} sequence {}: {}",

@@ -137,12 +137,11 @@ absl::StatusOr<v1::ListCustomersInSegmentResponse> AnalyticsQueries::ListCustome
   if (!model.rfm().strategies().contains(request.segment())) {
     return absl::NotFoundError(absl::StrCat("segment: no segment '", request.segment(), "'"));
   }
-  CLT_ASSIGN_OR_RETURN(std::vector<v1::RfmRow> rows,
-                       store_->RfmRowsAfter(model.version(), request.page_token(), page_size + 1,
-                                            [&](const v1::RfmRow& row) {
-                                              return row.segment() == request.segment();
-                                            },
-                                            interrupt));
+  CLT_ASSIGN_OR_RETURN(
+      std::vector<v1::RfmRow> rows,
+      store_->RfmRowsAfter(
+          model.version(), request.page_token(), page_size + 1,
+          [&](const v1::RfmRow& row) { return row.segment() == request.segment(); }, interrupt));
   v1::ListCustomersInSegmentResponse response;
   if (static_cast<int>(rows.size()) > page_size) {
     rows.pop_back();

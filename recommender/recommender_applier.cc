@@ -95,7 +95,8 @@ absl::Status RecommenderApplier::Apply(uint32_t partition,
           it = consents.emplace(key, std::make_pair(event.source(), std::move(record))).first;
         }
         v1::ConsentRecord& record = it->second.second;
-        if (record.status() == 0 || FromProtoTimestamp(event.occurred_at()) >= FromProtoTimestamp(record.time())) {
+        if (record.status() == 0 ||
+            FromProtoTimestamp(event.occurred_at()) >= FromProtoTimestamp(record.time())) {
           record.set_status(event.consent_change().status());
           *record.mutable_time() = event.occurred_at();
         }

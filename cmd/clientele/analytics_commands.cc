@@ -24,7 +24,6 @@ namespace {
 using analytics::v1::AnalyticsService;
 namespace v1 = analytics::v1;
 
-
 std::string ProtoJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;

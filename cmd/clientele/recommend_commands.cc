@@ -397,12 +397,11 @@ int RunModelInfo(const CliContext& context) {
     std::printf("no model trained yet (clientele jobs start train)\n");
     return 0;
   }
-  std::printf(
-      "model version %llu (job %s, trained %s)\n",
-      static_cast<unsigned long long>(response.model_version()), response.job_id().c_str(),
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTimestamp(response.trained_at()),
-                       absl::UTCTimeZone())
-          .c_str());
+  std::printf("model version %llu (job %s, trained %s)\n",
+              static_cast<unsigned long long>(response.model_version()), response.job_id().c_str(),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTimestamp(response.trained_at()),
+                               absl::UTCTimeZone())
+                  .c_str());
   std::printf("  %lld users, %lld items, %lld profiles, %lld itemsets, %lld rules\n",
               static_cast<long long>(response.users()), static_cast<long long>(response.items()),
               static_cast<long long>(response.profiles()),

@@ -92,9 +92,7 @@ absl::Status Corrupt(const std::string& what) {
   return absl::DataLossError(absl::StrCat("identity store: ", what));
 }
 
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return FromProtoTimestamp(t);
-}
+absl::Time TimeOf(const google::protobuf::Timestamp& t) { return FromProtoTimestamp(t); }
 
 }  // namespace
 

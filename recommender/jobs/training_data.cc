@@ -22,7 +22,6 @@
 namespace clientele::recommender {
 namespace {
 
-
 double InteractionWeight(common::v1::InteractionType type) {
   switch (type) {
     case common::v1::INTERACTION_TYPE_VIEW:
@@ -127,17 +126,17 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
     profile_of(key);
     return absl::OkStatus();
   }));
-  CLT_RETURN_IF_ERROR(store.ForEachConsent([&](const common::v1::SourceKey& key,
-                                               const v1::ConsentRecord& record) {
-    ProfileInfo& info = profiles[profile_of(key)];
-    const bool newer = info.consent == 0 ||
-                       FromProtoTimestamp(record.time()) >= FromProtoTimestamp(info.consent_time);
-    if (newer) {
-      info.consent = record.status() == common::v1::CONSENT_STATUS_GRANTED ? 1 : 2;
-      info.consent_time = record.time();
-    }
-    return absl::OkStatus();
-  }));
+  CLT_RETURN_IF_ERROR(
+      store.ForEachConsent([&](const common::v1::SourceKey& key, const v1::ConsentRecord& record) {
+        ProfileInfo& info = profiles[profile_of(key)];
+        const bool newer = info.consent == 0 || FromProtoTimestamp(record.time()) >=
+                                                    FromProtoTimestamp(info.consent_time);
+        if (newer) {
+          info.consent = record.status() == common::v1::CONSENT_STATUS_GRANTED ? 1 : 2;
+          info.consent_time = record.time();
+        }
+        return absl::OkStatus();
+      }));
 
   TrainingData out;
   CLT_ASSIGN_OR_RETURN(out.data, builder.Build());

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "common/testing/status_matchers.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/ingest/ingest_test_store.h"
-#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {

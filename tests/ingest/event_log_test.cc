@@ -7,12 +7,12 @@
 #include "clientele/ingest/v1/ingest.pb.h"
 #include "common/log/partitioning.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 #include "tests/ingest/ingest_test_store.h"
-#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/testing/test_events.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "ingest/log_entry_codec.h"
-#include "common/testing/test_events.h"
 
 namespace clientele::ingest {
 namespace {
