@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/source_key/source_key.h"
 #include "common/time/proto_time.h"
 
 namespace clientele::identity {
@@ -93,9 +94,7 @@ int64_t SetMicros(const StoredRecord& r, const std::string& attribute) {
   return r.has_last_upsert_at() ? MicrosOf(r.last_upsert_at()) : MicrosOf(r.first_seen_at());
 }
 
-std::string SourceKeyString(const StoredRecord& r) {
-  return absl::StrCat(r.source().system(), "/", r.source().id());
-}
+std::string SourceKeyString(const StoredRecord& r) { return FormatSourceKey(r.source()); }
 
 struct Candidate {
   const StoredRecord* record;
