@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct RecommendFlags {
   std::vector<std::string> categories;
   std::vector<std::string> exclude;
   std::vector<std::string> skus;  // basket, similar
+  // basket --min-lift; unset: the server's default (lift > 1).
+  std::optional<double> basket_min_lift;
   // rules
   int limit = 100;
   double min_confidence = 0;
