@@ -14,7 +14,7 @@ clt_cc_library(NAME analytics_applier
   DEPS clientele::analytics_store clientele::log_applier clientele::status
        absl::flat_hash_map absl::time spdlog::spdlog)
 
-# The shared job machinery (common/jobs) over the analytics messages and store.
+# The shared job machinery (common/jobs) over the analytics spec/result messages and store.
 clt_cc_library(NAME analytics_job_manager
   HDRS jobs/job_runner.h jobs/job_manager.h
   DEPS clientele::job_manager clientele::analytics_store clientele::analytics_proto
@@ -41,7 +41,7 @@ clt_cc_library(NAME analytics_queries
 clt_cc_library(NAME analytics_service
   HDRS analytics_service.h identity_profile_directory.h
   SRCS analytics_service.cc identity_profile_directory.cc
-  DEPS clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_job_manager clientele::analytics_jobs
+  DEPS clientele::grpc_request_parsing clientele::analytics_queries clientele::analytics_jobs
        clientele::analytics_proto_grpc clientele::identity_proto_grpc clientele::grpc_status
        absl::time spdlog::spdlog)
 

@@ -42,8 +42,9 @@ absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
   node->directory_proxy_ = std::make_unique<DirectoryProxy>(&node->directory_);
   node->runner_ = std::make_unique<analytics::AnalyticsJobRunner>(
       node->store_.get(), node->directory_proxy_.get(), options.kmeans_threads);
-  node->jobs_ =
-      std::make_unique<analytics::JobManager>(node->store_.get(), node->runner_.get(), metrics);
+  node->job_store_ = analytics::NewAnalyticsJobStore(node->kv_.get());
+  node->jobs_ = std::make_unique<analytics::JobManager>(node->job_store_.get(), node->runner_.get(),
+                                                        analytics::AnalyticsJobOptions(), metrics);
   if (metrics != nullptr) {
     analytics::AnalyticsApplier* applier = node->applier_.get();
     metrics->AddGaugeCallback("clientele_analytics_orders_skipped",
@@ -51,8 +52,7 @@ absl::StatusOr<std::unique_ptr<AnalyticsNode>> AnalyticsNode::Open(
                               [applier] { return static_cast<double>(applier->skipped_orders()); });
   }
   node->queries_ = std::make_unique<analytics::AnalyticsQueries>(node->store_.get());
-  node->service_ =
-      std::make_unique<analytics::AnalyticsServiceImpl>(node->jobs_.get(), node->queries_.get());
+  node->service_ = std::make_unique<analytics::AnalyticsServiceImpl>(node->queries_.get());
   return node;
 }
 

@@ -1,5 +1,6 @@
 // Wiring of the analytics component: its RocksDB (data_dir/analytics), the log consumer
-// "analytics" that feeds the per-source-key state, the job manager and the gRPC adapter.
+// "analytics" that feeds the per-source-key state, the job manager (served by the process's
+// JobService) and the gRPC adapter.
 //
 //   CLT_ASSIGN_OR_RETURN(auto node, AnalyticsNode::Open(options));
 //   ... register node->service() and start the server ...
@@ -46,6 +47,8 @@ class AnalyticsNode {
   ~AnalyticsNode();  // Stop().
 
   grpc::Service* service() { return service_.get(); }
+  // The rfm and recluster jobs, for the process's JobService (common/jobs/job_registry.h).
+  jobs::JobManager* jobs() { return jobs_.get(); }
 
   // Starts consuming the log over `ingest_channels` and running jobs. `identity_channel`
   // null: identity is not configured and every source key is its own profile.
@@ -72,6 +75,7 @@ class AnalyticsNode {
   // Forwards to directory_, which is chosen in Start (after the runner exists).
   std::unique_ptr<analytics::ProfileDirectory> directory_proxy_;
   std::unique_ptr<analytics::AnalyticsJobRunner> runner_;
+  std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<analytics::JobManager> jobs_;
   std::unique_ptr<analytics::AnalyticsQueries> queries_;
   std::unique_ptr<analytics::AnalyticsServiceImpl> service_;

@@ -22,6 +22,8 @@
 #include "cmd/clienteled/ingest_node.h"
 #include "cmd/clienteled/recommender_node.h"
 #include "cmd/clienteled/store_check.h"
+#include "common/jobs/job_registry.h"
+#include "common/jobs/job_service.h"
 #include "common/metrics/registry.h"
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
@@ -192,6 +194,21 @@ int Run(const Flags& flags) {
     recommender = std::move(*node);
     grpc_services.push_back(recommender->service());
     health_names.push_back("clientele.recommender.v1.RecommenderService");
+  }
+
+  // Jobs: one clientele.common.v1.JobService over the job managers of the components in this
+  // process; it dispatches by kind and by the service a job id names (docs/jobs.md).
+  jobs::JobRegistry job_registry;
+  for (jobs::JobManager* manager : {analytics ? analytics->jobs() : nullptr,
+                                    recommender ? recommender->jobs() : nullptr}) {
+    if (manager == nullptr) continue;
+    if (absl::Status s = job_registry.Add(manager); !s.ok()) return Fail(s.ToString());
+  }
+  std::unique_ptr<jobs::JobServiceImpl> job_service;
+  if (!job_registry.empty()) {
+    job_service = std::make_unique<jobs::JobServiceImpl>(&job_registry);
+    grpc_services.push_back(job_service.get());
+    health_names.push_back("clientele.common.v1.JobService");
   }
 
   server::ServerOptions server_options;

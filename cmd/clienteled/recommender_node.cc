@@ -102,8 +102,9 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
   defaults.fp_growth_threads = options.fp_growth_threads;
   node->runner_ = std::make_unique<recommender::RecommenderJobRunner>(
       node->store_.get(), holder, std::move(profiles), defaults);
-  node->jobs_ =
-      std::make_unique<recommender::JobManager>(node->store_.get(), node->runner_.get(), metrics);
+  node->job_store_ = recommender::NewRecommenderJobStore(node->kv_.get());
+  node->jobs_ = std::make_unique<recommender::JobManager>(
+      node->job_store_.get(), node->runner_.get(), recommender::RecommenderJobOptions(), metrics);
   // Known but not in the snapshot (new since training): a source key the store has seen, a
   // `system:id` profile id of one, or a profile id identity knows. Identity's "not found"
   // counts only from an identity that has applied the log as far as the recommender.
@@ -130,8 +131,8 @@ absl::StatusOr<std::unique_ptr<RecommenderNode>> RecommenderNode::Open(
         return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
                                            visit);
       });
-  node->service_ = std::make_unique<recommender::RecommenderServiceImpl>(
-      node->queries_.get(), node->jobs_.get(), node->store_.get());
+  node->service_ = std::make_unique<recommender::RecommenderServiceImpl>(node->queries_.get(),
+                                                                         node->store_.get());
   return node;
 }
 

@@ -50,6 +50,8 @@ class RecommenderNode {
   ~RecommenderNode();  // Stop().
 
   grpc::Service* service() { return service_.get(); }
+  // The train and evaluate jobs, for the process's JobService (common/jobs/job_registry.h).
+  jobs::JobManager* jobs() { return jobs_.get(); }
 
   // Starts consuming the log over `ingest_channels` and running jobs. `identity_channel`
   // null: identity is not configured and every source key is its own profile.
@@ -80,6 +82,7 @@ class RecommenderNode {
   mutable absl::Mutex identity_mu_;
   std::function<std::shared_ptr<grpc::Channel>()> identity_channel_ ABSL_GUARDED_BY(identity_mu_);
   std::unique_ptr<recommender::RecommenderJobRunner> runner_;
+  std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<recommender::JobManager> jobs_;
   std::unique_ptr<recommender::RecommenderQueries> queries_;
   std::unique_ptr<recommender::RecommenderServiceImpl> service_;
