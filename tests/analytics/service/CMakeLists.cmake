@@ -2,8 +2,8 @@
 # (included from tests/CMakeLists.txt).
 clt_cc_test(NAME analytics_store_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/analytics_store_test.cc
-  DEPS clientele::analytics_store clientele::analytics_applier clientele::rocksdb_store
-       clientele::testing
+  DEPS clientele::analytics_store clientele::analytics_applier clientele::analytics_job_manager
+       clientele::rocksdb_store clientele::testing
   LABELS unit analytics)
 
 clt_cc_test(NAME analytics_applier_test
