@@ -2,8 +2,8 @@
 clt_cc_test(NAME analytics_integration_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/analytics_integration_test.cc
   DEPS clientele::analytics_service clientele::analytics_applier clientele::log_consumer
-       clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
-       clientele::server clientele::testing
+       clientele::job_service clientele::importers clientele::ingest_service clientele::ingest
+       clientele::rocksdb_store clientele::server clientele::testing
   LABELS integration analytics)
 
 clt_cc_test(NAME identity_profile_directory_test

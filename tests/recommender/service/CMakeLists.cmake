@@ -8,6 +8,6 @@ clt_cc_test(NAME recommender_snapshot_test
 clt_cc_test(NAME recommender_service_test
   SRCS ${CMAKE_CURRENT_LIST_DIR}/recommender_service_test.cc
   DEPS clientele::recommender_service clientele::recommender_applier clientele::log_consumer
-       clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
+       clientele::job_service clientele::importers clientele::ingest_service clientele::ingest clientele::rocksdb_store
        clientele::server clientele::testing
   LABELS integration recommender)
