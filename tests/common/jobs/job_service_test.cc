@@ -57,7 +57,12 @@ class StepRunner final : public JobRunner {
         auto go = [this, i, &control]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
           return step_ >= i || control.cancelled();
         };
-        mu_.AwaitWithTimeout(absl::Condition(&go), absl::Seconds(60));
+        // The cancel flag is not under mu_: check it between short waits, as a real job
+        // checks it between units of work.
+        const absl::Time give_up = absl::Now() + absl::Seconds(60);
+        while (!mu_.AwaitWithTimeout(absl::Condition(&go), absl::Milliseconds(5)) &&
+               absl::Now() < give_up) {
+        }
         if (control.cancelled()) return absl::CancelledError("cancelled");
         if (i < 4) control.SetProgress(0.25 * i, absl::StrCat("step ", i));
       }
