@@ -199,8 +199,8 @@ int Run(const Flags& flags) {
   // Jobs: one clientele.common.v1.JobService over the job managers of the components in this
   // process; it dispatches by kind and by the service a job id names (docs/jobs.md).
   jobs::JobRegistry job_registry;
-  for (jobs::JobManager* manager : {analytics ? analytics->jobs() : nullptr,
-                                    recommender ? recommender->jobs() : nullptr}) {
+  for (jobs::JobManager* manager :
+       {analytics ? analytics->jobs() : nullptr, recommender ? recommender->jobs() : nullptr}) {
     if (manager == nullptr) continue;
     if (absl::Status s = job_registry.Add(manager); !s.ok()) return Fail(s.ToString());
   }

@@ -50,13 +50,13 @@ TEST(RequestParsingE2eTest, GarbledRequestsAreInvalidArgumentOnEveryService) {
       "\x0a\x05"
       "ab",
       4);
-  for (const std::string method : {"/clientele.identity.v1.IdentityService/GetProfile",
-                                   "/clientele.identity.v1.IdentityService/ListProfiles",
-                                   "/clientele.common.v1.JobService/GetJob",
-                                   "/clientele.common.v1.JobService/WaitJob",
-                                   "/clientele.analytics.v1.AnalyticsService/ListRfm",
-                                   "/clientele.recommender.v1.RecommenderService/SimilarItems",
-                                   "/clientele.recommender.v1.RecommenderService/GetModelInfo"}) {
+  for (const std::string method :
+       {"/clientele.identity.v1.IdentityService/GetProfile",
+        "/clientele.identity.v1.IdentityService/ListProfiles",
+        "/clientele.common.v1.JobService/GetJob", "/clientele.common.v1.JobService/WaitJob",
+        "/clientele.analytics.v1.AnalyticsService/ListRfm",
+        "/clientele.recommender.v1.RecommenderService/SimilarItems",
+        "/clientele.recommender.v1.RecommenderService/GetModelInfo"}) {
     grpc::Status status = CallWithBytes(server.address, method, garbled);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
     EXPECT_FALSE(status.error_message().empty()) << method;

@@ -39,9 +39,7 @@ struct FinishedJob {
   const v1::JobResult& result() const { return result_; }
 };
 
-std::string KindOf(const v1::JobSpec& spec) {
-  return spec.has_recluster() ? "recluster" : "rfm";
-}
+std::string KindOf(const v1::JobSpec& spec) { return spec.has_recluster() ? "recluster" : "rfm"; }
 
 class AnalyticsJobsTest : public ::testing::Test {
  protected:

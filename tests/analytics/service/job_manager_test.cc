@@ -283,10 +283,8 @@ TEST_F(JobManagerTest, EndedJobsAreCountedInMetrics) {
   ASSERT_THAT(started, IsOk());
   Wait(manager, started->job.job_id());
   const std::string text = registry.RenderText();
-  EXPECT_THAT(
-      text,
-      HasSubstr(
-          "clientele_analytics_jobs_total{kind=\"rfm\",state=\"succeeded\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("clientele_analytics_jobs_total{kind=\"rfm\",state=\"succeeded\"} 1"));
   EXPECT_THAT(text, HasSubstr("clientele_analytics_job_seconds_count{kind=\"rfm\"} 1"));
   EXPECT_THAT(text, HasSubstr("clientele_analytics_jobs_queued 0"));
 }
@@ -424,8 +422,8 @@ TEST_F(JobManagerTest, WaitJobReturnsTheRunningJobAtItsDeadlineAndWhenTheCallerG
   ASSERT_THAT(at_deadline, IsOk());
   EXPECT_EQ(at_deadline->state(), common::v1::JOB_STATE_RUNNING);
   const absl::Time asked = absl::Now();
-  auto gone = manager->WaitJob(running->job.job_id(), absl::Now() + absl::Seconds(30),
-                               [] { return true; });
+  auto gone =
+      manager->WaitJob(running->job.job_id(), absl::Now() + absl::Seconds(30), [] { return true; });
   ASSERT_THAT(gone, IsOk());
   EXPECT_EQ(gone->state(), common::v1::JOB_STATE_RUNNING);
   EXPECT_LT(absl::Now() - asked, absl::Seconds(5));

@@ -54,9 +54,8 @@ class StepRunner final : public JobRunner {
     if (spec.value() == "steps") {
       for (int i = 1; i <= 4; ++i) {
         absl::MutexLock l(&mu_);
-        auto go = [this, i, &control]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-          return step_ >= i || control.cancelled();
-        };
+        auto go = [this, i, &control]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return step_ >= i || control.cancelled(); };
         // The cancel flag is not under mu_: check it between short waits, as a real job
         // checks it between units of work.
         const absl::Time give_up = absl::Now() + absl::Seconds(60);
@@ -100,10 +99,8 @@ class JobServiceTest : public ::testing::Test {
   void StartServer(int max_waiters) {
     storage::RocksDbOptions db;
     db.path = dir_.Sub("db");
-    db.column_families = {{"alpha_jobs", false},
-                          {"alpha_keys", true},
-                          {"beta_jobs", false},
-                          {"beta_keys", true}};
+    db.column_families = {
+        {"alpha_jobs", false}, {"alpha_keys", true}, {"beta_jobs", false}, {"beta_keys", true}};
     kv_ = std::move(storage::OpenRocksDbStore(db)).value();
     alpha_store_ = std::make_unique<JobStore>(kv_.get(), 0, 1, "alpha");
     beta_store_ = std::make_unique<JobStore>(kv_.get(), 2, 3, "beta");

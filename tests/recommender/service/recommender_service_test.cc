@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "clientele/recommender/v1/recommender.grpc.pb.h"
 #include "clientele/common/v1/jobs.grpc.pb.h"
+#include "clientele/recommender/v1/recommender.grpc.pb.h"
 #include "common/jobs/job_registry.h"
 #include "common/jobs/job_service.h"
 #include "common/log/log_consumer.h"
@@ -74,8 +74,7 @@ class RecommenderServer {
           return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
                                              visit);
         });
-    service_ =
-        std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), store_.get());
+    service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), store_.get());
     server::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.shutdown_grace = absl::Seconds(2);
