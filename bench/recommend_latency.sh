@@ -6,7 +6,7 @@
 #   CALL=get_profile bench/recommend_latency.sh    # any clientele-load call kind (no training)
 #
 # Environment (all optional):
-#   CALL=recommend     call kind (build/bin/clientele-load --list_calls)
+#   CALL=recommend     call kind (build/bin/clientele-load --list-calls)
 #   PARAMS="k=10"      space-separated name=value call parameters
 #   KEYS=profiles      profiles (identity ListProfiles) or source_keys (online_retail/<id>)
 #   DURATION=20        measured seconds per run; WARMUP=5 seconds before each

@@ -29,7 +29,7 @@ function(clt_cc_test)
   add_executable(${CLT_NAME} ${CLT_SRCS})
   set_target_properties(${CLT_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${CLT_NAME} PRIVATE ${CLT_DEPS} GTest::gmock GTest::gtest_main)
-  if(TARGET clt_tsan_absl_annotations)
+  if(CLIENTELE_SANITIZE STREQUAL "thread")  # common/testing/CMakeLists.txt
     target_link_libraries(${CLT_NAME} PRIVATE clt_tsan_absl_annotations)
   endif()
   target_compile_definitions(${CLT_NAME} PRIVATE

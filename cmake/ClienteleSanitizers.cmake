@@ -2,7 +2,7 @@
 # "address,undefined" (ASan+UBSan) or "thread" (TSan); the flags apply to every target, at compile
 # and at link. Debian's gRPC, protobuf, abseil and RocksDB stay uninstrumented: ASan and UBSan
 # need nothing from them; TSan needs the suppressions in tests/tsan.supp (TSAN_OPTIONS) and the
-# absl::Mutex annotations in tests/tsan/ (linked into every test, see clt_cc_test).
+# absl::Mutex annotations in common/testing/tsan/ (linked into every test, see clt_cc_test).
 # A sanitizer build uses glibc malloc (CLIENTELE_MALLOC=system): the sanitizers replace malloc.
 set(CLIENTELE_SANITIZE "" CACHE STRING "Sanitizers: empty, address,undefined or thread")
 set_property(CACHE CLIENTELE_SANITIZE PROPERTY STRINGS "" "address,undefined" "thread")
@@ -32,11 +32,4 @@ if(CLIENTELE_SANITIZE)
   if(NOT CLIENTELE_MALLOC STREQUAL "system")
     message(FATAL_ERROR "CLIENTELE_SANITIZE=${CLIENTELE_SANITIZE} needs CLIENTELE_MALLOC=system")
   endif()
-endif()
-
-if(CLIENTELE_SANITIZE STREQUAL "thread")
-  add_library(clt_tsan_absl_annotations OBJECT
-    ${CMAKE_CURRENT_LIST_DIR}/../tests/tsan/absl_synchronization_annotations.cc)
-  target_include_directories(clt_tsan_absl_annotations PRIVATE ${PROJECT_SOURCE_DIR})
-  target_link_libraries(clt_tsan_absl_annotations PUBLIC absl::synchronization ${CMAKE_DL_LIBS})
 endif()

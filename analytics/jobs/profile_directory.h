@@ -1,7 +1,7 @@
 // Who is who for a job run: the current source key -> profile id map of identity
 // (ARCHITECTURE.md §1: analytics keys its state by source key and asks identity at job time).
 // An interface, so that the job code does not depend on gRPC (the identity-backed
-// implementation lives in analytics/identity_profile_directory.h).
+// implementation over the shared identity client lives in analytics/jobs/identity_profiles.h).
 #ifndef CLIENTELE_ANALYTICS_JOBS_PROFILE_DIRECTORY_H_
 #define CLIENTELE_ANALYTICS_JOBS_PROFILE_DIRECTORY_H_
 

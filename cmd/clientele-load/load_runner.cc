@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/clientele-load/rate_schedule.h"
+#include "common/status/grpc_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -218,27 +219,7 @@ double LoadResult::rps() const {
   return seconds > 0 ? static_cast<double>(calls) / seconds : 0;
 }
 
-std::string StatusCodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  if (code < 0 || code >= LoadResult::kNumCodes) return "CODE_" + std::to_string(code);
-  return kNames[code];
-}
+std::string StatusCodeName(int code) { return GrpcCodeName(static_cast<grpc::StatusCode>(code)); }
 
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels) {
   std::vector<std::shared_ptr<grpc::Channel>> out;

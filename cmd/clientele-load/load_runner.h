@@ -66,7 +66,7 @@ struct LoadResult {
   double rps() const;
 };
 
-// Canonical name of a gRPC code, e.g. "NOT_FOUND".
+// Canonical name of a gRPC code, e.g. "NOT_FOUND" (GrpcCodeName of common/status).
 std::string StatusCodeName(int code);
 
 // `channels` distinct HTTP/2 connections to `address` (each with its own subchannel).

@@ -4,9 +4,13 @@
 //   clientele-load --call=recommend --rate=5000 --duration=20 --json
 //
 // Prints the throughput, latency percentiles and errors by gRPC status code; with --json the last
-// line of stdout is one JSON object (report.h lists its keys).
+// line of stdout is one JSON object (report.h lists its keys). --server defaults to
+// $CLIENTELE_SERVER. Exit codes (common/cli/command_line.h): 0 the run completed (failed calls
+// are counted in the report), 1 the run could not be made (e.g. the server is unreachable while
+// preparing), 2 usage.
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +21,7 @@
 #include "cmd/clientele-load/keys.h"
 #include "cmd/clientele-load/load_runner.h"
 #include "cmd/clientele-load/report.h"
+#include "common/cli/command_line.h"
 
 namespace clientele::load {
 namespace {
@@ -39,9 +44,19 @@ struct Flags {
   bool list_calls = false;
 };
 
-int Fail(const absl::Status& status) {
+// A flag's value is wrong (unknown call kind, unreadable --keys file): exit 2.
+int Usage(const absl::Status& status) {
   std::fprintf(stderr, "clientele-load: %s\n", std::string(status.message()).c_str());
-  return 2;
+  return command_line::kExitUsage;
+}
+
+// INVALID_ARGUMENT (a bad option or param value) is a usage error; any other error means the
+// run could not be made (exit 1) and is named by its code, e.g. "clientele-load: UNAVAILABLE:
+// failed to connect to all addresses".
+int Fail(const absl::Status& status) {
+  if (absl::IsInvalidArgument(status)) return Usage(status);
+  std::fprintf(stderr, "clientele-load: %s\n", status.ToString().c_str());
+  return command_line::kExitFailed;
 }
 
 int Run(const Flags& flags) {
@@ -53,7 +68,7 @@ int Run(const Flags& flags) {
     return 0;
   }
   absl::StatusOr<std::unique_ptr<CallKind>> kind = registry.Create(flags.call);
-  if (!kind.ok()) return Fail(kind.status());
+  if (!kind.ok()) return Usage(kind.status());
 
   PrepareContext prepare;
   prepare.channels = MakeChannels(flags.server, flags.channels);
@@ -69,7 +84,7 @@ int Run(const Flags& flags) {
   }
   if (!flags.keys_file.empty()) {
     absl::StatusOr<std::vector<std::string>> keys = ReadKeysFile(flags.keys_file);
-    if (!keys.ok()) return Fail(keys.status());
+    if (!keys.ok()) return Usage(keys.status());
     prepare.keys = *std::move(keys);
   }
   if (absl::Status s = (*kind)->Prepare(prepare); !s.ok()) return Fail(s);
@@ -122,11 +137,14 @@ int main(int argc, char** argv) {
       "--concurrency then caps the calls in flight.\n\n"
       "Requests vary over the server's customers: profile ids from identity's ListProfiles (or "
       "--param=keys=source_keys for source keys from its profile map), or --keys=FILE (one "
-      "profile id or system/id per line), in a seeded random order. --list_calls names the call "
+      "profile id or system/id per line), in a seeded random order. --list-calls names the call "
       "kinds; --param=name=value sets call-specific options (e.g. --param=k=20 "
       "--param=strategy=ease for recommend)."};
-  app.add_option("--server", flags.server, "host:port of the server")->capture_default_str();
-  app.add_option("--call", flags.call, "Kind of call (see --list_calls)")->capture_default_str();
+  clientele::command_line::ApplyConventions(app, "clientele-load");
+  app.add_option("--server", flags.server, "host:port of the server")
+      ->envname("CLIENTELE_SERVER")
+      ->capture_default_str();
+  app.add_option("--call", flags.call, "Kind of call (see --list-calls)")->capture_default_str();
   app.add_option("--concurrency", flags.concurrency,
                  "Closed loop: calls in flight. Open loop: the most calls in flight")
       ->capture_default_str();
@@ -136,7 +154,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--warmup", flags.warmup_seconds, "Seconds of calls made but not measured")
       ->capture_default_str();
-  app.add_option("--max_calls", flags.max_calls,
+  app.add_option("--max-calls,--max_calls", flags.max_calls,
                  "Stop after this many measured calls (0: no limit)")
       ->capture_default_str();
   app.add_option("--timeout", flags.timeout_seconds, "Deadline of each call, seconds")
@@ -145,14 +163,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--keys", flags.keys_file,
                  "File of customer keys, one profile id or system/id per line");
-  app.add_option("--max_keys", flags.max_keys, "Most keys fetched from the server")
+  app.add_option("--max-keys,--max_keys", flags.max_keys, "Most keys fetched from the server")
       ->capture_default_str();
   app.add_option("--param", flags.params, "name=value option of the call kind (repeatable)");
   app.add_option("--seed", flags.seed, "Seed of the request order")->capture_default_str();
   app.add_flag("--json", flags.json,
                "Last line of stdout: one JSON object (rps, p50_ms, p90_ms, p99_ms, max_ms, errors, "
                "calls, duration_s, concurrency, rate, ...); the text report goes to stderr");
-  app.add_flag("--list_calls", flags.list_calls, "List the call kinds and exit");
-  CLI11_PARSE(app, argc, argv);
+  app.add_flag("--list-calls,--list_calls", flags.list_calls, "List the call kinds and exit");
+  if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   return clientele::load::Run(flags);
 }

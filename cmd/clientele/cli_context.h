@@ -10,7 +10,7 @@
 namespace clientele::cli {
 
 struct CliContext {
-  std::string server = "127.0.0.1:50051";
+  std::string server = "127.0.0.1:50051";  // --server, else $CLIENTELE_SERVER, else this.
   bool json = false;
 
   // One channel per process, made on first use: every stub of a command shares its
@@ -30,7 +30,10 @@ struct CliContext {
   mutable std::shared_ptr<grpc::Channel> channel_;
 };
 
-// Prints "clientele: <what>: <status>" to stderr and returns the exit code for it.
+// Prints "clientele <what>: <CODE>: <message>" to stderr (e.g. "clientele profile get:
+// UNAVAILABLE: failed to connect to all addresses") and returns the exit code of a failed call, 1.
+// Whatever the code: a server's INVALID_ARGUMENT is a failed call too. Errors found in the
+// command line before any call are usage errors (exit 2) and are printed by the command.
 int ReportRpcError(const std::string& what, const grpc::Status& status);
 
 }  // namespace clientele::cli

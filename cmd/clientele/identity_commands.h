@@ -1,6 +1,6 @@
 // Identity commands of the CLI (all print one JSON object with --json):
 //   clientele profile get --email=E | --phone=P | --id=ID | --source=SYSTEM/ID
-//   clientele profile merge --into=ID --from=ID --reason=TEXT [--actor=A] [--idempotency_key=K]
+//   clientele profile merge --into=ID --from=ID --reason=TEXT [--actor=A] [--idempotency-key=K]
 //   clientele profile split --id=ID --records=SYSTEM/ID,... --reason=TEXT [--actor] [--idem...]
 //   clientele profile explain A B        (profile ids or SYSTEM/ID source keys)
 //   clientele consent get --id=ID | --email=E | --phone=P | --source=SYSTEM/ID

@@ -251,20 +251,21 @@ void AddImportCommand(CLI::App& app, const CliContext& context, ImportFlags& fla
   cmd->add_option("file", flags.file, "The file to import")->required();
   cmd->add_option("--source", flags.options.source_system,
                   "Source system name for the records' keys (default: per format)");
-  cmd->add_option("--source_name", flags.options.source_name,
+  cmd->add_option("--source-name,--source_name", flags.options.source_name,
                   "Name recorded as the events' origin (default: the file's base name)");
   cmd->add_option("--channel", flags.channel,
                   "online-shop, store-pos, mobile-app, call-center, marketplace, other");
   cmd->add_option("--currency", flags.options.currency, "ISO 4217 currency of prices")
       ->capture_default_str();
-  cmd->add_option("--time_zone", flags.options.time_zone,
+  cmd->add_option("--time-zone,--time_zone", flags.options.time_zone,
                   "Time zone of local timestamps in the file")
       ->capture_default_str();
-  cmd->add_option("--batch_bytes", flags.batch_bytes,
+  cmd->add_option("--batch-bytes,--batch_bytes", flags.batch_bytes,
                   "Approximate size of a streamed message (the event count adapts to it)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{4} << 20));
-  cmd->add_option("--batch_events", flags.batch_events, "Most events per streamed message")
+  cmd->add_option("--batch-events,--batch_events", flags.batch_events,
+                  "Most events per streamed message")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));
   cmd->callback(

@@ -8,8 +8,8 @@
 //    "idempotency_key", "progress", "progress_message", "error", "cancel_requested",
 //    "created_at", "started_at", "finished_at", "spec": {...}, "result": {...}}
 // where spec and result are the JSON of the owning service's messages.
-// Exit codes: 0 ok, 1 a failed call or (with --wait) a job that did not succeed, 2 usage
-// (including a flag that the kind does not take).
+// Exit codes: 0 ok, 1 a failed call or (with --wait) a job that did not succeed, 2 usage found
+// before any call (including a flag that the kind does not take).
 //
 // Each service's commands register their kinds (AddJobKind) and add their flags to the
 // `jobs start` command (JobFlags::start) after AddJobCommands.

@@ -1,7 +1,9 @@
 // clientele: the command-line client of a Clientele server. Every command takes
-// --server (default 127.0.0.1:50051) and --json (machine-readable output).
+// --server (default $CLIENTELE_SERVER, else 127.0.0.1:50051) and --json (machine-readable
+// output). Exit codes (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage.
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 #include "CLI/CLI.hpp"
 #include "absl/synchronization/mutex.h"
@@ -14,13 +16,14 @@
 #include "cmd/clientele/log_commands.h"
 #include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
+#include "common/cli/command_line.h"
+#include "common/status/grpc_status.h"
 
 namespace clientele::cli {
 
 int ReportRpcError(const std::string& what, const grpc::Status& status) {
-  std::fprintf(stderr, "clientele %s: %s (code %d)\n", what.c_str(), status.error_message().c_str(),
-               static_cast<int>(status.error_code()));
-  return status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? 2 : 1;
+  std::fprintf(stderr, "clientele %s: %s\n", what.c_str(), DescribeGrpcStatus(status).c_str());
+  return command_line::kExitFailed;
 }
 
 }  // namespace clientele::cli
@@ -31,8 +34,11 @@ int main(int argc, char** argv) {
   using namespace clientele::cli;
   CliContext context;
   CLI::App app{"clientele: command-line client of the Clientele customer-analytics server"};
+  clientele::command_line::ApplyConventions(app, "clientele");
   app.require_subcommand(1);
-  app.add_option("--server", context.server, "Server address host:port")->capture_default_str();
+  app.add_option("--server", context.server, "Server address host:port")
+      ->envname("CLIENTELE_SERVER")
+      ->capture_default_str();
   app.add_flag("--json", context.json, "Machine-readable JSON output");
   app.fallthrough();
 
@@ -55,6 +61,6 @@ int main(int argc, char** argv) {
   AddProfileCommands(app, context, identity_flags, run);
   AddConsentCommands(app, context, identity_flags, run);
   AddIdentityCommands(app, context, identity_flags, run);
-  CLI11_PARSE(app, argc, argv);
-  return run ? run() : 2;
+  if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
+  return run ? run() : clientele::command_line::kExitUsage;
 }

@@ -257,7 +257,8 @@ void AddProfileCommands(CLI::App& app, const CliContext& context, IdentityFlags&
   merge->add_option("--from", flags.from, "Profile id")->required();
   merge->add_option("--reason", flags.reason, "Why (kept in the audit trail)")->required();
   merge->add_option("--actor", flags.actor, "Who (default cli:$USER)");
-  merge->add_option("--idempotency_key", flags.idempotency_key, "Reuse to retry safely");
+  merge->add_option("--idempotency-key,--idempotency_key", flags.idempotency_key,
+                    "Reuse to retry safely");
   merge->callback([&] { run = [&] { return RunMerge(context, flags); }; });
 
   CLI::App* split = profile->add_subcommand("split", "Move source records into a new profile");
@@ -265,7 +266,8 @@ void AddProfileCommands(CLI::App& app, const CliContext& context, IdentityFlags&
   split->add_option("--records", flags.records, "system/id,system/id,...")->required();
   split->add_option("--reason", flags.reason, "Why (kept in the audit trail)")->required();
   split->add_option("--actor", flags.actor, "Who (default cli:$USER)");
-  split->add_option("--idempotency_key", flags.idempotency_key, "Reuse to retry safely");
+  split->add_option("--idempotency-key,--idempotency_key", flags.idempotency_key,
+                    "Reuse to retry safely");
   split->callback([&] { run = [&] { return RunSplit(context, flags); }; });
 
   CLI::App* explain =

@@ -9,8 +9,8 @@ namespace clientele {
 
 // Opens each of data_dir/<component> that exists read-only (replaying its WAL, which fails
 // on damage) and verifies every table file's checksums, printing one line per store to
-// stdout. Returns the process exit code: 0 when every store is intact, 1 on damage, 2 when
-// a store cannot be opened for another reason.
+// stdout (DATA_LOSS for damage, another code when a store cannot be opened for another
+// reason). Returns the process exit code: 0 when every store is intact, else 1.
 int CheckStores(const std::string& data_dir, const std::vector<std::string>& components);
 
 }  // namespace clientele

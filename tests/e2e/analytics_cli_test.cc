@@ -122,8 +122,10 @@ TEST_F(AnalyticsCliTest, ReclusterWaitsAndReportsInertiaAndSilhouettePerK) {
   CommandResult missing = Run({"jobs", "cancel", "job-0000000404"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("job_id"));
+  // A spec the server refuses is a failed call (exit 1) naming the code and the field.
   CommandResult bad = Run({"jobs", "start", "recluster", "--k=5..2"});
-  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad.err, HasSubstr("spec.recluster.k_max"));
   // A flag of another kind is a usage error naming it, not silently ignored.
   CommandResult foreign = Run({"jobs", "start", "rfm", "--n-init=5"});

@@ -11,10 +11,10 @@
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "common/testing/child_process.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

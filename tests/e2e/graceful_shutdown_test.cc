@@ -20,12 +20,12 @@
 #include "common/testing/child_process.h"
 #include "common/testing/poll.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

@@ -152,11 +152,14 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
   CommandResult unknown = Run({"recommend", "--profile=movielens:99"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("not known"));
+  // Values the server refuses are failed calls (exit 1) that name the code and the field.
   CommandResult bad_k = Run({"recommend", "--profile=movielens:1", "-k", "5000"});
-  EXPECT_EQ(bad_k.exit_code, 2);
+  EXPECT_EQ(bad_k.exit_code, 1);
+  EXPECT_THAT(bad_k.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad_k.err, HasSubstr("k: must be between 1 and 1000"));
   CommandResult bad_split = Run({"jobs", "start", "evaluate", "--split=thirds"});
-  EXPECT_EQ(bad_split.exit_code, 2);
+  EXPECT_EQ(bad_split.exit_code, 1);
+  EXPECT_THAT(bad_split.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad_split.err, HasSubstr("spec.evaluate.split"));
   CommandResult foreign = Run({"jobs", "start", "evaluate", "--k=5"});
   EXPECT_EQ(foreign.exit_code, 2);

@@ -22,14 +22,14 @@
 #include "absl/strings/str_join.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/status/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace clientele {
 namespace {
 
 bool Fail(const char* what, const grpc::Status& s) {
-  std::fprintf(stderr, "state_dump: %s: %s (code %d)\n", what, s.error_message().c_str(),
-               static_cast<int>(s.error_code()));
+  std::fprintf(stderr, "state_dump: %s: %s\n", what, DescribeGrpcStatus(s).c_str());
   return false;
 }
 

@@ -11,7 +11,7 @@
 
 #include "analytics/analytics_applier.h"
 #include "analytics/analytics_schema.h"
-#include "analytics/identity_profile_directory.h"
+#include "analytics/jobs/identity_profiles.h"
 #include "analytics/jobs/profile_figures.h"
 #include "analytics/state/analytics_store.h"
 #include "common/log/log_consumer.h"
@@ -19,6 +19,7 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "identity/client/grpc_identity_client.h"
 #include "identity/identity_applier.h"
 #include "identity/identity_service.h"
 #include "tests/identity/resolution/resolver_test_util.h"
@@ -37,7 +38,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-// identity::LogProgress over a LogConsumer, as cmd/clienteled/identity_node.cc provides it.
+// identity::LogProgress over a LogConsumer, as identity/identity_component.cc provides it.
 class ConsumerProgress final : public identity::LogProgress {
  public:
   explicit ConsumerProgress(const log::LogConsumer* consumer) : consumer_(consumer) {}
@@ -143,15 +144,16 @@ class IdentityCatchUpTest : public ::testing::Test {
     ASSERT_TRUE(consumer_->WaitForApplied(0, end_, absl::Now() + absl::Seconds(30)));
   }
 
-  analytics::IdentityProfileDirectory Directory(absl::Duration catch_up_wait) {
+  analytics::IdentityProfiles Directory(absl::Duration catch_up_wait) {
     const log::LogConsumer* consumer = consumer_.get();
-    std::shared_ptr<grpc::Channel> channel = identity_.Channel();
-    return analytics::IdentityProfileDirectory(
-        [channel] { return channel; },
-        [consumer]() -> absl::StatusOr<analytics::LogPositions> {
-          return analytics::LogPositions{{0, consumer->applied_sequence(0)}};
+    identity::GrpcIdentityClientOptions options;
+    options.map_timeout = absl::Seconds(30);
+    return analytics::IdentityProfiles(
+        std::make_shared<identity::GrpcIdentityClient>(identity_.Channel(), options),
+        [consumer]() -> absl::StatusOr<identity::LogPositions> {
+          return identity::LogPositions{{0, consumer->applied_sequence(0)}};
         },
-        catch_up_wait, absl::Seconds(30));
+        catch_up_wait);
   }
 
   absl::StatusOr<std::vector<analytics::ProfileFigures>> Collect(
@@ -175,7 +177,7 @@ TEST_F(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRaw
   IngestCustomers();
   // Identity has applied nothing: the old code answered with three profiles keyed by raw
   // source keys ("web_shop:w1", "pos:p1", "web_shop:w2").
-  analytics::IdentityProfileDirectory directory = Directory(absl::Milliseconds(200));
+  analytics::IdentityProfiles directory = Directory(absl::Milliseconds(200));
   EXPECT_THAT(Collect(directory),
               StatusIs(absl::StatusCode::kUnavailable,
                        AllOf(HasSubstr("identity"), HasSubstr("partition 0"),
@@ -185,7 +187,7 @@ TEST_F(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRaw
 
 TEST_F(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
   IngestCustomers();
-  analytics::IdentityProfileDirectory directory = Directory(absl::Seconds(60));
+  analytics::IdentityProfiles directory = Directory(absl::Seconds(60));
   absl::StatusOr<std::vector<analytics::ProfileFigures>> profiles;
   std::thread job([&] { profiles = Collect(directory); });
   identity_.StartConsumer();  // Identity replays the log while the job waits for it.
@@ -205,7 +207,7 @@ TEST_F(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
 
 TEST_F(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
   IngestCustomers();
-  analytics::IdentityProfileDirectory directory = Directory(absl::Minutes(10));
+  analytics::IdentityProfiles directory = Directory(absl::Minutes(10));
   std::atomic<bool> cancel{false};
   absl::StatusOr<analytics::ProfileMap> map;
   std::thread job([&] { map = directory.GetProfileMap([&cancel] { return cancel.load(); }); });
@@ -216,14 +218,14 @@ TEST_F(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
 
 TEST_F(IdentityCatchUpTest, CaughtUpCheckNamesBothPositionsThenPasses) {
   IngestCustomers();
-  const analytics::LogPositions caller = {{0, end_}};
-  EXPECT_THAT(analytics::CheckIdentityCaughtUp(identity_.Channel(), caller, absl::ZeroDuration()),
+  const identity::LogPositions caller = {{0, end_}};
+  identity::GrpcIdentityClient client(identity_.Channel());
+  EXPECT_THAT(client.CheckCaughtUp(caller, absl::ZeroDuration()),
               StatusIs(absl::StatusCode::kUnavailable,
                        AllOf(HasSubstr("identity"), HasSubstr("partition 0"),
                              HasSubstr("the caller through " + std::to_string(end_)))));
   identity_.StartConsumer();
-  EXPECT_THAT(analytics::CheckIdentityCaughtUp(identity_.Channel(), caller, absl::Seconds(60)),
-              IsOk());
+  EXPECT_THAT(client.CheckCaughtUp(caller, absl::Seconds(60)), IsOk());
 }
 
 }  // namespace

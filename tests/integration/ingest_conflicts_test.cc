@@ -3,10 +3,10 @@
 // is a CONFLICT (not a silent duplicate); events of one file row are all-or-nothing.
 // Real RocksDB and real gRPC on 127.0.0.1:0.
 #include "absl/strings/str_cat.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

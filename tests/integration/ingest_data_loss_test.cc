@@ -10,11 +10,11 @@
 #include "common/log/log_consumer.h"
 #include "common/storage/key_encoding.h"
 #include "common/testing/poll.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/ingest_schema.h"
 #include "tests/integration/ingest_server_fixture.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

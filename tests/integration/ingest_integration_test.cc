@@ -5,10 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/log/partitioning.h"
 #include "common/testing/poll.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

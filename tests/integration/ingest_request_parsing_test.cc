@@ -5,11 +5,11 @@
 #include <string>
 
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

@@ -9,10 +9,10 @@
 #include "absl/strings/str_format.h"
 #include "common/storage/key_encoding.h"
 #include "common/testing/poll.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::testing {
 namespace {

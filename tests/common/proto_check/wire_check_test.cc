@@ -4,9 +4,9 @@
 #include <string>
 
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testutil/test_events.h"
 
 namespace clientele::proto_check {
 namespace {

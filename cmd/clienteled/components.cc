@@ -1,0 +1,20 @@
+#include "cmd/clienteled/components.h"
+
+#include "analytics/analytics_component.h"
+#include "identity/identity_component.h"
+#include "ingest/ingest_component.h"
+#include "recommender/recommender_component.h"
+
+namespace clientele {
+
+server::ComponentRegistry ClienteledComponents() {
+  server::ComponentRegistry registry;
+  // Names are distinct constants: Register cannot fail here.
+  (void)registry.Register(ingest::IngestComponent::Info());
+  (void)registry.Register(identity::IdentityComponent::Info());
+  (void)registry.Register(analytics::AnalyticsComponent::Info());
+  (void)registry.Register(recommender::RecommenderComponent::Info());
+  return registry;
+}
+
+}  // namespace clientele

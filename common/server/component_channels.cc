@@ -1,0 +1,50 @@
+#include "common/server/component_channels.h"
+
+#include <utility>
+
+#include "common/server/grpc_server.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace clientele::server {
+
+std::string AddressOfPartition(std::string address, uint32_t partition) {
+  constexpr std::string_view kPlaceholder = "{partition}";
+  if (size_t at = address.find(kPlaceholder); at != std::string::npos) {
+    address.replace(at, kPlaceholder.size(), std::to_string(partition));
+  }
+  return address;
+}
+
+ComponentChannels::ComponentChannels(GrpcServer* server, Deployment deployment,
+                                     int max_message_bytes)
+    : server_(server), deployment_(std::move(deployment)), max_message_bytes_(max_message_bytes) {}
+
+std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view component,
+                                                            uint32_t partition) const {
+  std::string key;
+  std::string address;
+  if (deployment_.RunsHere(component) && server_ != nullptr) {
+    key = std::string(1, '\0') + std::string(component);  // Never an address.
+  } else if (auto it = deployment_.addresses.find(component); it != deployment_.addresses.end()) {
+    address = AddressOfPartition(it->second, partition);
+    key = address;
+  } else {
+    return nullptr;
+  }
+  absl::MutexLock lock(&mu_);
+  std::shared_ptr<grpc::Channel>& channel = channels_[key];
+  if (channel == nullptr) {
+    if (address.empty()) {
+      channel = server_->InProcessChannel();
+    } else {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(max_message_bytes_);
+      channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    }
+  }
+  return channel;
+}
+
+}  // namespace clientele::server

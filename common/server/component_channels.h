@@ -1,0 +1,72 @@
+// Channels from one component of clienteled to another: in-process when the other component
+// runs in this process, else over the network to its address (--<name>_addr, e.g.
+// --ingest_addr=ingest-{partition}.ingest:50051, where "{partition}" is replaced by the log
+// partition number). Every component makes its channels to the others through ChannelTo.
+//
+//   std::shared_ptr<grpc::Channel> identity = channels->ChannelTo("identity");
+//   if (!identity) { ... identity is not configured ... }
+//   consumer = LogConsumer(..., [channels](uint32_t p) { return channels->ChannelTo("ingest", p);
+//   });
+#ifndef CLIENTELE_COMMON_SERVER_COMPONENT_CHANNELS_H_
+#define CLIENTELE_COMMON_SERVER_COMPONENT_CHANNELS_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/channel.h"
+
+namespace clientele::server {
+
+class GrpcServer;
+
+// Where the components are: the ones selected in this process, and the addresses of the
+// others (the values of their --<name>_addr flags that were set).
+struct Deployment {
+  std::set<std::string, std::less<>> local;
+  std::map<std::string, std::string, std::less<>> addresses;
+
+  bool RunsHere(std::string_view component) const { return local.count(component) > 0; }
+  // Runs here or has an address: ChannelTo gives a channel.
+  bool Reachable(std::string_view component) const {
+    return RunsHere(component) || addresses.count(component) > 0;
+  }
+};
+
+// Thread-safe. Channels are made on first use and then shared by the caller's later calls
+// (one per target component and address: a component's consumers of every partition share
+// the in-process channel to ingest, as its jobs share the one to identity).
+class ComponentChannels {
+ public:
+  // `server` (not owned; null only when no component runs in-process) must outlive the
+  // channels it makes. Remote channels receive messages up to `max_message_bytes`.
+  ComponentChannels(GrpcServer* server, Deployment deployment, int max_message_bytes);
+
+  // The channel to `component` for log partition `partition` (0 for a component that is not
+  // partitioned): in-process when it runs here, else to its address with "{partition}"
+  // replaced; null when it neither runs here nor has an address.
+  std::shared_ptr<grpc::Channel> ChannelTo(std::string_view component,
+                                           uint32_t partition = 0) const;
+
+  const Deployment& deployment() const { return deployment_; }
+
+ private:
+  GrpcServer* const server_;
+  const Deployment deployment_;
+  const int max_message_bytes_;
+  mutable absl::Mutex mu_;
+  // Key: the component for in-process channels, else the address after substitution.
+  mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);
+};
+
+// `address` with "{partition}" replaced by `partition` (unchanged without it).
+std::string AddressOfPartition(std::string address, uint32_t partition);
+
+}  // namespace clientele::server
+
+#endif  // CLIENTELE_COMMON_SERVER_COMPONENT_CHANNELS_H_

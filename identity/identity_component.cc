@@ -1,0 +1,95 @@
+#include "identity/identity_component.h"
+
+#include <filesystem>
+
+#include "common/status/status_macros.h"
+#include "common/storage/rocksdb_store.h"
+#include "identity/resolution/fellegi_sunter_matcher.h"
+#include "identity/resolution/identity_schema.h"
+
+namespace clientele::identity {
+namespace {
+
+constexpr char kHealthName[] = "clientele.identity.v1.IdentityService";
+
+}  // namespace
+
+server::ComponentInfo IdentityComponent::Info() {
+  return {"identity", "entity resolution, profiles and consents",
+          "host:port of identity for analytics and recommender (default: in-process when "
+          "identity runs here, else none: each source key is its own profile)",
+          [] { return std::make_unique<IdentityComponent>(); }};
+}
+
+absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
+  if (!env.deployment.Reachable("ingest")) {
+    return absl::InvalidArgumentError("--ingest_addr: required when identity runs without ingest");
+  }
+  // Identity state is global: a standalone identity node consumes every partition.
+  partitions_ =
+      env.deployment.RunsHere("ingest") ? env.OwnedOrAllPartitions() : env.AllPartitions();
+  storage::RocksDbOptions db;
+  db.path = (std::filesystem::path(env.data_dir) / "identity").string();
+  db.column_families = IdentityColumnFamilies();
+  db.sync_writes = env.sync_writes;
+  CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  CLT_ASSIGN_OR_RETURN(
+      resolver_,
+      Resolver::Open(store_.get(), std::make_unique<FellegiSunterMatcher>(), ResolverOptions()));
+  applier_ = std::make_unique<IdentityApplier>(resolver_.get());
+  service_ = std::make_unique<IdentityServiceImpl>(resolver_.get());
+  service_->SetLogProgress(this);
+  return absl::OkStatus();
+}
+
+IdentityComponent::~IdentityComponent() { Drain(); }
+
+std::vector<std::string> IdentityComponent::health_names() const { return {kHealthName}; }
+
+absl::Status IdentityComponent::Start(std::shared_ptr<const server::ComponentChannels> channels) {
+  log::LogConsumerOptions consumer;
+  consumer.name = "identity";
+  consumer.partitions = partitions_;
+  consumer.progress_cf = kProgressCf;
+  consumer_ = std::make_unique<log::LogConsumer>(
+      consumer, store_.get(), applier_.get(),
+      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  CLT_RETURN_IF_ERROR(consumer_->Start());
+  absl::MutexLock lock(&consumer_mu_);
+  started_consumer_ = consumer_.get();
+  return absl::OkStatus();
+}
+
+absl::Status IdentityComponent::Health() const {
+  if (absl::Status s = store_->Health(); !s.ok()) return s;
+  return consumer_ ? consumer_->Health() : absl::OkStatus();
+}
+
+void IdentityComponent::Drain() {
+  if (consumer_) consumer_->Stop();
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> IdentityComponent::Applied() const {
+  std::vector<std::pair<uint32_t, uint64_t>> out;
+  absl::MutexLock lock(&consumer_mu_);
+  if (started_consumer_ == nullptr) return out;
+  for (uint32_t p : partitions_) out.emplace_back(p, started_consumer_->applied_sequence(p));
+  return out;
+}
+
+bool IdentityComponent::WaitForApplied(uint32_t partition, uint64_t sequence,
+                                       absl::Time deadline) const {
+  const log::LogConsumer* consumer = nullptr;
+  {
+    absl::MutexLock lock(&consumer_mu_);
+    auto started = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(consumer_mu_) {
+      return started_consumer_ != nullptr;
+    };
+    consumer_mu_.AwaitWithDeadline(absl::Condition(&started), deadline);
+    consumer = started_consumer_;
+  }
+  // The consumer lives until the component is destroyed (Drain only stops it).
+  return consumer != nullptr && consumer->WaitForApplied(partition, sequence, deadline);
+}
+
+}  // namespace clientele::identity

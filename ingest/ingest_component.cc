@@ -1,0 +1,48 @@
+#include "ingest/ingest_component.h"
+
+#include <filesystem>
+
+#include "common/status/status_macros.h"
+#include "common/storage/rocksdb_store.h"
+#include "ingest/ingest_schema.h"
+#include "ingest/log_fence.h"
+
+namespace clientele::ingest {
+namespace {
+
+constexpr char kHealthName[] = "clientele.ingest.v1.IngestService";
+
+}  // namespace
+
+server::ComponentInfo IngestComponent::Info() {
+  return {"ingest", "validation and the durable event log",
+          "host:port of ingest, for log consumers when ingest is not in --services "
+          "('{partition}' in it is replaced by each partition number)",
+          [] { return std::make_unique<IngestComponent>(); }};
+}
+
+absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
+  storage::RocksDbOptions db;
+  db.path = (std::filesystem::path(env.data_dir) / "ingest").string();
+  db.column_families = IngestColumnFamilies();
+  db.sync_writes = env.sync_writes;
+  CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  EventLogOptions log_options;
+  log_options.partition_count = env.partition_count;
+  log_options.owned_partitions = env.owned_partitions;
+  CLT_ASSIGN_OR_RETURN(log_, EventLog::Open(store_.get(), log_options));
+  CLT_ASSIGN_OR_RETURN(consumers_, ConsumerRegistry::Open(store_.get()));
+  // A registered consumer ahead of the log's end means the store recovered to an earlier
+  // point than its consumers: fence the partition rather than reuse sequence numbers.
+  FenceConsumersAheadOfLog(*log_, *consumers_);
+  service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
+  return absl::OkStatus();
+}
+
+std::vector<std::string> IngestComponent::health_names() const { return {kHealthName}; }
+
+void IngestComponent::Drain() {
+  if (log_) log_->Close();
+}
+
+}  // namespace clientele::ingest

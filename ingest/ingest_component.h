@@ -1,0 +1,44 @@
+// The ingest component of clienteled: its RocksDB (data_dir/ingest), the event log of the
+// owned partitions, the consumer registry, and the gRPC adapter (Ingest, Subscribe, ...).
+#ifndef CLIENTELE_INGEST_INGEST_COMPONENT_H_
+#define CLIENTELE_INGEST_INGEST_COMPONENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/server/component_registry.h"
+#include "common/storage/kv_store.h"
+#include "ingest/consumer_registry.h"
+#include "ingest/event_log.h"
+#include "ingest/ingest_service.h"
+
+namespace clientele::ingest {
+
+class IngestComponent final : public server::Component {
+ public:
+  // "ingest", registered in cmd/clienteled/components.cc (declares --ingest_addr).
+  static server::ComponentInfo Info();
+
+  // Opens the log of the owned partitions (all if none named); a consumer registered ahead of
+  // the log's end fences its partition.
+  absl::Status Open(const server::ComponentEnvironment& env) override;
+  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  std::vector<std::string> health_names() const override;
+  // OK while the log serves every owned partition and the store has seen no damage.
+  absl::Status Health() const override { return log_->Health(); }
+  // Ends the tailing subscriptions (UNAVAILABLE "shutting down": consumers reconnect).
+  void Drain() override;
+  absl::Status Flush() override { return store_->Flush(); }
+  std::vector<std::string> stores() const override { return {"ingest"}; }
+
+ private:
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<ConsumerRegistry> consumers_;
+  std::unique_ptr<IngestServiceImpl> service_;
+};
+
+}  // namespace clientele::ingest
+
+#endif  // CLIENTELE_INGEST_INGEST_COMPONENT_H_

@@ -1,0 +1,51 @@
+#include "recommender/serving/known_customer.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status/status_macros.h"
+
+namespace clientele::recommender {
+namespace {
+
+// "system:id" -> the source key (the id may itself hold ':').
+std::optional<common::v1::SourceKey> ParseSourceKeyText(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
+  common::v1::SourceKey key;
+  key.set_system(text.substr(0, colon));
+  key.set_id(text.substr(colon + 1));
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<identity::LogPositions> AppliedPositions(const RecommenderStore& store) {
+  CLT_ASSIGN_OR_RETURN(const std::vector<v1::AppliedPosition> applied, store.AppliedLog());
+  identity::LogPositions out;
+  for (const auto& p : applied) out.emplace_back(p.partition(), p.sequence());
+  return out;
+}
+
+KnownCustomerFn KnownCustomerWithIdentity(const RecommenderStore* store, IdentityClientFn identity,
+                                          absl::Duration catch_up_wait) {
+  return [store, identity = std::move(identity), catch_up_wait](
+             const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
+    if (std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who)) {
+      CLT_ASSIGN_OR_RETURN(const bool seen, store->HasCustomer(*key));
+      if (seen) return true;
+    }
+    if (by_source_key) return false;
+    const std::shared_ptr<identity::IdentityClient> client = identity();
+    if (client == nullptr) return false;
+    CLT_ASSIGN_OR_RETURN(const bool known, client->KnowsProfile(who));
+    if (known) return true;
+    CLT_ASSIGN_OR_RETURN(const identity::LogPositions applied, AppliedPositions(*store));
+    CLT_RETURN_IF_ERROR(client->CheckCaughtUp(applied, catch_up_wait));
+    return false;
+  };
+}
+
+}  // namespace clientele::recommender
