@@ -13,7 +13,7 @@ namespace clientele::analytics {
 namespace {
 
 constexpr char kHealthName[] = "clientele.analytics.v1.AnalyticsService";
-constexpr char kSkippedOrdersGauge[] = "clientele_analytics_orders_skipped";
+constexpr char kSkippedOrdersCounter[] = "clientele_analytics_orders_skipped_total";
 
 // Delegates to a directory set once before jobs start.
 class DirectoryProxy final : public ProfileDirectory {
@@ -54,10 +54,10 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
   jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), AnalyticsJobOptions(),
                                        env.metrics);
   if (env.metrics != nullptr) {
-    metrics_ = env.metrics;  // Removes the gauge on destruction.
+    metrics_ = env.metrics;  // Removes the counter on destruction.
     AnalyticsApplier* applier = applier_.get();
-    metrics_->AddGaugeCallback(
-        kSkippedOrdersGauge, "Orders the analytics aggregates refused (logged)", {},
+    metrics_->AddCounterCallback(
+        kSkippedOrdersCounter, "Orders the analytics aggregates refused (logged)", {},
         [applier] { return static_cast<double>(applier->skipped_orders()); });
   }
   queries_ = std::make_unique<AnalyticsQueries>(store_.get());
@@ -67,7 +67,7 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
 
 AnalyticsComponent::~AnalyticsComponent() {
   Drain();
-  if (metrics_ != nullptr) metrics_->RemoveGaugeCallback(kSkippedOrdersGauge, {});
+  if (metrics_ != nullptr) metrics_->RemoveCounterCallback(kSkippedOrdersCounter, {});
 }
 
 std::vector<std::string> AnalyticsComponent::health_names() const { return {kHealthName}; }

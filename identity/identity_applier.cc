@@ -1,5 +1,6 @@
 #include "identity/identity_applier.h"
 
+#include <chrono>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -34,9 +35,11 @@ absl::Status IdentityApplier::Apply(uint32_t /*partition*/,
   std::vector<const common::v1::Event*> events;
   events.reserve(entries.size());
   for (const ingest::v1::LogEntry* entry : entries) events.push_back(&entry->event());
+  const auto start = std::chrono::steady_clock::now();
   absl::Status s = resolver_->ApplyEvents(events, batch);
   if (!s.ok()) return s;  // OnWriteFailed follows and undoes the batch.
   resolver_->FinishBatch(batch);
+  ObserveApply(start);
   return absl::OkStatus();
 }
 
@@ -69,10 +72,18 @@ absl::Status IdentityApplier::ApplyPrepared(uint32_t partition,
     auto it = normalized->by_event.find(&entry->event());
     persons.push_back(it == normalized->by_event.end() ? nullptr : &it->second);
   }
+  const auto start = std::chrono::steady_clock::now();
   absl::Status s = resolver_->ApplyEvents(events, persons, batch);
   if (!s.ok()) return s;  // OnWriteFailed follows and undoes the batch.
   resolver_->FinishBatch(batch);
+  ObserveApply(start);
   return absl::OkStatus();
+}
+
+void IdentityApplier::ObserveApply(std::chrono::steady_clock::time_point start) {
+  if (apply_seconds_ == nullptr) return;
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  apply_seconds_->Observe(elapsed.count());
 }
 
 void IdentityApplier::OnCommitted(uint32_t /*partition*/, uint64_t /*through_sequence*/) {

@@ -7,21 +7,27 @@
 // same entries come again). Partitions therefore apply one batch at a time, and queries only
 // ever see committed state.
 //
-// Thread-safe as LogApplier requires. `resolver` must outlive the applier.
+// Thread-safe as LogApplier requires. `resolver` (and `apply_seconds`, if given) must outlive
+// the applier.
 #ifndef CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
 #define CLIENTELE_IDENTITY_IDENTITY_APPLIER_H_
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
 #include "common/log/log_applier.h"
+#include "common/metrics/metric.h"
 #include "identity/resolution/resolver.h"
 
 namespace clientele::identity {
 
 class IdentityApplier final : public log::LogApplier {
  public:
-  explicit IdentityApplier(Resolver* resolver) : resolver_(resolver) {}
+  // `apply_seconds`, if not null, observes the time to resolve each batch (ApplyEvents and
+  // FinishBatch), in seconds.
+  explicit IdentityApplier(Resolver* resolver, metrics::Histogram* apply_seconds = nullptr)
+      : resolver_(resolver), apply_seconds_(apply_seconds) {}
 
   std::vector<common::v1::PayloadType> PayloadTypes() const override;
   // Pipelined: the resolver's write lock is held from the first Apply until OnCommitted /
@@ -40,7 +46,10 @@ class IdentityApplier final : public log::LogApplier {
   void OnWriteFailed(uint32_t partition) override;
 
  private:
-  Resolver* const resolver_;  // Not owned.
+  void ObserveApply(std::chrono::steady_clock::time_point start);
+
+  Resolver* const resolver_;                 // Not owned.
+  metrics::Histogram* const apply_seconds_;  // Not owned; may be null.
 };
 
 }  // namespace clientele::identity

@@ -36,7 +36,11 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
   CLT_ASSIGN_OR_RETURN(
       resolver_,
       Resolver::Open(store_.get(), std::make_unique<FellegiSunterMatcher>(), ResolverOptions()));
-  applier_ = std::make_unique<IdentityApplier>(resolver_.get());
+  if (env.metrics != nullptr) {
+    metrics_ = std::make_unique<IdentityMetrics>(env.metrics, resolver_.get());
+  }
+  applier_ = std::make_unique<IdentityApplier>(resolver_.get(),
+                                               metrics_ ? metrics_->apply_seconds() : nullptr);
   service_ = std::make_unique<IdentityServiceImpl>(resolver_.get());
   service_->SetLogProgress(this);
   return absl::OkStatus();

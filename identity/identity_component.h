@@ -15,6 +15,7 @@
 #include "common/server/component_registry.h"
 #include "common/storage/kv_store.h"
 #include "identity/identity_applier.h"
+#include "identity/identity_metrics.h"
 #include "identity/identity_service.h"
 #include "identity/resolution/resolver.h"
 
@@ -51,6 +52,7 @@ class IdentityComponent final : public server::Component, public LogProgress {
   std::vector<uint32_t> partitions_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<Resolver> resolver_;
+  std::unique_ptr<IdentityMetrics> metrics_;  // Null without a registry.
   std::unique_ptr<IdentityApplier> applier_;
   std::unique_ptr<IdentityServiceImpl> service_;
   mutable absl::Mutex consumer_mu_;

@@ -42,7 +42,32 @@ void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(nanos % 1000000000));
 }
 
+constexpr char kConsumerLagMetric[] = "clientele_log_consumer_lag_events";
+
+// One sample per registered consumer and owned partition; 0 for a consumer ahead of the log
+// (the log is then fenced, and GetLogInfo says why).
+std::vector<metrics::Sample> ConsumerLag(const EventLog& log, const ConsumerRegistry& consumers) {
+  std::vector<metrics::Sample> samples;
+  for (const v1::ConsumerInfo& c : consumers.List()) {
+    if (!log.Owns(c.partition())) continue;
+    const uint64_t end = log.LastSequence(c.partition());
+    const uint64_t lag = end > c.applied_sequence() ? end - c.applied_sequence() : 0;
+    samples.push_back({{{"consumer", c.consumer()}, {"partition", absl::StrCat(c.partition())}},
+                       static_cast<double>(lag)});
+  }
+  return samples;
+}
+
 }  // namespace
+
+IngestServiceImpl::~IngestServiceImpl() {
+  for (uint32_t p : log_->owned_partitions()) {
+    metrics_->RemoveGaugeCallback("clientele_ingest_log_last_sequence",
+                                  {{"partition", absl::StrCat(p)}});
+  }
+  metrics_->RemoveCounterCallback("clientele_ingest_dead_letters_total", {});
+  metrics_->RemoveGaugeFamilyCallback(kConsumerLagMetric);
+}
 
 IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
                                      metrics::Registry* metrics, std::function<absl::Time()> clock)
@@ -68,8 +93,14 @@ IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
                               {{"partition", absl::StrCat(p)}},
                               [log, p] { return static_cast<double>(log->LastSequence(p)); });
   }
-  metrics->AddGaugeCallback("clientele_ingest_dead_letters", "Dead letters kept.", {},
-                            [log] { return static_cast<double>(log->dead_letters().last_id()); });
+  metrics->AddCounterCallback("clientele_ingest_dead_letters_total",
+                              "Events written to the dead-letter store.", {},
+                              [log] { return static_cast<double>(log->dead_letters().last_id()); });
+  metrics->SetGaugeFamilyCallback(
+      kConsumerLagMetric,
+      "Events of the partition a consumer has not yet reported as applied (end of the "
+      "partition minus the consumer's committed position).",
+      [log, consumers] { return ConsumerLag(*log, *consumers); });
   // The public data entry points parse their requests themselves, so that a request protobuf
   // refuses fails with INVALID_ARGUMENT naming the field, not INTERNAL (docs/decisions.md).
   const auto& service =

@@ -19,6 +19,8 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   // Nothing is owned; everything must outlive the service. `clock` defaults to absl::Now.
   IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers, metrics::Registry* metrics,
                     std::function<absl::Time()> clock = nullptr);
+  // Removes the metric callbacks it registered.
+  ~IngestServiceImpl() override;
 
   grpc::Status Ingest(grpc::ServerContext* context, const v1::IngestRequest* request,
                       v1::IngestResponse* response) override;

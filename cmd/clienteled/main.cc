@@ -22,6 +22,7 @@
 #include "common/cli/command_line.h"
 #include "common/jobs/job_registry.h"
 #include "common/jobs/job_service.h"
+#include "common/logging/log_setup.h"
 #include "common/metrics/registry.h"
 #include "common/server/component_set.h"
 #include "common/server/grpc_server.h"
@@ -51,6 +52,7 @@ struct Flags {
   int max_message_bytes = server::ServerOptions().max_message_bytes;
   int grpc_max_threads = 1024;
   std::string log_level = "info";
+  std::string log_format = "text";
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   bool check = false;  // Verify the stores' checksums and exit.
@@ -296,7 +298,16 @@ int main(int argc, char** argv) {
                "the server must not be running) and exit: 0 intact, 1 damaged or unreadable");
   app.add_option("--log_level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--log_format", flags.log_format,
+                 "text, or json: one JSON object per line (time, level, component, message, and "
+                 "inside a call its method and request_id)")
+      ->capture_default_str();
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  clientele::logging::LogOptions log_options;
+  log_options.format = flags.log_format;
+  log_options.level = flags.log_level;
+  if (absl::Status s = clientele::logging::ConfigureLogging(log_options); !s.ok()) {
+    return clientele::UsageError(std::string(s.message()));
+  }
   return clientele::Run(flags, components, metrics);
 }

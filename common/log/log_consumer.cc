@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "common/log/sorted_write_batch.h"
+#include "common/logging/log_context.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
@@ -306,6 +307,7 @@ void LogConsumer::ReportProgress(uint32_t index, uint64_t applied, bool force,
 }
 
 void LogConsumer::Run(uint32_t index) {
+  const logging::ScopedComponent component(options_.name);  // For JSON log lines.
   const uint32_t partition = options_.partitions[index];
   absl::Duration backoff = options_.initial_backoff;
   const std::vector<common::v1::PayloadType> types = applier_->PayloadTypes();
@@ -330,6 +332,7 @@ void LogConsumer::Run(uint32_t index) {
     // A second thread reads (and prepares) the next responses while this one applies.
     FetchQueue queue(kFetchAhead);
     std::thread fetcher([&] {
+      const logging::ScopedComponent fetcher_component(options_.name);
       while (true) {
         Fetched next;
         next.arena = std::make_unique<google::protobuf::Arena>(ResponseArenaOptions());

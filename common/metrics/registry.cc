@@ -159,7 +159,9 @@ Registry::Family& Registry::GetFamily(std::string_view name, std::string_view he
 Counter* Registry::GetCounter(std::string_view name, std::string_view help, const Labels& labels) {
   Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
   absl::MutexLock lock(&mu_);
-  Series& series = GetFamily(name, help, Type::kCounter, nullptr).series[std::move(key)];
+  Family& family = GetFamily(name, help, Type::kCounter, nullptr);
+  Series& series = family.series[std::move(key)];
+  CheckMetric(!series.callback, name, "counter series already registered as a callback");
   if (series.counter == nullptr) series.counter = std::make_unique<Counter>();
   return series.counter.get();
 }
@@ -167,7 +169,9 @@ Counter* Registry::GetCounter(std::string_view name, std::string_view help, cons
 Gauge* Registry::GetGauge(std::string_view name, std::string_view help, const Labels& labels) {
   Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
   absl::MutexLock lock(&mu_);
-  Series& series = GetFamily(name, help, Type::kGauge, nullptr).series[std::move(key)];
+  Family& family = GetFamily(name, help, Type::kGauge, nullptr);
+  CheckMetric(!family.family_callback, name, "series added to a family callback's family");
+  Series& series = family.series[std::move(key)];
   CheckMetric(!series.callback, name, "gauge series already registered as a callback");
   if (series.gauge == nullptr) series.gauge = std::make_unique<Gauge>();
   return series.gauge.get();
@@ -185,22 +189,60 @@ Histogram* Registry::GetHistogram(std::string_view name, std::string_view help,
 
 void Registry::AddGaugeCallback(std::string_view name, std::string_view help, const Labels& labels,
                                 std::function<double()> fn) {
-  CheckMetric(static_cast<bool>(fn), name, "empty gauge callback");
-  Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
-  absl::MutexLock lock(&mu_);
-  Series& series = GetFamily(name, help, Type::kGauge, nullptr).series[std::move(key)];
-  CheckMetric(series.gauge == nullptr, name, "gauge series already registered by GetGauge");
-  series.callback = std::move(fn);
+  AddCallback(name, help, labels, Type::kGauge, std::move(fn));
 }
 
 bool Registry::RemoveGaugeCallback(std::string_view name, const Labels& labels) {
+  return RemoveCallback(name, labels, Type::kGauge);
+}
+
+void Registry::AddCounterCallback(std::string_view name, std::string_view help,
+                                  const Labels& labels, std::function<double()> fn) {
+  AddCallback(name, help, labels, Type::kCounter, std::move(fn));
+}
+
+bool Registry::RemoveCounterCallback(std::string_view name, const Labels& labels) {
+  return RemoveCallback(name, labels, Type::kCounter);
+}
+
+void Registry::AddCallback(std::string_view name, std::string_view help, const Labels& labels,
+                           Type type, std::function<double()> fn) {
+  CheckMetric(static_cast<bool>(fn), name, "empty metric callback");
+  Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
+  absl::MutexLock lock(&mu_);
+  Family& family = GetFamily(name, help, type, nullptr);
+  CheckMetric(!family.family_callback, name, "series added to a family callback's family");
+  Series& series = family.series[std::move(key)];
+  CheckMetric(series.gauge == nullptr && series.counter == nullptr, name,
+              "callback series already registered by GetGauge or GetCounter");
+  series.callback = std::move(fn);
+}
+
+bool Registry::RemoveCallback(std::string_view name, const Labels& labels, Type type) {
   Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
   absl::MutexLock lock(&mu_);
   auto family = families_.find(name);
-  if (family == families_.end()) return false;
+  if (family == families_.end() || family->second.type != type) return false;
   auto series = family->second.series.find(key);
   if (series == family->second.series.end() || !series->second.callback) return false;
   family->second.series.erase(series);
+  return true;
+}
+
+void Registry::SetGaugeFamilyCallback(std::string_view name, std::string_view help,
+                                      std::function<std::vector<Sample>()> fn) {
+  CheckMetric(static_cast<bool>(fn), name, "empty family callback");
+  absl::MutexLock lock(&mu_);
+  Family& family = GetFamily(name, help, Type::kGauge, nullptr);
+  CheckMetric(family.series.empty(), name, "family callback over a family with series");
+  family.family_callback = std::move(fn);
+}
+
+bool Registry::RemoveGaugeFamilyCallback(std::string_view name) {
+  absl::MutexLock lock(&mu_);
+  auto family = families_.find(name);
+  if (family == families_.end() || !family->second.family_callback) return false;
+  family->second.family_callback = nullptr;
   return true;
 }
 
@@ -212,7 +254,13 @@ std::string Registry::RenderText() const {
 }
 
 void Registry::RenderFamily(const std::string& name, const Family& family, std::string* out) {
-  if (family.series.empty()) return;
+  std::map<Labels, double> computed;  // The family callback's samples, in label order.
+  if (family.family_callback) {
+    for (Sample& sample : family.family_callback()) {
+      computed.emplace(CanonicalLabels(name, sample.labels, /*histogram=*/false), sample.value);
+    }
+  }
+  if (family.series.empty() && computed.empty()) return;
   out->append("# HELP ").append(name).push_back(' ');
   AppendEscaped(family.help, /*escape_quote=*/false, out);
   out->append("\n# TYPE ").append(name);
@@ -230,7 +278,10 @@ void Registry::RenderFamily(const std::string& name, const Family& family, std::
   for (const auto& [labels, series] : family.series) {
     switch (family.type) {
       case Type::kCounter:
-        AppendSample(name, "", labels, nullptr, std::to_string(series.counter->value()), out);
+        AppendSample(name, "", labels, nullptr,
+                     series.callback ? FormatDouble(series.callback())
+                                     : std::to_string(series.counter->value()),
+                     out);
         break;
       case Type::kGauge: {
         const double value = series.callback ? series.callback() : series.gauge->value();
@@ -251,6 +302,9 @@ void Registry::RenderFamily(const std::string& name, const Family& family, std::
         break;
       }
     }
+  }
+  for (const auto& [labels, value] : computed) {
+    AppendSample(name, "", labels, nullptr, FormatDouble(value), out);
   }
 }
 

@@ -7,6 +7,9 @@
 //   appended->Increment();
 //   registry.AddGaugeCallback("clientele_ingest_last_sequence", "Last sequence written.",
 //                             {{"partition", "3"}}, [&log] { return log.last_sequence(); });
+//   registry.SetGaugeFamilyCallback("clientele_log_consumer_lag_events", "Lag.", [&] {
+//     return std::vector<Sample>{{{{"consumer", "identity"}, {"partition", "0"}}, 12}};
+//   });
 //   std::string page = registry.RenderText();  // Served by MetricsHttpServer.
 //
 // A "family" is all series sharing one metric name; every series of a family has the same
@@ -40,6 +43,12 @@ namespace clientele::metrics {
 // Label name/value pairs. Values may hold any UTF-8 text; they are escaped on output.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+// One series' value, as a family callback reports it.
+struct Sample {
+  Labels labels;
+  double value = 0;
+};
+
 class Registry {
  public:
   Registry() = default;
@@ -67,6 +76,23 @@ class Registry {
   // Removes a callback series added by AddGaugeCallback. Returns false if there was none.
   bool RemoveGaugeCallback(std::string_view name, const Labels& labels);
 
+  // The same for a counter whose value is kept elsewhere (for example an id that only grows):
+  // `fn` must never return less than it returned before, except after a process restart.
+  void AddCounterCallback(std::string_view name, std::string_view help, const Labels& labels,
+                          std::function<double()> fn);
+  bool RemoveCounterCallback(std::string_view name, const Labels& labels);
+
+  // A gauge family whose series are all computed by `fn` at every RenderText(), for series
+  // that come and go (for example one per consumer and partition). Samples are rendered in
+  // label order; a sample whose labels repeat an earlier one's is dropped. Setting it again
+  // replaces the function. `fn` runs under the same rules as AddGaugeCallback's. A family
+  // callback cannot share its name with series of the other kinds, and label names must be
+  // valid (a programming error aborts, as above).
+  void SetGaugeFamilyCallback(std::string_view name, std::string_view help,
+                              std::function<std::vector<Sample>()> fn);
+  // Removes it; once it returns `fn` is never called again. False if there was none.
+  bool RemoveGaugeFamilyCallback(std::string_view name);
+
   // The whole registry in the Prometheus text format 0.0.4: "# HELP" and "# TYPE" once per
   // family, then one line per sample. Families without series are left out.
   std::string RenderText() const;
@@ -86,11 +112,16 @@ class Registry {
     std::string help;
     std::vector<double> bounds;       // Histograms only.
     std::map<Labels, Series> series;  // Keyed by canonical (sorted) labels.
+    // Gauge families only; set when every series comes from it (`series` is then empty).
+    std::function<std::vector<Sample>()> family_callback;
   };
 
   // Finds or creates the family, checking that type, help and bounds match.
   Family& GetFamily(std::string_view name, std::string_view help, Type type,
                     const std::vector<double>* bounds) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddCallback(std::string_view name, std::string_view help, const Labels& labels, Type type,
+                   std::function<double()> fn);
+  bool RemoveCallback(std::string_view name, const Labels& labels, Type type);
   static void RenderFamily(const std::string& name, const Family& family, std::string* out);
 
   mutable absl::Mutex mu_;

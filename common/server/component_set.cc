@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/logging/log_context.h"
 
 namespace clientele::server {
 namespace {
@@ -92,6 +93,7 @@ std::vector<std::string> ComponentSet::stores() const {
 absl::Status ComponentSet::Open(const ComponentEnvironment& env) {
   deployment_ = env.deployment;
   for (Entry& entry : entries_) {
+    const logging::ScopedComponent log_as(entry.info.name);  // Its log lines name it.
     if (absl::Status s = entry.component->Open(env); !s.ok()) return Prefixed(entry.info.name, s);
   }
   return absl::OkStatus();
@@ -135,6 +137,7 @@ std::vector<HealthMonitor::Check> ComponentSet::health_checks() const {
 absl::Status ComponentSet::Start(GrpcServer* server, int max_message_bytes) {
   for (; started_ < entries_.size(); ++started_) {
     Entry& entry = entries_[started_];
+    const logging::ScopedComponent log_as(entry.info.name);
     auto channels =
         std::make_shared<const ComponentChannels>(server, deployment_, max_message_bytes);
     if (absl::Status s = entry.component->Start(std::move(channels)); !s.ok()) {
@@ -148,16 +151,23 @@ absl::Status ComponentSet::Start(GrpcServer* server, int max_message_bytes) {
 }
 
 void ComponentSet::Drain() {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) it->component->Drain();
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    const logging::ScopedComponent log_as(it->info.name);
+    it->component->Drain();
+  }
 }
 
 void ComponentSet::Stop() {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) it->component->Stop();
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    const logging::ScopedComponent log_as(it->info.name);
+    it->component->Stop();
+  }
 }
 
 absl::Status ComponentSet::Flush() {
   absl::Status first;
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    const logging::ScopedComponent log_as(it->info.name);
     if (absl::Status s = it->component->Flush(); !s.ok() && first.ok()) {
       first = Prefixed(it->info.name, s);
     }

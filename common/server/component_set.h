@@ -1,6 +1,7 @@
 // The components of one clienteled process and their lifecycle (component.h): one instance
 // of every registered component gets its flags on the command line, Select keeps the ones
-// --services names, and each step is one loop over them.
+// --services names, and each step is one loop over them. Each component's step runs with its
+// name as the thread's log component (logging::ScopedComponent), so its JSON log lines name it.
 //
 //   ComponentSet components(registry);
 //   components.AddFlags(app);                   // before parsing

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "common/metrics/build_info.h"
+#include "common/server/call_context_interceptor.h"
 #include "common/server/metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -112,7 +114,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<CallContextInterceptorFactory>());
   if (registry != nullptr) {
+    metrics::RegisterBuildInfo(registry);
     interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(registry));
   }
   interceptors.push_back(stream_guard->NewInterceptorFactory());

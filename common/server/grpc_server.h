@@ -1,6 +1,7 @@
 // Runs gRPC services the way every Clientele server does: standard health checking
-// (grpc.health.v1), server reflection (grpc.reflection.v1alpha), per-method metrics, an
-// optional Prometheus endpoint, and a graceful shutdown with a deadline.
+// (grpc.health.v1), server reflection (grpc.reflection.v1alpha), per-method metrics, a
+// request id and log context per call (call_context_interceptor.h), an optional Prometheus
+// endpoint, and a graceful shutdown with a deadline.
 //
 //   metrics::Registry registry;
 //   IngestServiceImpl ingest(...);
@@ -64,8 +65,9 @@ class GrpcServer {
  public:
   // Starts serving `services` (not owned; they must outlive the server) on
   // options.listen. Health reports SERVING for "" and each of `health_service_names`.
-  // Per-method metrics go to `registry` (not owned; must outlive the server; may be null
-  // only when options.metrics_listen is empty, in which case nothing is recorded).
+  // Per-method metrics (metrics_interceptor.h) and clientele_build_info go to `registry`
+  // (not owned; must outlive the server; may be null only when options.metrics_listen is
+  // empty, in which case nothing is recorded).
   // Errors: InvalidArgument for bad options, Unavailable if an address cannot be bound
   // (the listener does not share ports: SO_REUSEPORT is off), Internal if the port file
   // cannot be written. Nothing keeps running after an error.

@@ -160,6 +160,42 @@ TEST(RegistryTest, AddingACallbackAgainReplacesItAndRemoveDropsIt) {
   EXPECT_EQ(registry.RenderText(), "");
 }
 
+TEST(RegistryTest, CounterCallbackRendersAsCounter) {
+  Registry registry;
+  uint64_t written = 41;
+  registry.AddCounterCallback("dead_letters_total", "Dead letters.", {},
+                              [&written] { return static_cast<double>(written); });
+  written = 42;
+  EXPECT_EQ(registry.RenderText(),
+            "# HELP dead_letters_total Dead letters.\n"
+            "# TYPE dead_letters_total counter\n"
+            "dead_letters_total 42\n");
+  EXPECT_FALSE(registry.RemoveGaugeCallback("dead_letters_total", {}));  // Not a gauge.
+  EXPECT_TRUE(registry.RemoveCounterCallback("dead_letters_total", {}));
+  EXPECT_EQ(registry.RenderText(), "");
+}
+
+TEST(RegistryTest, GaugeFamilyCallbackRendersItsSamplesInLabelOrder) {
+  Registry registry;
+  std::vector<Sample> samples = {{{{"partition", "1"}, {"consumer", "identity"}}, 5},
+                                 {{{"consumer", "analytics"}, {"partition", "0"}}, 0},
+                                 {{{"partition", "1"}, {"consumer", "identity"}}, 9}};
+  registry.SetGaugeFamilyCallback("lag_events", "Lag.", [&samples] { return samples; });
+  EXPECT_EQ(registry.RenderText(),
+            "# HELP lag_events Lag.\n"
+            "# TYPE lag_events gauge\n"
+            "lag_events{consumer=\"analytics\",partition=\"0\"} 0\n"
+            "lag_events{consumer=\"identity\",partition=\"1\"} 5\n");
+  samples.clear();  // No series: the family is left out.
+  EXPECT_EQ(registry.RenderText(), "");
+  samples.push_back({{{"consumer", "x"}}, 2.5});
+  EXPECT_EQ(registry.RenderText(),
+            "# HELP lag_events Lag.\n# TYPE lag_events gauge\nlag_events{consumer=\"x\"} 2.5\n");
+  EXPECT_TRUE(registry.RemoveGaugeFamilyCallback("lag_events"));
+  EXPECT_FALSE(registry.RemoveGaugeFamilyCallback("lag_events"));
+  EXPECT_EQ(registry.RenderText(), "");
+}
+
 TEST(RegistryTest, ConcurrentGetAndIncrementAreConsistent) {
   Registry registry;
   constexpr int kThreads = 4;
@@ -206,6 +242,17 @@ TEST_F(RegistryDeathTest, InvalidNamesAbort) {
   EXPECT_DEATH(registry.GetCounter("ok", "X.", {{"bad-label", "v"}}), "invalid label name");
   EXPECT_DEATH(registry.GetCounter("ok", "X.", {{"a", "1"}, {"a", "2"}}), "duplicate label");
   EXPECT_DEATH(registry.GetHistogram("h", "H.", {1}, {{"le", "1"}}), "label 'le'");
+}
+
+TEST_F(RegistryDeathTest, FamilyCallbackAndSeriesOfOneNameAbort) {
+  Registry registry;
+  registry.SetGaugeFamilyCallback("f", "F.", [] { return std::vector<Sample>{}; });
+  EXPECT_DEATH(registry.GetGauge("f", "F."), "family callback");
+  registry.GetGauge("g", "G.");
+  EXPECT_DEATH(registry.SetGaugeFamilyCallback("g", "G.", [] { return std::vector<Sample>{}; }),
+               "family callback over a family with series");
+  registry.AddCounterCallback("c_total", "C.", {}, [] { return 1.0; });
+  EXPECT_DEATH(registry.GetCounter("c_total", "C."), "registered as a callback");
 }
 
 }  // namespace

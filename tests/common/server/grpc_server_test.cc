@@ -15,6 +15,8 @@
 #include "absl/time/time.h"
 #include "clientele/server_test/v1/test_service.grpc.pb.h"
 #include "common/metrics/registry.h"
+#include "common/server/metrics_interceptor.h"
+#include "common/version/version.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -76,6 +78,16 @@ class TestServiceImpl final : public test_v1::TestService::Service {
     absl::Notification never;
     while (!context->IsCancelled()) never.WaitForNotificationWithTimeout(absl::Milliseconds(5));
     return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  }
+
+  grpc::Status Upload(grpc::ServerContext* /*context*/,
+                      grpc::ServerReader<test_v1::TestRequest>* reader,
+                      test_v1::TestResponse* response) override {
+    test_v1::TestRequest request;
+    int read = 0;
+    while (reader->Read(&request)) ++read;
+    response->set_payload(std::to_string(read));
+    return grpc::Status::OK;
   }
 
   // Lets every Block call (current and future) return OK.
@@ -196,23 +208,30 @@ TEST_F(GrpcServerTest, InterceptorCountsCallsByMethodAndCode) {
 
   // Recorded before the status is sent, so already visible here.
   const std::string text = registry_.RenderText();
-  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
-                              "grpc_method=\"/grpc.health.v1.Health/Check\"} 2\n"));
-  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"NOT_FOUND\","
-                              "grpc_method=\"/grpc.health.v1.Health/Check\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Check\","
+                              "grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"} 2\n"));
+  EXPECT_THAT(text,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"NOT_FOUND\",grpc_method=\"Check\","
+                        "grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"INVALID_ARGUMENT\","
-                              "grpc_method=\"/clientele.server_test.v1.TestService/Echo\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("grpc_server_handling_seconds_count{"
-                              "grpc_method=\"/grpc.health.v1.Health/Check\"} 3\n"));
+                              "grpc_method=\"Echo\",grpc_service=\"clientele.server_test.v1."
+                              "TestService\",grpc_type=\"unary\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_handling_seconds_count{grpc_method=\"Check\","
+                              "grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_started_total{grpc_method=\"Check\","
+                              "grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_handling_seconds histogram\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_handled_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_started_total counter\n"));
 
   // The same text is served over HTTP.
   httplib::Client http("127.0.0.1", server->metrics_port());
   httplib::Result scraped = http.Get("/metrics");
   ASSERT_TRUE(scraped);
   EXPECT_EQ(scraped->status, 200);
-  EXPECT_THAT(scraped->body, HasSubstr("grpc_server_handled_total{grpc_code=\"OK\","
-                                       "grpc_method=\"/grpc.health.v1.Health/Check\"} 2\n"));
+  EXPECT_THAT(scraped->body,
+              HasSubstr("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Check\","
+                        "grpc_service=\"grpc.health.v1.Health\",grpc_type=\"unary\"} 2\n"));
 }
 
 TEST_F(GrpcServerTest, UnknownMethodsAreUnimplementedAndNotRecordedByPath) {
@@ -236,7 +255,52 @@ TEST_F(GrpcServerTest, UnknownMethodsAreUnimplementedAndNotRecordedByPath) {
   const std::string text = registry_.RenderText();
   EXPECT_THAT(text, Not(HasSubstr("no.such.Service")));
   EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_code=\"UNIMPLEMENTED\","
-                              "grpc_method=\"unknown\"} 1\n"));
+                              "grpc_method=\"unknown\",grpc_service=\"unknown\","
+                              "grpc_type=\"bidi_stream\"} 1\n"));
+}
+
+TEST_F(GrpcServerTest, InterceptorCountsMessagesOfStreamsByType) {
+  std::unique_ptr<GrpcServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto stub = test_v1::TestService::NewStub(TcpChannel(server->port()));
+  grpc::ClientContext context;
+  context.set_deadline(RpcDeadline());
+  test_v1::TestResponse response;
+  auto upload = stub->Upload(&context, &response);
+  test_v1::TestRequest request;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(upload->Write(request));
+  upload->WritesDone();
+  ASSERT_TRUE(upload->Finish().ok());
+  const std::string labels =
+      "{grpc_method=\"Upload\",grpc_service=\"clientele.server_test.v1.TestService\","
+      "grpc_type=\"client_stream\"}";
+  const std::string text = registry_.RenderText();
+  EXPECT_THAT(text, HasSubstr("grpc_server_started_total" + labels + " 1\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_msg_received_total" + labels + " 3\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_msg_sent_total" + labels + " 1\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_msg_received_total counter\n"));
+}
+
+TEST_F(GrpcServerTest, ServesBuildInfoWithTheProjectVersion) {
+  std::unique_ptr<GrpcServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->metrics_port());
+  httplib::Result scraped = http.Get("/metrics");
+  ASSERT_TRUE(scraped);
+  EXPECT_THAT(scraped->body, HasSubstr(std::string("# TYPE clientele_build_info gauge\n"
+                                                   "clientele_build_info{version=\"") +
+                                       std::string(Version()) + "\"} 1\n"));
+  EXPECT_THAT(std::string(Version()), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
+}
+
+TEST(SplitGrpcMethodTest, SplitsServiceAndShortMethod) {
+  EXPECT_EQ(
+      SplitGrpcMethod("/clientele.ingest.v1.IngestService/Ingest"),
+      std::make_pair(std::string("clientele.ingest.v1.IngestService"), std::string("Ingest")));
+  EXPECT_EQ(SplitGrpcMethod(nullptr),
+            std::make_pair(std::string("unknown"), std::string("unknown")));
+  EXPECT_EQ(SplitGrpcMethod("/NoMethod/").first, "unknown");
+  EXPECT_EQ(SplitGrpcMethod("no-slash").first, "unknown");
 }
 
 TEST_F(GrpcServerTest, InProcessChannelServesCallsWithinMessageLimit) {
@@ -441,7 +505,8 @@ TEST_F(GrpcServerTest, ShutdownReportsNotServingAndEndsStreamsAtGraceDeadline) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(8));
   EXPECT_TRUE(
       WaitForMetricLine("grpc_server_handled_total{grpc_code=\"CANCELLED\","
-                        "grpc_method=\"/clientele.server_test.v1.TestService/Subscribe\"} 1\n"));
+                        "grpc_method=\"Subscribe\",grpc_service=\"clientele.server_test.v1."
+                        "TestService\",grpc_type=\"server_stream\"} 1\n"));
 }
 
 TEST_F(GrpcServerTest, ShutdownIsIdempotentAndThreadSafe) {
