@@ -7,17 +7,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele::analytics {
-namespace {
-
-absl::Time ToTime(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-}  // namespace
-
 void MergeCustomerUpsert(const common::v1::CustomerUpsert& update,
                          common::v1::CustomerUpsert* stored) {
   if (update.has_birth_date()) *stored->mutable_birth_date() = update.birth_date();
@@ -63,7 +56,8 @@ absl::Status AnalyticsApplier::Apply(uint32_t partition,
                  .first;
       }
       // AddOrder leaves the aggregate unchanged on error.
-      if (absl::Status s = it->second.second.AddOrder(order, ToTime(event.occurred_at()));
+      if (absl::Status s =
+              it->second.second.AddOrder(order, FromProtoTimestamp(event.occurred_at()));
           !s.ok()) {
         skipped_orders_.fetch_add(1);
         spdlog::warn("analytics: skipped order {} of partition {} sequence {}: {}",

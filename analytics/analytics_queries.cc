@@ -64,7 +64,7 @@ absl::StatusOr<v1::GetCustomerAnalyticsResponse> AnalyticsQueries::GetCustomerAn
     if (key.system().empty() || key.id().empty()) {
       return absl::InvalidArgumentError("source_key: system and id are required");
     }
-    shown = SourceKeyText(key);
+    shown = FormatSourceKey(key);
     // Without a members entry the source key was its own profile (or not in the model).
     rfm_profile = cluster_profile = shown;
     if (rfm_version != 0) {
@@ -129,7 +129,7 @@ absl::StatusOr<v1::ListSegmentsResponse> AnalyticsQueries::ListSegments(
 }
 
 absl::StatusOr<v1::ListCustomersInSegmentResponse> AnalyticsQueries::ListCustomersInSegment(
-    const v1::ListCustomersInSegmentRequest& request) const {
+    const v1::ListCustomersInSegmentRequest& request, const Interrupt& interrupt) const {
   if (request.segment().empty()) return absl::InvalidArgumentError("segment: required");
   CLT_ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size(), 100, 1000));
   CLT_ASSIGN_OR_RETURN(v1::Model model,
@@ -137,11 +137,11 @@ absl::StatusOr<v1::ListCustomersInSegmentResponse> AnalyticsQueries::ListCustome
   if (!model.rfm().strategies().contains(request.segment())) {
     return absl::NotFoundError(absl::StrCat("segment: no segment '", request.segment(), "'"));
   }
-  CLT_ASSIGN_OR_RETURN(std::vector<v1::RfmRow> rows,
-                       store_->RfmRowsAfter(model.version(), request.page_token(), page_size + 1,
-                                            [&](const v1::RfmRow& row) {
-                                              return row.segment() == request.segment();
-                                            }));
+  CLT_ASSIGN_OR_RETURN(
+      std::vector<v1::RfmRow> rows,
+      store_->RfmRowsAfter(
+          model.version(), request.page_token(), page_size + 1,
+          [&](const v1::RfmRow& row) { return row.segment() == request.segment(); }, interrupt));
   v1::ListCustomersInSegmentResponse response;
   if (static_cast<int>(rows.size()) > page_size) {
     rows.pop_back();
@@ -252,13 +252,14 @@ absl::StatusOr<v1::PredictClusterResponse> AnalyticsQueries::PredictCluster(
   return response;
 }
 
-absl::StatusOr<v1::ListRfmResponse> AnalyticsQueries::ListRfm(
-    const v1::ListRfmRequest& request) const {
+absl::StatusOr<v1::ListRfmResponse> AnalyticsQueries::ListRfm(const v1::ListRfmRequest& request,
+                                                              const Interrupt& interrupt) const {
   CLT_ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size(), 1000, 10000));
   CLT_ASSIGN_OR_RETURN(v1::Model model,
                        ModelOf(v1::JOB_KIND_RFM, request.model_version(), "model_version"));
   CLT_ASSIGN_OR_RETURN(std::vector<v1::RfmRow> rows,
-                       store_->RfmRowsAfter(model.version(), request.page_token(), page_size + 1));
+                       store_->RfmRowsAfter(model.version(), request.page_token(), page_size + 1,
+                                            nullptr, interrupt));
   v1::ListRfmResponse response;
   response.set_model_version(model.version());
   response.set_convention(model.rfm().convention());

@@ -23,12 +23,16 @@ class AnalyticsQueries {
       const v1::GetCustomerAnalyticsRequest& request) const;
   absl::StatusOr<v1::ListSegmentsResponse> ListSegments(
       const v1::ListSegmentsRequest& request) const;
+  // The paging calls scan stored rows (a rare segment: many of them); they stop with
+  // interrupt.Check()'s status (DeadlineExceeded, Cancelled) when the caller stops waiting.
   absl::StatusOr<v1::ListCustomersInSegmentResponse> ListCustomersInSegment(
-      const v1::ListCustomersInSegmentRequest& request) const;
+      const v1::ListCustomersInSegmentRequest& request,
+      const Interrupt& interrupt = NoInterrupt()) const;
   absl::StatusOr<v1::GetModelResponse> GetModel(const v1::GetModelRequest& request) const;
   absl::StatusOr<v1::PredictClusterResponse> PredictCluster(
       const v1::PredictClusterRequest& request) const;
-  absl::StatusOr<v1::ListRfmResponse> ListRfm(const v1::ListRfmRequest& request) const;
+  absl::StatusOr<v1::ListRfmResponse> ListRfm(const v1::ListRfmRequest& request,
+                                              const Interrupt& interrupt = NoInterrupt()) const;
 
  private:
   // The model `version` (0: the active one of `kind`), checked to be of `kind`.

@@ -10,7 +10,7 @@
 //   rfm_rows     [u64 version][profile id]     -> analytics.v1.RfmRow
 //   cluster_rows [u64 version][profile id]     -> [u32 cluster]
 //   members      [u64 version][source key]     -> profile id (who was scored as whom), only
-//                                                 when it differs from SourceKeyText(key)
+//                                                 when it differs from FormatSourceKey(key)
 //   meta         "active/<kind>"               -> [u64 version]
 //                "next_version"                -> [u64]
 //                "applied/analytics\0[u32 p]"  -> [u64 sequence] (LogConsumer progress)

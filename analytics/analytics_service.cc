@@ -6,18 +6,6 @@
 #include "common/status/grpc_status.h"
 
 namespace clientele::analytics {
-namespace {
-
-// Moves an OK result into *response, or returns the mapped error.
-template <typename Response>
-grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 AnalyticsServiceImpl::AnalyticsServiceImpl(const AnalyticsQueries* queries) : queries_(queries) {
   // Requests are parsed here, so that one protobuf refuses fails with INVALID_ARGUMENT naming
   // the field instead of INTERNAL with an empty message (docs/decisions.md).
@@ -51,9 +39,9 @@ grpc::Status AnalyticsServiceImpl::ListSegments(grpc::ServerContext* /*context*/
 }
 
 grpc::Status AnalyticsServiceImpl::ListCustomersInSegment(
-    grpc::ServerContext* /*context*/, const v1::ListCustomersInSegmentRequest* request,
+    grpc::ServerContext* context, const v1::ListCustomersInSegmentRequest* request,
     v1::ListCustomersInSegmentResponse* response) {
-  return Reply(queries_->ListCustomersInSegment(*request), response);
+  return Reply(queries_->ListCustomersInSegment(*request, ServerCallInterrupt(context)), response);
 }
 
 grpc::Status AnalyticsServiceImpl::GetModel(grpc::ServerContext* /*context*/,
@@ -68,10 +56,10 @@ grpc::Status AnalyticsServiceImpl::PredictCluster(grpc::ServerContext* /*context
   return Reply(queries_->PredictCluster(*request), response);
 }
 
-grpc::Status AnalyticsServiceImpl::ListRfm(grpc::ServerContext* /*context*/,
+grpc::Status AnalyticsServiceImpl::ListRfm(grpc::ServerContext* context,
                                            const v1::ListRfmRequest* request,
                                            v1::ListRfmResponse* response) {
-  return Reply(queries_->ListRfm(*request), response);
+  return Reply(queries_->ListRfm(*request, ServerCallInterrupt(context)), response);
 }
 
 }  // namespace clientele::analytics

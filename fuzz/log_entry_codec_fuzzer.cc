@@ -1,7 +1,7 @@
 // Round trip of ingest/log_entry_codec: an Event parsed from the input (after 20 bytes that
 // give partition, sequence and ingested_at) is encoded into the stored form; parsing the
-// stored LogEntry bytes gives back the same partition, sequence, time and Event, and the
-// payload type byte matches the event.
+// stored LogEntry bytes gives back the same partition, sequence, time and Event, the payload
+// type byte matches the event, and IsStoredLogEntryOf accepts the entry at its position only.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/time/proto_time.h"
 #include "fuzz/fuzz_check.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ingest/log_entry_codec.h"
@@ -36,9 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
   FUZZ_CHECK(entry.partition() == partition);
   FUZZ_CHECK(entry.sequence() == sequence);
-  // Seconds and nanos as the codec splits them (truncation toward zero).
-  FUZZ_CHECK(entry.ingested_at().seconds() == nanos / 1'000'000'000);
-  FUZZ_CHECK(entry.ingested_at().nanos() == nanos % 1'000'000'000);
+  // A normalised Timestamp (nanos in [0, 999999999], seconds towards the past) of that time.
+  FUZZ_CHECK(entry.ingested_at().nanos() >= 0 && entry.ingested_at().nanos() <= 999'999'999);
+  FUZZ_CHECK(clientele::FromProtoTimestamp(entry.ingested_at()) == ingested_at);
+  // The cheap check Subscribe relies on accepts every entry the codec writes.
+  FUZZ_CHECK(clientele::ingest::IsStoredLogEntryOf(bytes, partition, sequence));
+  FUZZ_CHECK(!clientele::ingest::IsStoredLogEntryOf(bytes, partition, sequence + 1));
   FUZZ_CHECK(google::protobuf::util::MessageDifferencer::Equals(entry.event(), event));
   return 0;
 }

@@ -6,17 +6,10 @@
 #include "absl/time/clock.h"
 #include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::identity {
 namespace {
-
-// Copies a domain result into the response, or maps its error.
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
 
 constexpr size_t kProfileMapChunk = 1000;
 constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
@@ -109,8 +102,7 @@ grpc::Status IdentityServiceImpl::GetProfileMap(
     }
     // Leave a little of the call's deadline for the answer, so the caller gets the positions
     // rather than DEADLINE_EXCEEDED.
-    absl::Time deadline = absl::Now() + absl::Seconds(request->max_wait().seconds()) +
-                          absl::Nanoseconds(request->max_wait().nanos());
+    absl::Time deadline = absl::Now() + FromProtoDuration(request->max_wait());
     const absl::Time call_deadline = absl::FromChrono(context->deadline());
     if (call_deadline != absl::InfiniteFuture()) {
       deadline = std::min(deadline, call_deadline - absl::Milliseconds(200));
@@ -175,10 +167,10 @@ grpc::Status IdentityServiceImpl::GetConsents(grpc::ServerContext*,
   return Reply(resolver_->GetConsents(request->lookup()), response);
 }
 
-grpc::Status IdentityServiceImpl::ListByConsent(grpc::ServerContext*,
+grpc::Status IdentityServiceImpl::ListByConsent(grpc::ServerContext* context,
                                                 const v1::ListByConsentRequest* request,
                                                 v1::ListByConsentResponse* response) {
-  return Reply(resolver_->ListByConsent(*request), response);
+  return Reply(resolver_->ListByConsent(*request, ServerCallInterrupt(context)), response);
 }
 
 }  // namespace clientele::identity

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
+#include "common/time/proto_time.h"
 #include "ingest/ingest_schema.h"
 
 namespace clientele::ingest {
@@ -51,9 +52,7 @@ absl::Status ConsumerRegistry::Commit(const std::string& consumer, uint32_t part
   info.set_partition(partition);
   info.set_applied_sequence(std::max(info.applied_sequence(), applied_sequence));
   info.set_error(std::string(error.substr(0, kMaxErrorBytes)));
-  const int64_t nanos = absl::ToUnixNanos(now);
-  info.mutable_updated_at()->set_seconds(nanos / 1000000000);
-  info.mutable_updated_at()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  ToProtoTimestamp(now, info.mutable_updated_at());
   auto batch = store_->NewWriteBatch();
   batch->Put(kConsumersCf, ConsumerKey(consumer, partition), info.SerializeAsString());
   return store_->Write(*batch);

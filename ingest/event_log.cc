@@ -9,6 +9,7 @@
 #include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
+#include "common/time/proto_time.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 
@@ -57,9 +58,7 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> ScanBounds(const storage::KvStore&
 v1::DeadLetter MakeDeadLetter(const common::v1::Event& event, const Rejection& rejection,
                               absl::Time now) {
   v1::DeadLetter letter;
-  const int64_t nanos = absl::ToUnixNanos(now);
-  letter.mutable_rejected_at()->set_seconds(nanos / 1000000000);
-  letter.mutable_rejected_at()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  ToProtoTimestamp(now, letter.mutable_rejected_at());
   letter.set_event_id(event.event_id());
   letter.set_source_name(event.origin().source_name());
   letter.set_row(event.origin().row());
@@ -314,9 +313,7 @@ absl::Status EventLog::AddDeadLetters(
   }
   for (const v1::ClientRejection& c : client_rejections) {
     v1::DeadLetter letter;
-    const int64_t nanos = absl::ToUnixNanos(now);
-    letter.mutable_rejected_at()->set_seconds(nanos / 1000000000);
-    letter.mutable_rejected_at()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+    ToProtoTimestamp(now, letter.mutable_rejected_at());
     letter.set_source_name(c.source_name());
     letter.set_row(c.row());
     letter.set_field(c.field());

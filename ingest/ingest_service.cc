@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
+#include "ingest/log_entry_codec.h"
 #include "ingest/log_fence.h"
+#include "ingest/subscribe_batch.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele::ingest {
@@ -22,24 +24,12 @@ constexpr absl::Duration kTailPollInterval = absl::Milliseconds(250);
 // 64 MiB by default), and a subscriber that stops reading holds at most this much per message.
 constexpr size_t kMaxSubscribeResponseBytes = 4 << 20;
 
-// Drops the entries of `response` beyond kMaxSubscribeResponseBytes; returns the sequence the
-// response then covers (`through_sequence` when nothing was dropped).
-uint64_t BoundResponseBytes(uint64_t through_sequence, v1::SubscribeResponse* response) {
-  size_t bytes = 0;
-  for (int i = 0; i < response->entries_size(); ++i) {
-    bytes += response->entries(i).ByteSizeLong();
-    if (i > 0 && bytes > kMaxSubscribeResponseBytes) {
-      response->mutable_entries()->DeleteSubrange(i, response->entries_size() - i);
-      return response->entries(i - 1).sequence();
-    }
-  }
-  return through_sequence;
-}
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t nanos = absl::ToUnixNanos(t);
-  ts->set_seconds(nanos / 1000000000);
-  ts->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+// A ByteBuffer that owns `bytes` (no copy: gRPC frees them once sent).
+grpc::ByteBuffer OwningByteBuffer(std::string bytes) {
+  auto* owned = new std::string(std::move(bytes));
+  grpc::Slice slice(
+      owned->data(), owned->size(), [](void* p) { delete static_cast<std::string*>(p); }, owned);
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 constexpr char kConsumerLagMetric[] = "clientele_log_consumer_lag_events";
@@ -110,6 +100,21 @@ IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
   MarkMethodStreamed(
       proto_check::MethodIndex(service, "IngestStream"),
       proto_check::NewCheckedClientStreamingHandler(this, &IngestServiceImpl::IngestStream));
+  // Subscribe writes stored bytes as they are (ServeSubscribe): gRPC's split-streaming hook,
+  // the one behind the generated WithSplitStreamingMethod_, over ByteBuffer both ways.
+  MarkMethodStreamed(
+      proto_check::MethodIndex(service, "Subscribe"),
+      new grpc::internal::SplitServerStreamingHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+          [this](grpc::ServerContext* context,
+                 grpc::ServerSplitStreamer<grpc::ByteBuffer, grpc::ByteBuffer>* stream) {
+            grpc::ByteBuffer in;
+            if (!stream->Read(&in)) {
+              return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message");
+            }
+            v1::SubscribeRequest request;
+            if (grpc::Status s = proto_check::ParseRequest(in, &request); !s.ok()) return s;
+            return ServeSubscribe(context, request, stream);
+          }));
 }
 
 metrics::Counter* IngestServiceImpl::RejectedCounter(const std::string& code) {
@@ -208,83 +213,84 @@ grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-grpc::Status IngestServiceImpl::Subscribe(grpc::ServerContext* context,
-                                          const v1::SubscribeRequest* request,
-                                          grpc::ServerWriter<v1::SubscribeResponse>* writer) {
-  const uint32_t partition = request->partition();
+grpc::Status IngestServiceImpl::ServeSubscribe(
+    grpc::ServerContext* context, const v1::SubscribeRequest& request,
+    grpc::internal::WriterInterface<grpc::ByteBuffer>* writer) {
+  const uint32_t partition = request.partition();
   if (!log_->Owns(partition)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("partition: ", partition, " is not served here"));
   }
-  for (int t : request->payload_types()) {
+  for (int t : request.payload_types()) {
     if (!common::v1::PayloadType_IsValid(t) || t == common::v1::PAYLOAD_TYPE_UNSPECIFIED) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           absl::StrCat("payload_types: unknown payload type ", t));
     }
   }
   const int max_batch = std::min<int>(
-      request->max_batch_events() == 0 ? kDefaultSubscribeBatch : request->max_batch_events(),
+      request.max_batch_events() == 0 ? kDefaultSubscribeBatch : request.max_batch_events(),
       kMaxSubscribeBatch);
   std::vector<common::v1::PayloadType> types;
-  for (int t : request->payload_types()) types.push_back(static_cast<common::v1::PayloadType>(t));
+  for (int t : request.payload_types()) types.push_back(static_cast<common::v1::PayloadType>(t));
   const uint64_t end_at = log_->LastSequence(partition);
-  uint64_t next = std::max<uint64_t>(request->from_sequence(), 1);
+  uint64_t next = std::max<uint64_t>(request.from_sequence(), 1);
   if (next > end_at + 1) {
     // The subscriber has seen sequences this log does not have: the log lost events (it
     // recovered to an earlier point than its consumers), or the subscriber's state belongs
     // to another log. Serving it would hand it new events under numbers it has applied.
-    absl::Status loss = LogBehindConsumerError(partition, request->consumer(), next - 1, end_at);
-    if (consumers_->IsRegistered(request->consumer())) {
+    absl::Status loss = LogBehindConsumerError(partition, request.consumer(), next - 1, end_at);
+    if (consumers_->IsRegistered(request.consumer())) {
       // A registered consumer ahead of the log fences the partition (and stays on record,
       // so the fence outlives a restart) until an operator removes it.
-      (void)consumers_->Commit(request->consumer(), partition, next - 1,
-                               std::string(loss.message()), clock_());
+      (void)consumers_->Commit(request.consumer(), partition, next - 1, std::string(loss.message()),
+                               clock_());
       log_->FenceDataLoss(partition, loss);
     }
     return ToGrpcStatus(loss);
   }
 
-  v1::SubscribeResponse response;
+  const ServerCallInterrupt interrupt(context);
+  const absl::Time call_deadline = absl::FromChrono(context->deadline());
+  SubscribeBatch batch(kMaxSubscribeResponseBytes);
   bool caught_up_sent = false;
-  while (!context->IsCancelled() && !log_->closed()) {
-    response.Clear();
-    response.set_partition(partition);
+  while (!log_->closed()) {
+    if (absl::Status stop = interrupt.Check(); !stop.ok()) return ToGrpcStatus(stop);
     absl::StatusOr<ReadResult> read =
         log_->Read(partition, next, max_batch, types,
-                   [&response, partition](uint64_t sequence, std::string_view bytes) {
-                     v1::LogEntry* entry = response.add_entries();
-                     if (entry->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
-                         entry->sequence() == sequence && entry->partition() == partition) {
-                       return true;
-                     }
-                     response.mutable_entries()->RemoveLast();
-                     return false;
+                   [&batch, partition](uint64_t sequence, std::string_view bytes) {
+                     // Entries past a full batch are read again for the next response.
+                     if (batch.full()) return true;
+                     if (!IsStoredLogEntryOf(bytes, partition, sequence)) return false;
+                     batch.TryAdd(sequence, bytes);
+                     return true;
                    });
     if (!read.ok()) return ToGrpcStatus(read.status());
     if (read->through_sequence >= next) {
-      response.set_through_sequence(BoundResponseBytes(read->through_sequence, &response));
-      if (!writer->Write(response)) return grpc::Status::OK;  // The client went away.
-      subscribed_entries_->Increment(response.entries_size());
-      next = response.through_sequence() + 1;
+      const uint64_t through = batch.full() ? batch.last_sequence() : read->through_sequence;
+      const int entries = batch.entries();
+      if (!writer->Write(OwningByteBuffer(batch.Finish(through, partition)))) {
+        return grpc::Status::OK;  // The client went away.
+      }
+      subscribed_entries_->Increment(entries);
+      next = through + 1;
       caught_up_sent = false;
-      if (request->stop_at_end() && next > end_at) return grpc::Status::OK;
+      if (request.stop_at_end() && next > end_at) return grpc::Status::OK;
       continue;
     }
-    if (request->stop_at_end() && next > end_at) return grpc::Status::OK;
+    if (request.stop_at_end() && next > end_at) return grpc::Status::OK;
     if (!caught_up_sent) {
       // An empty response tells the subscriber it has everything (consumers report
       // their progress then, which `clientele sync` waits for).
-      response.set_through_sequence(next - 1);
-      if (!writer->Write(response)) return grpc::Status::OK;
+      if (!writer->Write(OwningByteBuffer(batch.Finish(next - 1, partition)))) {
+        return grpc::Status::OK;
+      }
       caught_up_sent = true;
     }
-    log_->WaitForSequence(partition, next, absl::Now() + kTailPollInterval);
+    log_->WaitForSequence(partition, next,
+                          std::min(absl::Now() + kTailPollInterval, call_deadline));
   }
-  if (log_->closed()) {
-    spdlog::debug("subscribe to partition {} ends: shutting down", partition);
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
-  }
-  return grpc::Status(grpc::StatusCode::CANCELLED, "subscription cancelled");
+  spdlog::debug("subscribe to partition {} ends: shutting down", partition);
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
 }
 
 grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,
@@ -308,11 +314,9 @@ grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,
 grpc::Status IngestServiceImpl::ListRejected(grpc::ServerContext* /*context*/,
                                              const v1::ListRejectedRequest* request,
                                              v1::ListRejectedResponse* response) {
-  absl::StatusOr<v1::ListRejectedResponse> page =
-      log_->dead_letters().List(request->page_size(), request->page_token(), request->max_bytes());
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  *response = std::move(*page);
-  return grpc::Status::OK;
+  return Reply(
+      log_->dead_letters().List(request->page_size(), request->page_token(), request->max_bytes()),
+      response);
 }
 
 grpc::Status IngestServiceImpl::CommitProgress(grpc::ServerContext* /*context*/,

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "common/metrics/registry.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 
@@ -29,8 +30,12 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   grpc::Status IngestStream(grpc::ServerContext* context,
                             grpc::ServerReaderInterface<v1::IngestRequest>* reader,
                             v1::IngestResponse* response);
-  grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
-                         grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
+  // Subscribe, through its own handler (see the constructor): each SubscribeResponse is the
+  // stored LogEntry bytes spliced together (SubscribeBatch) and written as a ByteBuffer, never
+  // parsed and serialized again; each entry passes IsStoredLogEntryOf first. Ends with
+  // DEADLINE_EXCEEDED or CANCELLED when the caller's deadline passes or it goes away.
+  grpc::Status ServeSubscribe(grpc::ServerContext* context, const v1::SubscribeRequest& request,
+                              grpc::internal::WriterInterface<grpc::ByteBuffer>* writer);
   grpc::Status GetLogInfo(grpc::ServerContext* context, const v1::GetLogInfoRequest* request,
                           v1::GetLogInfoResponse* response) override;
   grpc::Status ListRejected(grpc::ServerContext* context, const v1::ListRejectedRequest* request,

@@ -1,5 +1,8 @@
 #include "ingest/log_entry_codec.h"
 
+#include <climits>
+
+#include "common/time/proto_time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -60,9 +63,9 @@ void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time inge
   }
   out->push_back(kSequenceTag);
   AppendVarint(sequence, out);
-  const int64_t nanos_total = absl::ToUnixNanos(ingested_at);
-  const int64_t seconds = nanos_total / 1000000000;
-  const int64_t nanos = nanos_total % 1000000000;
+  const google::protobuf::Timestamp at = ToProtoTimestamp(ingested_at);
+  const int64_t seconds = at.seconds();
+  const int64_t nanos = at.nanos();
   const size_t ts_size = (seconds ? 1 + VarintSize(static_cast<uint64_t>(seconds)) : 0) +
                          (nanos ? 1 + VarintSize(static_cast<uint64_t>(nanos)) : 0);
   out->push_back(kIngestedAtTag);
@@ -89,6 +92,55 @@ common::v1::PayloadType StoredPayloadType(std::string_view stored) {
 
 std::string_view StoredLogEntryBytes(std::string_view stored) {
   return stored.empty() ? stored : stored.substr(1);
+}
+
+bool IsStoredLogEntryOf(std::string_view entry, uint32_t partition, uint64_t sequence) {
+  const char* p = entry.data();
+  const char* const end = p + entry.size();
+  auto varint = [&p, end](uint64_t* value) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      if (p == end) return false;
+      const auto byte = static_cast<unsigned char>(*p++);
+      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) {
+        *value = v;
+        return true;
+      }
+    }
+    return false;
+  };
+  uint64_t found_partition = 0, found_sequence = 0;
+  bool has_event = false;
+  while (p != end) {
+    uint64_t tag = 0, value = 0;
+    if (!varint(&tag) || (tag >> 3) == 0 || tag > UINT32_MAX) return false;
+    const uint64_t number = tag >> 3;
+    const int wire_type = static_cast<int>(tag & 7);
+    switch (wire_type) {
+      case 0:  // Varint.
+        if (!varint(&value)) return false;
+        if (number == 1) found_partition = value;
+        if (number == 2) found_sequence = value;
+        if (number == 3 || number == 4) return false;
+        break;
+      case 1:  // Fixed64.
+      case 5:  // Fixed32.
+        if (number <= 4) return false;
+        if (end - p < (wire_type == 1 ? 8 : 4)) return false;
+        p += wire_type == 1 ? 8 : 4;
+        break;
+      case 2:  // Length-delimited.
+        if (number == 1 || number == 2) return false;
+        if (!varint(&value) || value > static_cast<uint64_t>(end - p)) return false;
+        if (number == 4) has_event = true;
+        p += value;
+        break;
+      default:  // Groups and invalid wire types: never written by EncodeStoredLogEntry.
+        return false;
+    }
+  }
+  return has_event && found_partition == partition && found_sequence == sequence;
 }
 
 }  // namespace clientele::ingest

@@ -27,6 +27,13 @@ void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time inge
 common::v1::PayloadType StoredPayloadType(std::string_view stored);
 std::string_view StoredLogEntryBytes(std::string_view stored);
 
+// A cheap check that `entry` (StoredLogEntryBytes of a stored value) is the LogEntry of
+// `partition` and `sequence`, without parsing the event: its top level is well-formed on the
+// wire (valid tags, varints and lengths within the bytes, fields 1 to 4 with their declared wire
+// types), its partition and sequence are those, and it holds an event. The event's own bytes
+// are not walked: RocksDB's block checksums guard stored bytes (docs/reliability.md).
+bool IsStoredLogEntryOf(std::string_view entry, uint32_t partition, uint64_t sequence);
+
 }  // namespace clientele::ingest
 
 #endif  // CLIENTELE_INGEST_LOG_ENTRY_CODEC_H_

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::recommender {
 namespace {
@@ -11,9 +12,6 @@ namespace {
 bool IsSet(const common::v1::SourceKey& key) { return !key.system().empty() || !key.id().empty(); }
 
 // a < b in time, the later log sequence breaking ties (consents that arrive later win).
-bool Earlier(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
-  return a.seconds() != b.seconds() ? a.seconds() < b.seconds() : a.nanos() < b.nanos();
-}
 
 }  // namespace
 
@@ -97,7 +95,8 @@ absl::Status RecommenderApplier::Apply(uint32_t partition,
           it = consents.emplace(key, std::make_pair(event.source(), std::move(record))).first;
         }
         v1::ConsentRecord& record = it->second.second;
-        if (record.status() == 0 || !Earlier(event.occurred_at(), record.time())) {
+        if (record.status() == 0 ||
+            FromProtoTimestamp(event.occurred_at()) >= FromProtoTimestamp(record.time())) {
           record.set_status(event.consent_change().status());
           *record.mutable_time() = event.occurred_at();
         }
@@ -112,7 +111,7 @@ absl::Status RecommenderApplier::Apply(uint32_t partition,
   ConsentChanges changes;
   for (const auto& [key, value] : consents) {
     store_->PutConsent(batch, value.first, value.second);
-    changes.emplace_back(SourceKeyText(value.first), value.second);
+    changes.emplace_back(FormatSourceKey(value.first), value.second);
   }
   if (!changes.empty()) {
     // Several Applies may precede one OnCommitted (the consumer pipelines writes).

@@ -35,7 +35,7 @@
 
 namespace clientele::recommender {
 
-// One committed profiling-consent change: source key text ("system:id") -> record.
+// One committed profiling-consent change: source key text ("system/id", FormatSourceKey) -> record.
 using ConsentChanges = std::vector<std::pair<std::string, v1::ConsentRecord>>;
 
 class RecommenderApplier final : public log::LogApplier {

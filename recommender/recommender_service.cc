@@ -7,18 +7,6 @@
 #include "recommender/state/item_vectors.h"
 
 namespace clientele::recommender {
-namespace {
-
-// Moves an OK result into *response, or returns the mapped error.
-template <typename Response>
-grpc::Status Reply(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 RecommenderServiceImpl::RecommenderServiceImpl(const RecommenderQueries* queries,
                                                RecommenderStore* store)
     : queries_(queries), store_(store) {
@@ -76,10 +64,8 @@ grpc::Status RecommenderServiceImpl::GetModelInfo(grpc::ServerContext* /*context
 grpc::Status RecommenderServiceImpl::PutItemVectors(grpc::ServerContext* /*context*/,
                                                     const v1::PutItemVectorsRequest* request,
                                                     v1::PutItemVectorsResponse* response) {
-  absl::StatusOr<int64_t> stored = StoreItemVectors(store_, *request);
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  response->set_stored(*stored);
-  return grpc::Status::OK;
+  return ReplyWith(StoreItemVectors(store_, *request),
+                   [response](int64_t stored) { response->set_stored(stored); });
 }
 
 }  // namespace clientele::recommender

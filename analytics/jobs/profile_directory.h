@@ -20,7 +20,7 @@ class ProfileDirectory {
  public:
   virtual ~ProfileDirectory() = default;
   // The current map. A source key absent from it is a profile of its own, whose profile id
-  // is SourceKeyText(key). Called once per job run, from the job worker thread. A directory
+  // is FormatSourceKey(key). Called once per job run, from the job worker thread. A directory
   // that waits (for identity to catch up with the log) polls `cancelled` (may be null) and
   // returns Cancelled once it is true.
   virtual absl::StatusOr<ProfileMap> GetProfileMap(const std::function<bool()>& cancelled) = 0;

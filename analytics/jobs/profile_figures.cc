@@ -18,7 +18,7 @@ absl::StatusOr<std::vector<ProfileFigures>> CollectProfiles(
                        directory.GetProfileMap([&control] { return control.cancelled(); }));
   auto profile_of = [&map](const common::v1::SourceKey& key) {
     auto it = map.find(EncodeSourceKey(key));
-    return it == map.end() ? SourceKeyText(key) : it->second;
+    return it == map.end() ? FormatSourceKey(key) : it->second;
   };
   std::map<std::string, ProfileFigures> profiles;
   auto profile = [&profiles](const std::string& id) -> ProfileFigures& {

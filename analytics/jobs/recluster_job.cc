@@ -92,7 +92,7 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return Invalid("convention", "unknown value");
   }
-  if (spec.has_reference_date() && !ValidTimestamp(spec.reference_date())) {
+  if (spec.has_reference_date() && !IsValidProtoTimestamp(spec.reference_date())) {
     return Invalid("reference_date", "outside years 1..9999");
   }
   if (spec.batch_size() < 0 || spec.batch_size() > 1000000) {
@@ -110,7 +110,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
                        CollectProfiles(store, directory, convention, control, 0.0, 0.2));
   absl::Time reference;
   if (spec.has_reference_date()) {
-    reference = FromProtoTime(spec.reference_date());
+    reference = FromProtoTimestamp(spec.reference_date());
   } else {
     absl::Time last = absl::InfinitePast();
     for (const ProfileFigures& p : profiles) {
@@ -200,7 +200,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   model.set_version(version);
   model.set_kind(v1::JOB_KIND_RECLUSTER);
   model.set_job_id(job.job_id);
-  ToProtoTime(absl::Now(), model.mutable_created_at());
+  ToProtoTimestamp(absl::Now(), model.mutable_created_at());
   v1::ClusterModel& cm = *model.mutable_cluster();
   cm.set_feature_set(spec.feature_set() == v1::FEATURE_SET_UNSPECIFIED ? v1::FEATURE_SET_RFM
                                                                        : spec.feature_set());
@@ -313,7 +313,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   }
   cm.set_profiles(n);
   cm.set_convention(ToProto(convention));
-  ToProtoTime(reference, cm.mutable_reference_date());
+  ToProtoTimestamp(reference, cm.mutable_reference_date());
   cm.set_preprocessor(preprocessor.Encode());
 
   control.SetProgress(0.9, "storing cluster assignments");
@@ -321,7 +321,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   for (int i = 0; i < n; ++i) {
     store.PutClusterRow(*batch, version, table.rows[i]->profile_id, chosen.labels[i]);
     for (const common::v1::SourceKey& key : table.rows[i]->members) {
-      if (table.rows[i]->profile_id != SourceKeyText(key)) {
+      if (table.rows[i]->profile_id != FormatSourceKey(key)) {
         store.PutMember(*batch, version, key, table.rows[i]->profile_id);
       }
     }

@@ -22,7 +22,7 @@ absl::Status ValidateRfmSpec(const v1::RfmJobSpec& spec) {
   if (!v1::RfmConvention_IsValid(spec.convention())) {
     return absl::InvalidArgumentError("spec.rfm.convention: unknown value");
   }
-  if (spec.has_reference_date() && !ValidTimestamp(spec.reference_date())) {
+  if (spec.has_reference_date() && !IsValidProtoTimestamp(spec.reference_date())) {
     return absl::InvalidArgumentError("spec.rfm.reference_date: outside years 1..9999");
   }
   std::vector<std::string> names;
@@ -61,7 +61,7 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
     // Ties in the quintile ranks break by key: use the profile's smallest member source key,
     // which does not change when identity renumbers profiles, and which orders one-key
     // profiles like the notebook's groupby(customer id).
-    inputs.back().key = SourceKeyText(p.members.front());
+    inputs.back().key = FormatSourceKey(p.members.front());
   }
   if (inputs.empty()) {
     return absl::FailedPreconditionError(
@@ -69,7 +69,7 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
   }
   absl::Time reference;
   if (spec.has_reference_date()) {
-    reference = FromProtoTime(spec.reference_date());
+    reference = FromProtoTimestamp(spec.reference_date());
   } else {
     absl::Time last = absl::InfinitePast();
     for (const CustomerAggregate& c : inputs) last = std::max(last, c.last_purchase);
@@ -87,10 +87,10 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
   model.set_version(version);
   model.set_kind(v1::JOB_KIND_RFM);
   model.set_job_id(job.job_id);
-  ToProtoTime(absl::Now(), model.mutable_created_at());
+  ToProtoTimestamp(absl::Now(), model.mutable_created_at());
   v1::RfmModel& rfm = *model.mutable_rfm();
   rfm.set_convention(ToProto(convention));
-  ToProtoTime(reference, rfm.mutable_reference_date());
+  ToProtoTimestamp(reference, rfm.mutable_reference_date());
   rfm.set_profiles(static_cast<int64_t>(inputs.size()));
   for (const SegmentSummary& s : summary) {
     v1::SegmentSummary& out = *rfm.add_segments();
@@ -113,7 +113,7 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
     row.set_profile_id(scored[i]->profile_id);
     for (const common::v1::SourceKey& key : scored[i]->members) {
       *row.add_source_ids() = key;
-      if (scored[i]->profile_id != SourceKeyText(key)) {  // Else implied (see the schema).
+      if (scored[i]->profile_id != FormatSourceKey(key)) {  // Else implied (see the schema).
         store.PutMember(*batch, version, key, scored[i]->profile_id);
       }
     }
@@ -124,7 +124,7 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
     row.set_f(scores[i].f);
     row.set_m(scores[i].m);
     row.set_segment(scores[i].segment);
-    ToProtoTime(inputs[i].last_purchase, row.mutable_last_purchase());
+    ToProtoTimestamp(inputs[i].last_purchase, row.mutable_last_purchase());
     store.PutRfmRow(*batch, version, row);
     if ((i + 1) % kRowsPerBatch == 0) {
       if (control.cancelled()) return absl::CancelledError("cancelled");

@@ -45,30 +45,6 @@ absl::StatusOr<std::optional<Message>> GetMessage(const storage::KvStore& kv,
 
 }  // namespace
 
-std::string EncodeSourceKey(const common::v1::SourceKey& key) {
-  std::string out = key.system();
-  out.push_back('\0');
-  out.append(key.id());
-  return out;
-}
-
-absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes) {
-  const size_t sep = bytes.find('\0');
-  if (sep == std::string_view::npos) {
-    return absl::DataLossError(
-        absl::StrCat("analytics store: malformed source key '",
-                     absl::CHexEscape(absl::string_view(bytes.data(), bytes.size())), "'"));
-  }
-  common::v1::SourceKey key;
-  key.set_system(std::string(bytes.substr(0, sep)));
-  key.set_id(std::string(bytes.substr(sep + 1)));
-  return key;
-}
-
-std::string SourceKeyText(const common::v1::SourceKey& key) {
-  return absl::StrCat(key.system(), ":", key.id());
-}
-
 absl::StatusOr<std::optional<CustomerOrderAggregate>> AnalyticsStore::GetAggregate(
     const common::v1::SourceKey& key) const {
   CLT_ASSIGN_OR_RETURN(std::optional<std::string> value,
@@ -77,7 +53,7 @@ absl::StatusOr<std::optional<CustomerOrderAggregate>> AnalyticsStore::GetAggrega
   absl::StatusOr<CustomerOrderAggregate> aggregate = CustomerOrderAggregate::Decode(*value);
   if (!aggregate.ok()) {
     return absl::DataLossError(
-        absl::StrCat("aggregate of ", SourceKeyText(key), ": ", aggregate.status().message()));
+        absl::StrCat("aggregate of ", FormatSourceKey(key), ": ", aggregate.status().message()));
   }
   return std::optional<CustomerOrderAggregate>(std::move(*aggregate));
 }
@@ -103,11 +79,11 @@ absl::Status AnalyticsStore::ForEachAggregate(
         visit) const {
   std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kAggregatesCf);
   for (it->Seek(""); it->Valid(); it->Next()) {
-    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key()));
+    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key(), "analytics"));
     absl::StatusOr<CustomerOrderAggregate> aggregate = CustomerOrderAggregate::Decode(it->value());
     if (!aggregate.ok()) {
       return absl::DataLossError(
-          absl::StrCat("aggregate of ", SourceKeyText(key), ": ", aggregate.status().message()));
+          absl::StrCat("aggregate of ", FormatSourceKey(key), ": ", aggregate.status().message()));
     }
     CLT_RETURN_IF_ERROR(visit(key, *aggregate));
   }
@@ -119,7 +95,7 @@ absl::Status AnalyticsStore::ForEachAttributes(
                                      const common::v1::CustomerUpsert&)>& visit) const {
   std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kAttributesCf);
   for (it->Seek(""); it->Valid(); it->Next()) {
-    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key()));
+    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key(), "analytics"));
     CLT_ASSIGN_OR_RETURN(
         common::v1::CustomerUpsert attributes,
         ParseValue<common::v1::CustomerUpsert>(it->value(), "attributes", it->key()));
@@ -189,7 +165,7 @@ absl::StatusOr<std::optional<v1::RfmRow>> AnalyticsStore::GetRfmRow(
 
 absl::StatusOr<std::vector<v1::RfmRow>> AnalyticsStore::RfmRowsAfter(
     uint64_t version, std::string_view after, int limit,
-    const std::function<bool(const v1::RfmRow&)>& filter) const {
+    const std::function<bool(const v1::RfmRow&)>& filter, const Interrupt& interrupt) const {
   std::vector<v1::RfmRow> rows;
   const std::string prefix = VersionPrefix(version);
   storage::IteratorBounds bounds;
@@ -198,7 +174,9 @@ absl::StatusOr<std::vector<v1::RfmRow>> AnalyticsStore::RfmRowsAfter(
   std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kRfmRowsCf, bounds);
   std::string start = RowKey(version, after);
   if (!after.empty()) start.push_back('\0');  // The smallest key after `after`.
+  int64_t scanned = 0;
   for (it->Seek(start); it->Valid() && static_cast<int>(rows.size()) < limit; it->Next()) {
+    if (++scanned % kInterruptCheckEvery == 0) CLT_RETURN_IF_ERROR(interrupt.Check());
     CLT_ASSIGN_OR_RETURN(v1::RfmRow row, ParseValue<v1::RfmRow>(it->value(), "rfm row", it->key()));
     if (filter && !filter(row)) continue;
     rows.push_back(std::move(row));

@@ -25,16 +25,11 @@
 #include "analytics/aggregates/customer_aggregate.h"
 #include "clientele/analytics/v1/analytics.pb.h"
 #include "clientele/common/v1/event.pb.h"
+#include "common/source_key/source_key.h"
+#include "common/status/interrupt.h"
 #include "common/storage/kv_store.h"
 
 namespace clientele::analytics {
-
-// system 0x00 id: the storage key of a source key (see analytics_schema.h).
-std::string EncodeSourceKey(const common::v1::SourceKey& key);
-// DataLoss if `bytes` holds no 0x00 separator.
-absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes);
-// "system:id", for messages and the profile id of a source key without identity.
-std::string SourceKeyText(const common::v1::SourceKey& key);
 
 class AnalyticsStore {
  public:
@@ -80,10 +75,12 @@ class AnalyticsStore {
   absl::StatusOr<std::optional<v1::RfmRow>> GetRfmRow(uint64_t version,
                                                       std::string_view profile_id) const;
   // Up to `limit` rows of `version` with profile id > `after` ("" = from the first), in
-  // profile id order, that satisfy `filter` (null = all).
+  // profile id order, that satisfy `filter` (null = all). Stops with interrupt.Check()'s
+  // status when it is not OK (checked every kInterruptCheckEvery rows scanned).
   absl::StatusOr<std::vector<v1::RfmRow>> RfmRowsAfter(
       uint64_t version, std::string_view after, int limit,
-      const std::function<bool(const v1::RfmRow&)>& filter = nullptr) const;
+      const std::function<bool(const v1::RfmRow&)>& filter = nullptr,
+      const Interrupt& interrupt = NoInterrupt()) const;
 
   void PutClusterRow(storage::WriteBatch& batch, uint64_t version, std::string_view profile_id,
                      int32_t cluster) const;
@@ -91,7 +88,7 @@ class AnalyticsStore {
                                                        std::string_view profile_id) const;
 
   // The profile that `key` was part of when model `version` was computed. The jobs store it
-  // only when it is not SourceKeyText(key) (a source key that is its own profile).
+  // only when it is not FormatSourceKey(key) (a source key that is its own profile).
   void PutMember(storage::WriteBatch& batch, uint64_t version, const common::v1::SourceKey& key,
                  std::string_view profile_id) const;
   absl::StatusOr<std::optional<std::string>> GetMember(uint64_t version,

@@ -14,6 +14,8 @@
 #include "absl/time/time.h"
 #include "clientele/analytics/v1/analytics.grpc.pb.h"
 #include "clientele/common/v1/jobs.pb.h"
+#include "common/source_key/source_key.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
@@ -22,8 +24,6 @@ namespace {
 
 using analytics::v1::AnalyticsService;
 namespace v1 = analytics::v1;
-
-std::string KeyText(const common::v1::SourceKey& key) { return key.system() + ":" + key.id(); }
 
 std::string ProtoJson(const google::protobuf::Message& message) {
   std::string json;
@@ -42,7 +42,7 @@ void Deadline(grpc::ClientContext& rpc, double seconds = 30) {
 bool ParseDate(const std::string& text, google::protobuf::Timestamp* out) {
   absl::CivilDay day;
   if (!absl::ParseCivilTime(text, &day)) return false;
-  out->set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())));
+  ToProtoTimestamp(absl::FromCivil(day, absl::UTCTimeZone()), out);
   return true;
 }
 
@@ -194,7 +194,7 @@ int RunRfm(const CliContext& context, const AnalyticsFlags& flags, const JobFlag
                             {"m", row.m()},
                             {"segment", row.segment()}};
         for (const common::v1::SourceKey& key : row.source_ids()) {
-          j["source_ids"].push_back(KeyText(key));
+          j["source_ids"].push_back(FormatSourceKey(key));
         }
         std::printf("%s\n", j.dump().c_str());
       } else {

@@ -10,8 +10,7 @@ namespace clientele::cli {
 namespace {
 
 std::string Time(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.seconds()),
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTimestamp(t), absl::UTCTimeZone());
 }
 
 int RunConsentGet(const CliContext& context, const IdentityFlags& flags) {
@@ -33,18 +32,17 @@ int RunConsentGet(const CliContext& context, const IdentityFlags& flags) {
   if (response.current_size() == 0) std::printf("  (no consent recorded)\n");
   for (const auto& c : response.current()) {
     const auto& e = c.decided_by();
-    std::printf("  %-36s %-24s since %s via %s (%s/%s)\n",
+    std::printf("  %-36s %-24s since %s via %s (%s)\n",
                 common::v1::ConsentPurpose_Name(c.purpose()).c_str(),
                 common::v1::ConsentStatus_Name(c.status()).c_str(), Time(e.occurred_at()).c_str(),
-                common::v1::Channel_Name(e.channel()).c_str(), e.source().system().c_str(),
-                e.source().id().c_str());
+                common::v1::Channel_Name(e.channel()).c_str(), FormatSourceKey(e.source()).c_str());
   }
   std::printf("history (%d events, oldest first):\n", response.history_size());
   for (const auto& e : response.history()) {
-    std::printf("  %s %-36s %-24s %s/%s evidence=%s\n", Time(e.occurred_at()).c_str(),
+    std::printf("  %s %-36s %-24s %s evidence=%s\n", Time(e.occurred_at()).c_str(),
                 common::v1::ConsentPurpose_Name(e.purpose()).c_str(),
-                common::v1::ConsentStatus_Name(e.status()).c_str(), e.source().system().c_str(),
-                e.source().id().c_str(), e.evidence().c_str());
+                common::v1::ConsentStatus_Name(e.status()).c_str(),
+                FormatSourceKey(e.source()).c_str(), e.evidence().c_str());
   }
   return 0;
 }

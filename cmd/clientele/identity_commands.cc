@@ -65,7 +65,7 @@ int RunEval(const CliContext& context, const IdentityFlags& flags) {
   identity::v1::GetProfileMapResponse chunk;
   while (stream->Read(&chunk)) {
     for (const auto& e : chunk.entries()) {
-      std::string full = absl::StrCat(e.source().system(), "/", e.source().id());
+      std::string full = FormatSourceKey(e.source());
       auto [it, inserted] = by_id.try_emplace(e.source().id(), full);
       if (!inserted) it->second.clear();
       cluster_of[std::move(full)] = e.profile_id();

@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "cmd/clientele/cli_context.h"
+#include "common/source_key/source_key.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::cli {
 
@@ -43,9 +45,6 @@ void AddIdentityCommands(CLI::App& app, const CliContext& context, IdentityFlags
 // Shared by the three files.
 // The lookup named by exactly one of --email, --phone, --id, --source (InvalidArgument else).
 absl::StatusOr<identity::v1::ProfileLookup> LookupFromFlags(const IdentityFlags& flags);
-// "system/id" -> SourceKey; InvalidArgument naming `flag` when there is no '/'.
-absl::StatusOr<common::v1::SourceKey> ParseSourceKey(const std::string& text,
-                                                     const std::string& flag);
 // Prints `message` as one line of JSON (proto field names, defaults included).
 void PrintJson(const google::protobuf::Message& message);
 // Prints an invalid flag error and returns exit code 2.

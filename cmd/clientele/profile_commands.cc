@@ -11,24 +11,12 @@
 #include "absl/time/time.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "cmd/clientele/identity_commands.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace clientele::cli {
 
 using identity::v1::IdentityService;
-
-absl::StatusOr<common::v1::SourceKey> ParseSourceKey(const std::string& text,
-                                                     const std::string& flag) {
-  const size_t slash = text.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": '", text, "' is not a source key system/id"));
-  }
-  common::v1::SourceKey key;
-  key.set_system(text.substr(0, slash));
-  key.set_id(text.substr(slash + 1));
-  return key;
-}
 
 absl::StatusOr<identity::v1::ProfileLookup> LookupFromFlags(const IdentityFlags& flags) {
   const int given =
@@ -71,11 +59,8 @@ std::unique_ptr<grpc::ClientContext> Rpc() {
   return rpc;
 }
 
-std::string Key(const common::v1::SourceKey& k) { return k.system() + "/" + k.id(); }
-
 std::string Time(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.seconds()),
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTimestamp(t), absl::UTCTimeZone());
 }
 
 std::string DefaultActor() {
@@ -112,7 +97,7 @@ void PrintGolden(const identity::v1::GoldenRecord& g) {
   std::printf("golden record:\n");
   for (const auto& l : g.lineage()) {
     std::printf("  %-18s %-32s from %s at %s (%s)\n", l.attribute().c_str(),
-                value(l.attribute()).c_str(), Key(l.source()).c_str(),
+                value(l.attribute()).c_str(), FormatSourceKey(l.source()).c_str(),
                 Time(l.observed_at()).c_str(), l.rule().c_str());
   }
 }
@@ -136,7 +121,7 @@ int RunGet(const CliContext& context, const IdentityFlags& flags) {
     std::printf("aliases: %s\n", absl::StrJoin(p.aliases(), ", ").c_str());
   }
   std::printf("members (%d):\n", p.members_size());
-  for (const auto& m : p.members()) std::printf("  %s\n", Key(m).c_str());
+  for (const auto& m : p.members()) std::printf("  %s\n", FormatSourceKey(m).c_str());
   PrintGolden(p.golden());
   if (response.other_profile_ids_size() > 0) {
     std::printf("also matching: %s\n", absl::StrJoin(response.other_profile_ids(), ", ").c_str());
@@ -226,8 +211,9 @@ int RunExplain(const CliContext& context, const IdentityFlags& flags) {
     return 0;
   }
   const identity::v1::MatchExplanation& e = response.explanation();
-  std::printf("%s vs %s: %s, weight %.2f, probability %.4f%s\n", Key(response.record_a()).c_str(),
-              Key(response.record_b()).c_str(),
+  std::printf("%s vs %s: %s, weight %.2f, probability %.4f%s\n",
+              FormatSourceKey(response.record_a()).c_str(),
+              FormatSourceKey(response.record_b()).c_str(),
               identity::v1::MatchDecision_Name(e.decision()).c_str(), e.match_weight(),
               e.match_probability(), e.rule().empty() ? "" : (" (rule " + e.rule() + ")").c_str());
   std::printf("  %-14s %-22s %8s %10s %10s\n", "FIELD", "LEVEL", "WEIGHT", "M", "U");

@@ -12,6 +12,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clientele/recommender/v1/recommender.grpc.pb.h"
+#include "common/source_key/source_key.h"
+#include "common/time/proto_time.h"
 #include "nlohmann/json.hpp"
 
 namespace clientele::cli {
@@ -134,12 +136,9 @@ int RunRecommend(const CliContext& context, const RecommendFlags& flags) {
   if (!flags.profile.empty()) {
     request.set_profile_id(flags.profile);
   } else {
-    const size_t colon = flags.source.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == flags.source.size()) {
-      return UsageError("--source: expected SYSTEM:ID, got '" + flags.source + "'");
-    }
-    request.mutable_source_key()->set_system(flags.source.substr(0, colon));
-    request.mutable_source_key()->set_id(flags.source.substr(colon + 1));
+    absl::StatusOr<common::v1::SourceKey> key = ParseSourceKey(flags.source, "--source");
+    if (!key.ok()) return UsageError(std::string(key.status().message()));
+    *request.mutable_source_key() = *std::move(key);
   }
   v1::Strategy strategy;
   if (!ParseStrategy(flags.strategy, &strategy)) {
@@ -314,12 +313,11 @@ int RunModelInfo(const CliContext& context) {
     std::printf("no model trained yet (clientele jobs start train)\n");
     return 0;
   }
-  std::printf(
-      "model version %llu (job %s, trained %s)\n",
-      static_cast<unsigned long long>(response.model_version()), response.job_id().c_str(),
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(response.trained_at().seconds()),
-                       absl::UTCTimeZone())
-          .c_str());
+  std::printf("model version %llu (job %s, trained %s)\n",
+              static_cast<unsigned long long>(response.model_version()), response.job_id().c_str(),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTimestamp(response.trained_at()),
+                               absl::UTCTimeZone())
+                  .c_str());
   std::printf("  %lld users, %lld items, %lld profiles, %lld itemsets, %lld rules\n",
               static_cast<long long>(response.users()), static_cast<long long>(response.items()),
               static_cast<long long>(response.profiles()),
@@ -338,7 +336,7 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                           std::function<int()>& run) {
   CLI::App* recommend = app.add_subcommand("recommend", "Top-k products for one customer");
   recommend->add_option("--profile", flags.profile, "Profile id (e.g. online_retail:12347)");
-  recommend->add_option("--source", flags.source, "A member source key SYSTEM:ID");
+  recommend->add_option("--source", flags.source, "A member source key system/id");
   recommend->add_option("-k", flags.k, "Number of items (1..1000)")->capture_default_str();
   recommend->add_option("--strategy", flags.strategy,
                         "popularity, item_cf, sar, ease, hybrid, content or rules (default: the "

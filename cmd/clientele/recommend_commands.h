@@ -1,5 +1,5 @@
 // Recommender commands of the CLI (clientele.recommender.v1.RecommenderService):
-//   clientele recommend (--profile=ID | --source=SYSTEM:ID) [-k N] [--strategy=S]
+//   clientele recommend (--profile=ID | --source=SYSTEM/ID) [-k N] [--strategy=S]
 //                       [--include-purchased] [--category=C ...] [--respect-consent]
 //   clientele basket SKU... [-k N] [--category=C ...]
 //   clientele similar SKU [-k N] [--category=C ...]

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/jobs/job_state.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "spdlog/spdlog.h"
 
@@ -19,16 +20,6 @@ namespace {
 using common::v1::Job;
 
 constexpr size_t kMaxIdempotencyKeyBytes = 256;
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t nanos = absl::ToUnixNanos(t);
-  ts->set_seconds(nanos / 1000000000);
-  ts->set_nanos(static_cast<int32_t>(nanos % 1000000000));
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 // A retry of the key's job starts a new attempt only after it failed or was cancelled.
 bool Retryable(common::v1::JobState state) {
@@ -107,13 +98,13 @@ absl::Status JobManager::Start() {
       job.set_state(common::v1::JOB_STATE_FAILED);
       job.set_error(
           absl::StrCat("interrupted by a restart of the ", service(), " service; start it again"));
-      SetTime(absl::Now(), job.mutable_finished_at());
+      ToProtoTimestamp(absl::Now(), job.mutable_finished_at());
       CLT_RETURN_IF_ERROR(store_->Write(job));
       spdlog::warn("{}: job {} was running at shutdown; marked failed", service(), job.job_id());
     } else if (job.state() == common::v1::JOB_STATE_QUEUED) {
       if (job.cancel_requested()) {
         job.set_state(common::v1::JOB_STATE_CANCELLED);
-        SetTime(absl::Now(), job.mutable_finished_at());
+        ToProtoTimestamp(absl::Now(), job.mutable_finished_at());
         CLT_RETURN_IF_ERROR(store_->Write(job));
       } else {
         queue_.push_back(job.job_id());
@@ -175,7 +166,7 @@ absl::StatusOr<StartedJob> JobManager::StartJob(const std::string& kind,
   if (previous) job.set_previous_attempt_job_id(previous->job_id());
   job.set_state(common::v1::JOB_STATE_QUEUED);
   job.set_progress_message("queued");
-  SetTime(absl::Now(), job.mutable_created_at());
+  ToProtoTimestamp(absl::Now(), job.mutable_created_at());
   std::unique_ptr<storage::WriteBatch> batch = store_->kv()->NewWriteBatch();
   store_->Put(*batch, job);
   if (!idempotency_key.empty()) store_->PutJobKey(*batch, idempotency_key, job.job_id());
@@ -240,7 +231,7 @@ absl::StatusOr<Job> JobManager::CancelJob(const std::string& job_id) {
   if (job.state() == common::v1::JOB_STATE_QUEUED) {
     job.set_state(common::v1::JOB_STATE_CANCELLED);
     job.set_progress_message("cancelled before it started");
-    SetTime(absl::Now(), job.mutable_finished_at());
+    ToProtoTimestamp(absl::Now(), job.mutable_finished_at());
     queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
     UpdateQueuedGauge();
   } else if (job_id == running_id_ && running_control_ != nullptr) {
@@ -312,7 +303,7 @@ void JobManager::RunOne(const std::string& job_id) {
     if (job.state() != common::v1::JOB_STATE_QUEUED) return;  // Cancelled meanwhile.
     job.set_state(common::v1::JOB_STATE_RUNNING);
     job.set_progress_message("started");
-    SetTime(absl::Now(), job.mutable_started_at());
+    ToProtoTimestamp(absl::Now(), job.mutable_started_at());
     if (absl::Status s = store_->Write(job); !s.ok()) {
       spdlog::error("{}: cannot start job {}: {}", service(), job_id, s.ToString());
       queue_.push_back(job_id);
@@ -329,7 +320,7 @@ void JobManager::RunOne(const std::string& job_id) {
 
   absl::MutexLock l(&mu_);
   control.ApplyTo(&job);
-  SetTime(absl::Now(), job.mutable_finished_at());
+  ToProtoTimestamp(absl::Now(), job.mutable_finished_at());
   std::unique_ptr<storage::WriteBatch> batch;
   std::function<void()> on_committed;
   if (outcome.ok()) {
@@ -376,7 +367,7 @@ void JobManager::RecordMetrics(const Job& job) {
       ->GetHistogram(absl::StrCat("clientele_", service(), "_job_seconds"),
                      absl::StrCat("Run time of ", service(), " jobs"),
                      {0.1, 0.5, 1, 5, 15, 60, 300, 1800}, {{"kind", job.kind()}})
-      ->Observe(absl::ToDoubleSeconds(absl::Now() - FromTimestamp(job.started_at())));
+      ->Observe(absl::ToDoubleSeconds(absl::Now() - FromProtoTimestamp(job.started_at())));
 }
 
 }  // namespace clientele::jobs

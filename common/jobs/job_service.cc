@@ -9,6 +9,7 @@
 #include "common/jobs/job_state.h"
 #include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::jobs {
 namespace {

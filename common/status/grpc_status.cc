@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "absl/time/clock.h"
+
 namespace clientele {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -26,6 +28,19 @@ std::string GrpcCodeName(grpc::StatusCode code) {
 std::string DescribeGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return "OK";
   return GrpcCodeName(status.error_code()) + ": " + status.error_message();
+}
+
+ServerCallInterrupt::ServerCallInterrupt(const grpc::ServerContextBase* context)
+    : context_(context), deadline_(absl::FromChrono(context->deadline())) {}
+
+absl::Status ServerCallInterrupt::Check() const {
+  if (deadline_ != absl::InfiniteFuture() && absl::Now() >= deadline_) {
+    return absl::DeadlineExceededError("the call's deadline passed before the work was done");
+  }
+  if (context_->IsCancelled()) {
+    return absl::CancelledError("the client cancelled the call or went away");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace clientele

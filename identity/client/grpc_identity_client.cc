@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "common/time/proto_time.h"
 #include "grpcpp/client_context.h"
 #include "spdlog/spdlog.h"
 
@@ -27,9 +28,7 @@ void SetMinApplied(const LogPositions& min_applied, absl::Duration wait,
     p->set_partition(partition);
     p->set_sequence(sequence);
   }
-  const int64_t nanos = absl::ToInt64Nanoseconds(wait);
-  request.mutable_max_wait()->set_seconds(nanos / 1'000'000'000);
-  request.mutable_max_wait()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  ToProtoDuration(wait, request.mutable_max_wait());
 }
 
 absl::Status Annotate(const grpc::Status& status, const char* what) {

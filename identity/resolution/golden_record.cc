@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/source_key/source_key.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::identity {
 namespace {
@@ -83,7 +85,7 @@ Attribute MapAttribute(const std::string& key) {
 }
 
 int64_t MicrosOf(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000000 + t.nanos() / 1000;
+  return absl::ToUnixMicros(FromProtoTimestamp(t));
 }
 
 int64_t SetMicros(const StoredRecord& r, const std::string& attribute) {
@@ -92,9 +94,7 @@ int64_t SetMicros(const StoredRecord& r, const std::string& attribute) {
   return r.has_last_upsert_at() ? MicrosOf(r.last_upsert_at()) : MicrosOf(r.first_seen_at());
 }
 
-std::string SourceKeyString(const StoredRecord& r) {
-  return absl::StrCat(r.source().system(), "/", r.source().id());
-}
+std::string SourceKeyString(const StoredRecord& r) { return FormatSourceKey(r.source()); }
 
 struct Candidate {
   const StoredRecord* record;
@@ -204,8 +204,7 @@ v1::GoldenRecord BuildGoldenRecord(absl::Span<const StoredRecord* const> members
     v1::AttributeLineage* lineage = golden.add_lineage();
     lineage->set_attribute(attribute.name);
     *lineage->mutable_source() = best->record->source();
-    lineage->mutable_observed_at()->set_seconds(best->micros / 1000000);
-    lineage->mutable_observed_at()->set_nanos(static_cast<int32_t>(best->micros % 1000000) * 1000);
+    ToProtoTimestamp(absl::FromUnixMicros(best->micros), lineage->mutable_observed_at());
     lineage->set_channel(best->record->channel());
     lineage->set_rule(SurvivorshipRuleName(rule));
   }

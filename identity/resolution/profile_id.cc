@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/source_key/source_key.h"
 
 namespace clientele::identity {
 
@@ -23,9 +24,7 @@ absl::StatusOr<uint64_t> ParseProfileId(const std::string& id, const std::string
   return n;
 }
 
-std::string SourceKeyString(const common::v1::SourceKey& key) {
-  return absl::StrCat(key.system(), "/", key.id());
-}
+std::string SourceKeyString(const common::v1::SourceKey& key) { return FormatSourceKey(key); }
 
 common::v1::SourceKey SourceKeyOf(const std::string& key) {
   common::v1::SourceKey out;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "clientele/identity/resolution/identity_state.pb.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "identity/normalize/email.h"
 #include "identity/normalize/phone.h"
 #include "identity/resolution/consent_ledger.h"
@@ -20,11 +21,7 @@ constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
 // Full nanosecond precision (profiles keep their creation time as it came).
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)))));
-}
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) { ToProtoTimestamp(t, out); }
 
 }  // namespace
 
@@ -235,7 +232,7 @@ absl::StatusOr<v1::GetConsentsResponse> ProfileQueries::GetConsents(
 }
 
 absl::StatusOr<v1::ListByConsentResponse> ProfileQueries::ListByConsent(
-    const v1::ListByConsentRequest& request) const {
+    const v1::ListByConsentRequest& request, const Interrupt& interrupt) const {
   if (request.purpose() == common::v1::CONSENT_PURPOSE_UNSPECIFIED) {
     return absl::InvalidArgumentError("purpose: required");
   }
@@ -247,7 +244,9 @@ absl::StatusOr<v1::ListByConsentResponse> ProfileQueries::ListByConsent(
   const RecordIndex::Profiles& profiles = index_->profiles();
   v1::ListByConsentResponse response;
   std::vector<const v1::ConsentEvent*> events;
+  int64_t scanned = 0;
   for (auto it = profiles.lower_bound(from); it != profiles.end(); ++it) {
+    if (++scanned % kInterruptCheckEvery == 0) CLT_RETURN_IF_ERROR(interrupt.Check());
     events.clear();
     for (uint32_t m : it->second.members) {
       for (const v1::ConsentEvent& e : index_->record(m).consents) events.push_back(&e);

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "clientele/identity/v1/identity.pb.h"
+#include "common/status/interrupt.h"
 #include "identity/matching/person_record.h"
 #include "identity/resolution/candidate_search.h"
 #include "identity/resolution/pending_records.h"
@@ -59,8 +60,10 @@ class ProfileQueries {
       const v1::ListProfilesRequest& request) const;
   absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& request) const;
   absl::StatusOr<v1::GetConsentsResponse> GetConsents(const v1::ProfileLookup& lookup) const;
+  // Scans profiles until a page is full; stops with interrupt.Check()'s status
+  // (DeadlineExceeded, Cancelled) when the caller stops waiting.
   absl::StatusOr<v1::ListByConsentResponse> ListByConsent(
-      const v1::ListByConsentRequest& request) const;
+      const v1::ListByConsentRequest& request, const Interrupt& interrupt = NoInterrupt()) const;
   // The profile that `number` (parsed from `profile_id`) resolves to and its aliases: the
   // profiles whose audit entries are the profile's. NotFound naming `profile_id`.
   absl::StatusOr<std::vector<uint64_t>> ProfileAndAliases(const std::string& profile_id,

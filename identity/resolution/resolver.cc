@@ -297,9 +297,9 @@ absl::StatusOr<v1::GetConsentsResponse> Resolver::GetConsents(
 }
 
 absl::StatusOr<v1::ListByConsentResponse> Resolver::ListByConsent(
-    const v1::ListByConsentRequest& request) const {
+    const v1::ListByConsentRequest& request, const Interrupt& interrupt) const {
   absl::ReaderMutexLock l(&mu_);
-  return queries_.ListByConsent(request);
+  return queries_.ListByConsent(request, interrupt);
 }
 
 void Resolver::ForEachProfileMapChunk(

@@ -46,6 +46,7 @@
 #include "absl/types/span.h"
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
+#include "common/status/interrupt.h"
 #include "common/storage/kv_store.h"
 #include "google/protobuf/arena.h"
 #include "identity/matching/person_record.h"
@@ -124,8 +125,10 @@ class Resolver {
   absl::StatusOr<v1::ExplainMatchResponse> ExplainMatch(
       const v1::ExplainMatchRequest& request) const;
   absl::StatusOr<v1::GetConsentsResponse> GetConsents(const v1::ProfileLookup& lookup) const;
+  // Scans profiles until a page is full; stops with interrupt.Check()'s status
+  // (DeadlineExceeded, Cancelled) when the caller stops waiting.
   absl::StatusOr<v1::ListByConsentResponse> ListByConsent(
-      const v1::ListByConsentRequest& request) const;
+      const v1::ListByConsentRequest& request, const Interrupt& interrupt = NoInterrupt()) const;
   // Calls `emit` with chunks of at most `chunk` entries of the source key -> profile map (of
   // `system` only, unless empty), without holding the lock while `emit` runs. Stops early
   // when `emit` returns false.

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/time/proto_time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "identity/scenario/cat.h"
 #include "identity/scenario/channels.h"
@@ -44,10 +45,9 @@ struct BlockResult {
   ScenarioStats stats;
 };
 
+// Scenario times are whole seconds.
 void SetTime(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  ts->set_seconds(seconds);
-  ts->set_nanos(0);
+  ToProtoTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(t)), ts);
 }
 
 int Poisson(double lambda, Rng& rng) {

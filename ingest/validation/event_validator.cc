@@ -7,6 +7,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "common/money/money.h"
+#include "common/time/proto_time.h"
 #include "ingest/validation/internal/customer_checks.h"
 #include "ingest/validation/internal/field_checks.h"
 
@@ -65,7 +66,7 @@ std::optional<Rejection> CheckOccurredAt(const Event& event, absl::Time now,
     return Reject(FieldPath(path, "nanos"), "out_of_range",
                   absl::StrCat("is ", ts.nanos(), ", outside [0, 999999999]"));
   }
-  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  const absl::Time t = FromProtoTimestamp(ts);
   if (t > now + limits.max_future) {
     const absl::TimeZone utc = absl::UTCTimeZone();
     return Reject(path, "out_of_range",

@@ -50,7 +50,7 @@ inline google::protobuf::Any PackSpec(const v1::JobSpec& spec) {
 }
 
 // Encoded source key (EncodeSourceKey) -> identity profile id. A source key absent from the
-// map is a profile of its own, with profile id SourceKeyText(key).
+// map is a profile of its own, with profile id FormatSourceKey(key).
 using ProfileMap = absl::flat_hash_map<std::string, std::string>;
 // Returns the current map (identity's GetProfileMap, or an empty map without identity).
 // Called once per job run, from the job worker thread; while it waits (for identity to catch

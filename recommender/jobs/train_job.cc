@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "recommender/content/item_similarity_index.h"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/jobs/training_data.h"
@@ -174,8 +175,8 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
   v1::ModelManifest manifest = std::move(td.manifest);
   manifest.set_version(version);
   manifest.set_job_id(job.job_id);
-  const int64_t now = absl::ToUnixSeconds(absl::Now());
-  manifest.mutable_trained_at()->set_seconds(now);
+  ToProtoTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())),
+                   manifest.mutable_trained_at());  // Whole seconds.
   for (const auto& [name, model] : models) manifest.add_models(name);
   manifest.set_users(td.data.num_users());
   manifest.set_interactions(td.data.num_interactions());

@@ -16,14 +16,11 @@
 #include "analytics/aggregates/customer_aggregate.h"
 #include "analytics/rfm/rfm.h"
 #include "common/status/status_macros.h"
+#include "common/time/proto_time.h"
 #include "recommender/data/dataset_builder.h"
 
 namespace clientele::recommender {
 namespace {
-
-absl::Time ToTime(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 double InteractionWeight(common::v1::InteractionType type) {
   switch (type) {
@@ -63,9 +60,9 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
   auto profile_of = [&](const common::v1::SourceKey& key) -> const std::string& {
     const std::string encoded = EncodeSourceKey(key);
     auto it = profile_map.find(encoded);
-    std::string id = it != profile_map.end() ? it->second : SourceKeyText(key);
+    std::string id = it != profile_map.end() ? it->second : FormatSourceKey(key);
     auto [p, inserted] = profiles.try_emplace(std::move(id));
-    if (seen_keys.insert(encoded).second) p->second.source_keys.push_back(SourceKeyText(key));
+    if (seen_keys.insert(encoded).second) p->second.source_keys.push_back(FormatSourceKey(key));
     return p->first;
   };
   int64_t visited = 0;
@@ -88,8 +85,8 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
     const common::v1::Order& order = event.order();
     const bool has_customer = !order.customer().system().empty() || !order.customer().id().empty();
     const std::string user = has_customer ? profile_of(order.customer()) : std::string();
-    const std::string order_id = SourceKeyText(event.source());
-    const absl::Time time = ToTime(event.occurred_at());
+    const std::string order_id = FormatSourceKey(event.source());
+    const absl::Time time = FromProtoTimestamp(event.occurred_at());
     std::vector<std::string> basket;
     for (const common::v1::OrderLine& line : order.lines()) {
       if (line.sku().empty()) continue;
@@ -114,7 +111,7 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
     CLT_RETURN_IF_ERROR(check_cancel());
     const common::v1::Interaction& interaction = event.interaction();
     const std::string& user = profile_of(event.source());
-    const absl::Time time = ToTime(event.occurred_at());
+    const absl::Time time = FromProtoTimestamp(event.occurred_at());
     if (with_meta.insert(interaction.sku()).second) {
       CLT_RETURN_IF_ERROR(builder.SetItemMeta(interaction.sku(), ItemMeta{}));
     }
@@ -129,18 +126,17 @@ absl::StatusOr<TrainingData> ReadTrainingData(const RecommenderStore& store,
     profile_of(key);
     return absl::OkStatus();
   }));
-  CLT_RETURN_IF_ERROR(store.ForEachConsent([&](const common::v1::SourceKey& key,
-                                               const v1::ConsentRecord& record) {
-    ProfileInfo& info = profiles[profile_of(key)];
-    const bool newer = info.consent == 0 || record.time().seconds() > info.consent_time.seconds() ||
-                       (record.time().seconds() == info.consent_time.seconds() &&
-                        record.time().nanos() >= info.consent_time.nanos());
-    if (newer) {
-      info.consent = record.status() == common::v1::CONSENT_STATUS_GRANTED ? 1 : 2;
-      info.consent_time = record.time();
-    }
-    return absl::OkStatus();
-  }));
+  CLT_RETURN_IF_ERROR(
+      store.ForEachConsent([&](const common::v1::SourceKey& key, const v1::ConsentRecord& record) {
+        ProfileInfo& info = profiles[profile_of(key)];
+        const bool newer = info.consent == 0 || FromProtoTimestamp(record.time()) >=
+                                                    FromProtoTimestamp(info.consent_time);
+        if (newer) {
+          info.consent = record.status() == common::v1::CONSENT_STATUS_GRANTED ? 1 : 2;
+          info.consent_time = record.time();
+        }
+        return absl::OkStatus();
+      }));
 
   TrainingData out;
   CLT_ASSIGN_OR_RETURN(out.data, builder.Build());

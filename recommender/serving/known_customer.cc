@@ -5,22 +5,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
 
 namespace clientele::recommender {
-namespace {
-
-// "system:id" -> the source key (the id may itself hold ':').
-std::optional<common::v1::SourceKey> ParseSourceKeyText(const std::string& text) {
-  const size_t colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return std::nullopt;
-  common::v1::SourceKey key;
-  key.set_system(text.substr(0, colon));
-  key.set_id(text.substr(colon + 1));
-  return key;
-}
-
-}  // namespace
 
 absl::StatusOr<identity::LogPositions> AppliedPositions(const RecommenderStore& store) {
   CLT_ASSIGN_OR_RETURN(const std::vector<v1::AppliedPosition> applied, store.AppliedLog());
@@ -33,7 +21,7 @@ KnownCustomerFn KnownCustomerWithIdentity(const RecommenderStore* store, Identit
                                           absl::Duration catch_up_wait) {
   return [store, identity = std::move(identity), catch_up_wait](
              const std::string& who, bool by_source_key) -> absl::StatusOr<bool> {
-    if (std::optional<common::v1::SourceKey> key = ParseSourceKeyText(who)) {
+    if (absl::StatusOr<common::v1::SourceKey> key = ParseSourceKey(who, "source_key"); key.ok()) {
       CLT_ASSIGN_OR_RETURN(const bool seen, store->HasCustomer(*key));
       if (seen) return true;
     }

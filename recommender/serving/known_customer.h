@@ -1,5 +1,5 @@
 // Recommend's slow path for a customer its snapshot does not know (KnownCustomerFn in
-// recommender_queries.h): known is a source key the store has seen, a "system:id" profile id
+// recommender_queries.h): known is a source key the store has seen, a "system/id" profile id
 // of one, or a profile id identity knows. Identity's "not known" counts only from an identity
 // that has applied the log as far as the recommender (else Unavailable: it may be replaying
 // the log and not know the profile yet).

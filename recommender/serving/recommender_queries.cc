@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
 
 namespace clientele::recommender {
@@ -130,7 +131,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
       if (request.source_key().system().empty() || request.source_key().id().empty()) {
         return absl::InvalidArgumentError("source_key: system and id are required");
       }
-      who = absl::StrCat(request.source_key().system(), ":", request.source_key().id());
+      who = FormatSourceKey(request.source_key());
       by_source_key = true;
       break;
     default:
@@ -211,7 +212,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
       for (const std::string& key : profile->source_keys) {
         CLT_RETURN_IF_ERROR(live_purchases_(key, s, visit));
       }
-    } else if (who.find(':') != std::string::npos) {
+    } else if (who.find('/') != std::string::npos) {
       // A source key, or (without identity) a profile id that is one.
       CLT_RETURN_IF_ERROR(live_purchases_(who, s, visit));
     }

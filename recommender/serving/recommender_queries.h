@@ -29,14 +29,14 @@
 
 namespace clientele::recommender {
 
-// Whether a customer absent from the snapshot exists: `who` is a source key text "system:id"
+// Whether a customer absent from the snapshot exists: `who` is a source key text "system/id"
 // when `by_source_key`, else a profile id (with identity, one identity created after the last
 // training counts as known). May read storage or call identity; called only for customers the
 // snapshot does not know. An error (identity unreachable) fails the call with that status.
 using KnownCustomerFn =
     std::function<absl::StatusOr<bool>(const std::string& who, bool by_source_key)>;
 
-// Visits the SKUs source key `source_key` ("system:id") bought or rated in events the
+// Visits the SKUs source key `source_key` ("system/id") bought or rated in events the
 // recommender applied after `snapshot` was trained (its manifest's trained_through): the live
 // purchase history that Recommend excludes along with the snapshot's. Called on every
 // Recommend that excludes purchased items, once per member source key: a per-customer lookup.

@@ -5,6 +5,18 @@
 #include "absl/strings/str_cat.h"
 
 namespace clientele::recommender {
+namespace {
+
+// A member source key as the manifest stores it, in the one text spelling "system/id"
+// (FormatSourceKey). Manifests trained before that spelling hold "system:id"; a system never
+// holds ':' or '/', so the first of them is the separator.
+std::string CanonicalSourceKeyText(std::string text) {
+  const size_t separator = text.find_first_of(":/");
+  if (separator != std::string::npos && text[separator] == ':') text[separator] = '/';
+  return text;
+}
+
+}  // namespace
 
 absl::StatusOr<std::shared_ptr<const ServingSnapshot>> ServingSnapshot::Build(
     v1::ModelManifest manifest,
@@ -37,7 +49,10 @@ absl::StatusOr<std::shared_ptr<const ServingSnapshot>> ServingSnapshot::Build(
     if (any != nullptr) profile.user = any->FindUser(p.profile_id()).value_or(-1);
     profile.consent = p.profiling_consent();
     profile.consent_time = p.consent_time().seconds();
-    profile.source_keys.assign(p.source_keys().begin(), p.source_keys().end());
+    profile.source_keys.reserve(p.source_keys_size());
+    for (const std::string& key : p.source_keys()) {
+      profile.source_keys.push_back(CanonicalSourceKeyText(key));
+    }
     const int32_t index = static_cast<int32_t>(s->profiles_.size());
     s->profile_index_.emplace(profile.profile_id, index);
     for (const std::string& key : profile.source_keys) s->source_key_index_.emplace(key, index);

@@ -31,7 +31,7 @@ struct ServingProfile {
   int32_t user = -1;         // Index in the models' users(); -1 without training history.
   int32_t consent = 0;       // 0 none, 1 granted, 2 revoked/denied (ModelManifest).
   int64_t consent_time = 0;  // Unix seconds of that consent.
-  std::vector<std::string> source_keys;  // "system:id".
+  std::vector<std::string> source_keys;  // "system/id" (FormatSourceKey).
 };
 
 class ServingSnapshot {
@@ -63,7 +63,7 @@ class ServingSnapshot {
   const std::string& name(int32_t item) const { return names_[item]; }
   const std::string& category(int32_t item) const { return categories_[item]; }
 
-  // By profile id, or by a member source key ("system:id").
+  // By profile id, or by a member source key ("system/id", FormatSourceKey).
   const ServingProfile* FindProfile(const std::string& profile_id) const;
   const ServingProfile* FindBySourceKey(const std::string& source_key_text) const;
   int64_t num_profiles() const { return static_cast<int64_t>(profiles_.size()); }

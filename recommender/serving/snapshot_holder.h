@@ -24,7 +24,7 @@
 
 namespace clientele::recommender {
 
-// Source key text ("system:id") -> (consent 1 granted / 2 not, unix seconds).
+// Source key text ("system/id", FormatSourceKey) -> (consent 1 granted / 2 not, unix seconds).
 using ConsentMap = absl::flat_hash_map<std::string, std::pair<int32_t, int64_t>>;
 
 // A copy-on-write map read like the snapshot (per-thread cache + generation).

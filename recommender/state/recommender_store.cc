@@ -65,29 +65,6 @@ std::string ArtifactKey(uint64_t version, std::string_view name) {
 
 }  // namespace
 
-std::string EncodeSourceKey(const common::v1::SourceKey& key) {
-  std::string out = key.system();
-  out.push_back('\0');
-  out.append(key.id());
-  return out;
-}
-
-absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes) {
-  const size_t sep = bytes.find('\0');
-  if (sep == std::string_view::npos) {
-    return absl::DataLossError(
-        absl::StrCat("recommender store: malformed source key '", Hex(bytes), "'"));
-  }
-  common::v1::SourceKey key;
-  key.set_system(std::string(bytes.substr(0, sep)));
-  key.set_id(std::string(bytes.substr(sep + 1)));
-  return key;
-}
-
-std::string SourceKeyText(const common::v1::SourceKey& key) {
-  return absl::StrCat(key.system(), ":", key.id());
-}
-
 void RecommenderStore::PutOrder(storage::WriteBatch& batch, const common::v1::Event& event) const {
   const common::v1::SourceKey& customer = event.order().customer();
   std::string key;
@@ -192,14 +169,9 @@ absl::Status RecommenderStore::ForEachPurchaseSince(
     const std::string& source_key_text,
     const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
     const std::function<void(const std::string& sku)>& visit) const {
-  const size_t colon = source_key_text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == source_key_text.size()) {
-    return absl::OkStatus();
-  }
-  common::v1::SourceKey key;
-  key.set_system(source_key_text.substr(0, colon));
-  key.set_id(source_key_text.substr(colon + 1));
-  return ForEachPurchaseSince(key, after, visit);
+  absl::StatusOr<common::v1::SourceKey> key = ParseSourceKey(source_key_text, "source_key");
+  if (!key.ok()) return absl::OkStatus();
+  return ForEachPurchaseSince(*key, after, visit);
 }
 
 absl::StatusOr<std::vector<v1::AppliedPosition>> RecommenderStore::AppliedLog() const {
@@ -258,7 +230,7 @@ absl::Status RecommenderStore::ForEachCustomer(
     const std::function<absl::Status(const common::v1::SourceKey&)>& visit) const {
   std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kCustomersCf);
   for (it->Seek(""); it->Valid(); it->Next()) {
-    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key()));
+    CLT_ASSIGN_OR_RETURN(common::v1::SourceKey key, DecodeSourceKey(it->key(), "recommender"));
     CLT_RETURN_IF_ERROR(visit(key));
   }
   return it->status();
@@ -270,7 +242,7 @@ absl::Status RecommenderStore::ForEachConsent(
   return ForEachMessage<v1::ConsentRecord>(
       *kv_, kConsentsCf, "consent",
       [&](std::string_view key, const v1::ConsentRecord& record) -> absl::Status {
-        CLT_ASSIGN_OR_RETURN(common::v1::SourceKey source, DecodeSourceKey(key));
+        CLT_ASSIGN_OR_RETURN(common::v1::SourceKey source, DecodeSourceKey(key, "recommender"));
         return visit(source, record);
       });
 }

@@ -24,16 +24,13 @@
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/recommender/v1/recommender.pb.h"
 #include "clientele/recommender/v1/recommender_state.pb.h"
+#include "common/source_key/source_key.h"
 #include "common/storage/kv_store.h"
 
 namespace clientele::recommender {
 
-// system 0x00 id: the storage key of a source key.
-std::string EncodeSourceKey(const common::v1::SourceKey& key);
-// DataLoss if `bytes` holds no 0x00 separator.
-absl::StatusOr<common::v1::SourceKey> DecodeSourceKey(std::string_view bytes);
-// "system:id": the profile id of a source key when identity is not configured (as analytics).
-std::string SourceKeyText(const common::v1::SourceKey& key);
+// Source keys are stored as EncodeSourceKey (common/source_key/source_key.h); a source key
+// without an identity profile is a profile of its own, with profile id FormatSourceKey(key).
 
 class RecommenderStore {
  public:
@@ -67,7 +64,7 @@ class RecommenderStore {
       const common::v1::SourceKey& customer,
       const google::protobuf::RepeatedPtrField<v1::AppliedPosition>& after,
       const std::function<void(const std::string& sku)>& visit) const;
-  // The same by source key text "system:id" (the id may hold ':'); a text that is no source
+  // The same by source key text "system/id" (FormatSourceKey); a text that is no source
   // key has no purchases.
   absl::Status ForEachPurchaseSince(
       const std::string& source_key_text,

@@ -74,7 +74,7 @@ TEST_F(AnalyticsCliTest, RfmJsonHasOneRowPerProfileWithTheContractFields) {
     EXPECT_LE(row["r"].get<int>(), 5);
     EXPECT_GE(row["frequency"].get<int>(), 1);
   }
-  EXPECT_TRUE(keys.count("online_retail:12431"));
+  EXPECT_TRUE(keys.count("online_retail/12431"));
 
   CommandResult segments = Run({"segments", "--json"});
   ASSERT_EQ(segments.exit_code, 0) << segments.err;

@@ -139,7 +139,7 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
 
   CommandResult train = Run({"--json", "jobs", "start", "train", "--wait"});
   ASSERT_EQ(train.exit_code, 0) << train.err;
-  CommandResult recommend = Run({"--json", "recommend", "--profile=movielens:1", "-k", "2"});
+  CommandResult recommend = Run({"--json", "recommend", "--profile=movielens/1", "-k", "2"});
   ASSERT_EQ(recommend.exit_code, 0) << recommend.err;
   const nlohmann::json top = nlohmann::json::parse(recommend.out, nullptr, false);
   ASSERT_EQ(top["items"].size(), 2u) << recommend.out;
@@ -149,11 +149,11 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
     EXPECT_TRUE(item["sku"] == "12" || item["sku"] == "14") << recommend.out;
   }
 
-  CommandResult unknown = Run({"recommend", "--profile=movielens:99"});
+  CommandResult unknown = Run({"recommend", "--profile=movielens/99"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("not known"));
   // Values the server refuses are failed calls (exit 1) that name the code and the field.
-  CommandResult bad_k = Run({"recommend", "--profile=movielens:1", "-k", "5000"});
+  CommandResult bad_k = Run({"recommend", "--profile=movielens/1", "-k", "5000"});
   EXPECT_EQ(bad_k.exit_code, 1);
   EXPECT_THAT(bad_k.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad_k.err, HasSubstr("k: must be between 1 and 1000"));
@@ -258,18 +258,22 @@ TEST_F(RecommenderCliTest, ItemBoughtAfterTrainingIsNoLongerRecommended) {
     return out;
   };
   // Popularity: B (3 buyers), C (2), then A and D (1 each); A is c1's in the snapshot.
-  ASSERT_THAT(skus("web:c1"), ::testing::ElementsAre("B", "C", "D"));
+  ASSERT_THAT(skus("web/c1"), ::testing::ElementsAre("B", "C", "D"));
 
   // c1 buys B after the training; the model is not retrained.
   Import("events-jsonl",
          WriteFile("new.jsonl", OrderLine("o9", "c1", {"B"}, "2024-02-01T10:00:00Z")));
-  EXPECT_THAT(skus("web:c1"), ::testing::ElementsAre("C", "D"));
+  EXPECT_THAT(skus("web/c1"), ::testing::ElementsAre("C", "D"));
   // Another customer's answer is unchanged; --include-purchased still lists every item.
-  EXPECT_THAT(skus("web:c4"), ::testing::ElementsAre("C", "A"));
-  CommandResult all = Run({"--json", "recommend", "--source=web:c1", "-k", "5",
+  EXPECT_THAT(skus("web/c4"), ::testing::ElementsAre("C", "A"));
+  CommandResult all = Run({"--json", "recommend", "--source=web/c1", "-k", "5",
                            "--strategy=popularity", "--include-purchased"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
   EXPECT_EQ(nlohmann::json::parse(all.out, nullptr, false)["items"].size(), 4u) << all.out;
+  // One spelling of a source key: system/id.
+  CommandResult colon = Run({"--json", "recommend", "--source=web:c1", "-k", "5"});
+  EXPECT_EQ(colon.exit_code, 2) << colon.out;
+  EXPECT_THAT(colon.err, ::testing::HasSubstr("--source: expected system/id, got 'web:c1'"));
 }
 
 }  // namespace

@@ -62,10 +62,10 @@ TEST(SplitDeploymentTest, ComponentsInSeparateProcessesReachEachOtherByAddress) 
     const nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
     ASSERT_TRUE(row.is_object()) << line;
     const std::string profile = row["profile_id"].get<std::string>();
-    // Identity's id ("P0000000001"), not a source key text ("online_retail:12431"), which
+    // Identity's id ("P0000000001"), not a source key text ("online_retail/12431"), which
     // analytics uses when it has no identity.
     EXPECT_EQ(profile.rfind('P', 0), 0u) << profile;
-    EXPECT_EQ(profile.find(':'), std::string::npos) << profile;
+    EXPECT_EQ(profile.find('/'), std::string::npos) << profile;
     ++rows;
   }
   EXPECT_GT(rows, 100);

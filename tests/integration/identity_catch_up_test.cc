@@ -176,7 +176,7 @@ class IdentityCatchUpTest : public ::testing::Test {
 TEST_F(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRawSourceKeys) {
   IngestCustomers();
   // Identity has applied nothing: the old code answered with three profiles keyed by raw
-  // source keys ("web_shop:w1", "pos:p1", "web_shop:w2").
+  // source keys ("web_shop/w1", "pos/p1", "web_shop/w2").
   analytics::IdentityProfiles directory = Directory(absl::Milliseconds(200));
   EXPECT_THAT(Collect(directory),
               StatusIs(absl::StatusCode::kUnavailable,

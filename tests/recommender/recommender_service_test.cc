@@ -62,12 +62,9 @@ class RecommenderServer {
     queries_ = std::make_unique<recommender::RecommenderQueries>(
         &holder_,
         [store](const std::string& who, bool) -> absl::StatusOr<bool> {
-          const size_t colon = who.find(':');
-          if (colon == std::string::npos) return false;
-          common::v1::SourceKey key;
-          key.set_system(who.substr(0, colon));
-          key.set_id(who.substr(colon + 1));
-          return store->HasCustomer(key);
+          absl::StatusOr<common::v1::SourceKey> key = ParseSourceKey(who, "who");
+          if (!key.ok()) return false;
+          return store->HasCustomer(*key);
         },
         [store](const std::string& source_key, const recommender::ServingSnapshot& snapshot,
                 const std::function<void(const std::string&)>& visit) {
@@ -419,7 +416,7 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   request.set_k(10);
   v1::RecommendResponse response;
   ASSERT_TRUE(Recommend(request, &response).ok());
-  EXPECT_EQ(response.profile_id(), "web:c1");
+  EXPECT_EQ(response.profile_id(), "web/c1");
   EXPECT_TRUE(response.personalized());
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));  // Bought.
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("B")));
@@ -448,7 +445,7 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   for (v1::Strategy strategy : {v1::STRATEGY_POPULARITY, v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR,
                                 v1::STRATEGY_EASE, v1::STRATEGY_HYBRID, v1::STRATEGY_CONTENT}) {
     v1::RecommendRequest by_profile;
-    by_profile.set_profile_id("web:c3");
+    by_profile.set_profile_id("web/c3");
     by_profile.set_strategy(strategy);
     const grpc::Status status = Recommend(by_profile, &response);
     ASSERT_TRUE(status.ok()) << v1::Strategy_Name(strategy) << ": " << status.error_message();
@@ -458,7 +455,7 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
 
   // Cold start: a known customer without history gets popular items.
   v1::RecommendRequest cold;
-  cold.set_profile_id("web:c5");
+  cold.set_profile_id("web/c5");
   cold.set_k(2);
   ASSERT_TRUE(Recommend(cold, &response).ok());
   EXPECT_FALSE(response.personalized());
@@ -478,7 +475,7 @@ TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
   for (v1::Strategy strategy : {v1::STRATEGY_ITEM_CF, v1::STRATEGY_SAR, v1::STRATEGY_EASE,
                                 v1::STRATEGY_HYBRID, v1::STRATEGY_RULES, v1::STRATEGY_CONTENT}) {
     v1::RecommendRequest request;
-    request.set_profile_id("web:c1");
+    request.set_profile_id("web/c1");
     request.set_strategy(strategy);
     v1::RecommendResponse response;
     ASSERT_TRUE(Recommend(request, &response).ok()) << v1::Strategy_Name(strategy);
@@ -531,21 +528,21 @@ TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
     return response;
   };
   // The champion's segment bought X only: X first, P after it by overall popularity.
-  v1::RecommendResponse champion = popular_for("web:c1");
+  v1::RecommendResponse champion = popular_for("web/c1");
   ASSERT_EQ(champion.items_size(), 2);
   EXPECT_EQ(champion.items(0).sku(), "X");
   EXPECT_EQ(champion.items(0).reason(), "popular in your segment (Champions)");
   EXPECT_EQ(champion.items(1).sku(), "P");
   EXPECT_EQ(champion.items(1).reason(), "popular");
-  v1::RecommendResponse lost = popular_for("web:c5");
+  v1::RecommendResponse lost = popular_for("web/c5");
   ASSERT_EQ(lost.items_size(), 2);
   EXPECT_EQ(lost.items(0).sku(), "P");
   EXPECT_EQ(lost.items(0).reason(), "popular in your segment (Lost)");
-  EXPECT_EQ(popular_for("web:c3").items(0).reason(), "popular in your segment (Need Attention)");
-  EXPECT_EQ(popular_for("web:c2").items(0).reason(), "popular in your segment (Loyal Customers)");
-  EXPECT_EQ(popular_for("web:c4").items(0).reason(), "popular in your segment (Hibernating)");
+  EXPECT_EQ(popular_for("web/c3").items(0).reason(), "popular in your segment (Need Attention)");
+  EXPECT_EQ(popular_for("web/c2").items(0).reason(), "popular in your segment (Loyal Customers)");
+  EXPECT_EQ(popular_for("web/c4").items(0).reason(), "popular in your segment (Hibernating)");
   // A customer without orders has no segment: overall popularity (P: four buyers).
-  v1::RecommendResponse cold = popular_for("web:c9");
+  v1::RecommendResponse cold = popular_for("web/c9");
   ASSERT_FALSE(cold.items().empty());
   EXPECT_EQ(cold.items(0).sku(), "P");
   EXPECT_EQ(cold.items(0).reason(), "popular");
@@ -553,19 +550,19 @@ TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
 
 TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   v1::RecommendRequest request;
-  request.set_profile_id("web:c1");
+  request.set_profile_id("web/c1");
   v1::RecommendResponse response;
   // Before any training.
   EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   SendShop();
   ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
-  request.set_profile_id("web:nobody");
+  request.set_profile_id("web/nobody");
   grpc::Status status = Recommend(request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(status.error_message(), HasSubstr("web:nobody"));
+  EXPECT_THAT(status.error_message(), HasSubstr("web/nobody"));
 
-  request.set_profile_id("web:c1");
+  request.set_profile_id("web/c1");
   for (int k : {-1, 1001}) {
     request.set_k(k);
     status = Recommend(request, &response);
@@ -600,7 +597,7 @@ TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocation
   SendShop();
   ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest request;
-  request.set_profile_id("web:c2");  // Denied.
+  request.set_profile_id("web/c2");  // Denied.
   request.set_respect_consent(true);
   v1::RecommendResponse response;
   ASSERT_TRUE(Recommend(request, &response).ok());
@@ -609,7 +606,7 @@ TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocation
   EXPECT_THAT(response.note(), HasSubstr("consent"));
   for (const auto& item : response.items()) EXPECT_EQ(item.reason(), "popular");
 
-  request.set_profile_id("web:c1");  // Granted.
+  request.set_profile_id("web/c1");  // Granted.
   ASSERT_TRUE(Recommend(request, &response).ok());
   EXPECT_TRUE(response.personalized());
 
@@ -666,12 +663,12 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   }
   // By profile id (no identity: the source key text), and cold start excludes too.
   v1::RecommendRequest by_profile;
-  by_profile.set_profile_id("web:c1");
+  by_profile.set_profile_id("web/c1");
   ASSERT_TRUE(Recommend(by_profile, &response).ok());
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("C")));
   Send({Order("o10", "c5", {"A"}, 1700001000)});
   v1::RecommendRequest cold;
-  cold.set_profile_id("web:c5");
+  cold.set_profile_id("web/c5");
   ASSERT_TRUE(Recommend(cold, &response).ok());
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));
   EXPECT_THAT(Skus(response), ::testing::Contains("C"));
@@ -698,7 +695,7 @@ TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   const RecJob job = Train(0.2, 0.5);
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest request;
-  request.set_profile_id("web:c1");
+  request.set_profile_id("web/c1");
   v1::RecommendResponse before;
   ASSERT_TRUE(Recommend(request, &before).ok());
 

@@ -8,23 +8,15 @@
 
 #include "absl/time/time.h"
 #include "common/storage/key_encoding.h"
-#include "google/protobuf/timestamp.pb.h"
+#include "common/time/proto_time.h"
 
 namespace clientele::identity::resolution_internal {
 
-inline absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
+inline absl::Time TimeOf(const google::protobuf::Timestamp& t) { return FromProtoTimestamp(t); }
 
+// Identity stores times to the microsecond (golden-record lineage compares micros).
 inline void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  int64_t seconds = micros / 1000000, rest = micros % 1000000;
-  if (rest < 0) {
-    rest += 1000000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(rest * 1000));
+  ToProtoTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(t)), out);
 }
 
 inline std::string ProfileKey(uint64_t profile) { return storage::EncodeUint64(profile); }

@@ -99,7 +99,7 @@ bool BasketsImporter::Convert(int64_t row, std::string_view line, Event* event, 
   event->mutable_source()->set_id(order_id);
   event->mutable_origin()->set_source_name(settings_.source_name);
   event->mutable_origin()->set_row(row);
-  SetTimestamp(settings_.snapshot_time, event->mutable_occurred_at());
+  ToProtoTimestamp(settings_.snapshot_time, event->mutable_occurred_at());
   common::v1::Order* order = event->mutable_order();
   order->set_order_id(order_id);
   std::vector<int64_t> quantity(index.size(), 0);

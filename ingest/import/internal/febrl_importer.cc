@@ -163,7 +163,7 @@ bool FebrlImporter::Convert(int64_t row, Event* event, std::string_view* field,
   event->mutable_source()->set_id(std::string(id));
   event->mutable_origin()->set_source_name(settings_.source_name);
   event->mutable_origin()->set_row(row);
-  SetTimestamp(settings_.snapshot_time, event->mutable_occurred_at());
+  ToProtoTimestamp(settings_.snapshot_time, event->mutable_occurred_at());
 
   common::v1::CustomerUpsert* upsert = event->mutable_customer_upsert();
   if (!value(kGivenName).empty()) upsert->set_given_name(std::string(value(kGivenName)));

@@ -258,13 +258,6 @@ bool ParseDayMonthYear(std::string_view s, absl::CivilDay* out) {
   return true;
 }
 
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp) {
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  timestamp->set_seconds(seconds);
-  timestamp->set_nanos(
-      static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
-}
-
 std::string SanitizeUtf8(std::string_view s, size_t max_bytes) {
   if (text::IsValidUtf8(s)) {
     if (s.size() <= max_bytes) return std::string(s);

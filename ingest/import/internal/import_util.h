@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "clientele/common/v1/types.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/time/proto_time.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace clientele::ingest::import_internal {
@@ -93,8 +94,6 @@ bool ParseLocalDateTime(std::string_view s, absl::CivilSecond* out);
 
 // A calendar date: "DD-MM-YYYY", "DD/MM/YYYY" or "YYYY-MM-DD".
 bool ParseDayMonthYear(std::string_view s, absl::CivilDay* out);
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* timestamp);
 
 // `s` as valid UTF-8 (each invalid byte becomes U+FFFD) of at most `max_bytes` bytes, cut at
 // a character boundary.

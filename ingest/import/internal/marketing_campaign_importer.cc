@@ -190,7 +190,7 @@ bool MarketingCampaignImporter::Convert(int64_t row, Event* event, std::string_v
         date->set_year(static_cast<int32_t>(day.year()));
         date->set_month(day.month());
         date->set_day(day.day());
-        SetTimestamp(absl::FromCivil(day, settings_.time_zone), event->mutable_occurred_at());
+        ToProtoTimestamp(absl::FromCivil(day, settings_.time_zone), event->mutable_occurred_at());
         break;
       }
     }

@@ -154,7 +154,7 @@ bool MovieLensImporter::Convert(int64_t row, std::string_view line, Event* event
   event->mutable_source()->set_id(std::string(user));
   event->mutable_origin()->set_source_name(settings_.source_name);
   event->mutable_origin()->set_row(row);
-  SetTimestamp(absl::FromUnixSeconds(seconds), event->mutable_occurred_at());
+  ToProtoTimestamp(absl::FromUnixSeconds(seconds), event->mutable_occurred_at());
   common::v1::Interaction* interaction = event->mutable_interaction();
   interaction->set_type(common::v1::INTERACTION_TYPE_RATING);
   interaction->set_sku(std::string(item));

@@ -370,7 +370,7 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
       event.set_channel(settings_.channel);
       event.mutable_source()->set_system(system);
       event.mutable_source()->set_id(order.customer_id);
-      SetTimestamp(order.occurred_at, event.mutable_occurred_at());
+      ToProtoTimestamp(order.occurred_at, event.mutable_occurred_at());
       event.mutable_origin()->set_source_name(settings_.source_name);
       event.mutable_origin()->set_row(order.first_row);
       if (!order.country.empty()) {
@@ -384,7 +384,7 @@ void OnlineRetailImporter::StageInvoice(const Invoice& invoice) {
     event.set_channel(settings_.channel);
     event.mutable_source()->set_system(system);
     event.mutable_source()->set_id(std::string(invoice.invoice_no));
-    SetTimestamp(order.occurred_at, event.mutable_occurred_at());
+    ToProtoTimestamp(order.occurred_at, event.mutable_occurred_at());
     event.mutable_origin()->set_source_name(settings_.source_name);
     event.mutable_origin()->set_row(order.first_row);
     common::v1::Order* payload = event.mutable_order();

@@ -130,11 +130,11 @@ TEST_F(AnalyticsJobsTest, RfmJobScoresEveryProfileWithACountedOrder) {
 
   const std::vector<v1::RfmRow> rows = AllRows(0);
   ASSERT_EQ(rows.size(), 12u);
-  EXPECT_EQ(rows.front().profile_id(), "shop:c01");
+  EXPECT_EQ(rows.front().profile_id(), "shop/c01");
   EXPECT_EQ(rows.front().frequency(), 1);
   EXPECT_DOUBLE_EQ(rows.front().monetary(), 1.0);
   EXPECT_EQ(rows.front().recency_days(), 22);  // Jan 5 10:00 -> Jan 28 00:00: 22 days 14 h.
-  EXPECT_EQ(rows.back().profile_id(), "shop:c12");
+  EXPECT_EQ(rows.back().profile_id(), "shop/c12");
   EXPECT_EQ(rows.back().frequency(), 12);
   EXPECT_DOUBLE_EQ(rows.back().monetary(), 144.0);
   EXPECT_EQ(rows.back().r(), 5);
@@ -157,7 +157,7 @@ TEST_F(AnalyticsJobsTest, RfmJobScoresEveryProfileWithACountedOrder) {
   *who.mutable_source_key() = Key("c12");
   auto analytics = queries_.GetCustomerAnalytics(who);
   ASSERT_THAT(analytics, IsOk());
-  EXPECT_EQ(analytics->profile_id(), "shop:c12");
+  EXPECT_EQ(analytics->profile_id(), "shop/c12");
   EXPECT_EQ(analytics->rfm().segment(), kChampions);
   EXPECT_EQ(analytics->strategy(), "Send them a thank-you.");
   EXPECT_EQ(analytics->cluster(), -1);

@@ -1,5 +1,7 @@
 #include "analytics/state/analytics_store.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "analytics/jobs/job_manager.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -36,12 +38,12 @@ TEST_F(AnalyticsStoreTest, SourceKeysRoundTripAndSortBySystemThenId) {
   const std::string a = EncodeSourceKey(Key("b", "pos"));
   const std::string b = EncodeSourceKey(Key("a", "web"));
   EXPECT_LT(a, b);
-  auto decoded = DecodeSourceKey(a);
+  auto decoded = DecodeSourceKey(a, "analytics");
   ASSERT_THAT(decoded, IsOk());
   EXPECT_EQ(decoded->system(), "pos");
   EXPECT_EQ(decoded->id(), "b");
-  EXPECT_EQ(SourceKeyText(*decoded), "pos:b");
-  EXPECT_THAT(DecodeSourceKey("no-separator"),
+  EXPECT_EQ(FormatSourceKey(*decoded), "pos/b");
+  EXPECT_THAT(DecodeSourceKey("no-separator", "analytics"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
@@ -72,11 +74,11 @@ TEST_F(AnalyticsStoreTest, AggregatesAndAttributesArePerSourceKey) {
   std::vector<std::string> visited;
   ASSERT_THAT(
       store_.ForEachAggregate([&](const common::v1::SourceKey& key, const CustomerOrderAggregate&) {
-        visited.push_back(SourceKeyText(key));
+        visited.push_back(FormatSourceKey(key));
         return absl::OkStatus();
       }),
       IsOk());
-  EXPECT_THAT(visited, ElementsAre("shop:1"));
+  EXPECT_THAT(visited, ElementsAre("shop/1"));
 }
 
 TEST_F(AnalyticsStoreTest, JobsPageNewestFirst) {
@@ -149,6 +151,28 @@ TEST_F(AnalyticsStoreTest, RfmRowsPageWithinOneVersionAndFilter) {
   ASSERT_EQ(lost->size(), 2u);
   EXPECT_EQ((*lost)[0].profile_id(), "c");
   EXPECT_EQ((*lost)[0].frequency(), 2);
+}
+
+// A scan for a rare segment can read every row of a version: it stops when its caller's
+// deadline has passed (ListCustomersInSegment, ListRfm pass the gRPC call's).
+TEST_F(AnalyticsStoreTest, RfmRowScanStopsOnceTheCallersDeadlinePassed) {
+  auto batch = kv_->NewWriteBatch();
+  for (int i = 0; i < 3 * kInterruptCheckEvery; ++i) {
+    v1::RfmRow row;
+    row.set_profile_id(absl::StrCat("p", 10000 + i));
+    row.set_segment("Champions");
+    store_.PutRfmRow(*batch, 1, row);
+  }
+  ASSERT_THAT(kv_->Write(*batch), IsOk());
+  auto none_lost = [](const v1::RfmRow& r) { return r.segment() == "Lost"; };
+  EXPECT_THAT(store_.RfmRowsAfter(1, "", 10, none_lost,
+                                  DeadlineInterrupt(absl::Now() - absl::Milliseconds(1))),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+  // With time left the same scan ends normally (nothing matches).
+  auto all =
+      store_.RfmRowsAfter(1, "", 10, none_lost, DeadlineInterrupt(absl::Now() + absl::Hours(1)));
+  ASSERT_THAT(all, IsOk());
+  EXPECT_TRUE(all->empty());
 }
 
 }  // namespace

@@ -183,7 +183,7 @@ TEST_F(RealIdentityTest, KnowsItsProfilesAndNothingElse) {
   ASSERT_THAT(unknown, IsOk());
   EXPECT_FALSE(*unknown);
   // Not in identity's id format (a source key text): not its profile, not an error.
-  const absl::StatusOr<bool> foreign = client.KnowsProfile("movielens:1");
+  const absl::StatusOr<bool> foreign = client.KnowsProfile("movielens/1");
   ASSERT_THAT(foreign, IsOk());
   EXPECT_FALSE(*foreign);
 }

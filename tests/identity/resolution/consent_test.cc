@@ -105,6 +105,23 @@ TEST(ResolverConsentTest, ProfileConsentDerivesFromAllMembers) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("purpose")));
 }
 
+// Few granted profiles among many: the scan for a page stops once its caller's deadline passed.
+TEST(ResolverConsentTest, ListByConsentStopsOnceTheCallersDeadlinePassed) {
+  ResolverHarness h;
+  std::vector<common::v1::Event> events;
+  for (int i = 0; i < 3 * kInterruptCheckEvery; ++i) {
+    events.push_back(Consent("pos", std::to_string(i), kEmail, kDenied, kT0));
+  }
+  h.Apply(events);
+  v1::ListByConsentRequest by;
+  by.set_purpose(kEmail);
+  EXPECT_THAT(h.resolver().ListByConsent(by, DeadlineInterrupt(absl::InfinitePast())),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("deadline")));
+  auto none = h.resolver().ListByConsent(by, DeadlineInterrupt(absl::InfiniteFuture()));
+  ASSERT_THAT(none, IsOk());
+  EXPECT_EQ(none->profile_ids_size(), 0);
+}
+
 TEST(ResolverConsentTest, ConsentOfAnUnknownCustomerCreatesItsProfile) {
   ResolverHarness h;
   h.Apply({Consent("call_center", "77", kSms, kGranted, kT0)});

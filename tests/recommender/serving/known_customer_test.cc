@@ -64,9 +64,9 @@ class KnownCustomerTest : public ::testing::Test {
 };
 
 TEST_F(KnownCustomerTest, ASeenSourceKeyIsKnownWithoutAskingIdentity) {
-  EXPECT_TRUE(Known("web:a", /*by_source_key=*/true));
-  EXPECT_TRUE(Known("web:a", /*by_source_key=*/false));  // Its text as a profile id.
-  EXPECT_FALSE(Known("web:b", /*by_source_key=*/true));
+  EXPECT_TRUE(Known("web/a", /*by_source_key=*/true));
+  EXPECT_TRUE(Known("web/a", /*by_source_key=*/false));  // Its text as a profile id.
+  EXPECT_FALSE(Known("web/b", /*by_source_key=*/true));
   EXPECT_EQ(identity_->calls(), 0);
 }
 
@@ -93,7 +93,7 @@ TEST_F(KnownCustomerTest, WithoutIdentityOnlySeenSourceKeysAreKnown) {
   absl::StatusOr<bool> p1 = known("P1", false);
   ASSERT_THAT(p1, IsOk());
   EXPECT_FALSE(*p1);
-  absl::StatusOr<bool> seen = known("web:a", false);
+  absl::StatusOr<bool> seen = known("web/a", false);
   ASSERT_THAT(seen, IsOk());
   EXPECT_TRUE(*seen);
 }

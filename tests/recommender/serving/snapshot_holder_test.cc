@@ -23,8 +23,24 @@ std::shared_ptr<const ServingSnapshot> MakeSnapshot(uint64_t version) {
   }
   v1::ServingProfile* profile = manifest.add_profiles();
   profile->set_profile_id("p" + std::to_string(version));
-  profile->add_source_keys("web:" + std::to_string(version));
+  profile->add_source_keys("web/" + std::to_string(version));
   return std::move(ServingSnapshot::Build(std::move(manifest), {}, nullptr, nullptr)).value();
+}
+
+// Manifests trained before the one spelling "system/id" hold "system:id": still found.
+TEST(SnapshotHolderTest, MemberKeysOfOlderManifestsReadInTheOneSpelling) {
+  v1::ModelManifest manifest;
+  manifest.set_version(1);
+  v1::ServingProfile* profile = manifest.add_profiles();
+  profile->set_profile_id("P1");
+  profile->add_source_keys("web:c:7");
+  profile->add_source_keys("pos/a:b");
+  auto snapshot = ServingSnapshot::Build(std::move(manifest), {}, nullptr, nullptr);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_NE((*snapshot)->FindBySourceKey("web/c:7"), nullptr);
+  EXPECT_EQ((*snapshot)->FindBySourceKey("web/c:7")->profile_id, "P1");
+  EXPECT_NE((*snapshot)->FindBySourceKey("pos/a:b"), nullptr);
+  EXPECT_EQ((*snapshot)->FindBySourceKey("web:c:7"), nullptr);
 }
 
 TEST(SnapshotHolderTest, EmptyUntilPublished) {
@@ -34,7 +50,7 @@ TEST(SnapshotHolderTest, EmptyUntilPublished) {
   ASSERT_NE(holder.Get(), nullptr);
   EXPECT_EQ(holder.Get()->version(), 3u);
   EXPECT_NE(holder.Get()->FindProfile("p3"), nullptr);
-  EXPECT_NE(holder.Get()->FindBySourceKey("web:3"), nullptr);
+  EXPECT_NE(holder.Get()->FindBySourceKey("web/3"), nullptr);
   EXPECT_EQ(holder.Get()->FindItem("sku2"), 2);
   EXPECT_EQ(holder.Get()->FindItem("sku3"), std::nullopt);
 }
