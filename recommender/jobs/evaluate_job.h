@@ -14,7 +14,7 @@ namespace clientele::recommender {
 // InvalidArgument naming the field ("spec.evaluate.split", "spec.evaluate.k", ...).
 absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec);
 
-absl::StatusOr<JobOutcome> RunEvaluateJob(const v1::Job& job, const RecommenderStore& store,
+absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const RecommenderStore& store,
                                           const ProfileMap& profiles, JobControl& control);
 
 }  // namespace clientele::recommender
