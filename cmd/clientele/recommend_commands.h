@@ -1,7 +1,7 @@
 // Recommender commands of the CLI (clientele.recommender.v1.RecommenderService):
 //   clientele recommend (--profile=ID | --source=SYSTEM/ID) [-k N] [--strategy=S]
 //                       [--include-purchased] [--category=C ...] [--respect-consent]
-//   clientele basket SKU... [-k N] [--category=C ...]
+//   clientele basket SKU... [-k N] [--category=C ...] [--min-lift=L]
 //   clientele similar SKU [-k N] [--category=C ...]
 //   clientele rules [--limit=N] [--min-confidence=C] [--min-lift=L] [--sku=SKU]
 //   clientele model-info

@@ -130,7 +130,7 @@ TEST_F(RecommenderCliTest, SecondBasketsFileIsNotDuplicatesAndBasketNamesUnknown
       {"--json", "jobs", "start", "train", "--min-support=0.15", "--min-confidence=0.5", "--wait"});
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const nlohmann::json job = nlohmann::json::parse(train.out, nullptr, false);
-  EXPECT_EQ(job["baskets"], 16) << train.out;
+  EXPECT_EQ(job["result"]["baskets"], 16) << train.out;
 
   auto suggested = [&](const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"--json", "basket", "cereal"};

@@ -394,8 +394,8 @@ TEST_F(RecommenderServiceTest, CompleteBasketLeavesOutRulesWithLiftOneOrBelowUnl
   ImportBaskets(
       "milk,cereal,bowl\nmilk,cereal\nmilk,cereal\ncereal,bowl\nmilk\nmilk\nmilk\nmilk\n"
       "milk\nbread\n");
-  const v1::Job job = Train(0.2, 0.5);
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   auto complete = [&](std::optional<double> min_lift) {
     v1::CompleteBasketRequest request;
     request.add_skus("cereal");
