@@ -148,14 +148,10 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
                  text::EscapeForTerminal(flags.channel, 256).c_str());
     return 2;
   }
-  options.snapshot_time = absl::Now();  // occurred_at of rows without a time (febrl)
-  // Baskets have no time: their orders take the file's modification time, so importing the
-  // same file again sends the very same events (all duplicates, not conflicts).
-  if (*format == ingest::ImportFormat::kBaskets) {
-    if (std::optional<absl::Time> modified = ModificationTime(flags.file)) {
-      options.snapshot_time = *modified;
-    }
-  }
+  // Rows without a time of their own (febrl, marketing-campaign, baskets) describe the file's
+  // state when it was last written: they take its modification time, so importing the same
+  // file again sends the very same events (all duplicates, not conflicts). A pipe has none.
+  options.snapshot_time = ModificationTime(flags.file).value_or(absl::Now());
   absl::StatusOr<std::unique_ptr<ingest::Importer>> importer =
       ingest::OpenImporter(*format, flags.file, options);
   if (!importer.ok()) {

@@ -137,5 +137,21 @@ TEST_F(IdentityCliTest, ProfileGetMergeSplitExplainAndConsentGet) {
   EXPECT_THAT(bad_key.err, HasSubstr("--records"));
 }
 
+// Files without times in their rows (FEBRL) are snapshots as of their modification time: the
+// same file imported again is all duplicates, not conflicts that count as rejected.
+TEST_F(IdentityCliTest, SameFebrlFileImportedAgainIsAllDuplicates) {
+  const std::string febrl = std::string(CLT_TEST_DATA_DIR) + "/febrl_sample.csv";
+  CommandResult first = Run({"import", "--format=febrl", "--json", febrl});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  nlohmann::json once = Json(first);
+  ASSERT_GT(once["accepted"].get<int64_t>(), 0) << once;
+  CommandResult second = Run({"import", "--format=febrl", "--json", febrl});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  nlohmann::json again = Json(second);
+  EXPECT_EQ(again["accepted"], 0) << again;
+  EXPECT_EQ(again["rejected"], 0) << again;
+  EXPECT_EQ(again["duplicates"], once["accepted"]) << again;
+}
+
 }  // namespace
 }  // namespace clientele::testing
