@@ -67,6 +67,7 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   };
   TrainDefaults defaults;
   defaults.fp_growth_threads = options_.fp_growth_threads;
+  defaults.memory_budget_bytes = options_.memory_budget_bytes;
   runner_ = std::make_unique<RecommenderJobRunner>(store, holder, std::move(profiles), defaults);
   jobs_ = std::make_unique<JobManager>(store, runner_.get(), env.metrics);
   queries_ = std::make_unique<RecommenderQueries>(
@@ -79,6 +80,10 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
       });
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), jobs_.get(), store);
   return absl::OkStatus();
+}
+
+void RecommenderComponent::AddFlags(CLI::App& app) {
+  AddMemoryBudgetFlag(app, &options_.memory_budget_bytes);
 }
 
 RecommenderComponent::~RecommenderComponent() { Drain(); }

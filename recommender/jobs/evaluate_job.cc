@@ -63,7 +63,8 @@ absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec) {
 }
 
 absl::StatusOr<JobOutcome> RunEvaluateJob(const v1::Job& job, const RecommenderStore& store,
-                                          const ProfileMap& profiles, JobControl& control) {
+                                          const ProfileMap& profiles, int64_t memory_budget_bytes,
+                                          JobControl& control) {
   const v1::EvaluateJobSpec& spec = job.spec().evaluate();
   CLT_ASSIGN_OR_RETURN(const Split split, ParseSplit(spec.split()));
   const int k = spec.k() == 0 ? 10 : spec.k();
@@ -94,6 +95,7 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const v1::Job& job, const RecommenderS
     control.SetProgress(start, absl::StrCat("fitting ", names[m]));
     ModelConfig config;
     config.name = names[m];
+    config.memory_budget_bytes = memory_budget_bytes;
     const absl::Time fit_start = absl::Now();
     CLT_ASSIGN_OR_RETURN(
         std::unique_ptr<RecommenderModel> model, TrainModel(config, parts->train, [&](double f) {

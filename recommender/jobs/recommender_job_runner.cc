@@ -26,7 +26,7 @@ absl::StatusOr<JobOutcome> RecommenderJobRunner::Run(const v1::Job& job, JobCont
     case v1::JobSpec::kTrain:
       return RunTrainJob(job, store_, holder_, profiles, defaults_, control);
     case v1::JobSpec::kEvaluate:
-      return RunEvaluateJob(job, *store_, profiles, control);
+      return RunEvaluateJob(job, *store_, profiles, defaults_.memory_budget_bytes, control);
     default:
       return absl::InvalidArgumentError("spec: one of train, evaluate is required");
   }

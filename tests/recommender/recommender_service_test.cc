@@ -33,7 +33,8 @@ using ::testing::HasSubstr;
 // The recommender component as clienteled wires it (no identity), serving on 127.0.0.1:0.
 class RecommenderServer {
  public:
-  RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest) {
+  RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest,
+                    recommender::TrainDefaults defaults = {}) {
     storage::RocksDbOptions db;
     db.path = path;
     db.column_families = recommender::RecommenderColumnFamilies();
@@ -50,7 +51,8 @@ class RecommenderServer {
       }
       holder_.UpdateConsents(live);
     });
-    runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr);
+    runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr,
+                                                                  defaults);
     jobs_ = std::make_unique<recommender::JobManager>(store_.get(), runner_.get());
     recommender::RecommenderStore* store = store_.get();
     queries_ = std::make_unique<recommender::RecommenderQueries>(
@@ -90,6 +92,7 @@ class RecommenderServer {
         "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
   log::LogConsumer& consumer() { return *consumer_; }
+  recommender::RecommenderJobRunner& runner() { return *runner_; }
 
  private:
   metrics::Registry metrics_;
@@ -350,6 +353,52 @@ TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
   const v1::Job ok = WaitFinished(started.job().job_id());
   ASSERT_EQ(ok.state(), v1::JOB_STATE_SUCCEEDED) << ok.error();
   EXPECT_EQ(ok.result().itemsets(), 820);
+}
+
+// A JobControl that is never cancelled, for calling the runner directly.
+class UncancelledControl : public recommender::JobControl {
+ public:
+  bool cancelled() const override { return false; }
+  void SetProgress(double, const std::string&) override {}
+};
+
+TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
+  SendShop();
+  recommender::TrainDefaults defaults;
+  defaults.memory_budget_bytes = 1024;  // Below any model's estimate on this shop.
+  server_.reset();
+  server_ =
+      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  stub_ = server_->Stub();
+
+  v1::StartJobRequest train;
+  train.mutable_spec()->mutable_train()->add_models("ease");
+  v1::StartJobRequest evaluate;
+  evaluate.mutable_spec()->mutable_evaluate()->set_split("random:0.5");
+  evaluate.mutable_spec()->mutable_evaluate()->add_models("ease");
+  for (const v1::StartJobRequest& start : {train, evaluate}) {
+    v1::StartJobResponse started;
+    {
+      grpc::ClientContext context;
+      ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    }
+    const v1::Job job = WaitFinished(started.job().job_id());
+    EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED) << start.DebugString();
+    EXPECT_THAT(job.error(), HasSubstr("model ease"));
+    EXPECT_THAT(job.error(), HasSubstr("--recommender_memory_budget"));
+
+    // The job's status (the record keeps only its message) is RESOURCE_EXHAUSTED.
+    v1::Job direct;
+    *direct.mutable_spec() = start.spec();
+    UncancelledControl control;
+    EXPECT_EQ(server_->runner().Run(direct, control).status().code(),
+              absl::StatusCode::kResourceExhausted);
+  }
+  // Nothing was published: serving still has no model.
+  v1::RecommendRequest request;
+  request.set_profile_id("web/c1");
+  v1::RecommendResponse response;
+  EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {

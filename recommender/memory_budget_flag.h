@@ -1,0 +1,27 @@
+// The recommender's training memory budget on the server's command line:
+// --recommender_memory_budget, the bytes one model's fit may use (ModelConfig::
+// memory_budget_bytes; a fit estimated above it fails RESOURCE_EXHAUSTED naming the flag).
+#ifndef CLIENTELE_RECOMMENDER_MEMORY_BUDGET_FLAG_H_
+#define CLIENTELE_RECOMMENDER_MEMORY_BUDGET_FLAG_H_
+
+#include <cstdint>
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
+
+namespace clientele::recommender {
+
+// Half of the machine's physical memory (sysconf) in whole MiB, or 4 GiB when it cannot be read.
+int64_t DefaultMemoryBudgetBytes();
+
+// Adds --recommender_memory_budget to `app`, bound to `*bytes` (not owned; it must outlive the
+// parse), whose value before the call is the default shown in help. The value is bytes, with an
+// optional binary suffix: K, M, G, T (also KB/KiB, ...; all powers of 1024, case-insensitive),
+// e.g. 4G or 512M; 0 means no budget. A value that is not a size is a usage error naming the flag.
+CLI::Option* AddMemoryBudgetFlag(CLI::App& app, int64_t* bytes);
+
+}  // namespace clientele::recommender
+
+#endif  // CLIENTELE_RECOMMENDER_MEMORY_BUDGET_FLAG_H_
