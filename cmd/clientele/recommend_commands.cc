@@ -15,6 +15,7 @@
 #include "common/source_key/source_key.h"
 #include "common/time/proto_time.h"
 #include "nlohmann/json.hpp"
+#include "recommender/models/model_names.h"
 
 namespace clientele::cli {
 namespace {
@@ -91,6 +92,9 @@ json JobJson(const v1::Job& job) {
     out["models"] = std::vector<std::string>(r.models().begin(), r.models().end());
   } else {
     out["k"] = r.k();
+    out["warm_test_users"] = r.warm_test_users();
+    out["cold_test_users"] = r.cold_test_users();
+    out["cold_users"] = r.cold_users();
     json metrics = json::object();
     for (const v1::ModelMetrics& m : r.metrics()) {
       metrics[m.model()] = {{"precision", m.precision()},
@@ -133,6 +137,10 @@ void PrintJob(const CliContext& context, const v1::Job& job) {
                 static_cast<long long>(r.rules()), absl::StrJoin(r.models(), ", ").c_str());
     return;
   }
+  std::printf("  test users: %lld with training history, %lld without (%s)\n",
+              static_cast<long long>(r.warm_test_users()),
+              static_cast<long long>(r.cold_test_users()),
+              r.cold_users() == "popularity" ? "scored with popularity" : "skipped");
   std::printf("  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "model", "P@k", "R@k", "MAP", "nDCG@k",
               "MRR", "hit", "coverage");
   for (const v1::ModelMetrics& m : r.metrics()) {
@@ -195,6 +203,7 @@ int RunJobsStart(const CliContext& context, const RecommendFlags& flags,
     spec->set_split(flags.split);
     spec->set_seed(analytics_flags.seed);
     spec->set_k(flags.eval_k);
+    spec->set_cold_users(flags.cold_users);
     for (std::string& m : SplitModels(flags.models)) spec->add_models(std::move(m));
   }
   auto stub = RecommenderService::NewStub(context.Channel());
@@ -504,13 +513,21 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                     "train: fail the job when more frequent itemsets are found (default "
                     "1000000)");
   start->add_option("--models", flags.models,
-                    "train, evaluate: models, comma separated (default: popularity, item_cf, "
-                    "sar, ease, hybrid)");
+                    "train, evaluate: models, comma separated (train default: " +
+                        absl::StrJoin(recommender::ServedModelNames(), ", ") +
+                        "; evaluate default: " + absl::StrJoin(recommender::ModelNames(), ", ") +
+                        "; hybrid fits ease and svd)");
   start
       ->add_option("--split", flags.split,
                    "evaluate: random:R (per-user share R for training) or time:N (last N days)")
       ->capture_default_str();
   start->add_option("-k", flags.eval_k, "evaluate: list length k")->capture_default_str();
+  start
+      ->add_option("--cold-users", flags.cold_users,
+                   "evaluate: test users without training history: skip them, or score them "
+                   "with popularity")
+      ->check(CLI::IsMember({"skip", "popularity"}))
+      ->capture_default_str();
   // The analytics `jobs start` hands these kinds to the recommender.
   analytics_flags.start_recommender_job = [&] {
     return RunJobsStart(context, flags, analytics_flags);

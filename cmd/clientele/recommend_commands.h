@@ -52,6 +52,7 @@ struct RecommendFlags {
   int64_t max_itemsets = 0;
   std::string split = "random:0.75";
   int eval_k = 10;
+  std::string cold_users = "skip";
   // rec-jobs
   std::string job_id;
   bool wait = false;

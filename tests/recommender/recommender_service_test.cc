@@ -739,5 +739,52 @@ TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
   }
 }
 
+// A time split holding out the last day: c4 and c2 bought before it, c6 only within it (no
+// training history: cold). "skip" leaves c6 out of the metrics, "popularity" scores it; the
+// result says which, and how many test users of each kind there were.
+TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
+  const int64_t day = 86400;
+  Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
+        Product("C", "Carrot cake", "bakery"), Order("o1", "c1", {"A", "B"}, 1700000000),
+        Order("o2", "c2", {"A"}, 1700000000), Order("o3", "c4", {"B"}, 1700000000),
+        Order("o4", "c2", {"B"}, 1700000000 + 10 * day),
+        Order("o5", "c4", {"A", "C"}, 1700000000 + 10 * day),
+        Order("o6", "c6", {"C"}, 1700000000 + 10 * day)});
+  std::vector<v1::Job> jobs;
+  for (const std::string mode : {"", "skip", "popularity", "everyone"}) {
+    v1::StartJobRequest start;
+    v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
+    spec->set_split("time:1");
+    spec->set_k(1);
+    spec->add_models("popularity");
+    spec->set_cold_users(mode);
+    v1::StartJobResponse started;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->StartJob(&context, start, &started);
+    if (mode == "everyone") {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.cold_users"));
+      continue;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    jobs.push_back(WaitFinished(started.job().job_id()));
+    ASSERT_EQ(jobs.back().state(), v1::JOB_STATE_SUCCEEDED) << jobs.back().error();
+    EXPECT_EQ(jobs.back().result().warm_test_users(), 2) << mode;
+    EXPECT_EQ(jobs.back().result().cold_test_users(), 1) << mode;
+    ASSERT_EQ(jobs.back().result().metrics_size(), 1);
+  }
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].result().cold_users(), "skip");  // The default.
+  EXPECT_EQ(jobs[1].result().cold_users(), "skip");
+  EXPECT_EQ(jobs[2].result().cold_users(), "popularity");
+  EXPECT_EQ(jobs[0].result().metrics(0).users(), 2);
+  EXPECT_EQ(jobs[1].result().metrics(0).users(), 2);
+  EXPECT_EQ(jobs[2].result().metrics(0).users(), 3);
+  // Top unseen by popularity (A and B have 2 buyers in training, C none): c2 gets B, c4 gets
+  // A, both hits; c6 gets A or B, a miss, counted only when scored.
+  EXPECT_DOUBLE_EQ(jobs[1].result().metrics(0).hit_rate(), 1.0);
+  EXPECT_DOUBLE_EQ(jobs[2].result().metrics(0).hit_rate(), 2.0 / 3);
+}
+
 }  // namespace
 }  // namespace clientele
