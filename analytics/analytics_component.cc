@@ -50,7 +50,9 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
   directory_proxy_ = std::make_unique<DirectoryProxy>(&directory_);
   runner_ = std::make_unique<AnalyticsJobRunner>(store_.get(), directory_proxy_.get(),
                                                  options_.kmeans_threads);
-  jobs_ = std::make_unique<JobManager>(store_.get(), runner_.get(), env.metrics);
+  job_store_ = NewAnalyticsJobStore(kv_.get());
+  jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), AnalyticsJobOptions(),
+                                       env.metrics);
   if (env.metrics != nullptr) {
     metrics_ = env.metrics;  // Removes the counter on destruction.
     AnalyticsApplier* applier = applier_.get();
@@ -59,7 +61,7 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
         [applier] { return static_cast<double>(applier->skipped_orders()); });
   }
   queries_ = std::make_unique<AnalyticsQueries>(store_.get());
-  service_ = std::make_unique<AnalyticsServiceImpl>(jobs_.get(), queries_.get());
+  service_ = std::make_unique<AnalyticsServiceImpl>(queries_.get());
   return absl::OkStatus();
 }
 

@@ -40,6 +40,7 @@ class AnalyticsComponent final : public server::Component {
   // Needs ingest (here or --ingest_addr). Consumes the owned partitions (all if none named).
   absl::Status Open(const server::ComponentEnvironment& env) override;
   std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
   // Consumes the log from ingest and runs jobs; identity (here or --identity_addr) gives
   // the profile map, else every source key is its own profile.
@@ -62,6 +63,7 @@ class AnalyticsComponent final : public server::Component {
   // Forwards to directory_, which is chosen in Start (after the runner exists).
   std::unique_ptr<ProfileDirectory> directory_proxy_;
   std::unique_ptr<AnalyticsJobRunner> runner_;
+  std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<JobManager> jobs_;
   std::unique_ptr<AnalyticsQueries> queries_;
   std::unique_ptr<AnalyticsServiceImpl> service_;

@@ -3,15 +3,16 @@
 //
 //   aggregates   [source key]                  -> CustomerOrderAggregate::Encode() bytes
 //   attributes   [source key]                  -> common.v1.CustomerUpsert (merged view)
-//   jobs         [job id]                      -> analytics.v1.Job
-//   job_keys     [idempotency key]             -> job id
+//   jobs         [job id]                      -> common.v1.Job (common/jobs/job_store.h);
+//                                                 ids "analytics-<n>"
+//   job_keys     [idempotency key]             -> job id of the key's latest attempt
 //   models       [u64 version]                 -> analytics.v1.Model
 //   rfm_rows     [u64 version][profile id]     -> analytics.v1.RfmRow
 //   cluster_rows [u64 version][profile id]     -> [u32 cluster]
 //   members      [u64 version][source key]     -> profile id (who was scored as whom), only
 //                                                 when it differs from FormatSourceKey(key)
 //   meta         "active/<kind>"               -> [u64 version]
-//                "next_version", "next_job"    -> [u64]
+//                "next_version"                -> [u64]
 //                "applied/analytics\0[u32 p]"  -> [u64 sequence] (LogConsumer progress)
 //
 // A source key is encoded as system 0x00 id (system never holds 0x00), so keys of one system

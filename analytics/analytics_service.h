@@ -1,29 +1,20 @@
-// gRPC adapter of the analytics service (clientele.analytics.v1.AnalyticsService) over the
-// JobManager (jobs) and AnalyticsQueries (reads). Each method converts, calls the domain and
-// maps the status at one place (ToGrpcStatus). Jobs run on the JobManager's worker thread,
-// never on the RPC thread. Thread-safe.
+// gRPC adapter of the analytics service (clientele.analytics.v1.AnalyticsService) over
+// AnalyticsQueries (reads). Each method converts, calls the domain and maps the status at one
+// place (ToGrpcStatus). Jobs (rfm, recluster) are served by clientele.common.v1.JobService
+// (common/jobs/job_service.h). Thread-safe.
 #ifndef CLIENTELE_ANALYTICS_ANALYTICS_SERVICE_H_
 #define CLIENTELE_ANALYTICS_ANALYTICS_SERVICE_H_
 
 #include "analytics/analytics_queries.h"
-#include "analytics/jobs/job_manager.h"
 #include "clientele/analytics/v1/analytics.grpc.pb.h"
 
 namespace clientele::analytics {
 
 class AnalyticsServiceImpl final : public v1::AnalyticsService::Service {
  public:
-  // Nothing is owned; both must outlive the service.
-  AnalyticsServiceImpl(JobManager* jobs, const AnalyticsQueries* queries);
+  // `queries` is not owned and must outlive the service.
+  explicit AnalyticsServiceImpl(const AnalyticsQueries* queries);
 
-  grpc::Status StartJob(grpc::ServerContext* context, const v1::StartJobRequest* request,
-                        v1::StartJobResponse* response) override;
-  grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request,
-                      v1::GetJobResponse* response) override;
-  grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
-                        v1::ListJobsResponse* response) override;
-  grpc::Status CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
-                         v1::CancelJobResponse* response) override;
   grpc::Status GetCustomerAnalytics(grpc::ServerContext* context,
                                     const v1::GetCustomerAnalyticsRequest* request,
                                     v1::GetCustomerAnalyticsResponse* response) override;
@@ -41,7 +32,6 @@ class AnalyticsServiceImpl final : public v1::AnalyticsService::Service {
                        v1::ListRfmResponse* response) override;
 
  private:
-  JobManager* const jobs_;
   const AnalyticsQueries* const queries_;
 };
 

@@ -101,12 +101,14 @@ int Run(int64_t profiles, int orders, const std::string& k_range, bool minibatch
 
   analytics::SourceKeyProfiles directory;
   analytics::AnalyticsJobRunner runner(&store, &directory, 2);
-  analytics::JobManager jobs(&store, &runner);
+  std::unique_ptr<jobs::JobStore> job_store = analytics::NewAnalyticsJobStore(kv->get());
+  analytics::JobManager jobs(job_store.get(), &runner);
   if (!jobs.Start().ok()) return 1;
-  auto run = [&](const analytics::v1::JobSpec& spec) -> analytics::v1::Job {
-    auto started = jobs.StartJob(spec, "");
-    auto done = jobs.WaitForJob(started->job.job_id(), absl::InfiniteFuture());
-    if (done->state() != analytics::v1::JOB_STATE_SUCCEEDED) {
+  auto run = [&](const analytics::v1::JobSpec& spec) -> common::v1::Job {
+    auto started =
+        jobs.StartJob(spec.has_recluster() ? "recluster" : "rfm", analytics::PackSpec(spec), "");
+    auto done = jobs.WaitJob(started->job.job_id(), absl::InfiniteFuture(), {});
+    if (done->state() != common::v1::JOB_STATE_SUCCEEDED) {
       std::fprintf(stderr, "job failed: %s\n", done->error().c_str());
       std::exit(1);
     }
@@ -114,7 +116,7 @@ int Run(int64_t profiles, int orders, const std::string& k_range, bool minibatch
   };
   analytics::v1::JobSpec rfm;
   rfm.mutable_rfm();
-  const analytics::v1::Job rfm_job = run(rfm);
+  const common::v1::Job rfm_job = run(rfm);
   const double rss_after_rfm = PeakRssMb();
 
   analytics::v1::JobSpec recluster;
@@ -128,7 +130,7 @@ int Run(int64_t profiles, int orders, const std::string& k_range, bool minibatch
   recluster.mutable_recluster()->set_k_max(k_max);
   recluster.mutable_recluster()->set_n_init(n_init);
   recluster.mutable_recluster()->set_minibatch(minibatch);
-  const analytics::v1::Job recluster_job = run(recluster);
+  const common::v1::Job recluster_job = run(recluster);
   jobs.Stop();
 
   std::printf(

@@ -126,8 +126,14 @@ dump_state() {
   "$TOOLS/state_dump" --server="$addr" --out="$dir"
   "$BIN/clientele" --server="$addr" --json rfm | sort >"$dir/rfm.txt"
   # shellcheck disable=SC2086
+  # The job's state and result, without what differs between runs (ids, times, seconds).
   "$BIN/clientele" --server="$addr" --json jobs start train $TRAIN_FLAGS --wait | tail -n 1 |
-    sed -E 's/"itemsets_seconds":[^,}]*,?//' >"$dir/recommender_train.txt"
+    python3 -c 'import json, sys
+j = json.load(sys.stdin)
+r = j.get("result") or {}
+r.pop("itemsets_seconds", None)
+print(json.dumps({"state": j["state"], "result": r}, sort_keys=True, separators=(",", ":")))' \
+    >"$dir/recommender_train.txt"
   "$BIN/clientele" --server="$addr" --json rules --limit=10000000 | sort >"$dir/recommender_rules.txt"
 }
 

@@ -124,14 +124,14 @@ while true; do
     echo "t=$(printf '%.0f' "$t") s: started retrain $train_id and recluster $recluster_id" >&2
   fi
   if [[ -n "$train_id" && -z "$train_end" ]]; then
-    train_state=$("${cli[@]}" --json rec-jobs get "$train_id" | state_of)
+    train_state=$("${cli[@]}" --json jobs get "$train_id" | state_of)
     [[ $train_state == succeeded || $train_state == failed || $train_state == cancelled ]] &&
       train_end=$(printf '%.0f' "$t")
   fi
   if [[ -n "$recluster_id" && -z "$recluster_end" ]]; then
     recluster_state=$("${cli[@]}" --json jobs get "$recluster_id" | state_of)
-    [[ $recluster_state == JOB_STATE_SUCCEEDED || $recluster_state == JOB_STATE_FAILED ||
-      $recluster_state == JOB_STATE_CANCELLED ]] && recluster_end=$(printf '%.0f' "$t")
+    [[ $recluster_state == succeeded || $recluster_state == failed ||
+      $recluster_state == cancelled ]] && recluster_end=$(printf '%.0f' "$t")
   fi
   sleep "$SAMPLE"
 done
@@ -162,7 +162,7 @@ sys.exit(1 if r["errors"] else 0)' "$line" || failed=1
 done
 if [[ $JOBS_AT != off ]]; then
   [[ $train_state == succeeded ]] || failed=1
-  [[ $recluster_state == JOB_STATE_SUCCEEDED ]] || failed=1
+  [[ $recluster_state == succeeded ]] || failed=1
   echo "jobs: retrain $train_id $train_state at ${train_end:-?} s, recluster $recluster_id" \
     "$recluster_state at ${recluster_end:-?} s (both started at $JOBS_AT s)"
 fi

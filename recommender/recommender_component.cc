@@ -69,7 +69,9 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   defaults.fp_growth_threads = options_.fp_growth_threads;
   defaults.memory_budget_bytes = options_.memory_budget_bytes;
   runner_ = std::make_unique<RecommenderJobRunner>(store, holder, std::move(profiles), defaults);
-  jobs_ = std::make_unique<JobManager>(store, runner_.get(), env.metrics);
+  job_store_ = NewRecommenderJobStore(kv_.get());
+  jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), RecommenderJobOptions(),
+                                       env.metrics);
   queries_ = std::make_unique<RecommenderQueries>(
       holder, KnownCustomerWithIdentity(store, identity),
       // Bought since the snapshot's training: the consumer's live purchase history.
@@ -78,7 +80,7 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
         return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
                                            visit);
       });
-  service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), jobs_.get(), store);
+  service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
   return absl::OkStatus();
 }
 

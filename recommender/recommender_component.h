@@ -53,6 +53,7 @@ class RecommenderComponent final : public server::Component {
   // --recommender_memory_budget (memory_budget_flag.h).
   void AddFlags(CLI::App& app) override;
   std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
   // Consumes the log from ingest and runs jobs; identity (here or --identity_addr) gives the
   // profile map and knows new profiles, else every source key is its own profile.
@@ -79,6 +80,7 @@ class RecommenderComponent final : public server::Component {
   mutable absl::Mutex identity_mu_;
   std::shared_ptr<identity::IdentityClient> identity_ ABSL_GUARDED_BY(identity_mu_);
   std::unique_ptr<RecommenderJobRunner> runner_;
+  std::unique_ptr<jobs::JobStore> job_store_;
   std::unique_ptr<JobManager> jobs_;
   std::unique_ptr<RecommenderQueries> queries_;
   std::unique_ptr<RecommenderServiceImpl> service_;

@@ -7,8 +7,10 @@
 //   products      [sku]                                          -> common.v1.ProductUpsert
 //   (merged) customers     [source key]                                   -> "" (seen in any event)
 //   consents      [source key]                                   -> v1.ConsentRecord (profiling)
-//   jobs          [job id]                                       -> recommender.v1.Job
-//   job_keys      [idempotency key]                              -> job id
+//   jobs          [job id]                                       -> common.v1.Job
+//                                                                   (common/jobs/job_store.h;
+//                                                                   ids "recommender-<n>")
+//   job_keys      [idempotency key]                              -> job id (latest attempt)
 //   models        [u64 version]                                  -> v1.ModelManifest
 //   artifacts     [u64 version][name]                            -> bytes ("model/<name>",
 //                                                                   "rules", "similarity")

@@ -1,7 +1,7 @@
 // gRPC adapter of the recommender (clientele.recommender.v1.RecommenderService) over
-// RecommenderQueries (reads from the in-memory snapshot), the JobManager (train, evaluate)
-// and the store (item vectors). Each method converts, calls the domain and maps the status at
-// one place (ToGrpcStatus). Jobs run on the JobManager's worker thread. Thread-safe.
+// RecommenderQueries (reads from the in-memory snapshot) and the store (item vectors); jobs
+// (train, evaluate) are served by clientele.common.v1.JobService (common/jobs/job_service.h). Each
+// method converts, calls the domain and maps the status at one place (ToGrpcStatus). Thread-safe.
 //
 // Recommend, the hot call, uses gRPC's callback API: it is answered on the gRPC thread that
 // read the request, without the hand-off to a sync-server poller thread that the other
@@ -11,8 +11,8 @@
 #define CLIENTELE_RECOMMENDER_RECOMMENDER_SERVICE_H_
 
 #include "clientele/recommender/v1/recommender.grpc.pb.h"
-#include "recommender/jobs/recommender_jobs.h"
 #include "recommender/serving/recommender_queries.h"
+#include "recommender/state/recommender_store.h"
 
 namespace clientele::recommender {
 
@@ -20,8 +20,7 @@ class RecommenderServiceImpl final
     : public v1::RecommenderService::WithCallbackMethod_Recommend<v1::RecommenderService::Service> {
  public:
   // Nothing is owned; all must outlive the service.
-  RecommenderServiceImpl(const RecommenderQueries* queries, JobManager* jobs,
-                         RecommenderStore* store);
+  RecommenderServiceImpl(const RecommenderQueries* queries, RecommenderStore* store);
 
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,
                                       const v1::RecommendRequest* request,
@@ -33,14 +32,6 @@ class RecommenderServiceImpl final
                               v1::CompleteBasketResponse* response) override;
   grpc::Status ListRules(grpc::ServerContext* context, const v1::ListRulesRequest* request,
                          v1::ListRulesResponse* response) override;
-  grpc::Status StartJob(grpc::ServerContext* context, const v1::StartJobRequest* request,
-                        v1::StartJobResponse* response) override;
-  grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request,
-                      v1::GetJobResponse* response) override;
-  grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
-                        v1::ListJobsResponse* response) override;
-  grpc::Status CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
-                         v1::CancelJobResponse* response) override;
   grpc::Status GetModelInfo(grpc::ServerContext* context, const v1::GetModelInfoRequest* request,
                             v1::GetModelInfoResponse* response) override;
   grpc::Status PutItemVectors(grpc::ServerContext* context,
@@ -49,7 +40,6 @@ class RecommenderServiceImpl final
 
  private:
   const RecommenderQueries* const queries_;
-  JobManager* const jobs_;
   RecommenderStore* const store_;
 };
 

@@ -102,9 +102,9 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec) {
 }
 
 absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirectory& directory,
-                                           const v1::Job& job, JobControl& control,
+                                           const JobInput& job, JobControl& control,
                                            int kmeans_threads) {
-  const v1::ReclusterJobSpec& spec = job.spec().recluster();
+  const v1::ReclusterJobSpec& spec = job.spec.recluster();
   const RfmConvention convention = FromProto(spec.convention());
   CLT_ASSIGN_OR_RETURN(std::vector<ProfileFigures> profiles,
                        CollectProfiles(store, directory, convention, control, 0.0, 0.2));
@@ -199,7 +199,7 @@ absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirecto
   v1::Model model;
   model.set_version(version);
   model.set_kind(v1::JOB_KIND_RECLUSTER);
-  model.set_job_id(job.job_id());
+  model.set_job_id(job.job_id);
   ToProtoTimestamp(absl::Now(), model.mutable_created_at());
   v1::ClusterModel& cm = *model.mutable_cluster();
   cm.set_feature_set(spec.feature_set() == v1::FEATURE_SET_UNSPECIFIED ? v1::FEATURE_SET_RFM

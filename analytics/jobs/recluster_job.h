@@ -32,7 +32,7 @@ absl::Status ValidateReclusterSpec(const v1::ReclusterJobSpec& spec);
 // Runs the job (see above). FailedPrecondition when there are fewer than 3 profiles with
 // features, or no usable feature column. `kmeans_threads` >= 1.
 absl::StatusOr<JobOutcome> RunReclusterJob(AnalyticsStore& store, ProfileDirectory& directory,
-                                           const v1::Job& job, JobControl& control,
+                                           const JobInput& job, JobControl& control,
                                            int kmeans_threads);
 
 }  // namespace clientele::analytics

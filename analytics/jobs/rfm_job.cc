@@ -47,8 +47,8 @@ std::vector<SegmentDefinition> SegmentDefinitionsFor(const v1::RfmJobSpec& spec)
 }
 
 absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& directory,
-                                     const v1::Job& job, JobControl& control) {
-  const v1::RfmJobSpec& spec = job.spec().rfm();
+                                     const JobInput& job, JobControl& control) {
+  const v1::RfmJobSpec& spec = job.spec.rfm();
   const RfmConvention convention = FromProto(spec.convention());
   CLT_ASSIGN_OR_RETURN(std::vector<ProfileFigures> profiles,
                        CollectProfiles(store, directory, convention, control, 0.0, 0.5));
@@ -86,7 +86,7 @@ absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& di
   CLT_ASSIGN_OR_RETURN(const uint64_t version, store.AllocateModelVersion());
   model.set_version(version);
   model.set_kind(v1::JOB_KIND_RFM);
-  model.set_job_id(job.job_id());
+  model.set_job_id(job.job_id);
   ToProtoTimestamp(absl::Now(), model.mutable_created_at());
   v1::RfmModel& rfm = *model.mutable_rfm();
   rfm.set_convention(ToProto(convention));

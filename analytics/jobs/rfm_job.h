@@ -24,7 +24,7 @@ std::vector<SegmentDefinition> SegmentDefinitionsFor(const v1::RfmJobSpec& spec)
 
 // Runs the job (see above). FailedPrecondition when no profile has a counted order.
 absl::StatusOr<JobOutcome> RunRfmJob(AnalyticsStore& store, ProfileDirectory& directory,
-                                     const v1::Job& job, JobControl& control);
+                                     const JobInput& job, JobControl& control);
 
 }  // namespace clientele::analytics
 

@@ -104,55 +104,6 @@ absl::Status AnalyticsStore::ForEachAttributes(
   return it->status();
 }
 
-absl::StatusOr<std::optional<v1::Job>> AnalyticsStore::GetJob(std::string_view job_id) const {
-  return GetMessage<v1::Job>(*kv_, kJobsCf, job_id, "job");
-}
-
-void AnalyticsStore::PutJob(storage::WriteBatch& batch, const v1::Job& job) const {
-  batch.Put(kJobsCf, job.job_id(), job.SerializeAsString());
-}
-
-absl::Status AnalyticsStore::WriteJob(const v1::Job& job) {
-  std::unique_ptr<storage::WriteBatch> batch = kv_->NewWriteBatch();
-  PutJob(*batch, job);
-  return kv_->Write(*batch);
-}
-
-absl::StatusOr<std::optional<std::string>> AnalyticsStore::JobIdForKey(
-    std::string_view idempotency_key) const {
-  return kv_->Get(kJobKeysCf, idempotency_key);
-}
-
-void AnalyticsStore::PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
-                               std::string_view job_id) const {
-  batch.Put(kJobKeysCf, idempotency_key, job_id);
-}
-
-absl::StatusOr<std::vector<v1::Job>> AnalyticsStore::AllJobs() const {
-  std::vector<v1::Job> jobs;
-  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kJobsCf);
-  for (it->Seek(""); it->Valid(); it->Next()) {
-    CLT_ASSIGN_OR_RETURN(v1::Job job, ParseValue<v1::Job>(it->value(), "job", it->key()));
-    jobs.push_back(std::move(job));
-  }
-  CLT_RETURN_IF_ERROR(it->status());
-  return jobs;
-}
-
-absl::StatusOr<std::vector<v1::Job>> AnalyticsStore::JobsBefore(std::string_view before_job_id,
-                                                                int limit) const {
-  std::vector<v1::Job> jobs;
-  storage::IteratorBounds bounds;
-  bounds.upper_bound = std::string(before_job_id);
-  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kJobsCf, bounds);
-  for (it->SeekToLast(); it->Valid() && static_cast<int>(jobs.size()) < limit; it->Prev()) {
-    CLT_ASSIGN_OR_RETURN(v1::Job job, ParseValue<v1::Job>(it->value(), "job", it->key()));
-    jobs.push_back(std::move(job));
-  }
-  CLT_RETURN_IF_ERROR(it->status());
-  return jobs;
-}
-
 absl::StatusOr<std::optional<v1::Model>> AnalyticsStore::GetModel(uint64_t version) const {
   return GetMessage<v1::Model>(*kv_, kModelsCf, storage::EncodeUint64(version), "model");
 }

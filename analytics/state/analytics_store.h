@@ -57,17 +57,7 @@ class AnalyticsStore {
       const std::function<absl::Status(const common::v1::SourceKey&,
                                        const common::v1::CustomerUpsert&)>& visit) const;
 
-  // --- Jobs. Job ids sort in creation order. ---
-  absl::StatusOr<std::optional<v1::Job>> GetJob(std::string_view job_id) const;
-  void PutJob(storage::WriteBatch& batch, const v1::Job& job) const;
-  absl::Status WriteJob(const v1::Job& job);  // PutJob in a batch of its own.
-  absl::StatusOr<std::optional<std::string>> JobIdForKey(std::string_view idempotency_key) const;
-  void PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
-                 std::string_view job_id) const;
-  // Every job, oldest first.
-  absl::StatusOr<std::vector<v1::Job>> AllJobs() const;
-  // Up to `limit` jobs older than `before_job_id` ("" = from the newest), newest first.
-  absl::StatusOr<std::vector<v1::Job>> JobsBefore(std::string_view before_job_id, int limit) const;
+  // Jobs live in the jobs / job_keys column families through common/jobs/job_store.h.
 
   // --- Models. ---
   absl::StatusOr<std::optional<v1::Model>> GetModel(uint64_t version) const;

@@ -13,12 +13,21 @@ struct CliContext {
   std::string server = "127.0.0.1:50051";  // --server, else $CLIENTELE_SERVER, else this.
   bool json = false;
 
+  // One channel per process, made on first use: every stub of a command shares its
+  // connection (a second channel would cost a second connect). Not thread-safe until the first
+  // call has returned.
   std::shared_ptr<grpc::Channel> Channel() const {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    args.SetMaxSendMessageSize(64 << 20);
-    return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+    if (channel_ == nullptr) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 << 20);
+      args.SetMaxSendMessageSize(64 << 20);
+      channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+    }
+    return channel_;
   }
+
+ private:
+  mutable std::shared_ptr<grpc::Channel> channel_;
 };
 
 // Prints "clientele <what>: <CODE>: <message>" to stderr (e.g. "clientele profile get:

@@ -12,6 +12,7 @@
 #include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
+#include "cmd/clientele/job_commands.h"
 #include "cmd/clientele/log_commands.h"
 #include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
@@ -48,10 +49,12 @@ int main(int argc, char** argv) {
   AddLogCommands(app, context, log_flags, run);
   GenFlags gen_flags;
   AddGenCommand(app, context, gen_flags, run);
+  JobFlags job_flags;
+  AddJobCommands(app, context, job_flags, run);
   AnalyticsFlags analytics_flags;
-  AddAnalyticsCommands(app, context, analytics_flags, run);
+  AddAnalyticsCommands(app, context, analytics_flags, job_flags, run);
   RecommendFlags recommend_flags;
-  AddRecommendCommands(app, context, recommend_flags, analytics_flags, run);
+  AddRecommendCommands(app, context, recommend_flags, analytics_flags, job_flags, run);
   ReportFlags report_flags;
   AddReportCommand(app, context, report_flags, run);
   IdentityFlags identity_flags;

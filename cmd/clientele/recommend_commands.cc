@@ -39,14 +39,6 @@ std::string Lower(std::string s, const std::string& prefix) {
   return s;
 }
 
-std::string StateName(v1::JobState state) { return Lower(v1::JobState_Name(state), "JOB_STATE_"); }
-std::string KindName(v1::JobKind kind) { return Lower(v1::JobKind_Name(kind), "JOB_KIND_"); }
-
-bool Finished(v1::JobState state) {
-  return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED ||
-         state == v1::JOB_STATE_CANCELLED;
-}
-
 bool ParseStrategy(const std::string& name, v1::Strategy* out) {
   if (name.empty()) {
     *out = v1::STRATEGY_UNSPECIFIED;
@@ -71,63 +63,23 @@ void PrintItems(const google::protobuf::RepeatedPtrField<v1::RecommendedItem>& i
   }
 }
 
-json JobJson(const v1::Job& job) {
-  json out = {{"job_id", job.job_id()},
-              {"kind", KindName(job.kind())},
-              {"state", StateName(job.state())},
-              {"progress", job.progress()},
-              {"progress_message", job.progress_message()},
-              {"error", job.error()}};
-  if (job.state() != v1::JOB_STATE_SUCCEEDED) return out;
-  const v1::JobResult& r = job.result();
-  out["model_version"] = r.model_version();
-  out["users"] = r.users();
-  out["items"] = r.items();
-  out["interactions"] = r.interactions();
-  if (job.kind() == v1::JOB_KIND_TRAIN) {
-    out["baskets"] = r.baskets();
-    out["itemsets"] = r.itemsets();
-    out["rules"] = r.rules();
-    out["itemsets_seconds"] = r.itemsets_seconds();
-    out["models"] = std::vector<std::string>(r.models().begin(), r.models().end());
-  } else {
-    out["k"] = r.k();
-    out["warm_test_users"] = r.warm_test_users();
-    out["cold_test_users"] = r.cold_test_users();
-    out["cold_users"] = r.cold_users();
-    json metrics = json::object();
-    for (const v1::ModelMetrics& m : r.metrics()) {
-      metrics[m.model()] = {{"precision", m.precision()},
-                            {"recall", m.recall()},
-                            {"f1", m.f1()},
-                            {"map", m.map()},
-                            {"ndcg", m.ndcg()},
-                            {"mrr", m.mrr()},
-                            {"hit_rate", m.hit_rate()},
-                            {"coverage", m.coverage()},
-                            {"users", m.users()},
-                            {"fit_seconds", m.fit_seconds()}};
-    }
-    out["metrics"] = metrics;
+// evaluate: "metrics" as an object keyed by model, not a list.
+void AdjustResultJson(json& result) {
+  if (!result.contains("metrics") || !result["metrics"].is_array()) return;
+  json metrics = json::object();
+  for (json& m : result["metrics"]) {
+    const std::string model = m.value("model", "");
+    m.erase("model");
+    metrics[model] = std::move(m);
   }
-  return out;
+  result["metrics"] = std::move(metrics);
 }
 
-void PrintJob(const CliContext& context, const v1::Job& job) {
-  if (context.json) {
-    std::printf("%s\n", JobJson(job).dump().c_str());
-    return;
-  }
-  std::printf("job %s (%s): %s", job.job_id().c_str(), KindName(job.kind()).c_str(),
-              StateName(job.state()).c_str());
-  if (!Finished(job.state())) {
-    std::printf(" %.0f%% %s", job.progress() * 100, job.progress_message().c_str());
-  }
-  std::printf("\n");
-  if (!job.error().empty()) std::printf("  error: %s\n", job.error().c_str());
-  if (job.state() != v1::JOB_STATE_SUCCEEDED) return;
-  const v1::JobResult& r = job.result();
-  if (job.kind() == v1::JOB_KIND_TRAIN) {
+// The text of a succeeded train or evaluate job's result.
+void PrintResult(const google::protobuf::Any& any) {
+  v1::JobResult r;
+  if (!any.UnpackTo(&r)) return;
+  if (r.metrics_size() == 0) {
     std::printf("  model version %llu: %lld users, %lld items, %lld interactions, %lld baskets\n",
                 static_cast<unsigned long long>(r.model_version()),
                 static_cast<long long>(r.users()), static_cast<long long>(r.items()),
@@ -149,36 +101,6 @@ void PrintJob(const CliContext& context, const v1::Job& job) {
   }
 }
 
-int WaitForJob(RecommenderService::Stub& stub, double timeout_seconds, v1::Job* job) {
-  const bool bar = isatty(STDERR_FILENO) == 1;
-  const absl::Time deadline = absl::Now() + absl::Seconds(timeout_seconds);
-  while (!Finished(job->state())) {
-    if (bar) {
-      std::fprintf(stderr, "\r%s %s %3.0f%% %-50.50s", job->job_id().c_str(),
-                   StateName(job->state()).c_str(), job->progress() * 100,
-                   job->progress_message().c_str());
-      std::fflush(stderr);
-    }
-    if (absl::Now() >= deadline) {
-      if (bar) std::fputc('\n', stderr);
-      std::fprintf(stderr, "clientele: job %s did not finish within %.0f s\n",
-                   job->job_id().c_str(), timeout_seconds);
-      return 1;
-    }
-    absl::SleepFor(absl::Milliseconds(100));  // A poll interval of the CLI, not a test wait.
-    grpc::ClientContext rpc;
-    Deadline(rpc);
-    v1::GetJobRequest request;
-    request.set_job_id(job->job_id());
-    v1::GetJobResponse response;
-    grpc::Status status = stub.GetJob(&rpc, request, &response);
-    if (!status.ok()) return ReportRpcError("jobs get", status);
-    *job = response.job();
-  }
-  if (bar) std::fprintf(stderr, "\r%-80s\r", "");
-  return 0;
-}
-
 std::vector<std::string> SplitModels(const std::string& models) {
   std::vector<std::string> out;
   for (absl::string_view m : absl::StrSplit(models, ',', absl::SkipWhitespace())) {
@@ -187,38 +109,29 @@ std::vector<std::string> SplitModels(const std::string& models) {
   return out;
 }
 
-int RunJobsStart(const CliContext& context, const RecommendFlags& flags,
-                 const AnalyticsFlags& analytics_flags) {
-  v1::StartJobRequest request;
-  request.set_idempotency_key(analytics_flags.idempotency_key);
-  if (analytics_flags.kind == "train") {
-    v1::TrainJobSpec* spec = request.mutable_spec()->mutable_train();
+// The recommender spec of `kind` (train or evaluate) from the flags.
+absl::StatusOr<google::protobuf::Any> BuildSpec(const RecommendFlags& flags,
+                                                const AnalyticsFlags& analytics_flags,
+                                                const std::string& kind) {
+  v1::JobSpec job_spec;
+  if (kind == "train") {
+    v1::TrainJobSpec* spec = job_spec.mutable_train();
     spec->set_min_support(flags.min_support);
     spec->set_min_confidence(flags.train_min_confidence);
     spec->set_max_itemset_size(flags.max_itemset_size);
     spec->set_max_itemsets(flags.max_itemsets);
     for (std::string& m : SplitModels(flags.models)) spec->add_models(std::move(m));
   } else {
-    v1::EvaluateJobSpec* spec = request.mutable_spec()->mutable_evaluate();
+    v1::EvaluateJobSpec* spec = job_spec.mutable_evaluate();
     spec->set_split(flags.split);
     spec->set_seed(analytics_flags.seed);
     spec->set_k(flags.eval_k);
     spec->set_cold_users(flags.cold_users);
     for (std::string& m : SplitModels(flags.models)) spec->add_models(std::move(m));
   }
-  auto stub = RecommenderService::NewStub(context.Channel());
-  grpc::ClientContext rpc;
-  Deadline(rpc);
-  v1::StartJobResponse response;
-  grpc::Status status = stub->StartJob(&rpc, request, &response);
-  if (!status.ok()) return ReportRpcError("jobs start", status);
-  v1::Job job = response.job();
-  if (analytics_flags.wait) {
-    if (int rc = WaitForJob(*stub, analytics_flags.timeout_seconds, &job); rc != 0) return rc;
-  }
-  PrintJob(context, job);
-  if (analytics_flags.wait && job.state() != v1::JOB_STATE_SUCCEEDED) return 1;
-  return 0;
+  google::protobuf::Any any;
+  any.PackFrom(job_spec);
+  return any;
 }
 
 int RunRecommend(const CliContext& context, const RecommendFlags& flags) {
@@ -422,48 +335,11 @@ int RunModelInfo(const CliContext& context) {
   return 0;
 }
 
-int RunRecJobs(const CliContext& context, const RecommendFlags& flags, const std::string& what) {
-  auto stub = RecommenderService::NewStub(context.Channel());
-  if (what == "list") {
-    grpc::ClientContext rpc;
-    Deadline(rpc);
-    v1::ListJobsRequest request;
-    request.set_page_size(std::clamp(flags.limit, 1, 1000));
-    v1::ListJobsResponse response;
-    grpc::Status status = stub->ListJobs(&rpc, request, &response);
-    if (!status.ok()) return ReportRpcError("rec-jobs list", status);
-    for (const v1::Job& job : response.jobs()) PrintJob(context, job);
-    return 0;
-  }
-  grpc::ClientContext rpc;
-  Deadline(rpc);
-  v1::Job job;
-  grpc::Status status;
-  if (what == "cancel") {
-    v1::CancelJobRequest request;
-    request.set_job_id(flags.job_id);
-    v1::CancelJobResponse response;
-    status = stub->CancelJob(&rpc, request, &response);
-    job = response.job();
-  } else {
-    v1::GetJobRequest request;
-    request.set_job_id(flags.job_id);
-    v1::GetJobResponse response;
-    status = stub->GetJob(&rpc, request, &response);
-    job = response.job();
-  }
-  if (!status.ok()) return ReportRpcError("rec-jobs " + what, status);
-  if (what == "get" && flags.wait) {
-    if (int rc = WaitForJob(*stub, flags.timeout_seconds, &job); rc != 0) return rc;
-  }
-  PrintJob(context, job);
-  return 0;
-}
-
 }  // namespace
 
 void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFlags& flags,
-                          AnalyticsFlags& analytics_flags, std::function<int()>& run) {
+                          AnalyticsFlags& analytics_flags, JobFlags& job_flags,
+                          std::function<int()>& run) {
   CLI::App* recommend = app.add_subcommand("recommend", "Top-k products for one customer");
   recommend->add_option("--profile", flags.profile, "Profile id (e.g. online_retail:12347)");
   recommend->add_option("--source", flags.source, "A member source key system/id");
@@ -501,8 +377,8 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
   CLI::App* info = app.add_subcommand("model-info", "The recommender model version served");
   info->callback([&] { run = [&] { return RunModelInfo(context); }; });
 
-  // `jobs start train|evaluate`: options on the analytics `jobs start` command.
-  CLI::App* start = app.get_subcommand("jobs")->get_subcommand("start");
+  // `jobs start train|evaluate`: the kinds and their flags (cmd/clientele/job_commands.h).
+  CLI::App* start = job_flags.start;
   start->add_option("--min-support", flags.min_support,
                     "train: FP-Growth minimum support (count / baskets; default 0.01)");
   start->add_option("--min-confidence", flags.train_min_confidence,
@@ -528,23 +404,22 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                    "with popularity")
       ->check(CLI::IsMember({"skip", "popularity"}))
       ->capture_default_str();
-  // The analytics `jobs start` hands these kinds to the recommender.
-  analytics_flags.start_recommender_job = [&] {
-    return RunJobsStart(context, flags, analytics_flags);
+  JobKind train;
+  train.flags = {"--min-support", "--min-confidence", "--max-itemset-size", "--max-itemsets",
+                 "--models"};
+  train.build_spec = [&flags, &analytics_flags] {
+    return BuildSpec(flags, analytics_flags, "train");
   };
-
-  CLI::App* rec_jobs = app.add_subcommand("rec-jobs", "Watch, list and cancel recommender jobs");
-  rec_jobs->require_subcommand(1);
-  CLI::App* get = rec_jobs->add_subcommand("get", "Show a job");
-  get->add_option("job_id", flags.job_id, "Job id")->required();
-  get->add_flag("--wait", flags.wait, "Wait until it has finished");
-  get->callback([&] { run = [&] { return RunRecJobs(context, flags, "get"); }; });
-  CLI::App* list = rec_jobs->add_subcommand("list", "List jobs, newest first");
-  list->add_option("--limit", flags.limit, "At most this many");
-  list->callback([&] { run = [&] { return RunRecJobs(context, flags, "list"); }; });
-  CLI::App* cancel = rec_jobs->add_subcommand("cancel", "Cancel a queued or running job");
-  cancel->add_option("job_id", flags.job_id, "Job id")->required();
-  cancel->callback([&] { run = [&] { return RunRecJobs(context, flags, "cancel"); }; });
+  train.print_result = PrintResult;
+  AddJobKind(job_flags, "train", std::move(train));
+  JobKind evaluate;
+  evaluate.flags = {"--split", "--seed", "-k", "--models", "--cold-users"};
+  evaluate.build_spec = [&flags, &analytics_flags] {
+    return BuildSpec(flags, analytics_flags, "evaluate");
+  };
+  evaluate.print_result = PrintResult;
+  evaluate.adjust_result_json = AdjustResultJson;
+  AddJobKind(job_flags, "evaluate", std::move(evaluate));
 }
 
 }  // namespace clientele::cli

@@ -9,12 +9,10 @@
 //                              [--max-itemset-size=N] [--max-itemsets=N] [--wait]
 //   clientele jobs start evaluate [--split=random:0.75|time:N] [--seed=N] [-k N] [--models=a,b]
 //                                 [--wait]
-//   clientele rec-jobs get JOB_ID [--wait] | list | cancel JOB_ID
-// `jobs start train|evaluate` extends the analytics `jobs` command (rfm|recluster go to
-// analytics). All print one JSON object (per line for lists) with --json; for jobs it holds
-// the job's id, kind, state, error and result, with the train result's `itemsets` and `rules`
-// and the evaluate result's `metrics` (model -> precision, recall, f1, map, ndcg, mrr,
-// hit_rate, coverage) at the top level.
+// `jobs start train|evaluate` are kinds of the `jobs` command (cmd/clientele/job_commands.h).
+// All print one JSON object (per line for lists) with --json; a job's `result` holds the train
+// result's `itemsets` and `rules`, and the evaluate result's `metrics` as an object (model ->
+// precision, recall, f1, map, ndcg, mrr, hit_rate, coverage, ...).
 #ifndef CLIENTELE_CMD_CLIENTELE_RECOMMEND_COMMANDS_H_
 #define CLIENTELE_CMD_CLIENTELE_RECOMMEND_COMMANDS_H_
 
@@ -53,16 +51,12 @@ struct RecommendFlags {
   std::string split = "random:0.75";
   int eval_k = 10;
   std::string cold_users = "skip";
-  // rec-jobs
-  std::string job_id;
-  bool wait = false;
-  double timeout_seconds = 3600;
 };
 
-// Adds the commands above. Call after AddAnalyticsCommands (it extends `jobs start` and reads
-// its --seed, --wait, --timeout and --idempotency-key).
+// Adds the commands above. Call after AddAnalyticsCommands (evaluate shares its --seed).
 void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFlags& flags,
-                          AnalyticsFlags& analytics_flags, std::function<int()>& run);
+                          AnalyticsFlags& analytics_flags, JobFlags& job_flags,
+                          std::function<int()>& run);
 
 }  // namespace clientele::cli
 

@@ -20,6 +20,8 @@
 #include "cmd/clienteled/components.h"
 #include "cmd/clienteled/store_check.h"
 #include "common/cli/command_line.h"
+#include "common/jobs/job_registry.h"
+#include "common/jobs/job_service.h"
 #include "common/logging/log_setup.h"
 #include "common/metrics/registry.h"
 #include "common/server/component_set.h"
@@ -148,6 +150,18 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   // by several components (no single component's) is added to both here.
   std::vector<grpc::Service*> services = components.services();
   std::vector<std::string> health_names = components.health_names();
+  // Jobs: one clientele.common.v1.JobService over every component's job managers; it
+  // dispatches by kind and by the service a job id names (docs/jobs.md).
+  jobs::JobRegistry job_registry;
+  for (jobs::JobManager* manager : components.job_managers()) {
+    if (absl::Status s = job_registry.Add(manager); !s.ok()) return Fail(s.ToString());
+  }
+  std::unique_ptr<jobs::JobServiceImpl> job_service;
+  if (!job_registry.empty()) {
+    job_service = std::make_unique<jobs::JobServiceImpl>(&job_registry);
+    services.push_back(job_service.get());
+    health_names.push_back("clientele.common.v1.JobService");
+  }
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(ServerOptionsOf(flags), services, health_names, &metrics);
   if (!server.ok()) return Fail(server.status().ToString());

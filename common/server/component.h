@@ -36,6 +36,10 @@ namespace CLI {
 class App;
 }  // namespace CLI
 
+namespace clientele::jobs {
+class JobManager;  // common/jobs/job_manager.h
+}  // namespace clientele::jobs
+
 namespace clientele::server {
 
 // What the process tells every component it opens.
@@ -73,6 +77,10 @@ class Component {
   // names grpc.health.v1 reports for them. Called after Open.
   virtual std::vector<grpc::Service*> services() = 0;
   virtual std::vector<std::string> health_names() const = 0;
+
+  // The job managers this component runs (not owned; alive until the component is
+  // destroyed), served by the process's one clientele.common.v1.JobService. Called after Open.
+  virtual std::vector<jobs::JobManager*> job_managers() { return {}; }
 
   // Starts background work once the server serves: log consumers, job runners. `channels`
   // makes every channel to another component (kept as long as the component needs it).

@@ -115,6 +115,14 @@ std::vector<std::string> ComponentSet::health_names() const {
   return out;
 }
 
+std::vector<jobs::JobManager*> ComponentSet::job_managers() const {
+  std::vector<jobs::JobManager*> out;
+  for (const Entry& entry : entries_) {
+    for (jobs::JobManager* manager : entry.component->job_managers()) out.push_back(manager);
+  }
+  return out;
+}
+
 std::vector<HealthMonitor::Check> ComponentSet::health_checks() const {
   std::vector<HealthMonitor::Check> out;
   for (const Entry& entry : entries_) {

@@ -62,6 +62,8 @@ class ComponentSet {
   // What the gRPC server serves: every selected component's services and health names.
   std::vector<grpc::Service*> services() const;
   std::vector<std::string> health_names() const;
+  // Every selected component's job managers (for the process's JobService).
+  std::vector<jobs::JobManager*> job_managers() const;
   // One check per health name, calling its component's Health().
   std::vector<HealthMonitor::Check> health_checks() const;
 

@@ -67,10 +67,10 @@ absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<JobOutcome> RunEvaluateJob(const v1::Job& job, const RecommenderStore& store,
+absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const RecommenderStore& store,
                                           const ProfileMap& profiles, int64_t memory_budget_bytes,
                                           JobControl& control) {
-  const v1::EvaluateJobSpec& spec = job.spec().evaluate();
+  const v1::EvaluateJobSpec& spec = job.spec.evaluate();
   CLT_ASSIGN_OR_RETURN(const Split split, ParseSplit(spec.split()));
   const int k = spec.k() == 0 ? 10 : spec.k();
   control.SetProgress(0.02, "reading events");

@@ -16,7 +16,7 @@ absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec);
 
 // `memory_budget_bytes` bounds each model's fit as in a train job (0: none); a fit estimated
 // above it fails RESOURCE_EXHAUSTED naming --recommender_memory_budget.
-absl::StatusOr<JobOutcome> RunEvaluateJob(const v1::Job& job, const RecommenderStore& store,
+absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const RecommenderStore& store,
                                           const ProfileMap& profiles, int64_t memory_budget_bytes,
                                           JobControl& control);
 

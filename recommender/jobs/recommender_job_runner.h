@@ -1,9 +1,11 @@
-// The JobRunner of the recommender: dispatches `train` and `evaluate` jobs. The profile map
+// The JobRunner of the recommender: runs `train` and `evaluate` jobs. The profile map
 // is fetched once per run (identity's, when configured).
 #ifndef CLIENTELE_RECOMMENDER_JOBS_RECOMMENDER_JOB_RUNNER_H_
 #define CLIENTELE_RECOMMENDER_JOBS_RECOMMENDER_JOB_RUNNER_H_
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "recommender/jobs/recommender_jobs.h"
 #include "recommender/jobs/train_job.h"
@@ -19,8 +21,11 @@ class RecommenderJobRunner final : public JobRunner {
                        TrainDefaults defaults = {})
       : store_(store), holder_(holder), profiles_(std::move(profiles)), defaults_(defaults) {}
 
-  absl::Status Validate(const v1::JobSpec& spec) const override;
-  absl::StatusOr<JobOutcome> Run(const v1::Job& job, JobControl& control) override;
+  std::vector<std::string> Kinds() const override { return {"train", "evaluate"}; }
+  // An empty spec gets the part of `kind` (its defaults); a spec whose part is another
+  // kind's is InvalidArgument.
+  absl::Status ValidateSpec(const std::string& kind, v1::JobSpec& spec) const override;
+  absl::StatusOr<JobOutcome> RunTyped(const JobInput& job, JobControl& control) override;
 
  private:
   RecommenderStore* const store_;

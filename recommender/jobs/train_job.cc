@@ -74,10 +74,10 @@ absl::Status ValidateTrainSpec(const v1::TrainJobSpec& spec) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* store,
+absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* store,
                                        SnapshotHolder* holder, const ProfileMap& profiles,
                                        const TrainDefaults& defaults, JobControl& control) {
-  const v1::TrainJobSpec& spec = job.spec().train();
+  const v1::TrainJobSpec& spec = job.spec.train();
   const double min_support = spec.min_support() > 0 ? spec.min_support() : defaults.min_support;
   const double min_confidence =
       spec.min_confidence() > 0 ? spec.min_confidence() : defaults.min_confidence;
@@ -175,7 +175,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* sto
   CLT_ASSIGN_OR_RETURN(const uint64_t version, store->AllocateModelVersion());
   v1::ModelManifest manifest = std::move(td.manifest);
   manifest.set_version(version);
-  manifest.set_job_id(job.job_id());
+  manifest.set_job_id(job.job_id);
   ToProtoTimestamp(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())),
                    manifest.mutable_trained_at());  // Whole seconds.
   for (const auto& [name, model] : models) manifest.add_models(name);

@@ -29,7 +29,7 @@ struct TrainDefaults {
 // InvalidArgument naming the field ("spec.train.min_support", ...).
 absl::Status ValidateTrainSpec(const v1::TrainJobSpec& spec);
 
-absl::StatusOr<JobOutcome> RunTrainJob(const v1::Job& job, RecommenderStore* store,
+absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* store,
                                        SnapshotHolder* holder, const ProfileMap& profiles,
                                        const TrainDefaults& defaults, JobControl& control);
 

@@ -271,54 +271,6 @@ absl::Status RecommenderStore::ForEachItemVector(
   return it->status();
 }
 
-absl::StatusOr<std::optional<v1::Job>> RecommenderStore::GetJob(std::string_view job_id) const {
-  return GetMessage<v1::Job>(*kv_, kJobsCf, job_id, "job");
-}
-
-void RecommenderStore::PutJob(storage::WriteBatch& batch, const v1::Job& job) const {
-  batch.Put(kJobsCf, job.job_id(), job.SerializeAsString());
-}
-
-absl::Status RecommenderStore::WriteJob(const v1::Job& job) {
-  std::unique_ptr<storage::WriteBatch> batch = kv_->NewWriteBatch();
-  PutJob(*batch, job);
-  return kv_->Write(*batch);
-}
-
-absl::StatusOr<std::optional<std::string>> RecommenderStore::JobIdForKey(
-    std::string_view idempotency_key) const {
-  return kv_->Get(kJobKeysCf, idempotency_key);
-}
-
-void RecommenderStore::PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
-                                 std::string_view job_id) const {
-  batch.Put(kJobKeysCf, idempotency_key, job_id);
-}
-
-absl::StatusOr<std::vector<v1::Job>> RecommenderStore::AllJobs() const {
-  std::vector<v1::Job> jobs;
-  CLT_RETURN_IF_ERROR(
-      ForEachMessage<v1::Job>(*kv_, kJobsCf, "job", [&](std::string_view, const v1::Job& job) {
-        jobs.push_back(job);
-        return absl::OkStatus();
-      }));
-  return jobs;
-}
-
-absl::StatusOr<std::vector<v1::Job>> RecommenderStore::JobsBefore(std::string_view before_job_id,
-                                                                  int limit) const {
-  std::vector<v1::Job> jobs;
-  storage::IteratorBounds bounds;
-  bounds.upper_bound = std::string(before_job_id);
-  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kJobsCf, bounds);
-  for (it->SeekToLast(); it->Valid() && static_cast<int>(jobs.size()) < limit; it->Prev()) {
-    CLT_ASSIGN_OR_RETURN(v1::Job job, ParseValue<v1::Job>(it->value(), "job", it->key()));
-    jobs.push_back(std::move(job));
-  }
-  CLT_RETURN_IF_ERROR(it->status());
-  return jobs;
-}
-
 absl::StatusOr<uint64_t> RecommenderStore::AllocateModelVersion() {
   CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(kMetaCf, kNextVersion));
   uint64_t next = 1;

@@ -96,15 +96,7 @@ class RecommenderStore {
       const std::function<absl::Status(std::string_view sku, std::vector<float> values)>& visit)
       const;
 
-  // --- Jobs (the interface common/jobs/job_manager.h needs). Job ids sort in creation order.
-  absl::StatusOr<std::optional<v1::Job>> GetJob(std::string_view job_id) const;
-  void PutJob(storage::WriteBatch& batch, const v1::Job& job) const;
-  absl::Status WriteJob(const v1::Job& job);
-  absl::StatusOr<std::optional<std::string>> JobIdForKey(std::string_view idempotency_key) const;
-  void PutJobKey(storage::WriteBatch& batch, std::string_view idempotency_key,
-                 std::string_view job_id) const;
-  absl::StatusOr<std::vector<v1::Job>> AllJobs() const;
-  absl::StatusOr<std::vector<v1::Job>> JobsBefore(std::string_view before_job_id, int limit) const;
+  // Jobs live in the jobs / job_keys column families through common/jobs/job_store.h.
 
   // --- Model versions. ---
   // Reserves the next version (persisted; never reused). Only the job worker calls it.

@@ -95,7 +95,10 @@ TEST_F(AnalyticsCliTest, ReclusterWaitsAndReportsInertiaAndSilhouettePerK) {
   const std::vector<nlohmann::json> lines = JsonLines(job.out);
   ASSERT_EQ(lines.size(), 1u) << job.out;
   const nlohmann::json& j = lines[0];
-  EXPECT_EQ(j["state"], "JOB_STATE_SUCCEEDED");
+  EXPECT_EQ(j["state"], "succeeded");
+  EXPECT_EQ(j["kind"], "recluster");
+  EXPECT_EQ(j["attempt"], 1);
+  EXPECT_EQ(j["spec"]["recluster"]["n_init"], 3);
   ASSERT_EQ(j["result"]["k_scores"].size(), 4u);
   for (const nlohmann::json& s : j["result"]["k_scores"]) {
     EXPECT_TRUE(s.contains("inertia"));
@@ -124,6 +127,52 @@ TEST_F(AnalyticsCliTest, ReclusterWaitsAndReportsInertiaAndSilhouettePerK) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad.err, HasSubstr("spec.recluster.k_max"));
+  // A flag of another kind is a usage error naming it, not silently ignored.
+  CommandResult foreign = Run({"jobs", "start", "rfm", "--n-init=5"});
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_THAT(foreign.err, HasSubstr("--n-init"));
+  CommandResult unknown = Run({"jobs", "start", "reindex"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("rfm"));
+}
+
+TEST_F(AnalyticsCliTest, AKeyWhoseJobWasCancelledStartsAttemptTwo) {
+  // A long recluster keeps the single analytics worker busy, so the keyed rfm job behind it
+  // is still queued when it is cancelled.
+  CommandResult busy = Run({"--json", "jobs", "start", "recluster", "--k=2..50", "--n-init=100"});
+  ASSERT_EQ(busy.exit_code, 0) << busy.err;
+  const std::string busy_id = JsonLines(busy.out)[0]["job_id"];
+  CommandResult first = Run({"--json", "jobs", "start", "rfm", "--idempotency-key=retry-me"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const nlohmann::json first_job = JsonLines(first.out)[0];
+  const std::string first_id = first_job["job_id"];
+  EXPECT_EQ(first_job["attempt"], 1);
+  CommandResult cancel = Run({"--json", "jobs", "cancel", first_id});
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
+  EXPECT_EQ(JsonLines(cancel.out)[0]["state"], "cancelled") << cancel.out;
+  ASSERT_EQ(Run({"jobs", "cancel", busy_id}).exit_code, 0);
+
+  CommandResult second =
+      Run({"--json", "jobs", "start", "rfm", "--idempotency-key=retry-me", "--wait"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const nlohmann::json second_job = JsonLines(second.out)[0];
+  EXPECT_NE(second_job["job_id"], first_id);
+  EXPECT_EQ(second_job["state"], "succeeded");
+  EXPECT_EQ(second_job["attempt"], 2);
+  EXPECT_EQ(second_job["previous_attempt_job_id"], first_id);
+
+  CommandResult get = Run({"jobs", "get", second_job["job_id"].get<std::string>()});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_THAT(get.out, HasSubstr("attempt: 2"));
+  EXPECT_THAT(get.out, HasSubstr(first_id));
+  // The cancelled attempt stays visible.
+  CommandResult old = Run({"--json", "jobs", "get", first_id});
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(JsonLines(old.out)[0]["state"], "cancelled");
+  // And the key now names the succeeded attempt.
+  CommandResult again = Run({"--json", "jobs", "start", "rfm", "--idempotency-key=retry-me"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(JsonLines(again.out)[0]["job_id"], second_job["job_id"]);
 }
 
 TEST_F(AnalyticsCliTest, ReportWritesTheFourCharts) {

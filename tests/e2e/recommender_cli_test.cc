@@ -69,14 +69,14 @@ TEST_F(RecommenderCliTest, BasketsTrainReportsItemsetsAndRulesThenCompletesBaske
   // Count >= 2 of 8: bread, butter, milk, cereal, and {bread,butter}, {bread,milk},
   // {milk,cereal}. Rules at confidence >= 0.6: butter=>bread (3/3), cereal=>milk (3/4),
   // milk=>cereal (3/4), bread=>butter (3/5 = 0.6 passes); not milk=>bread (2/4).
-  EXPECT_EQ(job["itemsets"], 7);
-  EXPECT_EQ(job["rules"], 4);
+  EXPECT_EQ(job["result"]["itemsets"], 7);
+  EXPECT_EQ(job["result"]["rules"], 4);
 
   CommandResult info = Run({"model-info", "--json"});
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const nlohmann::json model = nlohmann::json::parse(info.out, nullptr, false);
   ASSERT_TRUE(model.is_object()) << info.out;
-  EXPECT_EQ(model["model_version"], job["model_version"]);
+  EXPECT_EQ(model["model_version"], job["result"]["model_version"]);
   EXPECT_EQ(model["itemsets"], 7);  // Numbers, not protobuf's int64 strings.
   EXPECT_EQ(model["rules"], 4);
   EXPECT_EQ(model["strategies"], nlohmann::json({"rules", "content"})) << info.out;
@@ -123,8 +123,10 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
   CommandResult evaluate = Run({"--json", "jobs", "start", "evaluate", "--split=random:0.75",
                                 "--seed=3", "-k", "2", "--wait"});
   ASSERT_EQ(evaluate.exit_code, 0) << evaluate.err;
-  const nlohmann::json result = nlohmann::json::parse(evaluate.out, nullptr, false);
-  ASSERT_TRUE(result.is_object()) << evaluate.out;
+  const nlohmann::json job = nlohmann::json::parse(evaluate.out, nullptr, false);
+  ASSERT_TRUE(job.is_object()) << evaluate.out;
+  EXPECT_EQ(job["kind"], "evaluate");
+  const nlohmann::json& result = job["result"];
   EXPECT_EQ(result["k"], 2);
   for (const char* model : {"popularity", "item_cf", "sar", "ease", "hybrid"}) {
     ASSERT_TRUE(result["metrics"].contains(model)) << model << " in " << evaluate.out;
@@ -159,6 +161,14 @@ TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
   EXPECT_EQ(bad_split.exit_code, 1);
   EXPECT_THAT(bad_split.err, HasSubstr("INVALID_ARGUMENT: "));
   EXPECT_THAT(bad_split.err, HasSubstr("spec.evaluate.split"));
+  CommandResult foreign = Run({"jobs", "start", "evaluate", "--k=5"});
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_THAT(foreign.err, HasSubstr("--k"));
+  // One `jobs list` shows the jobs of every service.
+  CommandResult list = Run({"--json", "jobs", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("\"kind\":\"evaluate\""));
+  EXPECT_THAT(list.out, HasSubstr("\"state\":\"succeeded\""));
 }
 
 // One events-jsonl line: a customer record of web:<id>.

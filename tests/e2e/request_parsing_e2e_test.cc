@@ -50,12 +50,13 @@ TEST(RequestParsingE2eTest, GarbledRequestsAreInvalidArgumentOnEveryService) {
       "\x0a\x05"
       "ab",
       4);
-  for (const std::string method : {"/clientele.identity.v1.IdentityService/GetProfile",
-                                   "/clientele.identity.v1.IdentityService/ListProfiles",
-                                   "/clientele.analytics.v1.AnalyticsService/GetJob",
-                                   "/clientele.analytics.v1.AnalyticsService/ListRfm",
-                                   "/clientele.recommender.v1.RecommenderService/SimilarItems",
-                                   "/clientele.recommender.v1.RecommenderService/GetModelInfo"}) {
+  for (const std::string method :
+       {"/clientele.identity.v1.IdentityService/GetProfile",
+        "/clientele.identity.v1.IdentityService/ListProfiles",
+        "/clientele.common.v1.JobService/GetJob", "/clientele.common.v1.JobService/WaitJob",
+        "/clientele.analytics.v1.AnalyticsService/ListRfm",
+        "/clientele.recommender.v1.RecommenderService/SimilarItems",
+        "/clientele.recommender.v1.RecommenderService/GetModelInfo"}) {
     grpc::Status status = CallWithBytes(server.address, method, garbled);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
     EXPECT_FALSE(status.error_message().empty()) << method;
@@ -63,7 +64,7 @@ TEST(RequestParsingE2eTest, GarbledRequestsAreInvalidArgumentOnEveryService) {
   // Invalid UTF-8 in a string field names the field.
   const std::string bad_utf8("\x0a\x02\xff\xfe", 4);
   grpc::Status status =
-      CallWithBytes(server.address, "/clientele.analytics.v1.AnalyticsService/GetJob", bad_utf8);
+      CallWithBytes(server.address, "/clientele.common.v1.JobService/GetJob", bad_utf8);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
   server.process->Signal(SIGTERM);

@@ -13,6 +13,9 @@
 #include "analytics/jobs/profile_directory.h"
 #include "analytics/state/analytics_store.h"
 #include "clientele/analytics/v1/analytics.grpc.pb.h"
+#include "clientele/common/v1/jobs.grpc.pb.h"
+#include "common/jobs/job_registry.h"
+#include "common/jobs/job_service.h"
 #include "common/log/log_consumer.h"
 #include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
@@ -41,13 +44,18 @@ class AnalyticsServer {
     store_ = std::make_unique<analytics::AnalyticsStore>(kv_.get());
     applier_ = std::make_unique<analytics::AnalyticsApplier>(store_.get());
     runner_ = std::make_unique<analytics::AnalyticsJobRunner>(store_.get(), &directory_, 1);
-    jobs_ = std::make_unique<analytics::JobManager>(store_.get(), runner_.get());
+    job_store_ = analytics::NewAnalyticsJobStore(kv_.get());
+    jobs_ = std::make_unique<analytics::JobManager>(job_store_.get(), runner_.get());
+    EXPECT_THAT(job_registry_.Add(jobs_.get()), IsOk());
+    job_service_ = std::make_unique<jobs::JobServiceImpl>(&job_registry_);
     queries_ = std::make_unique<analytics::AnalyticsQueries>(store_.get());
-    service_ = std::make_unique<analytics::AnalyticsServiceImpl>(jobs_.get(), queries_.get());
+    service_ = std::make_unique<analytics::AnalyticsServiceImpl>(queries_.get());
     server::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.shutdown_grace = absl::Seconds(2);
-    server_ = std::move(server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_)).value();
+    server_ = std::move(server::GrpcServer::Start(so, {service_.get(), job_service_.get()}, {},
+                                                  &metrics_))
+                  .value();
     log::LogConsumerOptions options;
     options.name = "analytics";
     options.progress_cf = analytics::kMetaCf;
@@ -66,12 +74,19 @@ class AnalyticsServer {
     return v1::AnalyticsService::NewStub(grpc::CreateChannel(
         "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
+  std::unique_ptr<common::v1::JobService::Stub> JobStub() const {
+    return common::v1::JobService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
   log::LogConsumer& consumer() { return *consumer_; }
 
  private:
   metrics::Registry metrics_;
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<analytics::AnalyticsStore> store_;
+  std::unique_ptr<jobs::JobStore> job_store_;
+  jobs::JobRegistry job_registry_;
+  std::unique_ptr<jobs::JobServiceImpl> job_service_;
   std::unique_ptr<analytics::AnalyticsApplier> applier_;
   analytics::SourceKeyProfiles directory_;
   std::unique_ptr<analytics::AnalyticsJobRunner> runner_;
@@ -87,7 +102,8 @@ class AnalyticsIntegrationTest : public ::testing::Test {
   AnalyticsIntegrationTest()
       : ingest_(dir_.Sub("ingest"), ingest::EventLogOptions()),
         analytics_(dir_.Sub("analytics"), ingest_.Channel()),
-        stub_(analytics_.Stub()) {}
+        stub_(analytics_.Stub()),
+        jobs_(analytics_.JobStub()) {}
 
   // Imports the committed Online Retail slice; returns the last sequence of partition 0.
   uint64_t ImportSample() {
@@ -115,25 +131,34 @@ class AnalyticsIntegrationTest : public ::testing::Test {
     return ingest_.log().LastSequence(0);
   }
 
-  v1::Job WaitFinished(const std::string& job_id) {
-    v1::Job job;
-    EXPECT_TRUE(PollUntil([&] {
-      grpc::ClientContext context;
-      v1::GetJobRequest request;
-      request.set_job_id(job_id);
-      v1::GetJobResponse response;
-      if (!stub_->GetJob(&context, request, &response).ok()) return false;
-      job = response.job();
-      return job.state() == v1::JOB_STATE_SUCCEEDED || job.state() == v1::JOB_STATE_FAILED ||
-             job.state() == v1::JOB_STATE_CANCELLED;
-    }));
+  // Waits with WatchJob: the stream ends once the job has finished.
+  common::v1::Job WaitFinished(const std::string& job_id, v1::JobResult* result) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    common::v1::WatchJobRequest request;
+    request.set_job_id(job_id);
+    auto stream = jobs_->WatchJob(&context, request);
+    common::v1::WatchJobResponse update;
+    common::v1::Job job;
+    while (stream->Read(&update)) job = update.job();
+    const grpc::Status status = stream->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (job.has_result()) EXPECT_TRUE(job.result().UnpackTo(result));
     return job;
+  }
+
+  static common::v1::StartJobRequest Start(const std::string& kind, const v1::JobSpec& spec) {
+    common::v1::StartJobRequest start;
+    start.set_kind(kind);
+    start.mutable_spec()->PackFrom(spec);
+    return start;
   }
 
   ::clientele::testing::TempDir dir_;
   ::clientele::testing::IngestServer ingest_;
   AnalyticsServer analytics_;
   std::unique_ptr<v1::AnalyticsService::Stub> stub_;
+  std::unique_ptr<common::v1::JobService::Stub> jobs_;
 };
 
 TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
@@ -142,21 +167,23 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
   ASSERT_TRUE(analytics_.consumer().WaitForApplied(0, last, absl::Now() + absl::Seconds(60)));
 
   // rfm job, idempotent by key.
-  v1::StartJobRequest start;
-  start.mutable_spec()->mutable_rfm();
+  v1::JobSpec rfm_spec;
+  rfm_spec.mutable_rfm();
+  common::v1::StartJobRequest start = Start("rfm", rfm_spec);
   start.set_idempotency_key("nightly-rfm");
-  v1::StartJobResponse started;
+  common::v1::StartJobResponse started;
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    ASSERT_TRUE(jobs_->StartJob(&context, start, &started).ok());
   }
   EXPECT_FALSE(started.existing());
-  const v1::Job rfm = WaitFinished(started.job().job_id());
-  ASSERT_EQ(rfm.state(), v1::JOB_STATE_SUCCEEDED) << rfm.error();
+  v1::JobResult rfm_result;
+  const common::v1::Job rfm = WaitFinished(started.job().job_id(), &rfm_result);
+  ASSERT_EQ(rfm.state(), common::v1::JOB_STATE_SUCCEEDED) << rfm.error();
   {
     grpc::ClientContext context;
-    v1::StartJobResponse again;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &again).ok());
+    common::v1::StartJobResponse again;
+    ASSERT_TRUE(jobs_->StartJob(&context, start, &again).ok());
     EXPECT_TRUE(again.existing());
     EXPECT_EQ(again.job().job_id(), started.job().job_id());
   }
@@ -172,7 +199,7 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
     rows += page.rows_size();
     list.set_page_token(page.next_page_token());
   } while (!list.page_token().empty());
-  EXPECT_EQ(rows, rfm.result().profiles());
+  EXPECT_EQ(rows, rfm_result.profiles());
   EXPECT_GT(rows, 100);
   {
     grpc::ClientContext context;
@@ -211,23 +238,24 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
   }
 
   // recluster over k = 2..4.
-  v1::StartJobRequest recluster;
-  recluster.mutable_spec()->mutable_recluster()->set_k_min(2);
-  recluster.mutable_spec()->mutable_recluster()->set_k_max(4);
-  recluster.mutable_spec()->mutable_recluster()->set_n_init(2);
+  v1::JobSpec recluster;
+  recluster.mutable_recluster()->set_k_min(2);
+  recluster.mutable_recluster()->set_k_max(4);
+  recluster.mutable_recluster()->set_n_init(2);
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, recluster, &started).ok());
+    ASSERT_TRUE(jobs_->StartJob(&context, Start("recluster", recluster), &started).ok());
   }
-  const v1::Job clustered = WaitFinished(started.job().job_id());
-  ASSERT_EQ(clustered.state(), v1::JOB_STATE_SUCCEEDED) << clustered.error();
-  EXPECT_EQ(clustered.result().k_scores_size(), 3);
+  v1::JobResult clustered_result;
+  const common::v1::Job clustered = WaitFinished(started.job().job_id(), &clustered_result);
+  ASSERT_EQ(clustered.state(), common::v1::JOB_STATE_SUCCEEDED) << clustered.error();
+  EXPECT_EQ(clustered_result.k_scores_size(), 3);
   {
     grpc::ClientContext context;
     v1::GetModelResponse model;
     ASSERT_TRUE(stub_->GetModel(&context, v1::GetModelRequest(), &model).ok());
     EXPECT_TRUE(model.model().active());
-    EXPECT_EQ(model.model().cluster().k(), clustered.result().k());
+    EXPECT_EQ(model.model().cluster().k(), clustered_result.k());
     EXPECT_GT(model.model().cluster().pca_sample_size(), 0);
   }
   {
@@ -240,34 +268,34 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
     const grpc::Status status = stub_->PredictCluster(&context, predict, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_GE(response.cluster(), 0);
-    EXPECT_LT(response.cluster(), clustered.result().k());
+    EXPECT_LT(response.cluster(), clustered_result.k());
     EXPECT_FALSE(response.segment().empty());
   }
 
   // Errors name the field.
   {
     grpc::ClientContext context;
-    v1::StartJobRequest bad;
-    bad.mutable_spec()->mutable_recluster()->set_k_min(1);
-    v1::StartJobResponse response;
-    const grpc::Status status = stub_->StartJob(&context, bad, &response);
+    v1::JobSpec bad;
+    bad.mutable_recluster()->set_k_min(1);
+    common::v1::StartJobResponse response;
+    const grpc::Status status = jobs_->StartJob(&context, Start("recluster", bad), &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(status.error_message(), HasSubstr("spec.recluster.k_min"));
   }
   {
     grpc::ClientContext context;
-    v1::CancelJobRequest cancel;
-    cancel.set_job_id("job-9999999999");
-    v1::CancelJobResponse response;
-    EXPECT_EQ(stub_->CancelJob(&context, cancel, &response).error_code(),
+    common::v1::CancelJobRequest cancel;
+    cancel.set_job_id("analytics-9999999999");
+    common::v1::CancelJobResponse response;
+    EXPECT_EQ(jobs_->CancelJob(&context, cancel, &response).error_code(),
               grpc::StatusCode::NOT_FOUND);
   }
   {
     grpc::ClientContext context;
-    v1::ListJobsResponse jobs;
-    ASSERT_TRUE(stub_->ListJobs(&context, v1::ListJobsRequest(), &jobs).ok());
+    common::v1::ListJobsResponse jobs;
+    ASSERT_TRUE(jobs_->ListJobs(&context, common::v1::ListJobsRequest(), &jobs).ok());
     ASSERT_EQ(jobs.jobs_size(), 2);
-    EXPECT_EQ(jobs.jobs(0).kind(), v1::JOB_KIND_RECLUSTER);
+    EXPECT_EQ(jobs.jobs(0).kind(), "recluster");
   }
 }
 

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "clientele/common/v1/jobs.grpc.pb.h"
 #include "clientele/recommender/v1/recommender.grpc.pb.h"
+#include "common/jobs/job_registry.h"
+#include "common/jobs/job_service.h"
 #include "common/log/log_consumer.h"
 #include "common/server/grpc_server.h"
 #include "common/testing/poll.h"
@@ -53,7 +56,10 @@ class RecommenderServer {
     });
     runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr,
                                                                   defaults);
-    jobs_ = std::make_unique<recommender::JobManager>(store_.get(), runner_.get());
+    job_store_ = recommender::NewRecommenderJobStore(kv_.get());
+    jobs_ = std::make_unique<recommender::JobManager>(job_store_.get(), runner_.get());
+    EXPECT_THAT(job_registry_.Add(jobs_.get()), IsOk());
+    job_service_ = std::make_unique<jobs::JobServiceImpl>(&job_registry_);
     recommender::RecommenderStore* store = store_.get();
     queries_ = std::make_unique<recommender::RecommenderQueries>(
         &holder_,
@@ -67,12 +73,13 @@ class RecommenderServer {
           return store->ForEachPurchaseSince(source_key, snapshot.manifest().trained_through(),
                                              visit);
         });
-    service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), jobs_.get(),
-                                                                     store_.get());
+    service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), store_.get());
     server::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.shutdown_grace = absl::Seconds(2);
-    server_ = std::move(server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_)).value();
+    server_ = std::move(server::GrpcServer::Start(so, {service_.get(), job_service_.get()}, {},
+                                                  &metrics_))
+                  .value();
     log::LogConsumerOptions options;
     options.name = "recommender";
     options.progress_cf = recommender::kMetaCf;
@@ -91,6 +98,10 @@ class RecommenderServer {
     return v1::RecommenderService::NewStub(grpc::CreateChannel(
         "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
+  std::unique_ptr<common::v1::JobService::Stub> JobStub() const {
+    return common::v1::JobService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
   log::LogConsumer& consumer() { return *consumer_; }
   recommender::RecommenderJobRunner& runner() { return *runner_; }
 
@@ -98,6 +109,9 @@ class RecommenderServer {
   metrics::Registry metrics_;
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<recommender::RecommenderStore> store_;
+  std::unique_ptr<jobs::JobStore> job_store_;
+  jobs::JobRegistry job_registry_;
+  std::unique_ptr<jobs::JobServiceImpl> job_service_;
   recommender::SnapshotHolder holder_;
   std::unique_ptr<recommender::RecommenderApplier> applier_;
   std::unique_ptr<recommender::RecommenderJobRunner> runner_;
@@ -160,12 +174,62 @@ common::v1::Event Consent(const std::string& id, common::v1::ConsentStatus statu
   return e;
 }
 
+// A recommender job as these tests read it: the common job and its recommender result.
+struct RecJob {
+  common::v1::Job job;
+  v1::JobResult result_;
+  common::v1::JobState state() const { return job.state(); }
+  const std::string& error() const { return job.error(); }
+  const std::string& job_id() const { return job.job_id(); }
+  const v1::JobResult& result() const { return result_; }
+};
+
+// StartJob of the common JobService in the shape of a recommender spec.
+struct StartRequest {
+  v1::JobSpec spec;
+  std::string idempotency_key;
+  v1::JobSpec* mutable_spec() { return &spec; }
+  void set_idempotency_key(const std::string& key) { idempotency_key = key; }
+};
+
+class JobClient {
+ public:
+  explicit JobClient(std::unique_ptr<common::v1::JobService::Stub> stub) : stub_(std::move(stub)) {}
+  grpc::Status StartJob(grpc::ClientContext* context, const StartRequest& request,
+                        common::v1::StartJobResponse* response) {
+    common::v1::StartJobRequest start;
+    start.set_kind(request.spec.has_evaluate() ? "evaluate" : "train");
+    start.mutable_spec()->PackFrom(request.spec);
+    start.set_idempotency_key(request.idempotency_key);
+    return stub_->StartJob(context, start, response);
+  }
+  // Waits with WaitJob (no polling).
+  RecJob WaitFinished(const std::string& job_id) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    common::v1::WaitJobRequest request;
+    request.set_job_id(job_id);
+    common::v1::WaitJobResponse response;
+    const grpc::Status status = stub_->WaitJob(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(response.finished());
+    RecJob out;
+    out.job = response.job();
+    if (out.job.has_result()) EXPECT_TRUE(out.job.result().UnpackTo(&out.result_));
+    return out;
+  }
+
+ private:
+  std::unique_ptr<common::v1::JobService::Stub> stub_;
+};
+
 class RecommenderServiceTest : public ::testing::Test {
  protected:
   RecommenderServiceTest()
       : ingest_(dir_.Sub("ingest"), ingest::EventLogOptions()),
         server_(std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel())),
-        stub_(server_->Stub()) {}
+        stub_(server_->Stub()),
+        jobs_(server_->JobStub()) {}
 
   // Sends events and waits until the recommender has applied them.
   void Send(std::vector<common::v1::Event> events) {
@@ -199,32 +263,19 @@ class RecommenderServiceTest : public ::testing::Test {
     Send(std::move(events));
   }
 
-  v1::Job Train(double min_support, double min_confidence, const std::string& key = "") {
-    v1::StartJobRequest start;
+  RecJob Train(double min_support, double min_confidence, const std::string& key = "") {
+    StartRequest start;
     start.mutable_spec()->mutable_train()->set_min_support(min_support);
     start.mutable_spec()->mutable_train()->set_min_confidence(min_confidence);
     start.set_idempotency_key(key);
-    v1::StartJobResponse started;
+    common::v1::StartJobResponse started;
     grpc::ClientContext context;
-    const grpc::Status status = stub_->StartJob(&context, start, &started);
+    const grpc::Status status = jobs_.StartJob(&context, start, &started);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return WaitFinished(started.job().job_id());
   }
 
-  v1::Job WaitFinished(const std::string& job_id) {
-    v1::Job job;
-    EXPECT_TRUE(PollUntil([&] {
-      grpc::ClientContext context;
-      v1::GetJobRequest request;
-      request.set_job_id(job_id);
-      v1::GetJobResponse response;
-      if (!stub_->GetJob(&context, request, &response).ok()) return false;
-      job = response.job();
-      return job.state() == v1::JOB_STATE_SUCCEEDED || job.state() == v1::JOB_STATE_FAILED ||
-             job.state() == v1::JOB_STATE_CANCELLED;
-    }));
-    return job;
-  }
+  RecJob WaitFinished(const std::string& job_id) { return jobs_.WaitFinished(job_id); }
 
   grpc::Status Recommend(const v1::RecommendRequest& request, v1::RecommendResponse* response) {
     grpc::ClientContext context;
@@ -252,14 +303,15 @@ class RecommenderServiceTest : public ::testing::Test {
   ::clientele::testing::IngestServer ingest_;
   std::unique_ptr<RecommenderServer> server_;
   std::unique_ptr<v1::RecommenderService::Stub> stub_;
+  JobClient jobs_;
 };
 
 TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
   ImportBaskets(
       "bread,butter\nbread,butter,milk\nbread,butter\nbread,jam\nmilk,cereal\nmilk,cereal\n"
       "milk,cereal,bread\nwhole milk ,cereal\n");
-  const v1::Job job = Train(0.2, 0.6, "nightly");
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  const RecJob job = Train(0.2, 0.6, "nightly");
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   EXPECT_EQ(job.result().baskets(), 8);
   // Frequent at count >= 2 (0.2 * 8 = 1.6): 5 singletons (not jam, not "whole milk ") and
   // {bread,butter}, {bread,milk}, {milk,cereal}.
@@ -284,12 +336,12 @@ TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
 
   // The same idempotency key returns the first job.
   {
-    v1::StartJobRequest again;
+    StartRequest again;
     again.mutable_spec()->mutable_train();
     again.set_idempotency_key("nightly");
-    v1::StartJobResponse started;
+    common::v1::StartJobResponse started;
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, again, &started).ok());
+    ASSERT_TRUE(jobs_.StartJob(&context, again, &started).ok());
     EXPECT_TRUE(started.existing());
     EXPECT_EQ(started.job().job_id(), job.job_id());
   }
@@ -324,15 +376,15 @@ TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
   for (int i = 0; i < 40; ++i)
     basket += (i > 0 ? "," : "") + std::string("item") + std::to_string(i);
   ImportBaskets(basket + "\n" + basket + "\n" + basket + "\n");
-  v1::StartJobRequest start;
+  StartRequest start;
   start.mutable_spec()->mutable_train()->add_models("popularity");
-  v1::StartJobResponse started;
+  common::v1::StartJobResponse started;
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
   }
-  const v1::Job job = WaitFinished(started.job().job_id());
-  EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED);
+  const RecJob job = WaitFinished(started.job().job_id());
+  EXPECT_EQ(job.state(), common::v1::JOB_STATE_FAILED);
   EXPECT_THAT(job.error(), HasSubstr("max_itemsets = 1000000"));
   EXPECT_THAT(job.error(), HasSubstr("min_support"));
   EXPECT_THAT(job.error(), HasSubstr("max_itemset_size"));
@@ -342,16 +394,16 @@ TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
   start.mutable_spec()->mutable_train()->set_max_itemset_size(2);  // 40 + 780 = 820 itemsets.
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
   }
   EXPECT_THAT(WaitFinished(started.job().job_id()).error(), HasSubstr("max_itemsets = 800"));
   start.mutable_spec()->mutable_train()->set_max_itemsets(820);
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
   }
-  const v1::Job ok = WaitFinished(started.job().job_id());
-  ASSERT_EQ(ok.state(), v1::JOB_STATE_SUCCEEDED) << ok.error();
+  const RecJob ok = WaitFinished(started.job().job_id());
+  ASSERT_EQ(ok.state(), common::v1::JOB_STATE_SUCCEEDED) << ok.error();
   EXPECT_EQ(ok.result().itemsets(), 820);
 }
 
@@ -370,28 +422,31 @@ TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
   server_ =
       std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
   stub_ = server_->Stub();
+  jobs_ = JobClient(server_->JobStub());
 
-  v1::StartJobRequest train;
+  StartRequest train;
   train.mutable_spec()->mutable_train()->add_models("ease");
-  v1::StartJobRequest evaluate;
+  StartRequest evaluate;
   evaluate.mutable_spec()->mutable_evaluate()->set_split("random:0.5");
   evaluate.mutable_spec()->mutable_evaluate()->add_models("ease");
-  for (const v1::StartJobRequest& start : {train, evaluate}) {
-    v1::StartJobResponse started;
+  for (const StartRequest& start : {train, evaluate}) {
+    common::v1::StartJobResponse started;
     {
       grpc::ClientContext context;
-      ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+      ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
     }
-    const v1::Job job = WaitFinished(started.job().job_id());
-    EXPECT_EQ(job.state(), v1::JOB_STATE_FAILED) << start.DebugString();
+    const RecJob job = WaitFinished(started.job().job_id());
+    EXPECT_EQ(job.state(), common::v1::JOB_STATE_FAILED) << start.spec.DebugString();
     EXPECT_THAT(job.error(), HasSubstr("model ease"));
     EXPECT_THAT(job.error(), HasSubstr("--recommender_memory_budget"));
 
     // The job's status (the record keeps only its message) is RESOURCE_EXHAUSTED.
-    v1::Job direct;
-    *direct.mutable_spec() = start.spec();
+    recommender::JobInput direct;
+    direct.job_id = "direct";
+    direct.kind = start.spec.has_evaluate() ? "evaluate" : "train";
+    direct.spec = start.spec;
     UncancelledControl control;
-    EXPECT_EQ(server_->runner().Run(direct, control).status().code(),
+    EXPECT_EQ(server_->runner().RunTyped(direct, control).status().code(),
               absl::StatusCode::kResourceExhausted);
   }
   // Nothing was published: serving still has no model.
@@ -403,8 +458,8 @@ TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
 
 TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   SendShop();
-  const v1::Job job = Train(0.2, 0.5);
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   EXPECT_EQ(job.result().users(), 4);
 
   v1::RecommendRequest request;
@@ -464,7 +519,7 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
 
 TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
   SendShop();
-  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   // c1 bought A (Apple juice) and B (Banana bread): evidence is one of those, by name.
   const std::vector<std::string> allowed = {"popular", "bought with Apple juice",
                                             "bought with Banana bread", "similar to Apple juice",
@@ -513,7 +568,7 @@ TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
     }
   }
   Send(std::move(events));
-  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
 
   auto popular_for = [&](const std::string& profile) {
     v1::RecommendRequest request;
@@ -553,7 +608,7 @@ TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   SendShop();
-  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   request.set_profile_id("web/nobody");
   grpc::Status status = Recommend(request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -581,18 +636,18 @@ TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("sku"));
 
-  v1::StartJobRequest bad_job;
+  StartRequest bad_job;
   bad_job.mutable_spec()->mutable_evaluate()->set_split("halves");
-  v1::StartJobResponse started;
+  common::v1::StartJobResponse started;
   grpc::ClientContext job_context;
-  status = stub_->StartJob(&job_context, bad_job, &started);
+  status = jobs_.StartJob(&job_context, bad_job, &started);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.split"));
 }
 
 TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocationsAtOnce) {
   SendShop();
-  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest request;
   request.set_profile_id("web/c2");  // Denied.
   request.set_respect_consent(true);
@@ -630,8 +685,8 @@ common::v1::Event Rating(const std::string& id, const std::string& customer, con
 // at once (the live purchase history), by every strategy, by source key and by profile id.
 TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   SendShop();
-  const v1::Job job = Train(0.2, 0.5);
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   v1::RecommendRequest request;
   request.mutable_source_key()->set_system("web");
   request.mutable_source_key()->set_id("c1");
@@ -680,7 +735,7 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   EXPECT_THAT(Skus(response), ::testing::Contains("D"));
 
   // The next training takes the new purchases in; the answer is the same.
-  ASSERT_EQ(Train(0.2, 0.5).state(), v1::JOB_STATE_SUCCEEDED);
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   request.mutable_source_key()->set_id("c1");
   ASSERT_TRUE(Recommend(request, &response).ok());
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("C")));
@@ -689,8 +744,8 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
 
 TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   SendShop();
-  const v1::Job job = Train(0.2, 0.5);
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED);
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest request;
   request.set_profile_id("web/c1");
   v1::RecommendResponse before;
@@ -713,20 +768,20 @@ TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
 
 TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
   SendShop();
-  v1::StartJobRequest start;
+  StartRequest start;
   v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
   spec->set_split("random:0.5");
   spec->set_seed(7);
   spec->set_k(2);
   spec->add_models("popularity");
   spec->add_models("item_cf");
-  v1::StartJobResponse started;
+  common::v1::StartJobResponse started;
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(stub_->StartJob(&context, start, &started).ok());
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
   }
-  const v1::Job job = WaitFinished(started.job().job_id());
-  ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+  const RecJob job = WaitFinished(started.job().job_id());
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   ASSERT_EQ(job.result().metrics_size(), 2);
   EXPECT_EQ(job.result().metrics(0).model(), "popularity");
   EXPECT_EQ(job.result().k(), 2);
@@ -750,17 +805,17 @@ TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
         Order("o4", "c2", {"B"}, 1700000000 + 10 * day),
         Order("o5", "c4", {"A", "C"}, 1700000000 + 10 * day),
         Order("o6", "c6", {"C"}, 1700000000 + 10 * day)});
-  std::vector<v1::Job> jobs;
+  std::vector<RecJob> jobs;
   for (const std::string mode : {"", "skip", "popularity", "everyone"}) {
-    v1::StartJobRequest start;
+    StartRequest start;
     v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
     spec->set_split("time:1");
     spec->set_k(1);
     spec->add_models("popularity");
     spec->set_cold_users(mode);
-    v1::StartJobResponse started;
+    common::v1::StartJobResponse started;
     grpc::ClientContext context;
-    const grpc::Status status = stub_->StartJob(&context, start, &started);
+    const grpc::Status status = jobs_.StartJob(&context, start, &started);
     if (mode == "everyone") {
       EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.cold_users"));
@@ -768,7 +823,7 @@ TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
     }
     ASSERT_TRUE(status.ok()) << status.error_message();
     jobs.push_back(WaitFinished(started.job().job_id()));
-    ASSERT_EQ(jobs.back().state(), v1::JOB_STATE_SUCCEEDED) << jobs.back().error();
+    ASSERT_EQ(jobs.back().state(), common::v1::JOB_STATE_SUCCEEDED) << jobs.back().error();
     EXPECT_EQ(jobs.back().result().warm_test_users(), 2) << mode;
     EXPECT_EQ(jobs.back().result().cold_test_users(), 1) << mode;
     ASSERT_EQ(jobs.back().result().metrics_size(), 1);

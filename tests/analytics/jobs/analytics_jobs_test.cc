@@ -32,13 +32,23 @@ class FakeDirectory final : public ProfileDirectory {
   ProfileMap map;
 };
 
+// A succeeded job and its analytics result.
+struct FinishedJob {
+  common::v1::Job job;
+  v1::JobResult result_;
+  const v1::JobResult& result() const { return result_; }
+};
+
+std::string KindOf(const v1::JobSpec& spec) { return spec.has_recluster() ? "recluster" : "rfm"; }
+
 class AnalyticsJobsTest : public ::testing::Test {
  protected:
   AnalyticsJobsTest()
       : kv_(testing::OpenAnalyticsKv(dir_.Sub("db"))),
         store_(kv_.get()),
+        job_store_(NewAnalyticsJobStore(kv_.get())),
         runner_(&store_, &directory_, 1),
-        jobs_(&store_, &runner_),
+        jobs_(job_store_.get(), &runner_),
         queries_(&store_) {
     EXPECT_THAT(jobs_.Start(), IsOk());
     // Customer c<i> (i = 1..12) has i orders of i pounds each, the last one on day 2i.
@@ -57,13 +67,18 @@ class AnalyticsJobsTest : public ::testing::Test {
     EXPECT_THAT(testing::ApplyAndCommit(applier, *kv_, entries), IsOk());
   }
 
-  v1::Job Run(const v1::JobSpec& spec) {
-    auto started = jobs_.StartJob(spec, "");
+  FinishedJob Run(const v1::JobSpec& spec) {
+    auto started = jobs_.StartJob(KindOf(spec), PackSpec(spec), "");
     EXPECT_THAT(started, IsOk());
-    auto done = jobs_.WaitForJob(started->job.job_id(), absl::Now() + absl::Seconds(60));
+    FinishedJob out;
+    if (!started.ok()) return out;
+    auto done = jobs_.WaitJob(started->job.job_id(), absl::Now() + absl::Seconds(60), {});
     EXPECT_THAT(done, IsOk());
-    EXPECT_EQ(done->state(), v1::JOB_STATE_SUCCEEDED) << done->error();
-    return *done;
+    if (!done.ok()) return out;
+    EXPECT_EQ(done->state(), common::v1::JOB_STATE_SUCCEEDED) << done->error();
+    EXPECT_TRUE(done->result().UnpackTo(&out.result_));
+    out.job = *done;
+    return out;
   }
 
   std::vector<v1::RfmRow> AllRows(uint64_t version) {
@@ -84,6 +99,7 @@ class AnalyticsJobsTest : public ::testing::Test {
   ::clientele::testing::TempDir dir_;
   std::unique_ptr<storage::KvStore> kv_;
   AnalyticsStore store_;
+  std::unique_ptr<jobs::JobStore> job_store_;
   FakeDirectory directory_;
   AnalyticsJobRunner runner_;
   JobManager jobs_;
@@ -102,7 +118,7 @@ TEST_F(AnalyticsJobsTest, QueriesBeforeAnyModelSayWhatToRun) {
 TEST_F(AnalyticsJobsTest, RfmJobScoresEveryProfileWithACountedOrder) {
   v1::JobSpec spec;
   (*spec.mutable_rfm()->mutable_segment_strategies())["Champions"] = "Send them a thank-you.";
-  const v1::Job job = Run(spec);
+  const FinishedJob job = Run(spec);
   EXPECT_EQ(job.result().profiles(), 12);
   const uint64_t version = job.result().model_version();
   EXPECT_EQ(*store_.ActiveVersion(v1::JOB_KIND_RFM), version);
@@ -212,7 +228,7 @@ TEST_F(AnalyticsJobsTest, ProfilesCombineTheirSourceKeys) {
   directory_.map[EncodeSourceKey(Key("c02"))] = "P1";
   v1::JobSpec spec;
   spec.mutable_rfm();
-  const v1::Job job = Run(spec);
+  const FinishedJob job = Run(spec);
   EXPECT_EQ(job.result().profiles(), 11);
   v1::GetCustomerAnalyticsRequest who;
   *who.mutable_source_key() = Key("c02");
@@ -239,7 +255,7 @@ TEST_F(AnalyticsJobsTest, ReclusterStoresElbowSilhouettePcaAndPredicts) {
   spec.mutable_recluster()->set_seed(42);
   spec.mutable_recluster()->set_pca_sample_size(5);
   spec.mutable_recluster()->set_ward(true);
-  const v1::Job job = Run(spec);
+  const FinishedJob job = Run(spec);
   const v1::JobResult& result = job.result();
   ASSERT_EQ(result.k_scores_size(), 3);
   for (int i = 0; i < 3; ++i) {
@@ -330,7 +346,7 @@ TEST_F(AnalyticsJobsTest, ReclusterOnAttributesUsesCategories) {
   spec.mutable_recluster()->set_k_min(2);
   spec.mutable_recluster()->set_k_max(3);
   spec.mutable_recluster()->set_k(2);
-  const v1::Job job = Run(spec);
+  const FinishedJob job = Run(spec);
   EXPECT_EQ(job.result().k(), 2);
   auto model = queries_.GetModel({});
   ASSERT_THAT(model, IsOk());
@@ -365,7 +381,7 @@ TEST_F(AnalyticsJobsTest, ReclusterWithMiniBatchKMeans) {
   spec.mutable_recluster()->set_k_max(3);
   spec.mutable_recluster()->set_minibatch(true);
   spec.mutable_recluster()->set_batch_size(4);
-  const v1::Job job = Run(spec);
+  const FinishedJob job = Run(spec);
   ASSERT_EQ(job.result().k_scores_size(), 2);
   EXPECT_GT(job.result().k_scores(0).inertia(), 0);
   auto model = queries_.GetModel({});
@@ -379,31 +395,40 @@ TEST_F(AnalyticsJobsTest, SpecsAreValidatedWithTheirField) {
   v1::JobSpec spec;
   spec.mutable_recluster()->set_k_min(5);
   spec.mutable_recluster()->set_k_max(3);
-  EXPECT_THAT(jobs_.StartJob(spec, ""),
+  EXPECT_THAT(jobs_.StartJob("recluster", PackSpec(spec), ""),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec.recluster.k_max")));
   spec.mutable_recluster()->set_k_max(0);
   spec.mutable_recluster()->set_feature_set(v1::FEATURE_SET_ATTRIBUTES);
-  EXPECT_THAT(jobs_.StartJob(spec, ""),
+  EXPECT_THAT(jobs_.StartJob("recluster", PackSpec(spec), ""),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec.recluster.attributes")));
   v1::JobSpec rfm;
   (*rfm.mutable_rfm()->mutable_segment_strategies())["Big Spenders"] = "x";
-  EXPECT_THAT(jobs_.StartJob(rfm, ""),
+  EXPECT_THAT(jobs_.StartJob("rfm", PackSpec(rfm), ""),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("spec.rfm.segment_strategies: unknown segment 'Big Spenders'")));
   v1::JobSpec far;
   far.mutable_rfm()->mutable_reference_date()->set_seconds(int64_t{1} << 60);
-  EXPECT_THAT(jobs_.StartJob(far, ""),
+  EXPECT_THAT(jobs_.StartJob("rfm", PackSpec(far), ""),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec.rfm.reference_date")));
-  EXPECT_THAT(jobs_.StartJob(v1::JobSpec(), ""),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec")));
+  // A spec of another kind, an unknown kind, a payload of another message type.
+  EXPECT_THAT(jobs_.StartJob("rfm", PackSpec(spec), ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spec.rfm")));
+  EXPECT_THAT(jobs_.StartJob("train", PackSpec(rfm), ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind")));
+  google::protobuf::Any other;
+  other.PackFrom(v1::RfmRow());
+  EXPECT_THAT(jobs_.StartJob("rfm", other, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("spec: expected clientele.analytics.v1.JobSpec")));
 }
 
 TEST_F(AnalyticsJobsTest, ACancelledRunPublishesNothing) {
   testing::RecordingControl control;
   control.Cancel();
-  v1::Job job;
-  job.set_job_id("job-x");
-  job.mutable_spec()->mutable_rfm();
+  JobInput job;
+  job.job_id = "analytics-x";
+  job.kind = "rfm";
+  job.spec.mutable_rfm();
   EXPECT_THAT(RunRfmJob(store_, directory_, job, control),
               StatusIs(absl::StatusCode::kCancelled, ::testing::_));
   EXPECT_EQ(*store_.ActiveVersion(v1::JOB_KIND_RFM), 0u);

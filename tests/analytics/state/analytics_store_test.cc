@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "analytics/jobs/job_manager.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
@@ -21,10 +22,10 @@ class AnalyticsStoreTest : public ::testing::Test {
  protected:
   AnalyticsStoreTest() : kv_(testing::OpenAnalyticsKv(dir_.Sub("db"))), store_(kv_.get()) {}
 
-  v1::Job JobWithId(const std::string& id) {
-    v1::Job job;
+  common::v1::Job JobWithId(const std::string& id) {
+    common::v1::Job job;
     job.set_job_id(id);
-    job.set_state(v1::JOB_STATE_QUEUED);
+    job.set_state(common::v1::JOB_STATE_QUEUED);
     return job;
   }
 
@@ -81,17 +82,27 @@ TEST_F(AnalyticsStoreTest, AggregatesAndAttributesArePerSourceKey) {
 }
 
 TEST_F(AnalyticsStoreTest, JobsPageNewestFirst) {
-  for (const char* id : {"job-01", "job-02", "job-03"})
-    ASSERT_THAT(store_.WriteJob(JobWithId(id)), IsOk());
-  auto first = store_.JobsBefore("", 2);
+  std::unique_ptr<jobs::JobStore> jobs = NewAnalyticsJobStore(kv_.get());
+  for (uint64_t n : {1, 2, 3}) ASSERT_THAT(jobs->Write(JobWithId(jobs->JobId(n))), IsOk());
+  // A job stored in an earlier format ("job-<n>", another message) is never parsed or listed.
+  std::unique_ptr<storage::WriteBatch> batch = kv_->NewWriteBatch();
+  batch->Put(kJobsCf, "job-0000000009", "\xff\xff not a common.v1.Job");
+  ASSERT_THAT(kv_->Write(*batch), IsOk());
+  auto first = jobs->Before("", 2);
   ASSERT_THAT(first, IsOk());
   ASSERT_EQ(first->size(), 2u);
-  EXPECT_EQ((*first)[0].job_id(), "job-03");
-  EXPECT_EQ((*first)[1].job_id(), "job-02");
-  auto rest = store_.JobsBefore("job-02", 2);
+  EXPECT_EQ((*first)[0].job_id(), "analytics-0000000003");
+  EXPECT_EQ((*first)[1].job_id(), "analytics-0000000002");
+  auto rest = jobs->Before("analytics-0000000002", 2);
   ASSERT_THAT(rest, IsOk());
   ASSERT_EQ(rest->size(), 1u);
-  EXPECT_EQ((*rest)[0].job_id(), "job-01");
+  EXPECT_EQ((*rest)[0].job_id(), "analytics-0000000001");
+  auto all = jobs->All();
+  ASSERT_THAT(all, IsOk());
+  EXPECT_EQ(all->size(), 3u);
+  auto foreign = jobs->CountForeign();
+  ASSERT_THAT(foreign, IsOk());
+  EXPECT_EQ(*foreign, 1);
 }
 
 TEST_F(AnalyticsStoreTest, ModelVersionsAreNeverReusedAndActivePointerSwitches) {
