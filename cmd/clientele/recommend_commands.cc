@@ -87,6 +87,7 @@ void PrintResult(const google::protobuf::Any& any) {
     std::printf("  %lld frequent itemsets (%.3f s), %lld rules; models: %s\n",
                 static_cast<long long>(r.itemsets()), r.itemsets_seconds(),
                 static_cast<long long>(r.rules()), absl::StrJoin(r.models(), ", ").c_str());
+    if (!r.model_selection().empty()) std::printf("  %s\n", r.model_selection().c_str());
     return;
   }
   std::printf("  test users: %lld with training history, %lld without (%s)\n",
@@ -311,7 +312,8 @@ int RunModelInfo(const CliContext& context) {
                 {"items", response.items()},
                 {"profiles", response.profiles()},
                 {"itemsets", response.itemsets()},
-                {"rules", response.rules()}};
+                {"rules", response.rules()},
+                {"model_selection", response.model_selection()}};
     std::printf("%s\n", out.dump().c_str());
     return 0;
   }
@@ -332,6 +334,9 @@ int RunModelInfo(const CliContext& context) {
   std::printf("  models: %s; strategies: %s\n",
               models.empty() ? "none (no customer history)" : absl::StrJoin(models, ", ").c_str(),
               absl::StrJoin(strategies, ", ").c_str());
+  if (!response.model_selection().empty()) {
+    std::printf("  %s\n", response.model_selection().c_str());
+  }
   return 0;
 }
 
@@ -390,7 +395,9 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                     "1000000)");
   start->add_option("--models", flags.models,
                     "train, evaluate: models, comma separated (train default: " +
-                        absl::StrJoin(recommender::ServedModelNames(), ", ") +
+                        absl::StrJoin(recommender::ServedModelNames(), ", ") + "; above " +
+                        std::to_string(recommender::kDenseItemCap) +
+                        " items: " + absl::StrJoin(recommender::LargeCatalogModelNames(), ", ") +
                         "; evaluate default: " + absl::StrJoin(recommender::ModelNames(), ", ") +
                         "; hybrid fits ease and svd)");
   start

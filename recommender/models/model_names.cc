@@ -10,4 +10,8 @@ std::vector<std::string> ServedModelNames() {
   return {"popularity", "item_cf", "sar", "ease", "hybrid"};
 }
 
+std::vector<std::string> LargeCatalogModelNames() {
+  return {"popularity", "item_cf", "sar", "als"};
+}
+
 }  // namespace clientele::recommender

@@ -742,6 +742,60 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("D")));
 }
 
+// Above the dense cap (here 3 items; the shop has 5) the default train fits als instead of
+// ease and hybrid, says why in the result and the model info, and the default strategy and
+// STRATEGY_EASE are answered by als.
+TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
+  SendShop();
+  recommender::TrainDefaults defaults;
+  defaults.dense_item_cap = 3;
+  server_.reset();
+  server_ =
+      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  stub_ = server_->Stub();
+  jobs_ = JobClient(server_->JobStub());
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
+  EXPECT_THAT(job.result().models(),
+              ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
+  EXPECT_THAT(job.result().model_selection(), HasSubstr("5 items exceed the dense cap of 3"));
+
+  v1::GetModelInfoResponse info;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetModelInfo(&context, v1::GetModelInfoRequest(), &info).ok());
+  }
+  EXPECT_EQ(info.model_selection(), job.result().model_selection());
+  EXPECT_THAT(info.strategies(), ::testing::Contains("als"));
+  EXPECT_THAT(info.strategies(), ::testing::Not(::testing::Contains("ease")));
+
+  for (v1::Strategy strategy : {v1::STRATEGY_UNSPECIFIED, v1::STRATEGY_EASE}) {
+    v1::RecommendRequest request;
+    request.set_profile_id("web/c1");  // Bought A and B; A, B and C go together.
+    request.set_strategy(strategy);
+    v1::RecommendResponse response;
+    const grpc::Status status = Recommend(request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.strategy(), v1::STRATEGY_EASE);
+    EXPECT_TRUE(response.personalized());
+    ASSERT_FALSE(response.items().empty());
+    EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));
+  }
+
+  // Models named in the spec are fitted as named, with no selection note.
+  StartRequest start;
+  start.mutable_spec()->mutable_train()->add_models("ease");
+  common::v1::StartJobResponse started;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
+  }
+  const RecJob named = WaitFinished(started.job().job_id());
+  ASSERT_EQ(named.state(), common::v1::JOB_STATE_SUCCEEDED) << named.error();
+  EXPECT_THAT(named.result().models(), ::testing::ElementsAre("ease"));
+  EXPECT_EQ(named.result().model_selection(), "");
+}
+
 TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
