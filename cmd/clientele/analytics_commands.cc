@@ -262,9 +262,14 @@ void AddAnalyticsCommands(CLI::App& app, const CliContext& context, AnalyticsFla
   CLI::App* rfm = app.add_subcommand(
       "rfm", "Score every profile (runs an rfm job and waits) and print the RFM rows");
   AddConventionFlags(rfm, flags);
-  rfm->add_option("--model-version", flags.model_version,
-                  "Print this stored RFM model version instead of running a job");
+  CLI::Option* model_version =
+      rfm->add_option("--model-version", flags.model_version,
+                      "Print this stored RFM model version instead of running a job");
   rfm->add_option("--timeout", job_flags.timeout_seconds, "Seconds to wait for the job");
+  // The job's flags mean nothing for a stored version: a usage error, not silently ignored.
+  for (const char* job_flag : {"--strategy", "--convention", "--reference-date", "--timeout"}) {
+    model_version->excludes(rfm->get_option(job_flag));
+  }
   rfm->callback([&] { run = [&] { return RunRfm(context, flags, job_flags); }; });
 
   CLI::App* segments = app.add_subcommand("segments", "Segments of the active RFM model");

@@ -106,6 +106,14 @@ TEST_F(CliConventionsTest, UnknownOrMisplacedFlagsAreUsageErrorsNamingTheFlag) {
   EXPECT_EQ(two_lookups.exit_code, 2);
   EXPECT_THAT(two_lookups.err, HasSubstr("exactly one of"));
 
+  // A stored RFM version is printed as it is: the flags of a new rfm job are refused with it.
+  CommandResult stored_version =
+      RunCommand({Bin("clientele"), "--server=" + std::string(kDeadServer), "rfm",
+                  "--model-version=3", "--convention=net"});
+  EXPECT_EQ(stored_version.exit_code, 2);
+  EXPECT_THAT(stored_version.err, HasSubstr("--convention"));
+  EXPECT_THAT(stored_version.err, Not(HasSubstr("UNAVAILABLE")));
+
   // The server keeps its snake_case flags: the kebab spelling is not one of them.
   CommandResult server = RunCommand({Bin("clienteled"), "--data-dir=" + dir_.Sub("data")});
   EXPECT_EQ(server.exit_code, 2);
