@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
+
 namespace CLI {
 class App;
 class Option;
@@ -13,8 +15,14 @@ class Option;
 
 namespace clientele::recommender {
 
-// Half of the machine's physical memory (sysconf) in whole MiB, or 4 GiB when it cannot be read.
+// Half of the memory this process may use, in whole MiB: the smaller of physical memory
+// (sysconf) and the cgroup's limit (memory.max of cgroup v2, else memory.limit_in_bytes of v1,
+// as a container's memory limit sets them), or 4 GiB when neither can be read.
 int64_t DefaultMemoryBudgetBytes();
+
+// The limit in a cgroup memory file's text ("2147483648\n"); 0 for none ("max", a value at or
+// above physical memory as v1 writes for no limit is the caller's concern) or unreadable text.
+int64_t CgroupMemoryLimit(absl::string_view text);
 
 // Adds --recommender_memory_budget to `app`, bound to `*bytes` (not owned; it must outlive the
 // parse), whose value before the call is the default shown in help. The value is bytes, with an

@@ -46,6 +46,13 @@ TEST(MemoryBudgetFlagTest, RejectsWhatIsNotASizeNamingTheFlag) {
   }
 }
 
+TEST(MemoryBudgetFlagTest, ReadsTheCgroupLimitOrNone) {
+  EXPECT_EQ(CgroupMemoryLimit("2147483648\n"), int64_t{2} << 30);  // A container's limit.
+  EXPECT_EQ(CgroupMemoryLimit("max\n"), 0);                        // cgroup v2: none.
+  EXPECT_EQ(CgroupMemoryLimit(""), 0);
+  EXPECT_EQ(CgroupMemoryLimit("-1"), 0);
+}
+
 TEST(MemoryBudgetFlagTest, DefaultIsHalfOfPhysicalMemoryAndShownInHelp) {
   const int64_t half = DefaultMemoryBudgetBytes();
   EXPECT_GT(half, 0);
