@@ -231,6 +231,7 @@ int RunBasket(const CliContext& context, const RecommendFlags& flags) {
   for (const std::string& s : flags.skus) request.add_skus(s);
   request.set_k(flags.k);
   for (const std::string& c : flags.categories) request.add_categories(c);
+  if (flags.basket_min_lift) request.set_min_lift(*flags.basket_min_lift);
   auto stub = RecommenderService::NewStub(context.Channel());
   grpc::ClientContext rpc;
   Deadline(rpc);
@@ -251,7 +252,12 @@ int RunBasket(const CliContext& context, const RecommendFlags& flags) {
         json({{"model_version", response.model_version()}, {"items", items}}).dump().c_str());
     return 0;
   }
-  if (response.items().empty()) std::printf("no rule applies to this basket\n");
+  if (response.items().empty()) {
+    std::printf(
+        flags.basket_min_lift
+            ? "no rule applies to this basket\n"
+            : "no rule with lift above 1 applies to this basket (--min-lift=0 shows all)\n");
+  }
   for (const v1::BasketSuggestion& s : response.items()) {
     std::printf("%3d. %-24s conf %.3f lift %.2f support %.4f  %s\n", s.rank(), s.sku().c_str(),
                 s.rule().confidence(), s.rule().lift(), s.rule().support(), s.reason().c_str());
@@ -364,6 +370,9 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
   basket->add_option("sku", flags.skus, "The basket's SKUs")->required();
   basket->add_option("-k", flags.k, "Number of items")->capture_default_str();
   basket->add_option("--category", flags.categories, "Only items of this category");
+  basket->add_option_function<double>(
+      "--min-lift", [&flags](double lift) { flags.basket_min_lift = lift; },
+      "Only rules with at least this lift (default: above 1)");
   basket->callback([&] { run = [&] { return RunBasket(context, flags); }; });
 
   CLI::App* similar = app.add_subcommand("similar", "Items similar to one item");

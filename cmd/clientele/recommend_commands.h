@@ -1,7 +1,7 @@
 // Recommender commands of the CLI (clientele.recommender.v1.RecommenderService):
 //   clientele recommend (--profile=ID | --source=SYSTEM/ID) [-k N] [--strategy=S]
 //                       [--include-purchased] [--category=C ...] [--respect-consent]
-//   clientele basket SKU... [-k N] [--category=C ...]
+//   clientele basket SKU... [-k N] [--category=C ...] [--min-lift=L]
 //   clientele similar SKU [-k N] [--category=C ...]
 //   clientele rules [--limit=N] [--min-confidence=C] [--min-lift=L] [--sku=SKU]
 //   clientele model-info
@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct RecommendFlags {
   std::vector<std::string> categories;
   std::vector<std::string> exclude;
   std::vector<std::string> skus;  // basket, similar
+  // basket --min-lift; unset: the server's default (lift > 1).
+  std::optional<double> basket_min_lift;
   // rules
   int limit = 100;
   double min_confidence = 0;

@@ -42,7 +42,9 @@
 //   baskets             Market baskets (arules "Groceries" CSV): one basket per line, items
 //                       separated by commas, no header, no quoting; item names exactly as
 //                       written (spaces kept). One anonymous Order per line (no customer;
-//                       order id "basket-<row>"; a line per distinct item, quantity = times
+//                       order id "basket-<content>-<row>", <content> a stable hash of the
+//                       file's non-blank lines, so the same file again is all duplicates and
+//                       another file is not; a line per distinct item, quantity = times
 //                       written, unit price 0 in ImportOptions::currency). occurred_at is
 //                       ImportOptions::snapshot_time. Empty lines and empty items are rejected.
 //   movielens           MovieLens ratings: u.data (tab separated user, item, rating, Unix

@@ -1,11 +1,15 @@
 #include "recommender/rules/basket_completer.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 
 namespace clientele::recommender {
+
+double CompletionScore(const AssociationRule& rule) { return rule.confidence * rule.lift; }
 
 BasketCompleter::BasketCompleter(AssociationRules rules) : rules_(std::move(rules)) {
   // Index each rule under the antecedent item that carries the fewest rules, so a basket scans
@@ -44,11 +48,15 @@ BasketCompleter::BasketCompleter(AssociationRules rules) : rules_(std::move(rule
   }
 }
 
-std::vector<BasketSuggestion> BasketCompleter::Complete(
-    absl::Span<const int32_t> basket, int32_t k, absl::Span<const int32_t> exclude,
-    const std::function<bool(int32_t)>& allow) const {
+std::vector<BasketSuggestion> BasketCompleter::Complete(absl::Span<const int32_t> basket, int32_t k,
+                                                        absl::Span<const int32_t> exclude,
+                                                        const std::function<bool(int32_t)>& allow,
+                                                        std::optional<double> min_lift) const {
   std::vector<BasketSuggestion> result;
   if (k <= 0) return result;
+  // "lift > 1" is "lift >= the smallest double above 1".
+  const double lift_floor =
+      min_lift ? *min_lift : std::nextafter(1.0, std::numeric_limits<double>::infinity());
   std::vector<int32_t> in_basket(basket.begin(), basket.end());
   std::sort(in_basket.begin(), in_basket.end());
   in_basket.erase(std::unique(in_basket.begin(), in_basket.end()), in_basket.end());
@@ -58,16 +66,23 @@ std::vector<BasketSuggestion> BasketCompleter::Complete(
     return std::binary_search(sorted.begin(), sorted.end(), item);
   };
 
-  // Rules are in RuleOrder, so the best rule for a consequent is its lowest rule index.
+  // Rules are in RuleOrder, so among rules of equal CompletionScore the lower index wins.
+  auto better = [this](int32_t a, int32_t b) {
+    const double score_a = CompletionScore(rules_[a]);
+    const double score_b = CompletionScore(rules_[b]);
+    if (score_a != score_b) return score_a > score_b;
+    return a < b;
+  };
   absl::flat_hash_map<int32_t, int32_t> best;  // consequent -> rule index
   auto consider = [&](int32_t i) {
     const AssociationRule& rule = rules_[i];
+    if (!(rule.lift >= lift_floor)) return;
     if (contains(in_basket, rule.consequent) || contains(excluded, rule.consequent)) return;
     for (int32_t item : rule.antecedent) {
       if (!contains(in_basket, item)) return;
     }
     auto [it, inserted] = best.emplace(rule.consequent, i);
-    if (!inserted && i < it->second) it->second = i;
+    if (!inserted && better(i, it->second)) it->second = i;
   };
   const auto num_indexed = static_cast<int32_t>(by_item_offsets_.size()) - 1;
   for (int32_t item : in_basket) {
@@ -83,12 +98,16 @@ std::vector<BasketSuggestion> BasketCompleter::Complete(
   for (const auto& [item, rule_index] : best) {
     if (!allow || allow(item)) chosen.push_back(rule_index);
   }
-  std::sort(chosen.begin(), chosen.end());
-  if (static_cast<int32_t>(chosen.size()) > k) chosen.resize(static_cast<size_t>(k));
+  if (static_cast<int32_t>(chosen.size()) > k) {
+    std::partial_sort(chosen.begin(), chosen.begin() + k, chosen.end(), better);
+    chosen.resize(static_cast<size_t>(k));
+  } else {
+    std::sort(chosen.begin(), chosen.end(), better);
+  }
   result.reserve(chosen.size());
   for (int32_t i : chosen) {
     const AssociationRule& rule = rules_[i];
-    result.push_back(BasketSuggestion{rule.consequent, &rule, rule.confidence});
+    result.push_back(BasketSuggestion{rule.consequent, &rule, CompletionScore(rule)});
   }
   return result;
 }

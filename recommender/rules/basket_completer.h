@@ -5,10 +5,12 @@
 //   // s[0].item is the best consequent not in the basket; s[0].rule the rule behind it,
 //   // e.g. {butter, milk} => {yogurt}: reason "bought with butter, milk".
 //
-// A rule applies to a basket when its whole antecedent is in the basket and its consequent is
-// not. Each candidate item is scored by the best applicable rule for it (RuleOrder: confidence,
-// then lift, then support); suggestions come best first. Items outside the rules' universe and
-// duplicates in the basket are ignored.
+// A rule applies to a basket when its whole antecedent is in the basket, its consequent is not,
+// and its lift passes the lift floor (by default lift > 1: a rule with lift <= 1 says the basket
+// makes the item no likelier than in any basket, e.g. "other vegetables => whole milk" with
+// lift 0.77 only restates that whole milk is popular). Each candidate item is scored by its best
+// applicable rule under CompletionScore (confidence x lift; ties in RuleOrder); suggestions come
+// best first. Items outside the rules' universe and duplicates in the basket are ignored.
 //
 // Immutable after construction; Complete may be called concurrently from any thread.
 #ifndef CLIENTELE_RECOMMENDER_RULES_BASKET_COMPLETER_H_
@@ -16,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -28,8 +31,14 @@ struct BasketSuggestion {
   // The rule that supports `item` (its antecedent is the "bought with" evidence). Points into
   // the completer's rules: valid as long as the BasketCompleter lives.
   const AssociationRule* rule = nullptr;
-  double score = 0;  // = rule->confidence.
+  double score = 0;  // = CompletionScore(*rule).
 };
+
+// How basket completion ranks rules: confidence x lift = P(y|X)^2 / P(y). Confidence alone
+// favours items that are in most baskets anyway (lift near or below 1); lift alone favours rare
+// items seen together a handful of times (low confidence). The product keeps confidence's
+// order among rules for one item and, across items, prefers the one the basket makes likelier.
+double CompletionScore(const AssociationRule& rule);
 
 class BasketCompleter {
  public:
@@ -43,11 +52,12 @@ class BasketCompleter {
 
   // Up to `k` suggestions (k <= 0 gives none), best first. `exclude` items are never
   // suggested (e.g. already purchased); `allow`, if set, must return true for an item to be
-  // suggested (e.g. a category filter). Cost: proportional to the rules indexed under the
-  // basket's items.
+  // suggested (e.g. a category filter). Only rules with lift >= `min_lift` apply; without it,
+  // only rules with lift > 1. Cost: proportional to the rules indexed under the basket's items.
   std::vector<BasketSuggestion> Complete(absl::Span<const int32_t> basket, int32_t k,
                                          absl::Span<const int32_t> exclude = {},
-                                         const std::function<bool(int32_t)>& allow = {}) const;
+                                         const std::function<bool(int32_t)>& allow = {},
+                                         std::optional<double> min_lift = std::nullopt) const;
 
   const AssociationRules& rules() const { return rules_; }
 

@@ -1,6 +1,7 @@
 #include "recommender/serving/recommender_queries.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
+#include "recommender/serving/unknown_item.h"
 
 namespace clientele::recommender {
 namespace {
@@ -298,7 +300,7 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommenderQueries::SimilarItems(
   if (snapshot == nullptr) return NoModel();
   const ServingSnapshot& s = *snapshot;
   std::optional<int32_t> item = s.FindItem(request.sku());
-  if (!item) return absl::NotFoundError(absl::StrCat("sku: '", request.sku(), "' is not known"));
+  if (!item) return UnknownItemError(s, "sku", request.sku());
   if (s.similarity() == nullptr) {
     return absl::FailedPreconditionError("no item similarity index was trained");
   }
@@ -319,6 +321,14 @@ absl::StatusOr<v1::CompleteBasketResponse> RecommenderQueries::CompleteBasket(
     const v1::CompleteBasketRequest& request) const {
   CLT_ASSIGN_OR_RETURN(const int k, CheckK(request.k()));
   if (request.skus().empty()) return absl::InvalidArgumentError("skus: at least one item required");
+  std::optional<double> min_lift;
+  if (request.has_min_lift()) {
+    if (!(request.min_lift() >= 0) || !std::isfinite(request.min_lift())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("min_lift: must be a finite number >= 0, got ", request.min_lift()));
+    }
+    min_lift = request.min_lift();
+  }
   const std::shared_ptr<const ServingSnapshot> snapshot = holder_->Get();
   if (snapshot == nullptr) return NoModel();
   const ServingSnapshot& s = *snapshot;
@@ -327,14 +337,16 @@ absl::StatusOr<v1::CompleteBasketResponse> RecommenderQueries::CompleteBasket(
     if (request.skus(i).empty()) {
       return absl::InvalidArgumentError(absl::StrCat("skus[", i, "]: empty"));
     }
-    if (std::optional<int32_t> item = s.FindItem(request.skus(i))) basket.push_back(*item);
+    std::optional<int32_t> item = s.FindItem(request.skus(i));
+    if (!item) return UnknownItemError(s, absl::StrCat("skus[", i, "]"), request.skus(i));
+    basket.push_back(*item);
   }
   v1::CompleteBasketResponse response;
   response.set_model_version(s.version());
   if (s.completer() == nullptr || basket.empty()) return response;
   int rank = 0;
-  for (const BasketSuggestion& b :
-       s.completer()->Complete(basket, k, basket, CategoryFilter(s, request.categories()))) {
+  for (const BasketSuggestion& b : s.completer()->Complete(
+           basket, k, basket, CategoryFilter(s, request.categories()), min_lift)) {
     v1::BasketSuggestion* out = response.add_items();
     out->set_sku(s.sku(b.item));
     out->set_score(b.score);
@@ -369,8 +381,7 @@ absl::StatusOr<v1::ListRulesResponse> RecommenderQueries::ListRules(
   std::optional<int32_t> sku_item;
   if (!request.sku().empty()) {
     sku_item = s.FindItem(request.sku());
-    if (!sku_item)
-      return absl::NotFoundError(absl::StrCat("sku: '", request.sku(), "' is not known"));
+    if (!sku_item) return UnknownItemError(s, "sku", request.sku());
   }
   const std::vector<AssociationRule>& rules = s.completer()->rules().rules();
   int64_t matching = 0;

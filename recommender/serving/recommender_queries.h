@@ -1,7 +1,8 @@
 // The recommender's read calls over the current ServingSnapshot: Recommend, SimilarItems,
 // CompleteBasket, ListRules, GetModelInfo. Request and response are the API messages; errors
-// name the field (InvalidArgument), unknown profiles and SKUs are NotFound, calls before the
-// first trained model are FailedPrecondition.
+// name the field (InvalidArgument), unknown profiles and SKUs are NotFound (a SKU's names the
+// nearest known items: unknown_item.h), calls before the first trained model are
+// FailedPrecondition.
 //
 // The common path of Recommend reads only memory: one snapshot load (see SnapshotHolder), a
 // hash lookup of the profile, the model's scoring. A customer the snapshot does not know

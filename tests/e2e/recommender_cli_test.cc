@@ -106,6 +106,58 @@ TEST_F(RecommenderCliTest, BasketsTrainReportsItemsetsAndRulesThenCompletesBaske
   EXPECT_THAT(unknown.err, HasSubstr("caviar"));
 }
 
+TEST_F(RecommenderCliTest, SecondBasketsFileIsNotDuplicatesAndBasketNamesUnknownItems) {
+  auto import = [&](const std::string& path) {
+    CommandResult result = Run({"--json", "import", "--format=baskets", path});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out, nullptr, false);
+  };
+  const std::string first = WriteFile("first.csv", "milk,cereal,bowl\nmilk,cereal\nmilk,cereal\n");
+  nlohmann::json j = import(first);
+  EXPECT_EQ(j["accepted"], 3) << j;
+  j = import(first);
+  EXPECT_EQ(j["accepted"], 0) << j;
+  EXPECT_EQ(j["duplicates"], 3) << j;
+  // Another file, its first row equal to the first file's: every basket is new.
+  std::string second = "milk,cereal,bowl\ncereal,bowl\n";
+  for (int i = 0; i < 9; ++i) second += "milk\n";
+  second += "bread\nwhole milk ,bread\n";
+  j = import(WriteFile("second.csv", second));
+  EXPECT_EQ(j["accepted"], 13) << j;
+  EXPECT_EQ(j["duplicates"], 0) << j;
+  ASSERT_EQ(Run({"sync", "--timeout=60"}).exit_code, 0);
+  CommandResult train = Run(
+      {"--json", "jobs", "start", "train", "--min-support=0.15", "--min-confidence=0.5", "--wait"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const nlohmann::json job = nlohmann::json::parse(train.out, nullptr, false);
+  EXPECT_EQ(job["result"]["baskets"], 16) << train.out;
+
+  auto suggested = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--json", "basket", "cereal"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult basket = Run(args);
+    EXPECT_EQ(basket.exit_code, 0) << basket.err;
+    std::vector<std::string> skus;
+    const nlohmann::json out = nlohmann::json::parse(basket.out, nullptr, false);
+    for (const nlohmann::json& item : out["items"]) skus.push_back(item["sku"]);
+    return skus;
+  };
+  // 16 baskets: milk in 13, so cereal => milk (4 of 5) has lift 0.8 / 0.8125 = 0.985; bowl
+  // in 3, cereal => bowl (3 of 5) lift 3.2.
+  EXPECT_THAT(suggested({}), ::testing::ElementsAre("bowl"));
+  EXPECT_THAT(suggested({"--min-lift=0"}), ::testing::ElementsAre("bowl", "milk"));
+  EXPECT_THAT(suggested({"--min-lift", "3.5"}), ::testing::ElementsAre());
+
+  CommandResult unknown = Run({"basket", "cereal", "whole milk"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND"));
+  EXPECT_THAT(unknown.err,
+              HasSubstr("'whole milk' is not known; nearest known items: 'whole milk '"));
+  CommandResult bad_lift = Run({"basket", "cereal", "--min-lift=-1"});
+  EXPECT_EQ(bad_lift.exit_code, 1);
+  EXPECT_THAT(bad_lift.err, HasSubstr("min_lift"));
+}
+
 TEST_F(RecommenderCliTest, MovieLensEvaluateAndRecommend) {
   // Users 1-4 rate items 10-15 (tab separated u.data layout).
   std::string data;

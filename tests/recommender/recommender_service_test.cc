@@ -4,6 +4,7 @@
 #include "recommender/recommender_service.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ namespace {
 namespace v1 = recommender::v1;
 using ::clientele::testing::IsOk;
 using ::clientele::testing::PollUntil;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // The recommender component as clienteled wires it (no identity), serving on 127.0.0.1:0.
@@ -367,6 +369,52 @@ TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(status.error_message(), HasSubstr("skus"));
   }
+  // An unknown item is NOT_FOUND naming it and the nearest known items, trailing spaces kept.
+  {
+    v1::CompleteBasketRequest unknown;
+    unknown.add_skus("butter");
+    unknown.add_skus("whole milk");
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompleteBasket(&context, unknown, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("skus[1]: 'whole milk' is not known; nearest known items: "
+                          "'whole milk ', 'milk'"));
+  }
+  {
+    v1::CompleteBasketRequest bad_lift = request;
+    bad_lift.set_min_lift(-1);
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompleteBasket(&context, bad_lift, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("min_lift"));
+  }
+}
+
+TEST_F(RecommenderServiceTest, CompleteBasketLeavesOutRulesWithLiftOneOrBelowUnlessAsked) {
+  // Milk is in 8 of 10 baskets: cereal => milk is confident (3 of 4) but has lift 0.9375;
+  // cereal => bowl (2 of 4, bowl in 2 of 10) has lift 2.5.
+  ImportBaskets(
+      "milk,cereal,bowl\nmilk,cereal\nmilk,cereal\ncereal,bowl\nmilk\nmilk\nmilk\nmilk\n"
+      "milk\nbread\n");
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
+  auto complete = [&](std::optional<double> min_lift) {
+    v1::CompleteBasketRequest request;
+    request.add_skus("cereal");
+    if (min_lift) request.set_min_lift(*min_lift);
+    v1::CompleteBasketResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompleteBasket(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> skus;
+    for (const v1::BasketSuggestion& item : response.items()) skus.push_back(item.sku());
+    return skus;
+  };
+  EXPECT_THAT(complete(std::nullopt), ElementsAre("bowl"));
+  // Asked for, milk comes second: confidence x lift 0.75 x 0.9375 < 0.5 x 2.5.
+  EXPECT_THAT(complete(0.0), ElementsAre("bowl", "milk"));
+  EXPECT_THAT(complete(3.0), ElementsAre());
 }
 
 TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {

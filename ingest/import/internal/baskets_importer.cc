@@ -5,6 +5,12 @@
 // exactly as written between the commas, spaces included ("whole milk " and "whole milk"
 // are different items); a line ending in "\r" loses only that "\r". Rows are line numbers;
 // blank lines hold no basket and are skipped. Streams: rows are read as batches are asked for.
+//
+// Order ids are "basket-<content>-<row>", <content> being 16 hex digits of a stable hash
+// (common/log StableHash) of the file's normalized content: its non-blank lines without "\r",
+// each followed by "\n" (a BOM is not content). Importing the same file again gives the same
+// ids (all duplicates); a different file gives new ids, so its baskets are not mistaken for
+// the first file's.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/log/partitioning.h"
 #include "common/text/utf8.h"
 #include "ingest/import/internal/format_importers.h"
 
@@ -25,6 +32,24 @@ using common::v1::Event;
 constexpr size_t kMaxItemBytes = 128;
 constexpr size_t kMaxItems = 10000;
 
+// 16 hex digits of the stable hash of `input`'s non-blank lines, "\r" dropped, each ended by
+// "\n": the same baskets give the same id whatever the line endings and blank lines.
+std::string ContentId(std::string_view input) {
+  uint64_t hash = log::StableHash("");
+  size_t offset = 0;
+  while (offset < input.size()) {
+    size_t end = input.find('\n', offset);
+    if (end == std::string_view::npos) end = input.size();
+    std::string_view line = input.substr(offset, end - offset);
+    offset = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (TrimAscii(line).empty()) continue;
+    hash = log::StableHash(line, hash);
+    hash = log::StableHash("\n", hash);
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
+}
+
 class BasketsImporter final : public Importer {
  public:
   BasketsImporter(std::unique_ptr<Contents> contents, Settings settings)
@@ -34,6 +59,7 @@ class BasketsImporter final : public Importer {
     // An estimate: blank lines are counted too.
     for (char c : input_) total_rows_ += c == '\n';
     if (!input_.empty() && input_.back() != '\n') ++total_rows_;
+    content_id_ = ContentId(input_);
   }
 
   absl::StatusOr<bool> Next(size_t max_events, ImportBatch* batch) override;
@@ -48,6 +74,7 @@ class BasketsImporter final : public Importer {
   const std::unique_ptr<Contents> contents_;
   const Settings settings_;
   const std::string_view input_;
+  std::string content_id_;  // Identifies the file's content in order ids.
   size_t offset_ = 0;
   int64_t row_ = 0;
   int64_t total_rows_ = 0;
@@ -92,7 +119,7 @@ bool BasketsImporter::Convert(int64_t row, std::string_view line, Event* event, 
   }
 
   const std::string& system = settings_.source_system;
-  const std::string order_id = absl::StrCat("basket-", row);
+  const std::string order_id = absl::StrCat("basket-", content_id_, "-", row);
   event->set_event_id(absl::StrCat(system, "/order/", order_id));
   event->set_channel(settings_.channel);
   event->mutable_source()->set_system(system);

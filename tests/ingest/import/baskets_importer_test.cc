@@ -13,6 +13,7 @@ using common::v1::Event;
 using ::testing::HasSubstr;
 using testing::ImportContents;
 using testing::ImportResult;
+using ::testing::MatchesRegex;
 
 std::vector<std::string> Skus(const Event& event) {
   std::vector<std::string> skus;
@@ -29,10 +30,11 @@ TEST(BasketsImporterTest, OneAnonymousOrderPerLineWithItemsAsWritten) {
   EXPECT_TRUE(result.rejections.empty());
   ASSERT_EQ(result.events.size(), 3u);
   const Event& first = result.events[0];
-  EXPECT_EQ(first.event_id(), "baskets/order/basket-1");
+  // "basket-<16 hex digits of the file's content>-<row>".
+  EXPECT_THAT(first.order().order_id(), MatchesRegex("basket-[0-9a-f]{16}-1"));
+  EXPECT_EQ(first.event_id(), "baskets/order/" + first.order().order_id());
   EXPECT_EQ(first.source().system(), "baskets");
-  EXPECT_EQ(first.source().id(), "basket-1");
-  EXPECT_EQ(first.order().order_id(), "basket-1");
+  EXPECT_EQ(first.source().id(), first.order().order_id());
   EXPECT_FALSE(first.order().has_customer());
   EXPECT_EQ(first.channel(), common::v1::CHANNEL_STORE_POS);
   EXPECT_EQ(first.origin().row(), 1);
@@ -46,6 +48,35 @@ TEST(BasketsImporterTest, OneAnonymousOrderPerLineWithItemsAsWritten) {
   EXPECT_THAT(Skus(result.events[2]),
               ::testing::ElementsAre("abrasive cleaner", "liquor (appetizer)", "frozen dessert ",
                                      "rolls/buns"));
+}
+
+std::vector<std::string> EventIds(const ImportResult& result) {
+  std::vector<std::string> ids;
+  for (const Event& event : result.events) ids.push_back(event.event_id());
+  return ids;
+}
+
+TEST(BasketsImporterTest, EventIdsIdentifyTheFilesContent) {
+  const std::string file = "soda,yogurt\nwhole milk\n";
+  const std::vector<std::string> ids = EventIds(ImportContents(ImportFormat::kBaskets, file));
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0], ids[1]);
+  // The same file again: the same ids (duplicates), also with other line endings, blank
+  // lines aside (blank lines move rows, so only the rows that stay keep their ids).
+  EXPECT_EQ(EventIds(ImportContents(ImportFormat::kBaskets, file)), ids);
+  EXPECT_EQ(EventIds(ImportContents(ImportFormat::kBaskets, "soda,yogurt\r\nwhole milk")), ids);
+  EXPECT_EQ(EventIds(ImportContents(ImportFormat::kBaskets, "soda,yogurt\nwhole milk\n\n")), ids);
+
+  // A different file: none of its ids is one of the first file's, even where a row is equal.
+  for (const std::string other : {"soda,yogurt\nbeer\n", "soda,yogurt\nwhole milk\nbeer\n",
+                                  "whole milk\nsoda,yogurt\n", "soda,yogurt\nwhole milk \n"}) {
+    const std::vector<std::string> other_ids =
+        EventIds(ImportContents(ImportFormat::kBaskets, other));
+    ASSERT_GE(other_ids.size(), 2u) << other;
+    for (const std::string& id : other_ids) {
+      EXPECT_THAT(ids, ::testing::Not(::testing::Contains(id))) << other;
+    }
+  }
 }
 
 TEST(BasketsImporterTest, RepeatedItemIsOneLineWithQuantity) {

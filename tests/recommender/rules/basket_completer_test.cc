@@ -1,10 +1,13 @@
 #include "recommender/rules/basket_completer.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "recommender/rules/basket_text.h"
+#include "recommender/rules/fp_growth.h"
 
 namespace clientele::recommender {
 namespace {
@@ -49,8 +52,9 @@ TEST(BasketCompleterTest, SuggestsConsequentsOfRulesWhoseAntecedentIsInTheBasket
   std::vector<BasketSuggestion> s = completer.Complete({1}, 5);
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].item, 2);
-  EXPECT_DOUBLE_EQ(s[0].score, 0.75);
   ASSERT_NE(s[0].rule, nullptr);
+  EXPECT_DOUBLE_EQ(s[0].rule->confidence, 0.75);
+  EXPECT_DOUBLE_EQ(s[0].score, 0.75 * (0.75 / 0.35));  // confidence x lift
   EXPECT_THAT(s[0].rule->antecedent, ElementsAre(1));  // "bought with bread"
 
   // bread + butter: jam (0.9); butter => bread and bread => butter are in the basket already.
@@ -64,7 +68,8 @@ TEST(BasketCompleterTest, BestRulePerItemAndBestItemsFirst) {
   // milk + flour + bread: eggs via {milk, flour} (0.9 beats milk => eggs 0.4), butter 0.75.
   std::vector<BasketSuggestion> s = completer.Complete({0, 5, 1}, 5);
   EXPECT_THAT(Items(s), ElementsAre(4, 2));
-  EXPECT_DOUBLE_EQ(s[0].score, 0.9);
+  EXPECT_DOUBLE_EQ(s[0].rule->confidence, 0.9);
+  EXPECT_DOUBLE_EQ(s[0].score, 0.9 * (0.9 / 0.25));
   EXPECT_THAT(s[0].rule->antecedent, ElementsAre(0, 5));
   EXPECT_THAT(Items(completer.Complete({0, 5, 1}, 1)), ElementsAre(4));
   EXPECT_TRUE(completer.Complete({0, 5, 1}, 0).empty());
@@ -76,7 +81,8 @@ TEST(BasketCompleterTest, PartialAntecedentDoesNotFire) {
   EXPECT_TRUE(completer.Complete({5}, 5).empty());
   std::vector<BasketSuggestion> s = completer.Complete({0}, 5);
   ASSERT_EQ(s.size(), 1u);
-  EXPECT_DOUBLE_EQ(s[0].score, 0.4);
+  EXPECT_DOUBLE_EQ(s[0].rule->confidence, 0.4);
+  EXPECT_DOUBLE_EQ(s[0].score, 0.4 * (0.4 / 0.25));
 }
 
 TEST(BasketCompleterTest, ExclusionFilterUnknownItemsAndDuplicates) {
@@ -86,6 +92,75 @@ TEST(BasketCompleterTest, ExclusionFilterUnknownItemsAndDuplicates) {
               ElementsAre(4));
   EXPECT_THAT(Items(completer.Complete({1, 1, 99, -3}, 5)), ElementsAre(2));
   EXPECT_TRUE(completer.Complete({}, 5).empty());
+}
+
+TEST(BasketCompleterTest, RulesWithLiftOneOrBelowAreNotOfferedByDefault) {
+  const BasketCompleter completer = Completer();
+  // jam => milk: confidence 0.357 but lift 0.714 (milk is in half of all baskets).
+  EXPECT_TRUE(completer.Complete({3}, 5).empty());
+  std::vector<BasketSuggestion> s = completer.Complete({3}, 5, {}, {}, /*min_lift=*/0.0);
+  EXPECT_THAT(Items(s), ElementsAre(0));
+  EXPECT_THAT(Items(completer.Complete({3}, 5, {}, {}, 0.71)), ElementsAre(0));
+  EXPECT_TRUE(completer.Complete({3}, 5, {}, {}, 0.72).empty());
+  // The floor applies per rule: {milk, flour} => eggs (lift 3.6) passes 3, milk => eggs (1.6)
+  // does not.
+  s = completer.Complete({0, 5, 1}, 5, {}, {}, 3.0);
+  EXPECT_THAT(Items(s), ElementsAre(4));
+  EXPECT_THAT(s[0].rule->antecedent, ElementsAre(0, 5));
+  EXPECT_THAT(Items(completer.Complete({0}, 5, {}, {}, 3.0)), ElementsAre());
+
+  // Lift exactly 1 is not offered by default (the basket says nothing about the item), but
+  // is with min_lift 1.
+  const BasketCompleter independent(
+      AssociationRules({Rule({0}, 1, 5, 10, 50, 100)}, 100, 2));  // confidence 0.5, lift 1
+  EXPECT_TRUE(independent.Complete({0}, 5).empty());
+  EXPECT_THAT(Items(independent.Complete({0}, 5, {}, {}, 1.0)), ElementsAre(1));
+}
+
+// Groceries-like: whole milk is in 80% of the baskets, so "other vegetables => whole milk" is
+// the most confident rule (0.7) yet has lift 0.875; "other vegetables => root vegetables"
+// (confidence 0.6, lift 2) is the one the basket tells something about.
+TEST(BasketCompleterTest, GroceriesLikePopularItemWithLiftBelowOneIsNotOffered) {
+  std::string text;
+  auto add = [&text](int times, const std::string& basket) {
+    for (int i = 0; i < times; ++i) text += basket + "\n";
+  };
+  add(4, "other vegetables,root vegetables,whole milk");
+  add(2, "other vegetables,root vegetables");
+  add(3, "other vegetables,whole milk");
+  add(1, "other vegetables,yogurt");
+  add(9, "whole milk,rolls/buns");
+  add(1, "rolls/buns");
+  absl::StatusOr<BasketText> data = ParseBasketText(text);
+  ASSERT_TRUE(data.ok()) << data.status();
+  auto index_of = [&](const std::string& name) {
+    for (size_t i = 0; i < data->item_names.size(); ++i) {
+      if (data->item_names[i] == name) return static_cast<int32_t>(i);
+    }
+    return -1;
+  };
+  absl::StatusOr<FrequentItemsets> sets =
+      MineFrequentItemsets(data->transactions, {.min_support = 0.1});
+  ASSERT_TRUE(sets.ok()) << sets.status();
+  absl::StatusOr<AssociationRules> rules = GenerateRules(*sets, {.min_confidence = 0.5});
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  const BasketCompleter completer(*std::move(rules));
+  const int32_t other_vegetables = index_of("other vegetables");
+  const int32_t whole_milk = index_of("whole milk");
+  const int32_t root_vegetables = index_of("root vegetables");
+
+  std::vector<BasketSuggestion> s = completer.Complete({other_vegetables}, 5);
+  EXPECT_THAT(Items(s), ElementsAre(root_vegetables));
+  ASSERT_FALSE(s.empty());
+  EXPECT_DOUBLE_EQ(s[0].rule->lift, 2.0);
+
+  // Asked for (min_lift 0), whole milk comes, ranked below root vegetables although its rule
+  // is the more confident: 0.7 x 0.875 < 0.6 x 2.
+  s = completer.Complete({other_vegetables}, 5, {}, {}, /*min_lift=*/0.0);
+  EXPECT_THAT(Items(s), ElementsAre(root_vegetables, whole_milk));
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_DOUBLE_EQ(s[1].rule->confidence, 0.7);
+  EXPECT_DOUBLE_EQ(s[1].rule->lift, 0.875);
 }
 
 TEST(BasketCompleterTest, SuggestionsStayValidAfterMove) {

@@ -18,14 +18,23 @@ namespace {
 
 using ::clientele::testing::IsOk;
 
-TEST(GroceriesTest, ExactItemsetAndRuleCountsOfArules) {
-  const std::string path =
-      std::string(CLT_TEST_DATA_DIR) + "/../../../shared/data/groceries/groceries.csv";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) GTEST_SKIP() << "no Groceries data at " << path;
+std::string GroceriesPath() {
+  return std::string(CLT_TEST_DATA_DIR) + "/../../../shared/data/groceries/groceries.csv";
+}
+
+// The file's contents, or "" when it is absent.
+std::string ReadGroceries() {
+  std::ifstream in(GroceriesPath(), std::ios::binary);
+  if (!in) return "";
   std::ostringstream text;
   text << in.rdbuf();
-  absl::StatusOr<BasketText> data = ParseBasketText(text.str());
+  return text.str();
+}
+
+TEST(GroceriesTest, ExactItemsetAndRuleCountsOfArules) {
+  const std::string text = ReadGroceries();
+  if (text.empty()) GTEST_SKIP() << "no Groceries data at " << GroceriesPath();
+  absl::StatusOr<BasketText> data = ParseBasketText(text);
   ASSERT_THAT(data, IsOk());
   EXPECT_EQ(data->transactions.size(), 9835);
   EXPECT_EQ(data->item_names.size(), 169u);
@@ -56,6 +65,35 @@ TEST(GroceriesTest, ExactItemsetAndRuleCountsOfArules) {
   EXPECT_EQ(data->item_names[s[0].item], "whole milk");
   EXPECT_EQ(s[0].rule->count, 12);
   EXPECT_DOUBLE_EQ(s[0].rule->confidence, 1.0);
+}
+
+TEST(GroceriesTest, BasketCompletionLeavesOutRulesWithLiftOneOrBelow) {
+  const std::string text = ReadGroceries();
+  if (text.empty()) GTEST_SKIP() << "no Groceries data at " << GroceriesPath();
+  absl::StatusOr<BasketText> data = ParseBasketText(text);
+  ASSERT_THAT(data, IsOk());
+  absl::StatusOr<FrequentItemsets> sets =
+      MineFrequentItemsets(data->transactions, {.min_support = 0.001});
+  ASSERT_THAT(sets, IsOk());
+  // At confidence 0.2 many rules point at the most popular items with lift below 1.
+  absl::StatusOr<AssociationRules> rules = GenerateRules(*sets, {.min_confidence = 0.2});
+  ASSERT_THAT(rules, IsOk());
+  const BasketCompleter completer(*std::move(rules));
+  int below_one_when_asked = 0;
+  int suggestions = 0;
+  for (int32_t t = 0; t < data->transactions.size(); t += 7) {
+    const auto items = data->transactions[t];
+    const std::vector<int32_t> basket(items.begin(), items.end());
+    for (const BasketSuggestion& s : completer.Complete(basket, 5)) {
+      ++suggestions;
+      EXPECT_GT(s.rule->lift, 1.0) << "transaction " << t;
+    }
+    for (const BasketSuggestion& s : completer.Complete(basket, 5, {}, {}, /*min_lift=*/0.0)) {
+      below_one_when_asked += s.rule->lift <= 1.0;
+    }
+  }
+  EXPECT_GT(suggestions, 0);
+  EXPECT_GT(below_one_when_asked, 0);  // The floor, not the data, keeps them out.
 }
 
 }  // namespace
