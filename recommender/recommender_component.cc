@@ -67,6 +67,7 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   };
   TrainDefaults defaults;
   defaults.fp_growth_threads = options_.fp_growth_threads;
+  defaults.memory_budget_bytes = options_.memory_budget_bytes;
   runner_ = std::make_unique<RecommenderJobRunner>(store, holder, std::move(profiles), defaults);
   job_store_ = NewRecommenderJobStore(kv_.get());
   jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), RecommenderJobOptions(),
@@ -81,6 +82,10 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
       });
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
   return absl::OkStatus();
+}
+
+void RecommenderComponent::AddFlags(CLI::App& app) {
+  AddMemoryBudgetFlag(app, &options_.memory_budget_bytes);
 }
 
 RecommenderComponent::~RecommenderComponent() { Drain(); }

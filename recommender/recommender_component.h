@@ -6,6 +6,7 @@
 #ifndef CLIENTELE_RECOMMENDER_RECOMMENDER_COMPONENT_H_
 #define CLIENTELE_RECOMMENDER_RECOMMENDER_COMPONENT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "identity/client/identity_client.h"
 #include "recommender/jobs/recommender_job_runner.h"
 #include "recommender/jobs/recommender_jobs.h"
+#include "recommender/memory_budget_flag.h"
 #include "recommender/recommender_applier.h"
 #include "recommender/recommender_service.h"
 #include "recommender/serving/recommender_queries.h"
@@ -32,6 +34,9 @@ struct RecommenderComponentOptions {
   // How long a train job waits for identity to apply the log as far as the recommender has
   // (identity replaying the log after a rebuild) before it fails UNAVAILABLE.
   absl::Duration identity_catch_up_wait = absl::Minutes(10);
+  // Bytes one model's fit may use in train and evaluate jobs (0: no budget);
+  // --recommender_memory_budget.
+  int64_t memory_budget_bytes = DefaultMemoryBudgetBytes();
 };
 
 class RecommenderComponent final : public server::Component {
@@ -45,6 +50,8 @@ class RecommenderComponent final : public server::Component {
   // Needs ingest (here or --ingest_addr). With ingest here it consumes the owned partitions;
   // standalone, every partition (every replica serves every customer).
   absl::Status Open(const server::ComponentEnvironment& env) override;
+  // --recommender_memory_budget (memory_budget_flag.h).
+  void AddFlags(CLI::App& app) override;
   std::vector<grpc::Service*> services() override { return {service_.get()}; }
   std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
@@ -62,7 +69,7 @@ class RecommenderComponent final : public server::Component {
   // The identity client set in Start (null before, or without identity).
   std::shared_ptr<identity::IdentityClient> Identity() const;
 
-  const RecommenderComponentOptions options_;
+  RecommenderComponentOptions options_;  // Set by the constructor and AddFlags' parse.
   std::vector<uint32_t> partitions_;
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<RecommenderStore> store_;

@@ -15,6 +15,7 @@
 #include "common/source_key/source_key.h"
 #include "common/time/proto_time.h"
 #include "nlohmann/json.hpp"
+#include "recommender/models/model_names.h"
 
 namespace clientele::cli {
 namespace {
@@ -86,8 +87,13 @@ void PrintResult(const google::protobuf::Any& any) {
     std::printf("  %lld frequent itemsets (%.3f s), %lld rules; models: %s\n",
                 static_cast<long long>(r.itemsets()), r.itemsets_seconds(),
                 static_cast<long long>(r.rules()), absl::StrJoin(r.models(), ", ").c_str());
+    if (!r.model_selection().empty()) std::printf("  %s\n", r.model_selection().c_str());
     return;
   }
+  std::printf("  test users: %lld with training history, %lld without (%s)\n",
+              static_cast<long long>(r.warm_test_users()),
+              static_cast<long long>(r.cold_test_users()),
+              r.cold_users() == "popularity" ? "scored with popularity" : "skipped");
   std::printf("  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "model", "P@k", "R@k", "MAP", "nDCG@k",
               "MRR", "hit", "coverage");
   for (const v1::ModelMetrics& m : r.metrics()) {
@@ -121,6 +127,7 @@ absl::StatusOr<google::protobuf::Any> BuildSpec(const RecommendFlags& flags,
     spec->set_split(flags.split);
     spec->set_seed(analytics_flags.seed);
     spec->set_k(flags.eval_k);
+    spec->set_cold_users(flags.cold_users);
     for (std::string& m : SplitModels(flags.models)) spec->add_models(std::move(m));
   }
   google::protobuf::Any any;
@@ -311,7 +318,8 @@ int RunModelInfo(const CliContext& context) {
                 {"items", response.items()},
                 {"profiles", response.profiles()},
                 {"itemsets", response.itemsets()},
-                {"rules", response.rules()}};
+                {"rules", response.rules()},
+                {"model_selection", response.model_selection()}};
     std::printf("%s\n", out.dump().c_str());
     return 0;
   }
@@ -332,6 +340,9 @@ int RunModelInfo(const CliContext& context) {
   std::printf("  models: %s; strategies: %s\n",
               models.empty() ? "none (no customer history)" : absl::StrJoin(models, ", ").c_str(),
               absl::StrJoin(strategies, ", ").c_str());
+  if (!response.model_selection().empty()) {
+    std::printf("  %s\n", response.model_selection().c_str());
+  }
   return 0;
 }
 
@@ -392,13 +403,23 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
                     "train: fail the job when more frequent itemsets are found (default "
                     "1000000)");
   start->add_option("--models", flags.models,
-                    "train, evaluate: models, comma separated (default: popularity, item_cf, "
-                    "sar, ease, hybrid)");
+                    "train, evaluate: models, comma separated (train default: " +
+                        absl::StrJoin(recommender::ServedModelNames(), ", ") + "; above " +
+                        std::to_string(recommender::kDenseItemCap) +
+                        " items: " + absl::StrJoin(recommender::LargeCatalogModelNames(), ", ") +
+                        "; evaluate default: " + absl::StrJoin(recommender::ModelNames(), ", ") +
+                        "; hybrid fits ease and svd)");
   start
       ->add_option("--split", flags.split,
                    "evaluate: random:R (per-user share R for training) or time:N (last N days)")
       ->capture_default_str();
   start->add_option("-k", flags.eval_k, "evaluate: list length k")->capture_default_str();
+  start
+      ->add_option("--cold-users", flags.cold_users,
+                   "evaluate: test users without training history: skip them, or score them "
+                   "with popularity")
+      ->check(CLI::IsMember({"skip", "popularity"}))
+      ->capture_default_str();
   JobKind train;
   train.flags = {"--min-support", "--min-confidence", "--max-itemset-size", "--max-itemsets",
                  "--models"};
@@ -408,7 +429,7 @@ void AddRecommendCommands(CLI::App& app, const CliContext& context, RecommendFla
   train.print_result = PrintResult;
   AddJobKind(job_flags, "train", std::move(train));
   JobKind evaluate;
-  evaluate.flags = {"--split", "--seed", "-k", "--models"};
+  evaluate.flags = {"--split", "--seed", "-k", "--models", "--cold-users"};
   evaluate.build_spec = [&flags, &analytics_flags] {
     return BuildSpec(flags, analytics_flags, "evaluate");
   };

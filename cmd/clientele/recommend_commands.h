@@ -53,6 +53,7 @@ struct RecommendFlags {
   int64_t max_itemsets = 0;
   std::string split = "random:0.75";
   int eval_k = 10;
+  std::string cold_users = "skip";
 };
 
 // Adds the commands above. Call after AddAnalyticsCommands (evaluate shares its --seed).

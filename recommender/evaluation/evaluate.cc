@@ -34,6 +34,7 @@ absl::StatusOr<Evaluation> Evaluate(const RecommenderModel& model, const Dataset
     if (items.empty()) continue;
     ++result.test_users;
     std::optional<int32_t> user = model.FindUser(test.user_id(u));
+    if (user.has_value() && model.UserItems(*user).empty()) user.reset();
     if (!user.has_value()) {
       ++result.cold_users;
       if (!options.include_cold_users) continue;

@@ -30,8 +30,11 @@ struct EvaluateOptions {
   // data, where repeat purchases would otherwise be unhittable with exclude_seen); users left
   // with no relevant item are skipped.
   bool drop_seen_test_items = false;
-  // Evaluate test users unknown to the model too (they get the model's cold-start list);
-  // otherwise they are skipped and counted in Evaluation::cold_users.
+  // Evaluate cold test users too: those unknown to the model or without any item in its
+  // training history (a split keeps every user's id in both halves, so a user whose pairs all
+  // went to test is known but has no history). They get the model's cold-start list (its
+  // popularity fallback). Otherwise they are skipped; either way they count in
+  // Evaluation::cold_users.
   bool include_cold_users = false;
   // Called every 256 users with the fraction done; return false to cancel (Cancelled).
   std::function<bool(double)> progress;
@@ -40,7 +43,7 @@ struct EvaluateOptions {
 struct Evaluation {
   RankingMetrics metrics;
   int64_t test_users = 0;           // Users with at least one test cell.
-  int64_t cold_users = 0;           // Of those, unknown to the model (skipped unless included).
+  int64_t cold_users = 0;           // Of those, without training history (skipped unless included).
   int64_t skipped_no_relevant = 0;  // Skipped by drop_seen_test_items.
 };
 

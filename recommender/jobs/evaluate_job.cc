@@ -52,6 +52,11 @@ absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec) {
   if (spec.k() < 0 || spec.k() > 1000) {
     return absl::InvalidArgumentError("spec.evaluate.k: must be between 1 and 1000 (0 means 10)");
   }
+  if (!spec.cold_users().empty() && spec.cold_users() != "skip" &&
+      spec.cold_users() != "popularity") {
+    return absl::InvalidArgumentError(absl::StrCat("spec.evaluate.cold_users: '", spec.cold_users(),
+                                                   "' is not skip or popularity"));
+  }
   const std::vector<std::string> known = ModelNames();
   for (int i = 0; i < spec.models_size(); ++i) {
     if (std::find(known.begin(), known.end(), spec.models(i)) == known.end()) {
@@ -63,7 +68,8 @@ absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec) {
 }
 
 absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const RecommenderStore& store,
-                                          const ProfileMap& profiles, JobControl& control) {
+                                          const ProfileMap& profiles, int64_t memory_budget_bytes,
+                                          JobControl& control) {
   const v1::EvaluateJobSpec& spec = job.spec.evaluate();
   CLT_ASSIGN_OR_RETURN(const Split split, ParseSplit(spec.split()));
   const int k = spec.k() == 0 ? 10 : spec.k();
@@ -86,6 +92,16 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const Recommender
   result.set_users(td.data.num_users());
   result.set_items(td.data.num_items());
   result.set_interactions(td.data.num_interactions());
+  const bool score_cold_users = spec.cold_users() == "popularity";
+  result.set_cold_users(score_cold_users ? "popularity" : "skip");
+  for (int32_t u = 0; u < parts->test.num_users(); ++u) {
+    if (parts->test.UserItems(u).empty()) continue;
+    if (parts->train.UserItems(u).empty()) {
+      result.set_cold_test_users(result.cold_test_users() + 1);
+    } else {
+      result.set_warm_test_users(result.warm_test_users() + 1);
+    }
+  }
   std::vector<std::string> names(spec.models().begin(), spec.models().end());
   if (names.empty()) names = ModelNames();
   for (size_t m = 0; m < names.size(); ++m) {
@@ -94,6 +110,7 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const Recommender
     control.SetProgress(start, absl::StrCat("fitting ", names[m]));
     ModelConfig config;
     config.name = names[m];
+    config.memory_budget_bytes = memory_budget_bytes;
     const absl::Time fit_start = absl::Now();
     CLT_ASSIGN_OR_RETURN(
         std::unique_ptr<RecommenderModel> model, TrainModel(config, parts->train, [&](double f) {
@@ -105,6 +122,7 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const Recommender
     options.k = k;
     // Purchases repeat: with a time split, items bought again are not "new" to recommend.
     options.drop_seen_test_items = !split.random;
+    options.include_cold_users = score_cold_users;
     options.progress = [&](double f) {
       control.SetProgress(start + span * (0.5 + 0.5 * f), absl::StrCat("scoring ", names[m]));
       return !control.cancelled();

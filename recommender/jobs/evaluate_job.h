@@ -14,8 +14,11 @@ namespace clientele::recommender {
 // InvalidArgument naming the field ("spec.evaluate.split", "spec.evaluate.k", ...).
 absl::Status ValidateEvaluateSpec(const v1::EvaluateJobSpec& spec);
 
+// `memory_budget_bytes` bounds each model's fit as in a train job (0: none); a fit estimated
+// above it fails RESOURCE_EXHAUSTED naming --recommender_memory_budget.
 absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const RecommenderStore& store,
-                                          const ProfileMap& profiles, JobControl& control);
+                                          const ProfileMap& profiles, int64_t memory_budget_bytes,
+                                          JobControl& control);
 
 }  // namespace clientele::recommender
 

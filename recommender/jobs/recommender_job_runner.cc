@@ -35,7 +35,7 @@ absl::StatusOr<JobOutcome> RecommenderJobRunner::RunTyped(const JobInput& job,
     case v1::JobSpec::kTrain:
       return RunTrainJob(job, store_, holder_, profiles, defaults_, control);
     case v1::JobSpec::kEvaluate:
-      return RunEvaluateJob(job, *store_, profiles, control);
+      return RunEvaluateJob(job, *store_, profiles, defaults_.memory_budget_bytes, control);
     default:
       return absl::InvalidArgumentError("spec: one of train, evaluate is required");
   }

@@ -21,9 +21,17 @@
 namespace clientele::recommender {
 namespace {
 
-std::vector<std::string> ModelsToFit(const v1::TrainJobSpec& spec) {
-  if (spec.models().empty()) return ServedModelNames();
-  return {spec.models().begin(), spec.models().end()};
+// The spec's models, else the default set for a catalog of `items`; *selection says why the
+// set differs from ServedModelNames() (empty when it does not).
+std::vector<std::string> ModelsToFit(const v1::TrainJobSpec& spec, int64_t items,
+                                     int64_t dense_item_cap, std::string* selection) {
+  selection->clear();
+  if (!spec.models().empty()) return {spec.models().begin(), spec.models().end()};
+  if (items <= dense_item_cap) return ServedModelNames();
+  *selection =
+      absl::StrCat("als serves the default strategy: ", items, " items exceed the dense cap of ",
+                   dense_item_cap, " (ease's max_items), so ease and hybrid were not trained");
+  return LargeCatalogModelNames();
 }
 
 absl::Status Cancelled() { return absl::CancelledError("cancelled"); }
@@ -97,7 +105,10 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
 
   // Personal models.
   std::map<std::string, std::shared_ptr<const RecommenderModel>> models;
-  const std::vector<std::string> names = ModelsToFit(spec);
+  std::string selection;
+  const std::vector<std::string> names =
+      ModelsToFit(spec, td.data.num_items(), defaults.dense_item_cap, &selection);
+  result.set_model_selection(selection);
   if (td.data.num_interactions() > 0) {
     for (size_t m = 0; m < names.size(); ++m) {
       const double start = 0.1 + 0.6 * static_cast<double>(m) / names.size();
@@ -188,6 +199,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
   manifest.set_min_confidence(min_confidence);
   manifest.set_has_rules(completer != nullptr);
   manifest.set_has_similarity(similarity != nullptr);
+  manifest.set_model_selection(selection);
   for (const v1::AppliedPosition& p : trained_through) *manifest.add_trained_through() = p;
 
   JobOutcome outcome;

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "recommender/jobs/recommender_jobs.h"
+#include "recommender/models/model_names.h"
 #include "recommender/serving/snapshot_holder.h"
 
 namespace clientele::recommender {
@@ -21,6 +22,9 @@ struct TrainDefaults {
   // Memory budget of each model's fit in bytes (0: none); above it the job fails with
   // RESOURCE_EXHAUSTED naming --recommender_memory_budget (ModelConfig::memory_budget_bytes).
   int64_t memory_budget_bytes = 0;
+  // Without models in the spec, above this many items the job fits LargeCatalogModelNames()
+  // (als) instead of ServedModelNames() (ease, hybrid), and says so in model_selection.
+  int64_t dense_item_cap = kDenseItemCap;
 };
 
 // A train job fails with ResourceExhausted (naming spec.train.min_support, max_itemset_size and

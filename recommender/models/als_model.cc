@@ -1,5 +1,6 @@
 #include "recommender/models/als_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <utility>
@@ -7,10 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "recommender/models/internal/byte_io.h"
+#include "recommender/models/internal/dot_product_graph.h"
 #include "recommender/models/internal/interaction_matrix.h"
 #include "recommender/models/internal/params.h"
 
 namespace clientele::recommender {
+
 namespace {
 
 constexpr int64_t kProgressRows = 1024;
@@ -47,6 +50,8 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> AlsModel::Create(const ModelCo
   model->alpha_ = params.Get("alpha", 5);
   model->binary_ = params.Get("binary", 1) != 0;
   const double seed = params.Get("seed", 1);
+  const double hnsw_min_items = params.Get("hnsw_min_items", 20000);
+  const double hnsw_candidates = params.Get("hnsw_candidates", 200);
   if (auto s = params.CheckAllUsed("als"); !s.ok()) return s;
   if (!(factors >= 1 && factors <= 1024)) {
     return absl::InvalidArgumentError("params: factors must be in 1..1024");
@@ -62,6 +67,14 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> AlsModel::Create(const ModelCo
   if (!(seed >= 0 && seed <= 1e15)) {
     return absl::InvalidArgumentError("params: seed must be in 0..1e15");
   }
+  if (!(hnsw_min_items >= 1 && hnsw_min_items <= 1e12)) {
+    return absl::InvalidArgumentError("params: hnsw_min_items must be >= 1");
+  }
+  if (!(hnsw_candidates >= 1 && hnsw_candidates <= 10000)) {
+    return absl::InvalidArgumentError("params: hnsw_candidates must be in 1..10000");
+  }
+  model->hnsw_min_items_ = static_cast<int64_t>(hnsw_min_items);
+  model->hnsw_candidates_ = static_cast<int32_t>(hnsw_candidates);
   model->factors_ = static_cast<int32_t>(factors);
   model->iterations_ = static_cast<int32_t>(iterations);
   model->cg_steps_ = static_cast<int32_t>(cg_steps);
@@ -92,6 +105,21 @@ absl::Status AlsModel::FitImpl(const Dataset& data, const FitProgress& progress)
     }
   }
   yty_ = y_.transpose() * y_;
+  return BuildRetrievalIndex();
+}
+
+absl::Status AlsModel::BuildRetrievalIndex() {
+  hnsw_.reset();
+  const int64_t n = y_.rows();
+  if (n < hnsw_min_items_) return absl::OkStatus();
+  std::vector<float> vectors(static_cast<size_t>(n) * factors_);
+  Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      vectors.data(), n, factors_) = y_.cast<float>();
+  absl::StatusOr<std::unique_ptr<const internal::DotProductGraph>> graph =
+      internal::DotProductGraph::Build(std::move(vectors), factors_);
+  if (!graph.ok())
+    return absl::Status(graph.status().code(), absl::StrCat("als: ", graph.status().message()));
+  hnsw_ = std::shared_ptr<const internal::DotProductGraph>(*std::move(graph));
   return absl::OkStatus();
 }
 
@@ -111,8 +139,19 @@ void AlsModel::Score(absl::Span<const std::pair<int32_t, float>> history, absl::
                      absl::Span<float> scores) const {
   if (history.empty()) return;
   const Eigen::VectorXd x = FoldIn(history);
-  Eigen::Map<Eigen::VectorXf> out(scores.data(), scores.size());
-  out += (y_ * x).cast<float>();
+  if (hnsw_ == nullptr) {
+    Eigen::Map<Eigen::VectorXf> out(scores.data(), scores.size());
+    out += (y_ * x).cast<float>();
+    return;
+  }
+  // The history's own items come back too (they are excluded later): ask for that many more.
+  const size_t want = std::min<size_t>(static_cast<size_t>(hnsw_candidates_) + history.size(),
+                                       static_cast<size_t>(y_.rows()));
+  const Eigen::VectorXf query = x.cast<float>();
+  // Nothing retrieved (a failed search): every item falls back to popularity.
+  for (int32_t item : hnsw_->Search(query.data(), want)) {
+    scores[item] += static_cast<float>(y_.row(item).dot(x));  // Exact, in double.
+  }
 }
 
 Reason AlsModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>> history,
@@ -136,6 +175,8 @@ void AlsModel::SerializeImpl(std::string* out) const {
   internal::Put<double>(out, alpha_);
   internal::Put<uint8_t>(out, binary_ ? 1 : 0);
   internal::PutVector(out, std::vector<double>(y_.data(), y_.data() + y_.size()));
+  internal::Put<int64_t>(out, hnsw_min_items_);
+  internal::Put<int32_t>(out, hnsw_candidates_);
 }
 
 absl::Status AlsModel::DeserializeImpl(absl::string_view* in) {
@@ -150,13 +191,24 @@ absl::Status AlsModel::DeserializeImpl(absl::string_view* in) {
   binary_ = binary != 0;
   y_ = Eigen::Map<internal::RowMatrixD>(y.data(), n, factors_);
   yty_ = y_.transpose() * y_;
-  return absl::OkStatus();
+  // Retrieval parameters follow (absent from bytes written before they existed: defaults).
+  if (!in->empty() &&
+      (!internal::Get(in, &hnsw_min_items_) || !internal::Get(in, &hnsw_candidates_) ||
+       hnsw_min_items_ < 1 || hnsw_candidates_ < 1)) {
+    return absl::DataLossError("als bytes: bad retrieval parameters");
+  }
+  return BuildRetrievalIndex();
 }
 
 int64_t AlsModel::ModelFitBytes(const DataShape& shape) const {
   // Confidences by user and by item (sparse), user and item vectors (double), Gram matrices.
+  // Above hnsw_min_items the HNSW graph: float vectors twice (ours and hnswlib's copy) and
+  // about 2 M links of 4 bytes per item at level 0.
+  const int64_t hnsw = shape.items >= hnsw_min_items_
+                           ? shape.items * (8 * static_cast<int64_t>(factors_) + 8 * 16 + 64)
+                           : 0;
   return 32 * shape.interactions + 8 * (shape.users + shape.items) * factors_ +
-         16 * static_cast<int64_t>(factors_) * factors_;
+         16 * static_cast<int64_t>(factors_) * factors_ + hnsw;
 }
 
 }  // namespace clientele::recommender

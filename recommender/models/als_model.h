@@ -11,11 +11,15 @@
 // O(iterations x (interactions x factors x cg_steps + (users + items) x factors^2 x cg_steps))
 // time and O(interactions + (users + items) x factors) memory. Only the item vectors y_i are
 // kept (8 bytes x items x factors). Serving folds the history in: x solved directly from the
-// same normal equations (O(|history| x factors^2 + factors^3)), then score(i) = x . y_i over
-// every item (O(items x factors)). Reason: "similar to X", X the history item whose vector is
-// closest (dot product) to the item's.
+// same normal equations (O(|history| x factors^2 + factors^3)), then score(i) = x . y_i:
+// exactly over every item (O(items x factors)) below "hnsw_min_items" items, else over the
+// "hnsw_candidates" + |history| items of largest dot product found in an HNSW graph of the item
+// vectors (hnswlib, inner-product space, built after the fit and after loading; not stored),
+// the others left unscored (popularity fallback after them). Reason: "similar to X", X the
+// history item whose vector is closest (dot product) to the item's.
 // Parameters: "factors" (64, in 1..1024), "iterations" (15, in 1..1000), "regularization"
-// (0.1, > 0), "alpha" (5, >= 0), "cg_steps" (3, in 1..100), "binary" (1), "seed" (1).
+// (0.1, > 0), "alpha" (5, >= 0), "cg_steps" (3, in 1..100), "binary" (1), "seed" (1),
+// "hnsw_min_items" (20000, >= 1), "hnsw_candidates" (200, in 1..10000).
 // Fit reports progress and checks for cancellation every 1024 rows. Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_ALS_MODEL_H_
 #define CLIENTELE_RECOMMENDER_MODELS_ALS_MODEL_H_
@@ -24,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "recommender/models/internal/dot_product_graph.h"
 #include "recommender/models/internal/implicit_als.h"
 #include "recommender/models/recommender_model.h"
 
@@ -40,6 +45,8 @@ class AlsModel final : public RecommenderModel {
   Eigen::VectorXd ItemVector(int32_t item) const { return y_.row(item).transpose(); }
   // The user vector that serving folds in for `history` ((item, value) pairs).
   Eigen::VectorXd FoldIn(absl::Span<const std::pair<int32_t, float>> history) const;
+  // Whether scoring retrieves candidates from the HNSW graph (items >= hnsw_min_items).
+  bool uses_hnsw() const { return hnsw_ != nullptr; }
 
  protected:
   void Score(absl::Span<const std::pair<int32_t, float>> history, absl::string_view segment,
@@ -59,6 +66,12 @@ class AlsModel final : public RecommenderModel {
   double alpha_ = 5;
   bool binary_ = true;
   uint64_t seed_ = 1;
+  int64_t hnsw_min_items_ = 20000;
+  int32_t hnsw_candidates_ = 200;
+  // The retrieval graph over y_ (as floats); null: exact scoring.
+  std::shared_ptr<const internal::DotProductGraph> hnsw_;
+  // Builds hnsw_ when the catalog has at least hnsw_min_items_ items.
+  absl::Status BuildRetrievalIndex();
   internal::RowMatrixD y_;  // items x factors.
   Eigen::MatrixXd yty_;     // Y^T Y.
 };

@@ -87,7 +87,7 @@ class EaseModel final : public RecommenderModel {
   double user_norm_ = 0;
   bool constraint_ = true;
   bool binary_ = true;
-  int64_t max_items_ = 10000;
+  int64_t max_items_ = kDenseItemCap;
   bool tune_lambda_ = false;  // Not serialized (fit only).
   int side_ = 0;
   int64_t max_dense_items_ = 8192;

@@ -20,14 +20,6 @@ namespace clientele::recommender {
 absl::Status MemoryBudgetError(absl::string_view model, int64_t need, int64_t budget,
                                const DataShape& shape);  // recommender_model.cc
 
-std::vector<std::string> ModelNames() {
-  return {"popularity", "item_cf", "sar", "ease", "rp3beta", "svd", "als", "hybrid"};
-}
-
-std::vector<std::string> ServedModelNames() {
-  return {"popularity", "item_cf", "sar", "ease", "hybrid"};
-}
-
 namespace {
 
 // nullptr for an unknown name.

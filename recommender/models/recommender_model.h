@@ -33,6 +33,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "recommender/data/dataset.h"
+#include "recommender/models/model_names.h"  // ModelNames(), ServedModelNames().
 
 namespace clientele::recommender {
 
@@ -237,13 +238,6 @@ absl::StatusOr<int64_t> EstimateFitBytes(const ModelConfig& config, const DataSh
 // no budget); otherwise ResourceExhausted naming --recommender_memory_budget, the estimate and
 // the shape. What Fit checks first; a job can call it before loading anything big.
 absl::Status CheckMemoryBudget(const ModelConfig& config, const DataShape& shape);
-
-// The model names CreateModel knows.
-std::vector<std::string> ModelNames();
-
-// The models a serving strategy answers with (ModelNames() but rp3beta and svd, which are
-// served as components of the hybrid): what a train job fits by default.
-std::vector<std::string> ServedModelNames();
 
 }  // namespace clientele::recommender
 

@@ -93,8 +93,9 @@ void FillRule(const ServingSnapshot& s, const AssociationRule& rule, v1::Rule* o
 }
 
 // The default strategy: EASE first (the best offline figures on MovieLens and Online Retail,
-// and cheaper to serve than the hybrid that contains it).
-const char* const kPreference[] = {"ease", "hybrid", "sar", "item_cf", "popularity"};
+// and cheaper to serve than the hybrid that contains it); ALS where neither was trained (a
+// catalog above the dense cap).
+const char* const kPreference[] = {"ease", "hybrid", "als", "sar", "item_cf", "popularity"};
 
 }  // namespace
 
@@ -191,6 +192,10 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
   } else if (user < 0) {
     response.set_note("no purchase or rating history yet: popular items (cold start)");
   }
+  // STRATEGY_EASE is served by ALS when only ALS was trained (above the dense cap).
+  if (model_name == "ease" && s.model("ease") == nullptr && s.model("als") != nullptr) {
+    model_name = "als";
+  }
   if (model_name.empty() && answered == v1::STRATEGY_UNSPECIFIED) {
     for (const char* name : kPreference) {
       if (s.model(name) != nullptr) {
@@ -282,6 +287,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
                                  v1::STRATEGY_EASE, v1::STRATEGY_HYBRID}) {
     if (StrategyModelName(candidate) == model_name) response.set_strategy(candidate);
   }
+  if (model_name == "als") response.set_strategy(v1::STRATEGY_EASE);
   response.set_personalized(user >= 0 && model_name != "popularity");
   return response;
 }
@@ -410,6 +416,7 @@ absl::StatusOr<v1::GetModelInfoResponse> RecommenderQueries::GetModelInfo() cons
   response.set_itemsets(m.itemsets());
   response.set_rules(m.rules());
   response.set_profiles(snapshot->num_profiles());
+  response.set_model_selection(m.model_selection());
   for (const auto& [name, model] : snapshot->models()) response.add_strategies(name);
   if (snapshot->completer() != nullptr) response.add_strategies("rules");
   if (snapshot->similarity() != nullptr) response.add_strategies("content");

@@ -38,7 +38,8 @@ using ::testing::HasSubstr;
 // The recommender component as clienteled wires it (no identity), serving on 127.0.0.1:0.
 class RecommenderServer {
  public:
-  RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest) {
+  RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest,
+                    recommender::TrainDefaults defaults = {}) {
     storage::RocksDbOptions db;
     db.path = path;
     db.column_families = recommender::RecommenderColumnFamilies();
@@ -55,7 +56,8 @@ class RecommenderServer {
       }
       holder_.UpdateConsents(live);
     });
-    runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr);
+    runner_ = std::make_unique<recommender::RecommenderJobRunner>(store_.get(), &holder_, nullptr,
+                                                                  defaults);
     job_store_ = recommender::NewRecommenderJobStore(kv_.get());
     jobs_ = std::make_unique<recommender::JobManager>(job_store_.get(), runner_.get());
     EXPECT_THAT(job_registry_.Add(jobs_.get()), IsOk());
@@ -103,6 +105,7 @@ class RecommenderServer {
         "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
   log::LogConsumer& consumer() { return *consumer_; }
+  recommender::RecommenderJobRunner& runner() { return *runner_; }
 
  private:
   metrics::Registry metrics_;
@@ -452,6 +455,55 @@ TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
   EXPECT_EQ(ok.result().itemsets(), 820);
 }
 
+// A JobControl that is never cancelled, for calling the runner directly.
+class UncancelledControl : public recommender::JobControl {
+ public:
+  bool cancelled() const override { return false; }
+  void SetProgress(double, const std::string&) override {}
+};
+
+TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
+  SendShop();
+  recommender::TrainDefaults defaults;
+  defaults.memory_budget_bytes = 1024;  // Below any model's estimate on this shop.
+  server_.reset();
+  server_ =
+      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  stub_ = server_->Stub();
+  jobs_ = JobClient(server_->JobStub());
+
+  StartRequest train;
+  train.mutable_spec()->mutable_train()->add_models("ease");
+  StartRequest evaluate;
+  evaluate.mutable_spec()->mutable_evaluate()->set_split("random:0.5");
+  evaluate.mutable_spec()->mutable_evaluate()->add_models("ease");
+  for (const StartRequest& start : {train, evaluate}) {
+    common::v1::StartJobResponse started;
+    {
+      grpc::ClientContext context;
+      ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
+    }
+    const RecJob job = WaitFinished(started.job().job_id());
+    EXPECT_EQ(job.state(), common::v1::JOB_STATE_FAILED) << start.spec.DebugString();
+    EXPECT_THAT(job.error(), HasSubstr("model ease"));
+    EXPECT_THAT(job.error(), HasSubstr("--recommender_memory_budget"));
+
+    // The job's status (the record keeps only its message) is RESOURCE_EXHAUSTED.
+    recommender::JobInput direct;
+    direct.job_id = "direct";
+    direct.kind = start.spec.has_evaluate() ? "evaluate" : "train";
+    direct.spec = start.spec;
+    UncancelledControl control;
+    EXPECT_EQ(server_->runner().RunTyped(direct, control).status().code(),
+              absl::StatusCode::kResourceExhausted);
+  }
+  // Nothing was published: serving still has no model.
+  v1::RecommendRequest request;
+  request.set_profile_id("web/c1");
+  v1::RecommendResponse response;
+  EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
@@ -738,6 +790,60 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("D")));
 }
 
+// Above the dense cap (here 3 items; the shop has 5) the default train fits als instead of
+// ease and hybrid, says why in the result and the model info, and the default strategy and
+// STRATEGY_EASE are answered by als.
+TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
+  SendShop();
+  recommender::TrainDefaults defaults;
+  defaults.dense_item_cap = 3;
+  server_.reset();
+  server_ =
+      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  stub_ = server_->Stub();
+  jobs_ = JobClient(server_->JobStub());
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
+  EXPECT_THAT(job.result().models(),
+              ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
+  EXPECT_THAT(job.result().model_selection(), HasSubstr("5 items exceed the dense cap of 3"));
+
+  v1::GetModelInfoResponse info;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetModelInfo(&context, v1::GetModelInfoRequest(), &info).ok());
+  }
+  EXPECT_EQ(info.model_selection(), job.result().model_selection());
+  EXPECT_THAT(info.strategies(), ::testing::Contains("als"));
+  EXPECT_THAT(info.strategies(), ::testing::Not(::testing::Contains("ease")));
+
+  for (v1::Strategy strategy : {v1::STRATEGY_UNSPECIFIED, v1::STRATEGY_EASE}) {
+    v1::RecommendRequest request;
+    request.set_profile_id("web/c1");  // Bought A and B; A, B and C go together.
+    request.set_strategy(strategy);
+    v1::RecommendResponse response;
+    const grpc::Status status = Recommend(request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.strategy(), v1::STRATEGY_EASE);
+    EXPECT_TRUE(response.personalized());
+    ASSERT_FALSE(response.items().empty());
+    EXPECT_THAT(Skus(response), ::testing::Not(::testing::Contains("A")));
+  }
+
+  // Models named in the spec are fitted as named, with no selection note.
+  StartRequest start;
+  start.mutable_spec()->mutable_train()->add_models("ease");
+  common::v1::StartJobResponse started;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(jobs_.StartJob(&context, start, &started).ok());
+  }
+  const RecJob named = WaitFinished(started.job().job_id());
+  ASSERT_EQ(named.state(), common::v1::JOB_STATE_SUCCEEDED) << named.error();
+  EXPECT_THAT(named.result().models(), ::testing::ElementsAre("ease"));
+  EXPECT_EQ(named.result().model_selection(), "");
+}
+
 TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
@@ -788,6 +894,53 @@ TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
     EXPECT_LE(m.ndcg(), 1);
     EXPECT_GT(m.users(), 0);
   }
+}
+
+// A time split holding out the last day: c4 and c2 bought before it, c6 only within it (no
+// training history: cold). "skip" leaves c6 out of the metrics, "popularity" scores it; the
+// result says which, and how many test users of each kind there were.
+TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
+  const int64_t day = 86400;
+  Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
+        Product("C", "Carrot cake", "bakery"), Order("o1", "c1", {"A", "B"}, 1700000000),
+        Order("o2", "c2", {"A"}, 1700000000), Order("o3", "c4", {"B"}, 1700000000),
+        Order("o4", "c2", {"B"}, 1700000000 + 10 * day),
+        Order("o5", "c4", {"A", "C"}, 1700000000 + 10 * day),
+        Order("o6", "c6", {"C"}, 1700000000 + 10 * day)});
+  std::vector<RecJob> jobs;
+  for (const std::string mode : {"", "skip", "popularity", "everyone"}) {
+    StartRequest start;
+    v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
+    spec->set_split("time:1");
+    spec->set_k(1);
+    spec->add_models("popularity");
+    spec->set_cold_users(mode);
+    common::v1::StartJobResponse started;
+    grpc::ClientContext context;
+    const grpc::Status status = jobs_.StartJob(&context, start, &started);
+    if (mode == "everyone") {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.cold_users"));
+      continue;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    jobs.push_back(WaitFinished(started.job().job_id()));
+    ASSERT_EQ(jobs.back().state(), common::v1::JOB_STATE_SUCCEEDED) << jobs.back().error();
+    EXPECT_EQ(jobs.back().result().warm_test_users(), 2) << mode;
+    EXPECT_EQ(jobs.back().result().cold_test_users(), 1) << mode;
+    ASSERT_EQ(jobs.back().result().metrics_size(), 1);
+  }
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].result().cold_users(), "skip");  // The default.
+  EXPECT_EQ(jobs[1].result().cold_users(), "skip");
+  EXPECT_EQ(jobs[2].result().cold_users(), "popularity");
+  EXPECT_EQ(jobs[0].result().metrics(0).users(), 2);
+  EXPECT_EQ(jobs[1].result().metrics(0).users(), 2);
+  EXPECT_EQ(jobs[2].result().metrics(0).users(), 3);
+  // Top unseen by popularity (A and B have 2 buyers in training, C none): c2 gets B, c4 gets
+  // A, both hits; c6 gets A or B, a miss, counted only when scored.
+  EXPECT_DOUBLE_EQ(jobs[1].result().metrics(0).hit_rate(), 1.0);
+  EXPECT_DOUBLE_EQ(jobs[2].result().metrics(0).hit_rate(), 2.0 / 3);
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 #include "recommender/evaluation/evaluate.h"
 
 #include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "recommender/data/dataset_builder.h"
+#include "recommender/evaluation/split.h"
 
 namespace clientele::recommender {
 namespace {
@@ -48,6 +52,47 @@ TEST(EvaluateTest, ScoresThePopularityModelByHand) {
   ASSERT_THAT(e.status(), IsOk());
   EXPECT_EQ(e->metrics.users, 3);  // u9 gets [a, b]: a is a hit.
   EXPECT_THAT(e->metrics.hit_rate, DoubleNear(2.0 / 3, 1e-12));
+}
+
+// A time split keeps every user's id in both halves: u3, whose only pairs are recent, is known
+// to the model but has no training history. It is cold: skipped by default, scored with the
+// popularity fallback when included.
+TEST(EvaluateTest, UsersWithoutTrainingHistoryAreColdAfterATimeSplit) {
+  DatasetBuilder builder;
+  const absl::Time old_time = absl::FromUnixSeconds(1'000'000);
+  const absl::Time recent = old_time + absl::Hours(24 * 100);
+  for (const auto& [user, item, time] :
+       std::vector<std::tuple<std::string, std::string, absl::Time>>{{"u1", "a", old_time},
+                                                                     {"u1", "b", old_time},
+                                                                     {"u2", "a", old_time},
+                                                                     {"u2", "c", old_time},
+                                                                     {"u1", "c", recent},
+                                                                     {"u3", "a", recent}}) {
+    ASSERT_THAT(builder.AddInteraction(user, item, 1, time), IsOk());
+  }
+  absl::StatusOr<Dataset> data = builder.Build();
+  ASSERT_THAT(data.status(), IsOk());
+  absl::StatusOr<TrainTest> split = TimeSplit(*data, absl::Hours(24 * 10));
+  ASSERT_THAT(split.status(), IsOk());
+  auto model = TrainModel({"popularity"}, split->train);
+  ASSERT_THAT(model.status(), IsOk());
+  ASSERT_TRUE((*model)->FindUser("u3").has_value());  // Known, without history.
+
+  EvaluateOptions options;
+  options.k = 1;
+  absl::StatusOr<Evaluation> skipped = Evaluate(**model, split->test, options);
+  ASSERT_THAT(skipped.status(), IsOk());
+  EXPECT_EQ(skipped->test_users, 2);
+  EXPECT_EQ(skipped->cold_users, 1);
+  EXPECT_EQ(skipped->metrics.users, 1);  // u1 only: gets [c] (a, b seen), a hit.
+  EXPECT_THAT(skipped->metrics.hit_rate, DoubleNear(1, 1e-12));
+
+  options.include_cold_users = true;
+  absl::StatusOr<Evaluation> included = Evaluate(**model, split->test, options);
+  ASSERT_THAT(included.status(), IsOk());
+  EXPECT_EQ(included->cold_users, 1);
+  EXPECT_EQ(included->metrics.users, 2);  // u3 gets popularity's [a]: a hit too.
+  EXPECT_THAT(included->metrics.hit_rate, DoubleNear(1, 1e-12));
 }
 
 TEST(EvaluateTest, DropsTestItemsSeenInTrainingWhenAsked) {

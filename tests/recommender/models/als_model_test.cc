@@ -2,6 +2,8 @@
 #include "recommender/models/als_model.h"
 
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/testing/status_matchers.h"
@@ -91,6 +93,51 @@ TEST(AlsModelTest, RecommendsWithinTheCoPurchaseGroup) {
   EXPECT_EQ(Ids(**again, *recs2), Ids(als, *recs));
 }
 
+// Above hnsw_min_items the candidates come from an HNSW graph over the item vectors; on a
+// catalog this small its search is exhaustive in practice, so the lists equal the exact ones.
+TEST(AlsModelTest, HnswRetrievalAgreesWithExactDotProducts) {
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int> pick(0, 299);
+  std::vector<std::tuple<std::string, std::string, double, int>> cells;
+  for (int u = 0; u < 200; ++u) {
+    const int group = u % 5;  // Users of a group prefer its 60 items.
+    for (int n = 0; n < 12; ++n) {
+      const int item = n < 9 ? group * 60 + pick(rng) % 60 : pick(rng);
+      cells.emplace_back("u" + std::to_string(u), "i" + std::to_string(item), 1, 0);
+    }
+  }
+  Dataset data = Make(cells);
+  auto exact = TrainModel({"als", {{"factors", 8}, {"iterations", 5}}}, data);
+  auto hnsw = TrainModel({"als", {{"factors", 8}, {"iterations", 5}, {"hnsw_min_items", 1}}}, data);
+  ASSERT_THAT(exact.status(), IsOk());
+  ASSERT_THAT(hnsw.status(), IsOk());
+  EXPECT_FALSE(static_cast<const AlsModel&>(**exact).uses_hnsw());  // 300 < 20000 items.
+  ASSERT_TRUE(static_cast<const AlsModel&>(**hnsw).uses_hnsw());
+  auto loaded = DeserializeModel((*hnsw)->Serialize());
+  ASSERT_THAT(loaded.status(), IsOk());
+  EXPECT_TRUE(static_cast<const AlsModel&>(**loaded).uses_hnsw());
+  int same = 0;
+  for (int u = 0; u < 200; ++u) {
+    const std::string user = "u" + std::to_string(u);
+    auto a = (*exact)->Recommend(testdata::ForUser(**exact, user, 10));
+    auto b = (*hnsw)->Recommend(testdata::ForUser(**hnsw, user, 10));
+    RecommendRequest by_history;  // Not from the serving cache: scored at request time.
+    by_history.k = 10;
+    for (int32_t item : (*loaded)->UserItems(*(*loaded)->FindUser(user))) {
+      by_history.history.push_back({item, 1.0f});
+    }
+    auto c = (*loaded)->Recommend(by_history);
+    ASSERT_THAT(a.status(), IsOk());
+    ASSERT_THAT(b.status(), IsOk());
+    ASSERT_THAT(c.status(), IsOk());
+    ASSERT_EQ(b->size(), 10u);
+    EXPECT_GT((*b)[9].score, 0);  // Retrieved and scored, not popularity filler.
+    EXPECT_EQ(Ids(**hnsw, *b), Ids(**loaded, *c));
+    same += Ids(**exact, *a) == Ids(**hnsw, *b) ? 1 : 0;
+  }
+  EXPECT_GE(same, 198);
+}
+
 TEST(AlsModelTest, CancelledMidFit) {
   Dataset data = Make({{"u1", "a", 1, 0}, {"u1", "b", 1, 0}, {"u2", "a", 1, 0}});
   int calls = 0;
@@ -103,6 +150,8 @@ TEST(AlsModelTest, BadParametersAreErrors) {
   EXPECT_FALSE(CreateModel({"als", {{"factors", 0}}}).ok());
   EXPECT_FALSE(CreateModel({"als", {{"regularization", 0}}}).ok());
   EXPECT_FALSE(CreateModel({"als", {{"cg_steps", 0}}}).ok());
+  EXPECT_FALSE(CreateModel({"als", {{"hnsw_min_items", 0}}}).ok());
+  EXPECT_FALSE(CreateModel({"als", {{"hnsw_candidates", 0}}}).ok());
 }
 
 }  // namespace
