@@ -91,6 +91,11 @@ void ChildProcess::Signal(int signal) {
   if (pid_ > 0 && !reaped_) kill(pid_, signal);
 }
 
+bool ChildProcess::Exited() {
+  if (!reaped_ && pid_ > 0 && waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return reaped_;
+}
+
 int ChildProcess::Wait() {
   if (!reaped_) {
     waitpid(pid_, &status_, 0);

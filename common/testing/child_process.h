@@ -31,6 +31,8 @@ class ChildProcess {
   void Signal(int signal);
   // Waits for exit; returns the exit code, or 128 + signal.
   int Wait();
+  // True once the child has exited (reaps it without blocking); Wait() then returns at once.
+  bool Exited();
 
  private:
   pid_t pid_ = -1;
