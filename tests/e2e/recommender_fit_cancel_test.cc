@@ -1,6 +1,6 @@
-// A train job inside a multi-second model fit, against a real `clienteled`: the fit reports
-// progress that `jobs watch` (WatchJob) sees change, `jobs cancel` ends it within seconds, and
-// SIGTERM stops the server within its --shutdown_grace_seconds.
+// Train and evaluate jobs inside a multi-second model fit, against a real `clienteled`: the fit
+// reports progress that `jobs watch` (WatchJob) sees change, `jobs cancel` ends the job within
+// seconds, and SIGTERM stops the server within its --shutdown_grace_seconds.
 #include <signal.h>
 
 #include <algorithm>
@@ -74,9 +74,10 @@ class RecommenderFitCancelTest : public ::testing::Test {
     EXPECT_EQ(get.exit_code, 0) << get.err;
     return nlohmann::json::parse(get.out, nullptr, false);
   }
-  // Starts a train job of ease and hybrid and waits until it is fitting ease; returns its id.
-  std::string StartTrainAndWaitForFit() {
-    CommandResult start = Run({"--json", "jobs", "start", "train", "--models=ease,hybrid"});
+  // Starts a `kind` job (train or evaluate) of ease and hybrid and waits until it is fitting
+  // ease; returns its id.
+  std::string StartAndWaitForFit(const std::string& kind = "train") {
+    CommandResult start = Run({"--json", "jobs", "start", kind, "--models=ease,hybrid"});
     EXPECT_EQ(start.exit_code, 0) << start.err;
     const nlohmann::json started = nlohmann::json::parse(start.out, nullptr, false);
     const std::string job_id = started.value("job_id", "");
@@ -95,48 +96,60 @@ class RecommenderFitCancelTest : public ::testing::Test {
     return job_id;
   }
 
+  // Watches the job for 3 seconds in the middle of its ease fit (WatchJob): the fraction moves.
+  // Then cancels it: it ends `cancelled` within 5 seconds, its progress below
+  // `fits_end_before`, the fraction where its model fits end (not at a check after them).
+  void ExpectProgressThenCancelWithinSeconds(const std::string& job_id, double fits_end_before) {
+    CommandResult watch = Run({"jobs", "watch", job_id, "--timeout=3"});
+    std::set<std::string> fitting_lines;
+    for (absl::string_view line : absl::StrSplit(watch.out, '\n')) {
+      if (absl::StrContains(line, "running") && absl::StrContains(line, "fitting ")) {
+        fitting_lines.insert(std::string(line));
+      }
+    }
+    EXPECT_GE(fitting_lines.size(), 2u) << "no progress change within 3 s of a fit:\n"
+                                        << watch.out << watch.err;
+
+    CommandResult cancel = Run({"jobs", "cancel", job_id});
+    ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
+    nlohmann::json job;
+    EXPECT_TRUE(PollUntil(
+        [&] {
+          job = GetJob(job_id);
+          return job.value("state", "") != "running";
+        },
+        absl::Seconds(5)))
+        << "still running 5 s after jobs cancel: " << job;
+    EXPECT_EQ(job.value("state", ""), "cancelled") << job;
+    EXPECT_LT(job.value("progress", 1.0), fits_end_before) << job;
+  }
+
   TempDir dir_;
   ServerProcess server_;
 };
 
-TEST_F(RecommenderFitCancelTest, WatchSeesProgressDuringTheFitAndCancelEndsItWithinSeconds) {
+TEST_F(RecommenderFitCancelTest, TrainJobReportsProgressDuringAFitAndCancelEndsItWithinSeconds) {
   ASSERT_NO_FATAL_FAILURE(StartWithRatings());
-  const std::string job_id = StartTrainAndWaitForFit();
+  const std::string job_id = StartAndWaitForFit("train");
   ASSERT_FALSE(job_id.empty());
-
-  // WatchJob for 3 seconds in the middle of the ease fit: the fraction moves.
-  CommandResult watch = Run({"jobs", "watch", job_id, "--timeout=3"});
-  std::set<std::string> fitting_lines;
-  for (absl::string_view line : absl::StrSplit(watch.out, '\n')) {
-    if (absl::StrContains(line, "running") && absl::StrContains(line, "fitting ")) {
-      fitting_lines.insert(std::string(line));
-    }
-  }
-  EXPECT_GE(fitting_lines.size(), 2u) << "no progress change within 3 s of a fit:\n"
-                                      << watch.out << watch.err;
-
-  CommandResult cancel = Run({"jobs", "cancel", job_id});
-  ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
-  nlohmann::json job;
-  EXPECT_TRUE(PollUntil(
-      [&] {
-        job = GetJob(job_id);
-        return job.value("state", "") != "running";
-      },
-      absl::Seconds(5)))
-      << "still running 5 s after jobs cancel: " << job;
-  EXPECT_EQ(job.value("state", ""), "cancelled") << job;
-  // It stopped inside the model fits (progress 0.1 to 0.7 of a train job), not at a check
-  // after them.
-  EXPECT_LT(job.value("progress", 1.0), 0.7) << job;
+  // A train job's model fits take progress 0.1 to 0.7.
+  ExpectProgressThenCancelWithinSeconds(job_id, 0.7);
   // The server goes on serving jobs.
   CommandResult list = Run({"jobs", "list"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
 }
 
+TEST_F(RecommenderFitCancelTest, EvaluateJobReportsProgressDuringAFitAndCancelEndsItWithinSeconds) {
+  ASSERT_NO_FATAL_FAILURE(StartWithRatings());
+  const std::string job_id = StartAndWaitForFit("evaluate");
+  ASSERT_FALSE(job_id.empty());
+  // Of two models, ease's fit and scoring take progress 0.05 to 0.525.
+  ExpectProgressThenCancelWithinSeconds(job_id, 0.525);
+}
+
 TEST_F(RecommenderFitCancelTest, SigtermDuringAFitStopsTheServerWithinItsGrace) {
   ASSERT_NO_FATAL_FAILURE(StartWithRatings());
-  ASSERT_FALSE(StartTrainAndWaitForFit().empty());
+  ASSERT_FALSE(StartAndWaitForFit().empty());
   server_.process->Signal(SIGTERM);
   // The drain waits at most the grace for calls in flight (none here); the running fit is
   // cancelled by the job manager's Stop. A margin of 4 s covers the stores' close.
