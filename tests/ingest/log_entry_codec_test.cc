@@ -58,8 +58,8 @@ TEST(LogEntryCodecTest, CheckAcceptsTheEntryOfItsPosition) {
 }
 
 TEST(LogEntryCodecTest, CheckRefusesAnEntryOfAnotherPosition) {
-  const std::string_view bytes =
-      StoredLogEntryBytes(Stored(2, 9, testing::CustomerEvent("c-1", "7")));
+  const std::string stored = Stored(2, 9, testing::CustomerEvent("c-1", "7"));
+  const std::string_view bytes = StoredLogEntryBytes(stored);
   EXPECT_FALSE(IsStoredLogEntryOf(bytes, 2, 10));
   EXPECT_FALSE(IsStoredLogEntryOf(bytes, 1, 9));
 }
