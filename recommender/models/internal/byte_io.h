@@ -54,7 +54,7 @@ bool GetVector(absl::string_view* in, std::vector<T>* v) {
   uint64_t n;
   if (!Get(in, &n) || n > in->size() / sizeof(T)) return false;
   v->resize(n);
-  std::memcpy(v->data(), in->data(), n * sizeof(T));
+  if (n > 0) std::memcpy(v->data(), in->data(), n * sizeof(T));  // data() may be null at 0.
   in->remove_prefix(n * sizeof(T));
   return true;
 }
