@@ -804,8 +804,7 @@ TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
   jobs_ = JobClient(server_->JobStub());
   const RecJob job = Train(0.2, 0.5);
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
-  EXPECT_THAT(job.result().models(),
-              ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
+  EXPECT_THAT(job.result().models(), ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
   EXPECT_THAT(job.result().model_selection(), HasSubstr("5 items exceed the dense cap of 3"));
 
   v1::GetModelInfoResponse info;
