@@ -1,6 +1,7 @@
 #include "cmd/clienteled/components.h"
 
 #include "analytics/analytics_component.h"
+#include "gateway/gateway_component.h"
 #include "identity/identity_component.h"
 #include "ingest/ingest_component.h"
 #include "recommender/recommender_component.h"
@@ -14,6 +15,8 @@ server::ComponentRegistry ClienteledComponents() {
   (void)registry.Register(identity::IdentityComponent::Info());
   (void)registry.Register(analytics::AnalyticsComponent::Info());
   (void)registry.Register(recommender::RecommenderComponent::Info());
+  // Last: it forwards calls to all the others, so it stops first.
+  (void)registry.Register(gateway::GatewayComponent::Info());
   return registry;
 }
 

@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cmd/clienteled/components.h"
+#include "cmd/clienteled/listen_addresses.h"
 #include "cmd/clienteled/store_check.h"
 #include "common/cli/command_line.h"
 #include "common/jobs/job_registry.h"
@@ -29,6 +30,7 @@
 #include "common/server/health_monitor.h"
 #include "common/server/termination_signals.h"
 #include "common/storage/rocksdb_store.h"
+#include "gateway/gateway_component.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele {
@@ -37,6 +39,7 @@ namespace {
 // The server's own flags; each component adds its own (ComponentSet::AddFlags).
 struct Flags {
   std::string services = "all";
+  std::string auth = "required";  // required | none
   std::string data_dir = "data";
   std::string listen = "127.0.0.1:50051";
   std::string metrics_listen = "127.0.0.1:9464";
@@ -128,6 +131,23 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   if (absl::Status s = components.Select(flags.services); !s.ok()) {
     return UsageError(std::string(s.message()));
   }
+  auto* gateway = dynamic_cast<gateway::GatewayComponent*>(components.Find("gateway"));
+  if (flags.auth == "none") {
+    if (absl::Status s = CheckAuthNoneListens(
+            {{"--listen", flags.listen}, {"--metrics_listen", flags.metrics_listen}});
+        !s.ok()) {
+      return UsageError(std::string(s.message()));
+    }
+  } else if (flags.auth != "required") {
+    return UsageError("--auth: '" + flags.auth + "' is not required or none");
+  } else if (gateway == nullptr && !flags.check) {
+    // Without the gateway the services serve directly on --listen, and only other
+    // components (verified by their cluster certificates) may call them.
+    return UsageError(
+        "--auth=required: without the gateway in --services, the services are served directly "
+        "and only to components authenticated by mutual TLS: set --tls_cert, --tls_key and "
+        "--tls_client_ca (docs/security.md), or --auth=none with loopback listen addresses");
+  }
   storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) return CheckStores(flags.data_dir, components.stores());
   if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
@@ -141,6 +161,7 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   env.owned_partitions = *owned;
   env.deployment = components.deployment();
   env.metrics = &metrics;
+  env.auth_required = flags.auth == "required";
   if (absl::Status s = components.Open(env); !s.ok()) {
     // A component refuses its flags (e.g. --ingest_addr missing) with INVALID_ARGUMENT.
     return absl::IsInvalidArgument(s) ? UsageError(std::string(s.message())) : Fail(s.ToString());
@@ -162,18 +183,54 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
     services.push_back(job_service.get());
     health_names.push_back("clientele.common.v1.JobService");
   }
+  // With the gateway: the services on an internal server without a port (reached through
+  // its in-process channel: the components' channels and the gateway's front), and a
+  // public server on --listen with health and the front. Without it: the services on
+  // --listen.
+  std::unique_ptr<server::GrpcServer> internal;
+  if (gateway != nullptr) {
+    server::ServerOptions internal_options = ServerOptionsOf(flags);
+    internal_options.listen.clear();
+    internal_options.metrics_listen.clear();
+    internal_options.port_file.clear();
+    internal_options.record_call_metrics = false;  // The public server counts every call.
+    absl::StatusOr<std::unique_ptr<server::GrpcServer>> started =
+        server::GrpcServer::Start(internal_options, services, health_names, &metrics);
+    if (!started.ok()) return Fail(started.status().ToString());
+    internal = *std::move(started);
+    if (absl::Status s = components.Start(internal.get(), flags.max_message_bytes); !s.ok()) {
+      internal->Shutdown();
+      return Fail(s.ToString());
+    }
+  }
+  server::ServerOptions public_options = ServerOptionsOf(flags);
+  std::vector<grpc::Service*> public_services = services;
+  if (gateway != nullptr) {
+    public_services.clear();
+    public_options.generic_service = gateway->front();
+  }
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
-      server::GrpcServer::Start(ServerOptionsOf(flags), services, health_names, &metrics);
-  if (!server.ok()) return Fail(server.status().ToString());
-  spdlog::info("clienteled serving {} on port {} (metrics port {}), data in {}",
+      server::GrpcServer::Start(public_options, public_services, health_names, &metrics);
+  if (!server.ok()) {
+    if (internal != nullptr) {
+      components.Drain();
+      internal->Shutdown();
+      components.Stop();
+    }
+    return Fail(server.status().ToString());
+  }
+  spdlog::info("clienteled serving {} on port {} (metrics port {}), data in {}, --auth={}",
                absl::StrJoin(components.names(), ","), (*server)->port(), (*server)->metrics_port(),
-               flags.data_dir);
-  if (absl::Status s = components.Start(server->get(), flags.max_message_bytes); !s.ok()) {
-    (*server)->Shutdown();
-    return Fail(s.ToString());
+               flags.data_dir, flags.auth);
+  if (internal == nullptr) {
+    if (absl::Status s = components.Start(server->get(), flags.max_message_bytes); !s.ok()) {
+      (*server)->Shutdown();
+      return Fail(s.ToString());
+    }
   }
 
-  // Damage, a fenced log partition or a stopped consumer turn the component NOT_SERVING.
+  // Damage, a fenced log partition or a stopped consumer turn the component NOT_SERVING
+  // where probes ask: the public server.
   auto health_monitor =
       std::make_unique<server::HealthMonitor>(server->get(), components.health_checks());
 
@@ -196,9 +253,14 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   spdlog::info("stopping log consumers and jobs");
   components.Drain();
   // 3. Drain: no new calls; in-flight calls finish, for at most --shutdown_grace_seconds,
-  //    after which the rest are cancelled.
+  //    after which the rest are cancelled. With the gateway, the public server first (its
+  //    calls are forwarded to the internal one), then the internal server.
   (*server)->Shutdown();
   (*server)->Wait();
+  if (internal != nullptr) {
+    internal->Shutdown();
+    internal->Wait();
+  }
   components.Stop();
   // 4. Flush every store (acknowledged writes are already in the WAL).
   if (absl::Status s = components.Flush(); !s.ok()) {
@@ -229,6 +291,11 @@ int main(int argc, char** argv) {
                      absl::StrJoin(components.names(), ", "))
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
+      ->capture_default_str();
+  app.add_option("--auth", flags.auth,
+                 "required: callers authenticate (API keys at the gateway; mutual TLS between "
+                 "components), or none: every call admitted, only when every listen address is "
+                 "loopback (docs/security.md)")
       ->capture_default_str();
   app.add_option("--listen", flags.listen, "gRPC listen address host:port (port 0: any)")
       ->capture_default_str();

@@ -50,6 +50,9 @@ struct ComponentEnvironment {
   std::vector<uint32_t> owned_partitions;  // The partitions this node owns; empty: all.
   Deployment deployment;                   // Which components run here, where the others are.
   metrics::Registry* metrics = nullptr;    // Not owned; may be null (nothing is recorded).
+  // --auth=required: callers must authenticate (API keys at the gateway, mutual TLS at a
+  // component without it); false with --auth=none (loopback only).
+  bool auth_required = true;
 
   // The owned partitions, or all of them when none are named.
   std::vector<uint32_t> OwnedOrAllPartitions() const;

@@ -73,6 +73,13 @@ std::vector<std::string> ComponentSet::names() const {
   return out;
 }
 
+Component* ComponentSet::Find(std::string_view name) const {
+  for (const Entry& entry : entries_) {
+    if (entry.info.name == name) return entry.component.get();
+  }
+  return nullptr;
+}
+
 Deployment ComponentSet::deployment() const {
   Deployment deployment;
   for (const Entry& entry : entries_) deployment.local.insert(entry.info.name);

@@ -51,6 +51,8 @@ class ComponentSet {
 
   // The selected components' names, in order.
   std::vector<std::string> names() const;
+  // The selected component of that name (owned by the set); null when it is not selected.
+  Component* Find(std::string_view name) const;
   // The selected components, and the addresses given for any component.
   Deployment deployment() const;
   // The store directories of the selected components (valid before Open), for --check.

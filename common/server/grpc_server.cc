@@ -1,5 +1,6 @@
 #include "common/server/grpc_server.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,8 @@
 #include "common/server/metrics_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -32,6 +35,20 @@ void EnableHealthAndReflection() {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   });
 }
+
+// Removes the reflection plugin from one builder: a server whose generic service forwards
+// calls (the gateway's front) lets reflection through to the server that has the services.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*args*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+                                    return plugin->name() == "proto_server_reflection";
+                                  }),
+                   plugins->end());
+  }
+};
 
 // The host part of "host:port" (brackets of an IPv6 host kept).
 std::string ListenHost(const std::string& listen) {
@@ -62,7 +79,7 @@ absl::Status WritePortFile(const std::string& path, const std::string& contents)
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const ServerOptions& options, const std::vector<grpc::Service*>& services,
     const std::vector<std::string>& health_service_names, metrics::Registry* registry) {
-  if (options.listen.find(':') == std::string::npos) {
+  if (!options.listen.empty() && options.listen.find(':') == std::string::npos) {
     return absl::InvalidArgumentError("listen address needs host:port: " + options.listen);
   }
   if (registry == nullptr && !options.metrics_listen.empty()) {
@@ -98,7 +115,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   auto stream_guard = std::make_unique<StreamGuard>(options.stream_limits, registry);
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  if (!options.listen.empty()) {
+    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  }
   // gRPC sets SO_REUSEPORT by default, which lets a second server "bind" a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
@@ -113,16 +132,23 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options.generic_service != nullptr) {
+    builder.RegisterCallbackGenericService(options.generic_service);
+    builder.SetOption(std::make_unique<WithoutReflection>());
+  }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<CallContextInterceptorFactory>());
   if (registry != nullptr) {
     metrics::RegisterBuildInfo(registry);
-    interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(registry));
+    if (options.record_call_metrics) {
+      interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(
+          registry, /*label_generic_calls=*/options.generic_service != nullptr));
+    }
   }
   interceptors.push_back(stream_guard->NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
+  if (server == nullptr || (port == 0 && !options.listen.empty())) {
     if (server != nullptr) server->Shutdown();
     return absl::UnavailableError("cannot start gRPC server on " + options.listen);
   }
@@ -137,14 +163,16 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 
   std::unique_ptr<GrpcServer> result(new GrpcServer(
       options, std::move(stream_guard), std::move(server), port, std::move(metrics_http)));
-  if (!options.port_file.empty()) {
+  if (!options.port_file.empty() && !options.listen.empty()) {
     const std::string contents = ListenHost(options.listen) + ":" + std::to_string(port) + "\n" +
                                  std::to_string(result->metrics_port()) + "\n";
     absl::Status written = WritePortFile(options.port_file, contents);
     if (!written.ok()) return written;  // ~GrpcServer shuts the server down.
   }
-  spdlog::info("gRPC server listening on {}:{} (metrics port {})", ListenHost(options.listen), port,
-               result->metrics_port());
+  if (!options.listen.empty()) {
+    spdlog::info("gRPC server listening on {}:{} (metrics port {})", ListenHost(options.listen),
+                 port, result->metrics_port());
+  }
   return result;
 }
 

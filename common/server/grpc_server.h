@@ -29,12 +29,14 @@
 #include "common/metrics/registry.h"
 #include "common/server/stream_guard.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/server.h"
 
 namespace clientele::server {
 
 struct ServerOptions {
   // "host:port" of the gRPC listener; port 0 picks a free port (see GrpcServer::port()).
+  // Empty: no listener; the server is reached only through InProcessChannel().
   std::string listen = "127.0.0.1:50051";
   // "host:port" of the HTTP /metrics and /healthz endpoint; empty: none.
   std::string metrics_listen;
@@ -58,6 +60,15 @@ struct ServerOptions {
   int max_threads = 0;
   // Bounds on streaming calls (stream_guard.h): every stream holds a handler thread.
   StreamLimits stream_limits;
+  // Serves every method no service registers (not owned; outlives the server); null: gRPC
+  // answers them UNIMPLEMENTED. Reflection then reaches it too (the server does not answer
+  // it). Its calls' metrics are labelled by method when the method is
+  // in the generated descriptor pool (metrics_interceptor.h).
+  grpc::CallbackGenericService* generic_service = nullptr;
+  // Record the grpc_server_* metrics of each call (metrics_interceptor.h). Off for a server
+  // whose calls are already counted where they entered the process (a gateway's internal
+  // server behind its front).
+  bool record_call_metrics = true;
 };
 
 // Owns a started grpc::Server. Thread-safe.
@@ -80,7 +91,8 @@ class GrpcServer {
   // Shutdown(), then Wait().
   ~GrpcServer();
 
-  // The bound gRPC port, and the metrics HTTP port (0 when there is none).
+  // The bound gRPC port (0 without a listener), and the metrics HTTP port (0 when there is
+  // none).
   int port() const { return port_; }
   int metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
 

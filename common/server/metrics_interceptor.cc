@@ -81,6 +81,18 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
 }  // namespace
 
+namespace {
+
+// Whether "/pkg.Service/Method" is a method of the generated descriptor pool.
+bool InGeneratedPool(const char* method) {
+  auto [service, short_method] = SplitGrpcMethod(method);
+  return service != kUnknownMethod &&
+         google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+             service + "." + short_method) != nullptr;
+}
+
+}  // namespace
+
 std::pair<std::string, std::string> SplitGrpcMethod(const char* method) {
   const std::string_view path = method != nullptr ? method : "";
   const size_t slash = path.rfind('/');
@@ -116,8 +128,9 @@ void MetricsInterceptorFactory::MethodMetrics::Handled(grpc::StatusCode code, do
   handling_seconds_->Observe(seconds);
 }
 
-MetricsInterceptorFactory::MetricsInterceptorFactory(metrics::Registry* registry)
-    : registry_(registry) {}
+MetricsInterceptorFactory::MetricsInterceptorFactory(metrics::Registry* registry,
+                                                     bool label_generic_calls)
+    : registry_(registry), label_generic_calls_(label_generic_calls) {}
 
 MetricsInterceptorFactory::~MetricsInterceptorFactory() = default;
 
@@ -128,7 +141,20 @@ grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerIntercep
   grpc::ServerContextBase* context = info->server_context();
   const bool generic = dynamic_cast<grpc::GenericServerContext*>(context) != nullptr ||
                        dynamic_cast<grpc::GenericCallbackServerContext*>(context) != nullptr;
-  return new MetricsInterceptor(ForMethod(generic ? nullptr : info->method(), info->type()));
+  const char* method = info->method();
+  if (generic && label_generic_calls_) {
+    // Known methods are cached after their first call: the pool is asked once per method.
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      auto it = methods_.find(std::make_pair(std::string(method != nullptr ? method : ""),
+                                             static_cast<int>(info->type())));
+      if (it != methods_.end()) return new MetricsInterceptor(it->second.get());
+    }
+    if (!InGeneratedPool(method)) method = nullptr;
+  } else if (generic) {
+    method = nullptr;
+  }
+  return new MetricsInterceptor(ForMethod(method, info->type()));
 }
 
 MetricsInterceptorFactory::MethodMetrics* MetricsInterceptorFactory::ForMethod(

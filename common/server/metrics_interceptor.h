@@ -13,9 +13,11 @@
 // pool, else as gRPC runs it), and grpc_code the canonical code name ("OK", "NOT_FOUND", ...).
 // Calls handled by a generic service, which includes gRPC's own UNIMPLEMENTED answer to
 // unregistered methods, are labelled grpc_service="unknown", grpc_method="unknown" so that
-// clients cannot create series at will. A call is started when its metadata arrives; handling time
-// runs from the call's arrival to the moment its status is sent (for a stream, the whole stream). A
-// started call that ends without sending a status is counted as CANCELLED.
+// clients cannot create series at will; with label_generic_calls (a server whose generic
+// service forwards calls, like the gateway's front) those of methods in the generated
+// descriptor pool are labelled by their method. A call is started when its metadata arrives;
+// handling time runs from the call's arrival to the moment its status is sent (for a stream, the
+// whole stream). A started call that ends without sending a status is counted as CANCELLED.
 //
 // GrpcServer installs it; other servers can use it through
 // grpc::ServerBuilder::experimental().SetInterceptorCreators.
@@ -53,7 +55,7 @@ std::pair<std::string, std::string> SplitGrpcMethod(const char* method);
 class MetricsInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit MetricsInterceptorFactory(metrics::Registry* registry);
+  explicit MetricsInterceptorFactory(metrics::Registry* registry, bool label_generic_calls = false);
   ~MetricsInterceptorFactory() override;
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
@@ -86,6 +88,7 @@ class MetricsInterceptorFactory final
   MethodMetrics* ForMethod(const char* method, grpc::experimental::ServerRpcInfo::Type type);
 
   metrics::Registry* const registry_;
+  const bool label_generic_calls_;
   absl::Mutex mu_;
   // Keyed by method path and type.
   absl::flat_hash_map<std::pair<std::string, int>, std::unique_ptr<MethodMetrics>> methods_

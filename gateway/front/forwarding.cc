@@ -1,0 +1,63 @@
+#include "gateway/front/forwarding.h"
+
+#include <string_view>
+
+#include "absl/strings/cord.h"
+#include "common/status/grpc_status.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+
+namespace clientele::gateway::front {
+namespace {
+
+std::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.size()}; }
+
+// Metadata a proxy must not pass on: the caller's credentials, HTTP/2 and gRPC transport
+// headers (gRPC sets its own).
+bool PassesOn(std::string_view key) {
+  return !key.empty() && key[0] != ':' && key.substr(0, 5) != "grpc-" && key != "authorization" &&
+         key != "content-type" && key != "user-agent" && key != "te" && key != "host";
+}
+
+}  // namespace
+
+std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::CallbackServerContext& server) {
+  std::unique_ptr<grpc::ClientContext> context =
+      grpc::ClientContext::FromCallbackServerContext(server);
+  for (const auto& [key, value] : server.client_metadata()) {
+    if (PassesOn(View(key))) context->AddMetadata(std::string(View(key)), std::string(View(value)));
+  }
+  return context;
+}
+
+void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServerContext* server) {
+  for (const auto& [key, value] : backend.GetServerTrailingMetadata()) {
+    if (PassesOn(View(key))) {
+      server->AddTrailingMetadata(std::string(View(key)), std::string(View(value)));
+    }
+  }
+}
+
+grpc::Status FilterResponse(const ForwardedCall& call, grpc::ByteBuffer* message) {
+  if (call.inspected_response == nullptr) return grpc::Status::OK;
+  std::unique_ptr<google::protobuf::Message> response(call.inspected_response->New());
+  if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(message, response.get())
+           .ok()) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "the backend's response does not parse");
+  }
+  if (absl::Status s = call.policy->FilterResponse(call.caller, call.method, *response); !s.ok()) {
+    return ToFrontStatus(s);
+  }
+  bool own_buffer = false;
+  return grpc::SerializationTraits<google::protobuf::Message>::Serialize(*response, message,
+                                                                         &own_buffer);
+}
+
+grpc::Status ToFrontStatus(const absl::Status& status) {
+  grpc::Status out = ToGrpcStatus(status);
+  if (auto details = status.GetPayload(kStatusDetailsPayload); details.has_value()) {
+    return grpc::Status(out.error_code(), out.error_message(), std::string(*details));
+  }
+  return out;
+}
+
+}  // namespace clientele::gateway::front

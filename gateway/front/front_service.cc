@@ -1,0 +1,97 @@
+#include "gateway/front/front_service.h"
+
+#include <string_view>
+#include <utility>
+
+#include "gateway/front/forwarding.h"
+#include "gateway/front/method_routes.h"
+#include "gateway/front/proxy_calls.h"
+#include "google/protobuf/descriptor.h"
+#include "grpc/grpc_security_constants.h"
+#include "grpcpp/security/auth_context.h"
+
+namespace clientele::gateway::front {
+namespace {
+
+std::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.size()}; }
+
+// The common name of the peer's verified client certificate; empty without one.
+std::string CertificateIdentity(const grpc::CallbackServerContext& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return {};
+  std::vector<grpc::string_ref> names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
+  return names.empty() ? std::string() : std::string(View(names.front()));
+}
+
+FrontService::MethodInfo InfoOf(const std::string& method) {
+  FrontService::MethodInfo info;
+  const size_t slash = method.rfind('/');
+  if (method.size() < 4 || method[0] != '/' || slash == 0 || slash == std::string::npos) {
+    return info;
+  }
+  std::string full_name = method.substr(1);
+  full_name[slash - 1] = '.';
+  const google::protobuf::MethodDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full_name);
+  if (descriptor == nullptr) return info;
+  info.known = true;
+  info.client_streaming = descriptor->client_streaming();
+  info.server_streaming = descriptor->server_streaming();
+  info.response_prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+      descriptor->output_type());
+  return info;
+}
+
+}  // namespace
+
+FrontService::FrontService(CallPolicy* policy, BackendRouter* router)
+    : policy_(policy), router_(router) {}
+
+const FrontService::MethodInfo& FrontService::Lookup(const std::string& method) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = methods_.find(method); it != methods_.end()) return *it->second;
+  }
+  static const MethodInfo* const kUnknown = new MethodInfo();
+  MethodInfo info = InfoOf(method);
+  if (!info.known) return *kUnknown;  // Not cached: clients cannot grow the map.
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<MethodInfo>& slot = methods_[method];
+  if (slot == nullptr) slot = std::make_unique<MethodInfo>(info);
+  return *slot;
+}
+
+grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
+    grpc::GenericCallbackServerContext* context) {
+  const std::string& method = context->method();
+  std::string_view authorization;
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = View(it->second);
+  }
+  const std::string identity = CertificateIdentity(*context);
+  CallCredentials credentials;
+  credentials.authorization = authorization;
+  credentials.certificate_identity = identity;
+  absl::StatusOr<Caller> caller = policy_->Admit(credentials, method);
+  if (!caller.ok()) return NewFinishedCall(ToFrontStatus(caller.status()));
+
+  const MethodInfo& info = Lookup(method);
+  ForwardedCall call;
+  call.policy = policy_;
+  call.method = method;
+  if (info.response_prototype != nullptr && policy_->InspectsResponses(*caller, method)) {
+    call.inspected_response = info.response_prototype;
+  }
+  call.caller = *std::move(caller);
+  if (router_->ingest_split_partitions() > 0 &&
+      RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
+    return NewIngestSplitCall(context, std::move(call), router_);
+  }
+  if (info.known && !info.client_streaming && !info.server_streaming) {
+    return NewUnaryProxy(context, std::move(call), router_);
+  }
+  return NewStreamProxy(context, std::move(call), router_);
+}
+
+}  // namespace clientele::gateway::front

@@ -1,0 +1,49 @@
+// The `gateway` component of clienteled: the system's front door. When it runs in a process
+// (--services=all, the default, or --services=gateway), the process serves the components'
+// services on an internal server without a port, and the public server on --listen answers
+// health itself and passes every other call to the gateway's front (front/front_service.h):
+// the call policy admits it, and it is forwarded to the internal server (all components
+// here) or, with --services=gateway, to the component that serves it by its address
+// (--ingest_addr with {partition}, --identity_addr, --analytics_addr, --recommender_addr).
+//
+//   Open   the call policy (--auth=none: every call admitted)
+//   Start  the router over the component channels, and the front
+//   front() is registered on the public server by the process (cmd/clienteled/main.cc).
+#ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
+#define CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/server/component.h"
+#include "common/server/component_registry.h"
+#include "gateway/call_policy.h"
+#include "gateway/front/backend_router.h"
+#include "gateway/front/front_service.h"
+
+namespace clientele::gateway {
+
+class GatewayComponent final : public server::Component {
+ public:
+  static server::ComponentInfo Info();
+
+  absl::Status Open(const server::ComponentEnvironment& env) override;
+  std::vector<grpc::Service*> services() override { return {}; }
+  std::vector<std::string> health_names() const override { return {}; }
+  absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
+
+  // The front to serve on the public server; valid after Start, alive as long as the
+  // component.
+  grpc::CallbackGenericService* front() { return front_.get(); }
+
+ private:
+  uint32_t partition_count_ = 1;
+  std::unique_ptr<CallPolicy> policy_;
+  std::unique_ptr<front::BackendRouter> router_;
+  std::unique_ptr<front::FrontService> front_;
+};
+
+}  // namespace clientele::gateway
+
+#endif  // CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
