@@ -29,7 +29,7 @@ pid=""
 cleanup() { [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-build/bin/clienteled --data_dir="$WORK/data" --listen=127.0.0.1:0 --metrics_listen=off \
+build/bin/clienteled --data_dir="$WORK/data" --listen=127.0.0.1:0 --auth=none --metrics_listen=off \
   --port_file="$WORK/port" --log_level=warn 2>"$WORK/server.log" &
 pid=$!
 for _ in $(seq 1 200); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done

@@ -86,7 +86,7 @@ start_server() {
   local data=$1 flags=$2 arm=${3:-0}
   rm -f "$WORK/port"
   # shellcheck disable=SC2086
-  "$BIN/clienteled" --services=all --data_dir="$data" --listen=127.0.0.1:0 --metrics_listen=off \
+  "$BIN/clienteled" --services=all --data_dir="$data" --listen=127.0.0.1:0 --auth=none --metrics_listen=off \
     --port_file="$WORK/port" --log_level=error $flags 2>>"$WORK/server.log" &
   server_pid=$!
   killer_pid=""

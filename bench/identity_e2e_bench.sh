@@ -38,7 +38,7 @@ echo "events $events, records $records, load: $(cut -d' ' -f1-3 /proc/loadavg)" 
 imports=(); totals=(); rates=(); server_cpus=(); client_cpus=(); rss=()
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data" "$WORK/port"
-  "$BIN/clienteled" --services=ingest,identity --data_dir="$WORK/data" --listen=127.0.0.1:0 \
+  "$BIN/clienteled" --services=ingest,identity --data_dir="$WORK/data" --listen=127.0.0.1:0 --auth=none \
     --metrics_listen=off --port_file="$WORK/port" --log_level=warn ${SERVER_FLAGS:-} &
   pid=$!
   for _ in $(seq 1 400); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done

@@ -22,7 +22,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 import_seconds=(); import_json=""
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data" "$WORK/port"
-  build/bin/clienteled --data_dir="$WORK/data" --listen=127.0.0.1:0 --metrics_listen=off \
+  build/bin/clienteled --data_dir="$WORK/data" --listen=127.0.0.1:0 --auth=none --metrics_listen=off \
     --port_file="$WORK/port" --log_level=warn &
   pid=$!
   for _ in $(seq 1 200); do [[ -s "$WORK/port" ]] && break; sleep 0.05; done

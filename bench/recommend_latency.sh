@@ -62,7 +62,7 @@ fresh=0
 [[ -d "$DATA_DIR" ]] || fresh=1
 mkdir -p "$DATA_DIR"
 "${SERVER_PREFIX[@]}" build/bin/clienteled --services=all --data_dir="$DATA_DIR" \
-  --listen=127.0.0.1:0 --metrics_listen=off --port_file="$WORK/port" --log_level=warn \
+  --listen=127.0.0.1:0 --auth=none --metrics_listen=off --port_file="$WORK/port" --log_level=warn \
   ${SERVER_FLAGS:-} >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do

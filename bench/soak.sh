@@ -57,7 +57,7 @@ trap cleanup EXIT
 
 rm -f "$WORK/port"
 # shellcheck disable=SC2086
-"$BIN/clienteled" --services=all --data_dir="$WORK/data" --listen=127.0.0.1:0 \
+"$BIN/clienteled" --services=all --data_dir="$WORK/data" --listen=127.0.0.1:0 --auth=none \
   --metrics_listen=off --port_file="$WORK/port" --log_level=warn ${SERVER_FLAGS:-} \
   2>"$WORK/server.log" &
 server_pid=$!

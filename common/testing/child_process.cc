@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -109,9 +110,17 @@ ServerProcess StartServer(const std::string& bin_dir, const std::string& data_di
   ServerProcess server;
   const std::string port_file = data_dir + ".port";
   std::remove(port_file.c_str());
-  std::vector<std::string> argv = {bin_dir + "/clienteled",    "--data_dir=" + data_dir,
-                                   "--listen=127.0.0.1:0",     "--metrics_listen=127.0.0.1:0",
+  const auto has_flag = [&](const std::string& prefix) {
+    return std::any_of(extra_args.begin(), extra_args.end(),
+                       [&](const std::string& arg) { return arg.rfind(prefix, 0) == 0; });
+  };
+  std::vector<std::string> argv = {bin_dir + "/clienteled", "--data_dir=" + data_dir,
                                    "--port_file=" + port_file, "--log_level=warn"};
+  if (!has_flag("--listen=")) argv.push_back("--listen=127.0.0.1:0");
+  if (!has_flag("--metrics_listen=")) argv.push_back("--metrics_listen=127.0.0.1:0");
+  // Tests that are not about authentication run without it (every address is loopback);
+  // those that are pass --auth=required.
+  if (!has_flag("--auth=")) argv.push_back("--auth=none");
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   server.process = std::make_unique<ChildProcess>(argv);
   std::string address;

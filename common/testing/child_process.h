@@ -40,8 +40,9 @@ class ChildProcess {
   int status_ = 0;
 };
 
-// Starts build/bin/clienteled with `args` plus --listen=127.0.0.1:0 --metrics_listen=
-// 127.0.0.1:0 --port_file, and waits (with a deadline) until it serves. Address is
+// Starts build/bin/clienteled with `args` plus --port_file, --listen=127.0.0.1:0,
+// --metrics_listen=127.0.0.1:0 and --auth=none (each unless `args` sets it), and waits (with
+// a deadline) until it serves. Address is
 // "127.0.0.1:<port>"; empty if it did not come up.
 struct ServerProcess {
   std::unique_ptr<ChildProcess> process;

@@ -109,6 +109,7 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
       StartCall();
     }
     void Write(const ingest::v1::IngestRequest& part) {
+      out_.Clear();  // The previous part's bytes (its write is done).
       bool own = false;
       (void)grpc::SerializationTraits<ingest::v1::IngestRequest>::Serialize(part, &out_, &own);
       StartWrite(&out_);

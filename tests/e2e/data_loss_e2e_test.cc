@@ -77,7 +77,7 @@ TEST(DataLossE2eTest, ADamagedWalAfterSigkillStopsTheServerWithDataLossNamingThe
   EXPECT_THAT(check.out, HasSubstr("DATA_LOSS"));
 
   CommandResult start = RunCommand({bin, "--data_dir=" + data, "--services=ingest",
-                                    "--listen=127.0.0.1:0", "--metrics_listen=off"});
+                                    "--listen=127.0.0.1:0", "--metrics_listen=off", "--auth=none"});
   EXPECT_NE(start.exit_code, 0);
   EXPECT_THAT(start.err, HasSubstr("DATA_LOSS"));
   EXPECT_THAT(start.err, HasSubstr("store ingest"));

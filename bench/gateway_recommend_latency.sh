@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Recommend through the gateway in split mode beside Recommend direct to the recommender, in the
+# same run, open loop (Release, loopback):
+#
+#   backend: clienteled --services=ingest,identity,analytics,recommender (no gateway: the
+#            services serve directly on its port), UCI Online Retail imported and trained;
+#   gateway: clienteled --services=gateway --recommender_addr=<backend> (and the other
+#            addresses), the front forwarding every call to the backend (docs/gateway.md).
+#
+# clientele-load runs RATE calls/s for DURATION seconds against the backend (direct) and the
+# gateway, alternating, RUNS times each, and prints one JSON line per run and a Markdown table.
+#
+#   bench/gateway_recommend_latency.sh
+#
+# Environment (all optional): RATE=5000 DURATION=20 WARMUP=5 RUNS=3 OPEN_CONCURRENCY=1000
+#   DATA_DIR=dir (keep the imported, trained backend store and reuse it)
+#   SERVER_FLAGS / GATEWAY_FLAGS / CLIENT_FLAGS: extra flags of the backend, the gateway and
+#   clientele-load (e.g. TLS flags and an API key once both sides take them).
+# Reads ../shared/data/online_retail/online_retail.csv (not committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATE=${RATE:-5000}
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
+RUNS=${RUNS:-3}
+OPEN_CONCURRENCY=${OPEN_CONCURRENCY:-1000}
+DATA=${CLIENTELE_ONLINE_RETAIL:-../shared/data/online_retail/online_retail.csv}
+[[ -f "$DATA" ]] || { echo "missing $DATA" >&2; exit 1; }
+for b in clienteled clientele clientele-load; do
+  [[ -x build/bin/$b ]] || { echo "missing build/bin/$b: scripts/build $b" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d)
+DATA_DIR=${DATA_DIR:-$WORK/backend}
+PIDS=()
+stop_all() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+trap 'stop_all; rm -rf "$WORK"' EXIT
+
+# start NAME DATA_DIR ARGS...: starts clienteled, waits for its port file, sets ADDR.
+start() {
+  local name=$1 dir=$2
+  shift 2
+  rm -f "$WORK/$name.port"
+  # shellcheck disable=SC2086
+  build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
+    --metrics_listen=off --log_level=warn "$@" 2>>"$WORK/$name.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 600); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
+  [[ -s "$WORK/$name.port" ]] || { echo "$name did not start" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+  ADDR=$(head -n 1 "$WORK/$name.port")
+}
+
+fresh=0
+[[ -d "$DATA_DIR" ]] || fresh=1
+# shellcheck disable=SC2086
+start backend "$DATA_DIR" --services=ingest,identity,analytics,recommender --auth=none \
+  ${SERVER_FLAGS:-}
+BACKEND=$ADDR
+if [[ $fresh == 1 ]]; then
+  echo "importing $DATA and training" >&2
+  build/bin/clientele --server="$BACKEND" import --format=online-retail --json "$DATA" | tail -n 1 >&2
+  build/bin/clientele --server="$BACKEND" sync --timeout=600 >&2
+  build/bin/clientele --server="$BACKEND" jobs start train --wait --json | tail -n 1 >&2
+fi
+# shellcheck disable=SC2086
+start gateway "$WORK/gateway" --services=gateway --auth=none --ingest_addr="$BACKEND" \
+  --identity_addr="$BACKEND" --analytics_addr="$BACKEND" --recommender_addr="$BACKEND" \
+  ${GATEWAY_FLAGS:-}
+GATEWAY=$ADDR
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+rows=()
+for run in $(seq 1 "$RUNS"); do
+  for target in direct gateway; do
+    addr=$BACKEND
+    [[ $target == gateway ]] && addr=$GATEWAY
+    # shellcheck disable=SC2086
+    line=$(build/bin/clientele-load --server="$addr" --call=recommend --duration="$DURATION" \
+      --warmup="$WARMUP" --rate="$RATE" --concurrency="$OPEN_CONCURRENCY" --json \
+      ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
+    echo "$target $line"
+    rows+=("$target $line")
+  done
+done
+stop_all
+
+echo
+echo "| path | calls | errors | calls/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for row in "${rows[@]}"; do
+  python3 -c '
+import json, sys
+target, line = sys.argv[1].split(" ", 1)
+r = json.loads(line)
+path = "through the gateway" if target == "gateway" else "direct to the recommender"
+print("| %s, open %.0f/s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f |" % (
+    path, r["rate"], r["calls"], r["errors"], r["rps"], r["p50_ms"], r["p90_ms"], r["p99_ms"],
+    r["p999_ms"], r["max_ms"]))' "$row"
+done
+echo
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"

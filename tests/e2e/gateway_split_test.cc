@@ -1,0 +1,171 @@
+// The gateway in front of a partitioned ingest, as on Kubernetes: three ingest processes, each
+// owning one of three partitions, and a gateway process (--services=gateway) that knows them
+// by --ingest_addr with {partition}. One IngestStream through the gateway carries events of
+// every partition; each event lands on its partition's node and the answer lists every
+// event's result in request order.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/log/partitioning.h"
+#include "common/testing/child_process.h"
+#include "common/testing/poll.h"
+#include "common/testing/temp_dir.h"
+#include "common/testing/test_events.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+
+namespace clientele::testing {
+namespace {
+
+using ingest::v1::EventResult;
+using ingest::v1::IngestRequest;
+using ingest::v1::IngestResponse;
+
+constexpr uint32_t kPartitions = 3;
+
+std::unique_ptr<ingest::v1::IngestService::Stub> StubOf(const std::string& address) {
+  return ingest::v1::IngestService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+std::chrono::system_clock::time_point Deadline() {
+  return std::chrono::system_clock::now() + std::chrono::seconds(30);
+}
+
+// Partition p's node listens on 127.0.p.1 (all loopback), every node on the same port, so
+// that one address template names them all.
+class GatewaySplitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string partitions = "--partition_count=" + std::to_string(kPartitions);
+    nodes_.push_back(StartServer(CLT_BIN_DIR, dir_.Sub("ingest0"),
+                                 {"--services=ingest", partitions, "--partitions=0"}));
+    ASSERT_FALSE(nodes_[0].address.empty()) << "ingest 0 did not start";
+    port_ = nodes_[0].address.substr(nodes_[0].address.rfind(':') + 1);
+    for (uint32_t p = 1; p < kPartitions; ++p) {
+      nodes_.push_back(
+          StartServer(CLT_BIN_DIR, dir_.Sub("ingest" + std::to_string(p)),
+                      {"--services=ingest", partitions, "--partitions=" + std::to_string(p),
+                       "--listen=" + NodeAddress(p)}));
+      ASSERT_FALSE(nodes_[p].address.empty()) << "ingest " << p << " did not start";
+    }
+    gateway_ = StartServer(
+        CLT_BIN_DIR, dir_.Sub("gateway"),
+        {"--services=gateway", partitions, "--ingest_addr=127.0.{partition}.1:" + port_});
+    ASSERT_FALSE(gateway_.address.empty()) << "the gateway did not start";
+  }
+
+  std::string NodeAddress(uint32_t partition) const {
+    return "127.0." + std::to_string(partition) + ".1:" + port_;
+  }
+
+  // The last sequence of `partition` on its own node.
+  uint64_t LastSequence(uint32_t partition) {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::GetLogInfoResponse info;
+    if (!StubOf(NodeAddress(partition))
+             ->GetLogInfo(&context, ingest::v1::GetLogInfoRequest(), &info)
+             .ok()) {
+      return 0;
+    }
+    for (const auto& p : info.partitions()) {
+      if (p.partition() == partition) return p.last_sequence();
+    }
+    return 0;
+  }
+
+  TempDir dir_;
+  std::string port_;
+  std::vector<ServerProcess> nodes_;
+  ServerProcess gateway_;
+};
+
+TEST_F(GatewaySplitTest, OneStreamSpanningEveryPartitionLandsOnTheOwningNodesInRequestOrder) {
+  // Three messages of 40 customer events, an invalid one (no event id) and a repeat of an
+  // earlier event in the last.
+  std::vector<IngestRequest> messages(3);
+  std::vector<std::string> ids;
+  std::map<uint32_t, uint64_t> per_partition;
+  std::map<std::string, uint32_t> partition_of;
+  for (int m = 0; m < 3; ++m) {
+    for (int i = 0; i < 40; ++i) {
+      const std::string id = "ev-" + std::to_string(m) + "-" + std::to_string(i);
+      common::v1::Event event = CustomerEvent(id, "cust-" + std::to_string(m * 40 + i));
+      ++per_partition[log::PartitionOf(event, kPartitions)];
+      partition_of[id] = log::PartitionOf(event, kPartitions);
+      *messages[m].add_events() = event;
+      ids.push_back(id);
+    }
+  }
+  common::v1::Event invalid = CustomerEvent("", "cust-x");
+  *messages[1].add_events() = invalid;
+  ids.insert(ids.begin() + 80, "");
+  *messages[2].add_events() = messages[0].events(5);  // A duplicate of ev-0-5.
+  ids.push_back("ev-0-5");
+  ASSERT_EQ(per_partition.size(), kPartitions) << "the events must span every partition";
+
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  IngestResponse response;
+  auto stream = StubOf(gateway_.address)->IngestStream(&context, &response);
+  for (const IngestRequest& message : messages) ASSERT_TRUE(stream->Write(message));
+  ASSERT_TRUE(stream->WritesDone());
+  const grpc::Status status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  EXPECT_EQ(response.accepted(), 120);
+  EXPECT_EQ(response.rejected(), 1);
+  EXPECT_EQ(response.duplicates(), 1);
+  ASSERT_EQ(response.results_size(), static_cast<int>(ids.size()));
+  for (int i = 0; i < response.results_size(); ++i) {
+    const EventResult& result = response.results(i);
+    EXPECT_EQ(result.index(), i);
+    EXPECT_EQ(result.event_id(), ids[i]) << i;
+  }
+  EXPECT_EQ(response.results(80).outcome(), EventResult::OUTCOME_REJECTED);
+  EXPECT_EQ(response.results(121).outcome(), EventResult::OUTCOME_DUPLICATE);
+  EXPECT_EQ(response.results(0).outcome(), EventResult::OUTCOME_ACCEPTED);
+  // Each node appended exactly its partition's events.
+  for (const auto& [partition, count] : per_partition) {
+    EXPECT_EQ(LastSequence(partition), count) << "partition " << partition;
+  }
+  for (const EventResult& result : response.results()) {
+    if (result.outcome() != EventResult::OUTCOME_ACCEPTED) continue;
+    EXPECT_EQ(result.partition(), partition_of[result.event_id()]) << result.event_id();
+  }
+}
+
+TEST_F(GatewaySplitTest, AUnaryIngestIsSplitTooAndADownNodeGivesUnavailable) {
+  IngestRequest request;
+  for (int i = 0; i < 30; ++i) {
+    *request.add_events() =
+        CustomerEvent("one-" + std::to_string(i), "person-" + std::to_string(i));
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    IngestResponse response;
+    const grpc::Status status = StubOf(gateway_.address)->Ingest(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.accepted(), 30);
+    for (int i = 0; i < 30; ++i) EXPECT_EQ(response.results(i).index(), i);
+  }
+  nodes_[2].process->Signal(SIGKILL);
+  nodes_[2].process->Wait();
+  for (auto& event : *request.mutable_events()) event.set_event_id(event.event_id() + "-again");
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  IngestResponse response;
+  const grpc::Status status = StubOf(gateway_.address)->Ingest(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("partition 2"));
+}
+
+}  // namespace
+}  // namespace clientele::testing

@@ -1,0 +1,463 @@
+// The front between real gRPC servers on loopback: a client calls the front's server, the
+// front forwards to a backend server of a test service with one method of each kind.
+#include "gateway/front/front_service.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "clientele/front_test/v1/front_test.grpc.pb.h"
+#include "common/testing/poll.h"
+#include "gateway/front/backend_router.h"
+#include "gateway/front/forwarding.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+
+namespace clientele::gateway::front {
+namespace {
+
+using ::clientele::testing::PollUntil;
+using ::testing::HasSubstr;
+namespace test_v1 = ::clientele::front_test::v1;
+
+constexpr char kEcho[] = "/clientele.front_test.v1.FrontTestService/Echo";
+
+std::chrono::system_clock::time_point In(absl::Duration d) {
+  return std::chrono::system_clock::now() + absl::ToChronoNanoseconds(d);
+}
+
+// The backend. Sync handlers; counts calls and keeps what the test asks about.
+class Backend final : public test_v1::FrontTestService::Service {
+ public:
+  grpc::Status Echo(grpc::ServerContext* context, const test_v1::Note* request,
+                    test_v1::Note* response) override {
+    calls_.fetch_add(1);
+    {
+      absl::MutexLock lock(&mu_);
+      metadata_.clear();
+      for (const auto& [key, value] : context->client_metadata()) {
+        metadata_.insert(std::string(key.data(), key.size()) + "=" +
+                         std::string(value.data(), value.size()));
+      }
+    }
+    if (request->status_code() != 0) {
+      context->AddTrailingMetadata("retry-hint", "later");
+      return grpc::Status(static_cast<grpc::StatusCode>(request->status_code()), "as asked",
+                          "binary\0details");
+    }
+    *response = *request;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Wait(grpc::ServerContext* context, const test_v1::Note* /*request*/,
+                    test_v1::Note* /*response*/) override {
+    calls_.fetch_add(1);
+    {
+      absl::MutexLock lock(&mu_);
+      wait_deadline_ = context->deadline();
+    }
+    waiting_.store(true);
+    while (!context->IsCancelled()) absl::SleepFor(absl::Milliseconds(2));
+    waiting_.store(false);
+    wait_saw_cancel_.store(true);
+    return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  }
+
+  grpc::Status Collect(grpc::ServerContext* /*context*/, grpc::ServerReader<test_v1::Note>* reader,
+                       test_v1::Note* response) override {
+    calls_.fetch_add(1);
+    test_v1::Note note;
+    std::string joined;
+    int count = 0;
+    while (reader->Read(&note)) {
+      joined += (count++ == 0 ? "" : ",") + note.text();
+    }
+    response->set_text(joined);
+    response->set_count(count);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Repeat(grpc::ServerContext* /*context*/, const test_v1::Note* request,
+                      grpc::ServerWriter<test_v1::Note>* writer) override {
+    calls_.fetch_add(1);
+    for (int i = 0; i < request->count(); ++i) {
+      test_v1::Note note;
+      note.set_text(request->text() + " " + std::to_string(i));
+      note.set_secret(request->secret());
+      if (!writer->Write(note)) return grpc::Status(grpc::StatusCode::CANCELLED, "gone");
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Chat(grpc::ServerContext* /*context*/,
+                    grpc::ServerReaderWriter<test_v1::Note, test_v1::Note>* stream) override {
+    calls_.fetch_add(1);
+    test_v1::Note note;
+    while (stream->Read(&note)) {
+      test_v1::Note reply;
+      reply.set_text("re: " + note.text());
+      if (!stream->Write(reply)) break;
+    }
+    return grpc::Status::OK;
+  }
+
+  int calls() const { return calls_.load(); }
+  bool waiting() const { return waiting_.load(); }
+  bool wait_saw_cancel() const { return wait_saw_cancel_.load(); }
+  std::chrono::system_clock::time_point wait_deadline() {
+    absl::MutexLock lock(&mu_);
+    return wait_deadline_;
+  }
+  std::set<std::string> metadata() {
+    absl::MutexLock lock(&mu_);
+    return metadata_;
+  }
+
+ private:
+  std::atomic<int> calls_{0};
+  std::atomic<bool> waiting_{false};
+  std::atomic<bool> wait_saw_cancel_{false};
+  absl::Mutex mu_;
+  std::chrono::system_clock::time_point wait_deadline_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> metadata_ ABSL_GUARDED_BY(mu_);
+};
+
+// Denies the methods in `denied`; a caller with "Bearer masked" has its responses' secrets
+// masked. Remembers the credentials of the last call.
+class TestPolicy final : public CallPolicy {
+ public:
+  absl::StatusOr<Caller> Admit(const CallCredentials& credentials,
+                               std::string_view method) override {
+    absl::MutexLock lock(&mu_);
+    last_authorization_ = std::string(credentials.authorization);
+    last_identity_ = std::string(credentials.certificate_identity);
+    if (denied_.count(std::string(method))) {
+      return absl::PermissionDeniedError("role tester may not call " + std::string(method));
+    }
+    Caller caller;
+    caller.role = credentials.authorization == "Bearer masked" ? "masked" : "tester";
+    return caller;
+  }
+  bool InspectsResponses(const Caller& caller, std::string_view /*method*/) const override {
+    return caller.role == "masked";
+  }
+  absl::Status FilterResponse(const Caller& /*caller*/, std::string_view /*method*/,
+                              google::protobuf::Message& response) override {
+    const google::protobuf::FieldDescriptor* secret =
+        response.GetDescriptor()->FindFieldByName("secret");
+    if (secret != nullptr) response.GetReflection()->SetString(&response, secret, "***");
+    return absl::OkStatus();
+  }
+
+  void Deny(const std::string& method) {
+    absl::MutexLock lock(&mu_);
+    denied_.insert(method);
+  }
+  std::string last_authorization() {
+    absl::MutexLock lock(&mu_);
+    return last_authorization_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::set<std::string> denied_ ABSL_GUARDED_BY(mu_);
+  std::string last_authorization_ ABSL_GUARDED_BY(mu_);
+  std::string last_identity_ ABSL_GUARDED_BY(mu_);
+};
+
+std::unique_ptr<grpc::Server> StartServer(grpc::Service* service,
+                                          grpc::CallbackGenericService* generic, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
+  if (service != nullptr) builder.RegisterService(service);
+  if (generic != nullptr) builder.RegisterCallbackGenericService(generic);
+  return builder.BuildAndStart();
+}
+
+class FrontServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    int backend_port = 0;
+    backend_server_ = StartServer(&backend_, nullptr, &backend_port);
+    ASSERT_NE(backend_port, 0);
+    StartFront("127.0.0.1:" + std::to_string(backend_port));
+  }
+
+  void StartFront(const std::string& backend_address) {
+    router_ = std::make_unique<LocalBackendRouter>(
+        grpc::CreateChannel(backend_address, grpc::InsecureChannelCredentials()));
+    front_ = std::make_unique<FrontService>(&policy_, router_.get());
+    int port = 0;
+    front_server_ = StartServer(nullptr, front_.get(), &port);
+    ASSERT_NE(port, 0);
+    front_address_ = "127.0.0.1:" + std::to_string(port);
+    stub_ = test_v1::FrontTestService::NewStub(
+        grpc::CreateChannel(front_address_, grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (front_server_) front_server_->Shutdown(In(absl::Seconds(5)));
+    if (backend_server_) backend_server_->Shutdown(In(absl::Seconds(5)));
+  }
+
+  static void Prepare(grpc::ClientContext* context, const std::string& key = "Bearer k") {
+    context->set_deadline(In(absl::Seconds(20)));
+    context->AddMetadata("authorization", key);
+  }
+
+  Backend backend_;
+  TestPolicy policy_;
+  std::unique_ptr<grpc::Server> backend_server_;
+  std::unique_ptr<LocalBackendRouter> router_;
+  std::unique_ptr<FrontService> front_;
+  std::unique_ptr<grpc::Server> front_server_;
+  std::string front_address_;
+  std::unique_ptr<test_v1::FrontTestService::Stub> stub_;
+};
+
+TEST_F(FrontServiceTest, UnaryCallIsForwardedWithoutTheCredentials) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  context.AddMetadata("x-request-id", "req-1");
+  test_v1::Note request, response;
+  request.set_text("hello");
+  request.set_secret("s3cret");
+  ASSERT_TRUE(stub_->Echo(&context, request, &response).ok());
+  EXPECT_EQ(response.text(), "hello");
+  EXPECT_EQ(response.secret(), "s3cret");  // Not inspected: bytes untouched.
+  EXPECT_EQ(policy_.last_authorization(), "Bearer k");
+  const std::set<std::string> metadata = backend_.metadata();
+  EXPECT_TRUE(metadata.count("x-request-id=req-1"));
+  for (const std::string& entry : metadata) EXPECT_THAT(entry, ::testing::Not(HasSubstr("Bearer")));
+}
+
+TEST_F(FrontServiceTest, BackendErrorsKeepTheirCodeDetailsAndTrailingMetadata) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request, response;
+  request.set_status_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const grpc::Status status = stub_->Echo(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(), "as asked");
+  EXPECT_EQ(status.error_details(), std::string("binary\0details"));
+  const auto& trailing = context.GetServerTrailingMetadata();
+  auto it = trailing.find("retry-hint");
+  ASSERT_NE(it, trailing.end());
+  EXPECT_EQ(std::string(it->second.data(), it->second.size()), "later");
+}
+
+TEST_F(FrontServiceTest, ClientStreamIsForwarded) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note response;
+  std::unique_ptr<grpc::ClientWriter<test_v1::Note>> writer = stub_->Collect(&context, &response);
+  for (const char* text : {"a", "b", "c"}) {
+    test_v1::Note note;
+    note.set_text(text);
+    ASSERT_TRUE(writer->Write(note));
+  }
+  ASSERT_TRUE(writer->WritesDone());
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.text(), "a,b,c");
+  EXPECT_EQ(response.count(), 3);
+}
+
+TEST_F(FrontServiceTest, ServerStreamIsForwarded) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request;
+  request.set_text("n");
+  request.set_count(100);
+  std::unique_ptr<grpc::ClientReader<test_v1::Note>> reader = stub_->Repeat(&context, request);
+  test_v1::Note note;
+  int i = 0;
+  while (reader->Read(&note)) EXPECT_EQ(note.text(), "n " + std::to_string(i++));
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(i, 100);
+}
+
+TEST_F(FrontServiceTest, BidiStreamIsForwardedMessageByMessage) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  std::unique_ptr<grpc::ClientReaderWriter<test_v1::Note, test_v1::Note>> stream =
+      stub_->Chat(&context);
+  for (const char* text : {"one", "two", "three"}) {
+    test_v1::Note note, reply;
+    note.set_text(text);
+    ASSERT_TRUE(stream->Write(note));
+    ASSERT_TRUE(stream->Read(&reply));  // Each answer arrives before the next note is sent.
+    EXPECT_EQ(reply.text(), std::string("re: ") + text);
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  test_v1::Note extra;
+  EXPECT_FALSE(stream->Read(&extra));
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(FrontServiceTest, TheDeadlinePropagatesToTheBackend) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer k");
+  const auto deadline = In(absl::Milliseconds(500));
+  context.set_deadline(deadline);
+  test_v1::Note request, response;
+  const grpc::Status status = stub_->Wait(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The backend's call had the client's deadline (not none), and ended with it.
+  EXPECT_LE(backend_.wait_deadline(), deadline + std::chrono::milliseconds(50));
+  EXPECT_TRUE(PollUntil([&] { return backend_.wait_saw_cancel(); }));
+}
+
+TEST_F(FrontServiceTest, CancellingTheClientCallCancelsTheBackendCall) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request, response;
+  grpc::Status status;
+  std::thread call([&] { status = stub_->Wait(&context, request, &response); });
+  ASSERT_TRUE(PollUntil([&] { return backend_.waiting(); }));
+  context.TryCancel();
+  call.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(PollUntil([&] { return backend_.wait_saw_cancel(); }));
+}
+
+TEST_F(FrontServiceTest, CancellingAStreamCancelsTheBackendCall) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  std::unique_ptr<grpc::ClientReaderWriter<test_v1::Note, test_v1::Note>> stream =
+      stub_->Chat(&context);
+  test_v1::Note note, reply;
+  note.set_text("x");
+  ASSERT_TRUE(stream->Write(note));
+  ASSERT_TRUE(stream->Read(&reply));
+  context.TryCancel();
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(FrontServiceTest, ADeniedCallNeverReachesTheBackend) {
+  policy_.Deny(kEcho);
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request, response;
+  const grpc::Status status = stub_->Echo(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr(kEcho));
+  EXPECT_EQ(backend_.calls(), 0);
+}
+
+TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
+  // A policy error's details payload (e.g. a retry delay) is sent as the status details.
+  class Limited final : public CallPolicy {
+   public:
+    absl::StatusOr<Caller> Admit(const CallCredentials&, std::string_view) override {
+      absl::Status status = absl::ResourceExhaustedError("over the rate");
+      status.SetPayload(kStatusDetailsPayload, absl::Cord("retry-info-bytes"));
+      return status;
+    }
+    bool InspectsResponses(const Caller&, std::string_view) const override { return false; }
+    absl::Status FilterResponse(const Caller&, std::string_view,
+                                google::protobuf::Message&) override {
+      return absl::OkStatus();
+    }
+  } limited;
+  FrontService front(&limited, router_.get());
+  int port = 0;
+  std::unique_ptr<grpc::Server> server = StartServer(nullptr, &front, &port);
+  auto stub = test_v1::FrontTestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request, response;
+  const grpc::Status status = stub->Echo(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_details(), "retry-info-bytes");
+  EXPECT_EQ(backend_.calls(), 0);
+  server->Shutdown(In(absl::Seconds(5)));
+}
+
+TEST_F(FrontServiceTest, ThePolicyFiltersResponsesOfUnaryCallsAndStreams) {
+  {
+    grpc::ClientContext context;
+    Prepare(&context, "Bearer masked");
+    test_v1::Note request, response;
+    request.set_text("t");
+    request.set_secret("s3cret");
+    ASSERT_TRUE(stub_->Echo(&context, request, &response).ok());
+    EXPECT_EQ(response.text(), "t");
+    EXPECT_EQ(response.secret(), "***");
+  }
+  grpc::ClientContext context;
+  Prepare(&context, "Bearer masked");
+  test_v1::Note request;
+  request.set_count(3);
+  request.set_secret("s3cret");
+  auto reader = stub_->Repeat(&context, request);
+  test_v1::Note note;
+  int n = 0;
+  while (reader->Read(&note)) {
+    EXPECT_EQ(note.secret(), "***");
+    ++n;
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(n, 3);
+}
+
+TEST_F(FrontServiceTest, AnUnknownMethodGetsTheBackendsUnimplemented) {
+  grpc::GenericStub stub(grpc::CreateChannel(front_address_, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  Prepare(&context);
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;  // An empty message.
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/clientele.front_test.v1.FrontTestService/Nope", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+class FrontWithoutBackendTest : public FrontServiceTest {
+ protected:
+  void SetUp() override {
+    // Nothing listens there: reserve a port, then free it.
+    int port = 0;
+    { std::unique_ptr<grpc::Server> gone = StartServer(&backend_, nullptr, &port); }
+    StartFront("127.0.0.1:" + std::to_string(port));
+  }
+};
+
+TEST_F(FrontWithoutBackendTest, UnaryAndStreamingCallsGetUnavailable) {
+  {
+    grpc::ClientContext context;
+    Prepare(&context);
+    test_v1::Note request, response;
+    EXPECT_EQ(stub_->Echo(&context, request, &response).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+  }
+  grpc::ClientContext context;
+  Prepare(&context);
+  test_v1::Note request;
+  request.set_count(2);
+  auto reader = stub_->Repeat(&context, request);
+  test_v1::Note note;
+  EXPECT_FALSE(reader->Read(&note));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace clientele::gateway::front
