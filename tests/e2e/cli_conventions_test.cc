@@ -138,7 +138,7 @@ TEST_F(CliConventionsTest, ServerThatCannotStartExitsOneAndABadFlagTwo) {
   // The listen address is taken by the running server: a failure, not a usage error.
   CommandResult taken =
       RunCommand({Bin("clienteled"), "--services=ingest", "--data_dir=" + dir_.Sub("second"),
-                  "--listen=" + server_.address, "--metrics_listen=off"});
+                  "--listen=" + server_.address, "--metrics_listen=off", "--auth=none"});
   EXPECT_EQ(taken.exit_code, 1) << taken.err;
   CommandResult bad = RunCommand({Bin("clienteled"), "--services=ingest,nope",
                                   "--data_dir=" + dir_.Sub("third"), "--metrics_listen=off"});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "common/log/partitioning.h"
 #include "common/testing/child_process.h"
@@ -16,6 +17,7 @@
 #include "common/testing/test_events.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 
@@ -165,6 +167,87 @@ TEST_F(GatewaySplitTest, AUnaryIngestIsSplitTooAndADownNodeGivesUnavailable) {
   const grpc::Status status = StubOf(gateway_.address)->Ingest(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("partition 2"));
+}
+
+// Server reflection's ListServices (request bytes: list_services = "*"), through a generic
+// bidi stream.
+class ListServicesCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit ListServicesCall(grpc::GenericStub* stub) {
+    context_.set_deadline(Deadline());
+    stub->PrepareBidiStreamingCall(&context_,
+                                   "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                   grpc::StubOptions(), this);
+    const char request[] = {0x3a, 0x01, '*'};
+    grpc::Slice slice(request, sizeof(request));
+    request_ = grpc::ByteBuffer(&slice, 1);
+    StartWrite(&request_);
+    StartRead(&response_);
+    StartCall();
+  }
+  void OnWriteDone(bool /*ok*/) override { StartWritesDone(); }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    std::vector<grpc::Slice> slices;
+    (void)response_.Dump(&slices);
+    for (const grpc::Slice& slice : slices) {
+      body_.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    StartRead(&response_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    status_ = status;
+    done_.Notify();
+  }
+  // The response bytes once the call is done; empty on a failure or timeout.
+  std::string Await() {
+    if (!done_.WaitForNotificationWithTimeout(absl::Seconds(30)) || !status_.ok()) return {};
+    return body_;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  std::string body_;
+  grpc::Status status_;
+  absl::Notification done_;
+};
+
+TEST(GatewayAllInOneTest, ReflectionPassesTheFrontToTheServicesServer) {
+  TempDir dir;
+  ServerProcess server = StartServer(CLT_BIN_DIR, dir.Sub("data"));
+  ASSERT_FALSE(server.address.empty());
+  grpc::GenericStub stub(grpc::CreateChannel(server.address, grpc::InsecureChannelCredentials()));
+  ListServicesCall call(&stub);
+  const std::string services = call.Await();
+  for (const char* service :
+       {"clientele.ingest.v1.IngestService", "clientele.identity.v1.IdentityService",
+        "clientele.analytics.v1.AnalyticsService", "clientele.recommender.v1.RecommenderService",
+        "clientele.common.v1.JobService"}) {
+    EXPECT_THAT(services, ::testing::HasSubstr(service));
+  }
+}
+
+TEST(GatewayAuthFlagsTest, AuthNoneIsRefusedOnANonLoopbackAddress) {
+  TempDir dir;
+  const CommandResult start =
+      RunCommand({std::string(CLT_BIN_DIR) + "/clienteled", "--data_dir=" + dir.Sub("data"),
+                  "--listen=0.0.0.0:0", "--metrics_listen=off", "--auth=none"});
+  EXPECT_EQ(start.exit_code, 2);
+  EXPECT_THAT(start.err, ::testing::HasSubstr("--auth=none"));
+  EXPECT_THAT(start.err, ::testing::HasSubstr("--listen=0.0.0.0:0"));
+}
+
+TEST(GatewayAuthFlagsTest, ABackendWithoutTheGatewayNeedsMutualTlsUnderAuthRequired) {
+  TempDir dir;
+  const CommandResult start =
+      RunCommand({std::string(CLT_BIN_DIR) + "/clienteled", "--data_dir=" + dir.Sub("data"),
+                  "--services=ingest", "--listen=127.0.0.1:0", "--metrics_listen=off"});
+  EXPECT_EQ(start.exit_code, 2);
+  for (const char* flag : {"--tls_cert", "--tls_key", "--tls_client_ca"}) {
+    EXPECT_THAT(start.err, ::testing::HasSubstr(flag));
+  }
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ TEST(ObservabilityE2eTest, JsonLogsRequestIdAndMetricsOfEveryComponent) {
   ChildProcess server(
       {"/bin/sh", "-c",
        absl::StrCat("exec '", CLT_BIN_DIR, "/clienteled' --data_dir='", dir.Sub("data"),
-                    "' --listen=127.0.0.1:0 --metrics_listen=127.0.0.1:0 "
+                    "' --listen=127.0.0.1:0 --metrics_listen=127.0.0.1:0 --auth=none "
                     "--port_file='",
                     port_file, "' --log_format=json > '", log_file, "' 2>&1")});
   std::string address;
