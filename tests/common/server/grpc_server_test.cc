@@ -21,6 +21,7 @@
 #include "google/protobuf/unknown_field_set.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -422,6 +423,101 @@ TEST_F(GrpcServerTest, ReflectionListsServices) {
   EXPECT_THAT(call.ServiceNames(),
               IsSupersetOf({std::string(kTestServiceName), std::string("grpc.health.v1.Health"),
                             std::string("grpc.reflection.v1alpha.ServerReflection")}));
+}
+
+// Answers every call with one empty message and records its method.
+class RecordingGenericService final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext* context) override {
+    {
+      absl::MutexLock lock(&mu_);
+      methods_.push_back(context->method());
+    }
+    class Reactor final : public grpc::ServerGenericBidiReactor {
+     public:
+      Reactor() { StartRead(&message_); }
+      void OnReadDone(bool ok) override {
+        if (!ok) {
+          Finish(grpc::Status::OK);
+          return;
+        }
+        grpc::Slice empty("", 0);
+        message_ = grpc::ByteBuffer(&empty, 1);
+        StartWriteAndFinish(&message_, grpc::WriteOptions(), grpc::Status::OK);
+      }
+      void OnDone() override { delete this; }
+
+     private:
+      grpc::ByteBuffer message_;
+    };
+    return new Reactor;
+  }
+  std::vector<std::string> methods() {
+    absl::MutexLock lock(&mu_);
+    return methods_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> methods_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(GrpcServerTest, AGenericServiceGetsReflectionAndItsKnownMethodsAreLabelledByMethod) {
+  RecordingGenericService generic;
+  options_.generic_service = &generic;
+  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+      GrpcServer::Start(options_, {}, {}, &registry_);
+  ASSERT_TRUE(server.ok()) << server.status();
+  grpc::GenericStub stub(TcpChannel((*server)->port()));
+  for (const char* method : {"/clientele.server_test.v1.TestService/Echo", "/no.such.Service/M"}) {
+    grpc::ClientContext context;
+    context.set_deadline(RpcDeadline());
+    grpc::Slice empty("", 0);
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    absl::Notification done;
+    grpc::Status status;
+    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+      status = std::move(s);
+      done.Notify();
+    });
+    ASSERT_TRUE(done.WaitForNotificationWithTimeout(kTestDeadline));
+    EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+  }
+  EXPECT_TRUE(WaitForMetricLine(
+      "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Echo\","
+      "grpc_service=\"clientele.server_test.v1.TestService\",grpc_type=\"unary\"} 1\n"))
+      << registry_.RenderText();
+  EXPECT_TRUE(
+      WaitForMetricLine("grpc_server_handled_total{grpc_code=\"OK\","
+                        "grpc_method=\"unknown\",grpc_service=\"unknown\","
+                        "grpc_type=\"bidi_stream\"} 1\n"))
+      << registry_.RenderText();
+  EXPECT_THAT(registry_.RenderText(), Not(HasSubstr("no.such.Service")));
+  // Reflection is not answered by this server: it reaches the generic service.
+  grpc::ClientContext context;
+  context.set_deadline(RpcDeadline());
+  ListServicesCall call;
+  call.Start(&stub, &context);
+  (void)call.ServiceNames();
+  EXPECT_THAT(
+      generic.methods(),
+      ::testing::Contains("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
+}
+
+TEST_F(GrpcServerTest, AServerWithoutListenerIsReachedInProcess) {
+  options_.listen.clear();
+  std::unique_ptr<GrpcServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->port(), 0);
+  auto stub = test_v1::TestService::NewStub(server->InProcessChannel());
+  test_v1::TestRequest request;
+  test_v1::TestResponse response;
+  request.set_payload("inside");
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Echo(&context, request, &response).ok());
+  EXPECT_EQ(response.payload(), "inside");
 }
 
 TEST_F(GrpcServerTest, ShutdownLetsInFlightCallFinishAndStopsAccepting) {
