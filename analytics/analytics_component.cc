@@ -30,7 +30,8 @@ class DirectoryProxy final : public ProfileDirectory {
 }  // namespace
 
 server::ComponentInfo AnalyticsComponent::Info() {
-  return {"analytics", "RFM, clustering jobs and customer analytics", "",
+  return {"analytics", "RFM, clustering jobs and customer analytics",
+          "host:port of analytics, for a gateway when analytics is not in --services",
           [] { return std::make_unique<AnalyticsComponent>(); }};
 }
 

@@ -19,7 +19,8 @@ constexpr char kHealthName[] = "clientele.recommender.v1.RecommenderService";
 }  // namespace
 
 server::ComponentInfo RecommenderComponent::Info() {
-  return {"recommender", "training, serving and evaluation of recommendations", "",
+  return {"recommender", "training, serving and evaluation of recommendations",
+          "host:port of the recommender, for a gateway when it is not in --services",
           [] { return std::make_unique<RecommenderComponent>(); }};
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -132,8 +133,28 @@ ServerProcess StartServer(const std::string& bin_dir, const std::string& data_di
   if (up) {
     server.address = address;
     server.metrics_port = metrics_port;
+    if (has_flag("--auth=required")) {
+      std::ifstream key(data_dir + "/bootstrap-admin.key");
+      std::getline(key, server.api_key);
+    }
   }
   return server;
+}
+
+ScopedApiKey::ScopedApiKey(const std::string& key) {
+  if (const char* previous = std::getenv("CLIENTELE_API_KEY")) {
+    had_previous_ = true;
+    previous_ = previous;
+  }
+  setenv("CLIENTELE_API_KEY", key.c_str(), 1);
+}
+
+ScopedApiKey::~ScopedApiKey() {
+  if (had_previous_) {
+    setenv("CLIENTELE_API_KEY", previous_.c_str(), 1);
+  } else {
+    unsetenv("CLIENTELE_API_KEY");
+  }
 }
 
 }  // namespace clientele::testing

@@ -48,9 +48,27 @@ struct ServerProcess {
   std::unique_ptr<ChildProcess> process;
   std::string address;
   int metrics_port = 0;
+  // With --auth=required in `args`: the bootstrap admin key the server wrote to
+  // <data_dir>/bootstrap-admin.key on its first start (empty if it wrote none).
+  std::string api_key;
 };
 ServerProcess StartServer(const std::string& bin_dir, const std::string& data_dir,
                           const std::vector<std::string>& extra_args = {});
+
+// Sets CLIENTELE_API_KEY (which the CLI and clientele-load send as "authorization: Bearer
+// <key>") for the child processes this test starts from now on; restores the previous value
+// when destroyed.
+class ScopedApiKey {
+ public:
+  explicit ScopedApiKey(const std::string& key);
+  ~ScopedApiKey();
+  ScopedApiKey(const ScopedApiKey&) = delete;
+  ScopedApiKey& operator=(const ScopedApiKey&) = delete;
+
+ private:
+  bool had_previous_ = false;
+  std::string previous_;
+};
 
 }  // namespace clientele::testing
 
