@@ -84,9 +84,13 @@ grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
     call.inspected_response = info.response_prototype;
   }
   call.caller = *std::move(caller);
-  if (router_->ingest_split_partitions() > 0 &&
-      RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
-    return NewIngestSplitCall(context, std::move(call), router_);
+  if (router_->ingest_split_partitions() > 0) {
+    if (RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
+      return NewIngestSplitCall(context, std::move(call), router_);
+    }
+    if (method == "/clientele.ingest.v1.IngestService/GetLogInfo") {
+      return NewLogInfoCall(context, std::move(call), router_);
+    }
   }
   if (info.known && !info.client_streaming && !info.server_streaming) {
     return NewUnaryProxy(context, std::move(call), router_);

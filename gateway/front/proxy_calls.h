@@ -29,6 +29,11 @@ grpc::ServerGenericBidiReactor* NewStreamProxy(grpc::CallbackServerContext* cont
 grpc::ServerGenericBidiReactor* NewIngestSplitCall(grpc::CallbackServerContext* context,
                                                    ForwardedCall call, BackendRouter* router);
 
+// IngestService.GetLogInfo asked of every ingest node of router->ingest_split_partitions()
+// partitions, the answers merged.
+grpc::ServerGenericBidiReactor* NewLogInfoCall(grpc::CallbackServerContext* context,
+                                               ForwardedCall call, BackendRouter* router);
+
 }  // namespace clientele::gateway::front
 
 #endif  // CLIENTELE_GATEWAY_FRONT_PROXY_CALLS_H_

@@ -137,6 +137,19 @@ TEST_F(GatewaySplitTest, OneStreamSpanningEveryPartitionLandsOnTheOwningNodesInR
   for (const auto& [partition, count] : per_partition) {
     EXPECT_EQ(LastSequence(partition), count) << "partition " << partition;
   }
+  // GetLogInfo through the gateway asks every node.
+  grpc::ClientContext info_context;
+  info_context.set_deadline(Deadline());
+  ingest::v1::GetLogInfoResponse info;
+  ASSERT_TRUE(StubOf(gateway_.address)
+                  ->GetLogInfo(&info_context, ingest::v1::GetLogInfoRequest(), &info)
+                  .ok());
+  EXPECT_EQ(info.partition_count(), kPartitions);
+  ASSERT_EQ(info.partitions_size(), static_cast<int>(kPartitions));
+  for (const auto& partition : info.partitions()) {
+    EXPECT_EQ(partition.last_sequence(), per_partition[partition.partition()])
+        << "partition " << partition.partition();
+  }
   for (const EventResult& result : response.results()) {
     if (result.outcome() != EventResult::OUTCOME_ACCEPTED) continue;
     EXPECT_EQ(result.partition(), partition_of[result.event_id()]) << result.event_id();
