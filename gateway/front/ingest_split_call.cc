@@ -95,7 +95,9 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
   void OnDone() override { Release(); }
 
  private:
-  // One node's IngestStream call.
+  // One node's IngestStream call. A hold (ClientBidiReactor::AddHold) keeps it from ending
+  // while the split may still write to it: until Close, or until the node's stream ends with
+  // no write in flight; a Write after that is not sent (the call's status tells why).
   class PartitionCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
    public:
     PartitionCall(IngestSplitCall* owner, uint32_t partition,
@@ -105,20 +107,64 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
     void Start(const std::shared_ptr<grpc::Channel>& channel) {
       grpc::GenericStub stub(channel);
       stub.PrepareBidiStreamingCall(context_.get(), kIngestStreamMethod, grpc::StubOptions(), this);
+      AddHold();
       StartRead(&in_);
       StartCall();
     }
+    // Reports to the owner (OnPartitionWritten) once the part is written or dropped.
     void Write(const ingest::v1::IngestRequest& part) {
+      bool send = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (open_) writing_ = send = true;
+      }
+      if (!send) {
+        owner_->OnPartitionWritten();
+        return;
+      }
       out_.Clear();  // The previous part's bytes (its write is done).
       bool own = false;
       (void)grpc::SerializationTraits<ingest::v1::IngestRequest>::Serialize(part, &out_, &own);
       StartWrite(&out_);
     }
-    void Close() { StartWritesDone(); }
+    void Close() {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!open_) return;
+        open_ = false;
+      }
+      StartWritesDone();
+      RemoveHold();
+    }
     void Cancel() { context_->TryCancel(); }
 
-    void OnWriteDone(bool /*ok*/) override { owner_->OnPartitionWritten(); }
-    void OnReadDone(bool ok) override { got_response_ = ok; }
+    void OnWriteDone(bool ok) override {
+      bool release = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        writing_ = false;
+        if ((!ok || ended_) && open_) {
+          open_ = false;
+          release = true;
+        }
+      }
+      if (release) RemoveHold();
+      owner_->OnPartitionWritten();
+    }
+    void OnReadDone(bool ok) override {
+      got_response_ = ok;
+      if (ok) return;  // The answer; the status follows once the hold is gone (Close).
+      bool release = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ended_ = true;
+        if (open_ && !writing_) {
+          open_ = false;
+          release = true;
+        }
+      }
+      if (release) RemoveHold();
+    }
     void OnDone(const grpc::Status& status) override {
       ingest::v1::IngestResponse response;
       grpc::Status result = status;
@@ -137,7 +183,11 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
     const std::unique_ptr<grpc::ClientContext> context_;
     grpc::ByteBuffer out_;
     grpc::ByteBuffer in_;
-    bool got_response_ = false;
+    bool got_response_ = false;  // Set by the read's reaction, read by OnDone.
+    std::mutex mu_;
+    bool open_ = true;      // The hold is held. Guarded by mu_.
+    bool writing_ = false;  // Guarded by mu_.
+    bool ended_ = false;    // The node's stream ended. Guarded by mu_.
   };
 
   void OnPartitionWritten() {

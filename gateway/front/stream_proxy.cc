@@ -7,6 +7,9 @@
 // The client's half-close becomes the backend's WritesDone; the backend's status ends the
 // call. A client that goes away cancels the backend call (propagation, and TryCancel).
 //
+// The backend call ends (BackendReactor::OnDone) only once the proxy can start no more
+// operations on it (holds); the front call is then finished with its status.
+//
 // Lifetime: the reactor deletes itself once both the front call (OnDone) and the backend
 // call (BackendReactor::OnDone, if it was started) are done.
 #include <atomic>
@@ -33,33 +36,39 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
     }
   }
 
+  // Client -> backend.
   void OnReadDone(bool ok) override {
     if (awaiting_first_) {
       awaiting_first_ = false;
       StartBackend(ok ? &request_ : nullptr, /*client_done=*/!ok);
       return;
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!write_open_) return;  // The backend's stream is over: the message is dropped.
+      if (ok) {
+        backend_writing_ = true;
+      } else {
+        write_open_ = false;
+      }
+    }
     if (ok) {
       backend_.StartWrite(&request_);
     } else {
-      backend_.StartWritesDone();  // The client half-closed (or went away: cancel follows).
+      // The client half-closed (or went away: the cancel follows).
+      backend_.StartWritesDone();
+      backend_.RemoveHold();  // The writes-done operation keeps the call open.
     }
   }
 
+  // Backend -> client: the write of a backend message is done.
   void OnWriteDone(bool ok) override {
-    bool finish_now = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      writing_ = false;
-      finish_now = backend_done_;
-    }
-    if (finish_now) {
-      Finish(final_status_);  // The backend ended while the write was in flight.
-    } else if (ok) {
+    if (ok) {
       backend_.StartRead(&response_);
     } else {
       CancelBackend();  // The client is gone.
     }
+    backend_.RemoveHold();  // The one OnBackendRead took.
   }
 
   void OnCancel() override { CancelBackend(); }
@@ -79,6 +88,10 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
     StreamProxy* const proxy_;
   };
 
+  // The backend call holds (ClientBidiReactor::AddHold) keep it from ending while the proxy may
+  // still start an operation on it: one while the client -> backend direction is open
+  // (write_open_), one during each write of a backend message to the client.
+  //
   // `first`: the client's first message, to send first; `client_done`: the client sent
   // nothing and half-closed.
   void StartBackend(const grpc::ByteBuffer* first, bool client_done) {
@@ -91,55 +104,81 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
       std::lock_guard<std::mutex> lock(mu_);
       backend_context_ = NewBackendContext(*context_);
       backend_started_ = true;
+      write_open_ = !client_done;
+      backend_writing_ = first != nullptr;
     }
     pending_.fetch_add(1, std::memory_order_relaxed);  // BackendReactor::OnDone.
     grpc::GenericStub stub(*channel);
     stub.PrepareBidiStreamingCall(backend_context_.get(), call_.method, grpc::StubOptions(),
                                   &backend_);
     backend_.StartRead(&response_);
-    if (first != nullptr) {
-      backend_.StartWrite(&request_);
-    } else if (client_done) {
+    if (client_done) {
       backend_.StartWritesDone();
     } else {
-      StartRead(&request_);
+      backend_.AddHold();  // The client -> backend direction.
+      if (first != nullptr) {
+        backend_.StartWrite(&request_);
+      } else {
+        StartRead(&request_);
+      }
     }
     backend_.StartCall();
   }
 
   void OnBackendWrite(bool ok) {
-    // Not ok: the backend call is over; its status comes with OnBackendDone.
-    if (ok) StartRead(&request_);
+    bool read_next = false;
+    bool close = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      backend_writing_ = false;
+      if (ok && !backend_ended_) {
+        read_next = true;
+      } else if (write_open_) {
+        write_open_ = false;  // The backend call is over: nothing more is written to it.
+        close = true;
+      }
+    }
+    if (read_next) StartRead(&request_);
+    if (close) backend_.RemoveHold();
   }
 
   void OnBackendRead(bool ok) {
-    if (!ok) return;  // The backend's stream ended: its status follows.
-    if (grpc::Status filtered = FilterResponse(call_, &response_); !filtered.ok()) {
+    if (ok) {
+      grpc::Status filtered = FilterResponse(call_, &response_);
+      if (filtered.ok()) {
+        backend_.AddHold();  // Until the client has the message (OnWriteDone).
+        StartWrite(&response_);
+        return;
+      }
       {
         std::lock_guard<std::mutex> lock(mu_);
         filter_error_ = filtered;
       }
       CancelBackend();
-      return;
     }
+    // The backend's stream ended (its status follows), or it is being cancelled: the client ->
+    // backend direction closes unless a write is in flight (OnBackendWrite closes it then).
+    bool close = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      writing_ = true;
+      backend_ended_ = true;
+      if (write_open_ && !backend_writing_) {
+        write_open_ = false;
+        close = true;
+      }
     }
-    StartWrite(&response_);
+    if (close) backend_.RemoveHold();
   }
 
-  // The front call is finished with the backend's status once no write is in flight.
+  // No operation of either call is in flight any more but the client's pending read, if any.
   void OnBackendDone(const grpc::Status& status) {
     PassTrailingMetadata(*backend_context_, context_);
-    bool finish_now = false;
+    grpc::Status final_status;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      final_status_ = filter_error_.ok() ? status : filter_error_;
-      finish_now = !writing_;
-      backend_done_ = !finish_now;
+      final_status = filter_error_.ok() ? status : filter_error_;
     }
-    if (finish_now) Finish(final_status_);
+    Finish(final_status);
     Release();
   }
 
@@ -168,10 +207,10 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
   std::mutex mu_;
   std::unique_ptr<grpc::ClientContext> backend_context_;  // Set once, under mu_.
   bool backend_started_ = false;                          // Guarded by mu_.
-  grpc::Status filter_error_;                             // Guarded by mu_.
-  bool writing_ = false;       // A write to the client is in flight. Guarded by mu_.
-  bool backend_done_ = false;  // The backend ended during that write. Guarded by mu_.
-  grpc::Status final_status_;  // Written before backend_done_ or the Finish that sends it.
+  bool write_open_ = false;       // The client -> backend direction's hold. Guarded by mu_.
+  bool backend_writing_ = false;  // A write to the backend is in flight. Guarded by mu_.
+  bool backend_ended_ = false;    // The backend's stream ended. Guarded by mu_.
+  grpc::Status filter_error_;     // Guarded by mu_.
 };
 
 }  // namespace
