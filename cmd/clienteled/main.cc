@@ -29,6 +29,8 @@
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
 #include "common/server/termination_signals.h"
+#include "common/server/tls_credentials.h"
+#include "common/server/tls_flags.h"
 #include "common/storage/rocksdb_store.h"
 #include "gateway/gateway_component.h"
 #include "spdlog/spdlog.h"
@@ -60,6 +62,7 @@ struct Flags {
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   bool check = false;  // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
+  server::TlsFlags tls;  // --tls_*: the listener's and the component channels' certificates.
 };
 
 // A flag's value is wrong: exit 2 (command_line::kExitUsage).
@@ -143,16 +146,27 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   } else if (gateway == nullptr && !flags.check) {
     // Without the gateway the services serve directly on --listen, and only other
     // components (verified by their cluster certificates) may call them.
-    return UsageError(
-        "--auth=required: without the gateway in --services, the services are served directly "
-        "and only to components authenticated by mutual TLS: set --tls_cert, --tls_key and "
-        "--tls_client_ca (docs/security.md), or --auth=none with loopback listen addresses");
+    if (absl::Status s = server::RequireMutualTlsListener(
+            flags.tls,
+            "with --auth=required when the gateway does not run here (the services are served "
+            "directly, to components with cluster certificates; or --auth=none on loopback)");
+        !s.ok()) {
+      return UsageError(std::string(s.message()));
+    }
   }
   storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) return CheckStores(flags.data_dir, components.stores());
   if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
   absl::StatusOr<std::vector<uint32_t>> owned = OwnedPartitions(flags);
   if (!owned.ok()) return UsageError(std::string(owned.status().message()));
+  // TLS files are read once, here: a bad one is a usage error naming its flag.
+  if (absl::Status s = server::ValidateTlsFlags(flags.tls); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
+  absl::StatusOr<server::ServerTls> listener_tls = server::LoadListenerTls(flags.tls);
+  if (!listener_tls.ok()) return UsageError(std::string(listener_tls.status().message()));
+  absl::StatusOr<server::ChannelTls> channel_tls = server::LoadComponentChannelTls(flags.tls);
+  if (!channel_tls.ok()) return UsageError(std::string(channel_tls.status().message()));
 
   server::ComponentEnvironment env;
   env.data_dir = flags.data_dir;
@@ -198,12 +212,15 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
         server::GrpcServer::Start(internal_options, services, health_names, &metrics);
     if (!started.ok()) return Fail(started.status().ToString());
     internal = *std::move(started);
-    if (absl::Status s = components.Start(internal.get(), flags.max_message_bytes); !s.ok()) {
+    if (absl::Status s = components.Start(internal.get(), flags.max_message_bytes,
+                                          server::ChannelCredentialsFor(*channel_tls));
+        !s.ok()) {
       internal->Shutdown();
       return Fail(s.ToString());
     }
   }
   server::ServerOptions public_options = ServerOptionsOf(flags);
+  public_options.tls = *listener_tls;
   std::vector<grpc::Service*> public_services = services;
   if (gateway != nullptr) {
     public_services.clear();
@@ -223,7 +240,9 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
                absl::StrJoin(components.names(), ","), (*server)->port(), (*server)->metrics_port(),
                flags.data_dir, flags.auth);
   if (internal == nullptr) {
-    if (absl::Status s = components.Start(server->get(), flags.max_message_bytes); !s.ok()) {
+    if (absl::Status s = components.Start(server->get(), flags.max_message_bytes,
+                                          server::ChannelCredentialsFor(*channel_tls));
+        !s.ok()) {
       (*server)->Shutdown();
       return Fail(s.ToString());
     }
@@ -348,6 +367,7 @@ int main(int argc, char** argv) {
   // --ingest_addr, --identity_addr (where a component runs when not here) and each
   // component's own flags.
   components.AddFlags(app);
+  clientele::server::AddTlsFlags(app, &flags.tls);
   app.add_option("--grpc_min_pollers", flags.grpc_min_pollers,
                  "Threads kept waiting for calls of sync-API methods")
       ->check(CLI::Range(1, 1024))

@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   if (!options.listen.empty()) {
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort(options.listen, ServerCredentialsFor(options.tls), &port);
   }
   // gRPC sets SO_REUSEPORT by default, which lets a second server "bind" a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -170,8 +170,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     if (!written.ok()) return written;  // ~GrpcServer shuts the server down.
   }
   if (!options.listen.empty()) {
-    spdlog::info("gRPC server listening on {}:{} (metrics port {})", ListenHost(options.listen),
-                 port, result->metrics_port());
+    spdlog::info("gRPC server listening on {}:{} ({}; metrics port {})", ListenHost(options.listen),
+                 port,
+                 !options.tls.enabled()          ? "plaintext"
+                 : options.tls.client_ca.empty() ? "TLS"
+                                                 : "TLS with client certificates",
+                 result->metrics_port());
   }
   return result;
 }

@@ -3,11 +3,11 @@
 #include <string_view>
 #include <utility>
 
+#include "common/server/tls_identity.h"
 #include "gateway/front/forwarding.h"
 #include "gateway/front/method_routes.h"
 #include "gateway/front/proxy_calls.h"
 #include "google/protobuf/descriptor.h"
-#include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 
 namespace clientele::gateway::front {
@@ -18,9 +18,7 @@ std::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.siz
 // The common name of the peer's verified client certificate; empty without one.
 std::string CertificateIdentity(const grpc::CallbackServerContext& context) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth == nullptr || !auth->IsPeerAuthenticated()) return {};
-  std::vector<grpc::string_ref> names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
-  return names.empty() ? std::string() : std::string(View(names.front()));
+  return auth == nullptr ? std::string() : server::PeerCertificateIdentity(*auth);
 }
 
 FrontService::MethodInfo InfoOf(const std::string& method) {
