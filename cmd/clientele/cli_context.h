@@ -1,10 +1,11 @@
-// What every `clientele` command shares: the server address and output mode.
+// What every `clientele` command shares: the server address, the API key and output mode.
 #ifndef CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 #define CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 
 #include <memory>
 #include <string>
 
+#include "common/client/api_key_channel.h"
 #include "grpcpp/grpcpp.h"
 
 namespace clientele::cli {
@@ -12,6 +13,9 @@ namespace clientele::cli {
 struct CliContext {
   std::string server = "127.0.0.1:50051";  // --server, else $CLIENTELE_SERVER, else this.
   bool json = false;
+  // --api-key, else the contents of --api-key-file, else $CLIENTELE_API_KEY; empty: none.
+  // Sent as "authorization: Bearer <key>" on every call of Channel().
+  std::string api_key;
 
   // One channel per process, made on first use: every stub of a command shares its
   // connection (a second channel would cost a second connect). Not thread-safe until the first
@@ -21,7 +25,7 @@ struct CliContext {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(64 << 20);
       args.SetMaxSendMessageSize(64 << 20);
-      channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+      channel_ = CreateChannelWithApiKey(server, grpc::InsecureChannelCredentials(), args, api_key);
     }
     return channel_;
   }
