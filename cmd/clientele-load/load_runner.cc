@@ -222,8 +222,10 @@ double LoadResult::rps() const {
 
 std::string StatusCodeName(int code) { return GrpcCodeName(static_cast<grpc::StatusCode>(code)); }
 
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels,
-                                                         const std::string& api_key) {
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& address, int channels, std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const std::string& api_key) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   std::vector<std::shared_ptr<grpc::Channel>> out;
   for (int i = 0; i < std::max(1, channels); ++i) {
     grpc::ChannelArguments args;
@@ -231,8 +233,7 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& addr
     // A private subchannel pool: otherwise channels with equal arguments share one connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("clientele.load.channel", i);
-    out.push_back(
-        CreateChannelWithApiKey(address, grpc::InsecureChannelCredentials(), args, api_key));
+    out.push_back(CreateChannelWithApiKey(address, credentials, args, api_key));
   }
   return out;
 }

@@ -26,6 +26,7 @@
 #include "cmd/clientele-load/call_kind.h"
 #include "cmd/clientele-load/latency_histogram.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/status_code_enum.h"
 
 namespace clientele::load {
@@ -69,10 +70,13 @@ struct LoadResult {
 // Canonical name of a gRPC code, e.g. "NOT_FOUND" (GrpcCodeName of common/status).
 std::string StatusCodeName(int code);
 
-// `channels` distinct HTTP/2 connections to `address` (each with its own subchannel). With an
-// `api_key`, every call carries "authorization: Bearer <api_key>".
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels,
-                                                         const std::string& api_key = "");
+// `channels` distinct HTTP/2 connections to `address` (each with its own subchannel), with
+// `credentials` (null: plaintext). With an `api_key`, every call carries
+// "authorization: Bearer <api_key>".
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& address, int channels,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr,
+    const std::string& api_key = "");
 
 // Runs `kind` (prepared; not owned, must stay alive until Run returns). Errors:
 // InvalidArgument for bad options. Returns only when every call made has completed.

@@ -1,4 +1,5 @@
-// What every `clientele` command shares: the server address, the API key and output mode.
+// What every `clientele` command shares: the server address, the channel's credentials, the
+// API key and the output mode.
 #ifndef CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 #define CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 
@@ -16,6 +17,8 @@ struct CliContext {
   // --api-key, else the contents of --api-key-file, else $CLIENTELE_API_KEY; empty: none.
   // Sent as "authorization: Bearer <key>" on every call of Channel().
   std::string api_key;
+  // From --tls-ca, --tls-cert, --tls-key (set before the first call); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 
   // One channel per process, made on first use: every stub of a command shares its
   // connection (a second channel would cost a second connect). Not thread-safe until the first
@@ -25,7 +28,9 @@ struct CliContext {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(64 << 20);
       args.SetMaxSendMessageSize(64 << 20);
-      channel_ = CreateChannelWithApiKey(server, grpc::InsecureChannelCredentials(), args, api_key);
+      channel_ = CreateChannelWithApiKey(
+          server, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args,
+          api_key);
     }
     return channel_;
   }

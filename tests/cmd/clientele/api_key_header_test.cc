@@ -188,7 +188,7 @@ TEST_F(ApiKeyHeaderTest, AServerErrorIsAFailedCall) {
 
 TEST_F(ApiKeyHeaderTest, LoadChannelsSendTheKeyOnEveryCall) {
   std::vector<std::shared_ptr<grpc::Channel>> channels =
-      load::MakeChannels(address_, 2, "clt_load_key");
+      load::MakeChannels(address_, 2, nullptr, "clt_load_key");
   ASSERT_EQ(channels.size(), 2u);
   for (const std::shared_ptr<grpc::Channel>& channel : channels) {
     auto stub = gateway::v1::KeyService::NewStub(channel);
