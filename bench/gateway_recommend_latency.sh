@@ -12,7 +12,13 @@
 #
 #   bench/gateway_recommend_latency.sh
 #
-# Environment (all optional): RATE=5000 DURATION=20 WARMUP=5 RUNS=3 OPEN_CONCURRENCY=1000
+# TLS=1: certificates from scripts/dev-certs; the backend's listener requires client
+# certificates (mutual TLS, --auth=required: only components may call it), the gateway's
+# listener is TLS and its channels to the backend use the component certificate;
+# clientele-load verifies the server certificates (and, direct to the backend, presents the
+# component certificate).
+#
+# Environment (all optional): RATE=5000 DURATION=20 WARMUP=5 RUNS=3 OPEN_CONCURRENCY=1000 TLS=0
 #   DATA_DIR=dir (keep the imported, trained backend store and reuse it)
 #   SERVER_FLAGS / GATEWAY_FLAGS / CLIENT_FLAGS: extra flags of the backend, the gateway and
 #   clientele-load (e.g. TLS flags and an API key once both sides take them).
@@ -54,34 +60,47 @@ start() {
   ADDR=$(head -n 1 "$WORK/$name.port")
 }
 
+BACKEND_TLS=(--auth=none); GATEWAY_TLS=(); DIRECT_CLIENT=(); GATEWAY_CLIENT=()
+if [[ ${TLS:-0} == 1 ]]; then
+  C=$WORK/certs
+  scripts/dev-certs "$C" 2>/dev/null
+  BACKEND_TLS=(--auth=required --tls_cert="$C/server.pem" --tls_key="$C/server-key.pem"
+    --tls_client_ca="$C/ca.pem")
+  GATEWAY_TLS=(--tls_cert="$C/server.pem" --tls_key="$C/server-key.pem" --tls_ca="$C/ca.pem"
+    --tls_client_cert="$C/client.pem" --tls_client_key="$C/client-key.pem")
+  DIRECT_CLIENT=(--tls-ca="$C/ca.pem" --tls-cert="$C/client.pem" --tls-key="$C/client-key.pem")
+  GATEWAY_CLIENT=(--tls-ca="$C/ca.pem")
+fi
+
 fresh=0
 [[ -d "$DATA_DIR" ]] || fresh=1
 # shellcheck disable=SC2086
-start backend "$DATA_DIR" --services=ingest,identity,analytics,recommender --auth=none \
+start backend "$DATA_DIR" --services=ingest,identity,analytics,recommender "${BACKEND_TLS[@]}" \
   ${SERVER_FLAGS:-}
 BACKEND=$ADDR
 if [[ $fresh == 1 ]]; then
   echo "importing $DATA and training" >&2
-  build/bin/clientele --server="$BACKEND" import --format=online-retail --json "$DATA" | tail -n 1 >&2
-  build/bin/clientele --server="$BACKEND" sync --timeout=600 >&2
-  build/bin/clientele --server="$BACKEND" jobs start train --wait --json | tail -n 1 >&2
+  CLI=(build/bin/clientele --server="$BACKEND" "${DIRECT_CLIENT[@]}")
+  "${CLI[@]}" import --format=online-retail --json "$DATA" | tail -n 1 >&2
+  "${CLI[@]}" sync --timeout=600 >&2
+  "${CLI[@]}" jobs start train --wait --json | tail -n 1 >&2
 fi
 # shellcheck disable=SC2086
 start gateway "$WORK/gateway" --services=gateway --auth=none --ingest_addr="$BACKEND" \
-  --identity_addr="$BACKEND" --analytics_addr="$BACKEND" --recommender_addr="$BACKEND" \
-  ${GATEWAY_FLAGS:-}
+  --identity_addr="$BACKEND" --analytics_addr="$BACKEND" \
+  --recommender_addr="$BACKEND" "${GATEWAY_TLS[@]}" ${GATEWAY_FLAGS:-}
 GATEWAY=$ADDR
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 rows=()
 for run in $(seq 1 "$RUNS"); do
   for target in direct gateway; do
-    addr=$BACKEND
-    [[ $target == gateway ]] && addr=$GATEWAY
+    addr=$BACKEND; tls=("${DIRECT_CLIENT[@]}")
+    [[ $target == gateway ]] && addr=$GATEWAY && tls=("${GATEWAY_CLIENT[@]}")
     # shellcheck disable=SC2086
     line=$(build/bin/clientele-load --server="$addr" --call=recommend --duration="$DURATION" \
       --warmup="$WARMUP" --rate="$RATE" --concurrency="$OPEN_CONCURRENCY" --json \
-      ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
+      "${tls[@]}" ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
     echo "$target $line"
     rows+=("$target $line")
   done

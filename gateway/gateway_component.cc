@@ -4,7 +4,10 @@
 #include <string_view>
 #include <utility>
 
-#include "gateway/open_call_policy.h"
+#include "CLI/CLI.hpp"
+#include "gateway/gateway_store.h"
+#include "gateway/pii_step.h"
+#include "spdlog/spdlog.h"
 
 namespace clientele::gateway {
 namespace {
@@ -13,19 +16,18 @@ namespace {
 constexpr std::array<std::string_view, 4> kBackends = {"ingest", "identity", "analytics",
                                                        "recommender"};
 
-// Until API keys exist, --auth=required admits no one: secure by default.
-class NoKeysCallPolicy final : public CallPolicy {
- public:
-  absl::StatusOr<Caller> Admit(const CallCredentials& /*credentials*/,
-                               std::string_view /*method*/) override {
-    return absl::UnauthenticatedError("missing or invalid credentials");
-  }
-  bool InspectsResponses(const Caller&, std::string_view) const override { return false; }
-  absl::Status FilterResponse(const Caller&, std::string_view,
-                              google::protobuf::Message&) override {
-    return absl::OkStatus();
-  }
-};
+// The PII step of the policy. Fails closed: a role without pii:read gets every response
+// emptied, since this build has no field-level masking.
+PiiStep ResponsePiiStep() {
+  PiiStep step;
+  step.may_carry_pii = [](const google::protobuf::Descriptor*) { return true; };
+  step.mask_pii = [](google::protobuf::Message& message) {
+    message.Clear();
+    return PiiReport();
+  };
+  step.find_pii = [](const google::protobuf::Message&) { return PiiReport(); };
+  return step;
+}
 
 }  // namespace
 
@@ -34,14 +36,43 @@ server::ComponentInfo GatewayComponent::Info() {
           /*address_help=*/"", [] { return std::make_unique<GatewayComponent>(); }};
 }
 
+void GatewayComponent::AddFlags(CLI::App& app) {
+  app.add_option("--rate_limit_rps", rate_limit_rps_,
+                 "Calls per second of an API key created without its own rate (token bucket; "
+                 "0: no limit)")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+}
+
 absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
   partition_count_ = env.partition_count;
-  if (env.auth_required) {
-    policy_ = std::make_unique<NoKeysCallPolicy>();
-  } else {
-    policy_ = std::make_unique<OpenCallPolicy>();
+  absl::StatusOr<std::unique_ptr<storage::KvStore>> store = OpenGatewayStore(env.data_dir);
+  if (!store.ok()) return store.status();
+  store_ = *std::move(store);
+  GatewaySecurityOptions options;
+  options.store = store_.get();
+  options.data_dir = env.data_dir;
+  options.auth_mode = env.auth_required ? AuthMode::kRequired : AuthMode::kNone;
+  options.rate_limit_rps = rate_limit_rps_;
+  options.pii = ResponsePiiStep();
+  options.audit = [](const PiiRead& /*read*/) { return absl::OkStatus(); };
+  absl::StatusOr<std::unique_ptr<GatewaySecurity>> security = OpenGatewaySecurity(options);
+  if (!security.ok()) return security.status();
+  security_ = *std::move(security);
+  if (security_->bootstrap_key_path) {
+    spdlog::warn(
+        "no API key existed: an admin key was written to {} (mode 0600); use it with "
+        "--api-key-file or CLIENTELE_API_KEY, and revoke it once you have your own",
+        *security_->bootstrap_key_path);
   }
+  keys_ = std::make_unique<KeyServiceImpl>(security_->keys.get(), security_->limiter.get());
   return absl::OkStatus();
+}
+
+std::vector<grpc::Service*> GatewayComponent::services() { return {keys_.get()}; }
+
+std::vector<std::string> GatewayComponent::health_names() const {
+  return {"clientele.gateway.v1.KeyService"};
 }
 
 absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChannels> channels) {
@@ -58,8 +89,12 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
     router_ = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
                                                           partition_count_);
   }
-  front_ = std::make_unique<front::FrontService>(policy_.get(), router_.get());
+  front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
   return absl::OkStatus();
+}
+
+absl::Status GatewayComponent::Flush() {
+  return store_ != nullptr ? store_->Flush() : absl::OkStatus();
 }
 
 }  // namespace clientele::gateway

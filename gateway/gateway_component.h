@@ -2,11 +2,14 @@
 // (--services=all, the default, or --services=gateway), the process serves the components'
 // services on an internal server without a port, and the public server on --listen answers
 // health itself and passes every other call to the gateway's front (front/front_service.h):
-// the call policy admits it, and it is forwarded to the internal server (all components
-// here) or, with --services=gateway, to the component that serves it by its address
-// (--ingest_addr with {partition}, --identity_addr, --analytics_addr, --recommender_addr).
+// the call policy (default_call_policy.h: API keys, roles, rate limits, PII) admits it, and
+// it is forwarded to the internal server (all components here) or, with --services=gateway,
+// to the component that serves it by its address (--ingest_addr with {partition},
+// --identity_addr, --analytics_addr, --recommender_addr). docs/gateway.md.
 //
-//   Open   the call policy (--auth=none: every call admitted)
+//   Open   the gateway's store (<data_dir>/gateway: API keys), the bootstrap admin key
+//          (<data_dir>/bootstrap-admin.key, on the first start), the call policy, the
+//          gateway's own services (KeyService)
 //   Start  the router over the component channels, and the front
 //   front() is registered on the public server by the process (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
@@ -18,9 +21,12 @@
 
 #include "common/server/component.h"
 #include "common/server/component_registry.h"
-#include "gateway/call_policy.h"
+#include "common/storage/kv_store.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/front_service.h"
+#include "gateway/gateway_security.h"
+#include "gateway/gateway_store.h"
+#include "gateway/key_service.h"
 
 namespace clientele::gateway {
 
@@ -28,18 +34,24 @@ class GatewayComponent final : public server::Component {
  public:
   static server::ComponentInfo Info();
 
+  void AddFlags(CLI::App& app) override;
   absl::Status Open(const server::ComponentEnvironment& env) override;
-  std::vector<grpc::Service*> services() override { return {}; }
-  std::vector<std::string> health_names() const override { return {}; }
+  std::vector<grpc::Service*> services() override;
+  std::vector<std::string> health_names() const override;
   absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
+  absl::Status Flush() override;
+  std::vector<std::string> stores() const override { return {kGatewayStoreDir}; }
 
   // The front to serve on the public server; valid after Start, alive as long as the
   // component.
   grpc::CallbackGenericService* front() { return front_.get(); }
 
  private:
+  double rate_limit_rps_ = 0;  // --rate_limit_rps
   uint32_t partition_count_ = 1;
-  std::unique_ptr<CallPolicy> policy_;
+  std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<GatewaySecurity> security_;
+  std::unique_ptr<KeyServiceImpl> keys_;
   std::unique_ptr<front::BackendRouter> router_;
   std::unique_ptr<front::FrontService> front_;
 };

@@ -2,7 +2,6 @@
 
 #include <string_view>
 
-#include "absl/strings/cord.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 
@@ -52,12 +51,6 @@ grpc::Status FilterResponse(const ForwardedCall& call, grpc::ByteBuffer* message
                                                                          &own_buffer);
 }
 
-grpc::Status ToFrontStatus(const absl::Status& status) {
-  grpc::Status out = ToGrpcStatus(status);
-  if (auto details = status.GetPayload(kStatusDetailsPayload); details.has_value()) {
-    return grpc::Status(out.error_code(), out.error_message(), std::string(*details));
-  }
-  return out;
-}
+grpc::Status ToFrontStatus(const absl::Status& status) { return ToGrpcStatus(status); }
 
 }  // namespace clientele::gateway::front

@@ -17,10 +17,6 @@
 
 namespace clientele::gateway::front {
 
-// The absl::Status payload under this key, when present, is sent as the gRPC status details
-// ("grpc-status-details-bin": a serialized google.rpc.Status, e.g. with a RetryInfo).
-inline constexpr char kStatusDetailsPayload[] = "grpc-status-details-bin";
-
 // One admitted call. `policy` (not owned) outlives it.
 struct ForwardedCall {
   CallPolicy* policy = nullptr;
@@ -44,7 +40,8 @@ void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServ
 // must not be sent: INTERNAL when it does not parse, else the policy's error.
 grpc::Status FilterResponse(const ForwardedCall& call, grpc::ByteBuffer* message);
 
-// absl -> gRPC for the front's own errors, with kStatusDetailsPayload as the details.
+// absl -> gRPC for the front's own errors (the policy's verdicts): typed payloads such as a
+// google.rpc.RetryInfo travel as the binary status details (common/status/grpc_status.h).
 grpc::Status ToFrontStatus(const absl::Status& status);
 
 }  // namespace clientele::gateway::front

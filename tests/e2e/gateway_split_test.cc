@@ -242,6 +242,25 @@ TEST(GatewayAllInOneTest, ReflectionPassesTheFrontToTheServicesServer) {
   }
 }
 
+TEST(GatewayAuthTest, TheBootstrapKeyOpensTheFrontAndNoKeyIsUnauthenticated) {
+  TempDir dir;
+  ServerProcess server = StartServer(CLT_BIN_DIR, dir.Sub("data"), {"--auth=required"});
+  ASSERT_FALSE(server.address.empty());
+  ASSERT_FALSE(server.api_key.empty()) << "no bootstrap key in the data dir";
+  const std::vector<std::string> log = {std::string(CLT_BIN_DIR) + "/clientele",
+                                        "--server=" + server.address, "log", "--json"};
+  {
+    ScopedApiKey none("");
+    const CommandResult refused = RunCommand(log);
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_THAT(refused.err, ::testing::HasSubstr("UNAUTHENTICATED"));
+  }
+  ScopedApiKey admin(server.api_key);
+  const CommandResult allowed = RunCommand(log);
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_THAT(allowed.out, ::testing::HasSubstr("partitions"));
+}
+
 TEST(GatewayAuthFlagsTest, AuthNoneIsRefusedOnANonLoopbackAddress) {
   TempDir dir;
   const CommandResult start =

@@ -15,9 +15,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clientele/front_test/v1/front_test.grpc.pb.h"
+#include "common/status/grpc_status.h"
 #include "common/testing/poll.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/forwarding.h"
+#include "gateway/ratelimit/retry_delay.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -358,13 +360,11 @@ TEST_F(FrontServiceTest, ADeniedCallNeverReachesTheBackend) {
 }
 
 TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
-  // A policy error's details payload (e.g. a retry delay) is sent as the status details.
+  // A policy error's retry delay is sent as the status details (google.rpc.RetryInfo).
   class Limited final : public CallPolicy {
    public:
     absl::StatusOr<Caller> Admit(const CallCredentials&, std::string_view) override {
-      absl::Status status = absl::ResourceExhaustedError("over the rate");
-      status.SetPayload(kStatusDetailsPayload, absl::Cord("retry-info-bytes"));
-      return status;
+      return ResourceExhaustedWithRetryDelay("rate limit of key-1", absl::Milliseconds(80));
     }
     bool InspectsResponses(const Caller&, std::string_view) const override { return false; }
     absl::Status FilterResponse(const Caller&, std::string_view,
@@ -382,7 +382,7 @@ TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
   test_v1::Note request, response;
   const grpc::Status status = stub->Echo(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(status.error_details(), "retry-info-bytes");
+  EXPECT_EQ(RetryDelay(FromGrpcStatus(status)), absl::Milliseconds(80));
   EXPECT_EQ(backend_.calls(), 0);
   server->Shutdown(In(absl::Seconds(5)));
 }
