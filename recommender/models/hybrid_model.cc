@@ -62,6 +62,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
   model->tune_ = tune == 1;
   model->tune_seed_ = static_cast<uint64_t>(tune_seed);
   model->tune_users_ = static_cast<int64_t>(tune_users);
+  model->fitted_ = config.fitted;
   if (model->tune_ && !(components.front().second > 0)) {
     return absl::InvalidArgumentError("components: with tune, the first weight must be > 0");
   }
@@ -75,6 +76,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
     }
     if (component.user_segments.empty()) component.user_segments = config.user_segments;
     component.cache_top_n = 0;  // Only the blend is served, not its components.
+    if (component.fit_threads == 0) component.fit_threads = config.fit_threads;
     absl::StatusOr<std::unique_ptr<RecommenderModel>> m = CreateModel(component);
     if (!m.ok()) return m.status();
     model->components_.push_back(*std::move(m));
@@ -305,9 +307,11 @@ absl::Status HybridModel::FitImpl(const Dataset& data, const FitProgress& progre
     size_t kept = 0;
     for (size_t m = 0; m < components_.size(); ++m) {
       if (m > 0 && weights_[m] == 0) continue;
-      components_[kept] = std::move(components_[m]);
-      configs_[kept] = std::move(configs_[m]);
-      weights_[kept] = weights_[m];
+      if (kept != m) {
+        components_[kept] = std::move(components_[m]);
+        configs_[kept] = std::move(configs_[m]);
+        weights_[kept] = weights_[m];
+      }
       ++kept;
     }
     components_.resize(kept);
@@ -316,12 +320,27 @@ absl::Status HybridModel::FitImpl(const Dataset& data, const FitProgress& progre
     from = 0.5;
   }
   const size_t count = components_.size();
+  std::map<std::string, std::shared_ptr<const RecommenderModel>> fitted = std::move(fitted_);
+  fitted_.clear();
   for (size_t m = 0; m < count; ++m) {
+    if (configs_[m].params.empty()) {
+      auto given = fitted.find(configs_[m].name);
+      if (given != fitted.end() && given->second != nullptr && given->second->fitted() &&
+          given->second->name() == configs_[m].name &&
+          given->second->items().size() == data.num_items() &&
+          given->second->users().size() == data.num_users()) {
+        components_[m] = given->second;  // Fitted on this data already.
+        continue;
+      }
+    }
     FitProgress part = nullptr;
     if (progress) {
       part = [&](double f) { return progress(from + (1 - from) * (m + f) / count); };
     }
-    if (auto s = components_[m]->Fit(data, part); !s.ok()) return s;
+    absl::StatusOr<std::unique_ptr<RecommenderModel>> component = CreateModel(configs_[m]);
+    if (!component.ok()) return component.status();
+    if (auto s = (*component)->Fit(data, part); !s.ok()) return s;
+    components_[m] = *std::move(component);
   }
   return absl::OkStatus();
 }
@@ -378,7 +397,7 @@ void HybridModel::SerializeImpl(std::string* out) const {
   internal::Put<uint64_t>(out, components_.size());
   for (size_t m = 0; m < components_.size(); ++m) {
     internal::Put<double>(out, weights_[m]);
-    internal::PutString(out, components_[m]->Serialize());
+    internal::PutString(out, components_[m]->SerializeWithCache(/*cache_top_n=*/0));
   }
 }
 
