@@ -116,6 +116,14 @@ TEST(FitThreadsTest, HybridUsesTheGivenFittedEaseAndServesTheSame) {
   const auto lists = AllTopLists(*own);
   EXPECT_FALSE(lists.empty());
   EXPECT_EQ(AllTopLists(*shared), lists);
+  // Its validation users are scored on the fit's threads: the same blend on one thread.
+  ModelConfig one_thread{"hybrid"};
+  one_thread.fit_threads = 1;
+  auto single = Fit(one_thread, data);
+  ASSERT_NE(single, nullptr);
+  EXPECT_EQ(static_cast<const HybridModel&>(*single).tuning_ndcg(),
+            static_cast<const HybridModel&>(*own).tuning_ndcg());
+  EXPECT_EQ(AllTopLists(*single), lists);
   // Written without the shared component's serving cache, read back equal.
   auto again = DeserializeModel(shared->Serialize());
   ASSERT_TRUE(again.ok()) << again.status();
