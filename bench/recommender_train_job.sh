@@ -12,6 +12,7 @@
 #   MODELS=            --models for the job (default: the job's default set)
 #   DATA_DIR=dir       keep the imported store here and reuse it on the next run
 #   SERVER_FLAGS=      extra space-separated flags of clienteled
+#   BIN=build/bin      where clienteled and clientele are (e.g. another build, for a before/after)
 #   PERF=0             1: record the server with `perf record -g` during the last run
 #                      (perf.data in the working directory)
 #
@@ -20,11 +21,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+BIN=${BIN:-build/bin}
 MODELS=${MODELS:-}
 DATA=${CLIENTELE_ONLINE_RETAIL:-../shared/data/online_retail/online_retail.csv}
 [[ -f "$DATA" ]] || { echo "missing $DATA" >&2; exit 1; }
 for b in clienteled clientele; do
-  [[ -x build/bin/$b ]] || { echo "missing build/bin/$b: scripts/build $b" >&2; exit 1; }
+  [[ -x $BIN/$b ]] || { echo "missing $BIN/$b: scripts/build $b" >&2; exit 1; }
 done
 
 WORK=$(mktemp -d)
@@ -42,7 +44,7 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 fresh=0
 [[ -d "$DATA_DIR" ]] || fresh=1
 mkdir -p "$DATA_DIR"
-build/bin/clienteled --services=all --data_dir="$DATA_DIR" --listen=127.0.0.1:0 \
+"$BIN/clienteled" --services=all --data_dir="$DATA_DIR" --listen=127.0.0.1:0 \
   --metrics_listen=off --port_file="$WORK/port" --log_level=warn ${SERVER_FLAGS:-} \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -52,7 +54,7 @@ for _ in $(seq 1 1200); do
   sleep 0.1
 done
 ADDR=$(head -n 1 "$WORK/port")
-CLI=(build/bin/clientele --server="$ADDR")
+CLI=("$BIN/clientele" --server="$ADDR")
 if [[ $fresh == 1 ]]; then
   echo "importing $DATA into $DATA_DIR" >&2
   "${CLI[@]}" import --format=online-retail --json "$DATA" | tail -n 1 >&2
