@@ -192,7 +192,7 @@ absl::Status HybridModel::CollectTuneUsers(const Dataset& data, uint64_t seed,
     std::sort(users.begin(), users.end());
   }
   const int32_t n = data.num_items();
-  // Users in chunks scored on the fit's threads, each thread with its own buffers; the
+  // Users in chunks scored on the fit's threads, each chunk with its own buffers; the
   // results land in user order whatever the thread count.
   struct Buffers {
     std::vector<std::vector<float>> part_scores;
