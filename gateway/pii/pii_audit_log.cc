@@ -144,8 +144,8 @@ absl::StatusOr<v1::ListPiiAuditResponse> PiiAuditLog::List(
     v1::PiiAuditEntry entry;
     if (family == families_.entries) {
       if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        absl::Status damaged = absl::DataLossError(absl::StrCat(
-            "pii_audit: the entry at ", Hex(position), " does not parse"));
+        absl::Status damaged = absl::DataLossError(
+            absl::StrCat("pii_audit: the entry at ", Hex(position), " does not parse"));
         store_->ReportCorruption(damaged);
         return damaged;
       }
@@ -153,9 +153,9 @@ absl::StatusOr<v1::ListPiiAuditResponse> PiiAuditLog::List(
       CLT_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                            store_->Get(families_.entries, position));
       if (!bytes.has_value() || !entry.ParseFromString(*bytes)) {
-        absl::Status damaged = absl::DataLossError(
-            absl::StrCat("pii_audit: the entry at ", Hex(position),
-                         " that an index names is missing or does not parse"));
+        absl::Status damaged =
+            absl::DataLossError(absl::StrCat("pii_audit: the entry at ", Hex(position),
+                                             " that an index names is missing or does not parse"));
         store_->ReportCorruption(damaged);
         return damaged;
       }
