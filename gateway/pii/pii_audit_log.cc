@@ -84,7 +84,9 @@ PiiAuditLog::PiiAuditLog(storage::KvStore* store, PiiAuditColumnFamilies familie
     : store_(store), families_(families), clock_(std::move(clock)), next_sequence_(next_sequence) {}
 
 absl::Status PiiAuditLog::Append(v1::PiiAuditEntry entry) {
-  const absl::Time now = clock_();
+  const absl::Time now = entry.has_at() && IsValidProtoTimestamp(entry.at())
+                             ? FromProtoTimestamp(entry.at())
+                             : clock_();
   const uint64_t sequence = next_sequence_.fetch_add(1);
   ToProtoTimestamp(now, entry.mutable_at());
   entry.set_sequence(sequence);

@@ -65,7 +65,8 @@ class PiiAuditLog {
                                                            PiiAuditColumnFamilies families,
                                                            Clock clock = absl::Now);
 
-  // Appends one entry; `at` and `sequence` are set here (given values are ignored). OK once
+  // Appends one entry. `at` is kept when set and valid (the time of the read, as the caller
+  // saw it), else set from the clock; `sequence` is set here (a given one is ignored). OK once
   // the entry is in the store's write-ahead log (it survives a crash of the process); an
   // error (the store's) means nothing was written.
   absl::Status Append(v1::PiiAuditEntry entry);

@@ -128,6 +128,17 @@ TEST_F(PiiAuditLogTest, AppendsEntriesStampedWithTimeAndSequence) {
   EXPECT_THAT(page->next_page_token(), IsEmpty());
 }
 
+TEST_F(PiiAuditLogTest, KeepsTheTimeOfTheReadWhenGiven) {
+  v1::PiiAuditEntry given = Entry("key-a", {"P1"});
+  const absl::Time read_at = Now() - absl::Milliseconds(3);
+  ToProtoTimestamp(read_at, given.mutable_at());
+  ASSERT_THAT(log_->Append(given), IsOk());
+  auto page = log_->List({});
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries_size(), 1);
+  EXPECT_EQ(FromProtoTimestamp(page->entries(0).at()), read_at);
+}
+
 TEST_F(PiiAuditLogTest, FiltersByKeyProfileAndSinceWithPaging) {
   // 30 entries, one second apart: keys a, b, c in turn; profile P1 on even ones, P2 on all.
   const absl::Time start = Now();
