@@ -11,6 +11,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/synchronization/mutex.h"
 #include "cmd/clientele/analytics_commands.h"
+#include "cmd/clientele/audit_commands.h"
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/identity_commands.h"
@@ -84,6 +85,8 @@ int main(int argc, char** argv) {
   AddIdentityCommands(app, context, identity_flags, run);
   KeyFlags key_flags;
   AddKeyCommands(app, context, key_flags, run);
+  AuditFlags audit_flags;
+  AddAuditCommands(app, context, audit_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   // The files are read once, before any call: a bad one is a usage error naming its flag.
   absl::StatusOr<clientele::server::ChannelTls> tls =
