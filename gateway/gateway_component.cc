@@ -6,6 +6,8 @@
 
 #include "CLI/CLI.hpp"
 #include "gateway/gateway_store.h"
+#include "gateway/pii/pii_guard.h"
+#include "gateway/pii_audit_sink.h"
 #include "gateway/pii_step.h"
 #include "spdlog/spdlog.h"
 
@@ -15,19 +17,6 @@ namespace {
 // The components whose calls the gateway forwards.
 constexpr std::array<std::string_view, 4> kBackends = {"ingest", "identity", "analytics",
                                                        "recommender"};
-
-// The PII step of the policy. Fails closed: a role without pii:read gets every response
-// emptied, since this build has no field-level masking.
-PiiStep ResponsePiiStep() {
-  PiiStep step;
-  step.may_carry_pii = [](const google::protobuf::Descriptor*) { return true; };
-  step.mask_pii = [](google::protobuf::Message& message) {
-    message.Clear();
-    return PiiReport();
-  };
-  step.find_pii = [](const google::protobuf::Message&) { return PiiReport(); };
-  return step;
-}
 
 }  // namespace
 
@@ -46,16 +35,22 @@ void GatewayComponent::AddFlags(CLI::App& app) {
 
 absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
   partition_count_ = env.partition_count;
-  absl::StatusOr<std::unique_ptr<storage::KvStore>> store = OpenGatewayStore(env.data_dir);
+  // One store, <data_dir>/gateway: the API keys, then the PII audit's column families.
+  absl::StatusOr<std::unique_ptr<storage::KvStore>> store =
+      OpenGatewayStore(env.data_dir, PiiAuditColumnFamilySpecs());
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
+  absl::StatusOr<std::unique_ptr<PiiAuditLog>> audit_log =
+      PiiAuditLog::Open(store_.get(), PiiAuditColumnFamilies::Starting(kKeysColumnFamily + 1));
+  if (!audit_log.ok()) return audit_log.status();
+  audit_log_ = *std::move(audit_log);
   GatewaySecurityOptions options;
   options.store = store_.get();
   options.data_dir = env.data_dir;
   options.auth_mode = env.auth_required ? AuthMode::kRequired : AuthMode::kNone;
   options.rate_limit_rps = rate_limit_rps_;
-  options.pii = ResponsePiiStep();
-  options.audit = [](const PiiRead& /*read*/) { return absl::OkStatus(); };
+  options.pii = PiiGuardStep();
+  options.audit = AuditSinkOf(audit_log_.get());
   absl::StatusOr<std::unique_ptr<GatewaySecurity>> security = OpenGatewaySecurity(options);
   if (!security.ok()) return security.status();
   security_ = *std::move(security);
@@ -66,13 +61,14 @@ absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
         *security_->bootstrap_key_path);
   }
   keys_ = std::make_unique<KeyServiceImpl>(security_->keys.get(), security_->limiter.get());
+  audit_ = std::make_unique<AuditServiceImpl>(audit_log_.get());
   return absl::OkStatus();
 }
 
-std::vector<grpc::Service*> GatewayComponent::services() { return {keys_.get()}; }
+std::vector<grpc::Service*> GatewayComponent::services() { return {keys_.get(), audit_.get()}; }
 
 std::vector<std::string> GatewayComponent::health_names() const {
-  return {"clientele.gateway.v1.KeyService"};
+  return {"clientele.gateway.v1.KeyService", "clientele.gateway.v1.AuditService"};
 }
 
 absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChannels> channels) {

@@ -7,9 +7,10 @@
 // to the component that serves it by its address (--ingest_addr with {partition},
 // --identity_addr, --analytics_addr, --recommender_addr). docs/gateway.md.
 //
-//   Open   the gateway's store (<data_dir>/gateway: API keys), the bootstrap admin key
-//          (<data_dir>/bootstrap-admin.key, on the first start), the call policy, the
-//          gateway's own services (KeyService)
+//   Open   the gateway's store (<data_dir>/gateway: API keys and the PII audit), the
+//          bootstrap admin key (<data_dir>/bootstrap-admin.key, on the first start), the call
+//          policy (PII masking by pii_guard.h, audit entries into the log), the gateway's own
+//          services (KeyService, AuditService)
 //   Start  the router over the component channels, and the front
 //   front() is registered on the public server by the process (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
@@ -22,11 +23,13 @@
 #include "common/server/component.h"
 #include "common/server/component_registry.h"
 #include "common/storage/kv_store.h"
+#include "gateway/audit_service.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/front_service.h"
 #include "gateway/gateway_security.h"
 #include "gateway/gateway_store.h"
 #include "gateway/key_service.h"
+#include "gateway/pii/pii_audit_log.h"
 
 namespace clientele::gateway {
 
@@ -50,8 +53,10 @@ class GatewayComponent final : public server::Component {
   double rate_limit_rps_ = 0;  // --rate_limit_rps
   uint32_t partition_count_ = 1;
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<PiiAuditLog> audit_log_;  // In store_.
   std::unique_ptr<GatewaySecurity> security_;
   std::unique_ptr<KeyServiceImpl> keys_;
+  std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<front::BackendRouter> router_;
   std::unique_ptr<front::FrontService> front_;
 };
