@@ -14,8 +14,9 @@
 #
 # TLS=1: certificates from scripts/dev-certs; the backend's listener requires client
 # certificates (mutual TLS, --auth=required: only components may call it), the gateway's
-# listener is TLS and its channels to the backend use the component certificate;
-# clientele-load verifies the server certificates (and, direct to the backend, presents the
+# listener is TLS, it runs with --auth=required and its channels to the backend use the
+# component certificate; clientele-load verifies the server certificates and sends, to the
+# gateway, the gateway's bootstrap admin API key (direct to the backend, it presents the
 # component certificate).
 #
 # Environment (all optional): RATE=5000 DURATION=20 WARMUP=5 RUNS=3 OPEN_CONCURRENCY=1000 TLS=0
@@ -86,10 +87,15 @@ if [[ $fresh == 1 ]]; then
   "${CLI[@]}" jobs start train --wait --json | tail -n 1 >&2
 fi
 # shellcheck disable=SC2086
-start gateway "$WORK/gateway" --services=gateway --auth=none --ingest_addr="$BACKEND" \
+GATEWAY_AUTH=--auth=none
+[[ ${TLS:-0} == 1 ]] && GATEWAY_AUTH=--auth=required
+start gateway "$WORK/gateway" --services=gateway "$GATEWAY_AUTH" --ingest_addr="$BACKEND" \
   --identity_addr="$BACKEND" --analytics_addr="$BACKEND" \
   --recommender_addr="$BACKEND" "${GATEWAY_TLS[@]}" ${GATEWAY_FLAGS:-}
 GATEWAY=$ADDR
+if [[ ${TLS:-0} == 1 ]]; then
+  GATEWAY_CLIENT+=(--api-key-file="$WORK/gateway/bootstrap-admin.key")
+fi
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 rows=()
