@@ -487,8 +487,8 @@ TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
     EXPECT_EQ(job.state(), common::v1::JOB_STATE_FAILED) << start.spec.DebugString();
     EXPECT_THAT(job.error(), HasSubstr("model ease"));
     EXPECT_THAT(job.error(), HasSubstr("--recommender_memory_budget"));
-
-    // The job's status (the record keeps only its message) is RESOURCE_EXHAUSTED.
+    // The code as JobService's WaitJob shows it, and as the runner returns it.
+    EXPECT_EQ(job.job.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
     recommender::JobInput direct;
     direct.job_id = "direct";
     direct.kind = start.spec.has_evaluate() ? "evaluate" : "train";
