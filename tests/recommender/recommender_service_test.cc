@@ -806,6 +806,7 @@ TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   EXPECT_THAT(job.result().models(), ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
   EXPECT_THAT(job.result().model_selection(), HasSubstr("5 items exceed the dense cap of 3"));
+  EXPECT_THAT(job.result().model_selection(), HasSubstr("sar keeps 100 neighbours per item"));
 
   v1::GetModelInfoResponse info;
   {
