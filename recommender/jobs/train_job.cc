@@ -127,6 +127,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
       if (!selection.empty() && names[m] == "sar") {
         config.params["neighbors"] = kLargeCatalogSarNeighbors;
       }
+      config.fitted = models;  // The hybrid reuses the ease fitted before it.
       CLT_ASSIGN_OR_RETURN(
           std::unique_ptr<RecommenderModel> model, TrainModel(config, td.data, [&](double f) {
             control.SetProgress(start + span * f, absl::StrCat("fitting ", names[m]));
