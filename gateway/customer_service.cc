@@ -1,0 +1,26 @@
+#include "gateway/customer_service.h"
+
+#include <utility>
+
+#include "common/proto_check/grpc_request_parsing.h"
+#include "common/status/grpc_status.h"
+
+namespace clientele::gateway {
+
+CustomerServiceImpl::CustomerServiceImpl(std::unique_ptr<Customer360Fanout> fanout)
+    : fanout_(std::move(fanout)) {
+  // A request protobuf refuses fails INVALID_ARGUMENT naming the field (docs/decisions.md).
+  const auto& service =
+      *v1::GetCustomer360Request::descriptor()->file()->FindServiceByName("CustomerService");
+  MarkMethodStreamed(
+      proto_check::MethodIndex(service, "GetCustomer360"),
+      proto_check::NewCheckedUnaryHandler(this, &CustomerServiceImpl::GetCustomer360));
+}
+
+grpc::Status CustomerServiceImpl::GetCustomer360(grpc::ServerContext* context,
+                                                 const v1::GetCustomer360Request* request,
+                                                 v1::GetCustomer360Response* response) {
+  return Reply(fanout_->Get(*request, absl::FromChrono(context->deadline())), response);
+}
+
+}  // namespace clientele::gateway
