@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "cmd/clientele/analytics_commands.h"
 #include "cmd/clientele/cli_context.h"
+#include "cmd/clientele/customer_commands.h"
 #include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
   AddProfileCommands(app, context, identity_flags, run);
   AddConsentCommands(app, context, identity_flags, run);
   AddIdentityCommands(app, context, identity_flags, run);
+  CustomerFlags customer_flags;
+  AddCustomerCommands(app, context, customer_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   return run ? run() : clientele::command_line::kExitUsage;
 }
