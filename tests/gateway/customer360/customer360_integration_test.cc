@@ -11,7 +11,7 @@
 #include "clientele/common/v1/jobs.grpc.pb.h"
 #include "clientele/gateway/v1/customer.grpc.pb.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
-#include "clientele/recommender/v1/recommender.pb.h"
+#include "clientele/recommender/v1/recommender.grpc.pb.h"
 #include "common/jobs/job_registry.h"
 #include "common/jobs/job_service.h"
 #include "common/metrics/registry.h"
@@ -123,6 +123,16 @@ common::v1::Event Order(const std::string& order_id, const std::string& customer
   }
   return e;
 }
+
+// A recommender that never answers: each call waits until the caller gives up.
+class StuckRecommender final : public recommender::v1::RecommenderService::Service {
+ public:
+  grpc::Status Recommend(grpc::ServerContext* context, const recommender::v1::RecommendRequest*,
+                         recommender::v1::RecommendResponse*) override {
+    PollUntil([context] { return context->IsCancelled(); }, absl::Seconds(60));
+    return grpc::Status(grpc::StatusCode::CANCELLED, "caller gone");
+  }
+};
 
 class Customer360IntegrationTest : public ::testing::Test {
  protected:
@@ -297,6 +307,40 @@ TEST_F(Customer360IntegrationTest, ARecommenderThatIsDownGivesAPartialAnswer) {
   EXPECT_EQ(response.profile().golden().record().email(), "ada@example.com");
   EXPECT_EQ(response.orders_size(), 2);
   EXPECT_FALSE(response.rfm().segment().empty());
+}
+
+TEST_F(Customer360IntegrationTest, ASlowRecommenderIsCutOffByThePartDeadline) {
+  StuckRecommender stuck;
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.shutdown_grace = absl::Seconds(1);
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> slow =
+      server::GrpcServer::Start(options, {&stuck}, {}, nullptr);
+  ASSERT_THAT(slow, IsOk());
+  Customer360Fanout fanout(
+      Customer360Backends{a_.server().InProcessChannel(), a_.server().InProcessChannel(),
+                          (*slow)->InProcessChannel()},
+      Customer360Options{absl::Milliseconds(500), absl::Milliseconds(20)});
+  v1::GetCustomer360Request request;
+  request.set_email("ada@example.com");
+  const absl::Time start = absl::Now();
+  absl::StatusOr<v1::GetCustomer360Response> response =
+      fanout.Get(request, absl::Now() + absl::Seconds(30));
+  ASSERT_THAT(response, IsOk());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_EQ(response->status().recommendations().code(), v1::PartStatus::DEADLINE_EXCEEDED);
+  EXPECT_EQ(response->status().orders().code(), v1::PartStatus::OK);
+  EXPECT_EQ(response->status().rfm().code(), v1::PartStatus::OK);
+  EXPECT_EQ(response->orders_size(), 2);
+
+  // The caller's own deadline bounds every part as well.
+  Customer360Fanout patient(
+      Customer360Backends{a_.server().InProcessChannel(), a_.server().InProcessChannel(),
+                          (*slow)->InProcessChannel()},
+      Customer360Options{absl::Seconds(60), absl::Milliseconds(20)});
+  response = patient.Get(request, absl::Now() + absl::Seconds(1));
+  ASSERT_THAT(response, IsOk());
+  EXPECT_EQ(response->status().recommendations().code(), v1::PartStatus::DEADLINE_EXCEEDED);
 }
 
 TEST_F(Customer360IntegrationTest, AnUnknownCustomerIsNotFoundAndABadLookupInvalid) {
