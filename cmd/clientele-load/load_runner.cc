@@ -221,7 +221,10 @@ double LoadResult::rps() const {
 
 std::string StatusCodeName(int code) { return GrpcCodeName(static_cast<grpc::StatusCode>(code)); }
 
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels) {
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& address, int channels,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   std::vector<std::shared_ptr<grpc::Channel>> out;
   for (int i = 0; i < std::max(1, channels); ++i) {
     grpc::ChannelArguments args;
@@ -229,7 +232,7 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& addr
     // A private subchannel pool: otherwise channels with equal arguments share one connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("clientele.load.channel", i);
-    out.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    out.push_back(grpc::CreateCustomChannel(address, credentials, args));
   }
   return out;
 }

@@ -26,6 +26,7 @@
 #include "cmd/clientele-load/call_kind.h"
 #include "cmd/clientele-load/latency_histogram.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/status_code_enum.h"
 
 namespace clientele::load {
@@ -69,8 +70,11 @@ struct LoadResult {
 // Canonical name of a gRPC code, e.g. "NOT_FOUND" (GrpcCodeName of common/status).
 std::string StatusCodeName(int code);
 
-// `channels` distinct HTTP/2 connections to `address` (each with its own subchannel).
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& address, int channels);
+// `channels` distinct HTTP/2 connections to `address` (each with its own subchannel), with
+// `credentials` (null: plaintext).
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& address, int channels,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 // Runs `kind` (prepared; not owned, must stay alive until Run returns). Errors:
 // InvalidArgument for bad options. Returns only when every call made has completed.

@@ -22,6 +22,7 @@
 #include "cmd/clientele-load/load_runner.h"
 #include "cmd/clientele-load/report.h"
 #include "common/cli/command_line.h"
+#include "common/server/tls_credentials.h"
 
 namespace clientele::load {
 namespace {
@@ -42,6 +43,9 @@ struct Flags {
   uint64_t seed = 1;
   bool json = false;
   bool list_calls = false;
+  server::PemFile tls_ca{"--tls-ca", ""};
+  server::PemFile tls_cert{"--tls-cert", ""};
+  server::PemFile tls_key{"--tls-key", ""};
 };
 
 // A flag's value is wrong (unknown call kind, unreadable --keys file): exit 2.
@@ -70,8 +74,13 @@ int Run(const Flags& flags) {
   absl::StatusOr<std::unique_ptr<CallKind>> kind = registry.Create(flags.call);
   if (!kind.ok()) return Usage(kind.status());
 
+  absl::StatusOr<server::ChannelTls> tls =
+      server::LoadChannelTls(flags.tls_ca, flags.tls_cert, flags.tls_key);
+  if (!tls.ok()) return Usage(tls.status());
+
   PrepareContext prepare;
-  prepare.channels = MakeChannels(flags.server, flags.channels);
+  prepare.channels =
+      MakeChannels(flags.server, flags.channels, server::ChannelCredentialsFor(*tls));
   prepare.max_keys = flags.max_keys;
   prepare.seed = flags.seed;
   prepare.timeout = absl::Seconds(30);
@@ -167,6 +176,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--param", flags.params, "name=value option of the call kind (repeatable)");
   app.add_option("--seed", flags.seed, "Seed of the request order")->capture_default_str();
+  app.add_option("--tls-ca,--tls_ca", flags.tls_ca.path,
+                 "PEM CA certificates the server's certificate must chain to: connect with TLS")
+      ->envname("CLIENTELE_TLS_CA");
+  app.add_option("--tls-cert,--tls_cert", flags.tls_cert.path,
+                 "PEM client certificate to present (mTLS; with --tls-key)")
+      ->envname("CLIENTELE_TLS_CERT");
+  app.add_option("--tls-key,--tls_key", flags.tls_key.path, "PEM private key of --tls-cert")
+      ->envname("CLIENTELE_TLS_KEY");
   app.add_flag("--json", flags.json,
                "Last line of stdout: one JSON object (rps, p50_ms, p90_ms, p99_ms, max_ms, errors, "
                "calls, duration_s, concurrency, rate, ...); the text report goes to stderr");

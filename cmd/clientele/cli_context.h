@@ -1,4 +1,5 @@
-// What every `clientele` command shares: the server address and output mode.
+// What every `clientele` command shares: the server address, the channel's credentials and
+// the output mode.
 #ifndef CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 #define CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 
@@ -12,6 +13,8 @@ namespace clientele::cli {
 struct CliContext {
   std::string server = "127.0.0.1:50051";  // --server, else $CLIENTELE_SERVER, else this.
   bool json = false;
+  // From --tls-ca, --tls-cert, --tls-key (set before the first call); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 
   // One channel per process, made on first use: every stub of a command shares its
   // connection (a second channel would cost a second connect). Not thread-safe until the first
@@ -21,7 +24,8 @@ struct CliContext {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(64 << 20);
       args.SetMaxSendMessageSize(64 << 20);
-      channel_ = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+      channel_ = grpc::CreateCustomChannel(
+          server, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args);
     }
     return channel_;
   }

@@ -1,6 +1,7 @@
 // clientele: the command-line client of a Clientele server. Every command takes
-// --server (default $CLIENTELE_SERVER, else 127.0.0.1:50051) and --json (machine-readable
-// output). Exit codes (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage.
+// --server (default $CLIENTELE_SERVER, else 127.0.0.1:50051), --tls-ca, --tls-cert and
+// --tls-key (TLS, docs/security.md) and --json (machine-readable output). Exit codes
+// (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage.
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
 #include "common/cli/command_line.h"
+#include "common/server/tls_credentials.h"
 #include "common/status/grpc_status.h"
 
 namespace clientele::cli {
@@ -41,6 +43,17 @@ int main(int argc, char** argv) {
       ->envname("CLIENTELE_SERVER")
       ->capture_default_str();
   app.add_flag("--json", context.json, "Machine-readable JSON output");
+  clientele::server::PemFile tls_ca{"--tls-ca", ""};
+  clientele::server::PemFile tls_cert{"--tls-cert", ""};
+  clientele::server::PemFile tls_key{"--tls-key", ""};
+  app.add_option("--tls-ca,--tls_ca", tls_ca.path,
+                 "PEM CA certificates the server's certificate must chain to: connect with TLS")
+      ->envname("CLIENTELE_TLS_CA");
+  app.add_option("--tls-cert,--tls_cert", tls_cert.path,
+                 "PEM client certificate to present (mTLS; with --tls-key)")
+      ->envname("CLIENTELE_TLS_CERT");
+  app.add_option("--tls-key,--tls_key", tls_key.path, "PEM private key of --tls-cert")
+      ->envname("CLIENTELE_TLS_KEY");
   app.fallthrough();
 
   std::function<int()> run;
@@ -65,5 +78,13 @@ int main(int argc, char** argv) {
   CustomerFlags customer_flags;
   AddCustomerCommands(app, context, customer_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
+  // The files are read once, before any call: a bad one is a usage error naming its flag.
+  absl::StatusOr<clientele::server::ChannelTls> tls =
+      clientele::server::LoadChannelTls(tls_ca, tls_cert, tls_key);
+  if (!tls.ok()) {
+    std::fprintf(stderr, "clientele: %s\n", std::string(tls.status().message()).c_str());
+    return clientele::command_line::kExitUsage;
+  }
+  context.credentials = clientele::server::ChannelCredentialsFor(*tls);
   return run ? run() : clientele::command_line::kExitUsage;
 }

@@ -28,6 +28,8 @@
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
 #include "common/server/termination_signals.h"
+#include "common/server/tls_credentials.h"
+#include "common/server/tls_flags.h"
 #include "common/storage/rocksdb_store.h"
 #include "spdlog/spdlog.h"
 
@@ -57,6 +59,7 @@ struct Flags {
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   bool check = false;  // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
+  server::TlsFlags tls;  // --tls_*: the listener's and the component channels' certificates.
 };
 
 // A flag's value is wrong: exit 2 (command_line::kExitUsage).
@@ -133,6 +136,14 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
   absl::StatusOr<std::vector<uint32_t>> owned = OwnedPartitions(flags);
   if (!owned.ok()) return UsageError(std::string(owned.status().message()));
+  // TLS files are read once, here: a bad one is a usage error naming its flag.
+  if (absl::Status s = server::ValidateTlsFlags(flags.tls); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
+  absl::StatusOr<server::ServerTls> listener_tls = server::LoadListenerTls(flags.tls);
+  if (!listener_tls.ok()) return UsageError(std::string(listener_tls.status().message()));
+  absl::StatusOr<server::ChannelTls> channel_tls = server::LoadComponentChannelTls(flags.tls);
+  if (!channel_tls.ok()) return UsageError(std::string(channel_tls.status().message()));
 
   server::ComponentEnvironment env;
   env.data_dir = flags.data_dir;
@@ -162,13 +173,17 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
     services.push_back(job_service.get());
     health_names.push_back("clientele.common.v1.JobService");
   }
+  server::ServerOptions server_options = ServerOptionsOf(flags);
+  server_options.tls = *listener_tls;
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
-      server::GrpcServer::Start(ServerOptionsOf(flags), services, health_names, &metrics);
+      server::GrpcServer::Start(server_options, services, health_names, &metrics);
   if (!server.ok()) return Fail(server.status().ToString());
   spdlog::info("clienteled serving {} on port {} (metrics port {}), data in {}",
                absl::StrJoin(components.names(), ","), (*server)->port(), (*server)->metrics_port(),
                flags.data_dir);
-  if (absl::Status s = components.Start(server->get(), flags.max_message_bytes); !s.ok()) {
+  if (absl::Status s = components.Start(server->get(), flags.max_message_bytes,
+                                        server::ChannelCredentialsFor(*channel_tls));
+      !s.ok()) {
     (*server)->Shutdown();
     return Fail(s.ToString());
   }
@@ -281,6 +296,7 @@ int main(int argc, char** argv) {
   // --ingest_addr, --identity_addr (where a component runs when not here) and each
   // component's own flags.
   components.AddFlags(app);
+  clientele::server::AddTlsFlags(app, &flags.tls);
   app.add_option("--grpc_min_pollers", flags.grpc_min_pollers,
                  "Threads kept waiting for calls of sync-API methods")
       ->check(CLI::Range(1, 1024))

@@ -18,8 +18,13 @@ std::string AddressOfPartition(std::string address, uint32_t partition) {
 }
 
 ComponentChannels::ComponentChannels(GrpcServer* server, Deployment deployment,
-                                     int max_message_bytes)
-    : server_(server), deployment_(std::move(deployment)), max_message_bytes_(max_message_bytes) {}
+                                     int max_message_bytes,
+                                     std::shared_ptr<grpc::ChannelCredentials> remote_credentials)
+    : server_(server),
+      deployment_(std::move(deployment)),
+      max_message_bytes_(max_message_bytes),
+      remote_credentials_(remote_credentials != nullptr ? std::move(remote_credentials)
+                                                        : grpc::InsecureChannelCredentials()) {}
 
 std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view component,
                                                             uint32_t partition) const {
@@ -41,7 +46,7 @@ std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view com
     } else {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(max_message_bytes_);
-      channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+      channel = grpc::CreateCustomChannel(address, remote_credentials_, args);
     }
   }
   return channel;

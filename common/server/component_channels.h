@@ -20,6 +20,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 
 namespace clientele::server {
 
@@ -44,8 +45,11 @@ struct Deployment {
 class ComponentChannels {
  public:
   // `server` (not owned; null only when no component runs in-process) must outlive the
-  // channels it makes. Remote channels receive messages up to `max_message_bytes`.
-  ComponentChannels(GrpcServer* server, Deployment deployment, int max_message_bytes);
+  // channels it makes. Remote channels receive messages up to `max_message_bytes` and use
+  // `remote_credentials` (null: plaintext; e.g. ChannelCredentialsFor in tls_credentials.h
+  // for TLS and mTLS); in-process channels need none.
+  ComponentChannels(GrpcServer* server, Deployment deployment, int max_message_bytes,
+                    std::shared_ptr<grpc::ChannelCredentials> remote_credentials = nullptr);
 
   // The channel to `component` for log partition `partition` (0 for a component that is not
   // partitioned): in-process when it runs here, else to its address with "{partition}"
@@ -59,6 +63,7 @@ class ComponentChannels {
   GrpcServer* const server_;
   const Deployment deployment_;
   const int max_message_bytes_;
+  const std::shared_ptr<grpc::ChannelCredentials> remote_credentials_;  // Never null.
   mutable absl::Mutex mu_;
   // Key: the component for in-process channels, else the address after substitution.
   mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);

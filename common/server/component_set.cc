@@ -134,12 +134,13 @@ std::vector<HealthMonitor::Check> ComponentSet::health_checks() const {
   return out;
 }
 
-absl::Status ComponentSet::Start(GrpcServer* server, int max_message_bytes) {
+absl::Status ComponentSet::Start(GrpcServer* server, int max_message_bytes,
+                                 std::shared_ptr<grpc::ChannelCredentials> remote_credentials) {
   for (; started_ < entries_.size(); ++started_) {
     Entry& entry = entries_[started_];
     const logging::ScopedComponent log_as(entry.info.name);
-    auto channels =
-        std::make_shared<const ComponentChannels>(server, deployment_, max_message_bytes);
+    auto channels = std::make_shared<const ComponentChannels>(
+        server, deployment_, max_message_bytes, remote_credentials);
     if (absl::Status s = entry.component->Start(std::move(channels)); !s.ok()) {
       // The component that failed is drained and stopped too: it may have started a part.
       for (size_t i = started_ + 1; i-- > 0;) entries_[i].component->Drain();

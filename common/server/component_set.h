@@ -68,10 +68,12 @@ class ComponentSet {
   std::vector<HealthMonitor::Check> health_checks() const;
 
   // Starts each component in order, giving each its own ComponentChannels over `server`
-  // (not owned; may be null when no component calls another in-process). On an error, the
-  // component that failed and those started before it are drained and stopped (reverse
-  // order) and the error, prefixed with the component's name, returned.
-  absl::Status Start(GrpcServer* server, int max_message_bytes);
+  // (not owned; may be null when no component calls another in-process), whose remote
+  // channels use `remote_credentials` (null: plaintext). On an error, the component that
+  // failed and those started before it are drained and stopped (reverse order) and the
+  // error, prefixed with the component's name, returned.
+  absl::Status Start(GrpcServer* server, int max_message_bytes,
+                     std::shared_ptr<grpc::ChannelCredentials> remote_credentials = nullptr);
 
   // Drain() of every component, in reverse order.
   void Drain();

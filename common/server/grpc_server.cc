@@ -98,7 +98,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   auto stream_guard = std::make_unique<StreamGuard>(options.stream_limits, registry);
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, ServerCredentialsFor(options.tls), &port);
   // gRPC sets SO_REUSEPORT by default, which lets a second server "bind" a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
@@ -143,7 +143,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     absl::Status written = WritePortFile(options.port_file, contents);
     if (!written.ok()) return written;  // ~GrpcServer shuts the server down.
   }
-  spdlog::info("gRPC server listening on {}:{} (metrics port {})", ListenHost(options.listen), port,
+  spdlog::info("gRPC server listening on {}:{} ({}; metrics port {})", ListenHost(options.listen),
+               port,
+               !options.tls.enabled()          ? "plaintext"
+               : options.tls.client_ca.empty() ? "TLS"
+                                               : "TLS with client certificates",
                result->metrics_port());
   return result;
 }

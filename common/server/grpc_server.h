@@ -28,6 +28,7 @@
 #include "common/metrics/metrics_http_server.h"
 #include "common/metrics/registry.h"
 #include "common/server/stream_guard.h"
+#include "common/server/tls_credentials.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/server.h"
 
@@ -36,6 +37,9 @@ namespace clientele::server {
 struct ServerOptions {
   // "host:port" of the gRPC listener; port 0 picks a free port (see GrpcServer::port()).
   std::string listen = "127.0.0.1:50051";
+  // TLS of the gRPC listener (tls_credentials.h); default: plaintext. In-process channels
+  // (InProcessChannel) skip it.
+  ServerTls tls;
   // "host:port" of the HTTP /metrics and /healthz endpoint; empty: none.
   std::string metrics_listen;
   // How long Shutdown() lets in-flight calls run before cancelling them.
