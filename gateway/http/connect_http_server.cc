@@ -20,14 +20,16 @@
 #include "httplib.h"
 
 namespace clientele::gateway {
-namespace internal {
+namespace {
 
 // As metrics::MetricsHttpServer's: closing the listening socket directly stops the accept
 // loop whether or not it has started (httplib::Server::stop() does nothing before it has).
-class StoppableConnectServer : public httplib::Server {
+template <typename Base>
+class Stoppable final : public Base {
  public:
+  using Base::Base;
   void ForceStop() {
-    const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    const socket_t sock = this->svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) {
       ::shutdown(sock, SHUT_RDWR);
       ::close(sock);
@@ -35,9 +37,13 @@ class StoppableConnectServer : public httplib::Server {
   }
 };
 
-}  // namespace internal
-
-namespace {
+void ForceStop(httplib::Server* server, bool tls) {
+  if (tls) {
+    static_cast<Stoppable<httplib::SSLServer>*>(server)->ForceStop();
+  } else {
+    static_cast<Stoppable<httplib::Server>*>(server)->ForceStop();
+  }
+}
 
 constexpr char kJson[] = "application/json";
 constexpr time_t kKeepAliveSeconds = 5;
@@ -194,7 +200,25 @@ absl::Status ConnectHttpServer::Start() {
   if (server_ != nullptr) return absl::FailedPreconditionError("already started");
   absl::StatusOr<HostPort> address = ParseListen(listen_);
   if (!address.ok()) return address.status();
-  auto server = std::make_unique<internal::StoppableConnectServer>();
+  const bool tls = !options_.tls_cert_file.empty() || !options_.tls_key_file.empty();
+  std::unique_ptr<httplib::Server> server;
+  if (tls) {
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_cert and --tls_key: HTTPS needs both the certificate and the key");
+    }
+    auto ssl = std::make_unique<Stoppable<httplib::SSLServer>>(options_.tls_cert_file.c_str(),
+                                                               options_.tls_key_file.c_str());
+    if (!ssl->is_valid()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--tls_cert, --tls_key: the HTTP/JSON listener cannot load '",
+                       options_.tls_cert_file, "' and '", options_.tls_key_file, "'"));
+    }
+    server = std::move(ssl);
+  } else {
+    server = std::make_unique<Stoppable<httplib::Server>>();
+  }
+  tls_ = tls;
   const int threads = options_.worker_threads;
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server->set_keep_alive_timeout(kKeepAliveSeconds);
@@ -244,7 +268,7 @@ absl::Status ConnectHttpServer::Start() {
 void ConnectHttpServer::Stop() {
   std::lock_guard<std::mutex> lock(stop_mu_);
   if (!thread_.joinable()) return;
-  server_->ForceStop();
+  ForceStop(server_.get(), tls_);
   thread_.join();
 }
 

@@ -18,6 +18,8 @@
 // unimplemented), a body that is not the request's JSON or a bad Connect-Timeout-Ms (400
 // invalid_argument naming the problem).
 //
+// With ConnectHttpOptions::tls_cert_file and tls_key_file it serves HTTPS.
+//
 // Thread-safe. Serves on `worker_threads` threads of its own; each waits for its gRPC call.
 #ifndef CLIENTELE_GATEWAY_HTTP_CONNECT_HTTP_SERVER_H_
 #define CLIENTELE_GATEWAY_HTTP_CONNECT_HTTP_SERVER_H_
@@ -31,11 +33,11 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 
-namespace clientele::gateway {
+namespace httplib {
+class Server;
+}  // namespace httplib
 
-namespace internal {
-class StoppableConnectServer;
-}  // namespace internal
+namespace clientele::gateway {
 
 struct ConnectHttpOptions {
   int worker_threads = 8;
@@ -43,6 +45,10 @@ struct ConnectHttpOptions {
   absl::Duration default_timeout = absl::Seconds(60);
   // Largest request body accepted (413 resource_exhausted beyond).
   size_t max_body_bytes = 16 << 20;
+  // PEM files of the listener's certificate (chain) and private key: HTTPS. Both empty:
+  // plain HTTP. One without the other is refused by Start.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class ConnectHttpServer {
@@ -57,7 +63,8 @@ class ConnectHttpServer {
   ~ConnectHttpServer();
 
   // Binds the address and serves before returning. InvalidArgument naming --http_listen for a
-  // malformed address, Unavailable if it cannot be bound. Once.
+  // malformed address, or naming --tls_cert / --tls_key for TLS files that do not load;
+  // Unavailable if the address cannot be bound. Once.
   absl::Status Start();
 
   // The bound port (the chosen one for port 0); 0 before Start.
@@ -71,7 +78,8 @@ class ConnectHttpServer {
   const std::string listen_;
   const std::shared_ptr<grpc::Channel> channel_;
   const ConnectHttpOptions options_;
-  std::unique_ptr<internal::StoppableConnectServer> server_;
+  std::unique_ptr<httplib::Server> server_;  // An httplib::SSLServer with TLS.
+  bool tls_ = false;
   int port_ = 0;
   std::mutex stop_mu_;
   std::thread thread_;  // Runs the accept loop; joined by Stop(). Guarded by stop_mu_.

@@ -8,7 +8,9 @@
 #include "absl/synchronization/mutex.h"
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "common/server/grpc_server.h"
+#include "common/testing/child_process.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/any.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -226,6 +228,53 @@ TEST_F(ConnectHttpServerTest, ABackendThatIsDownIsUnavailable) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 503);
   EXPECT_EQ(Json(result)["code"], "unavailable");
+}
+
+TEST(ConnectHttpServerTlsTest, ServesHttpsWithTheGivenCertificate) {
+  ::clientele::testing::TempDir certs;
+  const ::clientele::testing::CommandResult made =
+      ::clientele::testing::RunCommand({CLT_DEV_CERTS, certs.path()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ScriptedIdentity identity;
+  server::ServerOptions grpc_options;
+  grpc_options.listen = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> grpc_server =
+      server::GrpcServer::Start(grpc_options, {&identity}, {}, nullptr);
+  ASSERT_THAT(grpc_server, IsOk());
+  ConnectHttpOptions options;
+  options.tls_cert_file = certs.Sub("server.pem");
+  options.tls_key_file = certs.Sub("server-key.pem");
+  ConnectHttpServer http("127.0.0.1:0", (*grpc_server)->InProcessChannel(), options);
+  ASSERT_THAT(http.Start(), IsOk());
+
+  httplib::SSLClient client("127.0.0.1", http.port());
+  client.set_ca_cert_path(certs.Sub("ca.pem").c_str());
+  client.enable_server_certificate_verification(true);
+  httplib::Result result =
+      client.Post(kGetProfile, R"({"lookup": {"profileId": "P1"}})", "application/json");
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200);
+  EXPECT_THAT(result->body, HasSubstr("P1"));
+
+  httplib::Client plain("127.0.0.1", http.port());
+  httplib::Result refused = plain.Post(kGetProfile, "{}", "application/json");
+  EXPECT_TRUE(!refused || refused->status != 200);
+}
+
+TEST(ConnectHttpServerTlsTest, TlsFilesThatDoNotLoadNameTheFlags) {
+  ConnectHttpOptions options;
+  options.tls_cert_file = "/nonexistent/server.pem";
+  ConnectHttpServer half("127.0.0.1:0",
+                         grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
+                         options);
+  EXPECT_THAT(half.Start(), ::clientele::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                           HasSubstr("--tls_key")));
+  options.tls_key_file = "/nonexistent/server-key.pem";
+  ConnectHttpServer missing("127.0.0.1:0",
+                            grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
+                            options);
+  EXPECT_THAT(missing.Start(), ::clientele::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                              HasSubstr("--tls_cert")));
 }
 
 TEST(ConnectHttpServerStartTest, AMalformedAddressNamesTheFlag) {
