@@ -37,7 +37,7 @@ grpc::Status CustomerServiceImpl::GetCustomer360(grpc::ServerContext* context,
   if (fanout == nullptr) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the Customer 360 is starting");
   }
-  return Reply(fanout->Get(*request, absl::FromChrono(context->deadline())), response);
+  return Reply(fanout->Get(*request, absl::FromChrono(context->deadline()), context), response);
 }
 
 }  // namespace clientele::gateway

@@ -44,25 +44,38 @@ class Pending {
   int running_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// A backend call's context: a child of the caller's call when there is one (its cancellation
+// propagates; the deadline set on it is then the earlier of both).
+std::unique_ptr<grpc::ClientContext> NewContext(const grpc::ServerContextBase* caller,
+                                                absl::Time deadline) {
+  std::unique_ptr<grpc::ClientContext> context =
+      caller != nullptr ? grpc::ClientContext::FromServerContext(*caller)
+                        : std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(deadline));
+  return context;
+}
+
 // One parallel call: its context, response and result. Lives on Get's stack until Wait.
 template <typename Response>
 struct Call {
-  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientContext> context;
   Response response;
   std::optional<absl::StatusOr<Response>> result;
 };
 
-// Starts `start(context, response, done)` with `deadline`, or records NotReachable when there
-// is no stub. The result is in call->result once pending->Wait() has returned.
+// Starts `start(stub, context, response, done)` with `deadline` (a child of `caller`, when
+// set), or records NotReachable when there is no stub. The result is in call->result once
+// pending->Wait() has returned.
 template <typename Stub, typename Response, typename Start>
-void Launch(Stub* stub, absl::Time deadline, Call<Response>* call, Pending* pending, Start start) {
+void Launch(Stub* stub, const grpc::ServerContextBase* caller, absl::Time deadline,
+            Call<Response>* call, Pending* pending, Start start) {
   if (stub == nullptr) {
     call->result = NotReachable();
     return;
   }
-  call->context.set_deadline(absl::ToChronoTime(deadline));
+  call->context = NewContext(caller, deadline);
   pending->Add();
-  start(stub, &call->context, &call->response, [call, pending](grpc::Status status) {
+  start(stub, call->context.get(), &call->response, [call, pending](grpc::Status status) {
     if (status.ok()) {
       call->result = std::move(call->response);
     } else {
@@ -85,16 +98,18 @@ absl::Time Customer360Fanout::PartDeadline(absl::Time caller_deadline) const {
 }
 
 absl::StatusOr<v1::GetCustomer360Response> Customer360Fanout::Get(
-    const v1::GetCustomer360Request& request, absl::Time caller_deadline) const {
+    const v1::GetCustomer360Request& request, absl::Time caller_deadline,
+    const grpc::ServerContextBase* caller) const {
   CLT_ASSIGN_OR_RETURN(Customer360Assembler assembler, Customer360Assembler::Start(request));
 
   // The profile first: the other parts need its id and members.
   absl::StatusOr<identity::v1::GetProfileResponse> profile = NotReachable();
   if (identity_ != nullptr) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(PartDeadline(caller_deadline)));
+    std::unique_ptr<grpc::ClientContext> context =
+        NewContext(caller, PartDeadline(caller_deadline));
     identity::v1::GetProfileResponse response;
-    grpc::Status status = identity_->GetProfile(&context, assembler.profile_request(), &response);
+    grpc::Status status =
+        identity_->GetProfile(context.get(), assembler.profile_request(), &response);
     if (status.ok()) {
       profile = std::move(response);
     } else {
@@ -110,25 +125,25 @@ absl::StatusOr<v1::GetCustomer360Response> Customer360Fanout::Get(
   Call<analytics::v1::ListCustomerOrdersResponse> orders;
   Call<recommender::v1::RecommendResponse> recommendations;
   if (const auto& r = assembler.consents_request()) {
-    Launch(identity_.get(), deadline, &consents, &pending,
+    Launch(identity_.get(), caller, deadline, &consents, &pending,
            [&r](auto* stub, auto* context, auto* response, auto done) {
              stub->async()->GetConsents(context, &*r, response, std::move(done));
            });
   }
   if (const auto& r = assembler.analytics_request()) {
-    Launch(analytics_.get(), deadline, &analytics, &pending,
+    Launch(analytics_.get(), caller, deadline, &analytics, &pending,
            [&r](auto* stub, auto* context, auto* response, auto done) {
              stub->async()->GetCustomerAnalytics(context, &*r, response, std::move(done));
            });
   }
   if (const auto& r = assembler.orders_request()) {
-    Launch(analytics_.get(), deadline, &orders, &pending,
+    Launch(analytics_.get(), caller, deadline, &orders, &pending,
            [&r](auto* stub, auto* context, auto* response, auto done) {
              stub->async()->ListCustomerOrders(context, &*r, response, std::move(done));
            });
   }
   if (const auto& r = assembler.recommend_request()) {
-    Launch(recommender_.get(), deadline, &recommendations, &pending,
+    Launch(recommender_.get(), caller, deadline, &recommendations, &pending,
            [&r](auto* stub, auto* context, auto* response, auto done) {
              stub->async()->Recommend(context, &*r, response, std::move(done));
            });

@@ -24,6 +24,7 @@
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "clientele/recommender/v1/recommender.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/server_context.h"
 
 namespace clientele::gateway {
 
@@ -48,9 +49,12 @@ class Customer360Fanout {
 
   // The answer for `request`: InvalidArgument naming the field for a bad request, NotFound
   // when identity knows no such customer; otherwise OK with a status per part.
-  // `caller_deadline` is absl::InfiniteFuture() when the caller set none.
-  absl::StatusOr<v1::GetCustomer360Response> Get(const v1::GetCustomer360Request& request,
-                                                 absl::Time caller_deadline) const;
+  // `caller_deadline` is absl::InfiniteFuture() when the caller set none. With `caller` (the
+  // server call being answered; it must outlive Get), the backend calls are its children:
+  // cancelling it cancels them.
+  absl::StatusOr<v1::GetCustomer360Response> Get(
+      const v1::GetCustomer360Request& request, absl::Time caller_deadline,
+      const grpc::ServerContextBase* caller = nullptr) const;
 
  private:
   absl::Time PartDeadline(absl::Time caller_deadline) const;

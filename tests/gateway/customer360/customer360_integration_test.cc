@@ -2,10 +2,12 @@
 // the recommender in another (it consumes the first one's log), and the CustomerService in a
 // third. With every backend up the answer is complete; with the recommender's server shut
 // down it is partial: recommendations UNAVAILABLE, every other part OK.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "analytics/analytics_component.h"
 #include "clientele/analytics/v1/analytics.pb.h"
 #include "clientele/common/v1/jobs.grpc.pb.h"
@@ -129,9 +131,18 @@ class StuckRecommender final : public recommender::v1::RecommenderService::Servi
  public:
   grpc::Status Recommend(grpc::ServerContext* context, const recommender::v1::RecommendRequest*,
                          recommender::v1::RecommendResponse*) override {
-    PollUntil([context] { return context->IsCancelled(); }, absl::Seconds(60));
+    entered_ = true;
+    if (PollUntil([context] { return context->IsCancelled(); }, absl::Seconds(60))) {
+      saw_cancel_ = true;
+    }
     return grpc::Status(grpc::StatusCode::CANCELLED, "caller gone");
   }
+  bool entered() const { return entered_; }
+  bool saw_cancel() const { return saw_cancel_; }
+
+ private:
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> saw_cancel_{false};
 };
 
 class Customer360IntegrationTest : public ::testing::Test {
@@ -341,6 +352,41 @@ TEST_F(Customer360IntegrationTest, ASlowRecommenderIsCutOffByThePartDeadline) {
   response = patient.Get(request, absl::Now() + absl::Seconds(1));
   ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status().recommendations().code(), v1::PartStatus::DEADLINE_EXCEEDED);
+}
+
+TEST_F(Customer360IntegrationTest, ACallerThatCancelsCancelsTheBackendCalls) {
+  StuckRecommender stuck;
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.shutdown_grace = absl::Seconds(1);
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> slow =
+      server::GrpcServer::Start(options, {&stuck}, {}, nullptr);
+  ASSERT_THAT(slow, IsOk());
+  // A part timeout far beyond the test: only the caller's cancellation can end the call.
+  CustomerServiceImpl service(std::make_unique<Customer360Fanout>(
+      Customer360Backends{a_.server().InProcessChannel(), a_.server().InProcessChannel(),
+                          (*slow)->InProcessChannel()},
+      Customer360Options{absl::Minutes(10), absl::Milliseconds(20)}));
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> gateway =
+      server::GrpcServer::Start(options, {&service}, {}, nullptr);
+  ASSERT_THAT(gateway, IsOk());
+  auto stub = v1::CustomerService::NewStub((*gateway)->InProcessChannel());
+
+  v1::GetCustomer360Request request;
+  request.set_email("ada@example.com");
+  v1::GetCustomer360Response response;
+  grpc::ClientContext context;
+  absl::Notification done;
+  grpc::Status status;
+  stub->async()->GetCustomer360(&context, &request, &response, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
+  ASSERT_TRUE(PollUntil([&] { return stuck.entered(); }));
+  context.TryCancel();
+  EXPECT_TRUE(PollUntil([&] { return stuck.saw_cancel(); }));
+  done.WaitForNotification();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
 }
 
 TEST_F(Customer360IntegrationTest, AnUnknownCustomerIsNotFoundAndABadLookupInvalid) {
