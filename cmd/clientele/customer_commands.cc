@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clientele/gateway/v1/customer.grpc.pb.h"
@@ -64,8 +66,12 @@ void PrintText(const GetCustomer360Response& r) {
   }
   if (Heading("consents", status.consents())) {
     for (const identity::v1::ConsentState& c : r.consents()) {
-      std::printf("  %-36s %-24s %s\n", common::v1::ConsentPurpose_Name(c.purpose()).c_str(),
-                  common::v1::ConsentStatus_Name(c.status()).c_str(),
+      // "marketing_email  granted  since 2024-01-01 10:00"
+      const std::string purpose = absl::AsciiStrToLower(
+          absl::StripPrefix(common::v1::ConsentPurpose_Name(c.purpose()), "CONSENT_PURPOSE_"));
+      const std::string state = absl::AsciiStrToLower(
+          absl::StripPrefix(common::v1::ConsentStatus_Name(c.status()), "CONSENT_STATUS_"));
+      std::printf("  %-22s %-9s since %s\n", purpose.c_str(), state.c_str(),
                   Time(c.decided_by().occurred_at()).c_str());
     }
     if (r.consents().empty()) std::printf("  (none recorded)\n");
