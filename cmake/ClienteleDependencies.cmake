@@ -13,6 +13,7 @@ find_package(GTest CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(ICU REQUIRED COMPONENTS uc i18n)
+find_package(OpenSSL REQUIRED)            # libssl-dev: API key secrets (RAND_bytes, SHA-256).
 
 set(CLT_GRPC_PLUGIN $<TARGET_FILE:gRPC::grpc_cpp_plugin>)
 set(CLT_PROTOC $<TARGET_FILE:protobuf::protoc>)

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "cmd/clientele-load/rate_schedule.h"
+#include "common/client/api_key_channel.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -222,8 +223,8 @@ double LoadResult::rps() const {
 std::string StatusCodeName(int code) { return GrpcCodeName(static_cast<grpc::StatusCode>(code)); }
 
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
-    const std::string& address, int channels,
-    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    const std::string& address, int channels, std::shared_ptr<grpc::ChannelCredentials> credentials,
+    const std::string& api_key) {
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   std::vector<std::shared_ptr<grpc::Channel>> out;
   for (int i = 0; i < std::max(1, channels); ++i) {
@@ -232,7 +233,7 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
     // A private subchannel pool: otherwise channels with equal arguments share one connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("clientele.load.channel", i);
-    out.push_back(grpc::CreateCustomChannel(address, credentials, args));
+    out.push_back(CreateChannelWithApiKey(address, credentials, args, api_key));
   }
   return out;
 }

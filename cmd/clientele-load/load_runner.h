@@ -71,10 +71,12 @@ struct LoadResult {
 std::string StatusCodeName(int code);
 
 // `channels` distinct HTTP/2 connections to `address` (each with its own subchannel), with
-// `credentials` (null: plaintext).
+// `credentials` (null: plaintext). With an `api_key`, every call carries
+// "authorization: Bearer <api_key>".
 std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
     const std::string& address, int channels,
-    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr,
+    const std::string& api_key = "");
 
 // Runs `kind` (prepared; not owned, must stay alive until Run returns). Errors:
 // InvalidArgument for bad options. Returns only when every call made has completed.

@@ -5,10 +5,12 @@
 //
 // Prints the throughput, latency percentiles and errors by gRPC status code; with --json the last
 // line of stdout is one JSON object (report.h lists its keys). --server defaults to
-// $CLIENTELE_SERVER. Exit codes (common/cli/command_line.h): 0 the run completed (failed calls
+// $CLIENTELE_SERVER; the API key comes from --api-key, --api-key-file or $CLIENTELE_API_KEY.
+// Exit codes (common/cli/command_line.h): 0 the run completed (failed calls
 // are counted in the report), 1 the run could not be made (e.g. the server is unreachable while
 // preparing), 2 usage.
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@
 #include "cmd/clientele-load/load_runner.h"
 #include "cmd/clientele-load/report.h"
 #include "common/cli/command_line.h"
+#include "common/client/api_key_channel.h"
 #include "common/server/tls_credentials.h"
 
 namespace clientele::load {
@@ -29,6 +32,8 @@ namespace {
 
 struct Flags {
   std::string server = "127.0.0.1:50051";
+  std::string api_key;
+  std::string api_key_file;
   std::string call = "recommend";
   int concurrency = 16;
   double rate = 0;
@@ -77,10 +82,13 @@ int Run(const Flags& flags) {
   absl::StatusOr<server::ChannelTls> tls =
       server::LoadChannelTls(flags.tls_ca, flags.tls_cert, flags.tls_key);
   if (!tls.ok()) return Usage(tls.status());
+  absl::StatusOr<std::string> api_key =
+      ResolveApiKey(flags.api_key, flags.api_key_file, std::getenv(kApiKeyEnv));
+  if (!api_key.ok()) return Usage(api_key.status());
 
   PrepareContext prepare;
   prepare.channels =
-      MakeChannels(flags.server, flags.channels, server::ChannelCredentialsFor(*tls));
+      MakeChannels(flags.server, flags.channels, server::ChannelCredentialsFor(*tls), *api_key);
   prepare.max_keys = flags.max_keys;
   prepare.seed = flags.seed;
   prepare.timeout = absl::Seconds(30);
@@ -153,6 +161,9 @@ int main(int argc, char** argv) {
   app.add_option("--server", flags.server, "host:port of the server")
       ->envname("CLIENTELE_SERVER")
       ->capture_default_str();
+  app.add_option("--api-key", flags.api_key,
+                 "API key sent as 'authorization: Bearer <key>' (default $CLIENTELE_API_KEY)");
+  app.add_option("--api-key-file", flags.api_key_file, "File holding the API key");
   app.add_option("--call", flags.call, "Kind of call (see --list-calls)")->capture_default_str();
   app.add_option("--concurrency", flags.concurrency,
                  "Closed loop: calls in flight. Open loop: the most calls in flight")

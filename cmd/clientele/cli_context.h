@@ -1,11 +1,12 @@
-// What every `clientele` command shares: the server address, the channel's credentials and
-// the output mode.
+// What every `clientele` command shares: the server address, the channel's credentials, the
+// API key and the output mode.
 #ifndef CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 #define CLIENTELE_CMD_CLIENTELE_CLI_CONTEXT_H_
 
 #include <memory>
 #include <string>
 
+#include "common/client/api_key_channel.h"
 #include "grpcpp/grpcpp.h"
 
 namespace clientele::cli {
@@ -13,6 +14,9 @@ namespace clientele::cli {
 struct CliContext {
   std::string server = "127.0.0.1:50051";  // --server, else $CLIENTELE_SERVER, else this.
   bool json = false;
+  // --api-key, else the contents of --api-key-file, else $CLIENTELE_API_KEY; empty: none.
+  // Sent as "authorization: Bearer <key>" on every call of Channel().
+  std::string api_key;
   // From --tls-ca, --tls-cert, --tls-key (set before the first call); null: plaintext.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
 
@@ -24,8 +28,9 @@ struct CliContext {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(64 << 20);
       args.SetMaxSendMessageSize(64 << 20);
-      channel_ = grpc::CreateCustomChannel(
-          server, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args);
+      channel_ = CreateChannelWithApiKey(
+          server, credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(), args,
+          api_key);
     }
     return channel_;
   }

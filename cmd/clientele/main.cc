@@ -1,8 +1,10 @@
 // clientele: the command-line client of a Clientele server. Every command takes
 // --server (default $CLIENTELE_SERVER, else 127.0.0.1:50051), --tls-ca, --tls-cert and
-// --tls-key (TLS, docs/security.md) and --json (machine-readable output). Exit codes
+// --tls-key (TLS, docs/security.md), the API key (--api-key, --api-key-file or
+// $CLIENTELE_API_KEY) and --json (machine-readable output). Exit codes
 // (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage.
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 
@@ -15,6 +17,7 @@
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/job_commands.h"
+#include "cmd/clientele/key_commands.h"
 #include "cmd/clientele/log_commands.h"
 #include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
@@ -43,6 +46,11 @@ int main(int argc, char** argv) {
       ->envname("CLIENTELE_SERVER")
       ->capture_default_str();
   app.add_flag("--json", context.json, "Machine-readable JSON output");
+  std::string api_key_file;
+  app.add_option("--api-key", context.api_key,
+                 "API key sent as 'authorization: Bearer <key>' (default $CLIENTELE_API_KEY; "
+                 "prefer --api-key-file or the variable: arguments are visible to other users)");
+  app.add_option("--api-key-file", api_key_file, "File holding the API key");
   clientele::server::PemFile tls_ca{"--tls-ca", ""};
   clientele::server::PemFile tls_cert{"--tls-cert", ""};
   clientele::server::PemFile tls_key{"--tls-key", ""};
@@ -75,6 +83,8 @@ int main(int argc, char** argv) {
   AddProfileCommands(app, context, identity_flags, run);
   AddConsentCommands(app, context, identity_flags, run);
   AddIdentityCommands(app, context, identity_flags, run);
+  KeyFlags key_flags;
+  AddKeyCommands(app, context, key_flags, run);
   CustomerFlags customer_flags;
   AddCustomerCommands(app, context, customer_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
@@ -86,5 +96,12 @@ int main(int argc, char** argv) {
     return clientele::command_line::kExitUsage;
   }
   context.credentials = clientele::server::ChannelCredentialsFor(*tls);
+  absl::StatusOr<std::string> api_key =
+      clientele::ResolveApiKey(context.api_key, api_key_file, std::getenv(clientele::kApiKeyEnv));
+  if (!api_key.ok()) {
+    std::fprintf(stderr, "clientele: %s\n", std::string(api_key.status().message()).c_str());
+    return clientele::command_line::kExitUsage;
+  }
+  context.api_key = *std::move(api_key);
   return run ? run() : clientele::command_line::kExitUsage;
 }

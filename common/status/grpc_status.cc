@@ -2,19 +2,46 @@
 
 #include <string>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "google/rpc/status.pb.h"
 
 namespace clientele {
+
+namespace {
+
+constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string message(status.message().substr(0, kMaxStatusMessageBytes));
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::move(message));
+  google::rpc::Status details;
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    if (!absl::StartsWith(type_url, kTypeUrlPrefix)) return;
+    google::protobuf::Any* any = details.add_details();
+    any->set_type_url(std::string(type_url));
+    any->set_value(std::string(payload));
+  });
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  if (details.details_size() == 0) return grpc::Status(code, std::move(message));
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  return grpc::Status(code, std::move(message), details.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const google::protobuf::Any& any : details.details()) {
+      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+    }
+  }
+  return out;
 }
 
 std::string GrpcCodeName(grpc::StatusCode code) {

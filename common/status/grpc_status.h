@@ -1,5 +1,9 @@
 // The one place where absl::Status and grpc::Status meet. Codes map 1:1 (their numeric
 // values are the same canonical codes); messages longer than kMaxMessageBytes are cut.
+// Payloads whose URL is a protobuf type URL ("type.googleapis.com/<message>", e.g. the
+// google.rpc.RetryInfo of gateway/ratelimit/retry_delay.h) travel as the call's binary error
+// details: a serialized google.rpc.Status whose `details` hold them as Any, the form every gRPC
+// client library decodes. FromGrpcStatus turns such details back into payloads.
 //
 // Service adapters (the `*_service` classes) use it at their edge:
 //

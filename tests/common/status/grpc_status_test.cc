@@ -10,6 +10,8 @@
 #include "clientele/server_test/v1/test_service.grpc.pb.h"
 #include "common/testing/poll.h"
 #include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
@@ -71,6 +73,74 @@ TEST(GrpcStatusTest, ReplyWithFillsAPartOfTheResponseOnlyWhenOk) {
       ReplyWith(absl::StatusOr<int>(absl::UnavailableError("down")), [&](int v) { filled = v; });
   EXPECT_EQ(failed.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(filled, 7);
+}
+
+absl::Status WithRetryInfo(absl::Duration delay) {
+  absl::Status status = absl::ResourceExhaustedError("rate limit exceeded; retry after 2.5s");
+  google::rpc::RetryInfo info;
+  info.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(delay));
+  info.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(delay % absl::Seconds(1))));
+  status.SetPayload("type.googleapis.com/google.rpc.RetryInfo",
+                    absl::Cord(info.SerializeAsString()));
+  status.SetPayload("internal-note", absl::Cord("not a protobuf type: not sent"));
+  return status;
+}
+
+// The RetryInfo that grpc error details (a google.rpc.Status) hold, as any gRPC client reads it.
+void ExpectRetryInfo(const grpc::Status& status, int64_t seconds, int32_t nanos) {
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  EXPECT_EQ(details.code(), static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(details.message(), status.error_message());
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.RetryInfo");
+  google::rpc::RetryInfo info;
+  ASSERT_TRUE(details.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.retry_delay().seconds(), seconds);
+  EXPECT_EQ(info.retry_delay().nanos(), nanos);
+}
+
+TEST(GrpcStatusTest, TypedPayloadsBecomeGoogleRpcStatusDetailsAndComeBack) {
+  const absl::Status status = WithRetryInfo(absl::Milliseconds(2500));
+  const grpc::Status mapped = ToGrpcStatus(status);
+  EXPECT_EQ(mapped.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(mapped.error_message(), "rate limit exceeded; retry after 2.5s");
+  ExpectRetryInfo(mapped, 2, 500000000);
+  const absl::Status back = FromGrpcStatus(mapped);
+  EXPECT_EQ(back.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(back.GetPayload("type.googleapis.com/google.rpc.RetryInfo"),
+            status.GetPayload("type.googleapis.com/google.rpc.RetryInfo"));
+  EXPECT_FALSE(back.GetPayload("internal-note").has_value());
+  // Without typed payloads there are no details.
+  EXPECT_TRUE(ToGrpcStatus(absl::UnavailableError("down")).error_details().empty());
+}
+
+// Echo fails with a RetryInfo, to see the details cross the wire.
+class RetryInfoService final : public test_v1::TestService::Service {
+ public:
+  grpc::Status Echo(grpc::ServerContext*, const test_v1::TestRequest*,
+                    test_v1::TestResponse*) override {
+    return ToGrpcStatus(WithRetryInfo(absl::Milliseconds(1500)));
+  }
+};
+
+TEST(GrpcStatusTest, RetryInfoDetailsReachAClient) {
+  RetryInfoService service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  auto stub = test_v1::TestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  test_v1::TestResponse response;
+  const grpc::Status status = stub->Echo(&context, test_v1::TestRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ExpectRetryInfo(status, 1, 500000000);
+  server->Shutdown();
 }
 
 // Block runs until its ServerCallInterrupt stops it (or a bound far beyond the tests' deadlines)
