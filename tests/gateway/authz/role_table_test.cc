@@ -12,6 +12,7 @@
 
 #include "clientele/analytics/v1/analytics.pb.h"
 #include "clientele/common/v1/jobs.pb.h"
+#include "clientele/gateway/v1/customer.pb.h"
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
@@ -38,6 +39,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
       recommender::v1::RecommendRequest::descriptor()->file(),
       common::v1::StartJobRequest::descriptor()->file(),
       gateway::v1::CreateKeyRequest::descriptor()->file(),
+      gateway::v1::GetCustomer360Request::descriptor()->file(),
       ::grpc::health::v1::HealthCheckRequest::descriptor()->file(),
   };
 }
@@ -46,7 +48,6 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
 const std::vector<std::string>& MethodsByName() {
   static const auto* methods = new std::vector<std::string>{
       "/clientele.gateway.v1.AuditService/ListPiiAudit",
-      "/clientele.gateway.v1.CustomerService/GetCustomer360",
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
   };
   return *methods;
@@ -102,6 +103,7 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.analytics.v1.AnalyticsService/GetModel", {"analyst"}},
       {"/clientele.analytics.v1.AnalyticsService/PredictCluster", {"analyst"}},
       {"/clientele.analytics.v1.AnalyticsService/ListRfm", {"analyst", "marketer"}},
+      {"/clientele.analytics.v1.AnalyticsService/ListCustomerOrders", {"analyst", "marketer"}},
 
       {"/clientele.recommender.v1.RecommenderService/Recommend",
        {"recommender-client", "marketer"}},

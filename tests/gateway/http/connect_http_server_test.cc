@@ -212,8 +212,9 @@ TEST_F(ConnectHttpServerTest, TheTimeoutHeaderBecomesTheCallsDeadline) {
       Post(kGetProfile, R"({"lookup": {"profileId": "P1"}})", {{"Connect-Timeout-Ms", "1500"}});
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
+  // 1.5 s, not the default 60 s (gRPC's deadline on the server side may round up by a few ms).
   EXPECT_GT(identity_.deadline(), before + absl::Milliseconds(1000));
-  EXPECT_LE(identity_.deadline(), absl::Now() + absl::Milliseconds(1500));
+  EXPECT_LE(identity_.deadline(), absl::Now() + absl::Milliseconds(2000));
 
   result = Post(kGetProfile, "{}", {{"Connect-Timeout-Ms", "soon"}});
   ASSERT_TRUE(result);
