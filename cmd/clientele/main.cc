@@ -11,6 +11,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/synchronization/mutex.h"
 #include "cmd/clientele/analytics_commands.h"
+#include "cmd/clientele/audit_commands.h"
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/customer_commands.h"
 #include "cmd/clientele/gen_command.h"
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   AddIdentityCommands(app, context, identity_flags, run);
   KeyFlags key_flags;
   AddKeyCommands(app, context, key_flags, run);
+  AuditFlags audit_flags;
+  AddAuditCommands(app, context, audit_flags, run);
   CustomerFlags customer_flags;
   AddCustomerCommands(app, context, customer_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;

@@ -1,6 +1,7 @@
 #include "recommender/jobs/evaluate_job.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,6 +105,9 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const Recommender
   }
   std::vector<std::string> names(spec.models().begin(), spec.models().end());
   if (names.empty()) names = ModelNames();
+  // Fitted models a later hybrid reuses as its components instead of fitting them again.
+  std::map<std::string, std::shared_ptr<const RecommenderModel>> shared;
+  const bool hybrid_later = std::find(names.begin(), names.end(), "hybrid") != names.end();
   for (size_t m = 0; m < names.size(); ++m) {
     const double start = 0.05 + 0.95 * static_cast<double>(m) / names.size();
     const double span = 0.95 / names.size();
@@ -111,12 +115,15 @@ absl::StatusOr<JobOutcome> RunEvaluateJob(const JobInput& job, const Recommender
     ModelConfig config;
     config.name = names[m];
     config.memory_budget_bytes = memory_budget_bytes;
+    config.fitted = shared;
     const absl::Time fit_start = absl::Now();
-    CLT_ASSIGN_OR_RETURN(
-        std::unique_ptr<RecommenderModel> model, TrainModel(config, parts->train, [&](double f) {
-          control.SetProgress(start + span * 0.5 * f, absl::StrCat("fitting ", names[m]));
-          return !control.cancelled();
-        }));
+    CLT_ASSIGN_OR_RETURN(std::shared_ptr<const RecommenderModel> model,
+                         TrainModel(config, parts->train, [&](double f) {
+                           control.SetProgress(start + span * 0.5 * f,
+                                               absl::StrCat("fitting ", names[m]));
+                           return !control.cancelled();
+                         }));
+    if (hybrid_later && (names[m] == "ease" || names[m] == "svd")) shared[names[m]] = model;
     const double fit_seconds = absl::ToDoubleSeconds(absl::Now() - fit_start);
     EvaluateOptions options;
     options.k = k;

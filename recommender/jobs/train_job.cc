@@ -118,6 +118,7 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
       config.name = names[m];
       config.user_segments = td.user_segments;  // Popularity per RFM segment.
       config.memory_budget_bytes = defaults.memory_budget_bytes;
+      config.fitted = models;  // The hybrid reuses the ease fitted before it.
       CLT_ASSIGN_OR_RETURN(
           std::unique_ptr<RecommenderModel> model, TrainModel(config, td.data, [&](double f) {
             control.SetProgress(start + span * f, absl::StrCat("fitting ", names[m]));

@@ -46,8 +46,8 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> AlsModel::Create(const ModelCo
   const double factors = params.Get("factors", 64);
   const double iterations = params.Get("iterations", 15);
   const double cg_steps = params.Get("cg_steps", 3);
-  model->reg_ = params.Get("regularization", 0.1);
-  model->alpha_ = params.Get("alpha", 5);
+  model->reg_ = params.Get("regularization", 100);
+  model->alpha_ = params.Get("alpha", 15);
   model->binary_ = params.Get("binary", 1) != 0;
   const double seed = params.Get("seed", 1);
   const double hnsw_min_items = params.Get("hnsw_min_items", 20000);

@@ -12,6 +12,7 @@
 #include "recommender/models/internal/blocked_cholesky.h"
 #include "recommender/models/internal/byte_io.h"
 #include "recommender/models/internal/interaction_matrix.h"
+#include "recommender/models/internal/parallel_tasks.h"
 #include "recommender/models/internal/params.h"
 
 namespace clientele::recommender {
@@ -203,22 +204,26 @@ absl::Status EaseModel::FitItemSide(const Dataset& data, const FitProgress& prog
   g.diagonal() += reg;
   if (progress && !progress(0.25)) return absl::CancelledError("fit cancelled");
   // Cholesky of G + Lambda, then P = (G + Lambda)^-1 from it, both in blocks of columns.
-  if (absl::Status s = internal::BlockedCholesky(&g, Within(progress, 0.25, 0.25)); !s.ok()) {
+  const int threads = fit_threads();
+  if (absl::Status s = internal::BlockedCholesky(&g, Within(progress, 0.25, 0.25), threads);
+      !s.ok()) {
     if (absl::IsCancelled(s)) return s;
     return absl::InternalError("ease: X^T X + lambda I is not positive definite");
   }
-  CLT_RETURN_IF_ERROR(internal::InverseFromCholesky(&g, Within(progress, 0.5, 0.4)));  // g = P.
+  CLT_RETURN_IF_ERROR(
+      internal::InverseFromCholesky(&g, Within(progress, 0.5, 0.4), threads));  // g = P.
   // Off the diagonal B(i, j) = -P(i, j) c_j with c_j = 1 / P(j, j) (constraint) or Lambda_jj;
-  // B(j, j) = 0 or 1 - P(j, j) Lambda_jj. Stored row-major.
+  // B(j, j) = 0 or 1 - P(j, j) Lambda_jj. Stored row-major; P is symmetric, so row i of B
+  // reads column i of P (contiguous).
+  Eigen::VectorXd c(n);
+  for (int64_t j = 0; j < n; ++j) c[j] = constraint_ ? 1.0 / g(j, j) : reg(j);
   b_.assign(static_cast<size_t>(n * n), 0.0f);
-  for (int64_t j = 0; j < n; ++j) {
-    const double c = constraint_ ? 1.0 / g(j, j) : reg(j);
-    for (int64_t i = 0; i < n; ++i) {
-      b_[static_cast<size_t>(i * n + j)] = static_cast<float>(-g(i, j) * c);
-    }
-    b_[static_cast<size_t>(j * n + j)] =
-        constraint_ ? 0.0f : static_cast<float>(1.0 - g(j, j) * reg(j));
-  }
+  internal::ParallelTasks(n, threads, [&](int64_t i) {
+    float* row = b_.data() + static_cast<size_t>(i * n);
+    const double* p = g.col(i).data();
+    for (int64_t j = 0; j < n; ++j) row[j] = static_cast<float>(-p[j] * c[j]);
+    row[i] = constraint_ ? 0.0f : static_cast<float>(1.0 - g(i, i) * reg(i));
+  });
   return absl::OkStatus();
 }
 
@@ -242,16 +247,23 @@ absl::Status EaseModel::FitUserSide(const Dataset& data, const FitProgress& prog
   Eigen::MatrixXd k = Eigen::MatrixXd(xs * xst);
   k.diagonal().array() += 1.0;
   if (progress && !progress(0.1)) return Cancelled();
-  if (absl::Status s = internal::BlockedCholesky(&k, Within(progress, 0.1, 0.1)); !s.ok()) {
+  const int threads = fit_threads();
+  if (absl::Status s = internal::BlockedCholesky(&k, Within(progress, 0.1, 0.1), threads);
+      !s.ok()) {
     if (absl::IsCancelled(s)) return s;
     return absl::InternalError("ease: I + X Lambda^-1 X^T is not positive definite");
   }
-  // Z = L^-1 X Lambda^-1, solved in blocks of columns.
+  // Z = L^-1 X Lambda^-1, solved in blocks of columns (independent: `threads` at a time).
   Eigen::MatrixXd z = internal::SparseRowMatrix(x * inv_reg.asDiagonal()).toDense();
-  for (int64_t c = 0; c < n; c += kSolveBlock) {
-    const int64_t w = std::min(kSolveBlock, n - c);
-    k.triangularView<Eigen::Lower>().solveInPlace(z.middleCols(c, w));
-    if (progress && !progress(0.2 + 0.5 * (c + w) / n)) return Cancelled();
+  const int64_t blocks = (n + kSolveBlock - 1) / kSolveBlock;
+  for (int64_t first = 0; first < blocks; first += threads) {
+    const int64_t count = std::min<int64_t>(threads, blocks - first);
+    internal::ParallelTasks(count, threads, [&](int64_t t) {
+      const int64_t c = (first + t) * kSolveBlock;
+      k.triangularView<Eigen::Lower>().solveInPlace(z.middleCols(c, std::min(kSolveBlock, n - c)));
+    });
+    const int64_t done = std::min(n, (first + count) * kSolveBlock);
+    if (progress && !progress(0.2 + 0.5 * done / n)) return Cancelled();
   }
   k.resize(0, 0);
   // diag(P)_j = 1 / Lambda_j - |z_j|^2; B(j, i) = c_i z_j.z_i off the diagonal.
@@ -278,7 +290,7 @@ absl::Status EaseModel::FitUserSide(const Dataset& data, const FitProgress& prog
   // B formed from Z: the lower triangle of Z^T Z in place, then scaled and mirrored.
   b_.assign(static_cast<size_t>(n * n), 0.0f);
   Eigen::Map<Eigen::MatrixXf> bm(b_.data(), n, n);  // bm(i, j) = B(j, i).
-  bm.selfadjointView<Eigen::Lower>().rankUpdate(zf.transpose());
+  internal::LowerRankUpdate(bm, zf, 1.0f, /*transposed=*/true, threads);
   if (progress && !progress(0.9)) return Cancelled();
   for (int64_t j = 0; j < n; ++j) {
     for (int64_t i = j + 1; i < n; ++i) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "recommender/evaluation/split.h"
 #include "recommender/models/internal/byte_io.h"
+#include "recommender/models/internal/parallel_tasks.h"
 #include "recommender/models/internal/params.h"
 
 namespace clientele::recommender {
@@ -62,6 +63,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
   model->tune_ = tune == 1;
   model->tune_seed_ = static_cast<uint64_t>(tune_seed);
   model->tune_users_ = static_cast<int64_t>(tune_users);
+  model->fitted_ = config.fitted;
   if (model->tune_ && !(components.front().second > 0)) {
     return absl::InvalidArgumentError("components: with tune, the first weight must be > 0");
   }
@@ -75,6 +77,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> HybridModel::Create(const Mode
     }
     if (component.user_segments.empty()) component.user_segments = config.user_segments;
     component.cache_top_n = 0;  // Only the blend is served, not its components.
+    if (component.fit_threads == 0) component.fit_threads = config.fit_threads;
     absl::StatusOr<std::unique_ptr<RecommenderModel>> m = CreateModel(component);
     if (!m.ok()) return m.status();
     model->components_.push_back(*std::move(m));
@@ -189,47 +192,56 @@ absl::Status HybridModel::CollectTuneUsers(const Dataset& data, uint64_t seed,
     std::sort(users.begin(), users.end());
   }
   const int32_t n = data.num_items();
-  std::vector<std::vector<float>> part_scores(count, std::vector<float>(n));
-  std::vector<int32_t> slot(n, -1);  // Candidate index of an item for the current user.
-  std::vector<uint8_t> seen(n, 0);
-  std::vector<std::pair<int32_t, float>> history;
-  std::vector<std::pair<float, int32_t>> top;
-  for (size_t x = 0; x < users.size(); ++x) {
-    if (progress && (x & 255) == 0 && !progress(0.8 + 0.2 * x / users.size())) {
-      return absl::CancelledError("fit cancelled");
+  // Users in chunks scored on the fit's threads, each chunk with its own buffers; the
+  // results land in user order whatever the thread count.
+  struct Buffers {
+    std::vector<std::vector<float>> part_scores;
+    std::vector<int32_t> slot;  // Candidate index of an item for the current user.
+    std::vector<uint8_t> seen;
+    std::vector<std::pair<int32_t, float>> history;
+    std::vector<std::pair<float, int32_t>> top;
+  };
+  constexpr size_t kChunk = 64;
+  const int threads = fit_threads();
+  std::vector<TuneUser> collected(users.size());
+  auto score_user = [&](Buffers& b, size_t x) {
+    if (b.slot.empty()) {
+      b.part_scores.assign(count, std::vector<float>(n));
+      b.slot.assign(n, -1);
+      b.seen.assign(n, 0);
     }
     const int32_t u = users[x];
-    history.clear();
+    b.history.clear();
     auto items = train.UserItems(u);
     auto values = train.UserValues(u);
     for (size_t a = 0; a < items.size(); ++a) {
-      history.emplace_back(items[a], values[a]);
-      seen[items[a]] = 1;
+      b.history.emplace_back(items[a], values[a]);
+      b.seen[items[a]] = 1;
     }
     std::string segment;
     for (const auto& p : parts) {
       if (segment.empty()) segment = p->UserSegment(u);
     }
-    TuneUser tu;
+    TuneUser& tu = collected[x];
     for (size_t m = 0; m < count; ++m) {
-      std::vector<float>& s = part_scores[m];
+      std::vector<float>& s = b.part_scores[m];
       std::fill(s.begin(), s.end(), 0.0f);
-      parts[m]->Score(history, segment, absl::MakeSpan(s));
+      parts[m]->Score(b.history, segment, absl::MakeSpan(s));
       // Scaled as Score() does: positive scores over the component's maximum.
       float max = 0;
       for (float v : s) max = std::max(max, v);
       const float scale = max > 0 ? 1.0f / max : 0.0f;
-      top.clear();
+      b.top.clear();
       for (int32_t i = 0; i < n; ++i) {
-        s[i] = s[i] > 0 && !seen[i] ? s[i] * scale : 0.0f;
-        if (s[i] > 0) top.emplace_back(-s[i], i);
+        s[i] = s[i] > 0 && !b.seen[i] ? s[i] * scale : 0.0f;
+        if (s[i] > 0) b.top.emplace_back(-s[i], i);
       }
-      const size_t keep = std::min<size_t>(kTuneTopN, top.size());
-      std::partial_sort(top.begin(), top.begin() + keep, top.end());
+      const size_t keep = std::min<size_t>(kTuneTopN, b.top.size());
+      std::partial_sort(b.top.begin(), b.top.begin() + keep, b.top.end());
       for (size_t r = 0; r < keep; ++r) {
-        const int32_t i = top[r].second;
-        if (slot[i] < 0) {
-          slot[i] = static_cast<int32_t>(tu.items.size());
+        const int32_t i = b.top[r].second;
+        if (b.slot[i] < 0) {
+          b.slot[i] = static_cast<int32_t>(tu.items.size());
           tu.items.push_back(i);
         }
       }
@@ -237,18 +249,32 @@ absl::Status HybridModel::CollectTuneUsers(const Dataset& data, uint64_t seed,
     tu.scores.resize(tu.items.size() * count);
     tu.relevant.assign(tu.items.size(), 0);
     for (size_t c = 0; c < tu.items.size(); ++c) {
-      for (size_t m = 0; m < count; ++m) tu.scores[c * count + m] = part_scores[m][tu.items[c]];
+      for (size_t m = 0; m < count; ++m) tu.scores[c * count + m] = b.part_scores[m][tu.items[c]];
     }
     auto relevant = held.UserItems(u);
     for (int32_t i : relevant) {
-      if (slot[i] >= 0) tu.relevant[slot[i]] = 1;
+      if (b.slot[i] >= 0) tu.relevant[b.slot[i]] = 1;
     }
     const size_t ideal = std::min<size_t>(kTuneK, relevant.size());
     for (size_t r = 0; r < ideal; ++r) tu.idcg += 1.0 / std::log2(r + 2.0);
-    for (int32_t i : tu.items) slot[i] = -1;
-    for (int32_t i : items) seen[i] = 0;
-    tune_users->push_back(std::move(tu));
+    for (int32_t i : tu.items) b.slot[i] = -1;
+    for (int32_t i : items) b.seen[i] = 0;
+  };
+  const size_t chunks = (users.size() + kChunk - 1) / kChunk;
+  // Groups of 4 chunks per thread between progress reports (made on this thread).
+  const size_t group = 4 * static_cast<size_t>(threads);
+  for (size_t first = 0; first < chunks; first += group) {
+    if (progress && !progress(0.8 + 0.2 * first / chunks)) {
+      return absl::CancelledError("fit cancelled");
+    }
+    const size_t in_group = std::min(group, chunks - first);
+    internal::ParallelTasks(in_group, threads, [&](int64_t t) {
+      Buffers b;  // Per chunk of kChunk users: small beside their scoring.
+      const size_t begin = (first + t) * kChunk;
+      for (size_t x = begin; x < std::min(users.size(), begin + kChunk); ++x) score_user(b, x);
+    });
   }
+  for (TuneUser& tu : collected) tune_users->push_back(std::move(tu));
   return absl::OkStatus();
 }
 
@@ -305,9 +331,11 @@ absl::Status HybridModel::FitImpl(const Dataset& data, const FitProgress& progre
     size_t kept = 0;
     for (size_t m = 0; m < components_.size(); ++m) {
       if (m > 0 && weights_[m] == 0) continue;
-      components_[kept] = std::move(components_[m]);
-      configs_[kept] = std::move(configs_[m]);
-      weights_[kept] = weights_[m];
+      if (kept != m) {
+        components_[kept] = std::move(components_[m]);
+        configs_[kept] = std::move(configs_[m]);
+        weights_[kept] = weights_[m];
+      }
       ++kept;
     }
     components_.resize(kept);
@@ -316,12 +344,27 @@ absl::Status HybridModel::FitImpl(const Dataset& data, const FitProgress& progre
     from = 0.5;
   }
   const size_t count = components_.size();
+  std::map<std::string, std::shared_ptr<const RecommenderModel>> fitted = std::move(fitted_);
+  fitted_.clear();
   for (size_t m = 0; m < count; ++m) {
+    if (configs_[m].params.empty()) {
+      auto given = fitted.find(configs_[m].name);
+      if (given != fitted.end() && given->second != nullptr && given->second->fitted() &&
+          given->second->name() == configs_[m].name &&
+          given->second->items().size() == data.num_items() &&
+          given->second->users().size() == data.num_users()) {
+        components_[m] = given->second;  // Fitted on this data already.
+        continue;
+      }
+    }
     FitProgress part = nullptr;
     if (progress) {
       part = [&](double f) { return progress(from + (1 - from) * (m + f) / count); };
     }
-    if (auto s = components_[m]->Fit(data, part); !s.ok()) return s;
+    absl::StatusOr<std::unique_ptr<RecommenderModel>> component = CreateModel(configs_[m]);
+    if (!component.ok()) return component.status();
+    if (auto s = (*component)->Fit(data, part); !s.ok()) return s;
+    components_[m] = *std::move(component);
   }
   return absl::OkStatus();
 }
@@ -378,7 +421,7 @@ void HybridModel::SerializeImpl(std::string* out) const {
   internal::Put<uint64_t>(out, components_.size());
   for (size_t m = 0; m < components_.size(); ++m) {
     internal::Put<double>(out, weights_[m]);
-    internal::PutString(out, components_[m]->Serialize());
+    internal::PutString(out, components_[m]->SerializeWithCache(/*cache_top_n=*/0));
   }
 }
 

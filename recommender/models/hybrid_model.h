@@ -27,13 +27,17 @@
 // pools the validation users (less noise, one more fit of every component per fold). Costs
 // tune_folds + 1 fits of the components (2 by default) plus the scoring of the sample;
 // tuning_ndcg() reports the validation nDCG@10 of the chosen blend (not serialized: -1 after
-// loading).
+// loading). A component given fitted in ModelConfig::fitted (same name, no params) is used as
+// it is for the fit on all of the data instead of being fitted again (the train job's "ease"):
+// the tuning fit on the larger part still happens. A shared component is written without its
+// serving cache.
 // Parameters: "tune" (see above), "tune_ratio" (0.9, in [0.5, 0.95]), "tune_folds" (1, in
 // 1..10), "tune_seed" (1), "tune_users" (5000).
 // Thread-safe after Fit.
 #ifndef CLIENTELE_RECOMMENDER_MODELS_HYBRID_MODEL_H_
 #define CLIENTELE_RECOMMENDER_MODELS_HYBRID_MODEL_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,8 +79,12 @@ class HybridModel final : public RecommenderModel {
   absl::Status CollectTuneUsers(const Dataset& data, uint64_t seed, const FitProgress& progress,
                                 std::vector<TuneUser>* tune_users) const;
 
-  std::vector<std::unique_ptr<RecommenderModel>> components_;
+  // Unfitted placeholders until Fit (for the cost estimate); then the fitted components, some
+  // possibly shared with the caller (ModelConfig::fitted).
+  std::vector<std::shared_ptr<const RecommenderModel>> components_;
   std::vector<ModelConfig> configs_;  // Of the components, for the tuning fits; not serialized.
+  // ModelConfig::fitted of the hybrid's config; released after Fit.
+  std::map<std::string, std::shared_ptr<const RecommenderModel>> fitted_;
   std::vector<double> weights_;
   bool tune_ = false;
   uint64_t tune_seed_ = 1;

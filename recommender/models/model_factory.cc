@@ -1,4 +1,5 @@
 // CreateModel / TrainModel / ModelNames and the by-name construction used by DeserializeModel.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig&
   }
   (*model)->cache_top_n_ = config.cache_top_n;
   (*model)->memory_budget_bytes_ = config.memory_budget_bytes;
+  (*model)->fit_threads_ = std::max(0, config.fit_threads);
   return model;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status/status_macros.h"
 #include "recommender/models/internal/byte_io.h"
+#include "recommender/models/internal/parallel_tasks.h"
 
 namespace clientele::recommender {
 namespace {
@@ -108,25 +109,42 @@ absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progr
   return absl::OkStatus();
 }
 
+int RecommenderModel::fit_threads() const { return internal::FitThreads(fit_threads_); }
+
 void RecommenderModel::BuildCache() {
   cache_offsets_.clear();
   cache_.clear();
   cache_complete_.clear();
   if (cache_top_n_ <= 0) return;
-  std::vector<int64_t> offsets{0};
-  std::vector<CachedRec> cache;
-  std::vector<uint8_t> complete;
-  RecommendRequest request;
-  request.k = std::min(cache_top_n_, kMaxK);
-  for (int32_t u = 0; u < users_.size(); ++u) {
-    request.user = u;
-    absl::StatusOr<std::vector<Recommendation>> recs = Recommend(request);
-    CLT_CHECK(recs.ok());
-    for (const Recommendation& r : *recs) {
-      cache.push_back({r.item, r.score, r.reason.item, r.reason.kind});
+  // Users in chunks, each chunk's lists built on one thread and then joined in user order.
+  constexpr int32_t kChunk = 256;
+  const int32_t num_users = users_.size();
+  const int64_t chunks = (num_users + kChunk - 1) / kChunk;
+  std::vector<std::vector<CachedRec>> chunk_cache(chunks);
+  std::vector<int64_t> counts(num_users, 0);
+  std::vector<uint8_t> complete(num_users, 0);
+  internal::ParallelTasks(chunks, fit_threads(), [&](int64_t chunk) {
+    RecommendRequest request;
+    request.k = std::min(cache_top_n_, kMaxK);
+    const int32_t end = std::min<int32_t>(num_users, (chunk + 1) * kChunk);
+    for (int32_t u = chunk * kChunk; u < end; ++u) {
+      request.user = u;
+      absl::StatusOr<std::vector<Recommendation>> recs = Recommend(request);
+      CLT_CHECK(recs.ok());
+      for (const Recommendation& r : *recs) {
+        chunk_cache[chunk].push_back({r.item, r.score, r.reason.item, r.reason.kind});
+      }
+      counts[u] = static_cast<int64_t>(recs->size());
+      complete[u] = recs->size() < static_cast<size_t>(request.k) ? 1 : 0;
     }
-    offsets.push_back(static_cast<int64_t>(cache.size()));
-    complete.push_back(recs->size() < static_cast<size_t>(request.k) ? 1 : 0);
+  });
+  std::vector<int64_t> offsets(num_users + 1, 0);
+  for (int32_t u = 0; u < num_users; ++u) offsets[u + 1] = offsets[u] + counts[u];
+  std::vector<CachedRec> cache;
+  cache.reserve(offsets.back());
+  for (std::vector<CachedRec>& part : chunk_cache) {
+    cache.insert(cache.end(), part.begin(), part.end());
+    std::vector<CachedRec>().swap(part);
   }
   // Published only when complete, so Recommend above ran uncached.
   cache_ = std::move(cache);
@@ -296,7 +314,9 @@ bool GetIds(absl::string_view* in, IdIndex* ids) {
 }
 }  // namespace
 
-std::string RecommenderModel::Serialize() const {
+std::string RecommenderModel::Serialize() const { return SerializeWithCache(cache_top_n_); }
+
+std::string RecommenderModel::SerializeWithCache(int32_t cache_top_n) const {
   std::string out(kMagic);
   internal::PutString(&out, name());
   PutIds(&out, users_);
@@ -307,7 +327,7 @@ std::string RecommenderModel::Serialize() const {
   internal::PutVector(&out, history_items_);
   internal::PutVector(&out, history_values_);
   internal::PutVector(&out, popularity_);
-  internal::Put<int32_t>(&out, cache_top_n_);
+  internal::Put<int32_t>(&out, cache_top_n);
   SerializeImpl(&out);
   return out;
 }

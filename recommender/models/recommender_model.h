@@ -83,6 +83,8 @@ struct RecommendRequest {
   std::optional<std::string> segment;
 };
 
+class RecommenderModel;
+
 // Progress and cancellation during Fit: called with a fraction in [0, 1]; return false to
 // cancel (Fit then returns Cancelled). May be called from the Fit thread only.
 using FitProgress = std::function<bool(double fraction)>;
@@ -114,6 +116,15 @@ struct ModelConfig {
   // data's shape (EstimateFitBytes) and, above the budget, returns ResourceExhausted naming
   // the flag --recommender_memory_budget before allocating anything.
   int64_t memory_budget_bytes = 0;
+  // Threads Fit may use for its dense factorizations and products and the serving cache; 0:
+  // one per hardware thread. The fitted model does not depend on it. Not serialized.
+  int fit_threads = 0;
+  // For "hybrid": models already fitted on the very Dataset the hybrid is fitted on, by name,
+  // each with its default parameters (no params) and a memory budget no larger than this
+  // config's. A default component of that name (no params) is then taken as it is instead of
+  // fitted again on all of the data (its fit on the validation split still happens). The
+  // train job passes its "ease" to its "hybrid".
+  std::map<std::string, std::shared_ptr<const RecommenderModel>> fitted;
 };
 
 class RecommenderModel {
@@ -178,6 +189,8 @@ class RecommenderModel {
   void set_fit_note(std::string note) { fit_note_ = std::move(note); }
   // No serving cache for this model (e.g. a copy fitted only to be validated).
   void DisableServingCache() { cache_top_n_ = 0; }
+  // ModelConfig::fit_threads resolved (at least 1).
+  int fit_threads() const;
   // Item popularity (number of users) from the fit, available to every model.
   const std::vector<float>& item_popularity() const { return popularity_; }
   // Replaces the stored training-history values (same layout as the Dataset's values), e.g.
@@ -197,14 +210,18 @@ class RecommenderModel {
     int32_t evidence;
     ReasonKind kind;
   };
-  // Fills the serving cache (no-op when cache_top_n_ is 0).
+  // Fills the serving cache (no-op when cache_top_n_ is 0), users split over fit_threads_.
   void BuildCache();
+  // Serialize() with `cache_top_n` recorded instead of the model's own (a hybrid's component
+  // is never served alone: it is written without a cache).
+  std::string SerializeWithCache(int32_t cache_top_n) const;
   // The cached answer to `request` if the cache can give it; false otherwise.
   bool RecommendFromCache(const RecommendRequest& request, std::vector<Recommendation>* out) const;
   friend absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig&);
 
   int32_t cache_top_n_ = 0;
   int64_t memory_budget_bytes_ = 0;
+  int fit_threads_ = 0;
   std::vector<int64_t> cache_offsets_;  // Per user + 1; empty without a cache.
   std::vector<CachedRec> cache_;
   std::vector<uint8_t> cache_complete_;  // Per user: the list holds every candidate.

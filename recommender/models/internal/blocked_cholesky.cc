@@ -3,6 +3,8 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 
+#include "recommender/models/internal/parallel_tasks.h"
+
 namespace clientele::recommender::internal {
 namespace {
 
@@ -10,7 +12,7 @@ constexpr Eigen::Index kBlock = 256;
 
 }  // namespace
 
-absl::Status BlockedCholesky(Eigen::MatrixXd* a, const BlockProgress& progress) {
+absl::Status BlockedCholesky(Eigen::MatrixXd* a, const BlockProgress& progress, int threads) {
   const Eigen::Index n = a->rows();
   for (Eigen::Index k = 0; k < n; k += kBlock) {
     const Eigen::Index b = std::min(kBlock, n - k);
@@ -22,12 +24,16 @@ absl::Status BlockedCholesky(Eigen::MatrixXd* a, const BlockProgress& progress) 
       return absl::InvalidArgumentError("matrix is not positive definite");
     }
     if (rest > 0) {
-      // L21 = A21 L11^-T, then the trailing A22 -= L21 L21^T (lower triangle).
-      auto l11 = a->block(k, k, b, b).triangularView<Eigen::Lower>();
-      l11.transpose().solveInPlace<Eigen::OnTheRight>(a->block(k + b, k, rest, b));
-      a->block(k + b, k + b, rest, rest)
-          .selfadjointView<Eigen::Lower>()
-          .rankUpdate(a->block(k + b, k, rest, b), -1.0);
+      // L21 = A21 L11^-T (rows independent: in blocks of rows), then the trailing
+      // A22 -= L21 L21^T (lower triangle).
+      const auto l11 = a->block(k, k, b, b).triangularView<Eigen::Lower>();
+      ParallelTasks((rest + kBlock - 1) / kBlock, threads, [&](int64_t t) {
+        const Eigen::Index r = t * kBlock;
+        l11.transpose().solveInPlace<Eigen::OnTheRight>(
+            a->block(k + b + r, k, std::min(kBlock, rest - r), b));
+      });
+      LowerRankUpdate(a->block(k + b, k + b, rest, rest), a->block(k + b, k, rest, b), -1.0,
+                      /*transposed=*/false, threads);
     }
     // Flops left shrink with the cube of the trailing size.
     const double left = static_cast<double>(rest) / n;
@@ -38,19 +44,36 @@ absl::Status BlockedCholesky(Eigen::MatrixXd* a, const BlockProgress& progress) 
   return absl::OkStatus();
 }
 
-absl::Status InverseFromCholesky(Eigen::MatrixXd* a, const BlockProgress& progress) {
+absl::Status InverseFromCholesky(Eigen::MatrixXd* a, const BlockProgress& progress, int threads) {
   const Eigen::Index n = a->rows();
   const Eigen::MatrixXd l = a->triangularView<Eigen::Lower>();
-  for (Eigen::Index c = 0; c < n; c += kBlock) {
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  // Block t: columns [c, c + w) of the inverse, rows c and below. The first blocks cost most.
+  auto solve = [&](int64_t t) {
+    const Eigen::Index c = t * kBlock;
     const Eigen::Index w = std::min(kBlock, n - c);
-    auto cols = a->middleCols(c, w);
+    const Eigen::Index m = n - c;
+    auto cols = a->block(c, c, m, w);
     cols.setZero();
-    cols.block(c, 0, w, w).setIdentity();
-    l.triangularView<Eigen::Lower>().solveInPlace(cols);
-    l.transpose().triangularView<Eigen::Upper>().solveInPlace(cols);
-    if (progress && !progress(static_cast<double>(c + w) / n)) {
+    cols.topRows(w).setIdentity();
+    const auto trailing = l.bottomRightCorner(m, m);
+    trailing.triangularView<Eigen::Lower>().solveInPlace(cols);
+    trailing.transpose().triangularView<Eigen::Upper>().solveInPlace(cols);
+  };
+  // Groups of blocks between progress reports (on this thread).
+  const int64_t group = std::max(1, threads);
+  for (int64_t first = 0; first < blocks; first += group) {
+    const int64_t count = std::min(group, blocks - first);
+    ParallelTasks(count, threads, [&](int64_t t) { solve(first + t); });
+    // Work done grows as 1 - (share of columns left)^3.
+    const double left = static_cast<double>(n - std::min(n, (first + count) * kBlock)) / n;
+    if (progress && !progress(1.0 - left * left * left)) {
       return absl::CancelledError("fit cancelled");
     }
+  }
+  // The upper triangle from the lower.
+  for (Eigen::Index j = 1; j < n; ++j) {
+    a->col(j).head(j) = a->row(j).head(j).transpose();
   }
   return absl::OkStatus();
 }

@@ -12,6 +12,7 @@
 
 #include "clientele/analytics/v1/analytics.pb.h"
 #include "clientele/common/v1/jobs.pb.h"
+#include "clientele/gateway/v1/audit.pb.h"
 #include "clientele/gateway/v1/customer.pb.h"
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
@@ -39,6 +40,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
       recommender::v1::RecommendRequest::descriptor()->file(),
       common::v1::StartJobRequest::descriptor()->file(),
       gateway::v1::CreateKeyRequest::descriptor()->file(),
+      gateway::v1::ListPiiAuditRequest::descriptor()->file(),
       gateway::v1::GetCustomer360Request::descriptor()->file(),
       ::grpc::health::v1::HealthCheckRequest::descriptor()->file(),
   };
@@ -47,7 +49,6 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
 // Methods of services whose protos are not in this tree yet (or not linked here), by name.
 const std::vector<std::string>& MethodsByName() {
   static const auto* methods = new std::vector<std::string>{
-      "/clientele.gateway.v1.AuditService/ListPiiAudit",
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
   };
   return *methods;
