@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "clientele/analytics/v1/analytics.grpc.pb.h"
 #include "clientele/common/v1/jobs.pb.h"
+#include "common/jobs/job_state.h"
 #include "common/source_key/source_key.h"
 #include "common/time/proto_time.h"
 #include "google/protobuf/util/json_util.h"
@@ -162,7 +163,7 @@ int RunRfm(const CliContext& context, const AnalyticsFlags& flags, const JobFlag
     v1::JobResult result;
     if (job.state() != common::v1::JOB_STATE_SUCCEEDED || !job.result().UnpackTo(&result)) {
       std::fprintf(stderr, "clientele rfm: job %s %s: %s\n", job.job_id().c_str(),
-                   JobStateText(job.state()).c_str(), job.error().c_str());
+                   JobStateText(job.state()).c_str(), jobs::ErrorText(job).c_str());
       return 1;
     }
     version = result.model_version();

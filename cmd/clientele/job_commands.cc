@@ -48,6 +48,7 @@ std::string KindNames(const JobFlags& flags) {
 json JobJson(const JobFlags& flags, const v1::Job& job) {
   json out = MessageJson(job);
   out["state"] = JobStateText(job.state());
+  out["error_code"] = jobs::ErrorCodeName(job);  // The name, "" unless failed.
   auto kind = flags.kinds.find(job.kind());
   if (kind != flags.kinds.end() && kind->second.adjust_result_json && out["result"].is_object()) {
     kind->second.adjust_result_json(out["result"]);
@@ -73,7 +74,9 @@ void PrintJob(const CliContext& context, const JobFlags& flags, const v1::Job& j
   if (!job.idempotency_key().empty()) {
     std::printf("  idempotency key: %s\n", job.idempotency_key().c_str());
   }
-  if (!job.error().empty()) std::printf("  error: %s\n", job.error().c_str());
+  if (job.state() == v1::JOB_STATE_FAILED) {
+    std::printf("  error: %s\n", jobs::ErrorText(job).c_str());
+  }
   if (job.state() != v1::JOB_STATE_SUCCEEDED) return;
   auto kind = flags.kinds.find(job.kind());
   if (kind != flags.kinds.end() && kind->second.print_result)
@@ -236,10 +239,11 @@ int RunJobsList(const CliContext& context, const JobFlags& flags) {
       const std::string created =
           absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(job.created_at().seconds()),
                            absl::UTCTimeZone());
-      std::printf("%-22s %-10s %-10s %4d %4.0f%%  %-20s %s\n", job.job_id().c_str(),
-                  job.kind().c_str(), JobStateText(job.state()).c_str(), job.attempt(),
-                  job.progress() * 100, created.c_str(),
-                  (job.error().empty() ? job.progress_message() : job.error()).c_str());
+      std::printf(
+          "%-22s %-10s %-10s %4d %4.0f%%  %-20s %s\n", job.job_id().c_str(), job.kind().c_str(),
+          JobStateText(job.state()).c_str(), job.attempt(), job.progress() * 100, created.c_str(),
+          (job.state() == v1::JOB_STATE_FAILED ? jobs::ErrorText(job) : job.progress_message())
+              .c_str());
     }
     request.set_page_token(page.next_page_token());
   } while (!request.page_token().empty() && shown < flags.limit);

@@ -98,6 +98,7 @@ absl::Status JobManager::Start() {
       job.set_state(common::v1::JOB_STATE_FAILED);
       job.set_error(
           absl::StrCat("interrupted by a restart of the ", service(), " service; start it again"));
+      job.set_error_code(static_cast<int32_t>(absl::StatusCode::kAborted));
       ToProtoTimestamp(absl::Now(), job.mutable_finished_at());
       CLT_RETURN_IF_ERROR(store_->Write(job));
       spdlog::warn("{}: job {} was running at shutdown; marked failed", service(), job.job_id());
@@ -336,6 +337,7 @@ void JobManager::RunOne(const std::string& job_id) {
   } else {
     job.set_state(common::v1::JOB_STATE_FAILED);
     job.set_error(std::string(outcome.status().message()));
+    job.set_error_code(static_cast<int32_t>(outcome.status().code()));
   }
   if (!batch) batch = store_->kv()->NewWriteBatch();
   store_->Put(*batch, job);
@@ -343,13 +345,14 @@ void JobManager::RunOne(const std::string& job_id) {
     // The result is not published; record the failure on its own.
     job.set_state(common::v1::JOB_STATE_FAILED);
     job.set_error(absl::StrCat("could not store the result: ", s.message()));
+    job.set_error_code(static_cast<int32_t>(s.code()));
     job.clear_result();
     (void)store_->Write(job);
   } else if (on_committed) {
     on_committed();
   }
   spdlog::info("{}: job {} ended {}{}", service(), job_id, StateName(job.state()),
-               job.error().empty() ? "" : ": " + job.error());
+               job.error().empty() ? "" : ": " + ErrorText(job));
   RecordMetrics(job);
   running_id_.clear();
   running_control_ = nullptr;

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "clientele/common/v1/jobs.pb.h"
 
 namespace clientele::jobs {
@@ -31,6 +33,20 @@ inline std::string StateName(common::v1::JobState state) {
     default:
       return "unspecified";
   }
+}
+
+// The canonical name of a failed job's error code ("RESOURCE_EXHAUSTED"); empty for a job that
+// has not failed.
+inline std::string ErrorCodeName(const common::v1::Job& job) {
+  if (job.state() != common::v1::JOB_STATE_FAILED) return std::string();
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(job.error_code()));
+}
+
+// A failed job's error as absl::Status prints one: "RESOURCE_EXHAUSTED: <message>"; empty for a
+// job that has not failed.
+inline std::string ErrorText(const common::v1::Job& job) {
+  if (job.state() != common::v1::JOB_STATE_FAILED) return std::string();
+  return absl::StrCat(ErrorCodeName(job), ": ", job.error());
 }
 
 // The service that owns `job_id` ("analytics" for "analytics-0000000001"): the text before

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,10 @@ absl::StatusOr<common::v1::Job> ParseJob(std::string_view bytes, std::string_vie
     return absl::DataLossError(
         absl::StrCat("job store: corrupt job at key '",
                      absl::CHexEscape(absl::string_view(key.data(), key.size())), "'"));
+  }
+  // Versions before error_code stored only the message of a failure.
+  if (job.state() == common::v1::JOB_STATE_FAILED && job.error_code() == 0) {
+    job.set_error_code(static_cast<int32_t>(absl::StatusCode::kUnknown));
   }
   return job;
 }

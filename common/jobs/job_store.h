@@ -6,6 +6,9 @@
 // family without this service's prefix (jobs stored in an earlier format) are never parsed:
 // CountForeign() counts them, and the manager logs a warning.
 //
+// A failed job stored without an error code (by versions that kept only the message) reads
+// with error_code UNKNOWN.
+//
 // Thread-compatible: the JobManager serializes its calls.
 #ifndef CLIENTELE_COMMON_JOBS_JOB_STORE_H_
 #define CLIENTELE_COMMON_JOBS_JOB_STORE_H_

@@ -21,6 +21,11 @@
 namespace clientele::recommender {
 namespace {
 
+// sar's neighbours per item above the dense cap: its default keeps every co-occurring item, an
+// item x item similarity that grows with the square of the catalog (its memory estimate alone
+// refuses it there).
+constexpr double kLargeCatalogSarNeighbors = 100;
+
 // The spec's models, else the default set for a catalog of `items`; *selection says why the
 // set differs from ServedModelNames() (empty when it does not).
 std::vector<std::string> ModelsToFit(const v1::TrainJobSpec& spec, int64_t items,
@@ -28,9 +33,10 @@ std::vector<std::string> ModelsToFit(const v1::TrainJobSpec& spec, int64_t items
   selection->clear();
   if (!spec.models().empty()) return {spec.models().begin(), spec.models().end()};
   if (items <= dense_item_cap) return ServedModelNames();
-  *selection =
-      absl::StrCat("als serves the default strategy: ", items, " items exceed the dense cap of ",
-                   dense_item_cap, " (ease's max_items), so ease and hybrid were not trained");
+  *selection = absl::StrCat(
+      "als serves the default strategy: ", items, " items exceed the dense cap of ", dense_item_cap,
+      " (ease's max_items), so ease and hybrid were not trained and sar keeps ",
+      kLargeCatalogSarNeighbors, " neighbours per item");
   return LargeCatalogModelNames();
 }
 
@@ -118,6 +124,9 @@ absl::StatusOr<JobOutcome> RunTrainJob(const JobInput& job, RecommenderStore* st
       config.name = names[m];
       config.user_segments = td.user_segments;  // Popularity per RFM segment.
       config.memory_budget_bytes = defaults.memory_budget_bytes;
+      if (!selection.empty() && names[m] == "sar") {
+        config.params["neighbors"] = kLargeCatalogSarNeighbors;
+      }
       config.fitted = models;  // The hybrid reuses the ease fitted before it.
       CLT_ASSIGN_OR_RETURN(
           std::unique_ptr<RecommenderModel> model, TrainModel(config, td.data, [&](double f) {

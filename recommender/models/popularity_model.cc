@@ -46,6 +46,7 @@ absl::Status PopularityModel::FitImpl(const Dataset& data, const FitProgress& /*
   }
   user_segments_.clear();
   SetTieScale();
+  RankItems();
   return absl::OkStatus();
 }
 
@@ -69,16 +70,34 @@ std::string PopularityModel::UserSegment(int32_t user) const {
 void PopularityModel::Score(absl::Span<const std::pair<int32_t, float>> /*history*/,
                             absl::string_view segment, absl::Span<float> scores) const {
   int s = segment.empty() ? -1 : SegmentIndex(segment);
-  const float scale = tie_scale_;
-  for (size_t i = 0; i < scores.size(); ++i) {
-    if (s >= 0) {
-      // Integer-valued segment counts dominate; overall popularity (scaled below 0.5) breaks
-      // ties and ranks the items unseen in the segment.
-      scores[i] = segment_[s][i] > 0 ? segment_[s][i] + overall_[i] * scale : 0.0f;
-    } else {
-      scores[i] = overall_[i];
+  for (size_t i = 0; i < scores.size(); ++i) scores[i] = ItemScore(s, static_cast<int32_t>(i));
+}
+
+float PopularityModel::ItemScore(int s, int32_t item) const {
+  if (s < 0) return overall_[item];
+  // Integer-valued segment counts dominate; overall popularity (scaled below 0.5) breaks ties
+  // and ranks the items unseen in the segment.
+  return segment_[s][item] > 0 ? segment_[s][item] + overall_[item] * tie_scale_ : 0.0f;
+}
+
+void PopularityModel::RankItems() {
+  ranked_.assign(segment_names_.size() + 1, {});
+  for (int s = -1; s < static_cast<int>(segment_names_.size()); ++s) {
+    std::vector<std::pair<int32_t, float>>& ranked = ranked_[s + 1];
+    for (int32_t i = 0; i < static_cast<int32_t>(overall_.size()); ++i) {
+      const float score = ItemScore(s, i);
+      if (score > 0) ranked.emplace_back(i, score);
     }
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
   }
+}
+
+const std::vector<std::pair<int32_t, float>>* PopularityModel::RankedScores(
+    absl::string_view segment) const {
+  const int s = segment.empty() ? -1 : SegmentIndex(segment);
+  return &ranked_[s + 1];
 }
 
 Reason PopularityModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, float>>,
@@ -128,11 +147,13 @@ absl::Status PopularityModel::DeserializeImpl(absl::string_view* in) {
     }
   }
   SetTieScale();
+  RankItems();
   return absl::OkStatus();
 }
 
 int64_t PopularityModel::ModelFitBytes(const DataShape& shape) const {
-  return 16 * shape.items + 8 * shape.users;  // Item counts (per segment: small) and segments.
+  // Item counts and ranked lists (per segment: a few more) and segments.
+  return 32 * shape.items + 8 * shape.users;
 }
 
 }  // namespace clientele::recommender

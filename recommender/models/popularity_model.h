@@ -37,10 +37,16 @@ class PopularityModel final : public RecommenderModel {
   absl::Status DeserializeImpl(absl::string_view* in) override;
   int64_t ModelFitBytes(const DataShape& shape) const override;
   std::string UserSegment(int32_t user) const override;
+  const std::vector<std::pair<int32_t, float>>* RankedScores(
+      absl::string_view segment) const override;
 
  private:
   int SegmentIndex(absl::string_view segment) const;
   void SetTieScale();
+  // What Score gives `item` in segment index `s` (-1: overall).
+  float ItemScore(int s, int32_t item) const;
+  // Fills ranked_ from overall_ and segment_.
+  void RankItems();
 
   bool weighted_ = false;
   absl::flat_hash_map<std::string, std::string> user_segments_;  // Config; fit only.
@@ -49,6 +55,8 @@ class PopularityModel final : public RecommenderModel {
   std::vector<std::string> segment_names_;                       // Sorted.
   std::vector<std::vector<float>> segment_;                      // [segment][item].
   std::vector<int32_t> user_segment_;                            // Per user, -1 when none.
+  // RankedScores: [0] overall, [1 + s] segment s; items with a score > 0, best first.
+  std::vector<std::vector<std::pair<int32_t, float>>> ranked_;
 };
 
 }  // namespace clientele::recommender

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,7 +64,7 @@ std::string ReasonText(const Reason& reason, const IdIndex& items) {
 
 int64_t RecommenderModel::EstimateFitBytes(const DataShape& shape) const {
   // Histories (item + value), offsets, popularity, id maps (~48 bytes an id), serving cache.
-  const int64_t base = 8 * shape.interactions + 8 * shape.users + 4 * shape.items +
+  const int64_t base = 8 * shape.interactions + 8 * shape.users + 8 * shape.items +
                        48 * (shape.users + shape.items) +
                        16 * shape.users * static_cast<int64_t>(cache_top_n_);
   return base + ModelFitBytes(shape);
@@ -102,11 +103,21 @@ absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progr
   history_values_ = data.values();
   popularity_.assign(data.num_items(), 0.0f);
   for (int32_t item : history_items_) popularity_[item] += 1.0f;
+  OrderByPopularity();
   CLT_RETURN_IF_ERROR(FitImpl(data, progress));
   if (progress && !progress(1.0)) return absl::CancelledError("fit cancelled");
   fitted_ = true;
   BuildCache();
   return absl::OkStatus();
+}
+
+void RecommenderModel::OrderByPopularity() {
+  popularity_order_.resize(popularity_.size());
+  std::iota(popularity_order_.begin(), popularity_order_.end(), 0);
+  std::sort(popularity_order_.begin(), popularity_order_.end(), [this](int32_t a, int32_t b) {
+    if (popularity_[a] != popularity_[b]) return popularity_[a] > popularity_[b];
+    return a < b;
+  });
 }
 
 int RecommenderModel::fit_threads() const { return internal::FitThreads(fit_threads_); }
@@ -253,27 +264,73 @@ absl::StatusOr<std::vector<Recommendation>> RecommenderModel::Recommend(
   } else if (request.user.has_value()) {
     segment = UserSegment(*request.user);
   }
-  s.scores.assign(n, 0.0f);
   absl::Span<const std::pair<int32_t, float>> history(s.history);
-  Score(history, segment, absl::MakeSpan(s.scores));
-
-  constexpr float kExcluded = -INFINITY;
-  if (request.exclude_seen) {
-    for (const auto& h : s.history) s.scores[h.first] = kExcluded;
-  }
-  for (int32_t item : request.exclude) {
-    if (item >= 0 && item < n) s.scores[item] = kExcluded;
-  }
-  const bool fallback = UsesPopularityFallback();
+  auto passes_filters = [&](int32_t i) {
+    if (request.category.has_value() && categories_[i] != *request.category) return false;
+    return !request.item_filter || request.item_filter(i);
+  };
+  const size_t wanted = static_cast<size_t>(request.k);
   s.candidates.clear();
-  for (int32_t i = 0; i < n; ++i) {
-    float score = s.scores[i];
-    if (score == kExcluded) continue;
-    bool scored = score > 0;
-    if (!scored && !fallback) continue;
-    if (request.category.has_value() && categories_[i] != *request.category) continue;
-    if (request.item_filter && !request.item_filter(i)) continue;
-    s.candidates.push_back({scored, scored ? score : popularity_[i], i});
+  if (const std::vector<std::pair<int32_t, float>>* ranked = RankedScores(segment)) {
+    // Scores that do not depend on the history: the first k of the model's order that are
+    // neither excluded nor filtered out, when there are k (else the full scoring below).
+    auto excluded = [&](int32_t i) {
+      if (request.exclude_seen &&
+          std::binary_search(s.history.begin(), s.history.end(), std::make_pair(i, 0.0f),
+                             [](const auto& a, const auto& b) { return a.first < b.first; })) {
+        return true;
+      }
+      return request.exclude.contains(i);
+    };
+    for (const auto& [i, score] : *ranked) {
+      if (excluded(i) || !passes_filters(i)) continue;
+      s.candidates.push_back({true, score, i});
+      if (s.candidates.size() == wanted) break;
+    }
+    if (s.candidates.size() < wanted) s.candidates.clear();
+  }
+  constexpr float kExcluded = -INFINITY;
+  const bool from_ranked = !s.candidates.empty();
+  if (!from_ranked) {
+    s.scores.assign(n, 0.0f);
+    Score(history, segment, absl::MakeSpan(s.scores));
+    if (request.exclude_seen) {
+      for (const auto& h : s.history) s.scores[h.first] = kExcluded;
+    }
+    for (int32_t item : request.exclude) {
+      if (item >= 0 && item < n) s.scores[item] = kExcluded;
+    }
+  }
+  // Scored items (> 0) compete for the k places. Whenever the list reaches prune_at, it keeps
+  // its k best and the k-th becomes a bound an item must beat to enter: one pass over the
+  // scores, not a sort of the catalog, when a model scores every item.
+  const size_t prune_at = std::max<size_t>(4 * wanted, 1024);
+  bool bounded = false;
+  Candidate bound{};
+  for (int32_t i = 0; !from_ranked && i < n; ++i) {
+    const float score = s.scores[i];
+    if (!(score > 0)) continue;  // Excluded (-inf) or unscored: below.
+    const Candidate c{true, score, i};
+    if (bounded && !Better(c, bound)) continue;
+    if (!passes_filters(i)) continue;
+    s.candidates.push_back(c);
+    if (s.candidates.size() >= prune_at) {
+      std::nth_element(s.candidates.begin(), s.candidates.begin() + (wanted - 1),
+                       s.candidates.end(), Better);
+      s.candidates.resize(wanted);
+      bound = s.candidates.back();
+      bounded = true;
+    }
+  }
+  // Unscored items come after every scored one, most popular first (Better's order among
+  // them): the first that are not excluded and pass the filters, in popularity order.
+  if (UsesPopularityFallback() && s.candidates.size() < wanted) {
+    for (int32_t i : popularity_order_) {
+      const float score = s.scores[i];
+      if (score == kExcluded || score > 0 || !passes_filters(i)) continue;
+      s.candidates.push_back({false, popularity_[i], i});
+      if (s.candidates.size() == wanted) break;
+    }
   }
   size_t k = std::min<size_t>(request.k, s.candidates.size());
   if (k < s.candidates.size()) {
@@ -384,6 +441,7 @@ absl::StatusOr<std::unique_ptr<RecommenderModel>> DeserializeModel(absl::string_
   }
   CLT_RETURN_IF_ERROR(m.DeserializeImpl(&bytes));
   if (!bytes.empty()) return absl::DataLossError("model bytes: trailing bytes");
+  m.OrderByPopularity();
   m.fitted_ = true;
   m.BuildCache();
   return model;

@@ -185,6 +185,14 @@ class RecommenderModel {
   virtual std::string UserSegment(int32_t user) const { return ""; }
   // Whether the model falls back to popularity for items left unscored (default true).
   virtual bool UsesPopularityFallback() const { return true; }
+  // For a model whose scores do not depend on the history (popularity): the items that Score
+  // gives a score > 0 for `segment`, best first (score descending, then item index), with
+  // those scores. Recommend then walks this list instead of scoring the whole catalog (and
+  // scores the catalog only when the list cannot fill k). nullptr (the default): no list.
+  virtual const std::vector<std::pair<int32_t, float>>* RankedScores(
+      absl::string_view segment) const {
+    return nullptr;
+  }
 
   void set_fit_note(std::string note) { fit_note_ = std::move(note); }
   // No serving cache for this model (e.g. a copy fitted only to be validated).
@@ -210,6 +218,8 @@ class RecommenderModel {
     int32_t evidence;
     ReasonKind kind;
   };
+  // Fills popularity_order_ from popularity_.
+  void OrderByPopularity();
   // Fills the serving cache (no-op when cache_top_n_ is 0), users split over fit_threads_.
   void BuildCache();
   // Serialize() with `cache_top_n` recorded instead of the model's own (a hybrid's component
@@ -233,6 +243,8 @@ class RecommenderModel {
   std::vector<int32_t> history_items_;
   std::vector<float> history_values_;
   std::vector<float> popularity_;
+  // Item indexes by popularity_, most popular first (ties: lower index first).
+  std::vector<int32_t> popularity_order_;
   bool fitted_ = false;
   std::string fit_note_;
 };

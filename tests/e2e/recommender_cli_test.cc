@@ -247,6 +247,39 @@ std::string OrderLine(const std::string& id, const std::string& customer,
          R"("},"lines":[)" + lines + "]}}\n";
 }
 
+TEST_F(RecommenderCliTest, AFitOverTheMemoryBudgetFailsResourceExhaustedInTextAndJson) {
+  server_ = ServerProcess();  // Stops the default server.
+  server_ = StartServer(CLT_BIN_DIR, dir_.Sub("budget"), {"--recommender_memory_budget=1K"});
+  ASSERT_FALSE(server_.address.empty()) << "clienteled did not start";
+  Import("movielens", WriteFile("u.data",
+                                "1\t10\t5\t880000000\n1\t11\t4\t880000001\n"
+                                "2\t10\t3\t880000002\n2\t12\t5\t880000003\n"));
+
+  CommandResult train =
+      Run({"--json", "jobs", "start", "train", "--models=ease", "--wait", "--timeout=60"});
+  const nlohmann::json job = nlohmann::json::parse(train.out, nullptr, false);
+  ASSERT_TRUE(job.is_object()) << train.out << train.err;
+  EXPECT_EQ(job["state"], "failed");
+  EXPECT_EQ(job["error_code"], "RESOURCE_EXHAUSTED") << train.out;
+  EXPECT_THAT(job["error"].get<std::string>(), HasSubstr("--recommender_memory_budget"));
+  const std::string id = job["job_id"].get<std::string>();
+
+  CommandResult get_json = Run({"--json", "jobs", "get", id});
+  ASSERT_EQ(get_json.exit_code, 0) << get_json.err;
+  const nlohmann::json got = nlohmann::json::parse(get_json.out, nullptr, false);
+  ASSERT_TRUE(got.is_object()) << get_json.out;
+  EXPECT_EQ(got["error_code"], "RESOURCE_EXHAUSTED") << get_json.out;
+
+  CommandResult get_text = Run({"jobs", "get", id});
+  ASSERT_EQ(get_text.exit_code, 0) << get_text.err;
+  EXPECT_THAT(get_text.out, HasSubstr("error: RESOURCE_EXHAUSTED: "));
+  EXPECT_THAT(get_text.out, HasSubstr("--recommender_memory_budget"));
+
+  CommandResult list = Run({"jobs", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("RESOURCE_EXHAUSTED: "));
+}
+
 TEST_F(RecommenderCliTest, ProfileIdentityCreatedAfterTrainingGetsColdStartAnswer) {
   Import("events-jsonl",
          WriteFile("shop.jsonl", CustomerLine("c1", "Ayse", "Yilmaz", "2024-01-01T10:00:00Z") +

@@ -487,8 +487,8 @@ TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
     EXPECT_EQ(job.state(), common::v1::JOB_STATE_FAILED) << start.spec.DebugString();
     EXPECT_THAT(job.error(), HasSubstr("model ease"));
     EXPECT_THAT(job.error(), HasSubstr("--recommender_memory_budget"));
-
-    // The job's status (the record keeps only its message) is RESOURCE_EXHAUSTED.
+    // The code as JobService's WaitJob shows it, and as the runner returns it.
+    EXPECT_EQ(job.job.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
     recommender::JobInput direct;
     direct.job_id = "direct";
     direct.kind = start.spec.has_evaluate() ? "evaluate" : "train";
@@ -806,6 +806,7 @@ TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
   EXPECT_THAT(job.result().models(), ::testing::ElementsAre("popularity", "item_cf", "sar", "als"));
   EXPECT_THAT(job.result().model_selection(), HasSubstr("5 items exceed the dense cap of 3"));
+  EXPECT_THAT(job.result().model_selection(), HasSubstr("sar keeps 100 neighbours per item"));
 
   v1::GetModelInfoResponse info;
   {

@@ -250,6 +250,7 @@ TEST_F(JobManagerTest, AJobRunningAtACrashIsMarkedFailedAndQueuedJobsRunAfterRes
   ASSERT_THAT(failed, IsOk());
   EXPECT_EQ(failed->state(), common::v1::JOB_STATE_FAILED);
   EXPECT_THAT(failed->error(), HasSubstr("restart"));
+  EXPECT_EQ(failed->error_code(), static_cast<int32_t>(absl::StatusCode::kAborted));
   EXPECT_TRUE(failed->has_finished_at());
   EXPECT_EQ(Wait(*manager, "analytics-0000000002").state(), common::v1::JOB_STATE_SUCCEEDED);
   auto next = manager->StartJob("rfm", QuickSpec(), "");

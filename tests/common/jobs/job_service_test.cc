@@ -32,7 +32,8 @@ using ::clientele::testing::IsOk;
 using ::testing::HasSubstr;
 
 // Spec: a StringValue. "quick" succeeds at once; "steps" reports progress 0.25, 0.5, 0.75 as
-// the test releases steps 1..3 and ends at release 4 (or when cancelled).
+// the test releases steps 1..3 and ends at release 4 (or when cancelled); "exhausted" fails at
+// once with RESOURCE_EXHAUSTED.
 class StepRunner final : public JobRunner {
  public:
   explicit StepRunner(std::vector<std::string> kinds) : kinds_(std::move(kinds)) {}
@@ -41,8 +42,8 @@ class StepRunner final : public JobRunner {
                                                  const google::protobuf::Any& spec) const override {
     auto value = UnpackAny<google::protobuf::StringValue>(spec, "spec");
     if (!value.ok()) return value.status();
-    if (value->value() != "quick" && value->value() != "steps") {
-      return absl::InvalidArgumentError("spec.value: quick or steps");
+    if (value->value() != "quick" && value->value() != "steps" && value->value() != "exhausted") {
+      return absl::InvalidArgumentError("spec.value: quick, steps or exhausted");
     }
     google::protobuf::Any out;
     out.PackFrom(*value);
@@ -51,6 +52,9 @@ class StepRunner final : public JobRunner {
   absl::StatusOr<JobOutcome> Run(const v1::Job& job, JobControl& control) override {
     google::protobuf::StringValue spec;
     job.spec().UnpackTo(&spec);
+    if (spec.value() == "exhausted") {
+      return absl::ResourceExhaustedError("the fit needs more than --memory_budget");
+    }
     if (spec.value() == "steps") {
       for (int i = 1; i <= 4; ++i) {
         absl::MutexLock l(&mu_);
@@ -323,6 +327,71 @@ TEST_F(JobServiceTest, ARetriedKeyIsTheNextAttemptAndCancelWorksThroughTheServic
   EXPECT_EQ(Wait(second.job_id()).job().state(), v1::JOB_STATE_SUCCEEDED);
   const v1::Job again = Start("quick", "quick", "nightly");
   EXPECT_EQ(again.job_id(), second.job_id());
+}
+
+TEST_F(JobServiceTest, AFailedJobKeepsItsStatusCodeInGetWaitWatchAndList) {
+  const v1::Job started = Start("quick", "exhausted");
+  const v1::WaitJobResponse waited = Wait(started.job_id());
+  ASSERT_TRUE(waited.finished());
+  EXPECT_EQ(waited.job().state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(waited.job().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(waited.job().error(), HasSubstr("--memory_budget"));
+  EXPECT_EQ(ErrorCodeName(waited.job()), "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(ErrorText(waited.job()), "RESOURCE_EXHAUSTED: the fit needs more than --memory_budget");
+  {
+    grpc::ClientContext context;
+    v1::GetJobRequest request;
+    request.set_job_id(started.job_id());
+    v1::GetJobResponse response;
+    ASSERT_TRUE(stub_->GetJob(&context, request, &response).ok());
+    EXPECT_EQ(response.job().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::WatchJobRequest request;
+    request.set_job_id(started.job_id());
+    auto stream = stub_->WatchJob(&context, request);
+    v1::WatchJobResponse update;
+    ASSERT_TRUE(stream->Read(&update));
+    EXPECT_EQ(update.job().state(), v1::JOB_STATE_FAILED);
+    EXPECT_EQ(update.job().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    while (stream->Read(&update)) {
+    }
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  {
+    grpc::ClientContext context;
+    v1::ListJobsRequest request;
+    v1::ListJobsResponse response;
+    ASSERT_TRUE(stub_->ListJobs(&context, request, &response).ok());
+    ASSERT_EQ(response.jobs_size(), 1);
+    EXPECT_EQ(response.jobs(0).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  // A job that has not failed has no code.
+  const v1::Job quick = Start("quick", "quick");
+  EXPECT_EQ(Wait(quick.job_id()).job().error_code(), 0);
+  EXPECT_EQ(ErrorCodeName(Wait(quick.job_id()).job()), "");
+}
+
+TEST_F(JobServiceTest, AFailedJobStoredWithoutACodeReadsAsUnknown) {
+  // As versions that kept only the message stored a failure.
+  v1::Job old;
+  old.set_job_id("alpha-0000000042");
+  old.set_kind("quick");
+  *old.mutable_spec() = Spec("quick");
+  old.set_state(v1::JOB_STATE_FAILED);
+  old.set_error("ease: over the budget");
+  ASSERT_THAT(alpha_store_->Write(old), IsOk());
+  grpc::ClientContext context;
+  v1::GetJobRequest request;
+  request.set_job_id(old.job_id());
+  v1::GetJobResponse response;
+  ASSERT_TRUE(stub_->GetJob(&context, request, &response).ok());
+  EXPECT_EQ(response.job().state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(response.job().error(), "ease: over the budget");
+  EXPECT_EQ(response.job().error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(ErrorText(response.job()), "UNKNOWN: ease: over the budget");
 }
 
 class JobServiceLimitTest : public JobServiceTest {

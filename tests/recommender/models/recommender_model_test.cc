@@ -416,3 +416,92 @@ TEST(HybridModelTest, DefaultBlendIsTunedEaseAndSvdAndExplicitWeightsAreKept) {
 
 }  // namespace
 }  // namespace clientele::recommender
+
+namespace clientele::recommender {
+namespace {
+
+// 40 users over 3,000 items (each user 30 items spread over the catalog, overlapping),
+// items in three categories.
+Dataset WideCatalog() {
+  std::vector<std::tuple<std::string, std::string, double, int>> cells;
+  std::vector<std::pair<std::string, std::string>> categories;
+  for (int i = 0; i < 3000; ++i) {
+    categories.emplace_back(absl::StrCat("i", i), i % 3 == 0 ? "x" : (i % 3 == 1 ? "y" : "z"));
+  }
+  for (int u = 0; u < 40; ++u) {
+    for (int c = 0; c < 30; ++c) {
+      cells.emplace_back(absl::StrCat("u", u), absl::StrCat("i", (u * 37 + c * c * 7) % 3000), 1,
+                         c);
+    }
+  }
+  return testdata::Make(cells, categories);
+}
+
+// Recommend keeps a bounded candidate list (pruned to the k best once it holds 1,024 items)
+// and popularity walks its ranked list: the top k must be the head of the full ranking
+// (k = 1,000 keeps every candidate), with and without filters.
+TEST(RecommenderModelTest, TopKIsTheHeadOfTheFullRankingOnAWideCatalog) {
+  const Dataset data = WideCatalog();
+  for (const char* name : {"svd", "popularity", "item_cf", "als"}) {
+    ModelConfig config{name};
+    config.cache_top_n = 0;  // Every call scores.
+    auto model = TrainModel(config, data);
+    ASSERT_TRUE(model.ok()) << name << ": " << model.status();
+    for (int variant = 0; variant < 4; ++variant) {
+      for (const char* user : {"u0", "u17", "u39"}) {
+        RecommendRequest request = testdata::ForUser(**model, user, 1000);
+        if (variant == 1) request.category = "y";
+        if (variant == 2) request.exclude = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        if (variant == 3) request.item_filter = [](int32_t i) { return i % 5 != 0; };
+        auto full = (*model)->Recommend(request);
+        ASSERT_TRUE(full.ok()) << full.status();
+        for (int k : {1, 10, 100}) {
+          request.k = k;
+          auto top = (*model)->Recommend(request);
+          ASSERT_TRUE(top.ok()) << top.status();
+          ASSERT_EQ(top->size(), std::min<size_t>(k, full->size())) << name;
+          for (size_t r = 0; r < top->size(); ++r) {
+            EXPECT_EQ((*top)[r].item, (*full)[r].item)
+                << name << " variant " << variant << " " << user << " k " << k << " rank " << r;
+            EXPECT_EQ((*top)[r].score, (*full)[r].score) << name;
+            EXPECT_EQ((*top)[r].reason_text, (*full)[r].reason_text) << name;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(RecommenderModelTest, PopularityRankingMatchesCountsWithExclusionsAndFilters) {
+  const Dataset data = WideCatalog();
+  auto model = TrainModel({"popularity"}, data);
+  ASSERT_TRUE(model.ok()) << model.status();
+  // Users per item, then the order: most users first, ties by item index.
+  std::vector<int> users(data.num_items(), 0);
+  for (int32_t item : data.item_index()) ++users[item];
+  const RecommendRequest base = testdata::ForUser(**model, "u3", 25);
+  const absl::Span<const int32_t> seen = (*model)->UserItems(*base.user);
+  std::vector<int32_t> expected;
+  for (int32_t i = 0; i < data.num_items(); ++i) {
+    if (std::find(seen.begin(), seen.end(), i) != seen.end()) continue;
+    if ((*model)->item_category(i) != "z" || i == 5) continue;
+    expected.push_back(i);
+  }
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](int32_t a, int32_t b) { return users[a] > users[b]; });
+  expected.resize(25);
+  RecommendRequest request = base;
+  request.category = "z";
+  request.exclude = {5};
+  auto recs = (*model)->Recommend(request);
+  ASSERT_TRUE(recs.ok()) << recs.status();
+  std::vector<int32_t> got;
+  for (const Recommendation& r : *recs) {
+    got.push_back(r.item);
+    EXPECT_EQ(r.score, users[r.item]);
+  }
+  EXPECT_EQ(got, expected);
+}
+
+}  // namespace
+}  // namespace clientele::recommender
