@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "analytics/orders/customer_order.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
 #include "spdlog/spdlog.h"
@@ -45,6 +46,10 @@ absl::Status AnalyticsApplier::Apply(uint32_t partition,
     if (event.has_order()) {
       const common::v1::Order& order = event.order();
       if (order.customer().system().empty() && order.customer().id().empty()) continue;
+      // Kept whatever the aggregate makes of it (the history shows refused orders too).
+      if (std::optional<v1::CustomerOrder> kept = CustomerOrderOf(event)) {
+        store_->PutOrder(batch, *kept);
+      }
       const std::string key = EncodeSourceKey(order.customer());
       auto it = aggregates.find(key);
       if (it == aggregates.end()) {

@@ -1,5 +1,6 @@
 // The analytics service's half of the log consumer: folds Order events into the per-source-key
-// order aggregates and CustomerUpsert events into the per-source-key attributes.
+// order aggregates and order history (analytics/orders/customer_order.h), and CustomerUpsert
+// events into the per-source-key attributes.
 //
 //   AnalyticsApplier applier(&store);
 //   log::LogConsumer consumer(options, kv, &applier, channels);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/clustering/cluster_predictor.h"
 #include "analytics/features/preprocessor.h"
+#include "analytics/orders/customer_order.h"
 #include "analytics/rfm/rfm.h"
 #include "analytics/rfm/rfm_reference.h"
 #include "common/status/status_macros.h"
@@ -268,6 +269,36 @@ absl::StatusOr<v1::ListRfmResponse> AnalyticsQueries::ListRfm(const v1::ListRfmR
     response.set_next_page_token(rows.back().profile_id());
   }
   for (v1::RfmRow& row : rows) *response.add_rows() = std::move(row);
+  return response;
+}
+
+absl::StatusOr<v1::ListCustomerOrdersResponse> AnalyticsQueries::ListCustomerOrders(
+    const v1::ListCustomerOrdersRequest& request) const {
+  constexpr int kMaxKeys = 100, kDefaultLimit = 10, kMaxLimit = 1000;
+  if (request.source_keys().empty() || request.source_keys_size() > kMaxKeys) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source_keys: give 1 to ", kMaxKeys, " source keys, got ", request.source_keys_size()));
+  }
+  if (request.limit() < 0 || request.limit() > kMaxLimit) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: must be between 0 and ", kMaxLimit,
+                                                   " (0 means ", kDefaultLimit, "), got ",
+                                                   request.limit()));
+  }
+  const int limit = request.limit() == 0 ? kDefaultLimit : request.limit();
+  std::vector<v1::CustomerOrder> orders;
+  for (int i = 0; i < request.source_keys_size(); ++i) {
+    const common::v1::SourceKey& key = request.source_keys(i);
+    if (key.system().empty() || key.id().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("source_keys[", i, "]: system and id are required"));
+    }
+    CLT_ASSIGN_OR_RETURN(std::vector<v1::CustomerOrder> of_key, store_->LatestOrders(key, limit));
+    for (v1::CustomerOrder& order : of_key) orders.push_back(std::move(order));
+  }
+  v1::ListCustomerOrdersResponse response;
+  for (v1::CustomerOrder& order : NewestOrders(std::move(orders), limit)) {
+    *response.add_orders() = std::move(order);
+  }
   return response;
 }
 

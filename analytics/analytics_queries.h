@@ -1,7 +1,7 @@
 // The read side of the analytics service (no gRPC): answers GetCustomerAnalytics,
 // ListSegments, ListCustomersInSegment, GetModel, PredictCluster and ListRfm from the stored
-// models. Each call reads the active version pointer once, so it sees one consistent model
-// even while a job switches versions.
+// models, and ListCustomerOrders from the order history. Each call reads the active version pointer
+// once, so it sees one consistent model even while a job switches versions.
 //
 // Errors: InvalidArgument naming the field; NotFound for unknown profiles, source keys and
 // model versions; FailedPrecondition when no model of the needed kind is active yet.
@@ -33,6 +33,9 @@ class AnalyticsQueries {
       const v1::PredictClusterRequest& request) const;
   absl::StatusOr<v1::ListRfmResponse> ListRfm(const v1::ListRfmRequest& request,
                                               const Interrupt& interrupt = NoInterrupt()) const;
+  // Needs no model: the order history is kept as orders arrive.
+  absl::StatusOr<v1::ListCustomerOrdersResponse> ListCustomerOrders(
+      const v1::ListCustomerOrdersRequest& request) const;
 
  private:
   // The model `version` (0: the active one of `kind`), checked to be of `kind`.

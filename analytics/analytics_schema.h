@@ -11,6 +11,10 @@
 //   cluster_rows [u64 version][profile id]     -> [u32 cluster]
 //   members      [u64 version][source key]     -> profile id (who was scored as whom), only
 //                                                 when it differs from FormatSourceKey(key)
+//   orders       [u32 n][source key (n bytes)][u64 ~time][order id]
+//                                              -> analytics.v1.CustomerOrder (newest first per
+//                                                 key: time is the order's microseconds since
+//                                                 the epoch, sign bit flipped, then inverted)
 //   meta         "active/<kind>"               -> [u64 version]
 //                "next_version"                -> [u64]
 //                "applied/analytics\0[u32 p]"  -> [u64 sequence] (LogConsumer progress)
@@ -36,13 +40,14 @@ enum AnalyticsColumnFamily : storage::ColumnFamilyId {
   kClusterRowsCf = 6,
   kMetaCf = 7,
   kMembersCf = 8,
+  kOrdersCf = 9,
 };
 
 inline std::vector<storage::ColumnFamilySpec> AnalyticsColumnFamilies() {
   return {
-      {"aggregates", true},    {"attributes", true}, {"jobs", false},
-      {"job_keys", true},      {"models", false},    {"rfm_rows", false},
-      {"cluster_rows", false}, {"meta", false},      {"members", true},
+      {"aggregates", true}, {"attributes", true}, {"jobs", false},         {"job_keys", true},
+      {"models", false},    {"rfm_rows", false},  {"cluster_rows", false}, {"meta", false},
+      {"members", true},    {"orders", false},
   };
 }
 

@@ -24,6 +24,8 @@ AnalyticsServiceImpl::AnalyticsServiceImpl(const AnalyticsQueries* queries) : qu
   checked("PredictCluster",
           proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::PredictCluster));
   checked("ListRfm", proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListRfm));
+  checked("ListCustomerOrders",
+          proto_check::NewCheckedUnaryHandler(this, &AnalyticsServiceImpl::ListCustomerOrders));
 }
 
 grpc::Status AnalyticsServiceImpl::GetCustomerAnalytics(
@@ -60,6 +62,12 @@ grpc::Status AnalyticsServiceImpl::ListRfm(grpc::ServerContext* context,
                                            const v1::ListRfmRequest* request,
                                            v1::ListRfmResponse* response) {
   return Reply(queries_->ListRfm(*request, ServerCallInterrupt(context)), response);
+}
+
+grpc::Status AnalyticsServiceImpl::ListCustomerOrders(grpc::ServerContext* /*context*/,
+                                                      const v1::ListCustomerOrdersRequest* request,
+                                                      v1::ListCustomerOrdersResponse* response) {
+  return Reply(queries_->ListCustomerOrders(*request), response);
 }
 
 }  // namespace clientele::analytics

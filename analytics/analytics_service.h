@@ -30,6 +30,9 @@ class AnalyticsServiceImpl final : public v1::AnalyticsService::Service {
                               v1::PredictClusterResponse* response) override;
   grpc::Status ListRfm(grpc::ServerContext* context, const v1::ListRfmRequest* request,
                        v1::ListRfmResponse* response) override;
+  grpc::Status ListCustomerOrders(grpc::ServerContext* context,
+                                  const v1::ListCustomerOrdersRequest* request,
+                                  v1::ListCustomerOrdersResponse* response) override;
 
  private:
   const AnalyticsQueries* const queries_;

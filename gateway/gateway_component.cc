@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "gateway/customer360/customer360_fanout.h"
 #include "gateway/gateway_store.h"
 #include "gateway/pii/pii_guard.h"
 #include "gateway/pii_audit_sink.h"
@@ -62,16 +63,25 @@ absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
   }
   keys_ = std::make_unique<KeyServiceImpl>(security_->keys.get(), security_->limiter.get());
   audit_ = std::make_unique<AuditServiceImpl>(audit_log_.get());
+  customers_ = std::make_unique<CustomerServiceImpl>();  // Answers once Start gives it backends.
   return absl::OkStatus();
 }
 
-std::vector<grpc::Service*> GatewayComponent::services() { return {keys_.get(), audit_.get()}; }
+std::vector<grpc::Service*> GatewayComponent::services() {
+  return {keys_.get(), audit_.get(), customers_.get()};
+}
 
 std::vector<std::string> GatewayComponent::health_names() const {
-  return {"clientele.gateway.v1.KeyService", "clientele.gateway.v1.AuditService"};
+  return {"clientele.gateway.v1.KeyService", "clientele.gateway.v1.AuditService",
+          "clientele.gateway.v1.CustomerService"};
 }
 
 absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChannels> channels) {
+  // Customer 360 asks the components directly (in-process or by address): the front has
+  // admitted the call, and masks the assembled answer by the caller's role.
+  customers_->Start(std::make_unique<Customer360Fanout>(
+      Customer360Backends{channels->ChannelTo("identity"), channels->ChannelTo("analytics"),
+                          channels->ChannelTo("recommender")}));
   // The gateway runs here, so this is the in-process channel to this process's internal
   // server (the gateway's own services, reflection, and the components that run here).
   std::shared_ptr<grpc::Channel> local = channels->ChannelTo("gateway");

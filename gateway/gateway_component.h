@@ -10,8 +10,8 @@
 //   Open   the gateway's store (<data_dir>/gateway: API keys and the PII audit), the
 //          bootstrap admin key (<data_dir>/bootstrap-admin.key, on the first start), the call
 //          policy (PII masking by pii_guard.h, audit entries into the log), the gateway's own
-//          services (KeyService, AuditService)
-//   Start  the router over the component channels, and the front
+//          services (KeyService, AuditService, CustomerService)
+//   Start  the Customer 360 fan-out, the router over the component channels, and the front
 //   front() is registered on the public server by the process (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 #define CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
@@ -24,6 +24,7 @@
 #include "common/server/component_registry.h"
 #include "common/storage/kv_store.h"
 #include "gateway/audit_service.h"
+#include "gateway/customer_service.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/front_service.h"
 #include "gateway/gateway_security.h"
@@ -57,6 +58,7 @@ class GatewayComponent final : public server::Component {
   std::unique_ptr<GatewaySecurity> security_;
   std::unique_ptr<KeyServiceImpl> keys_;
   std::unique_ptr<AuditServiceImpl> audit_;
+  std::unique_ptr<CustomerServiceImpl> customers_;
   std::unique_ptr<front::BackendRouter> router_;
   std::unique_ptr<front::FrontService> front_;
 };

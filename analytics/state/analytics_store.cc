@@ -22,6 +22,15 @@ std::string RowKey(uint64_t version, std::string_view profile_id) {
   return key;
 }
 
+// [u32 n][encoded source key: n bytes]: the length keeps "a/c1" from prefixing "a/c10".
+std::string OrdersPrefix(const common::v1::SourceKey& key) {
+  const std::string encoded = EncodeSourceKey(key);
+  std::string prefix;
+  storage::AppendUint32(prefix, static_cast<uint32_t>(encoded.size()));
+  prefix.append(encoded);
+  return prefix;
+}
+
 template <typename Message>
 absl::StatusOr<Message> ParseValue(std::string_view bytes, const char* what, std::string_view key) {
   Message message;
@@ -72,6 +81,34 @@ absl::StatusOr<std::optional<common::v1::CustomerUpsert>> AnalyticsStore::GetAtt
 void AnalyticsStore::PutAttributes(storage::WriteBatch& batch, const common::v1::SourceKey& key,
                                    const common::v1::CustomerUpsert& attributes) const {
   batch.Put(kAttributesCf, EncodeSourceKey(key), attributes.SerializeAsString());
+}
+
+void AnalyticsStore::PutOrder(storage::WriteBatch& batch, const v1::CustomerOrder& order) const {
+  const int64_t micros =
+      order.occurred_at().seconds() * 1000000 + order.occurred_at().nanos() / 1000;
+  // Sign bit flipped: unsigned order equals signed order; inverted: newest first.
+  const uint64_t newest_first = ~(static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63));
+  std::string key = OrdersPrefix(order.customer());
+  storage::AppendUint64(key, newest_first);
+  key.append(order.order_id());
+  batch.Put(kOrdersCf, key, order.SerializeAsString());
+}
+
+absl::StatusOr<std::vector<v1::CustomerOrder>> AnalyticsStore::LatestOrders(
+    const common::v1::SourceKey& key, int limit) const {
+  std::vector<v1::CustomerOrder> orders;
+  const std::string prefix = OrdersPrefix(key);
+  storage::IteratorBounds bounds;
+  bounds.lower_bound = prefix;
+  bounds.upper_bound = storage::PrefixSuccessor(prefix);
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kOrdersCf, bounds);
+  for (it->Seek(prefix); it->Valid() && static_cast<int>(orders.size()) < limit; it->Next()) {
+    CLT_ASSIGN_OR_RETURN(v1::CustomerOrder order,
+                         ParseValue<v1::CustomerOrder>(it->value(), "order", it->key()));
+    orders.push_back(std::move(order));
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return orders;
 }
 
 absl::Status AnalyticsStore::ForEachAggregate(

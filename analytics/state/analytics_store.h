@@ -48,6 +48,13 @@ class AnalyticsStore {
   void PutAttributes(storage::WriteBatch& batch, const common::v1::SourceKey& key,
                      const common::v1::CustomerUpsert& attributes) const;
 
+  // One order of a source key (order.customer()), kept under its time so that the newest
+  // come first. Putting an order again with the same time and id replaces it.
+  void PutOrder(storage::WriteBatch& batch, const v1::CustomerOrder& order) const;
+  // The newest `limit` orders of `key`, newest first (same time: by order id).
+  absl::StatusOr<std::vector<v1::CustomerOrder>> LatestOrders(const common::v1::SourceKey& key,
+                                                              int limit) const;
+
   // Visits every aggregate (attributes) in key order, on a snapshot taken at the call.
   // Stops at and returns the first error of `visit` or of the store.
   absl::Status ForEachAggregate(

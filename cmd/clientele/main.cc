@@ -13,6 +13,7 @@
 #include "cmd/clientele/analytics_commands.h"
 #include "cmd/clientele/audit_commands.h"
 #include "cmd/clientele/cli_context.h"
+#include "cmd/clientele/customer_commands.h"
 #include "cmd/clientele/gen_command.h"
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
   AddKeyCommands(app, context, key_flags, run);
   AuditFlags audit_flags;
   AddAuditCommands(app, context, audit_flags, run);
+  CustomerFlags customer_flags;
+  AddCustomerCommands(app, context, customer_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   // The files are read once, before any call: a bad one is a usage error naming its flag.
   absl::StatusOr<clientele::server::ChannelTls> tls =

@@ -33,6 +33,7 @@
 #include "common/server/tls_flags.h"
 #include "common/storage/rocksdb_store.h"
 #include "gateway/gateway_component.h"
+#include "gateway/http/connect_http_server.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele {
@@ -42,6 +43,7 @@ namespace {
 struct Flags {
   std::string services = "all";
   std::string auth = "required";  // required | none
+  std::string http_listen;        // HTTP/JSON (Connect) address; empty: none.
   std::string data_dir = "data";
   std::string listen = "127.0.0.1:50051";
   std::string metrics_listen = "127.0.0.1:9464";
@@ -136,14 +138,19 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   }
   auto* gateway = dynamic_cast<gateway::GatewayComponent*>(components.Find("gateway"));
   if (flags.auth == "none") {
-    if (absl::Status s = CheckAuthNoneListens(
-            {{"--listen", flags.listen}, {"--metrics_listen", flags.metrics_listen}});
+    if (absl::Status s = CheckAuthNoneListens({{"--listen", flags.listen},
+                                               {"--metrics_listen", flags.metrics_listen},
+                                               {"--http_listen", flags.http_listen}});
         !s.ok()) {
       return UsageError(std::string(s.message()));
     }
-  } else if (flags.auth != "required") {
+  }
+  if (!flags.http_listen.empty() && gateway == nullptr) {
+    return UsageError("--http_listen: needs the gateway in --services (it calls the front)");
+  }
+  if (flags.auth != "none" && flags.auth != "required") {
     return UsageError("--auth: '" + flags.auth + "' is not required or none");
-  } else if (gateway == nullptr && !flags.check) {
+  } else if (flags.auth == "required" && gateway == nullptr && !flags.check) {
     // Without the gateway the services serve directly on --listen, and only other
     // components (verified by their cluster certificates) may call them.
     if (absl::Status s = server::RequireMutualTlsListener(
@@ -248,6 +255,22 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
     }
   }
 
+  // HTTP/JSON: calls the public server's front through its in-process channel (one
+  // enforcement point for both).
+  std::unique_ptr<gateway::ConnectHttpServer> http;
+  if (!flags.http_listen.empty()) {
+    http = std::make_unique<gateway::ConnectHttpServer>(flags.http_listen,
+                                                        (*server)->InProcessChannel());
+    if (absl::Status s = http->Start(); !s.ok()) {
+      components.Drain();
+      (*server)->Shutdown();
+      if (internal != nullptr) internal->Shutdown();
+      components.Stop();
+      return absl::IsInvalidArgument(s) ? UsageError(std::string(s.message())) : Fail(s.ToString());
+    }
+    spdlog::info("HTTP/JSON (Connect) on port {}", http->port());
+  }
+
   // Damage, a fenced log partition or a stopped consumer turn the component NOT_SERVING
   // where probes ask: the public server.
   auto health_monitor =
@@ -271,6 +294,7 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   //    down"; they reconnect elsewhere or after the restart).
   spdlog::info("stopping log consumers and jobs");
   components.Drain();
+  if (http != nullptr) http->Stop();  // Its requests in progress finish through the front.
   // 3. Drain: no new calls; in-flight calls finish, for at most --shutdown_grace_seconds,
   //    after which the rest are cancelled. With the gateway, the public server first (its
   //    calls are forwarded to the internal one), then the internal server.
@@ -311,6 +335,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--data_dir", flags.data_dir, "Directory of the embedded RocksDB stores")
       ->capture_default_str();
+  app.add_option("--http_listen", flags.http_listen,
+                 "host:port of HTTP/JSON in the Connect protocol for the unary methods (needs the "
+                 "gateway; default: none)");
   app.add_option("--auth", flags.auth,
                  "required: callers authenticate (API keys at the gateway; mutual TLS between "
                  "components), or none: every call admitted, only when every listen address is "

@@ -70,6 +70,7 @@ const Row kRows[] = {
     {"/clientele.analytics.v1.AnalyticsService/GetModel", {kAnalyst}},
     {"/clientele.analytics.v1.AnalyticsService/PredictCluster", {kAnalyst}},
     {"/clientele.analytics.v1.AnalyticsService/ListRfm", {kAnalyst, kMarketer}},
+    {"/clientele.analytics.v1.AnalyticsService/ListCustomerOrders", {kAnalyst, kMarketer}},
 
     // Recommender: serving for recommender clients and marketers; the model's rules and
     // info for analysts; loading vectors for admin.

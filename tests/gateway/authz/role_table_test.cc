@@ -13,6 +13,7 @@
 #include "clientele/analytics/v1/analytics.pb.h"
 #include "clientele/common/v1/jobs.pb.h"
 #include "clientele/gateway/v1/audit.pb.h"
+#include "clientele/gateway/v1/customer.pb.h"
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
@@ -40,6 +41,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
       common::v1::StartJobRequest::descriptor()->file(),
       gateway::v1::CreateKeyRequest::descriptor()->file(),
       gateway::v1::ListPiiAuditRequest::descriptor()->file(),
+      gateway::v1::GetCustomer360Request::descriptor()->file(),
       ::grpc::health::v1::HealthCheckRequest::descriptor()->file(),
   };
 }
@@ -47,7 +49,6 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
 // Methods of services whose protos are not in this tree yet (or not linked here), by name.
 const std::vector<std::string>& MethodsByName() {
   static const auto* methods = new std::vector<std::string>{
-      "/clientele.gateway.v1.CustomerService/GetCustomer360",
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
   };
   return *methods;
@@ -103,6 +104,7 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.analytics.v1.AnalyticsService/GetModel", {"analyst"}},
       {"/clientele.analytics.v1.AnalyticsService/PredictCluster", {"analyst"}},
       {"/clientele.analytics.v1.AnalyticsService/ListRfm", {"analyst", "marketer"}},
+      {"/clientele.analytics.v1.AnalyticsService/ListCustomerOrders", {"analyst", "marketer"}},
 
       {"/clientele.recommender.v1.RecommenderService/Recommend",
        {"recommender-client", "marketer"}},

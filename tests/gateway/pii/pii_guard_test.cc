@@ -13,6 +13,7 @@
 #include "clientele/common/v1/jobs.pb.h"
 #include "clientele/common/v1/options.pb.h"
 #include "clientele/gateway/v1/audit.pb.h"
+#include "clientele/gateway/v1/customer.pb.h"
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
@@ -49,6 +50,7 @@ const std::vector<const google::protobuf::FileDescriptor*>& LinkedServiceFiles()
       common::v1::GetJobResponse::descriptor()->file(),
       v1::ListPiiAuditResponse::descriptor()->file(),
       v1::CreateKeyResponse::descriptor()->file(),
+      v1::GetCustomer360Response::descriptor()->file(),
   };
   return *files;
 }
