@@ -4,8 +4,9 @@
 // (gateway/front/) and the HTTP/JSON endpoint ask it about every call; they do nothing of
 // this themselves.
 //
-//   absl::StatusOr<Caller> caller = policy.Admit(credentials, "/clientele.identity.v1.IdentityService/GetProfile");
-//   if (!caller.ok()) return finish(caller.status());     // UNAUTHENTICATED, PERMISSION_DENIED, ...
+//   absl::StatusOr<Caller> caller = policy.Admit(credentials,
+//   "/clientele.identity.v1.IdentityService/GetProfile"); if (!caller.ok()) return
+//   finish(caller.status());     // UNAUTHENTICATED, PERMISSION_DENIED, ...
 //   ... forward the call ...
 //   if (policy.InspectsResponses(*caller, method)) {
 //     parse the reply; CLT_RETURN_IF_ERROR(policy.FilterResponse(*caller, method, reply));

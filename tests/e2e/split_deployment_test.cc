@@ -74,10 +74,10 @@ TEST(SplitDeploymentTest, ComponentsInSeparateProcessesReachEachOtherByAddress) 
 TEST(SplitDeploymentTest, AConsumerWithoutIngestOrItsAddressFailsNamingTheFlag) {
   TempDir dir;
   for (const std::string services : {"identity", "analytics", "recommender"}) {
-    const CommandResult start = RunCommand(
-        {std::string(CLT_BIN_DIR) + "/clienteled", "--services=" + services,
-         "--data_dir=" + dir.Sub("data"), "--listen=127.0.0.1:0", "--metrics_listen=off",
-         "--auth=none"});
+    const CommandResult start =
+        RunCommand({std::string(CLT_BIN_DIR) + "/clienteled", "--services=" + services,
+                    "--data_dir=" + dir.Sub("data"), "--listen=127.0.0.1:0", "--metrics_listen=off",
+                    "--auth=none"});
     EXPECT_EQ(start.exit_code, 2) << services;
     EXPECT_THAT(start.err, HasSubstr("--ingest_addr: required when " + services)) << start.err;
   }
@@ -88,7 +88,8 @@ TEST(SplitDeploymentTest, AnUnknownComponentIsRefusedNamingTheRegisteredOnes) {
       RunCommand({std::string(CLT_BIN_DIR) + "/clienteled", "--services=ingest,billing"});
   EXPECT_EQ(start.exit_code, 2);
   EXPECT_THAT(start.err, HasSubstr("unknown service 'billing'"));
-  EXPECT_THAT(start.err, HasSubstr("known: all, ingest, identity, analytics, recommender, gateway"));
+  EXPECT_THAT(start.err,
+              HasSubstr("known: all, ingest, identity, analytics, recommender, gateway"));
 }
 
 }  // namespace
