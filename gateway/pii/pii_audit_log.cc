@@ -99,6 +99,7 @@ absl::Status PiiAuditLog::Append(v1::PiiAuditEntry entry) {
   for (const std::string& profile_id : entry.profile_ids()) {
     batch->Put(families_.by_profile, IndexPrefix(profile_id) + position, "");
   }
+  absl::MutexLock lock(&write_mu_);
   return store_->Write(*batch);
 }
 
