@@ -43,11 +43,18 @@ grpc::Status FilterResponse(const ForwardedCall& call, grpc::ByteBuffer* message
            .ok()) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "the backend's response does not parse");
   }
-  if (absl::Status s = call.policy->FilterResponse(call.caller, call.method, *response); !s.ok()) {
-    return ToFrontStatus(s);
+  return FilterAndSerialize(call, *response, message);
+}
+
+grpc::Status FilterAndSerialize(const ForwardedCall& call, google::protobuf::Message& response,
+                                grpc::ByteBuffer* out) {
+  if (call.inspected_response != nullptr) {
+    if (absl::Status s = call.policy->FilterResponse(call.caller, call.method, response); !s.ok()) {
+      return ToFrontStatus(s);
+    }
   }
   bool own_buffer = false;
-  return grpc::SerializationTraits<google::protobuf::Message>::Serialize(*response, message,
+  return grpc::SerializationTraits<google::protobuf::Message>::Serialize(response, out,
                                                                          &own_buffer);
 }
 

@@ -40,6 +40,12 @@ void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServ
 // must not be sent: INTERNAL when it does not parse, else the policy's error.
 grpc::Status FilterResponse(const ForwardedCall& call, grpc::ByteBuffer* message);
 
+// For a response the front composed itself (merged from several backends): runs it through
+// CallPolicy::FilterResponse when call.inspected_response is set, then serializes it into
+// `out`. An error means nothing may be sent.
+grpc::Status FilterAndSerialize(const ForwardedCall& call, google::protobuf::Message& response,
+                                grpc::ByteBuffer* out);
+
 // absl -> gRPC for the front's own errors (the policy's verdicts): typed payloads such as a
 // google.rpc.RetryInfo travel as the binary status details (common/status/grpc_status.h).
 grpc::Status ToFrontStatus(const absl::Status& status);

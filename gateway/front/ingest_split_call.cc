@@ -272,16 +272,10 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
       Finish(error);
       return;
     }
-    if (call_.inspected_response != nullptr) {
-      if (absl::Status s = call_.policy->FilterResponse(call_.caller, call_.method, merged);
-          !s.ok()) {
-        Finish(ToFrontStatus(s));
-        return;
-      }
+    if (grpc::Status s = FilterAndSerialize(call_, merged, &response_); !s.ok()) {
+      Finish(s);
+      return;
     }
-    bool own = false;
-    (void)grpc::SerializationTraits<ingest::v1::IngestResponse>::Serialize(merged, &response_,
-                                                                           &own);
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 

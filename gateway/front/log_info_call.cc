@@ -125,16 +125,10 @@ class LogInfoCall final : public grpc::ServerGenericBidiReactor {
     }
     std::sort(merged_.mutable_partitions()->begin(), merged_.mutable_partitions()->end(),
               [](const auto& a, const auto& b) { return a.partition() < b.partition(); });
-    if (call_.inspected_response != nullptr) {
-      if (absl::Status s = call_.policy->FilterResponse(call_.caller, call_.method, merged_);
-          !s.ok()) {
-        Finish(ToFrontStatus(s));
-        return;
-      }
+    if (grpc::Status s = FilterAndSerialize(call_, merged_, &response_); !s.ok()) {
+      Finish(s);
+      return;
     }
-    bool own = false;
-    (void)grpc::SerializationTraits<ingest::v1::GetLogInfoResponse>::Serialize(merged_, &response_,
-                                                                               &own);
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
