@@ -96,6 +96,25 @@ const Row kRows[] = {
     {"/clientele.gateway.v1.KeyService/RevokeKey", {}},
     {"/clientele.gateway.v1.AuditService/ListPiiAudit", {kSteward}},
     {"/clientele.gateway.v1.CustomerService/GetCustomer360", {kSteward, kMarketer}},
+
+    // Data subject rights: stewards erase and export; only admin lifts a suppression.
+    {"/clientele.privacy.v1.PrivacyService/EraseSubject", {kSteward}},
+    {"/clientele.privacy.v1.PrivacyService/GetPrivacyRequest", {kSteward}},
+    {"/clientele.privacy.v1.PrivacyService/ListPrivacyRequests", {kSteward}},
+    {"/clientele.privacy.v1.PrivacyService/ExportSubject", {kSteward}},
+    {"/clientele.privacy.v1.PrivacyService/ListSuppressions", {kSteward}},
+    {"/clientele.privacy.v1.PrivacyService/LiftSuppression", {}},
+    // The components' parts of erasure and export: the gateway calls them as a component.
+    {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
+    {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
+    {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+    {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
+    {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
+    {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},
+    {"/clientele.privacy.v1.AnalyticsPrivacy/EraseSubjectData", {}},
+    {"/clientele.privacy.v1.AnalyticsPrivacy/ExportSubjectData", {}},
+    {"/clientele.privacy.v1.RecommenderPrivacy/EraseSubjectData", {}},
+    {"/clientele.privacy.v1.RecommenderPrivacy/ExportSubjectData", {}},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "clientele/privacy/v1/privacy.pb.h"
 #include "clientele/recommender/v1/recommender.pb.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
@@ -42,6 +43,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
       gateway::v1::CreateKeyRequest::descriptor()->file(),
       gateway::v1::ListPiiAuditRequest::descriptor()->file(),
       gateway::v1::GetCustomer360Request::descriptor()->file(),
+      privacy::v1::EraseSubjectRequest::descriptor()->file(),
       ::grpc::health::v1::HealthCheckRequest::descriptor()->file(),
   };
 }
@@ -128,6 +130,23 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.gateway.v1.KeyService/RevokeKey", {}},
       {"/clientele.gateway.v1.AuditService/ListPiiAudit", {"steward"}},
       {"/clientele.gateway.v1.CustomerService/GetCustomer360", {"steward", "marketer"}},
+
+      {"/clientele.privacy.v1.PrivacyService/EraseSubject", {"steward"}},
+      {"/clientele.privacy.v1.PrivacyService/GetPrivacyRequest", {"steward"}},
+      {"/clientele.privacy.v1.PrivacyService/ListPrivacyRequests", {"steward"}},
+      {"/clientele.privacy.v1.PrivacyService/ExportSubject", {"steward"}},
+      {"/clientele.privacy.v1.PrivacyService/ListSuppressions", {"steward"}},
+      {"/clientele.privacy.v1.PrivacyService/LiftSuppression", {}},
+      {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
+      {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
+      {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+      {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
+      {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
+      {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},
+      {"/clientele.privacy.v1.AnalyticsPrivacy/EraseSubjectData", {}},
+      {"/clientele.privacy.v1.AnalyticsPrivacy/ExportSubjectData", {}},
+      {"/clientele.privacy.v1.RecommenderPrivacy/EraseSubjectData", {}},
+      {"/clientele.privacy.v1.RecommenderPrivacy/ExportSubjectData", {}},
   };
   return *expected;
 }
