@@ -83,6 +83,17 @@ class KvStore {
   // Flushes memtables to SST files and syncs the WAL (graceful shutdown).
   virtual absl::Status Flush() = 0;
 
+  // Makes data deleted before the call unrecoverable from the store's files (erasure,
+  // docs/privacy.md): flushes every column family, so that the write-ahead log files that held
+  // the deleted values become obsolete and are removed, then rewrites every SST file of `cfs`
+  // (a full compaction with the bottommost level forced), so that no file keeps a deleted value
+  // or its tombstone's shadowed version. Files still pinned by an open iterator or snapshot are
+  // removed when it is released. Blocking and costly (it rewrites `cfs` whole): for erasure
+  // requests, not for the write path. Default: nothing to purge.
+  virtual absl::Status PurgeDeleted(const std::vector<ColumnFamilyId>& /*cfs*/) {
+    return absl::OkStatus();
+  }
+
   // OK until the store has seen damaged data (a checksum mismatch or a malformed record in
   // a read, a write or a background compaction); from then on the first such error, as
   // DataLoss naming the store. Health checks turn NOT_SERVING on it. Default: always OK.

@@ -222,6 +222,25 @@ class RocksDbStore final : public KvStore {
     return corruption_->Check(db_->SyncWAL(), "sync wal");
   }
 
+  absl::Status PurgeDeleted(const std::vector<ColumnFamilyId>& cfs) override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> all = handles_;
+    all.insert(all.end(), extra_handles_.begin(), extra_handles_.end());
+    rocksdb::Status s = db_->Flush(fo, all);
+    if (!s.ok()) return corruption_->Check(s, "flush for purge");
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    co.exclusive_manual_compaction = false;
+    for (ColumnFamilyId cf : cfs) {
+      s = db_->CompactRange(co, handles_.at(cf), nullptr, nullptr);
+      if (!s.ok()) return corruption_->Check(s, "compact for purge");
+    }
+    // Obsolete WAL and SST files are deleted by the flush and compactions themselves; this asks
+    // for any left over (e.g. unpinned since) to go now.
+    return corruption_->Check(db_->SyncWAL(), "sync wal after purge");
+  }
+
   absl::Status Health() const override { return corruption_->first(); }
 
   absl::Status VerifyChecksums() override {

@@ -228,5 +228,49 @@ TEST_F(RocksDbStoreTest, StoresFlushOnceTheProcessMemtableBudgetIsReached) {
   SetProcessMemtableBudget(before);
 }
 
+// Counts the files under `dir` whose raw bytes contain `needle`.
+int FilesContaining(const std::string& dir, const std::string& needle) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) ++found;
+  }
+  return found;
+}
+
+TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoByteOfTheDeletedValueInAnyFile) {
+  const std::string erased = "erased-person@example.com";
+  const std::string kept = "kept-person@example.com";
+  {
+    auto store = Open();
+    // In an SST file (flushed) and, written again, in the write-ahead log.
+    auto batch = store->NewWriteBatch();
+    batch->Put(0, "p1", erased);
+    batch->Put(1, "p2", kept);
+    ASSERT_THAT(store->Write(*batch), IsOk());
+    ASSERT_THAT(store->Flush(), IsOk());
+    batch->Clear();
+    batch->Put(1, "p1-copy", erased);
+    ASSERT_THAT(store->Write(*batch), IsOk());
+    batch->Clear();
+    batch->Delete(0, "p1");
+    batch->Delete(1, "p1-copy");
+    ASSERT_THAT(store->Write(*batch), IsOk());
+    // A delete alone leaves the bytes behind: the scan is not blind.
+    ASSERT_GE(FilesContaining(dir_.Sub("db"), erased), 1);
+
+    ASSERT_THAT(store->PurgeDeleted({0, 1}), IsOk());
+    EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+    EXPECT_GE(FilesContaining(dir_.Sub("db"), kept), 1);
+    EXPECT_EQ(*store->Get(1, "p2").value(), kept);
+  }
+  EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+  auto reopened = Open();
+  EXPECT_FALSE(reopened->Get(0, "p1").value().has_value());
+  EXPECT_EQ(*reopened->Get(1, "p2").value(), kept);
+}
+
 }  // namespace
 }  // namespace clientele::storage
