@@ -1,0 +1,380 @@
+// The proof of erasure, end to end: a real `clienteled` (every component in one process) gets
+// generated omnichannel data; one person whose records span three channels, merged manually once,
+// is exported (every part checked), then erased; every read path then answers NOT_FOUND, and
+// after the server stops, scripts/privacy-scan finds none of the person's e-mail, phone (as
+// sent and E.164), given + family name or street line in any byte of the data directory, while
+// the same scan finds another person's e-mail (it is not blind).
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/testing/child_process.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace clientele::testing {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Cli() { return std::string(CLT_BIN_DIR) + "/clientele"; }
+
+// The CLI's --json output: one document, or one per line (the last one is taken).
+nlohmann::json Json(const std::string& out) {
+  nlohmann::json whole = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  if (!whole.is_discarded()) return whole;
+  std::istringstream in(out);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return nlohmann::json::parse(last, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string Lower(std::string s) { return absl::AsciiStrToLower(s); }
+
+// The source key ("system/id") whose subject an event is: the record of a CustomerUpsert or
+// ConsentChange, the customer of an order; empty for guest orders and products.
+std::string SubjectOf(const nlohmann::json& event) {
+  auto key = [](const nlohmann::json& k) {
+    return k.value("system", "") + "/" + k.value("id", "");
+  };
+  if (event.contains("customerUpsert") || event.contains("consentChange")) {
+    return key(event["source"]);
+  }
+  if (event.contains("order") && event["order"].contains("customer")) {
+    return key(event["order"]["customer"]);
+  }
+  return "";
+}
+
+// One generated person as the events show them.
+struct Person {
+  std::string id;  // records.csv "person".
+  std::string household;
+  std::vector<std::string> source_keys;
+  std::set<std::string> channels;  // Of its CustomerUpserts.
+  std::set<std::string> emails, phones, names, street_lines;
+  int orders = 0;
+  int consent_changes = 0;
+};
+
+// The generated scenario: people by id, and every event's JSON (kept to check that a needle
+// belongs to one person only).
+struct Scenario {
+  std::map<std::string, Person> people;
+  std::map<std::string, std::string> person_of_key;
+  std::map<std::string, int> household_size;
+  std::vector<nlohmann::json> events;
+
+  // True when no event of anyone but `person` holds `needle` (ASCII case folded).
+  bool OnlyIn(const Person& person, const std::string& needle) const {
+    const std::string n = Lower(needle);
+    for (const nlohmann::json& e : events) {
+      auto it = person_of_key.find(SubjectOf(e));
+      if (it != person_of_key.end() && it->second == person.id) continue;
+      if (absl::StrContains(Lower(e.dump()), n)) return false;
+    }
+    return true;
+  }
+};
+
+Scenario ReadScenario(const std::string& events_path, const std::string& records_path) {
+  Scenario s;
+  std::ifstream records(records_path);
+  std::string line;
+  std::getline(records, line);  // source_key,person,household,noise
+  std::map<std::string, std::set<std::string>> household_people;
+  while (std::getline(records, line)) {
+    std::vector<std::string> f = absl::StrSplit(line, ',');
+    if (f.size() < 3) continue;
+    Person& p = s.people[f[1]];
+    p.id = f[1];
+    p.household = f[2];
+    p.source_keys.push_back(f[0]);
+    s.person_of_key[f[0]] = f[1];
+    household_people[f[2]].insert(f[1]);
+  }
+  for (const auto& [household, people] : household_people) {
+    s.household_size[household] = static_cast<int>(people.size());
+  }
+  std::ifstream events(events_path);
+  while (std::getline(events, line)) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (e.is_discarded()) continue;
+    s.events.push_back(e);
+    auto it = s.person_of_key.find(SubjectOf(e));
+    if (it == s.person_of_key.end()) continue;
+    Person& p = s.people[it->second];
+    if (e.contains("order")) ++p.orders;
+    if (e.contains("consentChange")) ++p.consent_changes;
+    if (!e.contains("customerUpsert")) continue;
+    const nlohmann::json& c = e["customerUpsert"];
+    p.channels.insert(e.value("channel", ""));
+    if (c.contains("email")) p.emails.insert(c["email"].get<std::string>());
+    if (c.contains("phone")) p.phones.insert(c["phone"].get<std::string>());
+    if (c.contains("givenName") && c.contains("familyName")) {
+      p.names.insert(c["givenName"].get<std::string>() + " " + c["familyName"].get<std::string>());
+    }
+    if (c.contains("address") && c["address"].contains("lines")) {
+      for (const auto& l : c["address"]["lines"]) p.street_lines.insert(l.get<std::string>());
+    }
+  }
+  return s;
+}
+
+// A person of a household of one (households share names, addresses and contacts) whose
+// records span three channels and who has an e-mail, a phone, a name, a street line, orders and
+// consents, each of them theirs alone.
+bool IsCandidate(const Scenario& s, const Person& p) {
+  if (s.household_size.at(p.household) != 1 || p.channels.size() < 3) return false;
+  if (p.orders == 0 || p.consent_changes == 0) return false;
+  for (const std::set<std::string>* values : {&p.emails, &p.phones, &p.names, &p.street_lines}) {
+    if (values->empty()) return false;
+    for (const std::string& v : *values) {
+      if (!s.OnlyIn(p, v)) return false;
+    }
+  }
+  return true;
+}
+
+// Every string in `j` (recursively), to look for a value anywhere in a document.
+void CollectStrings(const nlohmann::json& j, std::vector<std::string>& out) {
+  if (j.is_string()) {
+    out.push_back(j.get<std::string>());
+  } else if (j.is_structured()) {
+    for (const auto& item : j) CollectStrings(item, out);
+  }
+}
+
+bool Holds(const nlohmann::json& j, const std::string& value) {
+  std::vector<std::string> strings;
+  CollectStrings(j, strings);
+  return std::any_of(strings.begin(), strings.end(),
+                     [&](const std::string& s) { return Lower(s) == Lower(value); });
+}
+
+// The request's state wherever the CLI's --json puts it (the request, or {"request": ...}).
+std::string StateOf(const nlohmann::json& j) {
+  if (j.is_object() && j.contains("request")) return StateOf(j["request"]);
+  if (j.is_object() && j.contains("state") && j["state"].is_string()) return j["state"];
+  return "";
+}
+
+class ErasureProofTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Sub("data");  // Only the server's files: the scan reads all of it.
+    events_ = dir_.Sub("events.jsonl");
+    records_ = dir_.Sub("records.csv");
+    CommandResult gen =
+        RunCommand({Cli(), "gen", "--seed=42",
+                    "--online-retail=" CLT_TEST_DATA_DIR "/online_retail_sample.csv",
+                    "--out=" + events_, "--records=" + records_});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    server_ = StartServer(CLT_BIN_DIR, data_);
+    ASSERT_FALSE(server_.address.empty()) << "clienteled did not start";
+  }
+
+  CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(), {Cli(), "--server=" + server_.address});
+    return RunCommand(args);
+  }
+  void RunOk(const std::vector<std::string>& args) {
+    CommandResult r = Run(args);
+    ASSERT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << ": " << r.err;
+  }
+
+  TempDir dir_;
+  std::string data_, events_, records_;
+  ServerProcess server_;
+};
+
+TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
+  ASSERT_NO_FATAL_FAILURE(RunOk({"import", "--format=events-jsonl", events_}));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"sync", "--timeout=60"}));
+
+  const Scenario scenario = ReadScenario(events_, records_);
+  std::vector<const Person*> candidates;
+  for (const auto& [id, p] : scenario.people) {
+    if (IsCandidate(scenario, p)) candidates.push_back(&p);
+  }
+  ASSERT_GE(candidates.size(), 2u) << "the scenario has no two people to erase and to keep";
+  const Person& person = *candidates[0];
+  const Person& other = *candidates[1];
+  const std::string email = *person.emails.begin();
+
+  // One profile for the person's records, merged manually once: profiles of its records are
+  // merged into the first; when identity linked them all already, one record is split off and
+  // merged back.
+  std::set<std::string> profile_ids;
+  for (const std::string& key : person.source_keys) {
+    CommandResult get = Run({"profile", "get", "--source=" + key, "--json"});
+    ASSERT_EQ(get.exit_code, 0) << key << ": " << get.err;
+    profile_ids.insert(Json(get.out)["profile"]["profile_id"].get<std::string>());
+  }
+  std::string profile_id = *profile_ids.begin();
+  std::set<std::string> every_profile_id = profile_ids;
+  if (profile_ids.size() == 1) {
+    CommandResult split =
+        Run({"profile", "split", "--id=" + profile_id, "--records=" + person.source_keys.back(),
+             "--reason=proof", "--json"});
+    ASSERT_EQ(split.exit_code, 0) << split.err;
+    const std::string split_id = Json(split.out)["new_profile_id"].get<std::string>();
+    every_profile_id.insert(split_id);
+    profile_ids.insert(split_id);
+  }
+  for (const std::string& id : profile_ids) {
+    if (id == profile_id) continue;
+    CommandResult merge = Run({"profile", "merge", "--into=" + profile_id, "--from=" + id,
+                               "--reason=same person (proof)", "--json"});
+    ASSERT_EQ(merge.exit_code, 0) << merge.err;
+    profile_id = Json(merge.out)["surviving_profile_id"].get<std::string>();
+  }
+  CommandResult merged = Run({"profile", "get", "--email=" + email, "--json"});
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  const nlohmann::json profile = Json(merged.out)["profile"];
+  ASSERT_EQ(profile["profile_id"], profile_id);
+  ASSERT_EQ(profile["members"].size(), person.source_keys.size()) << profile.dump();
+  // The forms identity keeps besides the raw ones: the golden record's (normalized) e-mail and
+  // E.164 phone.
+  const nlohmann::json golden = profile["golden"]["record"];
+  const std::string e164 = golden.value("phone", "");
+  ASSERT_EQ(e164.substr(0, 1), "+") << golden.dump();
+
+  // Analytics and recommender state for everyone: RFM, clusters, a trained model.
+  ASSERT_NO_FATAL_FAILURE(RunOk({"rfm", "--json"}));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"jobs", "start", "recluster", "--k=2..3", "--wait"}));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"jobs", "start", "train", "--max-itemset-size=3", "--wait"}));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"customer", "get", "--id=" + profile_id, "--json"}));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"recommend", "--profile=" + profile_id, "--json"}));
+
+  // The access export holds every part, and the person's values in it.
+  CommandResult exported = Run({"privacy", "export", "--email=" + email, "--json"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const nlohmann::json doc = Json(exported.out);
+  ASSERT_TRUE(doc.is_object()) << exported.out.substr(0, 2000);
+  for (const char* part :
+       {"subject", "profile", "members", "consents", "identity_audit", "orders", "rfm", "segment",
+        "cluster", "interactions", "recommendations", "pii_audit", "exported_at"}) {
+    EXPECT_TRUE(doc.contains(part)) << "export lacks " << part;
+  }
+  EXPECT_TRUE(Holds(doc["subject"], profile_id)) << doc["subject"].dump();
+  for (const std::string& key : person.source_keys) {
+    EXPECT_THAT(doc["subject"].dump(), HasSubstr(key.substr(key.find('/') + 1))) << key;
+  }
+  EXPECT_EQ(doc["members"].size(), person.source_keys.size()) << doc["members"].dump();
+  for (const std::string& v : person.emails) EXPECT_TRUE(Holds(doc["members"], v)) << v;
+  for (const std::string& v : person.phones) EXPECT_TRUE(Holds(doc["members"], v)) << v;
+  for (const std::string& v : person.street_lines) EXPECT_TRUE(Holds(doc["members"], v)) << v;
+  EXPECT_FALSE(doc["profile"].empty()) << "golden record";
+  EXPECT_THAT(doc["profile"].dump(), HasSubstr("lineage"));
+  EXPECT_FALSE(doc["consents"].empty()) << "the person's consent changes";
+  EXPECT_FALSE(doc["identity_audit"].empty()) << "the manual merge is audited";
+  EXPECT_THAT(doc["identity_audit"].dump(), HasSubstr("proof"));
+  EXPECT_EQ(doc["orders"].size(), static_cast<size_t>(person.orders)) << doc["orders"].dump();
+  EXPECT_FALSE(doc["rfm"].empty());
+  EXPECT_FALSE(doc["segment"].empty());
+  EXPECT_FALSE(doc["cluster"].empty());
+  EXPECT_TRUE(doc["interactions"].is_array() || doc["interactions"].is_object());
+  EXPECT_FALSE(doc["recommendations"].empty());
+  EXPECT_TRUE(doc["pii_audit"].is_array() || doc["pii_audit"].is_object());
+  EXPECT_FALSE(doc["exported_at"].empty());
+
+  // Erase by e-mail and wait for every service's step.
+  CommandResult erased =
+      Run({"privacy", "erase", "--email=" + email, "--reason=test", "--wait", "--json"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err << erased.out;
+  const nlohmann::json request = Json(erased.out);
+  EXPECT_THAT(StateOf(request), HasSubstr("SUCCEEDED")) << erased.out;
+  EXPECT_THAT(erased.out, Not(HasSubstr(email)));  // The request keeps hashes, not selectors.
+
+  // Every read path knows nothing of them.
+  auto expect_not_found = [&](const std::vector<std::string>& args) {
+    CommandResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << absl::StrJoin(args, " ") << ": " << r.out;
+    EXPECT_THAT(r.err, AnyOf(HasSubstr("NOT_FOUND"), HasSubstr("not found")))
+        << absl::StrJoin(args, " ");
+  };
+  expect_not_found({"privacy", "export", "--email=" + email, "--json"});
+  expect_not_found({"profile", "get", "--email=" + email});
+  expect_not_found({"profile", "get", "--phone=" + e164});
+  for (const std::string& id : every_profile_id) {
+    expect_not_found({"profile", "get", "--id=" + id});
+    expect_not_found({"customer", "get", "--id=" + id});
+    expect_not_found({"recommend", "--profile=" + id});
+  }
+  for (const std::string& key : person.source_keys) {
+    expect_not_found({"profile", "get", "--source=" + key});
+    expect_not_found({"customer", "get", "--source=" + key});
+    expect_not_found({"recommend", "--source=" + key});
+  }
+  expect_not_found({"customer", "get", "--email=" + email});
+  CommandResult rfm = Run({"rfm", "--json"});
+  ASSERT_EQ(rfm.exit_code, 0) << rfm.err;
+  EXPECT_THAT(rfm.out, Not(HasSubstr("\"" + profile_id + "\"")));
+  for (const std::string& key : person.source_keys) EXPECT_THAT(rfm.out, Not(HasSubstr(key)));
+  ASSERT_NO_FATAL_FAILURE(RunOk({"profile", "get", "--email=" + *other.emails.begin()}));
+
+  // New events of the erased records are refused (and their dead letters hold no payload).
+  const std::string again = dir_.Sub("again.jsonl");
+  {
+    std::ofstream out(again);
+    for (const nlohmann::json& e : scenario.events) {
+      if (e.contains("customerUpsert") &&
+          std::count(person.source_keys.begin(), person.source_keys.end(), SubjectOf(e)) > 0) {
+        nlohmann::json fresh = e;
+        fresh["eventId"] = e["eventId"].get<std::string>() + "/again";
+        out << fresh.dump() << "\n";
+      }
+    }
+  }
+  CommandResult reimport = Run({"import", "--format=events-jsonl", "--json", again});
+  EXPECT_EQ(Json(reimport.out).value("accepted", -1), 0) << reimport.out << reimport.err;
+  CommandResult rejected = Run({"rejected", "--json"});
+  EXPECT_THAT(rejected.out, HasSubstr("erased_subject")) << rejected.err;
+  EXPECT_THAT(Lower(rejected.out), Not(HasSubstr(Lower(email))));
+
+  server_.process->Signal(SIGTERM);
+  ASSERT_EQ(server_.process->Wait(), 0) << "clienteled did not stop cleanly";
+
+  // The scan: the erased person's values nowhere, another person's e-mail found.
+  std::vector<std::string> needles;
+  for (const auto* values : {&person.emails, &person.phones, &person.names, &person.street_lines}) {
+    needles.insert(needles.end(), values->begin(), values->end());
+  }
+  needles.push_back(e164);
+  if (golden.contains("email")) needles.push_back(golden["email"].get<std::string>());
+  std::sort(needles.begin(), needles.end());
+  needles.erase(std::unique(needles.begin(), needles.end()), needles.end());
+  std::vector<std::string> scan = {CLT_SOURCE_DIR "/scripts/privacy-scan", data_};
+  scan.insert(scan.end(), needles.begin(), needles.end());
+  CommandResult clean = RunCommand(scan);
+  EXPECT_EQ(clean.exit_code, 0) << "needles: " << absl::StrJoin(needles, " | ") << "\n"
+                                << clean.out << clean.err;
+  EXPECT_THAT(clean.err, HasSubstr("0 occurrences"));
+  EXPECT_THAT(clean.err, HasSubstr("5 stores"));
+
+  const std::string other_email = *other.emails.begin();
+  CommandResult blind = RunCommand({CLT_SOURCE_DIR "/scripts/privacy-scan", data_, other_email});
+  EXPECT_EQ(blind.exit_code, 1) << blind.out << blind.err;
+  EXPECT_THAT(blind.out, HasSubstr("store=identity"));
+  EXPECT_THAT(blind.out, HasSubstr("needle=\"" + other_email + "\""));
+}
+
+}  // namespace
+}  // namespace clientele::testing
