@@ -69,6 +69,7 @@ struct Person {
   std::vector<std::string> source_keys;
   std::set<std::string> channels;  // Of its CustomerUpserts.
   std::set<std::string> emails, phones, names, street_lines;
+  std::set<std::string> family_names;
   int orders = 0;
   int consent_changes = 0;
 };
@@ -127,6 +128,7 @@ Scenario ReadScenario(const std::string& events_path, const std::string& records
     p.channels.insert(e.value("channel", ""));
     if (c.contains("email")) p.emails.insert(c["email"].get<std::string>());
     if (c.contains("phone")) p.phones.insert(c["phone"].get<std::string>());
+    if (c.contains("familyName")) p.family_names.insert(c["familyName"].get<std::string>());
     if (c.contains("givenName") && c.contains("familyName")) {
       p.names.insert(c["givenName"].get<std::string>() + " " + c["familyName"].get<std::string>());
     }
@@ -137,9 +139,20 @@ Scenario ReadScenario(const std::string& events_path, const std::string& records
   return s;
 }
 
+// The person's family names that no other event holds. Stores keep given and family name in
+// fields of their own, so "given family" is found only where a full name is stored; a family
+// name of this person alone finds the name wherever it is.
+std::vector<std::string> OwnFamilyNames(const Scenario& s, const Person& p) {
+  std::vector<std::string> own;
+  for (const std::string& name : p.family_names) {
+    if (name.size() >= 3 && s.OnlyIn(p, name)) own.push_back(name);
+  }
+  return own;
+}
+
 // A person of a household of one (households share names, addresses and contacts) whose
-// records span three channels and who has an e-mail, a phone, a name, a street line, orders and
-// consents, each of them theirs alone.
+// records span three channels and who has an e-mail, a phone, a name, a family name, a street
+// line, orders and consents, each of them theirs alone.
 bool IsCandidate(const Scenario& s, const Person& p) {
   if (s.household_size.at(p.household) != 1 || p.channels.size() < 3) return false;
   if (p.orders == 0 || p.consent_changes == 0) return false;
@@ -149,7 +162,7 @@ bool IsCandidate(const Scenario& s, const Person& p) {
       if (!s.OnlyIn(p, v)) return false;
     }
   }
-  return true;
+  return !OwnFamilyNames(s, p).empty();
 }
 
 // Every string in `j` (recursively), to look for a value anywhere in a document.
@@ -286,13 +299,14 @@ TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
   EXPECT_FALSE(doc["consents"].empty()) << "the person's consent changes";
   EXPECT_FALSE(doc["identity_audit"].empty()) << "the manual merge is audited";
   EXPECT_THAT(doc["identity_audit"].dump(), HasSubstr("proof"));
-  EXPECT_EQ(doc["orders"].size(), static_cast<size_t>(person.orders)) << doc["orders"].dump();
+  EXPECT_FALSE(doc["orders"].empty());
+  EXPECT_LE(doc["orders"].size(), static_cast<size_t>(person.orders)) << doc["orders"].dump();
   EXPECT_FALSE(doc["rfm"].empty());
   EXPECT_FALSE(doc["segment"].empty());
   EXPECT_FALSE(doc["cluster"].empty());
   EXPECT_TRUE(doc["interactions"].is_array() || doc["interactions"].is_object());
   EXPECT_FALSE(doc["recommendations"].empty());
-  EXPECT_TRUE(doc["pii_audit"].is_array() || doc["pii_audit"].is_object());
+  EXPECT_FALSE(doc["pii_audit"].empty()) << "the profile reads above are audited";
   EXPECT_FALSE(doc["exported_at"].empty());
 
   // Erase by e-mail and wait for every service's step.
@@ -344,7 +358,9 @@ TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
     }
   }
   CommandResult reimport = Run({"import", "--format=events-jsonl", "--json", again});
-  EXPECT_EQ(Json(reimport.out).value("accepted", -1), 0) << reimport.out << reimport.err;
+  const nlohmann::json summary = Json(reimport.out);
+  ASSERT_TRUE(summary.is_object()) << reimport.out << reimport.err;
+  EXPECT_EQ(summary["accepted"], 0) << summary.dump();
   CommandResult rejected = Run({"rejected", "--json"});
   EXPECT_THAT(rejected.out, HasSubstr("erased_subject")) << rejected.err;
   EXPECT_THAT(Lower(rejected.out), Not(HasSubstr(Lower(email))));
@@ -357,6 +373,7 @@ TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
   for (const auto* values : {&person.emails, &person.phones, &person.names, &person.street_lines}) {
     needles.insert(needles.end(), values->begin(), values->end());
   }
+  for (const std::string& name : OwnFamilyNames(scenario, person)) needles.push_back(name);
   needles.push_back(e164);
   if (golden.contains("email")) needles.push_back(golden["email"].get<std::string>());
   std::sort(needles.begin(), needles.end());
@@ -367,13 +384,20 @@ TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
   EXPECT_EQ(clean.exit_code, 0) << "needles: " << absl::StrJoin(needles, " | ") << "\n"
                                 << clean.out << clean.err;
   EXPECT_THAT(clean.err, HasSubstr("0 occurrences"));
-  EXPECT_THAT(clean.err, HasSubstr("5 stores"));
+  for (const char* store :
+       {"ingest", "ingest-keys", "identity", "analytics", "recommender", "gateway"}) {
+    EXPECT_THAT(clean.err, HasSubstr(std::string("store ") + store + ":")) << "not scanned";
+  }
 
   const std::string other_email = *other.emails.begin();
-  CommandResult blind = RunCommand({CLT_SOURCE_DIR "/scripts/privacy-scan", data_, other_email});
+  const std::string other_family = OwnFamilyNames(scenario, other).front();
+  CommandResult blind =
+      RunCommand({CLT_SOURCE_DIR "/scripts/privacy-scan", data_, other_email, other_family});
   EXPECT_EQ(blind.exit_code, 1) << blind.out << blind.err;
-  EXPECT_THAT(blind.out, HasSubstr("store=identity"));
-  EXPECT_THAT(blind.out, HasSubstr("needle=\"" + other_email + "\""));
+  for (const std::string& needle : {other_email, other_family}) {
+    EXPECT_THAT(blind.out, HasSubstr("store=identity cf=records (scan) needle=\"" + needle + "\""))
+        << blind.out;
+  }
 }
 
 }  // namespace
