@@ -242,7 +242,7 @@ t=$(now)
   >"$WORK/erase_one.json"
 erase_one_s=$(since "$t")
 erase_one_wb=$(($(write_bytes) - wb0))
-grep -q '"state":"SUCCEEDED"' "$WORK/erase_one.json" || fail "erase: $(cat "$WORK/erase_one.json")"
+grep -qi '"state":"succeeded"' "$WORK/erase_one.json" || fail "erase: $(cat "$WORK/erase_one.json")"
 say "erase one person: $erase_one_s s, $erase_one_wb bytes written"
 for args in "privacy export --email=$PERSON_EMAIL" "profile get --email=$PERSON_EMAIL" \
   "customer get --id=$into" "recommend --profile=$into"; do
@@ -260,7 +260,7 @@ t=$(now)
   --json >"$WORK/erase_bulk.json"
 bulk_s=$(since "$t")
 bulk_wb=$(($(write_bytes) - wb0))
-grep -q '"state":"SUCCEEDED"' "$WORK/erase_bulk.json" || fail "bulk erase: $(cat "$WORK/erase_bulk.json")"
+grep -qi '"state":"succeeded"' "$WORK/erase_bulk.json" || fail "bulk erase: $(cat "$WORK/erase_bulk.json")"
 store_after=$(dir_bytes "$DATA")
 wa_subject=$(echo "$bulk_wb / $SUBJECT_BYTES" | bc -l | xargs printf '%.1f')
 wa_store=$(echo "$bulk_wb / $store_bytes" | bc -l | xargs printf '%.2f')

@@ -318,7 +318,14 @@ TEST_F(ErasureProofTest, ErasedPersonLeavesNoByteInAnyStoreAndOthersStay) {
       Run({"privacy", "erase", "--email=" + email, "--reason=test", "--wait", "--json"});
   ASSERT_EQ(erased.exit_code, 0) << erased.err << erased.out;
   const nlohmann::json request = Json(erased.out);
-  EXPECT_THAT(StateOf(request), HasSubstr("SUCCEEDED")) << erased.out;
+  EXPECT_EQ(Lower(StateOf(request)), "succeeded") << erased.out;
+  ASSERT_TRUE(request.contains("steps")) << erased.out;
+  std::set<std::string> steps;
+  for (const nlohmann::json& step : request["steps"]) {
+    steps.insert(step.value("service", ""));
+    EXPECT_EQ(Lower(step.value("state", "")), "succeeded") << step.dump();
+  }
+  EXPECT_EQ(steps, (std::set<std::string>{"ingest", "identity", "analytics", "recommender"}));
   EXPECT_THAT(erased.out, Not(HasSubstr(email)));  // The request keeps hashes, not selectors.
 
   // Every read path knows nothing of them.
