@@ -218,8 +218,8 @@ TEST(PrivacyCommandsServerTest, ARealServerRunsAndListsAnErasureRequest) {
     args.insert(args.begin(), {Cli(), "--server=" + server.address, "privacy"});
     return RunCommand(args);
   };
-  testing::CommandResult erased = run({"erase", "--email=nobody@example.com",
-                                       "--reason=ticket 1", "--wait", "--timeout=60", "--json"});
+  testing::CommandResult erased = run({"erase", "--email=nobody@example.com", "--reason=ticket 1",
+                                       "--wait", "--timeout=60", "--json"});
   ASSERT_TRUE(erased.exit_code == 0 || erased.exit_code == 1) << erased.err;
   const nlohmann::json request = nlohmann::json::parse(erased.out);
   EXPECT_EQ(request["request_id"], "privacy-0000000001");
