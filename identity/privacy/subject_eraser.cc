@@ -252,16 +252,19 @@ absl::StatusOr<int64_t> EraseSubjects(Resolver& resolver, storage::KvStore& stor
                                       absl::Span<const privacy::v1::Subject> subjects,
                                       absl::Time now) {
   ErasureBatch out(store);
-  CLT_RETURN_IF_ERROR(resolver.ChangeStoreExclusively([&](const RecordIndex& index) {
-    CLT_ASSIGN_OR_RETURN(Plan plan, PlanErasure(index, subjects));
-    CLT_RETURN_IF_ERROR(EraseRecords(index, plan, store, now, out));
-    CLT_RETURN_IF_ERROR(EraseProfiles(plan, store, out));
-    CLT_RETURN_IF_ERROR(EraseDoNotLinkPairs(plan, store, out));
-    CLT_RETURN_IF_ERROR(EraseLegacyFamilies(store, out));
-    CLT_RETURN_IF_ERROR(EraseIdempotentResults(plan, store, out));
-    CLT_RETURN_IF_ERROR(StripAuditEntries(plan, store, out));
-    return out.Write();
-  }));
+  CLT_RETURN_IF_ERROR(
+      resolver.ChangeStoreExclusively([&](const RecordIndex& index) -> absl::StatusOr<bool> {
+        CLT_ASSIGN_OR_RETURN(Plan plan, PlanErasure(index, subjects));
+        CLT_RETURN_IF_ERROR(EraseRecords(index, plan, store, now, out));
+        CLT_RETURN_IF_ERROR(EraseProfiles(plan, store, out));
+        CLT_RETURN_IF_ERROR(EraseDoNotLinkPairs(plan, store, out));
+        CLT_RETURN_IF_ERROR(EraseLegacyFamilies(store, out));
+        CLT_RETURN_IF_ERROR(EraseIdempotentResults(plan, store, out));
+        CLT_RETURN_IF_ERROR(StripAuditEntries(plan, store, out));
+        if (out.batch().Count() == 0) return false;  // Erased already: nothing to reload.
+        CLT_RETURN_IF_ERROR(out.Write());
+        return true;
+      }));
   // The values are gone from every read; now from the files (outside the lock: compaction
   // is slow, and log application may go on meanwhile).
   if (const std::vector<storage::ColumnFamilyId> cfs = out.touched(); !cfs.empty()) {

@@ -117,12 +117,13 @@ class Resolver {
 
   // ---- Changes outside the log (erasure, identity/privacy/) ----
   // Runs `change` under the write lock (no batch, query or manual operation runs meanwhile)
-  // with the committed in-memory index to read; `change` writes `store` itself. Then reloads
-  // every part from the store (blocking index, contact maps, do-not-link constraints,
-  // consents, statistics), whatever `change` returned, and returns `change`'s status, or the
-  // reload's if that failed (the next call reloads again).
+  // with the committed in-memory index to read; `change` writes `store` itself and returns
+  // whether it wrote anything. Unless it returned false, then reloads every part from the
+  // store (blocking index, contact maps, do-not-link constraints, consents, statistics), also
+  // after an error, and returns `change`'s status, or the reload's if that failed (the next
+  // call reloads again).
   absl::Status ChangeStoreExclusively(
-      const std::function<absl::Status(const RecordIndex& index)>& change);
+      const std::function<absl::StatusOr<bool>(const RecordIndex& index)>& change);
 
   // ---- Queries (committed state) ----
   absl::StatusOr<v1::ResolveResponse> Resolve(const v1::ResolveRequest& request) const;
