@@ -99,17 +99,18 @@ absl::StatusOr<json> MembersJson(const storage::KvStore& store, const std::set<s
   return members;
 }
 
-// Current state and history over every profile's members.
-absl::StatusOr<json> ConsentsJson(const Resolver& resolver,
-                                  const std::vector<v1::Profile>& profiles) {
+// Current state and history over the consent events of the subject's records.
+absl::StatusOr<json> ConsentsJson(const Resolver& resolver, const std::set<std::string>& keys) {
   std::map<uint64_t, v1::ConsentEvent> by_ledger;
-  for (const v1::Profile& profile : profiles) {
+  for (const std::string& key : keys) {
     v1::ProfileLookup lookup;
-    lookup.set_profile_id(profile.profile_id());
+    *lookup.mutable_source() = SourceKeyOf(key);
     absl::StatusOr<v1::GetConsentsResponse> got = resolver.GetConsents(lookup);
     if (absl::IsNotFound(got.status())) continue;
     CLT_RETURN_IF_ERROR(got.status());
-    for (const v1::ConsentEvent& e : got->history()) by_ledger.emplace(e.ledger_id(), e);
+    for (const v1::ConsentEvent& e : got->history()) {
+      if (SourceKeyString(e.source()) == key) by_ledger.emplace(e.ledger_id(), e);
+    }
   }
   std::vector<const v1::ConsentEvent*> events;
   for (const auto& [id, e] : by_ledger) events.push_back(&e);
@@ -173,7 +174,7 @@ absl::StatusOr<std::string> ExportSubjectJson(const Resolver& resolver,
     for (const common::v1::SourceKey& key : profile.members()) keys.insert(SourceKeyString(key));
   }
   CLT_ASSIGN_OR_RETURN(doc["members"], MembersJson(store, keys));
-  CLT_ASSIGN_OR_RETURN(doc["consents"], ConsentsJson(resolver, profiles));
+  CLT_ASSIGN_OR_RETURN(doc["consents"], ConsentsJson(resolver, keys));
   CLT_ASSIGN_OR_RETURN(doc["identity_audit"], AuditJson(resolver, profiles));
   return doc.dump();
 }

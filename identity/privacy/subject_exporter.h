@@ -8,8 +8,8 @@
 //   "members":  each member record: source, profile_id, "raw" (the CustomerUpsert fields as
 //               received, merged over its upserts), "normalized" (the comparison forms),
 //               first_seen_at, last_upsert_at, channel, field_set_micros, upserts.
-//   "consents": {"current": [ConsentState], "history": [ConsentEvent]} over every member
-//               record (the latest change across members wins, as in GetConsents).
+//   "consents": {"current": [ConsentState], "history": [ConsentEvent]} over the subject's
+//               records (the latest change across them wins, as in GetConsents).
 //   "identity_audit": the audit entries about the profiles (and the ids merged into them).
 //
 // Protobuf JSON with the proto field names. Missing parts are empty, never absent.

@@ -393,6 +393,14 @@ TEST(IdentityPrivacyTest, ErasingAMergedPersonOfThreeChannelsLeavesNothingButACo
   for (const json& a : doc["identity_audit"]) actions.insert(a["action"]);
   EXPECT_THAT(actions, Contains("AUDIT_ACTION_MANUAL_MERGE"));
   EXPECT_THAT(actions, Contains("AUDIT_ACTION_CREATE"));
+  {  // Source keys alone: their records and consents (no profile was named).
+    privacy::v1::Subject keys_only;
+    *keys_only.mutable_source_keys() = subject.source_keys();
+    const json by_keys = Export(*privacy, keys_only);
+    EXPECT_EQ(by_keys["profile"], json::object());
+    EXPECT_EQ(by_keys["members"].size(), 3u);
+    EXPECT_EQ(by_keys["consents"]["history"].size(), 2u);
+  }
 
   // Before erasure the scan finds her (it is not blind).
   for (const std::string& needle : PersonNeedles()) {
