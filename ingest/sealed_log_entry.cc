@@ -5,7 +5,6 @@
 #include "common/storage/key_encoding.h"
 #include "ingest/log_entry_codec.h"
 #include "ingest/privacy/subject_key_store.h"
-#include "openssl/sha.h"
 
 namespace clientele::ingest {
 namespace {
@@ -16,10 +15,9 @@ constexpr char kErasedTag = (5 << 3) | 0;
 constexpr char kKeyCheckLabel[] = "clientele.ingest.key_check.v1";
 
 std::string KeyCheck(const privacy::DataKey& key) {
-  std::string input(kKeyCheckLabel);
-  input.append(reinterpret_cast<const char*>(key.data()), key.size());
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  unsigned char digest[32];
+  privacy::Sha256(kKeyCheckLabel,
+                  std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), digest);
   return std::string(reinterpret_cast<const char*>(digest), kKeyCheckBytes);
 }
 

@@ -28,6 +28,10 @@ using DataKey = std::array<uint8_t, kDataKeyBytes>;
 // A fresh random key (OpenSSL RAND_bytes). Internal error if the generator fails.
 absl::Status NewDataKey(DataKey* key);
 
+// SHA-256 of `a` followed by `b` into `out` (32 bytes), with the digest fetched once per process
+// (OpenSSL 3's one-shot SHA256() fetches it on every call).
+void Sha256(std::string_view a, std::string_view b, unsigned char* out);
+
 // Fills `out` with `n` random bytes (nonces for a whole batch at once).
 absl::Status RandomBytes(size_t n, std::string* out);
 

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
-#include "openssl/sha.h"
 
 namespace clientele::ingest::privacy {
 namespace {
@@ -53,12 +52,12 @@ absl::StatusOr<std::unique_ptr<SubjectKeyStore>> SubjectKeyStore::Open(storage::
 }
 
 std::string SubjectKeyStore::Reference(const common::v1::SourceKey& subject) const {
-  std::string input;
-  input.reserve(salt_.size() + subject.system().size() + 1 + subject.id().size());
-  absl::StrAppend(&input, salt_, subject.system(), "\x1f", subject.id());
+  std::string name;
+  name.reserve(subject.system().size() + 1 + subject.id().size());
+  name.append(subject.system()).push_back('\x1f');
+  name.append(subject.id());
   std::string ref(kSubjectRefBytes, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-         reinterpret_cast<unsigned char*>(ref.data()));
+  Sha256(salt_, name, reinterpret_cast<unsigned char*>(ref.data()));
   return ref;
 }
 
