@@ -1,5 +1,7 @@
-// The ingest component of clienteled: its RocksDB (data_dir/ingest), the event log of the
-// owned partitions, the consumer registry, and the gRPC adapter (Ingest, Subscribe, ...).
+// The ingest component of clienteled: its RocksDB (data_dir/ingest), its key store
+// (data_dir/ingest-keys: the subjects' data keys and suppressions), the event log of the owned
+// partitions, the consumer registry, and the gRPC adapters (IngestService: Ingest, Subscribe,
+// ...; IngestPrivacy: erasure and suppressions).
 #ifndef CLIENTELE_INGEST_INGEST_COMPONENT_H_
 #define CLIENTELE_INGEST_INGEST_COMPONENT_H_
 
@@ -12,6 +14,8 @@
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 #include "ingest/ingest_service.h"
+#include "ingest/privacy/ingest_privacy_service.h"
+#include "ingest/privacy/subject_key_store.h"
 
 namespace clientele::ingest {
 
@@ -23,20 +27,25 @@ class IngestComponent final : public server::Component {
   // Opens the log of the owned partitions (all if none named); a consumer registered ahead of
   // the log's end fences its partition.
   absl::Status Open(const server::ComponentEnvironment& env) override;
-  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  std::vector<grpc::Service*> services() override {
+    return {service_.get(), privacy_service_.get()};
+  }
   std::vector<std::string> health_names() const override;
   // OK while the log serves every owned partition and the store has seen no damage.
   absl::Status Health() const override { return log_->Health(); }
   // Ends the tailing subscriptions (UNAVAILABLE "shutting down": consumers reconnect).
   void Drain() override;
-  absl::Status Flush() override { return store_->Flush(); }
-  std::vector<std::string> stores() const override { return {"ingest"}; }
+  absl::Status Flush() override;
+  std::vector<std::string> stores() const override { return {"ingest", privacy::kKeyStoreDir}; }
 
  private:
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<storage::KvStore> key_store_;
+  std::unique_ptr<privacy::SubjectKeyStore> keys_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<ConsumerRegistry> consumers_;
   std::unique_ptr<IngestServiceImpl> service_;
+  std::unique_ptr<privacy::IngestPrivacyServiceImpl> privacy_service_;
 };
 
 }  // namespace clientele::ingest
