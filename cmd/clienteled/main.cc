@@ -232,6 +232,7 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   if (gateway != nullptr) {
     public_services.clear();
     public_options.generic_service = gateway->front();
+    public_options.async_service = gateway->unary_front();
   }
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(public_options, public_services, health_names, &metrics);
