@@ -53,6 +53,8 @@ class UnaryFront::Call {
       Finish(ToFrontStatus(channel.status()));
       return;
     }
+    backend_context_ = NewBackendContext(context_);
+    AddCallerMetadata(*caller, backend_context_.get());
     if (method.response_prototype != nullptr &&
         front_->policy_->InspectsResponses(*caller, method.name)) {
       inspected_ = std::make_unique<ForwardedCall>();
@@ -61,7 +63,6 @@ class UnaryFront::Call {
       inspected_->inspected_response = method.response_prototype;
       inspected_->caller = *std::move(caller);
     }
-    backend_context_ = NewBackendContext(context_);
     grpc::GenericStub stub(*std::move(channel));
     backend_ = stub.PrepareUnaryCall(backend_context_.get(), method.name, request_, queue_);
     backend_->StartCall();
