@@ -1,6 +1,7 @@
 #include "gateway/privacy/export_composer.h"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -126,7 +127,9 @@ absl::StatusOr<std::string> ExportComposer::Export(const pv1::SubjectSelector& s
   for (const char* key : {"profile_ids", "source_keys"}) {
     if (!document["subject"].contains(key)) document["subject"][key] = json::array();
   }
-  json audit = json::array();
+  // An entry about several of the profile ids is listed once; the store's sequence orders the
+  // entries oldest first across the profiles.
+  std::map<uint64_t, json> audit_by_sequence;
   for (const std::string& profile_id : subject->profile_ids()) {
     gateway::v1::ListPiiAuditRequest list;
     list.set_profile_id(profile_id);
@@ -134,12 +137,15 @@ absl::StatusOr<std::string> ExportComposer::Export(const pv1::SubjectSelector& s
     do {
       CLT_ASSIGN_OR_RETURN(gateway::v1::ListPiiAuditResponse page, audit_->List(list));
       for (const gateway::v1::PiiAuditEntry& entry : page.entries()) {
+        if (audit_by_sequence.count(entry.sequence()) > 0) continue;
         CLT_ASSIGN_OR_RETURN(json entry_json, ProtoJson(entry));
-        audit.push_back(std::move(entry_json));
+        audit_by_sequence.emplace(entry.sequence(), std::move(entry_json));
       }
       list.set_page_token(page.next_page_token());
     } while (!list.page_token().empty());
   }
+  json audit = json::array();
+  for (auto& [sequence, entry] : audit_by_sequence) audit.push_back(std::move(entry));
   document["pii_audit"] = std::move(audit);
   const absl::Time now = absl::Now();
   document["exported_at"] = absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone());

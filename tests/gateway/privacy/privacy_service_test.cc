@@ -178,6 +178,36 @@ TEST_F(PrivacyServiceTest, ExportMergesEveryPartWithTheSubjectAndThePiiAuditAndI
   EXPECT_THAT(exported.fields(), ElementsAre("clientele.privacy.v1.ExportSubjectResponse.json"));
 }
 
+// A person of two profile ids (one merged into the other): an audit entry about both is in the
+// export once, and the entries come oldest first across the ids.
+TEST_F(PrivacyServiceTest, ExportListsAnAuditEntryAboutSeveralOfThePersonsProfilesOnce) {
+  pv1::Subject subject;
+  subject.add_profile_ids("P0000000042");
+  subject.add_profile_ids("P0000000043");
+  identity_.Know(Email("two@example.com"), subject);
+  Start();
+  for (const std::vector<std::string>& ids : std::vector<std::vector<std::string>>{
+           {"P0000000043"}, {"P0000000042", "P0000000043"}, {"P0000000042"}}) {
+    gateway::v1::PiiAuditEntry entry;
+    entry.set_method("/clientele.identity.v1.IdentityService/GetProfile");
+    for (const std::string& id : ids) entry.add_profile_ids(id);
+    ASSERT_THAT(audit_->Append(entry), IsOk());
+  }
+
+  grpc::ClientContext context;
+  AsSteward(&context);
+  pv1::ExportSubjectRequest request;
+  *request.mutable_subject() = Email("two@example.com");
+  pv1::ExportSubjectResponse response;
+  grpc::Status status = stub_->ExportSubject(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const json audit = json::parse(response.json())["pii_audit"];
+  ASSERT_EQ(audit.size(), 3u) << audit.dump();
+  EXPECT_EQ(audit[0]["profile_ids"], json::array({"P0000000043"}));
+  EXPECT_EQ(audit[1]["profile_ids"], json::array({"P0000000042", "P0000000043"}));
+  EXPECT_EQ(audit[2]["profile_ids"], json::array({"P0000000042"}));
+}
+
 TEST_F(PrivacyServiceTest, ExportOfNobodyIsNotFoundAndAFailingPartFailsTheExport) {
   Start();
   {
