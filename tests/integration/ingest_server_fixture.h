@@ -59,6 +59,7 @@ class IngestServer {
   }
   ingest::EventLog& log() { return *log_; }
   storage::KvStore& store() { return *store_; }
+  ingest::ConsumerRegistry& consumers() { return *consumers_; }
   metrics::Registry& metrics() { return metrics_; }
 
  private:
