@@ -118,7 +118,7 @@ class EventLog {
   // ingest/retention/log_retention_mark.h), so a restart knows they were removed on purpose.
   // From the call on, Read below it fails with FailedPrecondition. Their bytes stay in the
   // store's files until PurgeRemoved. OK and nothing done when through_sequence is below
-  // FirstSequence; InvalidArgument beyond LastSequence or for a partition not owned. One
+  // FirstRetained; InvalidArgument beyond LastSequence or for a partition not owned. One
   // caller at a time (the retention sweeper); concurrent with appends and reads.
   absl::Status RemoveThrough(uint32_t partition, uint64_t through_sequence);
   // Makes the entries RemoveThrough removed from `partition` unrecoverable from the store's
