@@ -36,15 +36,24 @@ void GatewayComponent::AddFlags(CLI::App& app) {
 
 absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
   partition_count_ = env.partition_count;
-  // One store, <data_dir>/gateway: the API keys, then the PII audit's column families.
+  // One store, <data_dir>/gateway: the API keys, then the PII audit's column families, then
+  // the privacy requests'.
+  std::vector<storage::ColumnFamilySpec> families = PiiAuditColumnFamilySpecs();
+  const storage::ColumnFamilyId first_privacy_family =
+      kKeysColumnFamily + 1 + static_cast<storage::ColumnFamilyId>(families.size());
+  for (storage::ColumnFamilySpec& spec : PrivacyColumnFamilySpecs()) families.push_back(spec);
   absl::StatusOr<std::unique_ptr<storage::KvStore>> store =
-      OpenGatewayStore(env.data_dir, PiiAuditColumnFamilySpecs());
+      OpenGatewayStore(env.data_dir, std::move(families));
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
   absl::StatusOr<std::unique_ptr<PiiAuditLog>> audit_log =
       PiiAuditLog::Open(store_.get(), PiiAuditColumnFamilies::Starting(kKeysColumnFamily + 1));
   if (!audit_log.ok()) return audit_log.status();
   audit_log_ = *std::move(audit_log);
+  absl::StatusOr<std::unique_ptr<PrivacyRequestStore>> privacy_requests = PrivacyRequestStore::Open(
+      store_.get(), PrivacyColumnFamilies::Starting(first_privacy_family));
+  if (!privacy_requests.ok()) return privacy_requests.status();
+  privacy_requests_ = *std::move(privacy_requests);
   GatewaySecurityOptions options;
   options.store = store_.get();
   options.data_dir = env.data_dir;
@@ -64,16 +73,17 @@ absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
   keys_ = std::make_unique<KeyServiceImpl>(security_->keys.get(), security_->limiter.get());
   audit_ = std::make_unique<AuditServiceImpl>(audit_log_.get());
   customers_ = std::make_unique<CustomerServiceImpl>();  // Answers once Start gives it backends.
+  privacy_ = std::make_unique<PrivacyServiceImpl>(privacy_requests_.get(), audit_log_.get());
   return absl::OkStatus();
 }
 
 std::vector<grpc::Service*> GatewayComponent::services() {
-  return {keys_.get(), audit_.get(), customers_.get()};
+  return {keys_.get(), audit_.get(), customers_.get(), privacy_.get()};
 }
 
 std::vector<std::string> GatewayComponent::health_names() const {
   return {"clientele.gateway.v1.KeyService", "clientele.gateway.v1.AuditService",
-          "clientele.gateway.v1.CustomerService"};
+          "clientele.gateway.v1.CustomerService", "clientele.privacy.v1.PrivacyService"};
 }
 
 absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChannels> channels) {
@@ -82,6 +92,17 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   customers_->Start(std::make_unique<Customer360Fanout>(
       Customer360Backends{channels->ChannelTo("identity"), channels->ChannelTo("analytics"),
                           channels->ChannelTo("recommender")}));
+  // Erasure and export reach each component's privacy service the same way; ingest by the
+  // node of each partition.
+  PrivacyBackends privacy_backends;
+  privacy_backends.identity = channels->ChannelTo("identity");
+  privacy_backends.analytics = channels->ChannelTo("analytics");
+  privacy_backends.recommender = channels->ChannelTo("recommender");
+  privacy_backends.ingest = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  privacy_backends.partition_count = partition_count_;
+  if (absl::Status s = privacy_->Start(std::move(privacy_backends)); !s.ok()) return s;
   // The gateway runs here, so this is the in-process channel to this process's internal
   // server (the gateway's own services, reflection, and the components that run here).
   std::shared_ptr<grpc::Channel> local = channels->ChannelTo("gateway");
@@ -97,6 +118,10 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   }
   front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
   return absl::OkStatus();
+}
+
+void GatewayComponent::Drain() {
+  if (privacy_ != nullptr) privacy_->Stop();
 }
 
 absl::Status GatewayComponent::Flush() {

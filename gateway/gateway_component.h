@@ -10,8 +10,10 @@
 //   Open   the gateway's store (<data_dir>/gateway: API keys and the PII audit), the
 //          bootstrap admin key (<data_dir>/bootstrap-admin.key, on the first start), the call
 //          policy (PII masking by pii_guard.h, audit entries into the log), the gateway's own
-//          services (KeyService, AuditService, CustomerService)
-//   Start  the Customer 360 fan-out, the router over the component channels, and the front
+//          services (KeyService, AuditService, CustomerService, PrivacyService)
+//   Start  the Customer 360 fan-out, the privacy requests' runner, the router over the
+//          component channels, and the front
+//   Drain  stops the privacy requests' runner (a request in flight resumes at the next start)
 //   front() is registered on the public server by the process (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 #define CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
@@ -31,6 +33,8 @@
 #include "gateway/gateway_store.h"
 #include "gateway/key_service.h"
 #include "gateway/pii/pii_audit_log.h"
+#include "gateway/privacy/privacy_request_store.h"
+#include "gateway/privacy/privacy_service.h"
 
 namespace clientele::gateway {
 
@@ -43,6 +47,7 @@ class GatewayComponent final : public server::Component {
   std::vector<grpc::Service*> services() override;
   std::vector<std::string> health_names() const override;
   absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
+  void Drain() override;
   absl::Status Flush() override;
   std::vector<std::string> stores() const override { return {kGatewayStoreDir}; }
 
@@ -59,6 +64,8 @@ class GatewayComponent final : public server::Component {
   std::unique_ptr<KeyServiceImpl> keys_;
   std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<CustomerServiceImpl> customers_;
+  std::unique_ptr<PrivacyRequestStore> privacy_requests_;  // In store_.
+  std::unique_ptr<PrivacyServiceImpl> privacy_;
   std::unique_ptr<front::BackendRouter> router_;
   std::unique_ptr<front::FrontService> front_;
 };

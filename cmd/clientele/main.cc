@@ -20,6 +20,7 @@
 #include "cmd/clientele/job_commands.h"
 #include "cmd/clientele/key_commands.h"
 #include "cmd/clientele/log_commands.h"
+#include "cmd/clientele/privacy_commands.h"
 #include "cmd/clientele/recommend_commands.h"
 #include "cmd/clientele/report_command.h"
 #include "common/cli/command_line.h"
@@ -90,6 +91,8 @@ int main(int argc, char** argv) {
   AddAuditCommands(app, context, audit_flags, run);
   CustomerFlags customer_flags;
   AddCustomerCommands(app, context, customer_flags, run);
+  PrivacyFlags privacy_flags;
+  AddPrivacyCommands(app, context, privacy_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   // The files are read once, before any call: a bad one is a usage error naming its flag.
   absl::StatusOr<clientele::server::ChannelTls> tls =

@@ -14,7 +14,8 @@ std::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.siz
 // headers (gRPC sets its own).
 bool PassesOn(std::string_view key) {
   return !key.empty() && key[0] != ':' && key.substr(0, 5) != "grpc-" && key != "authorization" &&
-         key != "content-type" && key != "user-agent" && key != "te" && key != "host";
+         key != "content-type" && key != "user-agent" && key != "te" && key != "host" &&
+         key.rfind(kCallerMetadataPrefix, 0) != 0;
 }
 
 }  // namespace
@@ -26,6 +27,19 @@ std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::CallbackServe
     if (PassesOn(View(key))) context->AddMetadata(std::string(View(key)), std::string(View(value)));
   }
   return context;
+}
+
+void AddCallerMetadata(const Caller& caller, grpc::ClientContext* context) {
+  // Metadata values must be printable ASCII; a key's name may be any text.
+  auto printable = [](std::string value) {
+    for (char& c : value) {
+      if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    return value;
+  };
+  context->AddMetadata(kCallerKeyIdMetadata, printable(caller.key_id));
+  context->AddMetadata(kCallerNameMetadata, printable(caller.name));
+  context->AddMetadata(kCallerRoleMetadata, printable(caller.role));
 }
 
 void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServerContext* server) {

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "gateway/call_policy.h"
 #include "gateway/caller.h"
+#include "gateway/caller_metadata.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_context.h"
@@ -31,6 +32,9 @@ struct ForwardedCall {
 // cancellation propagate to it, and the client's metadata is passed on except the
 // credentials ("authorization") and transport headers.
 std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::CallbackServerContext& server);
+
+// Sets the caller metadata (caller_metadata.h) on a backend call.
+void AddCallerMetadata(const Caller& caller, grpc::ClientContext* context);
 
 // Passes the backend's trailing metadata (but gRPC's own keys) on to the front call.
 void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServerContext* server);

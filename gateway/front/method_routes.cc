@@ -10,12 +10,18 @@ constexpr std::string_view kIngestService = "clientele.ingest.v1.IngestService";
 constexpr std::string_view kJobService = "clientele.common.v1.JobService";
 
 // Service -> component, for the services one component serves whole.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kServiceComponents = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kServiceComponents = {{
     {"clientele.ingest.v1.IngestService", "ingest"},
     {"clientele.identity.v1.IdentityService", "identity"},
     {"clientele.analytics.v1.AnalyticsService", "analytics"},
     {"clientele.recommender.v1.RecommenderService", "recommender"},
+    {"clientele.privacy.v1.IdentityPrivacy", "identity"},
+    {"clientele.privacy.v1.AnalyticsPrivacy", "analytics"},
+    {"clientele.privacy.v1.RecommenderPrivacy", "recommender"},
 }};
+
+// The gateway's own services outside the clientele.gateway package.
+constexpr std::string_view kPrivacyService = "clientele.privacy.v1.PrivacyService";
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kJobKinds = {{
     {"rfm", "analytics"},
@@ -46,7 +52,8 @@ MethodRoute RouteOfMethod(std::string_view method) {
   for (const auto& [known, component] : kServiceComponents) {
     if (service == known) return {RouteKind::kComponent, std::string(component)};
   }
-  if (service.rfind("clientele.gateway.", 0) == 0 || service.rfind("grpc.reflection.", 0) == 0) {
+  if (service == kPrivacyService || service.rfind("clientele.gateway.", 0) == 0 ||
+      service.rfind("grpc.reflection.", 0) == 0) {
     return {RouteKind::kLocal, ""};
   }
   return {};

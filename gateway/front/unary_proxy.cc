@@ -37,6 +37,7 @@ class UnaryProxy final : public grpc::ServerGenericBidiReactor {
     {
       std::lock_guard<std::mutex> lock(mu_);
       backend_context_ = NewBackendContext(*context_);
+      AddCallerMetadata(call_.caller, backend_context_.get());
     }
     grpc::GenericStub stub(*channel);
     stub.UnaryCall(backend_context_.get(), call_.method, grpc::StubOptions(), &request_, &response_,

@@ -151,6 +151,8 @@ class TestPolicy final : public CallPolicy {
     }
     Caller caller;
     caller.role = credentials.authorization == "Bearer masked" ? "masked" : "tester";
+    caller.key_id = "key-0007";
+    caller.name = "t\xc3\xa9ster";  // Not ASCII: sent with '?' in its place.
     return caller;
   }
   bool InspectsResponses(const Caller& caller, std::string_view /*method*/) const override {
@@ -244,6 +246,20 @@ TEST_F(FrontServiceTest, UnaryCallIsForwardedWithoutTheCredentials) {
   const std::set<std::string> metadata = backend_.metadata();
   EXPECT_TRUE(metadata.count("x-request-id=req-1"));
   for (const std::string& entry : metadata) EXPECT_THAT(entry, ::testing::Not(HasSubstr("Bearer")));
+}
+
+TEST_F(FrontServiceTest, TheAdmittedCallerReachesTheBackendAndAClientCannotForgeIt) {
+  grpc::ClientContext context;
+  Prepare(&context);
+  context.AddMetadata("x-clientele-caller-key-id", "key-forged");
+  context.AddMetadata("x-clientele-caller-extra", "forged");
+  test_v1::Note request, response;
+  ASSERT_TRUE(stub_->Echo(&context, request, &response).ok());
+  const std::set<std::string> metadata = backend_.metadata();
+  EXPECT_TRUE(metadata.count("x-clientele-caller-key-id=key-0007"));
+  EXPECT_TRUE(metadata.count("x-clientele-caller-name=t??ster"));
+  EXPECT_TRUE(metadata.count("x-clientele-caller-role=tester"));
+  for (const std::string& entry : metadata) EXPECT_THAT(entry, ::testing::Not(HasSubstr("forged")));
 }
 
 TEST_F(FrontServiceTest, BackendErrorsKeepTheirCodeDetailsAndTrailingMetadata) {

@@ -51,6 +51,19 @@ TEST(MethodRoutesTest, TheGatewaysOwnServicesAndReflectionAreLocal) {
   EXPECT_EQ(RouteOfMethod("/clientele.gateway.v1.KeyService/CreateKey").kind, RouteKind::kLocal);
   EXPECT_EQ(RouteOfMethod("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo").kind,
             RouteKind::kLocal);
+  EXPECT_EQ(RouteOfMethod("/clientele.privacy.v1.PrivacyService/EraseSubject").kind,
+            RouteKind::kLocal);
+}
+
+TEST(MethodRoutesTest, TheComponentsPrivacyServicesGoToTheirComponent) {
+  const MethodRoute identity =
+      RouteOfMethod("/clientele.privacy.v1.IdentityPrivacy/ResolveSubject");
+  EXPECT_EQ(identity.kind, RouteKind::kComponent);
+  EXPECT_EQ(identity.component, "identity");
+  EXPECT_EQ(RouteOfMethod("/clientele.privacy.v1.AnalyticsPrivacy/ExportSubjectData").component,
+            "analytics");
+  EXPECT_EQ(RouteOfMethod("/clientele.privacy.v1.RecommenderPrivacy/EraseSubjectData").component,
+            "recommender");
 }
 
 TEST(MethodRoutesTest, AnythingElseIsUnknown) {
