@@ -63,6 +63,8 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
   }
   queries_ = std::make_unique<AnalyticsQueries>(store_.get());
   service_ = std::make_unique<AnalyticsServiceImpl>(queries_.get());
+  subject_data_ = std::make_unique<AnalyticsSubjectData>(store_.get());
+  privacy_service_ = std::make_unique<AnalyticsPrivacyServiceImpl>(subject_data_.get());
   return absl::OkStatus();
 }
 

@@ -15,6 +15,8 @@
 #include "analytics/jobs/analytics_job_runner.h"
 #include "analytics/jobs/job_manager.h"
 #include "analytics/jobs/profile_directory.h"
+#include "analytics/privacy/analytics_privacy_service.h"
+#include "analytics/privacy/analytics_subject_data.h"
 #include "analytics/state/analytics_store.h"
 #include "common/log/log_consumer.h"
 #include "common/server/component_registry.h"
@@ -39,7 +41,10 @@ class AnalyticsComponent final : public server::Component {
 
   // Needs ingest (here or --ingest_addr). Consumes the owned partitions (all if none named).
   absl::Status Open(const server::ComponentEnvironment& env) override;
-  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  // AnalyticsService and AnalyticsPrivacy (erasure and export, docs/analytics.md).
+  std::vector<grpc::Service*> services() override {
+    return {service_.get(), privacy_service_.get()};
+  }
   std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
   // Consumes the log from ingest and runs jobs; identity (here or --identity_addr) gives
@@ -67,6 +72,8 @@ class AnalyticsComponent final : public server::Component {
   std::unique_ptr<JobManager> jobs_;
   std::unique_ptr<AnalyticsQueries> queries_;
   std::unique_ptr<AnalyticsServiceImpl> service_;
+  std::unique_ptr<AnalyticsSubjectData> subject_data_;
+  std::unique_ptr<AnalyticsPrivacyServiceImpl> privacy_service_;
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

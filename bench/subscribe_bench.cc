@@ -1,10 +1,16 @@
-// Measures Subscribe throughput: events per second that one subscriber reads from the log of
-// an IngestService on 127.0.0.1:0 (real RocksDB in a temp dir, real gRPC), from the first
-// sequence to the end (stop_at_end), 512 entries per response. Not a test.
+// Measures the log's append and Subscribe throughput, for a plain log and a sealed one (entries
+// of events with a subject encrypted with per-subject keys, docs/ingest.md "Sealed entries"),
+// in the same process. Not a test.
 //
-//   build/bin/subscribe_bench [events=200000] [rounds=5]
+//   build/bin/subscribe_bench [events=200000] [rounds=5] [modes=plain,sealed]
 //
-// Two clients read the same log:
+// Append: `events` appended in batches of 1000 into a fresh store (what an import costs the
+// log, without gRPC and parsing; 50,000 customers, each first seen somewhere in it), then the
+// same events again under new event ids (every customer known), `rounds` times; median
+// events/s of each. Subscribe then reads the 2 x `events` entries of the last log. Subscribe:
+// events per second that one subscriber reads from the log of an IngestService on 127.0.0.1:0 (real
+// RocksDB in a temp dir, real gRPC), from the first sequence to the end (stop_at_end), 512 entries
+// per response. Two clients read the same log:
 //   parse: the generated stub, which parses every SubscribeResponse (what log consumers do);
 //   bytes: the responses as received, unparsed (what the server's side costs alone).
 // Prints the median of `rounds` reads of each, in events/s and MB/s of response bytes.
@@ -27,6 +33,7 @@
 #include "ingest/event_log.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/ingest_service.h"
+#include "ingest/privacy/subject_key_store.h"
 
 namespace {
 
@@ -131,36 +138,86 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const int count = argc > 1 ? std::atoi(argv[1]) : 200'000;
-  const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+// One log (plain or sealed) in a fresh temp dir.
+struct Log {
   testing::TempDir dir;
+  std::unique_ptr<storage::KvStore> store;
+  std::unique_ptr<storage::KvStore> key_store;
+  std::unique_ptr<ingest::privacy::SubjectKeyStore> keys;
+  std::unique_ptr<ingest::EventLog> log;
+  std::unique_ptr<ingest::ConsumerRegistry> consumers;
+};
+
+std::unique_ptr<Log> OpenLog(bool sealed) {
+  auto l = std::make_unique<Log>();
   storage::RocksDbOptions options;
-  options.path = dir.Sub("ingest");
+  options.path = l->dir.Sub("ingest");
   options.column_families = ingest::IngestColumnFamilies();
   auto store = storage::OpenRocksDbStore(options);
-  if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
-  auto log = ingest::EventLog::Open(store->get(), ingest::EventLogOptions{});
-  auto consumers = ingest::ConsumerRegistry::Open(store->get());
-  if (!log.ok() || !consumers.ok()) return std::fprintf(stderr, "open failed\n"), 1;
+  if (!store.ok()) return nullptr;
+  l->store = std::move(*store);
+  ingest::EventLogOptions log_options;
+  if (sealed) {
+    storage::RocksDbOptions keys;  // As the ingest component opens it.
+    keys.path = l->dir.Sub(ingest::privacy::kKeyStoreDir);
+    keys.column_families = ingest::privacy::KeyStoreColumnFamilies();
+    keys.sync_writes = true;
+    keys.write_buffer_bytes = 4 << 20;
+    auto key_store = storage::OpenRocksDbStore(keys);
+    if (!key_store.ok()) return nullptr;
+    l->key_store = std::move(*key_store);
+    auto subject_keys = ingest::privacy::SubjectKeyStore::Open(l->key_store.get());
+    if (!subject_keys.ok()) return nullptr;
+    l->keys = std::move(*subject_keys);
+    log_options.keys = l->keys.get();
+  }
+  auto log = ingest::EventLog::Open(l->store.get(), log_options);
+  auto consumers = ingest::ConsumerRegistry::Open(l->store.get());
+  if (!log.ok() || !consumers.ok()) return nullptr;
+  l->log = std::move(*log);
+  l->consumers = std::move(*consumers);
+  return l;
+}
 
-  const absl::Time now = absl::Now();
-  const std::vector<common::v1::Event> events = MakeEvents(count, now);
+// Appends every event in batches of 1000; seconds taken (negative on failure).
+double AppendAll(ingest::EventLog& log, const std::vector<common::v1::Event>& events,
+                 absl::Time now) {
   const google::protobuf::RepeatedPtrField<ingest::v1::ClientRejection> none;
+  const int count = static_cast<int>(events.size());
+  const absl::Time start = absl::Now();
   for (int i = 0; i < count; i += 1000) {
     std::vector<const common::v1::Event*> batch;
     for (int j = i; j < std::min(count, i + 1000); ++j) batch.push_back(&events[j]);
     std::vector<ingest::AppendResult> results;
-    if (absl::Status s = (*log)->Append(batch, none, now, &results); !s.ok()) {
-      return std::fprintf(stderr, "append: %s\n", s.ToString().c_str()), 1;
+    if (absl::Status s = log.Append(batch, none, now, &results); !s.ok()) {
+      std::fprintf(stderr, "append: %s\n", s.ToString().c_str());
+      return -1;
     }
   }
-  (void)(*store)->Flush();
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+// Appends (`rounds` fresh logs) and reads the last one back; false on failure.
+bool RunMode(bool sealed, const std::vector<common::v1::Event>& events,
+             const std::vector<common::v1::Event>& again, int rounds, absl::Time now) {
+  const int count = static_cast<int>(events.size());
+  std::vector<double> append_rate, again_rate;
+  std::unique_ptr<Log> l;
+  for (int round = 0; round < rounds; ++round) {
+    l.reset();
+    l = OpenLog(sealed);
+    if (l == nullptr) return std::fprintf(stderr, "open failed\n"), false;
+    const double seconds = AppendAll(*l->log, events, now);
+    if (seconds < 0) return false;
+    append_rate.push_back(count / seconds);
+    const double again_seconds = AppendAll(*l->log, again, now);
+    if (again_seconds < 0) return false;
+    again_rate.push_back(count / again_seconds);
+  }
+  (void)l->store->Flush();
 
   metrics::Registry metrics;
-  ingest::IngestServiceImpl service(log->get(), consumers->get(), &metrics);
+  ingest::IngestServiceImpl service(l->log.get(), l->consumers.get(), &metrics);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -181,15 +238,36 @@ int main(int argc, char** argv) {
     parse_rate.push_back(static_cast<double>(p.events) / p.seconds);
     parse_mb.push_back(static_cast<double>(p.bytes) / p.seconds / 1e6);
     const Read b = ReadBytes(*channel);
-    bytes_rate.push_back(static_cast<double>(count) / b.seconds);
+    bytes_rate.push_back(static_cast<double>(2 * count) / b.seconds);
     bytes_mb.push_back(static_cast<double>(b.bytes) / b.seconds / 1e6);
   }
-  std::printf("events %d (read back %lld), rounds %d, medians:\n", count,
-              static_cast<long long>(parsed_events), rounds);
+  std::printf("%s log: %d events appended twice (read back %lld), rounds %d, medians:\n",
+              sealed ? "sealed" : "plain", count, static_cast<long long>(parsed_events), rounds);
+  std::printf("  append, new log:           %9.0f events/s\n", Median(append_rate));
+  std::printf("  append, customers known:   %9.0f events/s\n", Median(again_rate));
   std::printf("  client parses (consumer):  %9.0f events/s  %7.1f MB/s\n", Median(parse_rate),
               Median(parse_mb));
   std::printf("  client keeps bytes:        %9.0f events/s  %7.1f MB/s\n", Median(bytes_rate),
               Median(bytes_mb));
   server->Shutdown();
-  return parsed_events == count ? 0 : 1;
+  return parsed_events == 2 * count;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int count = argc > 1 ? std::atoi(argv[1]) : 200'000;
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
+  const std::string modes = argc > 3 ? argv[3] : "plain,sealed";
+  const absl::Time now = absl::Now();
+  const std::vector<common::v1::Event> events = MakeEvents(count, now);
+  // The same customers again, under new event ids: every subject has its key already.
+  std::vector<common::v1::Event> again = events;
+  for (common::v1::Event& e : again) e.set_event_id(e.event_id() + "/again");
+  bool ok = true;
+  for (const bool sealed : {false, true}) {
+    if (modes.find(sealed ? "sealed" : "plain") == std::string::npos) continue;
+    ok = RunMode(sealed, events, again, rounds, now) && ok;
+  }
+  return ok ? 0 : 1;
 }

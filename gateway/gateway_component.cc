@@ -6,6 +6,7 @@
 
 #include "CLI/CLI.hpp"
 #include "gateway/customer360/customer360_fanout.h"
+#include "gateway/front/method_routes.h"
 #include "gateway/gateway_store.h"
 #include "gateway/pii/pii_guard.h"
 #include "gateway/pii_audit_sink.h"
@@ -31,6 +32,12 @@ void GatewayComponent::AddFlags(CLI::App& app) {
                  "Calls per second of an API key created without its own rate (token bucket; "
                  "0: no limit)")
       ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--gateway_unary_threads", unary_threads_,
+                 "Threads of the front's unary path: the unary calls the gateway forwards are "
+                 "served on completion queues, one per thread, each call on one thread from "
+                 "request to answer (0: through the generic front like streams)")
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
 }
 
@@ -117,6 +124,12 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
                                                           partition_count_);
   }
   front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
+  if (unary_threads_ > 0) {
+    std::vector<std::string> services = front::ComponentServices();
+    for (const std::string& own : health_names()) services.push_back(own);
+    unary_front_ = std::make_unique<front::UnaryFront>(
+        security_->policy.get(), router_.get(), front_->UnaryMethods(services), unary_threads_);
+  }
   return absl::OkStatus();
 }
 

@@ -29,6 +29,7 @@
 #include "gateway/customer_service.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/front_service.h"
+#include "gateway/front/unary_front.h"
 #include "gateway/gateway_security.h"
 #include "gateway/gateway_store.h"
 #include "gateway/key_service.h"
@@ -54,9 +55,14 @@ class GatewayComponent final : public server::Component {
   // The front to serve on the public server; valid after Start, alive as long as the
   // component.
   grpc::CallbackGenericService* front() { return front_.get(); }
+  // The front's unary path on completion queues (front/unary_front.h), to register on the
+  // same server (ServerOptions::async_service); null with --gateway_unary_threads=0. Valid
+  // after Start, alive as long as the component.
+  server::AsyncService* unary_front() { return unary_front_.get(); }
 
  private:
   double rate_limit_rps_ = 0;  // --rate_limit_rps
+  int unary_threads_ = 1;      // --gateway_unary_threads
   uint32_t partition_count_ = 1;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<PiiAuditLog> audit_log_;  // In store_.
@@ -68,6 +74,7 @@ class GatewayComponent final : public server::Component {
   std::unique_ptr<PrivacyServiceImpl> privacy_;
   std::unique_ptr<front::BackendRouter> router_;
   std::unique_ptr<front::FrontService> front_;
+  std::unique_ptr<front::UnaryFront> unary_front_;
 };
 
 }  // namespace clientele::gateway

@@ -43,6 +43,7 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
                                                metrics_ ? metrics_->apply_seconds() : nullptr);
   service_ = std::make_unique<IdentityServiceImpl>(resolver_.get());
   service_->SetLogProgress(this);
+  privacy_service_ = std::make_unique<IdentityPrivacyServiceImpl>(resolver_.get(), store_.get());
   return absl::OkStatus();
 }
 

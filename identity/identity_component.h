@@ -17,6 +17,7 @@
 #include "identity/identity_applier.h"
 #include "identity/identity_metrics.h"
 #include "identity/identity_service.h"
+#include "identity/privacy/identity_privacy_service.h"
 #include "identity/resolution/resolver.h"
 
 namespace clientele::identity {
@@ -32,7 +33,10 @@ class IdentityComponent final : public server::Component, public LogProgress {
   // Needs ingest (here or --ingest_addr). With ingest here it consumes the owned partitions;
   // standalone, every partition (identity state is global).
   absl::Status Open(const server::ComponentEnvironment& env) override;
-  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  // IdentityService and IdentityPrivacy.
+  std::vector<grpc::Service*> services() override {
+    return {service_.get(), privacy_service_.get()};
+  }
   std::vector<std::string> health_names() const override;
   // Starts consuming the log from ingest.
   absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
@@ -55,6 +59,7 @@ class IdentityComponent final : public server::Component, public LogProgress {
   std::unique_ptr<IdentityMetrics> metrics_;  // Null without a registry.
   std::unique_ptr<IdentityApplier> applier_;
   std::unique_ptr<IdentityServiceImpl> service_;
+  std::unique_ptr<IdentityPrivacyServiceImpl> privacy_service_;
   mutable absl::Mutex consumer_mu_;
   // Set once in Start; read by GetProfileMap's threads.
   log::LogConsumer* started_consumer_ ABSL_GUARDED_BY(consumer_mu_) = nullptr;

@@ -88,6 +88,26 @@ absl::Status DeadLetterStore::Add(v1::DeadLetter letter, storage::WriteBatch& ba
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> DeadLetterStore::DeleteIf(
+    const std::function<bool(const v1::DeadLetter&)>& doomed, storage::WriteBatch& batch) const {
+  int64_t deleted = 0;
+  auto it = store_->NewIterator(kDeadLettersCf);
+  v1::DeadLetter letter;
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    if (!letter.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("dead_letters: letter ",
+                                              storage::DecodeUint64(it->key()), " is unreadable"));
+    }
+    if (!doomed(letter)) continue;
+    batch.Delete(kDeadLettersCf, it->key());
+    // Stored letters are bounded already: their fingerprint is their dedup key.
+    batch.Delete(kDeadLetterKeysCf, storage::EncodeUint64(Fingerprint(letter)));
+    deleted += 2;
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return deleted;
+}
+
 absl::StatusOr<v1::ListRejectedResponse> DeadLetterStore::List(int page_size,
                                                                const std::string& page_token,
                                                                int max_bytes) const {

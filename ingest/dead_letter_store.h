@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -49,6 +50,12 @@ class DeadLetterStore {
   // with at least one letter.
   absl::StatusOr<v1::ListRejectedResponse> List(int page_size, const std::string& page_token,
                                                 int max_bytes = 0) const;
+
+  // Adds to `batch` the deletion of every stored letter `doomed` accepts (and of its dedup
+  // key); returns how many keys that deletes. Scans the whole store. Call under the same
+  // serialization as Add (EventLog's append lock).
+  absl::StatusOr<int64_t> DeleteIf(const std::function<bool(const v1::DeadLetter&)>& doomed,
+                                   storage::WriteBatch& batch) const;
 
   // The identity of a rejection: source, row, event id, field, code and content.
   static uint64_t Fingerprint(const v1::DeadLetter& letter);

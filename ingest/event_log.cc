@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/log/partitioning.h"
 #include "common/status/status_macros.h"
@@ -13,6 +14,7 @@
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
 #include "ingest/retention/log_retention_mark.h"
+#include "ingest/sealed_log_entry.h"
 
 namespace clientele::ingest {
 namespace {
@@ -61,6 +63,12 @@ v1::DeadLetter MakeDeadLetter(const common::v1::Event& event, const Rejection& r
   v1::DeadLetter letter;
   ToProtoTimestamp(now, letter.mutable_rejected_at());
   letter.set_event_id(event.event_id());
+  if (rejection.code == kErasedSubjectCode) {
+    // The subject was erased: keep nothing of what it sent.
+    letter.set_field(rejection.field);
+    letter.set_code(rejection.code);
+    return letter;
+  }
   letter.set_source_name(event.origin().source_name());
   letter.set_row(event.origin().row());
   // A rejection inside an order line names that line's own file row.
@@ -87,6 +95,38 @@ v1::DeadLetter MakeDeadLetter(const common::v1::Event& event, const Rejection& r
 // reuse of its event_id: FNV-1a of its deterministic encoding (map entries in key order).
 uint64_t PayloadFingerprint(const common::v1::Event& event) {
   return log::StableHash(DeterministicBytes(event));
+}
+
+// The rejection of an event whose subject is suppressed; quotes no value.
+Rejection ErasedSubjectRejection(const common::v1::Event& event) {
+  return {event.has_order() ? "order.customer" : "source", kErasedSubjectCode,
+          "the event's subject was erased and is suppressed; its events are not accepted "
+          "(docs/privacy.md)"};
+}
+
+std::string SubjectName(const common::v1::SourceKey& key) {
+  return absl::StrCat(key.system(), "\x1f", key.id());
+}
+
+// Whether `raw` (a client's unparsable row, or the JSON excerpt of a large event) holds `id`
+// as a whole delimited field (',', ';' or tab, quotes allowed) or as a quoted string.
+bool RawHoldsId(std::string_view raw, std::string_view id) {
+  if (id.empty() || raw.find(id) == std::string_view::npos) return false;
+  std::string quoted = "\"";
+  quoted.append(id);
+  quoted.push_back('"');
+  if (raw.find(quoted) != std::string_view::npos) return true;
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t end = raw.find_first_of(",;\t\r\n", start);
+    if (end == std::string_view::npos) end = raw.size();
+    std::string_view field = raw.substr(start, end - start);
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
+    if (field == id) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 // Rows are all-or-nothing: a valid event (provisionally kAccepted) that carries the same
@@ -202,6 +242,36 @@ absl::Status EventLog::Append(
     }
     r.outcome = Outcome::kAccepted;  // Provisionally: valid.
   }
+  // The subjects' references (hashing needs no lock).
+  privacy::SubjectKeyStore* const keys = options_.keys;
+  std::vector<int> subject_of(events.size(), -1);  // Index into `subject_refs`.
+  std::vector<std::string> subject_refs;
+  if (keys != nullptr) {
+    absl::flat_hash_map<std::string, int> seen;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const common::v1::SourceKey* subject = log::CustomerKeyOf(*events[i]);
+      if (subject == nullptr || subject->id().empty()) continue;
+      auto [it, inserted] =
+          seen.emplace(keys->Reference(*subject), static_cast<int>(subject_refs.size()));
+      if (inserted) subject_refs.push_back(it->first);
+      subject_of[i] = it->second;
+    }
+  }
+
+  absl::MutexLock append_lock(&append_mu_);
+  std::vector<privacy::SubjectKeyStore::Lookup> subjects;
+  if (!subject_refs.empty()) {
+    if (absl::Status s = keys->LookupForAppend(subject_refs, &subjects); !s.ok()) {
+      return absl::UnavailableError(absl::StrCat("the key store could not be read: ", s.message()));
+    }
+    // A suppressed subject's event is rejected whatever else is wrong with it, so that its
+    // dead letter keeps nothing of it.
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (subject_of[i] < 0 || !subjects[subject_of[i]].suppressed) continue;
+      (*results)[i].outcome = Outcome::kRejected;
+      (*results)[i].rejection = ErasedSubjectRejection(*events[i]);
+    }
+  }
   RejectRowsOfRejectedEvents(events, *results);
   std::vector<size_t> valid;
   valid.reserve(events.size());
@@ -221,7 +291,6 @@ absl::Status EventLog::Append(
     fingerprints.push_back(PayloadFingerprint(*events[i]));
   }
 
-  absl::MutexLock append_lock(&append_mu_);
   {
     absl::MutexLock l(&state_mu_);
     for (size_t i : valid) {
@@ -246,6 +315,16 @@ absl::Status EventLog::Append(
   std::vector<std::pair<std::string_view, std::string>> new_ids;  // id key -> value.
   new_ids.reserve(valid.size());
   std::string value;
+  // Nonces for every event that may be sealed, drawn at once.
+  std::string nonces;
+  size_t nonce_at = 0;
+  if (!subject_refs.empty()) {
+    if (absl::Status s = privacy::RandomBytes(valid.size() * privacy::kNonceBytes, &nonces);
+        !s.ok()) {
+      return s;
+    }
+  }
+  std::vector<std::pair<std::string, privacy::DataKey>> new_keys;
   for (size_t k = 0; k < valid.size(); ++k) {
     const size_t i = valid[k];
     AppendResult& r = (*results)[i];
@@ -273,7 +352,26 @@ absl::Status EventLog::Append(
     }
     r.outcome = Outcome::kAccepted;
     r.sequence = ++next[r.partition];
-    EncodeStoredLogEntry(r.partition, r.sequence, now, *events[i], &value);
+    if (subject_of[i] < 0) {
+      EncodeStoredLogEntry(r.partition, r.sequence, now, *events[i], &value);
+    } else {
+      privacy::SubjectKeyStore::Lookup& subject = subjects[subject_of[i]];
+      if (!subject.key.has_value()) {
+        // The subject's first event: its key is written (synced) before the log batch.
+        subject.key.emplace();
+        if (absl::Status s = privacy::NewDataKey(&*subject.key); !s.ok()) return s;
+        new_keys.emplace_back(subject_refs[subject_of[i]], *subject.key);
+      }
+      const std::string_view nonce =
+          std::string_view(nonces).substr(nonce_at, privacy::kNonceBytes);
+      nonce_at += privacy::kNonceBytes;
+      if (absl::Status s =
+              EncodeSealedLogEntry(r.partition, r.sequence, now, *events[i],
+                                   subject_refs[subject_of[i]], *subject.key, nonce, &value);
+          !s.ok()) {
+        return s;
+      }
+    }
     batch->Put(kLogCf, LogKey(r.partition, r.sequence), value);
     std::string id_value = storage::EncodeUint64(r.sequence);
     id_value += storage::EncodeUint64(fingerprints[k]);
@@ -283,6 +381,13 @@ absl::Status EventLog::Append(
   std::sort(new_ids.begin(), new_ids.end());
   for (const auto& [key, id_value] : new_ids) batch->Put(kEventIdsCf, key, id_value);
   absl::Status letters = AddDeadLetters(events, *results, client_rejections, now, *batch);
+  if (letters.ok() && !new_keys.empty()) {
+    letters = keys->CreateKeys(new_keys);
+    if (!letters.ok()) {
+      letters = absl::UnavailableError(
+          absl::StrCat("the key store could not be written: ", letters.message()));
+    }
+  }
   if (letters.ok() && batch->Count() > 0) letters = store_->Write(*batch);
   if (!letters.ok()) {
     dead_letters_.Rollback(dead_letter_id_before);
@@ -360,6 +465,7 @@ absl::StatusOr<ReadResult> EventLog::Read(
     return BehindRetentionError(partition, from_sequence, first_retained);
   }
   int scanned = 0;
+  std::string opened;  // A sealed entry's LogEntry bytes.
   for (it->Seek(bounds.lower_bound);
        it->Valid() && result.entries < max_entries && scanned < max_scanned;
        it->Next(), ++scanned) {
@@ -368,10 +474,16 @@ absl::StatusOr<ReadResult> EventLog::Read(
         it->key().size() == 12 ? storage::DecodeUint64(it->key().substr(4)) : 0;
     const common::v1::PayloadType type = StoredPayloadType(stored);
     const bool wanted = types.empty() || std::find(types.begin(), types.end(), type) != types.end();
+    bool readable = true;
+    std::string_view entry = StoredLogEntryBytes(stored);
+    if (wanted && IsSealedStoredEntry(stored)) {
+      CLT_ASSIGN_OR_RETURN(readable, OpenSealed(stored, partition, sequence, &opened));
+      entry = opened;
+    }
     // Sequences have no gaps: a missing one is damage as much as a garbled one.
     if (sequence != result.through_sequence + 1 || !common::v1::PayloadType_IsValid(type) ||
-        type == common::v1::PAYLOAD_TYPE_UNSPECIFIED ||
-        (wanted && !sink(sequence, StoredLogEntryBytes(stored)))) {
+        type == common::v1::PAYLOAD_TYPE_UNSPECIFIED || !readable ||
+        (wanted && !sink(sequence, entry))) {
       // What came before the damaged entry is delivered; the next Read starts at it.
       if (result.through_sequence >= from_sequence) break;
       absl::Status damage = absl::DataLossError(absl::StrCat(
@@ -389,6 +501,85 @@ absl::StatusOr<ReadResult> EventLog::Read(
   }
   CLT_RETURN_IF_ERROR(it->status());
   return result;
+}
+
+absl::StatusOr<bool> EventLog::OpenSealed(std::string_view stored, uint32_t partition,
+                                          uint64_t sequence, std::string* out) const {
+  if (options_.keys == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ingest, log of partition ", partition, ": the entry at sequence ",
+                     sequence, " is sealed, and the log was opened without its key store"));
+  }
+  std::optional<SealedLogEntry> sealed = ParseSealedLogEntry(stored);
+  if (!sealed.has_value()) return false;
+  absl::StatusOr<std::optional<privacy::DataKey>> key = options_.keys->Find(sealed->ref);
+  if (!key.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("the key store could not be read: ", key.status().message()));
+  }
+  absl::Status status = OpenSealedLogEntry(*sealed, partition, sequence, *key, out);
+  if (absl::IsDataLoss(status)) return false;
+  CLT_RETURN_IF_ERROR(status);
+  return true;
+}
+
+absl::StatusOr<EraseResult> EventLog::EraseSubjects(
+    absl::Span<const common::v1::SourceKey> subjects, const std::string& request_id,
+    absl::Time now) {
+  privacy::SubjectKeyStore* const keys = options_.keys;
+  if (keys == nullptr) {
+    return absl::FailedPreconditionError("the log was opened without a key store");
+  }
+  std::vector<std::pair<std::string, uint32_t>> owned;
+  absl::flat_hash_set<std::string> names;  // "system" 0x1f "id" of the owned subjects.
+  std::vector<std::string_view> ids;
+  for (const common::v1::SourceKey& subject : subjects) {
+    if (subject.id().empty()) continue;
+    const uint32_t partition = log::PartitionOf(subject, options_.partition_count);
+    if (!Owns(partition)) continue;
+    if (!names.insert(SubjectName(subject)).second) continue;
+    owned.emplace_back(keys->Reference(subject), partition);
+    ids.push_back(subject.id());
+  }
+  EraseResult result;
+  {
+    absl::MutexLock append_lock(&append_mu_);
+    if (!owned.empty()) {
+      CLT_ASSIGN_OR_RETURN(result.keys_deleted, keys->Shred(owned, request_id, now));
+      std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+      CLT_ASSIGN_OR_RETURN(int64_t letters, dead_letters_.DeleteIf(
+                                                [&](const v1::DeadLetter& letter) {
+                                                  if (letter.has_event()) {
+                                                    const common::v1::SourceKey* subject =
+                                                        log::CustomerKeyOf(letter.event());
+                                                    return subject != nullptr &&
+                                                           names.contains(SubjectName(*subject));
+                                                  }
+                                                  if (letter.raw().empty()) return false;
+                                                  for (std::string_view id : ids) {
+                                                    if (RawHoldsId(letter.raw(), id)) return true;
+                                                  }
+                                                  return false;
+                                                },
+                                                *batch));
+      if (batch->Count() > 0) CLT_RETURN_IF_ERROR(store_->Write(*batch));
+      result.keys_deleted += letters;
+    }
+    absl::MutexLock l(&state_mu_);
+    for (uint32_t p : owned_) result.last_sequences[p] = last_[p];
+  }
+  // Even when nothing was deleted now: an earlier attempt may have failed before its purge.
+  CLT_RETURN_IF_ERROR(keys->PurgeDeleted());
+  CLT_RETURN_IF_ERROR(store_->PurgeDeleted({kDeadLettersCf, kDeadLetterKeysCf}));
+  return result;
+}
+
+absl::StatusOr<bool> EventLog::LiftSuppression(const common::v1::SourceKey& subject) {
+  if (options_.keys == nullptr) {
+    return absl::FailedPreconditionError("the log was opened without a key store");
+  }
+  absl::MutexLock append_lock(&append_mu_);
+  return options_.keys->Lift(options_.keys->Reference(subject));
 }
 
 void EventLog::FenceDataLoss(uint32_t partition, absl::Status status) {

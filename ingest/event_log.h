@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "clientele/ingest/v1/ingest.pb.h"
 #include "common/storage/kv_store.h"
 #include "ingest/dead_letter_store.h"
+#include "ingest/privacy/subject_key_store.h"
 #include "ingest/validation/event_validator.h"
 
 namespace clientele::ingest {
@@ -33,6 +35,21 @@ struct EventLogOptions {
   uint32_t partition_count = 1;            // N of "partition p of N".
   std::vector<uint32_t> owned_partitions;  // Partitions this node serves; empty means all N.
   ValidationLimits limits;
+  // The subjects' data keys and suppressions (not owned; outlives the log). When set, the
+  // log entry of every event with a subject is sealed with its subject's key
+  // (sealed_log_entry.h), and events of suppressed subjects are rejected ("erased_subject").
+  // When null nothing is sealed (and reading a sealed entry fails with FailedPrecondition).
+  privacy::SubjectKeyStore* keys = nullptr;
+};
+
+// The code of events whose subject was erased (EraseSubjects) and is still suppressed.
+inline constexpr char kErasedSubjectCode[] = "erased_subject";
+
+// What EraseSubjects did.
+struct EraseResult {
+  int64_t keys_deleted = 0;  // Data keys, dead letters and their dedup keys deleted.
+  // The last sequence of every owned partition once the keys were shredded.
+  std::map<uint32_t, uint64_t> last_sequences;
 };
 
 struct AppendResult {
@@ -69,10 +86,28 @@ class EventLog {
       const google::protobuf::RepeatedPtrField<v1::ClientRejection>& client_rejections,
       absl::Time now, std::vector<AppendResult>* results);
 
-  // Calls `sink` with the stored bytes of a v1::LogEntry for each event of `partition` with
+  // Erasure of subjects (customer source keys; those of partitions this node does not own are
+  // ignored): suppresses them (their new events are rejected with code "erased_subject"),
+  // shreds their data keys (their sealed entries read back as `erased` from then on), deletes
+  // their dead letters (letters of their events, and client rejections whose raw row holds a
+  // subject's id as a whole field or a quoted string), then purges what held them
+  // (KvStore::PurgeDeleted of the key store and the dead-letter column families). Serialized
+  // with appends: every entry up to `last_sequences` that has one of the subjects is sealed
+  // with a shredded key, and no later one has them. Idempotent. FailedPrecondition without a
+  // key store.
+  absl::StatusOr<EraseResult> EraseSubjects(absl::Span<const common::v1::SourceKey> subjects,
+                                            const std::string& request_id, absl::Time now);
+  // Lets events of `subject` in again (with a new data key). False when it was not suppressed.
+  absl::StatusOr<bool> LiftSuppression(const common::v1::SourceKey& subject);
+  // Null when the log was opened without one.
+  privacy::SubjectKeyStore* keys() const { return options_.keys; }
+
+  // Calls `sink` with the bytes of a v1::LogEntry for each event of `partition` with
   // sequence >= from_sequence whose payload type is in `types` (empty: all), in order, up to
-  // `max_entries` entries (and a bounded number of skipped ones). `sink` returns false when
-  // the bytes are not a LogEntry of that partition and sequence: Read then stops with
+  // `max_entries` entries (and a bounded number of skipped ones). Plain stored entries are
+  // passed as stored; sealed ones opened (or, once their key is shredded, as the `erased`
+  // entry: sealed_log_entry.h); a sealed entry that does not authenticate is damage. `sink` returns
+  // false when the bytes are not a LogEntry of that partition and sequence: Read then stops with
   // DataLoss naming the partition and sequence, and the store's health reports it. Nothing
   // is ever skipped. DataLoss too while the partition is fenced (FenceDataLoss).
   // FailedPrecondition (BehindRetentionError) when from_sequence is below the first retained
@@ -134,6 +169,10 @@ class EventLog {
            std::vector<uint64_t> first, std::vector<uint64_t> last,
            std::vector<uint64_t> first_retained, DeadLetterStore dead_letters);
 
+  // Replaces `out` with the LogEntry bytes of the sealed `stored` at (partition, sequence):
+  // false when it is damaged (malformed, or it does not authenticate).
+  absl::StatusOr<bool> OpenSealed(std::string_view stored, uint32_t partition, uint64_t sequence,
+                                  std::string* out) const;
   // A retry of an accepted event_id: a duplicate, or a conflict when the payload differs.
   static void MarkRetry(bool same_payload, AppendResult& r);
   // Dead letters of the rejected and conflicting events and of the client's rejections.

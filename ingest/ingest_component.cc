@@ -48,7 +48,16 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   db.column_families = IngestColumnFamilies();
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  storage::RocksDbOptions keys_db;
+  keys_db.path = (std::filesystem::path(env.data_dir) / privacy::kKeyStoreDir).string();
+  keys_db.column_families = privacy::KeyStoreColumnFamilies();
+  // Always synced: a data key must be on disk before the log entry sealed with it.
+  keys_db.sync_writes = true;
+  keys_db.write_buffer_bytes = 4 << 20;
+  CLT_ASSIGN_OR_RETURN(key_store_, storage::OpenRocksDbStore(keys_db));
+  CLT_ASSIGN_OR_RETURN(keys_, privacy::SubjectKeyStore::Open(key_store_.get()));
   EventLogOptions log_options;
+  log_options.keys = keys_.get();
   log_options.partition_count = env.partition_count;
   log_options.owned_partitions = env.owned_partitions;
   CLT_ASSIGN_OR_RETURN(log_, EventLog::Open(store_.get(), log_options));
@@ -57,6 +66,7 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   // point than its consumers: fence the partition rather than reuse sequence numbers.
   FenceConsumersAheadOfLog(*log_, *consumers_);
   service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
+  privacy_service_ = std::make_unique<privacy::IngestPrivacyServiceImpl>(log_.get());
   if (retention_days_ > 0) {
     retention_ = std::make_unique<RetentionSweeper>(log_.get(), consumers_.get(),
                                                     std::move(retention), env.metrics);
@@ -67,6 +77,12 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
 absl::Status IngestComponent::Start(std::shared_ptr<const server::ComponentChannels> /*channels*/) {
   if (retention_) retention_->Start();
   return absl::OkStatus();
+}
+
+absl::Status IngestComponent::Flush() {
+  absl::Status status = store_->Flush();
+  status.Update(key_store_->Flush());
+  return status;
 }
 
 std::vector<std::string> IngestComponent::health_names() const { return {kHealthName}; }

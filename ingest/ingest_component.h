@@ -1,5 +1,7 @@
-// The ingest component of clienteled: its RocksDB (data_dir/ingest), the event log of the
-// owned partitions, the consumer registry, and the gRPC adapter (Ingest, Subscribe, ...).
+// The ingest component of clienteled: its RocksDB (data_dir/ingest), its key store
+// (data_dir/ingest-keys: the subjects' data keys and suppressions), the event log of the owned
+// partitions, the consumer registry, and the gRPC adapters (IngestService: Ingest, Subscribe,
+// ...; IngestPrivacy: erasure and suppressions).
 #ifndef CLIENTELE_INGEST_INGEST_COMPONENT_H_
 #define CLIENTELE_INGEST_INGEST_COMPONENT_H_
 
@@ -13,6 +15,8 @@
 #include "ingest/event_log.h"
 #include "ingest/ingest_service.h"
 #include "ingest/retention/retention_sweeper.h"
+#include "ingest/privacy/ingest_privacy_service.h"
+#include "ingest/privacy/subject_key_store.h"
 
 namespace clientele::ingest {
 
@@ -26,7 +30,9 @@ class IngestComponent final : public server::Component {
   // Opens the log of the owned partitions (all if none named); a consumer registered ahead of
   // the log's end fences its partition.
   absl::Status Open(const server::ComponentEnvironment& env) override;
-  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  std::vector<grpc::Service*> services() override {
+    return {service_.get(), privacy_service_.get()};
+  }
   std::vector<std::string> health_names() const override;
   // Starts the retention sweeper when --log_retention_days is set.
   absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
@@ -35,17 +41,20 @@ class IngestComponent final : public server::Component {
   // Ends the tailing subscriptions (UNAVAILABLE "shutting down": consumers reconnect) and
   // stops the retention sweeper.
   void Drain() override;
-  absl::Status Flush() override { return store_->Flush(); }
-  std::vector<std::string> stores() const override { return {"ingest"}; }
+  absl::Status Flush() override;
+  std::vector<std::string> stores() const override { return {"ingest", privacy::kKeyStoreDir}; }
 
  private:
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<storage::KvStore> key_store_;
+  std::unique_ptr<privacy::SubjectKeyStore> keys_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<ConsumerRegistry> consumers_;
   std::unique_ptr<IngestServiceImpl> service_;
   double retention_days_ = 0;                    // --log_retention_days; 0: keep everything.
   std::string retention_interval_ = "1h";        // --log_retention_interval.
   std::unique_ptr<RetentionSweeper> retention_;  // Null when retention is off.
+  std::unique_ptr<privacy::IngestPrivacyServiceImpl> privacy_service_;
 };
 
 }  // namespace clientele::ingest

@@ -275,7 +275,8 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
                      batch.TryAdd(sequence, bytes);
                      return true;
                    });
-    if (absl::IsFailedPrecondition(read.status())) {  // Retention removed `next` meanwhile.
+    if (absl::IsFailedPrecondition(read.status()) &&
+        next < log_->FirstRetained(partition)) {  // Retention removed `next` meanwhile.
       return BehindRetention(request, next, log_->FirstRetained(partition));
     }
     if (!read.ok()) return ToGrpcStatus(read.status());

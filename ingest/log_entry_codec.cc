@@ -51,12 +51,10 @@ common::v1::PayloadType PayloadTypeOf(const common::v1::Event& event) {
   return static_cast<common::v1::PayloadType>(event.payload_case());
 }
 
-void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
-                          const common::v1::Event& event, std::string* out) {
-  out->clear();
-  const size_t event_size = event.ByteSizeLong();
-  out->reserve(event_size + 40);
-  out->push_back(static_cast<char>(PayloadTypeOf(event)));
+void AppendWireVarint(uint64_t value, std::string* out) { AppendVarint(value, out); }
+
+void AppendLogEntryHeader(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
+                          std::string* out) {
   if (partition != 0) {
     out->push_back(kPartitionTag);
     AppendVarint(partition, out);
@@ -78,6 +76,15 @@ void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time inge
     out->push_back(kNanosTag);
     AppendVarint(static_cast<uint64_t>(nanos), out);
   }
+}
+
+void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
+                          const common::v1::Event& event, std::string* out) {
+  out->clear();
+  const size_t event_size = event.ByteSizeLong();
+  out->reserve(event_size + 40);
+  out->push_back(static_cast<char>(PayloadTypeOf(event)));
+  AppendLogEntryHeader(partition, sequence, ingested_at, out);
   out->push_back(kEventTag);
   AppendVarint(event_size, out);
   const size_t start = out->size();
@@ -87,7 +94,8 @@ void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time inge
 
 common::v1::PayloadType StoredPayloadType(std::string_view stored) {
   if (stored.empty()) return common::v1::PAYLOAD_TYPE_UNSPECIFIED;
-  return static_cast<common::v1::PayloadType>(static_cast<unsigned char>(stored[0]));
+  // The high bit marks a sealed value (sealed_log_entry.h).
+  return static_cast<common::v1::PayloadType>(static_cast<unsigned char>(stored[0]) & 0x7F);
 }
 
 std::string_view StoredLogEntryBytes(std::string_view stored) {

@@ -19,11 +19,18 @@ common::v1::PayloadType PayloadTypeOf(const common::v1::Event& event);
 // not depend on how the sender built the message.
 std::string DeterministicBytes(const google::protobuf::Message& message);
 
+// Appends LogEntry fields 1 to 3 (partition, sequence, ingested_at) in wire form.
+void AppendLogEntryHeader(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
+                          std::string* out);
+// Appends a varint (the wire form of a length or an unsigned field value).
+void AppendWireVarint(uint64_t value, std::string* out);
+
 // Replaces `out` with the stored form of LogEntry{partition, sequence, ingested_at, event}.
 void EncodeStoredLogEntry(uint32_t partition, uint64_t sequence, absl::Time ingested_at,
                           const common::v1::Event& event, std::string* out);
 
-// The payload type byte and the LogEntry bytes of a stored value (empty view if malformed).
+// The payload type of a stored value (plain or sealed, sealed_log_entry.h), and the LogEntry
+// bytes of a plain one (empty view if malformed).
 common::v1::PayloadType StoredPayloadType(std::string_view stored);
 std::string_view StoredLogEntryBytes(std::string_view stored);
 

@@ -135,8 +135,19 @@ void RecommenderApplier::OnCommitted(uint32_t partition, uint64_t /*through_sequ
 }
 
 void RecommenderApplier::OnWriteFailed(uint32_t partition) {
-  absl::MutexLock l(&mu_);
-  pending_.erase(partition);
+  ConsentChanges withdrawals;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = pending_.find(partition);
+    if (it == pending_.end()) return;
+    for (auto& change : it->second) {
+      if (change.second.status() != common::v1::CONSENT_STATUS_GRANTED) {
+        withdrawals.push_back(std::move(change));
+      }
+    }
+    pending_.erase(it);
+  }
+  if (listener_ && !withdrawals.empty()) listener_(withdrawals);
 }
 
 }  // namespace clientele::recommender

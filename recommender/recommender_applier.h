@@ -43,8 +43,8 @@ class RecommenderApplier final : public log::LogApplier {
   // `store` is not owned and must outlive the applier.
   explicit RecommenderApplier(RecommenderStore* store) : store_(store) {}
 
-  // Called from the consumer's threads after each commit that changed consents. Set before
-  // the consumer starts.
+  // Called from the consumer's threads after each commit that changed consents, and after a
+  // failed write with the withdrawals it held. Set before the consumer starts.
   void SetConsentListener(std::function<void(const ConsentChanges&)> listener) {
     listener_ = std::move(listener);
   }
@@ -59,9 +59,10 @@ class RecommenderApplier final : public log::LogApplier {
   RecommenderStore* const store_;  // Not owned.
   std::function<void(const ConsentChanges&)> listener_;
   absl::Mutex mu_;
-  // Consent changes applied since the last OnCommitted, per partition. OnWriteFailed drops
-  // them all (the entries come again); when a pipelined earlier batch was durable, its live
-  // changes are then lost until the next training, which reads them from the store.
+  // Consent changes applied since the last OnCommitted, per partition. OnWriteFailed passes
+  // on the withdrawals among them (an accepted withdrawal is in the log and will be applied:
+  // serving honours it at once, whether or not the failed batch was the one holding it) and
+  // drops the grants (the entries come again and grant after their commit).
   absl::flat_hash_map<uint32_t, ConsentChanges> pending_ ABSL_GUARDED_BY(mu_);
 };
 

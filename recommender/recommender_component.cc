@@ -82,6 +82,8 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
                                            visit);
       });
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
+  subject_data_ = std::make_unique<RecommenderSubjectData>(store, holder, queries_.get());
+  privacy_service_ = std::make_unique<RecommenderPrivacyServiceImpl>(subject_data_.get());
   return absl::OkStatus();
 }
 

@@ -21,6 +21,8 @@
 #include "recommender/jobs/recommender_job_runner.h"
 #include "recommender/jobs/recommender_jobs.h"
 #include "recommender/memory_budget_flag.h"
+#include "recommender/privacy/recommender_privacy_service.h"
+#include "recommender/privacy/recommender_subject_data.h"
 #include "recommender/recommender_applier.h"
 #include "recommender/recommender_service.h"
 #include "recommender/serving/recommender_queries.h"
@@ -52,7 +54,10 @@ class RecommenderComponent final : public server::Component {
   absl::Status Open(const server::ComponentEnvironment& env) override;
   // --recommender_memory_budget (memory_budget_flag.h).
   void AddFlags(CLI::App& app) override;
-  std::vector<grpc::Service*> services() override { return {service_.get()}; }
+  // RecommenderService and RecommenderPrivacy (erasure and export, docs/recommender.md).
+  std::vector<grpc::Service*> services() override {
+    return {service_.get(), privacy_service_.get()};
+  }
   std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
   // Consumes the log from ingest and runs jobs; identity (here or --identity_addr) gives the
@@ -84,6 +89,8 @@ class RecommenderComponent final : public server::Component {
   std::unique_ptr<JobManager> jobs_;
   std::unique_ptr<RecommenderQueries> queries_;
   std::unique_ptr<RecommenderServiceImpl> service_;
+  std::unique_ptr<RecommenderSubjectData> subject_data_;
+  std::unique_ptr<RecommenderPrivacyServiceImpl> privacy_service_;
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

@@ -111,6 +111,29 @@ absl::StatusOr<std::vector<v1::CustomerOrder>> AnalyticsStore::LatestOrders(
   return orders;
 }
 
+absl::StatusOr<int64_t> AnalyticsStore::DeleteCustomer(storage::WriteBatch& batch,
+                                                       const common::v1::SourceKey& key) const {
+  const std::string encoded = EncodeSourceKey(key);
+  int64_t deleted = 0;
+  for (storage::ColumnFamilyId cf : {kAggregatesCf, kAttributesCf}) {
+    CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(cf, encoded));
+    if (!value) continue;
+    batch.Delete(cf, encoded);
+    ++deleted;
+  }
+  const std::string prefix = OrdersPrefix(key);
+  storage::IteratorBounds bounds;
+  bounds.lower_bound = prefix;
+  bounds.upper_bound = storage::PrefixSuccessor(prefix);
+  std::unique_ptr<storage::KvIterator> it = kv_->NewIterator(kOrdersCf, bounds);
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    batch.Delete(kOrdersCf, it->key());
+    ++deleted;
+  }
+  CLT_RETURN_IF_ERROR(it->status());
+  return deleted;
+}
+
 absl::Status AnalyticsStore::ForEachAggregate(
     const std::function<absl::Status(const common::v1::SourceKey&, const CustomerOrderAggregate&)>&
         visit) const {
@@ -163,6 +186,15 @@ absl::StatusOr<uint64_t> AnalyticsStore::AllocateModelVersion() {
   batch->Put(kMetaCf, kNextVersion, storage::EncodeUint64(next + 1));
   CLT_RETURN_IF_ERROR(kv_->Write(*batch));
   return next;
+}
+
+absl::StatusOr<uint64_t> AnalyticsStore::LastAllocatedVersion() const {
+  CLT_ASSIGN_OR_RETURN(uint64_t last, LastModelVersion());
+  CLT_ASSIGN_OR_RETURN(std::optional<std::string> next, kv_->Get(kMetaCf, "next_version"));
+  if (next && next->size() == 8 && storage::DecodeUint64(*next) > 0) {
+    last = std::max(last, storage::DecodeUint64(*next) - 1);
+  }
+  return last;
 }
 
 absl::StatusOr<uint64_t> AnalyticsStore::LastModelVersion() const {
@@ -238,6 +270,20 @@ absl::StatusOr<std::optional<int32_t>> AnalyticsStore::GetClusterRow(
   return std::optional<int32_t>(static_cast<int32_t>(storage::DecodeUint32(*value)));
 }
 
+absl::StatusOr<int64_t> AnalyticsStore::DeleteProfileRows(storage::WriteBatch& batch,
+                                                          uint64_t version,
+                                                          std::string_view profile_id) const {
+  const std::string key = RowKey(version, profile_id);
+  int64_t deleted = 0;
+  for (storage::ColumnFamilyId cf : {kRfmRowsCf, kClusterRowsCf}) {
+    CLT_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_->Get(cf, key));
+    if (!value) continue;
+    batch.Delete(cf, key);
+    ++deleted;
+  }
+  return deleted;
+}
+
 void AnalyticsStore::PutMember(storage::WriteBatch& batch, uint64_t version,
                                const common::v1::SourceKey& key,
                                std::string_view profile_id) const {
@@ -247,6 +293,11 @@ void AnalyticsStore::PutMember(storage::WriteBatch& batch, uint64_t version,
 absl::StatusOr<std::optional<std::string>> AnalyticsStore::GetMember(
     uint64_t version, const common::v1::SourceKey& key) const {
   return kv_->Get(kMembersCf, RowKey(version, EncodeSourceKey(key)));
+}
+
+void AnalyticsStore::DeleteMember(storage::WriteBatch& batch, uint64_t version,
+                                  const common::v1::SourceKey& key) const {
+  batch.Delete(kMembersCf, RowKey(version, EncodeSourceKey(key)));
 }
 
 }  // namespace clientele::analytics

@@ -55,6 +55,11 @@ class AnalyticsStore {
   absl::StatusOr<std::vector<v1::CustomerOrder>> LatestOrders(const common::v1::SourceKey& key,
                                                               int limit) const;
 
+  // Erasure (analytics/privacy/): deletes the aggregate, attributes and every order of `key`
+  // into `batch`; returns how many keys that is (0 when none is stored).
+  absl::StatusOr<int64_t> DeleteCustomer(storage::WriteBatch& batch,
+                                         const common::v1::SourceKey& key) const;
+
   // Visits every aggregate (attributes) in key order, on a snapshot taken at the call.
   // Stops at and returns the first error of `visit` or of the store.
   absl::Status ForEachAggregate(
@@ -72,6 +77,9 @@ class AnalyticsStore {
   // Reserves the next model version (persisted, so a version whose job failed after writing
   // rows is never reused). Not for concurrent callers: only the job worker calls it.
   absl::StatusOr<uint64_t> AllocateModelVersion();
+  // The highest version ever allocated or stored (rows may exist for a version whose job
+  // failed before storing its model), 0 when there is none.
+  absl::StatusOr<uint64_t> LastAllocatedVersion() const;
   // The highest stored version, 0 when there is none.
   absl::StatusOr<uint64_t> LastModelVersion() const;
   // The active version of `kind`, 0 when none is active.
@@ -93,6 +101,9 @@ class AnalyticsStore {
                      int32_t cluster) const;
   absl::StatusOr<std::optional<int32_t>> GetClusterRow(uint64_t version,
                                                        std::string_view profile_id) const;
+  // Deletes the RFM and cluster rows of `profile_id` in `version`; returns how many existed.
+  absl::StatusOr<int64_t> DeleteProfileRows(storage::WriteBatch& batch, uint64_t version,
+                                            std::string_view profile_id) const;
 
   // The profile that `key` was part of when model `version` was computed. The jobs store it
   // only when it is not FormatSourceKey(key) (a source key that is its own profile).
@@ -100,6 +111,8 @@ class AnalyticsStore {
                  std::string_view profile_id) const;
   absl::StatusOr<std::optional<std::string>> GetMember(uint64_t version,
                                                        const common::v1::SourceKey& key) const;
+  void DeleteMember(storage::WriteBatch& batch, uint64_t version,
+                    const common::v1::SourceKey& key) const;
 
  private:
   storage::KvStore* const kv_;  // Not owned.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,7 +63,8 @@ struct Flags {
   std::string log_format = "text";
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
-  bool check = false;  // Verify the stores' checksums and exit.
+  std::string grpc_poll_strategy = "auto";  // auto | epoll1 | poll
+  bool check = false;                       // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
   server::TlsFlags tls;  // --tls_*: the listener's and the component channels' certificates.
 };
@@ -137,6 +139,14 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
     return UsageError(std::string(s.message()));
   }
   auto* gateway = dynamic_cast<gateway::GatewayComponent*>(components.Find("gateway"));
+  // gRPC's polling engine, read when gRPC first starts (nothing has started it yet). A gateway
+  // alone polls with poll(2): each front thread then reads the connections of its own calls,
+  // where with epoll1 gRPC's other threads read them and wake it (a hand-over per message).
+  if (flags.grpc_poll_strategy != "auto") {
+    setenv("GRPC_POLL_STRATEGY", flags.grpc_poll_strategy.c_str(), /*overwrite=*/1);
+  } else if (gateway != nullptr && components.names().size() == 1) {
+    setenv("GRPC_POLL_STRATEGY", "poll", /*overwrite=*/0);  // GRPC_POLL_STRATEGY set wins.
+  }
   if (flags.auth == "none") {
     if (absl::Status s = CheckAuthNoneListens({{"--listen", flags.listen},
                                                {"--metrics_listen", flags.metrics_listen},
@@ -232,6 +242,7 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   if (gateway != nullptr) {
     public_services.clear();
     public_options.generic_service = gateway->front();
+    public_options.async_service = gateway->unary_front();
   }
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
       server::GrpcServer::Start(public_options, public_services, health_names, &metrics);
@@ -402,6 +413,12 @@ int main(int argc, char** argv) {
   app.add_option("--grpc_max_pollers", flags.grpc_max_pollers,
                  "Most threads waiting for calls of sync-API methods (more exit after a call)")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--grpc_poll_strategy", flags.grpc_poll_strategy,
+                 "gRPC's polling engine: epoll1, poll, or auto: poll for a process that runs the "
+                 "gateway alone (its front threads then read their own calls' connections), else "
+                 "gRPC's default (epoll1) or GRPC_POLL_STRATEGY")
+      ->check(CLI::IsMember({"auto", "epoll1", "poll"}))
       ->capture_default_str();
   app.add_option("--memtable_budget_mb", flags.memtable_budget_mb,
                  "Memory all stores may hold in memtables together before flushing (0: each "

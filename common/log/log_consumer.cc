@@ -260,7 +260,9 @@ absl::StatusOr<std::unique_ptr<storage::WriteBatch>> LogConsumer::BuildBatch(
   std::vector<const ingest::v1::LogEntry*> entries;
   entries.reserve(response.entries_size());
   for (const ingest::v1::LogEntry& e : response.entries()) {
-    if (e.sequence() <= applied) continue;
+    // Erased entries (their subject's key is shredded) are never applied; the response's
+    // through_sequence still moves progress past them.
+    if (e.sequence() <= applied || e.erased()) continue;
     if (e.partition() != partition) {
       return absl::DataLossError(absl::StrCat("entry of partition ", e.partition(),
                                               " on the stream of partition ", partition));
@@ -339,8 +341,13 @@ void LogConsumer::Run(uint32_t index) {
         next.response =
             google::protobuf::Arena::CreateMessage<ingest::v1::SubscribeResponse>(next.arena.get());
         if (!reader->Read(next.response)) break;
-        const auto& all = next.response->entries();
-        std::vector<const ingest::v1::LogEntry*> entries(all.pointer_begin(), all.pointer_end());
+        // The entries BuildBatch may apply (not erased ones), so that those it hands to
+        // ApplyPrepared are a suffix of these.
+        std::vector<const ingest::v1::LogEntry*> entries;
+        entries.reserve(next.response->entries_size());
+        for (const ingest::v1::LogEntry& e : next.response->entries()) {
+          if (!e.erased()) entries.push_back(&e);
+        }
         next.prepared = applier_->Prepare(partition, entries);
         if (!queue.Push(std::move(next))) break;
       }

@@ -6,7 +6,8 @@
 // appliers (LogApplier::pipelined) the next batch is applied while the previous one is
 // written. On stream errors it reconnects with exponential backoff and resumes from the
 // stored applied sequence. It reports progress to ingest (CommitProgress) for GetLogInfo and
-// `clientele sync`.
+// `clientele sync`. Entries marked `erased` (their subject's data key is shredded,
+// docs/ingest.md) never reach the applier; the applied sequence moves past them.
 //
 //   LogConsumer consumer(options, store, &applier, [&](uint32_t) { return channel; });
 //   CLT_RETURN_IF_ERROR(consumer.Start());

@@ -6,6 +6,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "common/logging/log_context.h"
+#include "common/server/async_service.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/interceptor.h"
@@ -75,7 +76,8 @@ grpc::experimental::Interceptor* CallContextInterceptorFactory::CreateServerInte
     grpc::experimental::ServerRpcInfo* info) {
   grpc::ServerContextBase* context = info->server_context();
   const bool sync = dynamic_cast<grpc::ServerContext*>(context) != nullptr &&
-                    dynamic_cast<grpc::GenericServerContext*>(context) == nullptr;
+                    dynamic_cast<grpc::GenericServerContext*>(context) == nullptr &&
+                    dynamic_cast<AsyncServerContext*>(context) == nullptr;
   return new CallContextInterceptor(info->method(), sync);
 }
 

@@ -7,7 +7,8 @@
 // - On the thread that runs a sync-API handler, the call's method and request id (and its
 //   component, from the method's package) are the thread's log context while the handler runs:
 //   set when the call's metadata arrives, cleared when its status is sent. Handlers of the
-//   callback API run on gRPC's threads, where nothing is set.
+//   callback API run on gRPC's threads, and the calls of an AsyncService (async_service.h) on
+//   its own, where nothing is set.
 //
 // GrpcServer installs it first, so the other interceptors' logs carry the context too.
 #ifndef CLIENTELE_COMMON_SERVER_CALL_CONTEXT_INTERCEPTOR_H_

@@ -136,6 +136,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     builder.RegisterCallbackGenericService(options.generic_service);
     builder.SetOption(std::make_unique<WithoutReflection>());
   }
+  if (options.async_service != nullptr) options.async_service->Register(builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<CallContextInterceptorFactory>());
   if (registry != nullptr) {
@@ -150,12 +151,15 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || (port == 0 && !options.listen.empty())) {
     if (server != nullptr) server->Shutdown();
+    if (options.async_service != nullptr) options.async_service->Stop();
     return absl::UnavailableError("cannot start gRPC server on " + options.listen);
   }
+  if (options.async_service != nullptr) options.async_service->Start();
 
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   if (health == nullptr) {  // Someone called grpc::EnableDefaultHealthCheckService(false).
     server->Shutdown();
+    if (options.async_service != nullptr) options.async_service->Stop();
     return absl::InternalError("gRPC default health check service is disabled");
   }
   health->SetServingStatus("", true);
@@ -224,6 +228,8 @@ void GrpcServer::Shutdown() {
   const auto deadline =
       std::chrono::system_clock::now() + absl::ToChronoNanoseconds(options_.shutdown_grace);
   server_->Shutdown(deadline);
+  // Every call has ended: the async service's queues hold nothing more to serve.
+  if (options_.async_service != nullptr) options_.async_service->Stop();
   if (metrics_http_ != nullptr) metrics_http_->Stop();
   spdlog::info("gRPC server on port {} stopped", port_);
   shutdown_complete_.Notify();

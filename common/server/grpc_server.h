@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics_http_server.h"
 #include "common/metrics/registry.h"
+#include "common/server/async_service.h"
 #include "common/server/stream_guard.h"
 #include "common/server/tls_credentials.h"
 #include "grpcpp/channel.h"
@@ -69,6 +70,10 @@ struct ServerOptions {
   // it). Its calls' metrics are labelled by method when the method is
   // in the generated descriptor pool (metrics_interceptor.h).
   grpc::CallbackGenericService* generic_service = nullptr;
+  // Serves the methods it registers on completion queues of its own (async_service.h; not
+  // owned; outlives the server): started once the server runs, stopped once it has shut down.
+  // Null: none.
+  AsyncService* async_service = nullptr;
   // Record the grpc_server_* metrics of each call (metrics_interceptor.h). Off for a server
   // whose calls are already counted where they entered the process (a gateway's internal
   // server behind its front).

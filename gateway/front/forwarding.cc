@@ -2,8 +2,10 @@
 
 #include <string_view>
 
+#include "common/server/tls_identity.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/security/auth_context.h"
 
 namespace clientele::gateway::front {
 namespace {
@@ -20,9 +22,23 @@ bool PassesOn(std::string_view key) {
 
 }  // namespace
 
-std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::CallbackServerContext& server) {
-  std::unique_ptr<grpc::ClientContext> context =
-      grpc::ClientContext::FromCallbackServerContext(server);
+absl::StatusOr<Caller> AdmitCall(CallPolicy& policy, const grpc::ServerContextBase& context,
+                                 const std::string& method) {
+  CallCredentials credentials;
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    credentials.authorization = View(it->second);
+  }
+  std::string identity;
+  if (std::shared_ptr<const grpc::AuthContext> auth = context.auth_context(); auth != nullptr) {
+    identity = server::PeerCertificateIdentity(*auth);
+  }
+  credentials.certificate_identity = identity;
+  return policy.Admit(credentials, method);
+}
+
+std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::ServerContextBase& server) {
+  std::unique_ptr<grpc::ClientContext> context = grpc::ClientContext::FromServerContext(server);
   for (const auto& [key, value] : server.client_metadata()) {
     if (PassesOn(View(key))) context->AddMetadata(std::string(View(key)), std::string(View(value)));
   }
@@ -42,7 +58,7 @@ void AddCallerMetadata(const Caller& caller, grpc::ClientContext* context) {
   context->AddMetadata(kCallerRoleMetadata, printable(caller.role));
 }
 
-void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServerContext* server) {
+void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::ServerContextBase* server) {
   for (const auto& [key, value] : backend.GetServerTrailingMetadata()) {
     if (PassesOn(View(key))) {
       server->AddTrailingMetadata(std::string(View(key)), std::string(View(value)));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "gateway/call_policy.h"
 #include "gateway/caller.h"
 #include "gateway/caller_metadata.h"
@@ -28,16 +29,21 @@ struct ForwardedCall {
   const google::protobuf::Message* inspected_response = nullptr;
 };
 
+// Asks `policy` to admit a front call of `method`, with the call's credentials: its
+// "authorization" metadata and the common name of its verified client certificate.
+absl::StatusOr<Caller> AdmitCall(CallPolicy& policy, const grpc::ServerContextBase& context,
+                                 const std::string& method);
+
 // The context of the backend call for a front call: the front call's deadline and
 // cancellation propagate to it, and the client's metadata is passed on except the
 // credentials ("authorization") and transport headers.
-std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::CallbackServerContext& server);
+std::unique_ptr<grpc::ClientContext> NewBackendContext(const grpc::ServerContextBase& server);
 
 // Sets the caller metadata (caller_metadata.h) on a backend call.
 void AddCallerMetadata(const Caller& caller, grpc::ClientContext* context);
 
 // Passes the backend's trailing metadata (but gRPC's own keys) on to the front call.
-void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::CallbackServerContext* server);
+void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::ServerContextBase* server);
 
 // Runs `message` (a response of call.method) through CallPolicy::FilterResponse when
 // call.inspected_response is set; otherwise leaves it untouched. An error means the message

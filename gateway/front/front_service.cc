@@ -2,24 +2,15 @@
 
 #include <string_view>
 #include <utility>
+#include <vector>
 
-#include "common/server/tls_identity.h"
 #include "gateway/front/forwarding.h"
 #include "gateway/front/method_routes.h"
 #include "gateway/front/proxy_calls.h"
 #include "google/protobuf/descriptor.h"
-#include "grpcpp/security/auth_context.h"
 
 namespace clientele::gateway::front {
 namespace {
-
-std::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.size()}; }
-
-// The common name of the peer's verified client certificate; empty without one.
-std::string CertificateIdentity(const grpc::CallbackServerContext& context) {
-  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  return auth == nullptr ? std::string() : server::PeerCertificateIdentity(*auth);
-}
 
 FrontService::MethodInfo InfoOf(const std::string& method) {
   FrontService::MethodInfo info;
@@ -59,19 +50,35 @@ const FrontService::MethodInfo& FrontService::Lookup(const std::string& method) 
   return *slot;
 }
 
+bool FrontService::Composes(const std::string& method) const {
+  if (router_->ingest_split_partitions() == 0) return false;
+  return RouteOfMethod(method).kind == RouteKind::kIngestEvents ||
+         method == "/clientele.ingest.v1.IngestService/GetLogInfo";
+}
+
+std::vector<UnaryMethod> FrontService::UnaryMethods(
+    const std::vector<std::string>& services) const {
+  std::vector<UnaryMethod> methods;
+  for (const std::string& name : services) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      std::string path = "/" + service->full_name() + "/" + method->name();
+      if (method->client_streaming() || method->server_streaming() || Composes(path)) continue;
+      methods.push_back(
+          {std::move(path), google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+                                method->output_type())});
+    }
+  }
+  return methods;
+}
+
 grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
     grpc::GenericCallbackServerContext* context) {
   const std::string& method = context->method();
-  std::string_view authorization;
-  const auto& metadata = context->client_metadata();
-  if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    authorization = View(it->second);
-  }
-  const std::string identity = CertificateIdentity(*context);
-  CallCredentials credentials;
-  credentials.authorization = authorization;
-  credentials.certificate_identity = identity;
-  absl::StatusOr<Caller> caller = policy_->Admit(credentials, method);
+  absl::StatusOr<Caller> caller = AdmitCall(*policy_, *context, method);
   if (!caller.ok()) return NewFinishedCall(ToFrontStatus(caller.status()));
 
   const MethodInfo& info = Lookup(method);
@@ -82,13 +89,11 @@ grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
     call.inspected_response = info.response_prototype;
   }
   call.caller = *std::move(caller);
-  if (router_->ingest_split_partitions() > 0) {
+  if (Composes(method)) {
     if (RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
       return NewIngestSplitCall(context, std::move(call), router_);
     }
-    if (method == "/clientele.ingest.v1.IngestService/GetLogInfo") {
-      return NewLogInfoCall(context, std::move(call), router_);
-    }
+    return NewLogInfoCall(context, std::move(call), router_);
   }
   if (info.known && !info.client_streaming && !info.server_streaming) {
     return NewUnaryProxy(context, std::move(call), router_);

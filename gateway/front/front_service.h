@@ -11,6 +11,10 @@
 //   - Ingest and IngestStream, when the router splits them over partitioned ingest nodes, by
 //     partition (ingest_split.h), with one answer merged in request order.
 //
+// The unary methods the front forwards to one backend may instead be served by the unary path
+// on completion queues (unary_front.h; UnaryMethods names them), registered on the same
+// server: those calls never reach this service, and behave the same.
+//
 // Responses pass through CallPolicy::FilterResponse (parsed with the method's response type
 // from the generated descriptor pool) only when CallPolicy::InspectsResponses says so;
 // otherwise their bytes are forwarded untouched. The caller's credentials come from the
@@ -21,6 +25,8 @@
 //
 //   FrontService front(&policy, &router);
 //   builder.RegisterCallbackGenericService(&front);
+//   UnaryFront unary(&policy, &router, front.UnaryMethods(service_names), /*threads=*/1);
+//   unary.Register(builder);     // GrpcServer does this with ServerOptions::async_service
 //
 // Per-method metrics are recorded by the server's metrics interceptor
 // (common/server/metrics_interceptor.h, which labels the front's calls by method).
@@ -29,12 +35,14 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/call_policy.h"
 #include "gateway/front/backend_router.h"
+#include "gateway/front/unary_front.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/generic/async_generic_service.h"
 
@@ -56,6 +64,16 @@ class FrontService final : public grpc::CallbackGenericService {
     bool server_streaming = true;
     const google::protobuf::Message* response_prototype = nullptr;  // Null if unknown.
   };
+
+  // Whether the front composes the answer of `method` itself from several backends rather
+  // than forwarding the call to one: Ingest and IngestStream split by partition, GetLogInfo
+  // merged over the ingest nodes (when the router splits ingest).
+  bool Composes(const std::string& method) const;
+
+  // The unary methods of `services` (full names, e.g. "clientele.recommender.v1.
+  // RecommenderService"; names not in the generated pool are skipped) that the front forwards to
+  // one backend: the methods the unary path (unary_front.h) may serve.
+  std::vector<UnaryMethod> UnaryMethods(const std::vector<std::string>& services) const;
 
  private:
   const MethodInfo& Lookup(const std::string& method);

@@ -59,6 +59,13 @@ MethodRoute RouteOfMethod(std::string_view method) {
   return {};
 }
 
+std::vector<std::string> ComponentServices() {
+  std::vector<std::string> services;
+  for (const auto& [service, component] : kServiceComponents) services.emplace_back(service);
+  services.emplace_back(kJobService);
+  return services;
+}
+
 std::string_view ComponentOfJobKind(std::string_view kind) {
   for (const auto& [known, component] : kJobKinds) {
     if (kind == known) return component;

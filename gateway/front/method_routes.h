@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace clientele::gateway::front {
 
@@ -38,6 +39,10 @@ struct MethodRoute {
 
 // The route of a full method name "/<package>.<Service>/<Method>".
 MethodRoute RouteOfMethod(std::string_view method);
+
+// The services of the components that the front routes (each component's own and the
+// JobService), by full name: "clientele.ingest.v1.IngestService", ...
+std::vector<std::string> ComponentServices();
 
 // The component that runs jobs of `kind` ("rfm", "recluster": analytics; "train",
 // "evaluate": recommender); empty for an unknown kind. The kinds are those of the components'

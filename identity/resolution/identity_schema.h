@@ -19,8 +19,12 @@
 //                   "em/" [u32 version]              -> the matcher's EncodeModel (a snapshot
 //                   that audit entries' compact explanations refer to; never rewritten)
 //   meta            "next_profile" | "next_audit" | "next_consent" -> [u64];
-//                   "idem/<key>"                     -> [u8 kind] + response bytes
+//                   "idem/<key>"                     -> [u8 kind] + response bytes;
+//                   "consent_proof_salt"             -> 32 random bytes (made by erasure)
 //   progress        (LogConsumer's applied sequences)
+//   consent_proofs  [32-byte salted SHA-256 of an erased source key][u64 ledger id]
+//                   -> resolution.ConsentProof (the consent ledger of an erased record without
+//                   PII; the salt is meta "consent_proof_salt", identity/privacy/consent_proof.h)
 #ifndef CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
 #define CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
 
@@ -44,15 +48,16 @@ enum IdentityColumnFamily : storage::ColumnFamilyId {
   kModelCf = 10,
   kMetaCf = 11,
   kProgressCf = 12,
+  kConsentProofsCf = 13,
 };
 
 inline std::vector<storage::ColumnFamilySpec> IdentityColumnFamilies() {
   return {
-      {"records", true},      {"record_profile", true}, {"profile_members", false},
-      {"profiles", false},    {"aliases", false},       {"blocking", false},
-      {"do_not_link", false}, {"audit", false},         {"audit_by_profile", false},
-      {"consents", false},    {"model", false},         {"meta", false},
-      {"progress", false},
+      {"records", true},      {"record_profile", true},  {"profile_members", false},
+      {"profiles", false},    {"aliases", false},        {"blocking", false},
+      {"do_not_link", false}, {"audit", false},          {"audit_by_profile", false},
+      {"consents", false},    {"model", false},          {"meta", false},
+      {"progress", false},    {"consent_proofs", false},
   };
 }
 

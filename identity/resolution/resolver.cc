@@ -239,6 +239,18 @@ absl::StatusOr<v1::SplitProfileResponse> Resolver::SplitProfile(
   return response;
 }
 
+absl::Status Resolver::ChangeStoreExclusively(
+    const std::function<absl::StatusOr<bool>(const RecordIndex& index)>& change) {
+  absl::MutexLock l(&mu_);
+  CLT_RETURN_IF_ERROR(ReloadIfNeeded());
+  absl::StatusOr<bool> changed = change(index_);
+  if (changed.ok() && !*changed) return absl::OkStatus();
+  absl::Status reloaded = Load();
+  needs_reload_ = !reloaded.ok();
+  if (reloaded.ok()) PublishCommitted();
+  return changed.ok() ? reloaded : changed.status();
+}
+
 absl::StatusOr<v1::ExplainMatchResponse> Resolver::ExplainMatch(
     const v1::ExplainMatchRequest& request) const {
   absl::ReaderMutexLock l(&mu_);

@@ -115,6 +115,16 @@ class Resolver {
   // records do-not-link pairs between moved and remaining records.
   absl::StatusOr<v1::SplitProfileResponse> SplitProfile(const v1::SplitProfileRequest& request);
 
+  // ---- Changes outside the log (erasure, identity/privacy/) ----
+  // Runs `change` under the write lock (no batch, query or manual operation runs meanwhile)
+  // with the committed in-memory index to read; `change` writes `store` itself and returns
+  // whether it wrote anything. Unless it returned false, then reloads every part from the
+  // store (blocking index, contact maps, do-not-link constraints, consents, statistics), also
+  // after an error, and returns `change`'s status, or the reload's if that failed (the next
+  // call reloads again).
+  absl::Status ChangeStoreExclusively(
+      const std::function<absl::StatusOr<bool>(const RecordIndex& index)>& change);
+
   // ---- Queries (committed state) ----
   absl::StatusOr<v1::ResolveResponse> Resolve(const v1::ResolveRequest& request) const;
   absl::StatusOr<v1::GetProfileResponse> GetProfile(const v1::ProfileLookup& lookup) const;

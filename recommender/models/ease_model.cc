@@ -372,6 +372,15 @@ Reason EaseModel::Explain(int32_t item, absl::Span<const std::pair<int32_t, floa
   return Reason{ReasonKind::kBoughtWith, best, ""};
 }
 
+void EaseModel::ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) {
+  if (factor_users_ <= 0) return;
+  const int64_t rows = static_cast<int64_t>(zt_.size()) / factor_users_;
+  for (int32_t u : users) {
+    if (u < 0 || u >= factor_users_) continue;
+    for (int64_t j = 0; j < rows; ++j) zt_[j * factor_users_ + u] = 0.0f;
+  }
+}
+
 void EaseModel::SerializeImpl(std::string* out) const {
   internal::Put<double>(out, lambda_);
   internal::Put<double>(out, dropout_);

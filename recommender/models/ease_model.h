@@ -68,6 +68,8 @@ class EaseModel final : public RecommenderModel {
   void SerializeImpl(std::string* out) const override;
   absl::Status DeserializeImpl(absl::string_view* in) override;
   int64_t ModelFitBytes(const DataShape& shape) const override;
+  // The users' columns of the user-side factors Z^T (when kept) are zeroed.
+  void ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) override;
 
  private:
   // The number of items B covers (all, or the kept ones above max_items).

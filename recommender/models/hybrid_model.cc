@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 #include "recommender/evaluation/split.h"
 #include "recommender/models/internal/byte_io.h"
 #include "recommender/models/internal/parallel_tasks.h"
@@ -367,6 +368,16 @@ absl::Status HybridModel::FitImpl(const Dataset& data, const FitProgress& progre
     components_[m] = *std::move(component);
   }
   return absl::OkStatus();
+}
+
+void HybridModel::ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) {
+  for (std::shared_ptr<const RecommenderModel>& component : components_) {
+    absl::StatusOr<std::unique_ptr<RecommenderModel>> copy =
+        DeserializeModel(component->SerializeWithCache(/*cache_top_n=*/0));
+    CLT_CHECK(copy.ok());  // Bytes this process just wrote.
+    (*copy)->ForgetUsers(users);
+    component = *std::move(copy);
+  }
 }
 
 std::string HybridModel::UserSegment(int32_t user) const {

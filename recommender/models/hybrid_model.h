@@ -70,6 +70,8 @@ class HybridModel final : public RecommenderModel {
   absl::Status DeserializeImpl(absl::string_view* in) override;
   int64_t ModelFitBytes(const DataShape& shape) const override;
   std::string UserSegment(int32_t user) const override;
+  // Each component forgets the users too (a copy replaces it: components may be shared).
+  void ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) override;
 
  private:
   // Chooses weights_ by validation on splits of `data` (see the file comment).

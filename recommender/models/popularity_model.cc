@@ -62,6 +62,12 @@ int PopularityModel::SegmentIndex(absl::string_view segment) const {
   return static_cast<int>(it - segment_names_.begin());
 }
 
+void PopularityModel::ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) {
+  for (int32_t u : users) {
+    if (u >= 0 && static_cast<size_t>(u) < user_segment_.size()) user_segment_[u] = -1;
+  }
+}
+
 std::string PopularityModel::UserSegment(int32_t user) const {
   int s = user_segment_[user];
   return s < 0 ? "" : segment_names_[s];

@@ -37,6 +37,8 @@ class PopularityModel final : public RecommenderModel {
   absl::Status DeserializeImpl(absl::string_view* in) override;
   int64_t ModelFitBytes(const DataShape& shape) const override;
   std::string UserSegment(int32_t user) const override;
+  // The users' segments (segment counts, learnt from every user, stay).
+  void ForgetUsersImpl(const absl::flat_hash_set<int32_t>& users) override;
   const std::vector<std::pair<int32_t, float>>* RankedScores(
       absl::string_view segment) const override;
 

@@ -111,6 +111,50 @@ absl::Status RecommenderModel::Fit(const Dataset& data, const FitProgress& progr
   return absl::OkStatus();
 }
 
+std::string ErasedUserId(int32_t index) { return absl::StrCat("\x01erased/", index); }
+
+void RecommenderModel::ForgetUsers(const absl::flat_hash_set<int32_t>& users) {
+  const int32_t num_users = users_.size();
+  IdIndex ids;
+  std::vector<int64_t> offsets(1, 0);
+  offsets.reserve(row_offsets_.size());
+  std::vector<int32_t> items;
+  std::vector<float> values;
+  items.reserve(history_items_.size());
+  values.reserve(history_values_.size());
+  for (int32_t u = 0; u < num_users; ++u) {
+    const bool erased = users.contains(u);
+    ids.Add(erased ? ErasedUserId(u) : users_.id(u));
+    if (!erased) {
+      for (int64_t n = row_offsets_[u]; n < row_offsets_[u + 1]; ++n) {
+        items.push_back(history_items_[n]);
+        values.push_back(history_values_[n]);
+      }
+    }
+    offsets.push_back(static_cast<int64_t>(items.size()));
+  }
+  users_ = std::move(ids);
+  row_offsets_ = std::move(offsets);
+  history_items_ = std::move(items);
+  history_values_ = std::move(values);
+  if (!cache_offsets_.empty()) {
+    std::vector<int64_t> cache_offsets(1, 0);
+    std::vector<CachedRec> cache;
+    for (int32_t u = 0; u < num_users; ++u) {
+      if (users.contains(u)) {
+        cache_complete_[u] = 0;
+      } else {
+        cache.insert(cache.end(), cache_.begin() + cache_offsets_[u],
+                     cache_.begin() + cache_offsets_[u + 1]);
+      }
+      cache_offsets.push_back(static_cast<int64_t>(cache.size()));
+    }
+    cache_ = std::move(cache);
+    cache_offsets_ = std::move(cache_offsets);
+  }
+  ForgetUsersImpl(users);
+}
+
 void RecommenderModel::OrderByPopularity() {
   popularity_order_.resize(popularity_.size());
   std::iota(popularity_order_.begin(), popularity_order_.end(), 0);

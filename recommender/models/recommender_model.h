@@ -160,6 +160,16 @@ class RecommenderModel {
   // Bytes that DeserializeModel turns back into an equal model (same recommendations).
   std::string Serialize() const;
 
+  // Erasure of data subjects (docs/recommender.md, "Privacy"): removes what the model keeps
+  // of each user index in `users` without refitting. Their ids are replaced by placeholders
+  // that name nobody (ErasedUserId: FindUser no longer finds them; the user indexes of the
+  // others stay), their training histories and serving-cache lists are emptied, and the
+  // model's own per-user state goes (ForgetUsersImpl: segments, user factors, a hybrid's
+  // components). Item-level state learnt from all users (item weights, popularity) stays.
+  // Indexes out of range are ignored. Not thread-safe: call on a model nobody serves yet
+  // (e.g. one just read by DeserializeModel), then serve or Serialize() it.
+  void ForgetUsers(const absl::flat_hash_set<int32_t>& users);
+
   // Estimated peak memory of Fit on data of this shape, in bytes: the fit's working memory,
   // the fitted model and its serving cache (see docs/recommender.md, "Training cost"). An
   // estimate, not a bound on the allocator: it counts the large arrays.
@@ -183,6 +193,9 @@ class RecommenderModel {
   virtual int64_t ModelFitBytes(const DataShape& shape) const = 0;
   // Segment a known user had at fit time ("" if none). Used when the request has none.
   virtual std::string UserSegment(int32_t user) const { return ""; }
+  // ForgetUsers' model-specific part, called after the base part (default: nothing kept per
+  // user beyond the base's ids and histories).
+  virtual void ForgetUsersImpl(const absl::flat_hash_set<int32_t>& /*users*/) {}
   // Whether the model falls back to popularity for items left unscored (default true).
   virtual bool UsesPopularityFallback() const { return true; }
   // For a model whose scores do not depend on the history (popularity): the items that Score
@@ -248,6 +261,10 @@ class RecommenderModel {
   bool fitted_ = false;
   std::string fit_note_;
 };
+
+// The id an erased user `index` has in a model after ForgetUsers: "\x01erased/<index>", which no
+// source key or profile id can be (both are printable).
+std::string ErasedUserId(int32_t index);
 
 // A new, unfitted model by config.name. InvalidArgument for an unknown name or parameter.
 absl::StatusOr<std::unique_ptr<RecommenderModel>> CreateModel(const ModelConfig& config);

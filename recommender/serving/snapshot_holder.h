@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -72,7 +73,18 @@ class SnapshotHolder {
   // Null until the first Publish.
   std::shared_ptr<const ServingSnapshot> Get() const { return snapshot_.Get(); }
   void Publish(std::shared_ptr<const ServingSnapshot> snapshot) {
+    absl::MutexLock l(&write_mu_);
     snapshot_.Set(std::move(snapshot));
+  }
+  // Publishes `snapshot` only while the snapshot in force is still of version `version` (an
+  // erasure replacing the served version by its rewritten copy must not undo a newer one that
+  // a Train job published meanwhile). Returns whether it published.
+  bool ReplaceIfVersion(uint64_t version, std::shared_ptr<const ServingSnapshot> snapshot) {
+    absl::MutexLock l(&write_mu_);
+    const std::shared_ptr<const ServingSnapshot> current = snapshot_.Get();
+    if (current == nullptr || current->version() != version) return false;
+    snapshot_.Set(std::move(snapshot));
+    return true;
   }
 
   // Live consents (never null).
@@ -86,6 +98,13 @@ class SnapshotHolder {
       auto [it, inserted] = next->emplace(key, value);
       if (!inserted && it->second.second <= value.second) it->second = value;
     }
+    consents_.Set(std::move(next));
+  }
+  // Drops the live consents of `keys` (source key texts): erasure of their subjects.
+  void ForgetConsents(const std::vector<std::string>& keys) {
+    absl::MutexLock l(&write_mu_);
+    auto next = std::make_shared<ConsentMap>(*consents_.Get());
+    for (const std::string& key : keys) next->erase(key);
     consents_.Set(std::move(next));
   }
 

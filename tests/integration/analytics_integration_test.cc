@@ -1,6 +1,9 @@
 // The analytics service against a real ingest server: the Online Retail slice is imported
 // through IngestService, the "analytics" LogConsumer applies it to a real RocksDB, and rfm and
 // recluster jobs run and answer over a real gRPC server on 127.0.0.1:0.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -23,6 +26,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/import/importer.h"
+#include "nlohmann/json.hpp"
+#include "tests/integration/analytics_server_fixture.h"
 #include "tests/integration/ingest_server_fixture.h"
 
 namespace clientele {
@@ -33,69 +38,7 @@ using ::clientele::testing::IsOk;
 using ::clientele::testing::PollUntil;
 using ::testing::HasSubstr;
 
-// The analytics component as clienteled wires it, serving on 127.0.0.1:0.
-class AnalyticsServer {
- public:
-  AnalyticsServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest) {
-    storage::RocksDbOptions db;
-    db.path = path;
-    db.column_families = analytics::AnalyticsColumnFamilies();
-    kv_ = std::move(storage::OpenRocksDbStore(db)).value();
-    store_ = std::make_unique<analytics::AnalyticsStore>(kv_.get());
-    applier_ = std::make_unique<analytics::AnalyticsApplier>(store_.get());
-    runner_ = std::make_unique<analytics::AnalyticsJobRunner>(store_.get(), &directory_, 1);
-    job_store_ = analytics::NewAnalyticsJobStore(kv_.get());
-    jobs_ = std::make_unique<analytics::JobManager>(job_store_.get(), runner_.get());
-    EXPECT_THAT(job_registry_.Add(jobs_.get()), IsOk());
-    job_service_ = std::make_unique<jobs::JobServiceImpl>(&job_registry_);
-    queries_ = std::make_unique<analytics::AnalyticsQueries>(store_.get());
-    service_ = std::make_unique<analytics::AnalyticsServiceImpl>(queries_.get());
-    server::ServerOptions so;
-    so.listen = "127.0.0.1:0";
-    so.shutdown_grace = absl::Seconds(2);
-    server_ = std::move(server::GrpcServer::Start(so, {service_.get(), job_service_.get()}, {},
-                                                  &metrics_))
-                  .value();
-    log::LogConsumerOptions options;
-    options.name = "analytics";
-    options.progress_cf = analytics::kMetaCf;
-    consumer_ = std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
-    EXPECT_THAT(consumer_->Start(), IsOk());
-    EXPECT_THAT(jobs_->Start(), IsOk());
-  }
-  ~AnalyticsServer() {
-    consumer_->Stop();
-    jobs_->Stop();
-    server_->Shutdown();
-  }
-
-  std::unique_ptr<v1::AnalyticsService::Stub> Stub() const {
-    return v1::AnalyticsService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
-  }
-  std::unique_ptr<common::v1::JobService::Stub> JobStub() const {
-    return common::v1::JobService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
-  }
-  log::LogConsumer& consumer() { return *consumer_; }
-
- private:
-  metrics::Registry metrics_;
-  std::unique_ptr<storage::KvStore> kv_;
-  std::unique_ptr<analytics::AnalyticsStore> store_;
-  std::unique_ptr<jobs::JobStore> job_store_;
-  jobs::JobRegistry job_registry_;
-  std::unique_ptr<jobs::JobServiceImpl> job_service_;
-  std::unique_ptr<analytics::AnalyticsApplier> applier_;
-  analytics::SourceKeyProfiles directory_;
-  std::unique_ptr<analytics::AnalyticsJobRunner> runner_;
-  std::unique_ptr<analytics::JobManager> jobs_;
-  std::unique_ptr<analytics::AnalyticsQueries> queries_;
-  std::unique_ptr<analytics::AnalyticsServiceImpl> service_;
-  std::unique_ptr<server::GrpcServer> server_;
-  std::unique_ptr<log::LogConsumer> consumer_;
-};
+using ::clientele::testing::AnalyticsServer;
 
 class AnalyticsIntegrationTest : public ::testing::Test {
  protected:
@@ -152,6 +95,43 @@ class AnalyticsIntegrationTest : public ::testing::Test {
     start.set_kind(kind);
     start.mutable_spec()->PackFrom(spec);
     return start;
+  }
+
+  void RunJob(const std::string& kind, const v1::JobSpec& spec) {
+    common::v1::StartJobResponse started;
+    grpc::ClientContext context;
+    ASSERT_TRUE(jobs_->StartJob(&context, Start(kind, spec), &started).ok());
+    v1::JobResult result;
+    const common::v1::Job job = WaitFinished(started.job().job_id(), &result);
+    ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
+  }
+
+  grpc::Status Analytics(const std::string& id, v1::GetCustomerAnalyticsResponse* response) {
+    v1::GetCustomerAnalyticsRequest request;
+    request.mutable_source_key()->set_system("online_retail");
+    request.mutable_source_key()->set_id(id);
+    grpc::ClientContext context;
+    return stub_->GetCustomerAnalytics(&context, request, response);
+  }
+
+  int OrderCount(const std::string& id) {
+    v1::ListCustomerOrdersRequest request;
+    request.set_limit(1000);
+    request.add_source_keys()->set_system("online_retail");
+    request.mutable_source_keys(0)->set_id(id);
+    grpc::ClientContext context;
+    v1::ListCustomerOrdersResponse response;
+    EXPECT_TRUE(stub_->ListCustomerOrders(&context, request, &response).ok());
+    return response.orders_size();
+  }
+
+  // A subject as identity resolves a source key without a profile of several members.
+  static privacy::v1::Subject Subject(const std::string& id) {
+    privacy::v1::Subject subject;
+    subject.add_source_keys()->set_system("online_retail");
+    subject.mutable_source_keys(0)->set_id(id);
+    subject.add_profile_ids("online_retail/" + id);
+    return subject;
   }
 
   ::clientele::testing::TempDir dir_;
@@ -296,6 +276,161 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
     ASSERT_TRUE(jobs_->ListJobs(&context, common::v1::ListJobsRequest(), &jobs).ok());
     ASSERT_EQ(jobs.jobs_size(), 2);
     EXPECT_EQ(jobs.jobs(0).kind(), "recluster");
+  }
+}
+
+// Counts the files under `dir` whose raw bytes contain `needle`.
+int FilesContaining(const std::string& dir, const std::string& needle) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) ++found;
+  }
+  return found;
+}
+
+// Counts the rows of every column family of `kv` (the first `cfs`) whose key or value
+// contains `needle`: what the store holds, decompressed.
+int RowsContaining(const storage::KvStore& kv, int cfs, const std::string& needle) {
+  int found = 0;
+  for (int cf = 0; cf < cfs; ++cf) {
+    std::unique_ptr<storage::KvIterator> it = kv.NewIterator(cf);
+    for (it->Seek(""); it->Valid(); it->Next()) {
+      if (it->key().find(needle) != std::string_view::npos ||
+          it->value().find(needle) != std::string_view::npos) {
+        ++found;
+      }
+    }
+    EXPECT_THAT(it->status(), IsOk());
+  }
+  return found;
+}
+
+// Erasure of one customer: every row of theirs in every column family and model version is
+// gone (NOT_FOUND, no orders, no byte in any file of the store), the others are unchanged, and
+// erasing again deletes nothing. The export before erasure has every part.
+TEST_F(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
+  ImportSample();
+  // Attributes of the erased customer (analytics keeps the attributes, not the e-mail).
+  const std::string email = "erase.me@example.com", attribute = "tangerine-velvet";
+  {
+    ingest::v1::IngestRequest request;
+    common::v1::Event* event = request.add_events();
+    event->set_event_id("customer/online_retail/12431");
+    event->set_channel(common::v1::CHANNEL_ONLINE_SHOP);
+    event->mutable_source()->set_system("online_retail");
+    event->mutable_source()->set_id("12431");
+    event->mutable_occurred_at()->set_seconds(1300000000);
+    event->mutable_customer_upsert()->set_email(email);
+    (*event->mutable_customer_upsert()->mutable_attributes())["favourite_colour"].set_string_value(
+        attribute);
+    grpc::ClientContext context;
+    ingest::v1::IngestResponse response;
+    ASSERT_TRUE(ingest_.Stub()->Ingest(&context, request, &response).ok());
+    ASSERT_EQ(response.accepted(), 1) << response.DebugString();
+  }
+  const uint64_t last = ingest_.log().LastSequence(0);
+  ASSERT_TRUE(analytics_.consumer().WaitForApplied(0, last, absl::Now() + absl::Seconds(60)));
+  v1::JobSpec rfm;
+  rfm.mutable_rfm();
+  ASSERT_NO_FATAL_FAILURE(RunJob("rfm", rfm));
+  v1::JobSpec recluster;
+  recluster.mutable_recluster()->set_k(3);
+  recluster.mutable_recluster()->set_n_init(2);
+  ASSERT_NO_FATAL_FAILURE(RunJob("recluster", recluster));
+  // A second RFM version: rows of older versions are erased too.
+  ASSERT_NO_FATAL_FAILURE(RunJob("rfm", rfm));
+
+  const std::string erased = "12431", kept = "17850";
+  v1::GetCustomerAnalyticsResponse kept_before;
+  ASSERT_TRUE(Analytics(kept, &kept_before).ok());
+  v1::GetCustomerAnalyticsResponse erased_before;
+  ASSERT_TRUE(Analytics(erased, &erased_before).ok());
+  ASSERT_GE(erased_before.cluster(), 0);
+  ASSERT_EQ(OrderCount(erased), 2);
+  const int kept_orders = OrderCount(kept);
+  ASSERT_GT(kept_orders, 0);
+
+  auto privacy = analytics_.PrivacyStub();
+  {
+    grpc::ClientContext context;
+    privacy::v1::ExportSubjectDataRequest request;
+    *request.mutable_subject() = Subject(erased);
+    privacy::v1::ExportSubjectDataResponse response;
+    ASSERT_TRUE(privacy->ExportSubjectData(&context, request, &response).ok());
+    const nlohmann::json json = nlohmann::json::parse(response.json());
+    ASSERT_EQ(json["orders"].size(), 2u);
+    EXPECT_EQ(json["orders"][0]["customer"]["id"], erased);
+    EXPECT_EQ(json["rfm"]["profile_id"], "online_retail/" + erased);
+    EXPECT_EQ(json["rfm"]["frequency"], "2");  // int64: a JSON string.
+    EXPECT_EQ(json["segment"]["segment"], erased_before.rfm().segment());
+    EXPECT_EQ(json["cluster"].value("cluster", -1), erased_before.cluster());
+  }
+  ASSERT_THAT(analytics_.Flush(), IsOk());
+  const std::string store_dir = dir_.Sub("analytics");
+  const int cfs = static_cast<int>(analytics::AnalyticsColumnFamilies().size());
+  // The scans are not blind: before erasure the customer's id is in the files and the rows.
+  ASSERT_GE(FilesContaining(store_dir, erased), 1);
+  ASSERT_GE(RowsContaining(analytics_.kv(), cfs, erased), 1);
+  ASSERT_EQ(RowsContaining(analytics_.kv(), cfs, attribute), 1);
+
+  privacy::v1::EraseSubjectDataRequest erase;
+  erase.set_request_id("privacy-1");
+  *erase.add_subjects() = Subject(erased);
+  {
+    grpc::ClientContext context;
+    privacy::v1::EraseSubjectDataResponse response;
+    const grpc::Status status = privacy->EraseSubjectData(&context, erase, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    // Aggregate, attributes, 2 orders, and RFM rows of 2 versions and a cluster row.
+    EXPECT_EQ(response.keys_deleted(), 7);
+  }
+  v1::GetCustomerAnalyticsResponse after;
+  const grpc::Status gone = Analytics(erased, &after);
+  EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND) << gone.error_message();
+  EXPECT_EQ(OrderCount(erased), 0);
+  v1::GetCustomerAnalyticsResponse kept_after;
+  ASSERT_TRUE(Analytics(kept, &kept_after).ok());
+  EXPECT_EQ(kept_after.SerializeAsString(), kept_before.SerializeAsString());
+  EXPECT_EQ(OrderCount(kept), kept_orders);
+
+  // No file holds a byte of the id (write-ahead log, SST files, MANIFEST; the scan of
+  // compressed blocks is weak, hence the rows too), and no row of any column family has it.
+  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  EXPECT_EQ(RowsContaining(analytics_.kv(), cfs, erased), 0);
+  EXPECT_GE(RowsContaining(analytics_.kv(), cfs, kept), 1);
+  for (const std::string& value : {attribute, email}) {
+    EXPECT_EQ(FilesContaining(store_dir, value), 0) << value;
+    EXPECT_EQ(RowsContaining(analytics_.kv(), cfs, value), 0) << value;
+  }
+
+  // Idempotent: nothing left to delete.
+  {
+    grpc::ClientContext context;
+    privacy::v1::EraseSubjectDataResponse response;
+    ASSERT_TRUE(privacy->EraseSubjectData(&context, erase, &response).ok());
+    EXPECT_EQ(response.keys_deleted(), 0);
+  }
+  {
+    grpc::ClientContext context;
+    privacy::v1::ExportSubjectDataRequest request;
+    *request.mutable_subject() = Subject(erased);
+    privacy::v1::ExportSubjectDataResponse response;
+    ASSERT_TRUE(privacy->ExportSubjectData(&context, request, &response).ok());
+    EXPECT_EQ(nlohmann::json::parse(response.json()),
+              nlohmann::json::parse(R"({"orders": [], "rfm": {}, "segment": {}, "cluster": {}})"));
+  }
+  // A source key without an id is refused, naming the field.
+  {
+    grpc::ClientContext context;
+    privacy::v1::EraseSubjectDataRequest bad;
+    bad.add_subjects()->add_source_keys()->set_system("online_retail");
+    privacy::v1::EraseSubjectDataResponse response;
+    const grpc::Status status = privacy->EraseSubjectData(&context, bad, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr("subjects[0].source_keys[0]"));
   }
 }
 

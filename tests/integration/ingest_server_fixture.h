@@ -19,18 +19,32 @@
 #include "ingest/ingest_schema.h"
 #include "ingest/ingest_service.h"
 #include "ingest/log_fence.h"
+#include "ingest/privacy/ingest_privacy_service.h"
+#include "ingest/privacy/subject_key_store.h"
 
 namespace clientele::testing {
 
 class IngestServer {
  public:
   // port 0: any free port. Throws std::runtime_error if the server cannot start (so tests
-  // can retry binding a specific port).
-  IngestServer(const std::string& data_dir, ingest::EventLogOptions options, int port = 0) {
+  // can retry binding a specific port). With `keys_dir`, the log seals the entries of events
+  // with a subject with keys kept there (as the ingest component does), and IngestPrivacy is
+  // served too.
+  IngestServer(const std::string& data_dir, ingest::EventLogOptions options, int port = 0,
+               const std::string& keys_dir = "") {
     storage::RocksDbOptions db;
     db.path = data_dir;
     db.column_families = ingest::IngestColumnFamilies();
     store_ = std::move(storage::OpenRocksDbStore(db)).value();
+    if (!keys_dir.empty()) {
+      storage::RocksDbOptions keys_db;
+      keys_db.path = keys_dir;
+      keys_db.column_families = ingest::privacy::KeyStoreColumnFamilies();
+      keys_db.sync_writes = true;
+      key_store_ = std::move(storage::OpenRocksDbStore(keys_db)).value();
+      keys_ = std::move(ingest::privacy::SubjectKeyStore::Open(key_store_.get())).value();
+      options.keys = keys_.get();
+    }
     log_ = std::move(ingest::EventLog::Open(store_.get(), std::move(options))).value();
     consumers_ = std::move(ingest::ConsumerRegistry::Open(store_.get())).value();
     ingest::FenceConsumersAheadOfLog(*log_, *consumers_);  // As IngestNode does.
@@ -38,7 +52,12 @@ class IngestServer {
     server::ServerOptions so;
     so.listen = "127.0.0.1:" + std::to_string(port);
     so.shutdown_grace = absl::Seconds(2);
-    auto started = server::GrpcServer::Start(so, {service_.get()}, {}, &metrics_);
+    std::vector<grpc::Service*> services = {service_.get()};
+    if (keys_ != nullptr) {
+      privacy_service_ = std::make_unique<ingest::privacy::IngestPrivacyServiceImpl>(log_.get());
+      services.push_back(privacy_service_.get());
+    }
+    auto started = server::GrpcServer::Start(so, services, {}, &metrics_);
     if (!started.ok()) throw std::runtime_error(started.status().ToString());
     server_ = std::move(*started);
     address_ = "127.0.0.1:" + std::to_string(server_->port());
@@ -60,14 +79,19 @@ class IngestServer {
   ingest::EventLog& log() { return *log_; }
   storage::KvStore& store() { return *store_; }
   ingest::ConsumerRegistry& consumers() { return *consumers_; }
+  // Null without a keys_dir.
+  storage::KvStore* key_store() { return key_store_.get(); }
   metrics::Registry& metrics() { return metrics_; }
 
  private:
   metrics::Registry metrics_;
   std::unique_ptr<storage::KvStore> store_;
+  std::unique_ptr<storage::KvStore> key_store_;
+  std::unique_ptr<ingest::privacy::SubjectKeyStore> keys_;
   std::unique_ptr<ingest::EventLog> log_;
   std::unique_ptr<ingest::ConsumerRegistry> consumers_;
   std::unique_ptr<ingest::IngestServiceImpl> service_;
+  std::unique_ptr<ingest::privacy::IngestPrivacyServiceImpl> privacy_service_;
   std::unique_ptr<server::GrpcServer> server_;
   std::string address_;
 };

@@ -3,6 +3,9 @@
 // and the read calls answer over a real gRPC server on 127.0.0.1:0.
 #include "recommender/recommender_service.h"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +23,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ingest/import/importer.h"
+#include "nlohmann/json.hpp"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/jobs/recommender_job_runner.h"
+#include "recommender/privacy/recommender_privacy_service.h"
+#include "recommender/privacy/recommender_subject_data.h"
 #include "recommender/recommender_applier.h"
 #include "recommender/recommender_schema.h"
 #include "tests/integration/ingest_server_fixture.h"
@@ -76,12 +82,16 @@ class RecommenderServer {
                                              visit);
         });
     service_ = std::make_unique<recommender::RecommenderServiceImpl>(queries_.get(), store_.get());
+    subject_data_ = std::make_unique<recommender::RecommenderSubjectData>(store_.get(), &holder_,
+                                                                          queries_.get());
+    privacy_ = std::make_unique<recommender::RecommenderPrivacyServiceImpl>(subject_data_.get());
     server::ServerOptions so;
     so.listen = "127.0.0.1:0";
     so.shutdown_grace = absl::Seconds(2);
-    server_ = std::move(server::GrpcServer::Start(so, {service_.get(), job_service_.get()}, {},
-                                                  &metrics_))
-                  .value();
+    server_ =
+        std::move(server::GrpcServer::Start(
+                      so, {service_.get(), job_service_.get(), privacy_.get()}, {}, &metrics_))
+            .value();
     log::LogConsumerOptions options;
     options.name = "recommender";
     options.progress_cf = recommender::kMetaCf;
@@ -104,8 +114,14 @@ class RecommenderServer {
     return common::v1::JobService::NewStub(grpc::CreateChannel(
         "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
+  std::unique_ptr<privacy::v1::RecommenderPrivacy::Stub> PrivacyStub() const {
+    return privacy::v1::RecommenderPrivacy::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
   log::LogConsumer& consumer() { return *consumer_; }
   recommender::RecommenderJobRunner& runner() { return *runner_; }
+  absl::Status Flush() { return kv_->Flush(); }
+  const storage::KvStore& kv() const { return *kv_; }
 
  private:
   metrics::Registry metrics_;
@@ -120,6 +136,8 @@ class RecommenderServer {
   std::unique_ptr<recommender::JobManager> jobs_;
   std::unique_ptr<recommender::RecommenderQueries> queries_;
   std::unique_ptr<recommender::RecommenderServiceImpl> service_;
+  std::unique_ptr<recommender::RecommenderSubjectData> subject_data_;
+  std::unique_ptr<recommender::RecommenderPrivacyServiceImpl> privacy_;
   std::unique_ptr<server::GrpcServer> server_;
   std::unique_ptr<log::LogConsumer> consumer_;
 };
@@ -720,6 +738,55 @@ TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocation
   EXPECT_TRUE(response.personalized());
 }
 
+// A withdrawal counts from the moment the recommender's consumer has applied it (polled with
+// a deadline, no retraining), by profile id and by source key; a withdrawal for another purpose
+// (marketing e-mail) leaves the personal list: Recommend's purpose is PROFILING.
+TEST_F(RecommenderServiceTest, RespectConsentNeverPersonalizesOnceTheWithdrawalIsApplied) {
+  SendShop();
+  ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
+  v1::RecommendRequest by_profile;
+  by_profile.set_profile_id("web/c1");  // Granted at training.
+  by_profile.set_respect_consent(true);
+  v1::RecommendRequest by_key;
+  by_key.mutable_source_key()->set_system("web");
+  by_key.mutable_source_key()->set_id("c1");
+  by_key.set_respect_consent(true);
+  v1::RecommendResponse response;
+  ASSERT_TRUE(Recommend(by_profile, &response).ok());
+  ASSERT_TRUE(response.personalized());
+
+  auto ingest_only = [&](common::v1::Event event) {
+    ingest::v1::IngestRequest request;
+    *request.add_events() = std::move(event);
+    grpc::ClientContext context;
+    ingest::v1::IngestResponse ingested;
+    ASSERT_TRUE(ingest_.Stub()->Ingest(&context, request, &ingested).ok());
+    ASSERT_EQ(ingested.accepted(), 1);
+    const uint64_t last = ingest_.log().LastSequence(0);
+    ASSERT_TRUE(PollUntil([&] { return server_->consumer().applied_sequence(0) >= last; },
+                          absl::Seconds(30)));
+  };
+  common::v1::Event marketing = Consent("c1", common::v1::CONSENT_STATUS_REVOKED, 1700000900);
+  marketing.set_event_id("consent/c1/marketing");
+  marketing.mutable_consent_change()->set_purpose(common::v1::CONSENT_PURPOSE_MARKETING_EMAIL);
+  ingest_only(std::move(marketing));
+  ASSERT_TRUE(Recommend(by_profile, &response).ok());
+  EXPECT_TRUE(response.personalized());
+
+  ingest_only(Consent("c1", common::v1::CONSENT_STATUS_REVOKED, 1700001000));
+  for (const v1::RecommendRequest& request : {by_profile, by_key}) {
+    for (v1::Strategy strategy : {v1::STRATEGY_UNSPECIFIED, v1::STRATEGY_EASE, v1::STRATEGY_SAR,
+                                  v1::STRATEGY_ITEM_CF, v1::STRATEGY_HYBRID, v1::STRATEGY_RULES}) {
+      v1::RecommendRequest asked = request;
+      asked.set_strategy(strategy);
+      ASSERT_TRUE(Recommend(asked, &response).ok()) << asked.DebugString();
+      EXPECT_FALSE(response.personalized()) << asked.DebugString();
+      EXPECT_EQ(response.strategy(), v1::STRATEGY_POPULARITY);
+      for (const auto& item : response.items()) EXPECT_EQ(item.reason(), "popular");
+    }
+  }
+}
+
 common::v1::Event Rating(const std::string& id, const std::string& customer, const std::string& sku,
                          int64_t seconds) {
   common::v1::Event e = BaseEvent("rating/" + id, "web", customer, seconds);
@@ -941,6 +1008,155 @@ TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
   // A, both hits; c6 gets A or B, a miss, counted only when scored.
   EXPECT_DOUBLE_EQ(jobs[1].result().metrics(0).hit_rate(), 1.0);
   EXPECT_DOUBLE_EQ(jobs[2].result().metrics(0).hit_rate(), 2.0 / 3);
+}
+
+// Counts the files under `dir` whose raw bytes contain `needle`.
+int FilesContaining(const std::string& dir, const std::string& needle) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) ++found;
+  }
+  return found;
+}
+
+// Counts the rows of every column family of `kv` (the first `cfs`) whose key or value
+// contains `needle`: what the store holds, decompressed.
+int RowsContaining(const storage::KvStore& kv, int cfs, const std::string& needle) {
+  int found = 0;
+  for (int cf = 0; cf < cfs; ++cf) {
+    std::unique_ptr<storage::KvIterator> it = kv.NewIterator(cf);
+    for (it->Seek(""); it->Valid(); it->Next()) {
+      if (it->key().find(needle) != std::string_view::npos ||
+          it->value().find(needle) != std::string_view::npos) {
+        ++found;
+      }
+    }
+    EXPECT_THAT(it->status(), IsOk());
+  }
+  return found;
+}
+
+privacy::v1::Subject WebSubject(const std::string& id) {
+  privacy::v1::Subject subject;
+  subject.add_source_keys()->set_system("web");
+  subject.mutable_source_keys(0)->set_id(id);
+  subject.add_profile_ids("web/" + id);
+  return subject;
+}
+
+// Erasure of one customer without retraining: the store's rows of their source key, their
+// profile and user in the served snapshot and in every stored artifact go; Recommend then
+// answers them as a customer it has never seen (NOT_FOUND), at once and after a restart; no
+// file of the store holds their id; the others are served as before. Export before erasure
+// has every part.
+TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraining) {
+  const std::string erased = "alice-erased-4711", kept = "bob-kept-0815";
+  Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
+        Product("C", "Carrot cake", "bakery"), Product("D", "Dark beer", "drinks"),
+        Product("E", "Earl grey", "drinks"), Order("o1", erased, {"A", "B"}, 1700000100),
+        Order("o2", kept, {"A", "B", "C"}, 1700000200),
+        Order("o3", "carol-2222", {"A", "C"}, 1700000300),
+        Order("o4", "dave-3333", {"D", "E"}, 1700000400), Order("o5", kept, {"D"}, 1700000500),
+        Rating("r1", erased, "D", 1700000600),
+        Consent(erased, common::v1::CONSENT_STATUS_GRANTED, 1700000000),
+        Consent(kept, common::v1::CONSENT_STATUS_GRANTED, 1700000000)});
+  const RecJob job = Train(0.2, 0.5);
+  ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
+
+  v1::RecommendRequest by_profile;
+  by_profile.set_profile_id("web/" + erased);
+  v1::RecommendResponse response;
+  ASSERT_TRUE(Recommend(by_profile, &response).ok());
+  ASSERT_TRUE(response.personalized());
+  v1::RecommendRequest kept_request;
+  kept_request.set_profile_id("web/" + kept);
+  v1::RecommendResponse kept_before;
+  ASSERT_TRUE(Recommend(kept_request, &kept_before).ok());
+
+  auto privacy = server_->PrivacyStub();
+  auto export_json = [&]() -> nlohmann::json {
+    grpc::ClientContext context;
+    privacy::v1::ExportSubjectDataRequest request;
+    *request.mutable_subject() = WebSubject(erased);
+    privacy::v1::ExportSubjectDataResponse exported;
+    const grpc::Status status = privacy->ExportSubjectData(&context, request, &exported);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return status.ok() ? nlohmann::json::parse(exported.json()) : nlohmann::json();
+  };
+  {
+    const nlohmann::json json = export_json();
+    ASSERT_EQ(json["interactions"].size(), 1u);
+    EXPECT_EQ(json["interactions"][0]["interaction"]["sku"], "D");
+    EXPECT_EQ(json["recommendations"]["profile_id"], "web/" + erased);
+    EXPECT_FALSE(json["recommendations"]["items"].empty());
+    EXPECT_EQ(json["recommendations"]["personalized"], true);
+  }
+  ASSERT_THAT(server_->Flush(), IsOk());
+  const std::string store_dir = dir_.Sub("recommender");
+  const int cfs = static_cast<int>(recommender::RecommenderColumnFamilies().size());
+  // The scans are not blind: before erasure the id is in the files and in rows (artifacts too).
+  ASSERT_GE(FilesContaining(store_dir, erased), 1);
+  ASSERT_GE(RowsContaining(server_->kv(), cfs, erased), 1);
+
+  privacy::v1::EraseSubjectDataRequest erase;
+  erase.set_request_id("privacy-1");
+  *erase.add_subjects() = WebSubject(erased);
+  {
+    grpc::ClientContext context;
+    privacy::v1::EraseSubjectDataResponse erased_response;
+    const grpc::Status status = privacy->EraseSubjectData(&context, erase, &erased_response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    // Order, interaction, 2 purchases, customer, consent, the profile of the version.
+    EXPECT_EQ(erased_response.keys_deleted(), 7);
+  }
+  auto expect_unknown = [&] {
+    v1::RecommendResponse unknown;
+    grpc::Status status = Recommend(by_profile, &unknown);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+    v1::RecommendRequest by_key;
+    by_key.mutable_source_key()->set_system("web");
+    by_key.mutable_source_key()->set_id(erased);
+    by_key.set_respect_consent(true);
+    status = Recommend(by_key, &unknown);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+    v1::RecommendResponse kept_after;
+    ASSERT_TRUE(Recommend(kept_request, &kept_after).ok());
+    EXPECT_EQ(Skus(kept_after), Skus(kept_before));
+    EXPECT_EQ(kept_after.personalized(), kept_before.personalized());
+  };
+  expect_unknown();
+  // No file holds a byte of the id (write-ahead log, SST files, MANIFEST; the scan of
+  // compressed blocks is weak, hence the rows too), and no row (model artifacts, manifests,
+  // events) has it.
+  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  EXPECT_EQ(RowsContaining(server_->kv(), cfs, erased), 0);
+  EXPECT_GE(RowsContaining(server_->kv(), cfs, kept), 1);
+  {
+    const nlohmann::json json = export_json();
+    EXPECT_EQ(json, nlohmann::json::parse(R"({"interactions": [], "recommendations": {}})"));
+  }
+  {  // Idempotent.
+    grpc::ClientContext context;
+    privacy::v1::EraseSubjectDataResponse again;
+    ASSERT_TRUE(privacy->EraseSubjectData(&context, erase, &again).ok());
+    EXPECT_EQ(again.keys_deleted(), 0);
+  }
+
+  // A restart loads the rewritten artifacts: the customer does not come back.
+  server_.reset();
+  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  server_ = std::make_unique<RecommenderServer>(store_dir, ingest_.Channel());
+  stub_ = server_->Stub();
+  expect_unknown();
+  EXPECT_EQ(RowsContaining(server_->kv(), cfs, erased), 0);
+  grpc::ClientContext context;
+  v1::GetModelInfoResponse info;
+  ASSERT_TRUE(stub_->GetModelInfo(&context, v1::GetModelInfoRequest(), &info).ok());
+  EXPECT_EQ(info.model_version(), job.result().model_version());
+  EXPECT_EQ(info.profiles(), 3);
 }
 
 }  // namespace

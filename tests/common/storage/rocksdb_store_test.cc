@@ -314,5 +314,28 @@ TEST_F(RocksDbStoreTest, DeleteRangeRemovesTheRangeAndPurgeDeletedRangeLeavesNoB
   EXPECT_TRUE(store->Get(0, "e").value().has_value());
 }
 
+// A deleted key that bounded an SST file is recorded in the MANIFEST too (each file's smallest
+// and largest key): PurgeDeleted leaves it there neither.
+TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoDeletedKeyInTheManifest) {
+  const std::string erased = "a-erased-person-key";  // The smallest key of its file.
+  {
+    auto store = Open();
+    auto batch = store->NewWriteBatch();
+    batch->Put(0, erased, "v");
+    batch->Put(0, "m-kept-person-key", "v");
+    batch->Put(0, "z-kept-person-key", "v");
+    ASSERT_THAT(store->Write(*batch), IsOk());
+    ASSERT_THAT(store->Flush(), IsOk());
+    batch->Clear();
+    batch->Delete(0, erased);
+    ASSERT_THAT(store->Write(*batch), IsOk());
+    ASSERT_THAT(store->PurgeDeleted({0}), IsOk());
+    EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+    EXPECT_FALSE(store->Get(0, erased).value().has_value());
+    EXPECT_TRUE(store->Get(0, "m-kept-person-key").value().has_value());
+  }
+  EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+}
+
 }  // namespace
 }  // namespace clientele::storage

@@ -19,6 +19,7 @@
 #include "common/testing/poll.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/forwarding.h"
+#include "gateway/front/unary_front.h"
 #include "gateway/ratelimit/retry_delay.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -36,6 +37,8 @@ using ::testing::HasSubstr;
 namespace test_v1 = ::clientele::front_test::v1;
 
 constexpr char kEcho[] = "/clientele.front_test.v1.FrontTestService/Echo";
+constexpr char kTestService[] = "clientele.front_test.v1.FrontTestService";
+constexpr char kHold[] = "hold";
 
 std::chrono::system_clock::time_point In(absl::Duration d) {
   return std::chrono::system_clock::now() + absl::ToChronoNanoseconds(d);
@@ -54,6 +57,10 @@ class Backend final : public test_v1::FrontTestService::Service {
         metadata_.insert(std::string(key.data(), key.size()) + "=" +
                          std::string(value.data(), value.size()));
       }
+    }
+    if (request->text() == kHold) {
+      holding_.store(true);
+      release_.WaitForNotification();
     }
     if (request->status_code() != 0) {
       context->AddTrailingMetadata("retry-hint", "later");
@@ -117,6 +124,11 @@ class Backend final : public test_v1::FrontTestService::Service {
   }
 
   int calls() const { return calls_.load(); }
+  // An Echo of kHold waits for Release().
+  bool holding() const { return holding_.load(); }
+  void Release() {  // Idempotent; called from the test thread only.
+    if (!release_.HasBeenNotified()) release_.Notify();
+  }
   bool waiting() const { return waiting_.load(); }
   bool wait_saw_cancel() const { return wait_saw_cancel_.load(); }
   std::chrono::system_clock::time_point wait_deadline() {
@@ -132,6 +144,8 @@ class Backend final : public test_v1::FrontTestService::Service {
   std::atomic<int> calls_{0};
   std::atomic<bool> waiting_{false};
   std::atomic<bool> wait_saw_cancel_{false};
+  std::atomic<bool> holding_{false};
+  absl::Notification release_;
   absl::Mutex mu_;
   std::chrono::system_clock::time_point wait_deadline_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> metadata_ ABSL_GUARDED_BY(mu_);
@@ -182,20 +196,64 @@ class TestPolicy final : public CallPolicy {
   std::string last_identity_ ABSL_GUARDED_BY(mu_);
 };
 
-std::unique_ptr<grpc::Server> StartServer(grpc::Service* service,
-                                          grpc::CallbackGenericService* generic, int* port) {
+std::unique_ptr<grpc::Server> StartServer(grpc::Service* service, int* port) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
   if (service != nullptr) builder.RegisterService(service);
-  if (generic != nullptr) builder.RegisterCallbackGenericService(generic);
   return builder.BuildAndStart();
 }
 
-class FrontServiceTest : public ::testing::Test {
+// How the front serves unary calls in a test: through the generic front (the callback API)
+// like streams, or on the unary path (unary_front.h) beside it.
+enum class UnaryPath { kGenericFront, kCompletionQueues };
+
+std::string PathName(const ::testing::TestParamInfo<UnaryPath>& info) {
+  return info.param == UnaryPath::kGenericFront ? "GenericFront" : "CompletionQueues";
+}
+
+// The front on its own server on loopback: the generic FrontService (unless `generic` is
+// false) and, for kCompletionQueues, the unary path for the test service's unary methods.
+class FrontServer {
+ public:
+  FrontServer(CallPolicy* policy, BackendRouter* router, UnaryPath path, bool generic = true)
+      : front_(policy, router) {
+    if (path == UnaryPath::kCompletionQueues) {
+      unary_ = std::make_unique<UnaryFront>(policy, router, front_.UnaryMethods({kTestService}),
+                                            /*threads=*/2);
+    }
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    if (generic) builder.RegisterCallbackGenericService(&front_);
+    if (unary_ != nullptr) unary_->Register(builder);
+    server_ = builder.BuildAndStart();
+    if (unary_ != nullptr) unary_->Start();
+  }
+  ~FrontServer() { Shutdown(absl::Seconds(5)); }
+
+  // Stops accepting calls, lets those in flight finish for `grace`, then stops the unary path.
+  void Shutdown(absl::Duration grace) {
+    if (server_ == nullptr) return;
+    server_->Shutdown(In(grace));
+    if (unary_ != nullptr) unary_->Stop();
+    server_.reset();
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
+
+ private:
+  FrontService front_;
+  std::unique_ptr<UnaryFront> unary_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+// Every test runs on both unary paths.
+class FrontServiceTest : public ::testing::TestWithParam<UnaryPath> {
  protected:
   void SetUp() override {
     int backend_port = 0;
-    backend_server_ = StartServer(&backend_, nullptr, &backend_port);
+    backend_server_ = StartServer(&backend_, &backend_port);
     ASSERT_NE(backend_port, 0);
     StartFront("127.0.0.1:" + std::to_string(backend_port));
   }
@@ -203,17 +261,16 @@ class FrontServiceTest : public ::testing::Test {
   void StartFront(const std::string& backend_address) {
     router_ = std::make_unique<LocalBackendRouter>(
         grpc::CreateChannel(backend_address, grpc::InsecureChannelCredentials()));
-    front_ = std::make_unique<FrontService>(&policy_, router_.get());
-    int port = 0;
-    front_server_ = StartServer(nullptr, front_.get(), &port);
-    ASSERT_NE(port, 0);
-    front_address_ = "127.0.0.1:" + std::to_string(port);
+    front_ = std::make_unique<FrontServer>(&policy_, router_.get(), GetParam());
+    ASSERT_NE(front_->port(), 0);
+    front_address_ = front_->address();
     stub_ = test_v1::FrontTestService::NewStub(
         grpc::CreateChannel(front_address_, grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
-    if (front_server_) front_server_->Shutdown(In(absl::Seconds(5)));
+    backend_.Release();
+    if (front_) front_->Shutdown(absl::Seconds(5));
     if (backend_server_) backend_server_->Shutdown(In(absl::Seconds(5)));
   }
 
@@ -226,13 +283,16 @@ class FrontServiceTest : public ::testing::Test {
   TestPolicy policy_;
   std::unique_ptr<grpc::Server> backend_server_;
   std::unique_ptr<LocalBackendRouter> router_;
-  std::unique_ptr<FrontService> front_;
-  std::unique_ptr<grpc::Server> front_server_;
+  std::unique_ptr<FrontServer> front_;
   std::string front_address_;
   std::unique_ptr<test_v1::FrontTestService::Stub> stub_;
 };
 
-TEST_F(FrontServiceTest, UnaryCallIsForwardedWithoutTheCredentials) {
+INSTANTIATE_TEST_SUITE_P(Paths, FrontServiceTest,
+                         ::testing::Values(UnaryPath::kGenericFront, UnaryPath::kCompletionQueues),
+                         PathName);
+
+TEST_P(FrontServiceTest, UnaryCallIsForwardedWithoutTheCredentials) {
   grpc::ClientContext context;
   Prepare(&context);
   context.AddMetadata("x-request-id", "req-1");
@@ -248,7 +308,7 @@ TEST_F(FrontServiceTest, UnaryCallIsForwardedWithoutTheCredentials) {
   for (const std::string& entry : metadata) EXPECT_THAT(entry, ::testing::Not(HasSubstr("Bearer")));
 }
 
-TEST_F(FrontServiceTest, TheAdmittedCallerReachesTheBackendAndAClientCannotForgeIt) {
+TEST_P(FrontServiceTest, TheAdmittedCallerReachesTheBackendAndAClientCannotForgeIt) {
   grpc::ClientContext context;
   Prepare(&context);
   context.AddMetadata("x-clientele-caller-key-id", "key-forged");
@@ -262,7 +322,7 @@ TEST_F(FrontServiceTest, TheAdmittedCallerReachesTheBackendAndAClientCannotForge
   for (const std::string& entry : metadata) EXPECT_THAT(entry, ::testing::Not(HasSubstr("forged")));
 }
 
-TEST_F(FrontServiceTest, BackendErrorsKeepTheirCodeDetailsAndTrailingMetadata) {
+TEST_P(FrontServiceTest, BackendErrorsKeepTheirCodeDetailsAndTrailingMetadata) {
   grpc::ClientContext context;
   Prepare(&context);
   test_v1::Note request, response;
@@ -277,7 +337,7 @@ TEST_F(FrontServiceTest, BackendErrorsKeepTheirCodeDetailsAndTrailingMetadata) {
   EXPECT_EQ(std::string(it->second.data(), it->second.size()), "later");
 }
 
-TEST_F(FrontServiceTest, ClientStreamIsForwarded) {
+TEST_P(FrontServiceTest, ClientStreamIsForwarded) {
   grpc::ClientContext context;
   Prepare(&context);
   test_v1::Note response;
@@ -293,7 +353,7 @@ TEST_F(FrontServiceTest, ClientStreamIsForwarded) {
   EXPECT_EQ(response.count(), 3);
 }
 
-TEST_F(FrontServiceTest, ServerStreamIsForwarded) {
+TEST_P(FrontServiceTest, ServerStreamIsForwarded) {
   grpc::ClientContext context;
   Prepare(&context);
   test_v1::Note request;
@@ -307,7 +367,7 @@ TEST_F(FrontServiceTest, ServerStreamIsForwarded) {
   EXPECT_EQ(i, 100);
 }
 
-TEST_F(FrontServiceTest, BidiStreamIsForwardedMessageByMessage) {
+TEST_P(FrontServiceTest, BidiStreamIsForwardedMessageByMessage) {
   grpc::ClientContext context;
   Prepare(&context);
   std::unique_ptr<grpc::ClientReaderWriter<test_v1::Note, test_v1::Note>> stream =
@@ -325,7 +385,7 @@ TEST_F(FrontServiceTest, BidiStreamIsForwardedMessageByMessage) {
   EXPECT_TRUE(stream->Finish().ok());
 }
 
-TEST_F(FrontServiceTest, TheDeadlinePropagatesToTheBackend) {
+TEST_P(FrontServiceTest, TheDeadlinePropagatesToTheBackend) {
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer k");
   const auto deadline = In(absl::Milliseconds(500));
@@ -338,7 +398,7 @@ TEST_F(FrontServiceTest, TheDeadlinePropagatesToTheBackend) {
   EXPECT_TRUE(PollUntil([&] { return backend_.wait_saw_cancel(); }));
 }
 
-TEST_F(FrontServiceTest, CancellingTheClientCallCancelsTheBackendCall) {
+TEST_P(FrontServiceTest, CancellingTheClientCallCancelsTheBackendCall) {
   grpc::ClientContext context;
   Prepare(&context);
   test_v1::Note request, response;
@@ -351,7 +411,7 @@ TEST_F(FrontServiceTest, CancellingTheClientCallCancelsTheBackendCall) {
   EXPECT_TRUE(PollUntil([&] { return backend_.wait_saw_cancel(); }));
 }
 
-TEST_F(FrontServiceTest, CancellingAStreamCancelsTheBackendCall) {
+TEST_P(FrontServiceTest, CancellingAStreamCancelsTheBackendCall) {
   grpc::ClientContext context;
   Prepare(&context);
   std::unique_ptr<grpc::ClientReaderWriter<test_v1::Note, test_v1::Note>> stream =
@@ -364,7 +424,7 @@ TEST_F(FrontServiceTest, CancellingAStreamCancelsTheBackendCall) {
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
-TEST_F(FrontServiceTest, ADeniedCallNeverReachesTheBackend) {
+TEST_P(FrontServiceTest, ADeniedCallNeverReachesTheBackend) {
   policy_.Deny(kEcho);
   grpc::ClientContext context;
   Prepare(&context);
@@ -375,7 +435,7 @@ TEST_F(FrontServiceTest, ADeniedCallNeverReachesTheBackend) {
   EXPECT_EQ(backend_.calls(), 0);
 }
 
-TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
+TEST_P(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
   // A policy error's retry delay is sent as the status details (google.rpc.RetryInfo).
   class Limited final : public CallPolicy {
    public:
@@ -388,11 +448,9 @@ TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
       return absl::OkStatus();
     }
   } limited;
-  FrontService front(&limited, router_.get());
-  int port = 0;
-  std::unique_ptr<grpc::Server> server = StartServer(nullptr, &front, &port);
+  FrontServer front(&limited, router_.get(), GetParam());
   auto stub = test_v1::FrontTestService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(front.address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   Prepare(&context);
   test_v1::Note request, response;
@@ -400,10 +458,9 @@ TEST_F(FrontServiceTest, TheVerdictsDetailsReachTheCaller) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(RetryDelay(FromGrpcStatus(status)), absl::Milliseconds(80));
   EXPECT_EQ(backend_.calls(), 0);
-  server->Shutdown(In(absl::Seconds(5)));
 }
 
-TEST_F(FrontServiceTest, ThePolicyFiltersResponsesOfUnaryCallsAndStreams) {
+TEST_P(FrontServiceTest, ThePolicyFiltersResponsesOfUnaryCallsAndStreams) {
   {
     grpc::ClientContext context;
     Prepare(&context, "Bearer masked");
@@ -430,7 +487,7 @@ TEST_F(FrontServiceTest, ThePolicyFiltersResponsesOfUnaryCallsAndStreams) {
   EXPECT_EQ(n, 3);
 }
 
-TEST_F(FrontServiceTest, AnUnknownMethodGetsTheBackendsUnimplemented) {
+TEST_P(FrontServiceTest, AnUnknownMethodGetsTheBackendsUnimplemented) {
   grpc::GenericStub stub(grpc::CreateChannel(front_address_, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   Prepare(&context);
@@ -452,12 +509,16 @@ class FrontWithoutBackendTest : public FrontServiceTest {
   void SetUp() override {
     // Nothing listens there: reserve a port, then free it.
     int port = 0;
-    { std::unique_ptr<grpc::Server> gone = StartServer(&backend_, nullptr, &port); }
+    { std::unique_ptr<grpc::Server> gone = StartServer(&backend_, &port); }
     StartFront("127.0.0.1:" + std::to_string(port));
   }
 };
 
-TEST_F(FrontWithoutBackendTest, UnaryAndStreamingCallsGetUnavailable) {
+INSTANTIATE_TEST_SUITE_P(Paths, FrontWithoutBackendTest,
+                         ::testing::Values(UnaryPath::kGenericFront, UnaryPath::kCompletionQueues),
+                         PathName);
+
+TEST_P(FrontWithoutBackendTest, UnaryAndStreamingCallsGetUnavailable) {
   {
     grpc::ClientContext context;
     Prepare(&context);
@@ -473,6 +534,167 @@ TEST_F(FrontWithoutBackendTest, UnaryAndStreamingCallsGetUnavailable) {
   test_v1::Note note;
   EXPECT_FALSE(reader->Read(&note));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_P(FrontServiceTest, ConcurrentUnaryCallsEachGetTheirOwnAnswer) {
+  constexpr int kCalls = 200;
+  grpc::CompletionQueue queue;
+  struct Pending {
+    grpc::ClientContext context;
+    test_v1::Note response;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<test_v1::Note>> reader;
+  };
+  std::vector<std::unique_ptr<Pending>> calls;
+  for (int i = 0; i < kCalls; ++i) {
+    auto call = std::make_unique<Pending>();
+    Prepare(&call->context, i % 2 == 0 ? "Bearer k" : "Bearer masked");
+    test_v1::Note request;
+    request.set_text("call " + std::to_string(i));
+    request.set_secret("s3cret");
+    call->reader = stub_->AsyncEcho(&call->context, request, &queue);
+    call->reader->Finish(&call->response, &call->status, call.get());
+    calls.push_back(std::move(call));
+  }
+  for (int i = 0; i < kCalls; ++i) {
+    void* tag = nullptr;
+    bool ok = false;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    ASSERT_TRUE(ok);
+  }
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_TRUE(calls[i]->status.ok()) << calls[i]->status.error_message();
+    EXPECT_EQ(calls[i]->response.text(), "call " + std::to_string(i));
+    EXPECT_EQ(calls[i]->response.secret(), i % 2 == 0 ? "s3cret" : "***");
+  }
+  EXPECT_EQ(backend_.calls(), kCalls);
+  queue.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue.Next(&tag, &ok)) {
+  }
+}
+
+TEST_P(FrontServiceTest, ACallInFlightWhenTheFrontShutsDownIsAnswered) {
+  test_v1::Note response;
+  grpc::Status status;
+  std::thread held([&] {
+    grpc::ClientContext context;
+    Prepare(&context);
+    test_v1::Note request;
+    request.set_text(kHold);
+    status = stub_->Echo(&context, request, &response);
+  });
+  ASSERT_TRUE(PollUntil([&] { return backend_.holding(); }));
+  std::thread shutdown([&] { front_->Shutdown(absl::Seconds(20)); });
+  // The front takes no new call once it is shutting down...
+  ASSERT_TRUE(PollUntil([&] {
+    auto stub = test_v1::FrontTestService::NewStub(
+        grpc::CreateChannel(front_address_, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    Prepare(&context);
+    context.set_deadline(In(absl::Seconds(2)));
+    test_v1::Note request, reply;
+    return !stub->Echo(&context, request, &reply).ok();
+  }));
+  // ... and the call it had accepted still gets its answer.
+  backend_.Release();
+  held.join();
+  shutdown.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.text(), kHold);
+}
+
+// A policy that admits every call.
+class OpenPolicy final : public CallPolicy {
+ public:
+  absl::StatusOr<Caller> Admit(const CallCredentials&, std::string_view) override {
+    return Caller();
+  }
+  bool InspectsResponses(const Caller&, std::string_view) const override { return false; }
+  absl::Status FilterResponse(const Caller&, std::string_view,
+                              google::protobuf::Message&) override {
+    return absl::OkStatus();
+  }
+};
+
+TEST(UnaryFrontTest, ServesUnaryCallsOnItsOwnAndNoStream) {
+  Backend backend;
+  int backend_port = 0;
+  std::unique_ptr<grpc::Server> backend_server = StartServer(&backend, &backend_port);
+  ASSERT_NE(backend_port, 0);
+  LocalBackendRouter router(grpc::CreateChannel("127.0.0.1:" + std::to_string(backend_port),
+                                                grpc::InsecureChannelCredentials()));
+  OpenPolicy policy;
+  FrontServer front(&policy, &router, UnaryPath::kCompletionQueues, /*generic=*/false);
+  auto stub = test_v1::FrontTestService::NewStub(
+      grpc::CreateChannel(front.address(), grpc::InsecureChannelCredentials()));
+  {
+    grpc::ClientContext context;
+    test_v1::Note request, response;
+    request.set_text("unary");
+    ASSERT_TRUE(stub->Echo(&context, request, &response).ok());
+    EXPECT_EQ(response.text(), "unary");
+  }
+  grpc::ClientContext context;
+  test_v1::Note request;
+  request.set_count(1);
+  auto reader = stub->Repeat(&context, request);
+  test_v1::Note note;
+  EXPECT_FALSE(reader->Read(&note));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(backend.calls(), 1);
+  front.Shutdown(absl::Seconds(5));
+  backend_server->Shutdown(In(absl::Seconds(5)));
+}
+
+// Routes every call to one channel and splits ingest over three partitions.
+class SplittingRouter final : public BackendRouter {
+ public:
+  bool NeedsRequest(std::string_view) const override { return false; }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> Route(std::string_view,
+                                                       const grpc::ByteBuffer*) override {
+    return absl::UnavailableError("no backend");
+  }
+  uint32_t ingest_split_partitions() const override { return 3; }
+};
+
+std::vector<std::string> NamesOf(const std::vector<UnaryMethod>& methods) {
+  std::vector<std::string> names;
+  for (const UnaryMethod& method : methods) {
+    EXPECT_NE(method.response_prototype, nullptr) << method.name;
+    names.push_back(method.name);
+  }
+  return names;
+}
+
+TEST(UnaryFrontTest, TheUnaryPathLeavesOutStreamsAndTheCallsTheFrontComposes) {
+  OpenPolicy policy;
+  SplittingRouter splitting;
+  FrontService split_front(&policy, &splitting);
+  const std::vector<std::string> names = NamesOf(split_front.UnaryMethods(
+      {kTestService, "clientele.ingest.v1.IngestService", "no.such.Service"}));
+  EXPECT_THAT(names, ::testing::IsSupersetOf({std::string(kEcho),
+                                              std::string("/clientele.front_test.v1."
+                                                          "FrontTestService/Wait"),
+                                              std::string("/clientele.ingest.v1.IngestService/"
+                                                          "CommitProgress")}));
+  for (const char* left_out : {"/clientele.front_test.v1.FrontTestService/Collect",
+                               "/clientele.front_test.v1.FrontTestService/Repeat",
+                               "/clientele.front_test.v1.FrontTestService/Chat",
+                               "/clientele.ingest.v1.IngestService/Ingest",
+                               "/clientele.ingest.v1.IngestService/IngestStream",
+                               "/clientele.ingest.v1.IngestService/Subscribe",
+                               "/clientele.ingest.v1.IngestService/GetLogInfo"}) {
+    EXPECT_THAT(names, ::testing::Not(::testing::Contains(std::string(left_out))));
+  }
+  // Unsplit, Ingest and GetLogInfo are forwarded like any unary call.
+  LocalBackendRouter local(nullptr);
+  FrontService front(&policy, &local);
+  EXPECT_THAT(NamesOf(front.UnaryMethods({"clientele.ingest.v1.IngestService"})),
+              ::testing::IsSupersetOf({std::string("/clientele.ingest.v1.IngestService/Ingest"),
+                                       std::string("/clientele.ingest.v1.IngestService/"
+                                                   "GetLogInfo")}));
 }
 
 }  // namespace

@@ -141,5 +141,30 @@ TEST(EaseUserSideTest, BadSideIsAnError) {
   EXPECT_FALSE(CreateModel({"ease", {{"max_dense_items", -1}}}).ok());
 }
 
+// Scoring from the factors: a forgotten user's row of Z goes (its share of every weight); with
+// every user forgotten no item weight is left and only the popularity fallback answers.
+TEST(EaseUserSideTest, ForgetUsersZeroesTheirFactors) {
+  Dataset data = RandomData(25, 60, 7);
+  auto model = TrainModel({"ease", {{"lambda", 1}, {"side", 2}, {"max_dense_items", 0}}}, data);
+  ASSERT_THAT(model.status(), IsOk());
+  RecommendRequest request;
+  request.k = 20;
+  request.history = {{3, 2.0f}, {10, 1.0f}, {41, 4.0f}};
+  auto scored = (*model)->Recommend(request);
+  ASSERT_THAT(scored.status(), IsOk());
+  ASSERT_GT((*scored)[0].score, 0);
+  absl::flat_hash_set<int32_t> everyone;
+  for (int32_t u = 0; u < data.num_users(); ++u) everyone.insert(u);
+  (*model)->ForgetUsers(everyone);
+  auto again = DeserializeModel((*model)->Serialize());
+  ASSERT_THAT(again.status(), IsOk());
+  for (const RecommenderModel* m : {model->get(), again->get()}) {
+    auto recs = m->Recommend(request);
+    ASSERT_THAT(recs.status(), IsOk());
+    ASSERT_FALSE(recs->empty());
+    for (const Recommendation& r : *recs) EXPECT_EQ(r.score, 0) << r.item;
+  }
+}
+
 }  // namespace
 }  // namespace clientele::recommender

@@ -253,6 +253,37 @@ TEST_P(AllModelsTest, FitCanBeCancelled) {
   EXPECT_FALSE((*model)->fitted());
 }
 
+// Erasure without refitting: the forgotten user is no longer found, has no history and no
+// byte of their id is serialized; the others are answered exactly as before, also after a
+// round trip through the bytes.
+TEST_P(AllModelsTest, ForgetUsersRemovesTheUserAndKeepsTheOthers) {
+  const int32_t u1 = *model_->FindUser("u1");
+  std::vector<std::vector<std::string>> before;
+  for (const char* user : {"u2", "u3", "u4"}) {
+    auto recs = model_->Recommend(testdata::ForUser(*model_, user));
+    ASSERT_THAT(recs.status(), IsOk());
+    before.push_back(Ids(*model_, *recs));
+  }
+  model_->ForgetUsers({u1});
+  EXPECT_FALSE(model_->FindUser("u1").has_value());
+  EXPECT_TRUE(model_->UserItems(u1).empty());
+  EXPECT_EQ(model_->users().size(), 6);  // The other users keep their indexes.
+  const std::string bytes = model_->Serialize();
+  EXPECT_EQ(bytes.find("u1"), std::string::npos);
+  auto loaded = DeserializeModel(bytes);
+  ASSERT_THAT(loaded.status(), IsOk());
+  EXPECT_FALSE((*loaded)->FindUser("u1").has_value());
+  int n = 0;
+  for (const char* user : {"u2", "u3", "u4"}) {
+    for (const RecommenderModel* model : {model_.get(), loaded->get()}) {
+      auto recs = model->Recommend(testdata::ForUser(*model, user));
+      ASSERT_THAT(recs.status(), IsOk());
+      EXPECT_EQ(Ids(*model, *recs), before[n]) << user;
+    }
+    ++n;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, AllModelsTest,
                          ::testing::Values("popularity", "item_cf", "sar", "ease", "rp3beta", "svd",
                                            "als", "hybrid"));

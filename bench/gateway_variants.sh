@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Recommend through several gateways that differ only in their flags, beside Recommend direct to
+# the backend, interleaved in each run (split mode, TLS, an API key; the setup of
+# bench/gateway_recommend_latency.sh with TLS=1). For each run and path: calls/s, latency
+# percentiles, and, with perf, the process's CPU time and context switches per call (perf stat
+# on the gateway's process, or the backend's for the direct path, over the measured seconds).
+#
+#   VARIANTS="cq:;callback:--gateway_unary_threads=0 --grpc_poll_strategy=epoll1" \
+#     DATA_DIR=/tmp/gw-backend bench/gateway_variants.sh
+#
+# Environment (all optional): VARIANTS="name:flags;name:flags" (default: the defaults, and the
+#   generic front for unary calls), RATE=0 (0: closed loop), CONCURRENCY=1, DURATION=8,
+#   WARMUP=2, RUNS=3, DATA_DIR=dir (the imported, trained backend store, kept and reused).
+# Reads ../shared/data/online_retail/online_retail.csv (not committed) when DATA_DIR is new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATE=${RATE:-0}
+CONCURRENCY=${CONCURRENCY:-1}
+DURATION=${DURATION:-8}
+WARMUP=${WARMUP:-2}
+RUNS=${RUNS:-3}
+VARIANTS=${VARIANTS:-"default:;callback:--gateway_unary_threads=0 --grpc_poll_strategy=epoll1"}
+DATA=${CLIENTELE_ONLINE_RETAIL:-../shared/data/online_retail/online_retail.csv}
+for b in clienteled clientele clientele-load; do
+  [[ -x build/bin/$b ]] || { echo "missing build/bin/$b: scripts/build $b" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d)
+DATA_DIR=${DATA_DIR:-$WORK/backend}
+PIDS=()
+stop_all() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+trap 'stop_all; rm -rf "$WORK"' EXIT
+
+# start NAME DATA_DIR ARGS...: starts clienteled, waits for its port file, sets ADDR and PID.
+start() {
+  local name=$1 dir=$2
+  shift 2
+  rm -f "$WORK/$name.port"
+  build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
+    --metrics_listen=off --log_level=warn "$@" 2>>"$WORK/$name.log" &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 1 600); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
+  [[ -s "$WORK/$name.port" ]] || { echo "$name did not start" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+  ADDR=$(head -n 1 "$WORK/$name.port")
+}
+
+C=$WORK/certs
+scripts/dev-certs "$C" 2>/dev/null
+fresh=0
+[[ -d "$DATA_DIR" ]] || fresh=1
+start backend "$DATA_DIR" --services=ingest,identity,analytics,recommender --auth=required \
+  --tls_cert="$C/server.pem" --tls_key="$C/server-key.pem" --tls_client_ca="$C/ca.pem"
+BACKEND=$ADDR
+declare -A TARGET_ADDR TARGET_PID
+TARGET_ADDR[direct]=$BACKEND
+TARGET_PID[direct]=$PID
+DIRECT_CLIENT=(--tls-ca="$C/ca.pem" --tls-cert="$C/client.pem" --tls-key="$C/client-key.pem")
+if [[ $fresh == 1 ]]; then
+  [[ -f "$DATA" ]] || { echo "missing $DATA" >&2; exit 1; }
+  echo "importing $DATA and training" >&2
+  CLI=(build/bin/clientele --server="$BACKEND" "${DIRECT_CLIENT[@]}")
+  "${CLI[@]}" import --format=online-retail --json "$DATA" | tail -n 1 >&2
+  "${CLI[@]}" sync --timeout=600 >&2
+  "${CLI[@]}" jobs start train --wait --json | tail -n 1 >&2
+fi
+
+names=(direct)
+IFS=';' read -ra variants <<<"$VARIANTS"
+for variant in "${variants[@]}"; do
+  name=${variant%%:*}
+  flags=${variant#*:}
+  # shellcheck disable=SC2086
+  start "gateway-$name" "$WORK/gateway-$name" --services=gateway --auth=required \
+    --ingest_addr="$BACKEND" --identity_addr="$BACKEND" --analytics_addr="$BACKEND" \
+    --recommender_addr="$BACKEND" --tls_cert="$C/server.pem" --tls_key="$C/server-key.pem" \
+    --tls_ca="$C/ca.pem" --tls_client_cert="$C/client.pem" --tls_client_key="$C/client-key.pem" \
+    $flags
+  TARGET_ADDR[$name]=$ADDR
+  TARGET_PID[$name]=$PID
+  names+=("$name")
+done
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| run | path | calls/s | p50 ms | p90 ms | p99 ms | CPU µs/call | context switches/call | load |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for run in $(seq 1 "$RUNS"); do
+  for name in "${names[@]}"; do
+    client=(--tls-ca="$C/ca.pem" --api-key-file="$WORK/gateway-$name/bootstrap-admin.key")
+    [[ $name == direct ]] && client=("${DIRECT_CLIENT[@]}")
+    perf_job=""
+    rm -f "$WORK/perf"
+    if command -v perf >/dev/null; then
+      (sleep "$WARMUP"
+       perf stat -x, -e task-clock,context-switches -p "${TARGET_PID[$name]}" -- sleep "$DURATION" \
+         2>"$WORK/perf" >/dev/null || true) &
+      perf_job=$!
+    fi
+    line=$(build/bin/clientele-load --server="${TARGET_ADDR[$name]}" --call=recommend \
+      --duration="$DURATION" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
+      --json "${client[@]}" 2>/dev/null | tail -n 1)
+    [[ -n $perf_job ]] && wait "$perf_job"
+    python3 -c '
+import json, os, sys
+run, name, line, perf = sys.argv[1:5]
+r = json.loads(line)
+clock = switches = None
+if os.path.exists(perf):
+    for row in open(perf):
+        f = row.strip().split(",")
+        if len(f) > 3 and f[2].startswith("task-clock"): clock = float(f[0])
+        if len(f) > 3 and f[2].startswith("context-switches"): switches = float(f[0])
+calls = max(r["calls"], 1)
+cpu = "%.0f" % (clock * 1000 / calls) if clock is not None else "-"
+cs = "%.2f" % (switches / calls) if switches is not None else "-"
+print("| %s | %s | %.0f | %.3f | %.3f | %.3f | %s | %s | %s |" % (run, name, r["rps"], r["p50_ms"],
+      r["p90_ms"], r["p99_ms"], cpu, cs, open("/proc/loadavg").read().split()[0]))
+' "$run" "$name" "$line" "$WORK/perf"
+  done
+done
+stop_all
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
