@@ -13,6 +13,7 @@
 #include "common/time/proto_time.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_entry_codec.h"
+#include "ingest/retention/log_retention_mark.h"
 #include "ingest/sealed_log_entry.h"
 
 namespace clientele::ingest {
@@ -178,20 +179,30 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(storage::KvStore* store
     }
   }
   std::vector<uint64_t> first(options.partition_count, 0), last(options.partition_count, 0);
+  std::vector<uint64_t> first_retained(options.partition_count, 1);
   for (uint32_t p : owned) {
     CLT_ASSIGN_OR_RETURN(auto bounds, ScanBounds(*store, p));
     first[p] = bounds.first;
     last[p] = bounds.second;
+    // Entries below the retention mark were removed on purpose: the log starts at the mark
+    // (a stored entry after it is missing damage, which Read reports) and ends no earlier
+    // than just before it, so consumers that applied the removed entries are not ahead.
+    CLT_ASSIGN_OR_RETURN(const uint64_t mark, LoadFirstRetained(*store, p));
+    if (mark > 1) {
+      first_retained[p] = mark;
+      first[p] = mark;
+      last[p] = std::max(last[p], mark - 1);
+    }
   }
   CLT_ASSIGN_OR_RETURN(DeadLetterStore dead_letters, DeadLetterStore::Open(store));
-  return std::unique_ptr<EventLog>(new EventLog(store, std::move(options), std::move(owned),
-                                                std::move(first), std::move(last),
-                                                std::move(dead_letters)));
+  return std::unique_ptr<EventLog>(
+      new EventLog(store, std::move(options), std::move(owned), std::move(first), std::move(last),
+                   std::move(first_retained), std::move(dead_letters)));
 }
 
 EventLog::EventLog(storage::KvStore* store, EventLogOptions options, std::vector<uint32_t> owned,
                    std::vector<uint64_t> first, std::vector<uint64_t> last,
-                   DeadLetterStore dead_letters)
+                   std::vector<uint64_t> first_retained, DeadLetterStore dead_letters)
     : store_(store),
       options_(std::move(options)),
       owned_(std::move(owned)),
@@ -199,7 +210,8 @@ EventLog::EventLog(storage::KvStore* store, EventLogOptions options, std::vector
       dead_letters_(std::move(dead_letters)),
       first_(std::move(first)),
       last_(std::move(last)),
-      fences_(options_.partition_count) {
+      fences_(options_.partition_count),
+      first_retained_(std::move(first_retained)) {
   for (uint32_t p : owned_) owns_[p] = 1;
 }
 
@@ -447,6 +459,11 @@ absl::StatusOr<ReadResult> EventLog::Read(
   const int max_scanned = std::max(max_entries, 1) * 16;
   storage::IteratorBounds bounds{LogKey(partition, from_sequence), PartitionPrefix(partition + 1)};
   auto it = store_->NewIterator(kLogCf, bounds);
+  // Checked after the iterator's snapshot is taken: RemoveThrough raises the mark before it
+  // deletes, so a Read that passes this check sees the entries it asks for.
+  if (const uint64_t first_retained = FirstRetained(partition); from_sequence < first_retained) {
+    return BehindRetentionError(partition, from_sequence, first_retained);
+  }
   int scanned = 0;
   std::string opened;  // A sealed entry's LogEntry bytes.
   for (it->Seek(bounds.lower_bound);
@@ -618,6 +635,51 @@ uint64_t EventLog::FirstSequence(uint32_t partition) const {
 uint64_t EventLog::LastSequence(uint32_t partition) const {
   absl::MutexLock l(&state_mu_);
   return partition < last_.size() ? last_[partition] : 0;
+}
+
+uint64_t EventLog::FirstRetained(uint32_t partition) const {
+  absl::MutexLock l(&state_mu_);
+  return partition < first_retained_.size() ? first_retained_[partition] : 1;
+}
+
+absl::Status EventLog::RemoveThrough(uint32_t partition, uint64_t through_sequence) {
+  if (!Owns(partition)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition: ", partition, " is not served here"));
+  }
+  uint64_t before;
+  {
+    absl::MutexLock l(&state_mu_);
+    if (through_sequence > last_[partition]) {
+      return absl::InvalidArgumentError(absl::StrCat("through_sequence: ", through_sequence,
+                                                     " is beyond the end of partition ", partition,
+                                                     " (last sequence ", last_[partition], ")"));
+    }
+    before = first_retained_[partition];
+    if (through_sequence < before) return absl::OkStatus();
+    // Raised before the entries go, so that no Read finds them missing (see Read).
+    first_retained_[partition] = through_sequence + 1;
+  }
+  std::unique_ptr<storage::WriteBatch> batch = store_->NewWriteBatch();
+  absl::Status status =
+      batch->DeleteRange(kLogCf, LogKey(partition, 0), LogKey(partition, through_sequence + 1));
+  if (status.ok()) {
+    PutFirstRetained(partition, through_sequence + 1, *batch);
+    status = store_->Write(*batch);
+  }
+  absl::MutexLock l(&state_mu_);
+  if (!status.ok()) {
+    first_retained_[partition] = before;
+    return status;
+  }
+  first_[partition] = through_sequence + 1;
+  return absl::OkStatus();
+}
+
+absl::Status EventLog::PurgeRemoved(uint32_t partition) {
+  const uint64_t first_retained = FirstRetained(partition);
+  if (first_retained <= 1) return absl::OkStatus();
+  return store_->PurgeDeletedRange(kLogCf, LogKey(partition, 0), LogKey(partition, first_retained));
 }
 
 }  // namespace clientele::ingest

@@ -110,6 +110,8 @@ class EventLog {
   // false when the bytes are not a LogEntry of that partition and sequence: Read then stops with
   // DataLoss naming the partition and sequence, and the store's health reports it. Nothing
   // is ever skipped. DataLoss too while the partition is fenced (FenceDataLoss).
+  // FailedPrecondition (BehindRetentionError) when from_sequence is below the first retained
+  // sequence (RemoveThrough).
   absl::StatusOr<ReadResult> Read(
       uint32_t partition, uint64_t from_sequence, int max_entries,
       absl::Span<const common::v1::PayloadType> types,
@@ -139,15 +141,33 @@ class EventLog {
   uint32_t partition_count() const { return options_.partition_count; }
   const std::vector<uint32_t>& owned_partitions() const { return owned_; }
   bool Owns(uint32_t partition) const;
-  // 0 when the partition is empty or not owned.
+  // The first retained sequence: the first stored one, or, once retention removed entries,
+  // the first it kept (after it removed every entry: LastSequence() + 1, the next append's).
+  // 0 when nothing was ever appended or the partition is not owned.
   uint64_t FirstSequence(uint32_t partition) const;
+  // 0 when nothing was ever appended or the partition is not owned. Retention never lowers it.
   uint64_t LastSequence(uint32_t partition) const;
+
+  // Log retention (ingest/retention/): removes the entries of `partition` with sequence <=
+  // `through_sequence` in one write with the new first retained sequence (through_sequence + 1,
+  // ingest/retention/log_retention_mark.h), so a restart knows they were removed on purpose.
+  // From the call on, Read below it fails with FailedPrecondition. Their bytes stay in the
+  // store's files until PurgeRemoved. OK and nothing done when through_sequence is below
+  // FirstRetained; InvalidArgument beyond LastSequence or for a partition not owned. One
+  // caller at a time (the retention sweeper); concurrent with appends and reads.
+  absl::Status RemoveThrough(uint32_t partition, uint64_t through_sequence);
+  // Makes the entries RemoveThrough removed from `partition` unrecoverable from the store's
+  // files (KvStore::PurgeDeletedRange over them). Blocking.
+  absl::Status PurgeRemoved(uint32_t partition);
+  // The first sequence retention kept of `partition`; 1 while it removed nothing.
+  uint64_t FirstRetained(uint32_t partition) const;
 
   DeadLetterStore& dead_letters() { return dead_letters_; }
 
  private:
   EventLog(storage::KvStore* store, EventLogOptions options, std::vector<uint32_t> owned,
-           std::vector<uint64_t> first, std::vector<uint64_t> last, DeadLetterStore dead_letters);
+           std::vector<uint64_t> first, std::vector<uint64_t> last,
+           std::vector<uint64_t> first_retained, DeadLetterStore dead_letters);
 
   // Replaces `out` with the LogEntry bytes of the sealed `stored` at (partition, sequence):
   // false when it is damaged (malformed, or it does not authenticate).
@@ -173,6 +193,8 @@ class EventLog {
   std::vector<uint64_t> first_ ABSL_GUARDED_BY(state_mu_);  // Indexed by partition.
   std::vector<uint64_t> last_ ABSL_GUARDED_BY(state_mu_);
   std::vector<absl::Status> fences_ ABSL_GUARDED_BY(state_mu_);  // Indexed by partition.
+  // Indexed by partition: the first sequence retention kept (1: nothing removed).
+  std::vector<uint64_t> first_retained_ ABSL_GUARDED_BY(state_mu_);
   bool closed_ ABSL_GUARDED_BY(state_mu_) = false;
 };
 

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "ingest/ingest_schema.h"
@@ -21,7 +23,26 @@ server::ComponentInfo IngestComponent::Info() {
           [] { return std::make_unique<IngestComponent>(); }};
 }
 
+void IngestComponent::AddFlags(CLI::App& app) {
+  app.add_option("--log_retention_days", retention_days_,
+                 "Remove log entries ingested more than this many days ago once every "
+                 "registered consumer of their partition has applied them (0: keep everything)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--log_retention_interval", retention_interval_,
+                 "Time between log retention sweeps (a duration: 30m, 1h, 24h)")
+      ->capture_default_str();
+}
+
 absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
+  RetentionOptions retention;
+  if (!absl::ParseDuration(retention_interval_, &retention.interval) ||
+      retention.interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("--log_retention_interval: '",
+                                                   retention_interval_,
+                                                   "' is not a positive duration (e.g. 30m, 1h)"));
+  }
+  retention.retention = absl::Hours(24) * retention_days_;
   storage::RocksDbOptions db;
   db.path = (std::filesystem::path(env.data_dir) / "ingest").string();
   db.column_families = IngestColumnFamilies();
@@ -46,6 +67,15 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   FenceConsumersAheadOfLog(*log_, *consumers_);
   service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
   privacy_service_ = std::make_unique<privacy::IngestPrivacyServiceImpl>(log_.get());
+  if (retention_days_ > 0) {
+    retention_ = std::make_unique<RetentionSweeper>(log_.get(), consumers_.get(),
+                                                    std::move(retention), env.metrics);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IngestComponent::Start(std::shared_ptr<const server::ComponentChannels> /*channels*/) {
+  if (retention_) retention_->Start();
   return absl::OkStatus();
 }
 
@@ -58,6 +88,7 @@ absl::Status IngestComponent::Flush() {
 std::vector<std::string> IngestComponent::health_names() const { return {kHealthName}; }
 
 void IngestComponent::Drain() {
+  if (retention_) retention_->Stop();
   if (log_) log_->Close();
 }
 

@@ -14,6 +14,7 @@
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 #include "ingest/ingest_service.h"
+#include "ingest/retention/retention_sweeper.h"
 #include "ingest/privacy/ingest_privacy_service.h"
 #include "ingest/privacy/subject_key_store.h"
 
@@ -24,6 +25,8 @@ class IngestComponent final : public server::Component {
   // "ingest", registered in cmd/clienteled/components.cc (declares --ingest_addr).
   static server::ComponentInfo Info();
 
+  // --log_retention_days, --log_retention_interval (docs/operations.md).
+  void AddFlags(CLI::App& app) override;
   // Opens the log of the owned partitions (all if none named); a consumer registered ahead of
   // the log's end fences its partition.
   absl::Status Open(const server::ComponentEnvironment& env) override;
@@ -31,9 +34,12 @@ class IngestComponent final : public server::Component {
     return {service_.get(), privacy_service_.get()};
   }
   std::vector<std::string> health_names() const override;
+  // Starts the retention sweeper when --log_retention_days is set.
+  absl::Status Start(std::shared_ptr<const server::ComponentChannels> channels) override;
   // OK while the log serves every owned partition and the store has seen no damage.
   absl::Status Health() const override { return log_->Health(); }
-  // Ends the tailing subscriptions (UNAVAILABLE "shutting down": consumers reconnect).
+  // Ends the tailing subscriptions (UNAVAILABLE "shutting down": consumers reconnect) and
+  // stops the retention sweeper.
   void Drain() override;
   absl::Status Flush() override;
   std::vector<std::string> stores() const override { return {"ingest", privacy::kKeyStoreDir}; }
@@ -45,6 +51,9 @@ class IngestComponent final : public server::Component {
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<ConsumerRegistry> consumers_;
   std::unique_ptr<IngestServiceImpl> service_;
+  double retention_days_ = 0;                    // --log_retention_days; 0: keep everything.
+  std::string retention_interval_ = "1h";        // --log_retention_interval.
+  std::unique_ptr<RetentionSweeper> retention_;  // Null when retention is off.
   std::unique_ptr<privacy::IngestPrivacyServiceImpl> privacy_service_;
 };
 

@@ -6,6 +6,8 @@
 //   consumers    [consumer name][0x00][u32 partition] -> ConsumerInfo bytes
 //   dead_letter_keys [u64 fingerprint]          -> [u64 dead letter id]  (one letter per
 //                                                  distinct rejection: re-imports add none)
+//   log_retention [u32 partition]               -> [u64 first retained sequence] (retention
+//                                                  removed every entry below it; absent: none)
 //
 // event_ids values written since issue 12 carry [u64 sequence][u64 payload fingerprint];
 // older 8-byte values have no fingerprint (a retry of them is always a duplicate).
@@ -24,12 +26,17 @@ enum IngestColumnFamily : storage::ColumnFamilyId {
   kDeadLettersCf = 2,
   kConsumersCf = 3,
   kDeadLetterKeysCf = 4,
+  kLogRetentionCf = 5,
 };
 
 inline std::vector<storage::ColumnFamilySpec> IngestColumnFamilies() {
   return {
-      {"log", false},       {"event_ids", true},        {"dead_letters", false},
-      {"consumers", false}, {"dead_letter_keys", true},
+      {"log", false, /*range_deletions=*/true},
+      {"event_ids", true},
+      {"dead_letters", false},
+      {"consumers", false},
+      {"dead_letter_keys", true},
+      {"log_retention", false},
   };
 }
 

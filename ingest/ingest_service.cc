@@ -9,6 +9,7 @@
 #include "common/status/grpc_status.h"
 #include "ingest/log_entry_codec.h"
 #include "ingest/log_fence.h"
+#include "ingest/retention/log_retention_mark.h"
 #include "ingest/subscribe_batch.h"
 #include "spdlog/spdlog.h"
 
@@ -54,6 +55,8 @@ IngestServiceImpl::~IngestServiceImpl() {
   for (uint32_t p : log_->owned_partitions()) {
     metrics_->RemoveGaugeCallback("clientele_ingest_log_last_sequence",
                                   {{"partition", absl::StrCat(p)}});
+    metrics_->RemoveGaugeCallback("clientele_ingest_log_first_sequence",
+                                  {{"partition", absl::StrCat(p)}});
   }
   metrics_->RemoveCounterCallback("clientele_ingest_dead_letters_total", {});
   metrics_->RemoveGaugeFamilyCallback(kConsumerLagMetric);
@@ -82,6 +85,11 @@ IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
                               "Last sequence of each owned partition.",
                               {{"partition", absl::StrCat(p)}},
                               [log, p] { return static_cast<double>(log->LastSequence(p)); });
+    metrics->AddGaugeCallback(
+        "clientele_ingest_log_first_sequence",
+        "First retained sequence of each owned partition (log retention removed those below).",
+        {{"partition", absl::StrCat(p)}},
+        [log, p] { return static_cast<double>(log->FirstSequence(p)); });
   }
   metrics->AddCounterCallback("clientele_ingest_dead_letters_total",
                               "Events written to the dead-letter store.", {},
@@ -248,6 +256,9 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
     }
     return ToGrpcStatus(loss);
   }
+  if (const uint64_t first = log_->FirstRetained(partition); next < first) {
+    return BehindRetention(request, next, first);
+  }
 
   const ServerCallInterrupt interrupt(context);
   const absl::Time call_deadline = absl::FromChrono(context->deadline());
@@ -264,6 +275,10 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
                      batch.TryAdd(sequence, bytes);
                      return true;
                    });
+    if (absl::IsFailedPrecondition(read.status()) &&
+        next < log_->FirstRetained(partition)) {  // Retention removed `next` meanwhile.
+      return BehindRetention(request, next, log_->FirstRetained(partition));
+    }
     if (!read.ok()) return ToGrpcStatus(read.status());
     if (read->through_sequence >= next) {
       const uint64_t through = batch.full() ? batch.last_sequence() : read->through_sequence;
@@ -291,6 +306,21 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
   }
   spdlog::debug("subscribe to partition {} ends: shutting down", partition);
   return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
+}
+
+grpc::Status IngestServiceImpl::BehindRetention(const v1::SubscribeRequest& request,
+                                                uint64_t needed, uint64_t first_retained) {
+  const std::string partition = absl::StrCat(request.partition());
+  metrics_
+      ->GetCounter("clientele_ingest_subscribe_behind_retention_total",
+                   "Subscribe calls refused because they asked for entries that log retention "
+                   "removed (FAILED_PRECONDITION; the consumer must be rebuilt another way).",
+                   {{"partition", partition}})
+      ->Increment();
+  absl::Status behind =
+      BehindRetentionError(request.partition(), needed, first_retained, request.consumer());
+  spdlog::error("{}", behind.ToString());
+  return ToGrpcStatus(behind);
 }
 
 grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,

@@ -52,6 +52,10 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   absl::Status AppendBatch(const v1::IngestRequest& request, int64_t index_base,
                            v1::IngestResponse* response);
   metrics::Counter* RejectedCounter(const std::string& code);
+  // FAILED_PRECONDITION for a Subscribe that needs `needed`, below the partition's first
+  // retained sequence; counted in clientele_ingest_subscribe_behind_retention_total.
+  grpc::Status BehindRetention(const v1::SubscribeRequest& request, uint64_t needed,
+                               uint64_t first_retained);
 
   EventLog* const log_;
   ConsumerRegistry* const consumers_;

@@ -91,9 +91,21 @@ int RunLog(const CliContext& context) {
   }
   std::printf("partitions: %u in all; served here:\n", info->partition_count());
   for (const auto& p : info->partitions()) {
-    std::printf("  partition %u: sequences %llu..%llu\n", p.partition(),
-                static_cast<unsigned long long>(p.first_sequence()),
-                static_cast<unsigned long long>(p.last_sequence()));
+    // first_sequence is the first retained one (log retention removes those below it); past
+    // last_sequence when every entry was removed.
+    const auto first = static_cast<unsigned long long>(p.first_sequence());
+    const auto last = static_cast<unsigned long long>(p.last_sequence());
+    if (last == 0) {
+      std::printf("  partition %u: empty\n", p.partition());
+    } else if (first > last) {
+      std::printf(
+          "  partition %u: sequences 1..%llu all removed by retention, first retained %llu"
+          " (the next to come)\n",
+          p.partition(), last, first);
+    } else {
+      std::printf("  partition %u: sequences %llu..%llu, first retained %llu\n", p.partition(),
+                  first, last, first);
+    }
   }
   for (const auto& p : info->partitions()) {
     if (!p.data_loss().empty()) {
@@ -132,8 +144,7 @@ int RunSync(const CliContext& context, const LogFlags& flags) {
       if (!c.error().empty()) failed += "\n  consumer " + c.consumer() + ": " + c.error();
     }
     if (!failed.empty()) {
-      std::fprintf(stderr, "clientele sync: the log cannot be synced (DATA_LOSS):%s\n",
-                   failed.c_str());
+      std::fprintf(stderr, "clientele sync: the log cannot be synced:%s\n", failed.c_str());
       return 1;
     }
     std::string lagging;

@@ -445,11 +445,14 @@ void LogConsumer::Run(uint32_t index) {
       if (stopping_) return;
     }
     absl::Status loss = absl::IsDataLoss(apply_status) ? apply_status : FromGrpcStatus(finish);
-    if (absl::IsDataLoss(loss)) {
+    // DATA_LOSS: the log lost or damaged events. FAILED_PRECONDITION: log retention removed
+    // events this consumer has not applied yet (ingest/retention/).
+    if (absl::IsDataLoss(loss) || absl::IsFailedPrecondition(loss)) {
       // Retrying cannot help and skipping would lose events: stop this partition and say so.
-      loss = absl::DataLossError(absl::StrCat("consumer ", options_.name, " stopped at partition ",
-                                              partition, " sequence ", applied_sequence(partition),
-                                              ": ", loss.message()));
+      loss = absl::Status(
+          loss.code(),
+          absl::StrCat("consumer ", options_.name, " stopped at partition ", partition,
+                       " sequence ", applied_sequence(partition), ": ", loss.message()));
       spdlog::error("{}", loss.ToString());
       {
         absl::MutexLock l(&mu_);

@@ -67,8 +67,9 @@ class LogConsumer {
 
   // OK while every partition is consumed. A partition whose stream or store reports
   // DATA_LOSS (the log lost events this consumer applied, a damaged log entry, damaged own
-  // state) stops there, never skipping anything: its thread ends, the error is reported to
-  // ingest (GetLogInfo, `clientele sync` fail with it) and returned here, until restart.
+  // state) or FAILED_PRECONDITION (log retention removed events it has not applied) stops
+  // there, never skipping anything: its thread ends, the error is logged, reported to ingest
+  // (GetLogInfo, `clientele sync` fail with it) and returned here, until restart.
   absl::Status Health() const;
   // True once `partition` has applied `sequence`; false at the deadline or when stopped.
   bool WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const;

@@ -87,8 +87,9 @@ class BackgroundErrorListener final : public rocksdb::EventListener {
 
 class RocksWriteBatch final : public WriteBatch {
  public:
-  explicit RocksWriteBatch(const std::vector<rocksdb::ColumnFamilyHandle*>* handles)
-      : handles_(handles) {}
+  RocksWriteBatch(const std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                  const std::vector<bool>* range_deletions)
+      : handles_(handles), range_deletions_(range_deletions) {}
 
   void Put(ColumnFamilyId cf, std::string_view key, std::string_view value) override {
     batch_.Put(handles_->at(cf), rocksdb::Slice(key.data(), key.size()),
@@ -96,6 +97,17 @@ class RocksWriteBatch final : public WriteBatch {
   }
   void Delete(ColumnFamilyId cf, std::string_view key) override {
     batch_.Delete(handles_->at(cf), rocksdb::Slice(key.data(), key.size()));
+  }
+  absl::Status DeleteRange(ColumnFamilyId cf, std::string_view begin,
+                           std::string_view end) override {
+    if (!range_deletions_->at(cf)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "column family ", cf, " was not declared with range_deletions (kv_store.h)"));
+    }
+    return FromRocksStatus(
+        batch_.DeleteRange(handles_->at(cf), rocksdb::Slice(begin.data(), begin.size()),
+                           rocksdb::Slice(end.data(), end.size())),
+        "delete range");
   }
   int Count() const override { return batch_.Count(); }
   size_t ByteSize() const override { return batch_.GetDataSize(); }
@@ -105,6 +117,7 @@ class RocksWriteBatch final : public WriteBatch {
 
  private:
   const std::vector<rocksdb::ColumnFamilyHandle*>* const handles_;  // Owned by the store.
+  const std::vector<bool>* const range_deletions_;                  // Owned by the store.
   rocksdb::WriteBatch batch_;
 };
 
@@ -151,10 +164,12 @@ class RocksIterator final : public KvIterator {
 class RocksDbStore final : public KvStore {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               std::vector<bool> range_deletions,
                std::vector<rocksdb::ColumnFamilyHandle*> extra_handles, bool sync_writes,
                std::shared_ptr<CorruptionRecord> corruption)
       : db_(std::move(db)),
         handles_(std::move(handles)),
+        range_deletions_(std::move(range_deletions)),
         extra_handles_(std::move(extra_handles)),
         sync_writes_(sync_writes),
         corruption_(std::move(corruption)) {}
@@ -166,7 +181,7 @@ class RocksDbStore final : public KvStore {
   }
 
   std::unique_ptr<WriteBatch> NewWriteBatch() const override {
-    return std::make_unique<RocksWriteBatch>(&handles_);
+    return std::make_unique<RocksWriteBatch>(&handles_, &range_deletions_);
   }
 
   absl::Status Write(WriteBatch& batch) override {
@@ -253,6 +268,23 @@ class RocksDbStore final : public KvStore {
     return corruption_->Check(db_->SyncWAL(), "sync wal after purge");
   }
 
+  absl::Status PurgeDeletedRange(ColumnFamilyId cf, std::string_view begin,
+                                 std::string_view end) override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> all = handles_;
+    all.insert(all.end(), extra_handles_.begin(), extra_handles_.end());
+    rocksdb::Status s = db_->Flush(fo, all);
+    if (!s.ok()) return corruption_->Check(s, "flush for range purge");
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    co.exclusive_manual_compaction = false;
+    const rocksdb::Slice from(begin.data(), begin.size());
+    const rocksdb::Slice to(end.data(), end.size());
+    s = db_->CompactRange(co, handles_.at(cf), &from, &to);
+    return corruption_->Check(s, "compact range for purge");
+  }
+
   absl::Status Health() const override { return corruption_->first(); }
 
   absl::Status VerifyChecksums() override {
@@ -267,6 +299,7 @@ class RocksDbStore final : public KvStore {
  private:
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;        // Index = ColumnFamilyId.
+  const std::vector<bool> range_deletions_;                        // Index = ColumnFamilyId.
   const std::vector<rocksdb::ColumnFamilyHandle*> extra_handles_;  // On disk, undeclared.
   const bool sync_writes_;
   const std::shared_ptr<CorruptionRecord> corruption_;  // Shared with the event listener.
@@ -280,7 +313,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const ColumnFamilySpec& spec, size_t 
   // position, but RocksDB does that partial fix only for inserts "with a hint"; without one,
   // every key outside the last gap is searched for from the top. One hint per column family
   // (a prefix of length 0): an ingest-only import of 1.27M events took ~10% less CPU.
-  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  // Not for families with range deletions: see ColumnFamilySpec::range_deletions.
+  if (!spec.range_deletions) {
+    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  }
   o.compression = rocksdb::kLZ4Compression;
   o.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions t;
@@ -383,9 +419,11 @@ absl::StatusOr<std::unique_ptr<KvStore>> OpenRocksDbStore(const RocksDbOptions& 
       handles.begin() + 1, handles.begin() + 1 + options.column_families.size());
   std::vector<rocksdb::ColumnFamilyHandle*> extra = {handles[0]};
   extra.insert(extra.end(), handles.begin() + 1 + options.column_families.size(), handles.end());
+  std::vector<bool> range_deletions;
+  for (const auto& spec : options.column_families) range_deletions.push_back(spec.range_deletions);
   return std::unique_ptr<KvStore>(
-      std::make_unique<RocksDbStore>(std::move(db), std::move(declared), std::move(extra),
-                                     options.sync_writes, std::move(corruption)));
+      std::make_unique<RocksDbStore>(std::move(db), std::move(declared), std::move(range_deletions),
+                                     std::move(extra), options.sync_writes, std::move(corruption)));
 }
 
 }  // namespace clientele::storage

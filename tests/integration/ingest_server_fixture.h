@@ -78,6 +78,7 @@ class IngestServer {
   }
   ingest::EventLog& log() { return *log_; }
   storage::KvStore& store() { return *store_; }
+  ingest::ConsumerRegistry& consumers() { return *consumers_; }
   // Null without a keys_dir.
   storage::KvStore* key_store() { return key_store_.get(); }
   metrics::Registry& metrics() { return metrics_; }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "common/storage/key_encoding.h"
 #include "common/testing/poll.h"
@@ -270,6 +271,47 @@ TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoByteOfTheDeletedValueInAnyFile) {
   auto reopened = Open();
   EXPECT_FALSE(reopened->Get(0, "p1").value().has_value());
   EXPECT_EQ(*reopened->Get(1, "p2").value(), kept);
+}
+
+TEST_F(RocksDbStoreTest, DeleteRangeRemovesTheRangeAndPurgeDeletedRangeLeavesNoByteOfIt) {
+  RocksDbOptions options;
+  options.path = dir_.Sub("db");
+  options.column_families = {{"ranges", false, /*range_deletions=*/true}, {"points"}};
+  auto store = std::move(OpenRocksDbStore(options)).value();
+  {
+    // A family not declared for range deletions refuses them (see ColumnFamilySpec).
+    auto refused = store->NewWriteBatch();
+    EXPECT_EQ(refused->DeleteRange(1, "a", "z").code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(refused->Count(), 0);
+  }
+  // Values without a common substring, so that compression keeps each one whole.
+  const std::map<std::string, std::string> values = {{"a", "apricot-91zq"},
+                                                     {"b", "bluefin-x7t"},
+                                                     {"c", "cormorant-m2"},
+                                                     {"d", "dodecagon-5h"},
+                                                     {"e", "emuwalrus-k8"}};
+  auto batch = store->NewWriteBatch();
+  for (const auto& [key, value] : values) batch->Put(0, key, value);
+  ASSERT_THAT(store->Write(*batch), IsOk());
+  ASSERT_THAT(store->Flush(), IsOk());
+  batch->Clear();
+  // [b, d): b and c go, with another change in the same write.
+  ASSERT_THAT(batch->DeleteRange(0, "b", "d"), IsOk());
+  batch->Put(1, "marker", "d");
+  ASSERT_THAT(store->Write(*batch), IsOk());
+  EXPECT_TRUE(store->Get(0, "a").value().has_value());
+  EXPECT_FALSE(store->Get(0, "b").value().has_value());
+  EXPECT_FALSE(store->Get(0, "c").value().has_value());
+  EXPECT_TRUE(store->Get(0, "d").value().has_value());
+  EXPECT_EQ(*store->Get(1, "marker").value(), "d");
+  ASSERT_GE(FilesContaining(dir_.Sub("db"), values.at("b")), 1);  // The scan is not blind.
+
+  ASSERT_THAT(store->PurgeDeletedRange(0, "b", "d"), IsOk());
+  EXPECT_EQ(FilesContaining(dir_.Sub("db"), values.at("b")), 0);
+  EXPECT_EQ(FilesContaining(dir_.Sub("db"), values.at("c")), 0);
+  EXPECT_GE(FilesContaining(dir_.Sub("db"), values.at("a")), 1);
+  EXPECT_GE(FilesContaining(dir_.Sub("db"), values.at("e")), 1);
+  EXPECT_TRUE(store->Get(0, "e").value().has_value());
 }
 
 // A deleted key that bounded an SST file is recorded in the MANIFEST too (each file's smallest
