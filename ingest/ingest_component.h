@@ -14,9 +14,9 @@
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 #include "ingest/ingest_service.h"
-#include "ingest/retention/retention_sweeper.h"
 #include "ingest/privacy/ingest_privacy_service.h"
 #include "ingest/privacy/subject_key_store.h"
+#include "ingest/retention/retention_sweeper.h"
 
 namespace clientele::ingest {
 
