@@ -11,60 +11,27 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/analytics_schema.h"
 #include "analytics/orders/customer_order.h"
+#include "common/privacy/subject_set.h"
 #include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
 namespace clientele::analytics {
 namespace {
-
-// The source keys and profile ids of the subjects, checked and deduplicated.
-struct SubjectSet {
-  std::vector<common::v1::SourceKey> keys;
-  std::vector<std::string> profile_ids;
-};
-
-absl::StatusOr<SubjectSet> Collect(const std::vector<privacy::v1::Subject>& subjects) {
-  SubjectSet out;
-  absl::flat_hash_set<std::string> seen_keys, seen_ids;
-  for (size_t s = 0; s < subjects.size(); ++s) {
-    for (int k = 0; k < subjects[s].source_keys_size(); ++k) {
-      const common::v1::SourceKey& key = subjects[s].source_keys(k);
-      if (key.system().empty() || key.id().empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("subjects[", s, "].source_keys[", k, "]: system and id are required"));
-      }
-      if (seen_keys.insert(FormatSourceKey(key)).second) out.keys.push_back(key);
-    }
-    for (const std::string& id : subjects[s].profile_ids()) {
-      if (!id.empty() && seen_ids.insert(id).second) out.profile_ids.push_back(id);
-    }
-  }
-  return out;
-}
 
 bool SameKey(const common::v1::SourceKey& a, const common::v1::SourceKey& b) {
   return a.system() == b.system() && a.id() == b.id();
 }
 
 absl::StatusOr<nlohmann::json> ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string text;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &text, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("export: ", status.message().as_string()));
-  }
-  return nlohmann::json::parse(text);
+  return privacy::ProtoToJson(message, /*print_zero_values=*/true);
 }
 
 }  // namespace
 
 absl::StatusOr<int64_t> AnalyticsSubjectData::Erase(
     const std::vector<privacy::v1::Subject>& subjects) {
-  CLT_ASSIGN_OR_RETURN(const SubjectSet set, Collect(subjects));
+  CLT_ASSIGN_OR_RETURN(const privacy::SubjectSet set, privacy::CollectSubjects(subjects));
   absl::MutexLock lock(&erase_mu_);
   storage::KvStore& kv = *store_->kv();
   std::unique_ptr<storage::WriteBatch> batch = kv.NewWriteBatch();
@@ -73,8 +40,7 @@ absl::StatusOr<int64_t> AnalyticsSubjectData::Erase(
     CLT_ASSIGN_OR_RETURN(const int64_t n, store_->DeleteCustomer(*batch, key));
     deleted += n;
   }
-  const absl::flat_hash_set<std::string> subject_profiles(set.profile_ids.begin(),
-                                                          set.profile_ids.end());
+  const absl::flat_hash_set<std::string>& subject_profiles = set.profile_id_set;
   CLT_ASSIGN_OR_RETURN(const uint64_t last, store_->LastAllocatedVersion());
   for (uint64_t version = 1; version <= last; ++version) {
     absl::flat_hash_set<std::string> profiles = subject_profiles;
@@ -111,7 +77,7 @@ absl::StatusOr<int64_t> AnalyticsSubjectData::Erase(
 
 absl::StatusOr<std::string> AnalyticsSubjectData::Export(
     const privacy::v1::Subject& subject) const {
-  CLT_ASSIGN_OR_RETURN(const SubjectSet set, Collect({subject}));
+  CLT_ASSIGN_OR_RETURN(const privacy::SubjectSet set, privacy::CollectSubjects({subject}));
   std::vector<v1::CustomerOrder> orders;
   for (const common::v1::SourceKey& key : set.keys) {
     CLT_ASSIGN_OR_RETURN(std::vector<v1::CustomerOrder> of_key,

@@ -9,10 +9,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "clientele/privacy/v1/privacy.grpc.pb.h"
+#include "common/privacy/subject_set.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "common/time/proto_time.h"
-#include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
 namespace clientele::gateway {
@@ -25,14 +25,7 @@ constexpr char kExportMethod[] = "/clientele.privacy.v1.PrivacyService/ExportSub
 constexpr char kExportField[] = "clientele.privacy.v1.ExportSubjectResponse.json";
 
 absl::StatusOr<json> ProtoJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string text;
-  if (auto s = google::protobuf::util::MessageToJsonString(message, &text, options); !s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("exporting ", message.GetTypeName(), ": ", s.message().as_string()));
-  }
-  return json::parse(text);
+  return clientele::privacy::ProtoToJson(message, /*print_zero_values=*/false);
 }
 
 // One component's part, called in parallel with the others.

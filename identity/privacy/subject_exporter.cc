@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "clientele/identity/resolution/identity_state.pb.h"
+#include "common/privacy/subject_set.h"
 #include "common/status/status_macros.h"
-#include "google/protobuf/util/json_util.h"
 #include "identity/matching/person_record.h"
 #include "identity/resolution/consent_ledger.h"
 #include "identity/resolution/identity_schema.h"
@@ -23,14 +23,7 @@ namespace {
 using nlohmann::json;
 
 absl::StatusOr<json> ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string text;
-  if (!google::protobuf::util::MessageToJsonString(message, &text, options).ok()) {
-    return absl::InternalError(
-        absl::StrCat("export: ", message.GetTypeName(), " does not print as JSON"));
-  }
-  return json::parse(text);
+  return clientele::privacy::ProtoToJson(message, /*print_zero_values=*/false);
 }
 
 json NormalizedJson(const PersonRecord& p) {

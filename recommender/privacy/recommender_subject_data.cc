@@ -6,10 +6,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/privacy/subject_set.h"
 #include "common/source_key/source_key.h"
 #include "common/status/status_macros.h"
 #include "common/storage/key_encoding.h"
-#include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/recommender_schema.h"
@@ -20,31 +20,6 @@ namespace {
 
 constexpr char kModelPrefix[] = "model/";
 
-// The source keys and profile ids of the subjects, checked and deduplicated.
-struct SubjectSet {
-  std::vector<common::v1::SourceKey> keys;
-  absl::flat_hash_set<std::string> key_texts;  // FormatSourceKey.
-  absl::flat_hash_set<std::string> profile_ids;
-};
-
-absl::StatusOr<SubjectSet> Collect(const std::vector<privacy::v1::Subject>& subjects) {
-  SubjectSet out;
-  for (size_t s = 0; s < subjects.size(); ++s) {
-    for (int k = 0; k < subjects[s].source_keys_size(); ++k) {
-      const common::v1::SourceKey& key = subjects[s].source_keys(k);
-      if (key.system().empty() || key.id().empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("subjects[", s, "].source_keys[", k, "]: system and id are required"));
-      }
-      if (out.key_texts.insert(FormatSourceKey(key)).second) out.keys.push_back(key);
-    }
-    for (const std::string& id : subjects[s].profile_ids()) {
-      if (!id.empty()) out.profile_ids.insert(id);
-    }
-  }
-  return out;
-}
-
 // A member source key as a manifest stores it, in the spelling "system/id" (older manifests
 // hold "system:id"; a system never holds ':' or '/').
 std::string CanonicalKeyText(std::string text) {
@@ -53,8 +28,8 @@ std::string CanonicalKeyText(std::string text) {
   return text;
 }
 
-bool IsSubjectProfile(const v1::ServingProfile& profile, const SubjectSet& subjects) {
-  if (subjects.profile_ids.contains(profile.profile_id())) return true;
+bool IsSubjectProfile(const v1::ServingProfile& profile, const privacy::SubjectSet& subjects) {
+  if (subjects.profile_id_set.contains(profile.profile_id())) return true;
   for (const std::string& key : profile.source_keys()) {
     if (subjects.key_texts.contains(CanonicalKeyText(key))) return true;
   }
@@ -118,7 +93,8 @@ absl::StatusOr<int64_t> DeleteSourceKeyRows(const storage::KvStore& kv,
 // Takes the subjects' profiles out of stored version `manifest` (manifest and model
 // artifacts, into `batch`); returns the number of profiles removed (0: nothing to rewrite).
 absl::StatusOr<int64_t> RewriteVersion(const RecommenderStore& store, v1::ModelManifest manifest,
-                                       const SubjectSet& subjects, storage::WriteBatch& batch) {
+                                       const privacy::SubjectSet& subjects,
+                                       storage::WriteBatch& batch) {
   std::vector<std::string> erased_profiles;
   google::protobuf::RepeatedPtrField<v1::ServingProfile> kept;
   for (v1::ServingProfile& profile : *manifest.mutable_profiles()) {
@@ -152,22 +128,14 @@ absl::StatusOr<int64_t> RewriteVersion(const RecommenderStore& store, v1::ModelM
 }
 
 absl::StatusOr<nlohmann::json> ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  std::string text;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &text, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("export: ", status.message().as_string()));
-  }
-  return nlohmann::json::parse(text);
+  return privacy::ProtoToJson(message, /*print_zero_values=*/true);
 }
 
 }  // namespace
 
 absl::StatusOr<int64_t> RecommenderSubjectData::Erase(
     const std::vector<privacy::v1::Subject>& subjects) {
-  CLT_ASSIGN_OR_RETURN(const SubjectSet set, Collect(subjects));
+  CLT_ASSIGN_OR_RETURN(const privacy::SubjectSet set, privacy::CollectSubjects(subjects));
   absl::MutexLock lock(&erase_mu_);
   storage::KvStore& kv = *store_->kv();
   std::unique_ptr<storage::WriteBatch> batch = kv.NewWriteBatch();
@@ -219,7 +187,7 @@ absl::StatusOr<int64_t> RecommenderSubjectData::Erase(
 
 absl::StatusOr<std::string> RecommenderSubjectData::Export(
     const privacy::v1::Subject& subject) const {
-  CLT_ASSIGN_OR_RETURN(const SubjectSet set, Collect({subject}));
+  CLT_ASSIGN_OR_RETURN(const privacy::SubjectSet set, privacy::CollectSubjects({subject}));
   nlohmann::json interactions = nlohmann::json::array();
   const storage::KvStore& kv = *store_->kv();
   for (const common::v1::SourceKey& key : set.keys) {
