@@ -22,6 +22,7 @@
 #include "common/log/log_consumer.h"
 #include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/store_scan.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,6 +33,9 @@
 
 namespace clientele {
 namespace {
+
+using ::clientele::testing::CountFilesContaining;
+using ::clientele::testing::RowsContaining;
 
 namespace v1 = analytics::v1;
 using ::clientele::testing::IsOk;
@@ -279,35 +283,6 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
   }
 }
 
-// Counts the files under `dir` whose raw bytes contain `needle`.
-int FilesContaining(const std::string& dir, const std::string& needle) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) ++found;
-  }
-  return found;
-}
-
-// Counts the rows of every column family of `kv` (the first `cfs`) whose key or value
-// contains `needle`: what the store holds, decompressed.
-int RowsContaining(const storage::KvStore& kv, int cfs, const std::string& needle) {
-  int found = 0;
-  for (int cf = 0; cf < cfs; ++cf) {
-    std::unique_ptr<storage::KvIterator> it = kv.NewIterator(cf);
-    for (it->Seek(""); it->Valid(); it->Next()) {
-      if (it->key().find(needle) != std::string_view::npos ||
-          it->value().find(needle) != std::string_view::npos) {
-        ++found;
-      }
-    }
-    EXPECT_THAT(it->status(), IsOk());
-  }
-  return found;
-}
-
 // Erasure of one customer: every row of theirs in every column family and model version is
 // gone (NOT_FOUND, no orders, no byte in any file of the store), the others are unchanged, and
 // erasing again deletes nothing. The export before erasure has every part.
@@ -372,7 +347,7 @@ TEST_F(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
   const std::string store_dir = dir_.Sub("analytics");
   const int cfs = static_cast<int>(analytics::AnalyticsColumnFamilies().size());
   // The scans are not blind: before erasure the customer's id is in the files and the rows.
-  ASSERT_GE(FilesContaining(store_dir, erased), 1);
+  ASSERT_GE(CountFilesContaining(store_dir, erased), 1);
   ASSERT_GE(RowsContaining(analytics_.kv(), cfs, erased), 1);
   ASSERT_EQ(RowsContaining(analytics_.kv(), cfs, attribute), 1);
 
@@ -398,11 +373,11 @@ TEST_F(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
 
   // No file holds a byte of the id (write-ahead log, SST files, MANIFEST; the scan of
   // compressed blocks is weak, hence the rows too), and no row of any column family has it.
-  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  EXPECT_EQ(CountFilesContaining(store_dir, erased), 0);
   EXPECT_EQ(RowsContaining(analytics_.kv(), cfs, erased), 0);
   EXPECT_GE(RowsContaining(analytics_.kv(), cfs, kept), 1);
   for (const std::string& value : {attribute, email}) {
-    EXPECT_EQ(FilesContaining(store_dir, value), 0) << value;
+    EXPECT_EQ(CountFilesContaining(store_dir, value), 0) << value;
     EXPECT_EQ(RowsContaining(analytics_.kv(), cfs, value), 0) << value;
   }
 

@@ -14,6 +14,7 @@
 #include "clientele/identity/v1/identity.grpc.pb.h"
 #include "clientele/privacy/v1/privacy.grpc.pb.h"
 #include "common/log/log_consumer.h"
+#include "common/testing/store_scan.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "identity/identity_applier.h"
@@ -26,6 +27,8 @@
 
 namespace clientele::identity::testing {
 namespace {
+
+using ::clientele::testing::CountFilesContaining;
 
 using ::clientele::testing::IngestServer;
 using ::nlohmann::json;
@@ -298,33 +301,11 @@ TEST(IdentityPrivacyTest, ResolveSubjectFindsThePersonByEverySelector) {
   EXPECT_THAT(bad_profile.status.error_message(), HasSubstr("selector.profile_id"));
 }
 
-// How many files under `dir` hold `needle` in their raw bytes.
-int FilesContaining(const std::string& dir, const std::string& needle) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) ++found;
-  }
-  return found;
-}
-
 // How many entries (key or value) of every column family of `store` hold `needle`: the values
 // as stored, decompressed.
 int EntriesContaining(storage::KvStore& store, const std::string& needle) {
-  int found = 0;
-  for (storage::ColumnFamilyId cf = 0; cf < IdentityColumnFamilies().size(); ++cf) {
-    auto it = store.NewIterator(cf);
-    for (it->Seek(""); it->Valid(); it->Next()) {
-      if (it->key().find(needle) != std::string_view::npos ||
-          it->value().find(needle) != std::string_view::npos) {
-        ++found;
-      }
-    }
-    EXPECT_TRUE(it->status().ok());
-  }
-  return found;
+  return ::clientele::testing::RowsContaining(
+      store, static_cast<int>(IdentityColumnFamilies().size()), needle);
 }
 
 // Every form of the person's values a file could hold.
@@ -404,12 +385,12 @@ TEST(IdentityPrivacyTest, ErasingAMergedPersonOfThreeChannelsLeavesNothingButACo
 
   // Before erasure the scan finds her (it is not blind).
   for (const std::string& needle : PersonNeedles()) {
-    EXPECT_GE(
-        EntriesContaining(identity.store(), needle) + FilesContaining(dir.Sub("identity"), needle),
-        1)
+    EXPECT_GE(EntriesContaining(identity.store(), needle) +
+                  CountFilesContaining(dir.Sub("identity"), needle),
+              1)
         << needle;
   }
-  EXPECT_GE(FilesContaining(dir.Sub("identity"), kEmail), 1);
+  EXPECT_GE(CountFilesContaining(dir.Sub("identity"), kEmail), 1);
 
   const privacy::v1::EraseSubjectDataResponse erased = Erase(*privacy, subject);
   // 3 records, 2 consents, 2 profiles (the alias's own entry went when merged: 1 profile and
@@ -503,10 +484,10 @@ TEST(IdentityPrivacyTest, ErasingAMergedPersonOfThreeChannelsLeavesNothingButACo
   // No entry and no byte of any file holds her values; the other person's are there.
   for (const std::string& needle : PersonNeedles()) {
     EXPECT_EQ(EntriesContaining(identity.store(), needle), 0) << needle;
-    EXPECT_EQ(FilesContaining(dir.Sub("identity"), needle), 0) << needle;
+    EXPECT_EQ(CountFilesContaining(dir.Sub("identity"), needle), 0) << needle;
   }
   EXPECT_GE(EntriesContaining(identity.store(), kOtherEmail), 1);
-  EXPECT_GE(FilesContaining(dir.Sub("identity"), kOtherEmail), 1);
+  EXPECT_GE(CountFilesContaining(dir.Sub("identity"), kOtherEmail), 1);
 
   // Erasing again deletes nothing and succeeds.
   EXPECT_EQ(Erase(*privacy, subject).keys_deleted(), 0);

@@ -19,6 +19,7 @@
 #include "common/server/grpc_server.h"
 #include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/store_scan.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -34,6 +35,9 @@
 
 namespace clientele {
 namespace {
+
+using ::clientele::testing::CountFilesContaining;
+using ::clientele::testing::RowsContaining;
 
 namespace v1 = recommender::v1;
 using ::clientele::testing::IsOk;
@@ -1010,35 +1014,6 @@ TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
   EXPECT_DOUBLE_EQ(jobs[2].result().metrics(0).hit_rate(), 2.0 / 3);
 }
 
-// Counts the files under `dir` whose raw bytes contain `needle`.
-int FilesContaining(const std::string& dir, const std::string& needle) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) ++found;
-  }
-  return found;
-}
-
-// Counts the rows of every column family of `kv` (the first `cfs`) whose key or value
-// contains `needle`: what the store holds, decompressed.
-int RowsContaining(const storage::KvStore& kv, int cfs, const std::string& needle) {
-  int found = 0;
-  for (int cf = 0; cf < cfs; ++cf) {
-    std::unique_ptr<storage::KvIterator> it = kv.NewIterator(cf);
-    for (it->Seek(""); it->Valid(); it->Next()) {
-      if (it->key().find(needle) != std::string_view::npos ||
-          it->value().find(needle) != std::string_view::npos) {
-        ++found;
-      }
-    }
-    EXPECT_THAT(it->status(), IsOk());
-  }
-  return found;
-}
-
 privacy::v1::Subject WebSubject(const std::string& id) {
   privacy::v1::Subject subject;
   subject.add_source_keys()->set_system("web");
@@ -1098,7 +1073,7 @@ TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraini
   const std::string store_dir = dir_.Sub("recommender");
   const int cfs = static_cast<int>(recommender::RecommenderColumnFamilies().size());
   // The scans are not blind: before erasure the id is in the files and in rows (artifacts too).
-  ASSERT_GE(FilesContaining(store_dir, erased), 1);
+  ASSERT_GE(CountFilesContaining(store_dir, erased), 1);
   ASSERT_GE(RowsContaining(server_->kv(), cfs, erased), 1);
 
   privacy::v1::EraseSubjectDataRequest erase;
@@ -1131,7 +1106,7 @@ TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraini
   // No file holds a byte of the id (write-ahead log, SST files, MANIFEST; the scan of
   // compressed blocks is weak, hence the rows too), and no row (model artifacts, manifests,
   // events) has it.
-  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  EXPECT_EQ(CountFilesContaining(store_dir, erased), 0);
   EXPECT_EQ(RowsContaining(server_->kv(), cfs, erased), 0);
   EXPECT_GE(RowsContaining(server_->kv(), cfs, kept), 1);
   {
@@ -1147,7 +1122,7 @@ TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraini
 
   // A restart loads the rewritten artifacts: the customer does not come back.
   server_.reset();
-  EXPECT_EQ(FilesContaining(store_dir, erased), 0);
+  EXPECT_EQ(CountFilesContaining(store_dir, erased), 0);
   server_ = std::make_unique<RecommenderServer>(store_dir, ingest_.Channel());
   stub_ = server_->Stub();
   expect_unknown();

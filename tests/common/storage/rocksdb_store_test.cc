@@ -7,12 +7,15 @@
 #include "common/storage/key_encoding.h"
 #include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/store_scan.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace clientele::storage {
 namespace {
+
+using ::clientele::testing::CountFilesContaining;
 
 using ::clientele::testing::IsOk;
 
@@ -229,18 +232,6 @@ TEST_F(RocksDbStoreTest, StoresFlushOnceTheProcessMemtableBudgetIsReached) {
   SetProcessMemtableBudget(before);
 }
 
-// Counts the files under `dir` whose raw bytes contain `needle`.
-int FilesContaining(const std::string& dir, const std::string& needle) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) ++found;
-  }
-  return found;
-}
-
 TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoByteOfTheDeletedValueInAnyFile) {
   const std::string erased = "erased-person@example.com";
   const std::string kept = "kept-person@example.com";
@@ -260,14 +251,14 @@ TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoByteOfTheDeletedValueInAnyFile) {
     batch->Delete(1, "p1-copy");
     ASSERT_THAT(store->Write(*batch), IsOk());
     // A delete alone leaves the bytes behind: the scan is not blind.
-    ASSERT_GE(FilesContaining(dir_.Sub("db"), erased), 1);
+    ASSERT_GE(CountFilesContaining(dir_.Sub("db"), erased), 1);
 
     ASSERT_THAT(store->PurgeDeleted({0, 1}), IsOk());
-    EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
-    EXPECT_GE(FilesContaining(dir_.Sub("db"), kept), 1);
+    EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), erased), 0);
+    EXPECT_GE(CountFilesContaining(dir_.Sub("db"), kept), 1);
     EXPECT_EQ(*store->Get(1, "p2").value(), kept);
   }
-  EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+  EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), erased), 0);
   auto reopened = Open();
   EXPECT_FALSE(reopened->Get(0, "p1").value().has_value());
   EXPECT_EQ(*reopened->Get(1, "p2").value(), kept);
@@ -304,13 +295,13 @@ TEST_F(RocksDbStoreTest, DeleteRangeRemovesTheRangeAndPurgeDeletedRangeLeavesNoB
   EXPECT_FALSE(store->Get(0, "c").value().has_value());
   EXPECT_TRUE(store->Get(0, "d").value().has_value());
   EXPECT_EQ(*store->Get(1, "marker").value(), "d");
-  ASSERT_GE(FilesContaining(dir_.Sub("db"), values.at("b")), 1);  // The scan is not blind.
+  ASSERT_GE(CountFilesContaining(dir_.Sub("db"), values.at("b")), 1);  // The scan is not blind.
 
   ASSERT_THAT(store->PurgeDeletedRange(0, "b", "d"), IsOk());
-  EXPECT_EQ(FilesContaining(dir_.Sub("db"), values.at("b")), 0);
-  EXPECT_EQ(FilesContaining(dir_.Sub("db"), values.at("c")), 0);
-  EXPECT_GE(FilesContaining(dir_.Sub("db"), values.at("a")), 1);
-  EXPECT_GE(FilesContaining(dir_.Sub("db"), values.at("e")), 1);
+  EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), values.at("b")), 0);
+  EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), values.at("c")), 0);
+  EXPECT_GE(CountFilesContaining(dir_.Sub("db"), values.at("a")), 1);
+  EXPECT_GE(CountFilesContaining(dir_.Sub("db"), values.at("e")), 1);
   EXPECT_TRUE(store->Get(0, "e").value().has_value());
 }
 
@@ -330,11 +321,11 @@ TEST_F(RocksDbStoreTest, PurgeDeletedLeavesNoDeletedKeyInTheManifest) {
     batch->Delete(0, erased);
     ASSERT_THAT(store->Write(*batch), IsOk());
     ASSERT_THAT(store->PurgeDeleted({0}), IsOk());
-    EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+    EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), erased), 0);
     EXPECT_FALSE(store->Get(0, erased).value().has_value());
     EXPECT_TRUE(store->Get(0, "m-kept-person-key").value().has_value());
   }
-  EXPECT_EQ(FilesContaining(dir_.Sub("db"), erased), 0);
+  EXPECT_EQ(CountFilesContaining(dir_.Sub("db"), erased), 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "common/storage/key_encoding.h"
 #include "common/storage/rocksdb_store.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/store_scan.h"
 #include "common/testing/temp_dir.h"
 #include "common/testing/test_events.h"
 #include "gmock/gmock.h"
@@ -21,7 +22,6 @@
 #include "ingest/log_entry_codec.h"
 #include "ingest/privacy/subject_key_store.h"
 #include "ingest/sealed_log_entry.h"
-#include "tests/ingest/privacy/file_scan.h"
 
 namespace clientele::ingest {
 namespace {

@@ -16,6 +16,7 @@
 #include "common/storage/rocksdb_store.h"
 #include "common/testing/poll.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/store_scan.h"
 #include "common/testing/temp_dir.h"
 #include "common/testing/test_events.h"
 #include "gmock/gmock.h"
@@ -27,6 +28,8 @@
 
 namespace clientele::ingest {
 namespace {
+
+using ::clientele::testing::CountFilesContaining;
 
 using ::clientele::testing::IsOk;
 using ::clientele::testing::StatusIs;
@@ -45,18 +48,6 @@ common::v1::Event ProductEvent(const std::string& sku, const std::string& name) 
   e.mutable_product_upsert()->set_sku(sku);
   e.mutable_product_upsert()->set_name(name);
   return e;
-}
-
-// How many regular files under `dir` (recursively) hold `needle` in their raw bytes.
-int FilesContaining(const std::string& dir, const std::string& needle) {
-  int found = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) ++found;
-  }
-  return found;
 }
 
 class RetentionSweeperTest : public ::testing::Test {
@@ -281,14 +272,14 @@ TEST_F(RetentionSweeperTest, RemovedEntriesLeaveNoByteInTheStoreFiles) {
   ASSERT_THAT(store_->Flush(), IsOk());
   Applied("recommender", 3);
   // The scan is not blind: the name is in the files before the sweep.
-  ASSERT_GE(FilesContaining(dir_.path(), removed_name), 1);
+  ASSERT_GE(CountFilesContaining(dir_.path(), removed_name), 1);
 
   now_ = kDay1 + absl::Hours(2);
   ASSERT_THAT(Sweep(), ElementsAre(Pair(0u, 2u)));
-  EXPECT_EQ(FilesContaining(dir_.path(), removed_name), 0);
-  EXPECT_GE(FilesContaining(dir_.path(), kept_name), 1);
+  EXPECT_EQ(CountFilesContaining(dir_.path(), removed_name), 0);
+  EXPECT_GE(CountFilesContaining(dir_.path(), kept_name), 1);
   Reopen();
-  EXPECT_EQ(FilesContaining(dir_.path(), removed_name), 0);
+  EXPECT_EQ(CountFilesContaining(dir_.path(), removed_name), 0);
   EXPECT_THAT(*ReadFrom(3), ElementsAre(3u));
 }
 
