@@ -7,6 +7,7 @@
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "ingest/ingest_schema.h"
+#include "ingest/kafka/kafka_config.h"
 #include "ingest/log_fence.h"
 
 namespace clientele::ingest {
@@ -58,6 +59,12 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   CLT_ASSIGN_OR_RETURN(keys_, privacy::SubjectKeyStore::Open(key_store_.get()));
   EventLogOptions log_options;
   log_options.keys = keys_.get();
+  if (env.log.kafka()) {
+    // Entries go to Kafka; the event-id index, dead letters and keys stay here.
+    CLT_RETURN_IF_ERROR(kafka::ValidateLogBackendOptions(env.log));
+    CLT_ASSIGN_OR_RETURN(kafka_, kafka::KafkaLogWriter::Create(env.log));
+    log_options.external = kafka_.get();
+  }
   log_options.partition_count = env.partition_count;
   log_options.owned_partitions = env.owned_partitions;
   CLT_ASSIGN_OR_RETURN(log_, EventLog::Open(store_.get(), log_options));
@@ -67,6 +74,11 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   FenceConsumersAheadOfLog(*log_, *consumers_);
   service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
   privacy_service_ = std::make_unique<privacy::IngestPrivacyServiceImpl>(log_.get());
+  if (retention_days_ > 0 && env.log.kafka()) {
+    return absl::InvalidArgumentError(
+        "--log_retention_days: the Kafka log's retention is the topic's (retention.ms), not "
+        "ingest's");
+  }
   if (retention_days_ > 0) {
     retention_ = std::make_unique<RetentionSweeper>(log_.get(), consumers_.get(),
                                                     std::move(retention), env.metrics);

@@ -7,6 +7,7 @@
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/client/grpc_identity_client.h"
+#include "ingest/kafka/log_backend.h"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/recommender_schema.h"
 #include "recommender/serving/known_customer.h"
@@ -25,6 +26,7 @@ server::ComponentInfo RecommenderComponent::Info() {
 }
 
 absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env) {
+  log_ = env.log;
   if (!env.deployment.Reachable("ingest")) {
     return absl::InvalidArgumentError(
         "--ingest_addr: required when recommender runs without ingest");
@@ -110,9 +112,11 @@ absl::Status RecommenderComponent::Start(
   consumer.name = "recommender";
   consumer.partitions = partitions_;
   consumer.progress_cf = kMetaCf;
-  consumer_ = std::make_unique<log::LogConsumer>(
-      consumer, kv_.get(), applier_.get(),
-      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  log::ChannelForPartition ingest_of = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  consumer_ = std::make_unique<log::LogConsumer>(consumer, kv_.get(), applier_.get(), ingest_of,
+                                                 ingest::kafka::NewLogReader(log_, ingest_of));
   CLT_RETURN_IF_ERROR(consumer_->Start());
   return jobs_->Start();
 }
