@@ -73,6 +73,7 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   // point than its consumers: fence the partition rather than reuse sequence numbers.
   FenceConsumersAheadOfLog(*log_, *consumers_);
   service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
+  if (env.log.kafka()) service_->SetKafkaTopic(env.log.kafka_topic);
   privacy_service_ = std::make_unique<privacy::IngestPrivacyServiceImpl>(log_.get());
   if (retention_days_ > 0 && env.log.kafka()) {
     return absl::InvalidArgumentError(

@@ -344,7 +344,12 @@ grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,
     if (absl::Status fence = log_->DataLossFence(p); !fence.ok()) {
       info->set_data_loss(std::string(fence.message()));
     }
+    if (log_->external() != nullptr) {
+      absl::StatusOr<uint64_t> high = log_->external()->EndOfLog(p);
+      info->set_kafka_high_watermark(high.ok() ? static_cast<int64_t>(*high) : -1);
+    }
   }
+  response->set_kafka_topic(kafka_topic_);
   for (v1::ConsumerInfo& c : consumers_->List()) *response->add_consumers() = std::move(c);
   response->set_dead_letters(static_cast<int64_t>(log_->dead_letters().last_id()));
   return grpc::Status::OK;
