@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The Clientele image: clienteled (the entrypoint), clientele and clientele-load in
 # /usr/local/bin on Debian 12, as user clientele (uid 10001), data in /var/lib/clientele, TLS
 # files mounted at /etc/clientele/tls. Build it with `scripts/image [TAG]` (podman, buildah or
@@ -28,11 +27,12 @@ ARG RUNTIME_PACKAGES="\
   libprotobuf32 libre2-9 librocksdb7.8 libsnappy1v5 libspdlog1.10 libssl3 libstdc++6 libzstd1 \
   zlib1g"
 # tzdata: `clientele import --time-zone=Europe/Istanbul` reads /usr/share/zoneinfo.
-RUN apt-get update \
+RUN export DEBIAN_FRONTEND=noninteractive \
+ && apt-get update \
  && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} tzdata \
  && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 clientele \
- && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/clientele --no-create-home \
+ && groupadd --gid 10001 clientele \
+ && useradd --uid 10001 --gid 10001 --home-dir /var/lib/clientele --no-create-home \
       --shell /usr/sbin/nologin clientele \
  && install -d -o clientele -g clientele -m 0750 /var/lib/clientele \
  && install -d -m 0755 /etc/clientele/tls
