@@ -45,7 +45,13 @@ count_files="$(grep -rlE 'CLIENTELE_PARTITION_COUNT=[0-9]' k8s | sort | tr '\n' 
 for f in $count_files; do
   [[ "$(grep -cE 'CLIENTELE_PARTITION_COUNT=[0-9]' "$f")" == 1 ]] || fail "$f sets the partition count more than once"
 done
-echo "manifests_test: sources: one image reference, partition count once per root, no argument-index patches"
+# Every metric an alert uses is one the servers export (the table of docs/operations.md, "Metrics").
+for metric in $(grep -ohE '\b(clientele|grpc_server)_[a-z_]+' k8s/components/monitoring/alerts.yaml | sort -u); do
+  grep -q "^| \`$metric\`" docs/operations.md ||
+    fail "alert metric $metric is not in docs/operations.md, \"Metrics\" (a misspelt name never fires)"
+done
+echo "manifests_test: sources: one image reference, partition count once per root, no argument-index" \
+  "patches, alert metrics documented"
 
 # --- Renderer ------------------------------------------------------------------------------
 kustomize_major() {  # prints the major version of a kustomize version string, 0 if none

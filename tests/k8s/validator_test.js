@@ -175,3 +175,15 @@ test('invariant: disruption budgets, services and autoscalers point at pods', ()
   expectError((o) => { find(o, 'StatefulSet').spec.replicas = 2; o.push(hpa('clientele')); },
     /StatefulSet\/clientele: spec\.replicas is set but HorizontalPodAutoscaler\/h owns it/);
 });
+
+test('invariant: alert expressions are PromQL', () => {
+  const rule = (expr) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: {name: 'r'},
+    spec: {groups: [{name: 'g', rules: [{alert: 'A', expr, labels: {severity: 'warning'}}]}]},
+  });
+  assert.deepStrictEqual(errorsOf([...fixture(), rule('max by (consumer) (clientele_log_consumer_lag_events) > 1e5')]), []);
+  expectError((o) => { o.push(rule('sum(rate(grpc_server_handled_total[5m]) /')); },
+    /PrometheusRule\/r: group g, rule A: expr does not parse at offset/);
+  expectError((o) => { o.push(rule('max by consumer (clientele_log_consumer_lag_events)')); },
+    /rule A: expr does not parse/);
+});

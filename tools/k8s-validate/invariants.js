@@ -18,8 +18,10 @@
 // The render as a whole: one image reference for every container (set once by kustomize
 // images:), with a tag other than `latest`; every Service and HPA points at a workload of the
 // render; a workload under an HPA leaves spec.replicas to it; the ingest replicas and the
-// KafkaTopic partitions agree with the ConfigMap clientele-cluster.
+// KafkaTopic partitions agree with the ConfigMap clientele-cluster; every alert's PromQL parses.
 'use strict';
+
+const {checkPrometheusRule} = require('./promql');
 
 const kUid = 10001;
 const kClusterConfigMap = 'clientele-cluster';
@@ -235,6 +237,10 @@ function checkInvariants(objects) {
     } else if (target.spec.replicas !== undefined) {
       errors.push(`${name(target)}: spec.replicas is set but ${name(hpa)} owns it (leave it out)`);
     }
+  }
+
+  for (const rule of objects.filter((o) => o.kind === 'PrometheusRule')) {
+    for (const error of checkPrometheusRule(rule)) errors.push(`${name(rule)}: ${error}`);
   }
 
   const cluster = configMaps.get(kClusterConfigMap);
