@@ -2,9 +2,9 @@
 # Renders k8s/base and every overlay of k8s/overlays with kustomize and validates every object
 # offline (tools/k8s-validate: the Kubernetes schemas of npm kubernetes-models, the
 # prometheus-operator and KEDA models, a Strimzi subset schema, and the deployment rules of
-# tools/k8s-validate/invariants.js). Also checks the sources: the image named once (kustomize
-# images:), the partition count given once per root, no patch that addresses an argument by
-# its index.
+# tools/k8s-validate/invariants.js, alert PromQL parsed). Also checks the sources: the image
+# named once (kustomize images:), the partition count given once per root, no patch that
+# addresses an argument by its index, every metric an alert uses documented.
 #
 # Rendering needs kustomize v4 or later: `kubectl kustomize` (kubectl 1.21+) or `kustomize`.
 # Debian 12 packages neither (its kubernetes-client is kubectl 1.20 with kustomize v2, which
