@@ -187,3 +187,14 @@ test('invariant: alert expressions are PromQL', () => {
   expectError((o) => { o.push(rule('max by consumer (clientele_log_consumer_lag_events)')); },
     /rule A: expr does not parse/);
 });
+
+test('the KEDA example of docs/operations.md is a valid ScaledObject', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+  const blocks = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1])
+    .filter((text) => text.includes('kind: ScaledObject'));
+  assert.strictEqual(blocks.length, 1, 'docs/operations.md has one ScaledObject example');
+  const object = YAML.parse(blocks[0]);
+  assert.deepStrictEqual(validateSchema(object), []);
+  object.spec.triggers[0].metadata = 'not a map';
+  assert.notDeepStrictEqual(validateSchema(object), []);
+});
