@@ -2,7 +2,7 @@
 # Runs tests/k8s/validator_test.js (node's test runner) with the validator's npm packages.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-NODE_PATH="$(tools_dir="$root/tools/k8s-validate" && "$tools_dir/install" --check)" || {
+NODE_PATH="$("$root/tools/k8s-validate/install" --check)" || {
   echo "validator_test: the validator's npm packages are not installed: run scripts/setup" >&2
   exit 1
 }
