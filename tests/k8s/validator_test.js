@@ -147,6 +147,22 @@ test('invariant: the partition count is set once', () => {
   }, /KafkaTopic\/t: spec\.partitions 2 differs from CLIENTELE_PARTITION_COUNT 1/);
 });
 
+test('invariant: {ordinal} addresses come with the ingest replicas', () => {
+  const ordinal = (o) => {
+    find(o, 'ConfigMap').data.CLIENTELE_INGEST_REPLICAS = '1';
+    container(o).args.push('--ingest_addr=ingest-{ordinal}.ingest:50051');
+  };
+  expectError(ordinal, /'\{ordinal\}' and --partitions=ordinal need --ingest_replicas/);
+  assert.deepStrictEqual(errorsOf((() => {
+    const o = fixture();
+    ordinal(o);
+    container(o).args.push('--ingest_replicas=$(CLIENTELE_INGEST_REPLICAS)');
+    return o;
+  })()), []);
+  expectError((o) => { ordinal(o); container(o).args.push('--ingest_replicas=3'); },
+    /'--ingest_replicas=3': the ingest replicas come from \$\(CLIENTELE_INGEST_REPLICAS\) only/);
+});
+
 test('invariant: variables in args resolve', () => {
   expectError((o) => { container(o).args.push('--primary=$(IDENTITY_PRIMARY)'); },
     /\$\(IDENTITY_PRIMARY\) in '--primary=\$\(IDENTITY_PRIMARY\)' is unresolved/);

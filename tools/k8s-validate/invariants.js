@@ -8,7 +8,8 @@
 //     seccomp RuntimeDefault; /tmp on an emptyDir; every $(VAR) of args/command defined by the
 //     container's env or by a ConfigMap of the same render (else the kubelet passes it as text);
 //   - --partition_count, where given, is $(CLIENTELE_PARTITION_COUNT) (set once, in the
-//     ConfigMap clientele-cluster), never a number.
+//     ConfigMap clientele-cluster), never a number; likewise --ingest_replicas, which every
+//     container that says {ordinal} or --partitions=ordinal passes.
 // Every server pod (StatefulSet, Deployment):
 //   - startup, readiness and liveness probes that exec `clientele health` on its own gRPC port
 //     over TLS (--server=localhost:PORT, --tls-ca=...);
@@ -134,6 +135,15 @@ function checkContainer(report, container, pod, configMaps, server) {
     if (/^--partition_count=/.test(arg) && arg !== '--partition_count=$(CLIENTELE_PARTITION_COUNT)') {
       report(`${where}: '${arg}': the partition count comes from $(CLIENTELE_PARTITION_COUNT) only`);
     }
+    if (/^--ingest_replicas=/.test(arg) && arg !== '--ingest_replicas=$(CLIENTELE_INGEST_REPLICAS)') {
+      report(`${where}: '${arg}': the ingest replicas come from $(CLIENTELE_INGEST_REPLICAS) only`);
+    }
+  }
+  const args = container.args || [];
+  if (args.some((a) => a.includes('{ordinal}') || a === '--partitions=ordinal') &&
+      !args.includes('--ingest_replicas=$(CLIENTELE_INGEST_REPLICAS)')) {
+    report(`${where}: '{ordinal}' and --partitions=ordinal need --ingest_replicas=$(CLIENTELE_INGEST_REPLICAS) ` +
+      '(else partition p is looked for on pod p)');
   }
 
   if (server) {
