@@ -163,6 +163,28 @@ test('invariant: {ordinal} addresses come with the ingest replicas', () => {
     /'--ingest_replicas=3': the ingest replicas come from \$\(CLIENTELE_INGEST_REPLICAS\) only/);
 });
 
+test('invariant: the gateway names each identity read replica', () => {
+  const withReplicas = (o, count, list) => {
+    const replicas = cloneAs(find(o, 'StatefulSet'), 'StatefulSet', 'identity-replica');
+    replicas.spec.replicas = count;
+    for (const m of [replicas.spec.selector.matchLabels, replicas.spec.template.metadata.labels]) {
+      m['app.kubernetes.io/component'] = 'identity-replica';
+    }
+    o.push(replicas, {
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'identity-replica'},
+      spec: {maxUnavailable: 1, selector: {matchLabels: {'app.kubernetes.io/component': 'identity-replica'}}},
+    });
+    if (list !== undefined) container(o).args.push(`--identity_replica_addr=${list}`);
+  };
+  const good = fixture();
+  withReplicas(good, 2, 'identity-replica-0.identity-replica:50051,identity-replica-1.identity-replica:50051');
+  assert.deepStrictEqual(errorsOf(good), []);
+  expectError((o) => withReplicas(o, 3, 'identity-replica-0.identity-replica:50051,identity-replica-1.identity-replica:50051'),
+    /--identity_replica_addr=.* must name each pod of StatefulSet\/identity-replica \(3 replicas\)/);
+  expectError((o) => withReplicas(o, 2, 'identity-replica:50051'), /must name each pod/);
+  expectError((o) => withReplicas(o, 1, undefined), /no gateway names its pods/);
+});
+
 test('invariant: variables in args resolve', () => {
   expectError((o) => { container(o).args.push('--primary=$(IDENTITY_PRIMARY)'); },
     /\$\(IDENTITY_PRIMARY\) in '--primary=\$\(IDENTITY_PRIMARY\)' is unresolved/);

@@ -18,7 +18,8 @@
 //   - a PodDisruptionBudget that selects its pods.
 // The render as a whole: one image reference for every container (set once by kustomize
 // images:), with a tag other than `latest`; every Service and HPA points at a workload of the
-// render; a workload under an HPA leaves spec.replicas to it; the ingest replicas and the
+// render; a workload under an HPA leaves spec.replicas to it; the gateway's
+// --identity_replica_addr names exactly the identity-replica pods; the ingest replicas and the
 // KafkaTopic partitions agree with the ConfigMap clientele-cluster; every alert's PromQL parses.
 'use strict';
 
@@ -247,6 +248,32 @@ function checkInvariants(objects) {
     } else if (target.spec.replicas !== undefined) {
       errors.push(`${name(target)}: spec.replicas is set but ${name(hpa)} owns it (leave it out)`);
     }
+  }
+
+  // The gateway names every identity read replica (an erasure waits on each): the list must be
+  // exactly the pods of the identity-replica StatefulSet.
+  const replicaSet = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'identity-replica');
+  for (const object of servers) {
+    for (const container of object.spec.template.spec.containers || []) {
+      const list = flagValue(container.args, 'identity_replica_addr');
+      if (list === undefined && replicaSet === undefined) continue;
+      const count = replicaSet ? replicaSet.spec.replicas : 0;
+      const port = list === undefined ? '50051' : (list.split(',')[0].split(':')[1] || '50051');
+      const expected = Array.from({length: count || 0},
+        (_, i) => `identity-replica-${i}.identity-replica:${port}`).join(',');
+      if (list !== undefined && list !== expected) {
+        errors.push(`${name(object)}: --identity_replica_addr=${list} must name each pod of ` +
+          `StatefulSet/identity-replica (${count} replicas): ${expected || 'none'}`);
+      }
+    }
+  }
+  if (replicaSet && !servers.some((o) => (o.spec.template.spec.containers || [])
+    .some((c) => flagValue(c.args, 'identity_replica_addr') !== undefined))) {
+    errors.push('StatefulSet/identity-replica: no gateway names its pods (--identity_replica_addr)');
+  }
+  if (replicaSet && objects.some((o) => o.kind === 'HorizontalPodAutoscaler' &&
+    o.spec.scaleTargetRef.name === 'identity-replica')) {
+    errors.push('StatefulSet/identity-replica: an HPA would change the pods the gateway lists by name');
   }
 
   for (const rule of objects.filter((o) => o.kind === 'PrometheusRule')) {
