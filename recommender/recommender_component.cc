@@ -73,8 +73,9 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   job_store_ = NewRecommenderJobStore(kv_.get());
   jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), RecommenderJobOptions(),
                                        env.metrics);
+  const KnownCustomerFn known_customer = KnownCustomerWithIdentity(store, identity);
   queries_ = std::make_unique<RecommenderQueries>(
-      holder, KnownCustomerWithIdentity(store, identity),
+      holder, known_customer,
       // Bought since the snapshot's training: the consumer's live purchase history.
       [store](const std::string& source_key, const ServingSnapshot& snapshot,
               const std::function<void(const std::string&)>& visit) {
@@ -84,6 +85,8 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
   subject_data_ = std::make_unique<RecommenderSubjectData>(store, holder, queries_.get());
   privacy_service_ = std::make_unique<RecommenderPrivacyServiceImpl>(subject_data_.get());
+  replication_service_ = std::make_unique<RecommenderReplicationServiceImpl>(
+      store, holder, known_customer, env.metrics);
   return absl::OkStatus();
 }
 
@@ -123,6 +126,7 @@ absl::Status RecommenderComponent::Health() const {
 }
 
 void RecommenderComponent::Drain() {
+  if (replication_service_) replication_service_->Stop();  // Replicas' streams end.
   if (consumer_) consumer_->Stop();
   if (jobs_) jobs_->Stop();
 }
