@@ -207,7 +207,15 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
   UpdateAssembler assembler;
   v1::WatchModelResponse message;
   bool first = true;
+  absl::Time update_began;  // When the current update's first message arrived.
+  uint64_t update_bytes = 0;
   while (reader->Read(&message)) {
+    if (message.has_begin()) {
+      update_began = absl::Now();
+      update_bytes = 0;
+    } else if (message.has_artifact()) {
+      update_bytes += message.artifact().bytes();
+    }
     {
       absl::MutexLock lock(&mu_);
       last_message_ = absl::Now();
@@ -221,6 +229,7 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
       return s;
     }
     if (!done) continue;
+    const absl::Time received = absl::Now();
     const v1::UpdateBegin& begin = assembler.begin();
     if (begin.kind() == v1::UpdateBegin::KIND_SNAPSHOT) {
       absl::StatusOr<std::shared_ptr<const ServingSnapshot>> snapshot =
@@ -231,8 +240,12 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
         return snapshot.status();
       }
       holder_->Publish(*snapshot);
-      spdlog::info("serving model version {} from the trainer (publication {})", begin.version(),
-                   begin.publication());
+      spdlog::info(
+          "serving model version {} from the trainer (publication {}): {} bytes received in "
+          "{:.3f} s, loaded in {:.3f} s",
+          begin.version(), begin.publication(), update_bytes,
+          absl::ToDoubleSeconds(received - update_began),
+          absl::ToDoubleSeconds(absl::Now() - received));
       if (version_ != nullptr) version_->Set(static_cast<double>(begin.version()));
       if (received_ != nullptr) received_->Increment();
     } else if (begin.kind() == v1::UpdateBegin::KIND_CONSENTS) {
