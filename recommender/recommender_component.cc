@@ -15,6 +15,9 @@ namespace clientele::recommender {
 namespace {
 
 constexpr char kHealthName[] = "clientele.recommender.v1.RecommenderService";
+// How long an erasure waits for the connected serving replicas to confirm it (a replica
+// loads a snapshot in seconds; the gateway's erasure call allows minutes).
+constexpr absl::Duration kReplicaConfirmTimeout = absl::Minutes(5);
 
 }  // namespace
 
@@ -83,10 +86,15 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
                                            visit);
       });
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
-  subject_data_ = std::make_unique<RecommenderSubjectData>(store, holder, queries_.get());
-  privacy_service_ = std::make_unique<RecommenderPrivacyServiceImpl>(subject_data_.get());
   replication_service_ = std::make_unique<RecommenderReplicationServiceImpl>(
       store, holder, known_customer, env.metrics);
+  // An erasure completes once every connected serving replica serves the rewritten state.
+  RecommenderReplicationServiceImpl* replication = replication_service_.get();
+  subject_data_ = std::make_unique<RecommenderSubjectData>(
+      store, holder, queries_.get(), [replication, holder] {
+        return replication->AwaitReplicas(holder->changes(), kReplicaConfirmTimeout);
+      });
+  privacy_service_ = std::make_unique<RecommenderPrivacyServiceImpl>(subject_data_.get());
   return absl::OkStatus();
 }
 

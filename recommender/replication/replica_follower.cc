@@ -185,6 +185,21 @@ void ReplicaFollower::Run() {
   }
 }
 
+void ReplicaFollower::Ack(uint64_t stream_id, uint64_t sequence) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::AckModelRequest request;
+  request.set_stream_id(stream_id);
+  request.set_sequence(sequence);
+  v1::AckModelResponse response;
+  // A lost ack delays the trainer's erasure (it waits, then fails for a retry); nothing else.
+  const grpc::Status status = stub_->AckModel(&context, request, &response);
+  if (!status.ok()) {
+    spdlog::warn("acknowledging model update {} to the trainer failed: {}", sequence,
+                 status.error_message());
+  }
+}
+
 absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
   grpc::ClientContext context;
   {
@@ -259,6 +274,7 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
       holder_->SetConsents(*std::move(consents));
     }
     *delivered = true;
+    Ack(begin.stream_id(), begin.sequence());
   }
   const grpc::Status status = reader->Finish();
   {

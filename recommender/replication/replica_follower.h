@@ -2,7 +2,8 @@
 // follows the training recommender's stream on a thread of its own, rebuilds each snapshot
 // it receives from the model store's bytes (BuildSnapshot, model_versions.h) and publishes it
 // into the replica's SnapshotHolder, where it replaces the previous one atomically (calls in
-// flight finish on the snapshot they hold). Live consents replace the holder's.
+// flight finish on the snapshot they hold). Live consents replace the holder's. Each applied
+// update is acknowledged to the trainer (AckModel), whose erasures wait for it.
 //
 // A stream that ends, breaks, stays silent longer than `silence_timeout` (the trainer sends
 // heartbeats) or breaks the update protocol is reopened after a backoff that doubles from
@@ -60,6 +61,8 @@ class ReplicaFollower {
   // One stream, until it ends; OK only when Stop ended it. Sets `delivered` once an update
   // was applied.
   absl::Status FollowOnce(bool* delivered);
+  // Tells the trainer (AckModel) that the updates of `stream_id` up to `sequence` are applied.
+  void Ack(uint64_t stream_id, uint64_t sequence);
 
   const std::unique_ptr<v1::RecommenderReplication::Stub> stub_;
   SnapshotHolder* const holder_;

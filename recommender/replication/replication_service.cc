@@ -26,10 +26,12 @@ class UpdateWriter {
   UpdateWriter(grpc::ServerWriter<v1::WatchModelResponse>* writer, int chunk_bytes)
       : writer_(writer), chunk_bytes_(chunk_bytes) {}
 
-  bool Begin(v1::UpdateBegin::Kind kind, uint64_t version, uint64_t publication,
-             int32_t artifacts) {
+  bool Begin(uint64_t stream_id, uint64_t sequence, v1::UpdateBegin::Kind kind, uint64_t version,
+             uint64_t publication, int32_t artifacts) {
     v1::WatchModelResponse message;
     v1::UpdateBegin* begin = message.mutable_begin();
+    begin->set_stream_id(stream_id);
+    begin->set_sequence(sequence);
     begin->set_kind(kind);
     begin->set_version(version);
     begin->set_publication(publication);
@@ -99,18 +101,28 @@ grpc::Status RecommenderReplicationServiceImpl::WatchModel(
   }
   const int chunk_bytes = request->chunk_bytes() == 0 ? kDefaultChunkBytes : request->chunk_bytes();
   if (streams_ != nullptr) streams_->Add(1);
+  uint64_t id = 0;
+  {
+    absl::MutexLock lock(&streams_mu_);
+    id = next_stream_id_++;
+    open_streams_[id];
+  }
   struct Untrack {
-    metrics::Gauge* gauge;
+    RecommenderReplicationServiceImpl* self;
+    uint64_t id;
     ~Untrack() {
-      if (gauge != nullptr) gauge->Add(-1);
+      if (self->streams_ != nullptr) self->streams_->Add(-1);
+      absl::MutexLock lock(&self->streams_mu_);
+      self->open_streams_.erase(id);
     }
-  } untrack{streams_};
+  } untrack{this, id};
 
   // What this stream sent last (kept alive so that a new snapshot can never reuse its
   // address).
   std::shared_ptr<const ServingSnapshot> sent_snapshot;
   std::shared_ptr<const ConsentMap> sent_consents;
   absl::Time last_write = absl::Now();
+  uint64_t sequence = 0;  // Of the last update written.
   // Read before the state, so that a change after the read wakes the wait below.
   uint64_t seen = holder_->changes();
   while (true) {
@@ -130,7 +142,7 @@ grpc::Status RecommenderReplicationServiceImpl::WatchModel(
       }
       const std::vector<std::string> names = ArtifactNames(**manifest);
       UpdateWriter update(writer, chunk_bytes);
-      if (!update.Begin(v1::UpdateBegin::KIND_SNAPSHOT, version, seen,
+      if (!update.Begin(id, ++sequence, v1::UpdateBegin::KIND_SNAPSHOT, version, seen,
                         static_cast<int32_t>(names.size()) + 1) ||
           !update.Artifact("manifest", (*manifest)->SerializeAsString())) {
         return StreamBroken();
@@ -162,7 +174,7 @@ grpc::Status RecommenderReplicationServiceImpl::WatchModel(
         consent->set_time_seconds(value.second);
       }
       UpdateWriter update(writer, chunk_bytes);
-      if (!update.Begin(v1::UpdateBegin::KIND_CONSENTS, 0, seen, 1) ||
+      if (!update.Begin(id, ++sequence, v1::UpdateBegin::KIND_CONSENTS, 0, seen, 1) ||
           !update.Artifact("consents", list.SerializeAsString()) || !update.End()) {
         return StreamBroken();
       }
@@ -170,6 +182,7 @@ grpc::Status RecommenderReplicationServiceImpl::WatchModel(
       last_write = absl::Now();
       if (bytes_sent_ != nullptr) bytes_sent_->Increment(update.bytes());
     }
+    Passed(id, seen, sequence);
     if (absl::Now() - last_write >= options_.heartbeat_interval) {
       v1::WatchModelResponse heartbeat;
       heartbeat.mutable_heartbeat();
@@ -180,6 +193,55 @@ grpc::Status RecommenderReplicationServiceImpl::WatchModel(
         std::min(absl::Now() + kWakeUp, last_write + options_.heartbeat_interval);
     seen = holder_->AwaitChange(seen, wake);
   }
+}
+
+void RecommenderReplicationServiceImpl::Passed(uint64_t id, uint64_t seen, uint64_t written) {
+  absl::MutexLock lock(&streams_mu_);
+  StreamState& stream = open_streams_[id];
+  const bool wrote = written > stream.written;
+  stream.written = written;
+  if (stream.acked >= stream.written) {
+    // The replica has applied everything written: it reflects the state as of `seen`.
+    stream.confirmed = std::max(stream.confirmed, seen);
+    stream.pending = 0;
+  } else if (wrote) {
+    stream.pending = seen;  // Confirmed by the AckModel of `written`.
+  }
+}
+
+grpc::Status RecommenderReplicationServiceImpl::AckModel(grpc::ServerContext* /*context*/,
+                                                         const v1::AckModelRequest* request,
+                                                         v1::AckModelResponse* /*response*/) {
+  absl::MutexLock lock(&streams_mu_);
+  auto it = open_streams_.find(request->stream_id());
+  if (it == open_streams_.end()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("stream_id: no open model stream ", request->stream_id()));
+  }
+  StreamState& stream = it->second;
+  stream.acked = std::max(stream.acked, request->sequence());
+  if (stream.acked >= stream.written && stream.pending != 0) {
+    stream.confirmed = std::max(stream.confirmed, stream.pending);
+    stream.pending = 0;
+  }
+  return grpc::Status::OK;
+}
+
+absl::Status RecommenderReplicationServiceImpl::AwaitReplicas(uint64_t publication,
+                                                              absl::Duration timeout) {
+  absl::MutexLock lock(&streams_mu_);
+  auto lagging = [this, publication]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    int n = 0;
+    for (const auto& [id, stream] : open_streams_) n += stream.confirmed < publication ? 1 : 0;
+    return n;
+  };
+  auto all_confirmed = [&lagging]() { return lagging() == 0; };
+  if (streams_mu_.AwaitWithTimeout(absl::Condition(&all_confirmed), timeout)) {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(
+      lagging(), " serving replica(s) did not confirm the new state within ",
+      absl::FormatDuration(timeout), "; until they do they may serve the erased data (retry)"));
 }
 
 grpc::Status RecommenderReplicationServiceImpl::KnowsCustomer(

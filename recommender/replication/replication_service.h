@@ -9,6 +9,12 @@
 // artifact at a time: a stream holds at most one artifact's bytes in memory. Publications that
 // follow each other faster than a snapshot ships are coalesced: the stream sends the newest.
 //
+// Confirmation: each update carries the holder's change count it reflects (`publication`) and
+// a per-stream sequence number, which the replica acknowledges once applied (AckModel).
+// AwaitReplicas(p) waits until every open stream's replica serves a state at least as new as change
+// p: the erasure path calls it, so that an erasure completes only once every connected replica has
+// dropped the subject.
+//
 // Metrics: clientele_recommender_replication_streams (gauge: replicas watching),
 // clientele_recommender_replication_snapshots_sent_total and
 // clientele_recommender_replication_bytes_sent_total (counters).
@@ -19,7 +25,12 @@
 #define CLIENTELE_RECOMMENDER_REPLICATION_REPLICATION_SERVICE_H_
 
 #include <atomic>
+#include <cstdint>
+#include <map>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "clientele/recommender/v1/recommender_replication.grpc.pb.h"
 #include "common/metrics/registry.h"
@@ -44,6 +55,8 @@ class RecommenderReplicationServiceImpl final : public v1::RecommenderReplicatio
 
   grpc::Status WatchModel(grpc::ServerContext* context, const v1::WatchModelRequest* request,
                           grpc::ServerWriter<v1::WatchModelResponse>* writer) override;
+  grpc::Status AckModel(grpc::ServerContext* context, const v1::AckModelRequest* request,
+                        v1::AckModelResponse* response) override;
   grpc::Status KnowsCustomer(grpc::ServerContext* context, const v1::KnowsCustomerRequest* request,
                              v1::KnowsCustomerResponse* response) override;
 
@@ -51,7 +64,25 @@ class RecommenderReplicationServiceImpl final : public v1::RecommenderReplicatio
   // component's Drain (replicas reconnect to the trainer once it is back). Idempotent.
   void Stop() { stopping_.store(true); }
 
+  // Blocks until the replica of every WatchModel stream open now or later has confirmed a
+  // state at least as new as holder change `publication` (SnapshotHolder::changes()), a
+  // stream that ends no longer counts. Unavailable after `timeout`, naming how many have not.
+  absl::Status AwaitReplicas(uint64_t publication, absl::Duration timeout);
+
  private:
+  // Per open stream: the sequence of the last update written and of the last one the replica
+  // acknowledged, the publication that the written updates reflect while unacknowledged (0:
+  // none pending), and the newest publication the replica is known to reflect.
+  struct StreamState {
+    uint64_t written = 0;
+    uint64_t acked = 0;
+    uint64_t pending = 0;
+    uint64_t confirmed = 0;
+  };
+  // After a pass of stream `id`'s loop over the state as of change `seen`; `written`: the
+  // sequence of the last update written so far.
+  void Passed(uint64_t id, uint64_t seen, uint64_t written);
+
   const RecommenderStore* const store_;
   const SnapshotHolder* const holder_;
   const KnownCustomerFn known_customer_;
@@ -60,6 +91,9 @@ class RecommenderReplicationServiceImpl final : public v1::RecommenderReplicatio
   metrics::Counter* snapshots_sent_ = nullptr;
   metrics::Counter* bytes_sent_ = nullptr;
   std::atomic<bool> stopping_{false};
+  absl::Mutex streams_mu_;
+  uint64_t next_stream_id_ ABSL_GUARDED_BY(streams_mu_) = 1;
+  std::map<uint64_t, StreamState> open_streams_ ABSL_GUARDED_BY(streams_mu_);
 };
 
 }  // namespace clientele::recommender

@@ -120,6 +120,7 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.recommender.v1.RecommenderService/GetModelInfo", {"analyst"}},
       {"/clientele.recommender.v1.RecommenderService/PutItemVectors", {}},
       {"/clientele.recommender.v1.RecommenderReplication/WatchModel", {}},
+      {"/clientele.recommender.v1.RecommenderReplication/AckModel", {}},
       {"/clientele.recommender.v1.RecommenderReplication/KnowsCustomer", {}},
 
       {"/clientele.common.v1.JobService/StartJob", {"scheduler"}},

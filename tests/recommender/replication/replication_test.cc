@@ -151,6 +151,7 @@ class Trainer {
   int port() const { return port_; }
   RecommenderStore* store() { return store_.get(); }
   SnapshotHolder* holder() { return &holder_; }
+  RecommenderReplicationServiceImpl* service() { return service_.get(); }
   const RecommenderQueries& queries() const { return *queries_; }
 
  private:
@@ -237,9 +238,13 @@ TEST(RecommenderReplicationTest, ErasureAndConsentChangesReachConnectedReplicas)
   ASSERT_TRUE(replica.Has(1));
   ASSERT_THAT(replica.queries().Recommend(RecommendFor(3)).status(), IsOk());
 
-  // Erasure on the trainer rewrites the served version (same version number); the replica
-  // gets the rewritten snapshot and no longer knows the erased profile.
-  RecommenderSubjectData subject_data(trainer.store(), trainer.holder(), &trainer.queries());
+  // Erasure on the trainer rewrites the served version (same version number) and, wired as
+  // the component wires it, returns only once the replica serves the rewritten snapshot: the
+  // replica no longer knows the erased profile the moment Erase returns.
+  RecommenderSubjectData subject_data(
+      trainer.store(), trainer.holder(), &trainer.queries(), [&trainer] {
+        return trainer.service()->AwaitReplicas(trainer.holder()->changes(), absl::Seconds(20));
+      });
   privacy::v1::Subject subject;
   subject.add_profile_ids(Profile(3));
   common::v1::SourceKey* key = subject.add_source_keys();
@@ -250,10 +255,8 @@ TEST(RecommenderReplicationTest, ErasureAndConsentChangesReachConnectedReplicas)
   EXPECT_GT(*erased, 0);
   EXPECT_EQ(trainer.queries().Recommend(RecommendFor(3)).status().code(),
             absl::StatusCode::kNotFound);
-  ASSERT_TRUE(PollUntil([&] {
-    return replica.queries().Recommend(RecommendFor(3)).status().code() ==
-           absl::StatusCode::kNotFound;
-  }));
+  EXPECT_EQ(replica.queries().Recommend(RecommendFor(3)).status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(replica.version(), 1u);
   std::shared_ptr<const ServingSnapshot> snapshot = replica.holder().Get();
   EXPECT_EQ(snapshot->FindProfile(Profile(3)), nullptr);
@@ -276,7 +279,36 @@ TEST(RecommenderReplicationTest, ErasureAndConsentChangesReachConnectedReplicas)
   key2->set_system("web");
   key2->set_id("u2");
   ASSERT_THAT(subject_data.Erase({second}).status(), IsOk());
-  ASSERT_TRUE(PollUntil([&] { return !replica.holder().consents()->contains(SourceKey(2)); }));
+  EXPECT_FALSE(replica.holder().consents()->contains(SourceKey(2)));
+}
+
+// A connected replica that never confirms (a stream read by something that does not ack)
+// holds the erasure back: AwaitReplicas fails UNAVAILABLE naming it, so the privacy request
+// fails and is retried rather than reported done.
+TEST(RecommenderReplicationTest, AnUnconfirmedReplicaFailsTheWaitOfAnErasure) {
+  Trainer trainer;
+  trainer.Publish(1);
+  std::unique_ptr<v1::RecommenderReplication::Stub> stub =
+      v1::RecommenderReplication::NewStub(trainer.Channel());
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::WatchModelResponse>> reader =
+      stub->WatchModel(&context, v1::WatchModelRequest());
+  v1::WatchModelResponse message;
+  bool ended = false;
+  while (!ended && reader->Read(&message)) ended = message.has_end();  // The snapshot, unacked.
+  ASSERT_TRUE(ended);
+  trainer.holder()->ForgetConsents({SourceKey(1)});
+  const absl::Status status =
+      trainer.service()->AwaitReplicas(trainer.holder()->changes(), absl::Milliseconds(300));
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_NE(status.message().find("1 serving replica(s) did not confirm"), std::string::npos)
+      << status;
+  context.TryCancel();
+  reader->Finish();
+  // With no stream open there is nobody to wait for.
+  EXPECT_TRUE(PollUntil([&] {
+    return trainer.service()->AwaitReplicas(trainer.holder()->changes(), absl::ZeroDuration()).ok();
+  }));
 }
 
 TEST(RecommenderReplicationTest, ReplicasKeepServingWithoutTheTrainerAndCatchUpWhenItReturns) {
