@@ -126,7 +126,8 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   } else {
     std::shared_ptr<grpc::Channel> serving;
     if (!recommender_serving_addr_.empty()) {
-      serving = channels->ChannelToAddress(recommender_serving_addr_);
+      // Spread over the replicas (every address of a headless Service's name).
+      serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin");
     }
     router_ = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
                                                           partition_count_, std::move(serving));

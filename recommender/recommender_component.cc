@@ -16,7 +16,8 @@ namespace {
 
 constexpr char kHealthName[] = "clientele.recommender.v1.RecommenderService";
 // How long an erasure waits for the connected serving replicas to confirm it (a replica
-// loads a snapshot in seconds; the gateway's erasure call allows minutes).
+// loads a snapshot in seconds to a minute, bench/RESULTS.md; the gateway's erasure call
+// allows minutes).
 constexpr absl::Duration kReplicaConfirmTimeout = absl::Minutes(5);
 
 }  // namespace
