@@ -60,7 +60,7 @@ class KafkaLogStream final : public log::LogStream {
  public:
   KafkaLogStream(const log::LogBackendOptions& options, const log::LogReadRequest& request,
                  std::shared_ptr<SubjectKeySource> keys)
-      : request_(request), keys_(std::move(keys)) {
+      : request_(request), keys_(std::move(keys)), topic_(options.kafka_topic) {
     next_sequence_ = std::max<uint64_t>(request.from_sequence, 1);
     absl::StatusOr<rd_kafka_conf_t*> conf = NewKafkaConf(
         options,
@@ -217,12 +217,20 @@ class KafkaLogStream final : public log::LogStream {
       through = sequence;
     }
     batch->set_through_sequence(through);
+    // The head as the last fetch reported it (librdkafka's cached high-water mark), for lag.
+    int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(rk_, topic_.c_str(), static_cast<int32_t>(partition), &low,
+                                       &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high > 0) {
+      batch->set_last_sequence(static_cast<uint64_t>(high));
+    }
     next_sequence_ = through + 1;
     return absl::OkStatus();
   }
 
   const log::LogReadRequest request_;
   const std::shared_ptr<SubjectKeySource> keys_;
+  const std::string topic_;
   rd_kafka_t* rk_ = nullptr;
   uint64_t next_sequence_ = 1;  // The next sequence to deliver.
   absl::Status status_;         // Read's thread only.
