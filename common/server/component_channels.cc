@@ -52,4 +52,17 @@ std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view com
   return channel;
 }
 
+std::shared_ptr<grpc::Channel> ComponentChannels::ChannelToAddress(
+    const std::string& address) const {
+  if (address.empty()) return nullptr;
+  absl::MutexLock lock(&mu_);
+  std::shared_ptr<grpc::Channel>& channel = channels_[address];
+  if (channel == nullptr) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(max_message_bytes_);
+    channel = grpc::CreateCustomChannel(address, remote_credentials_, args);
+  }
+  return channel;
+}
+
 }  // namespace clientele::server

@@ -57,6 +57,10 @@ class ComponentChannels {
   std::shared_ptr<grpc::Channel> ChannelTo(std::string_view component,
                                            uint32_t partition = 0) const;
 
+  // The channel to a peer named by its address alone (e.g. an identity replica's --primary,
+  // the gateway's --identity_replica_addr), with the remote credentials; null for "".
+  std::shared_ptr<grpc::Channel> ChannelToAddress(const std::string& address) const;
+
   const Deployment& deployment() const { return deployment_; }
 
  private:

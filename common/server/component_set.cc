@@ -49,7 +49,9 @@ absl::Status ComponentSet::Select(std::string_view services) {
                                             ',', absl::SkipWhitespace())) {
     s = absl::StripAsciiWhitespace(s);
     if (s == "all") {
-      selected.insert(known.begin(), known.end());
+      for (const Entry& entry : entries_) {
+        if (entry.info.in_all) selected.insert(entry.info.name);
+      }
     } else if (std::find(known.begin(), known.end(), s) != known.end()) {
       selected.insert(std::string(s));
     } else {
