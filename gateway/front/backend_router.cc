@@ -55,6 +55,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SplitBackendRouter::Route(
   const MethodRoute route = RouteOfMethod(method);
   switch (route.kind) {
     case RouteKind::kComponent:
+      if (route.component == "identity" && identity_replicas_ != nullptr &&
+          IsIdentityReplicaRead(method)) {
+        if (std::shared_ptr<grpc::Channel> replica = identity_replicas_->Pick()) return replica;
+      }
       if (route.component == "analytics" && !channels_->deployment().Reachable("analytics")) {
         return ChannelOf("recommender", 0);  // ListJobs where only the recommender runs jobs.
       }

@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/server/component_channels.h"
+#include "gateway/front/identity_replica_reads.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -72,6 +74,12 @@ class SplitBackendRouter final : public BackendRouter {
   uint32_t ingest_split_partitions() const override;
   std::shared_ptr<grpc::Channel> IngestChannel(uint32_t partition) override;
 
+  // Identity reads go to these replicas when one is connected (identity_replica_reads.h).
+  // Call before routing.
+  void SetIdentityReplicas(std::vector<std::shared_ptr<grpc::Channel>> replicas) {
+    identity_replicas_ = std::make_unique<IdentityReplicaReads>(std::move(replicas));
+  }
+
  private:
   absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelOf(std::string_view component,
                                                            uint32_t partition) const;
@@ -79,6 +87,7 @@ class SplitBackendRouter final : public BackendRouter {
   const std::shared_ptr<const server::ComponentChannels> channels_;
   const std::shared_ptr<grpc::Channel> local_;
   const uint32_t partition_count_;
+  std::unique_ptr<IdentityReplicaReads> identity_replicas_;  // Null without replicas.
 };
 
 }  // namespace clientele::gateway::front
