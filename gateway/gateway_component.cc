@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
 #include "gateway/customer360/customer360_fanout.h"
 #include "gateway/front/method_routes.h"
 #include "gateway/gateway_store.h"

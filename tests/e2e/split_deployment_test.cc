@@ -89,7 +89,8 @@ TEST(SplitDeploymentTest, AnUnknownComponentIsRefusedNamingTheRegisteredOnes) {
   EXPECT_EQ(start.exit_code, 2);
   EXPECT_THAT(start.err, HasSubstr("unknown service 'billing'"));
   EXPECT_THAT(start.err,
-              HasSubstr("known: all, ingest, identity, analytics, recommender, gateway"));
+              HasSubstr("known: all, ingest, identity, identity-replica, analytics, recommender, "
+                        "gateway"));
 }
 
 }  // namespace
