@@ -366,7 +366,10 @@ void IdentityReplica::Publish(std::shared_ptr<const ReplicaState> state) {
     absl::MutexLock lock(&mu_);
     old = std::move(state_);
     state_ = std::move(state);
-    if (state_->sequence >= primary_head_.load()) caught_up_at_ = absl::Now();
+    // Before it first catches up, the lag counts from its first state.
+    if (state_->sequence >= primary_head_.load() || caught_up_at_ == absl::Time()) {
+      caught_up_at_ = absl::Now();
+    }
   }
   // Released outside the lock: a replaced generation's store deletes its files here, unless a
   // reader still holds it.
