@@ -42,6 +42,10 @@ void GatewayComponent::AddFlags(CLI::App& app) {
                  "request to answer (0: through the generic front like streams)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--recommender_serving_addr", recommender_serving_addr_,
+                 "host:port of the recommender's serving replicas (--services=recommender-serving, "
+                 "e.g. a Kubernetes Service over them): Recommend, SimilarItems and "
+                 "CompleteBasket go there, every other recommender call to --recommender_addr");
   app.add_option("--identity_replica_addr", identity_replica_addr_,
                  "host:port of identity read replicas, comma-separated (--services=gateway): "
                  "identity reads are spread over them, writes go to --identity_addr");
@@ -130,11 +134,16 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   for (std::string_view backend : kBackends) {
     all_here = all_here && channels->deployment().RunsHere(backend);
   }
-  if (all_here) {
+  if (all_here && recommender_serving_addr_.empty()) {
     router_ = std::make_unique<front::LocalBackendRouter>(std::move(local));
   } else {
+    std::shared_ptr<grpc::Channel> serving;
+    if (!recommender_serving_addr_.empty()) {
+      // Spread over the replicas (every address of a headless Service's name).
+      serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin");
+    }
     auto split = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
-                                                             partition_count_);
+                                                             partition_count_, std::move(serving));
     if (!identity_replicas.empty()) split->SetIdentityReplicas(std::move(identity_replicas));
     router_ = std::move(split);
   }

@@ -65,6 +65,9 @@ class GatewayComponent final : public server::Component {
   int unary_threads_ = 1;      // --gateway_unary_threads
   std::string identity_replica_addr_;  // --identity_replica_addr
   uint32_t partition_count_ = 1;
+  // --recommender_serving_addr: where Recommend, SimilarItems, CompleteBasket go (empty: the
+  // recommender).
+  std::string recommender_serving_addr_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<PiiAuditLog> audit_log_;  // In store_.
   std::unique_ptr<GatewaySecurity> security_;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "CLI/CLI.hpp"
+#include "common/log/partition_count_record.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/resolution/fellegi_sunter_matcher.h"
@@ -44,6 +45,10 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
   log.retention = change_retention_;
   CLT_ASSIGN_OR_RETURN(change_log_, ChangeLogStore::Open(std::move(base), std::move(log)));
   store_ = change_log_.get();
+  // Its applied sequences are per partition: the store belongs to one partition count.
+  CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*store_, kProgressCf, "partition_count/identity",
+                                                env.partition_count, db.path));
+  registry_ = env.metrics;
   CLT_ASSIGN_OR_RETURN(resolver_, Resolver::Open(store_, std::make_unique<FellegiSunterMatcher>(),
                                                  ResolverOptions()));
   if (env.metrics != nullptr) {
@@ -67,6 +72,7 @@ absl::Status IdentityComponent::Start(std::shared_ptr<const server::ComponentCha
   consumer.name = "identity";
   consumer.partitions = partitions_;
   consumer.progress_cf = kProgressCf;
+  consumer.metrics = registry_;
   consumer_ = std::make_unique<log::LogConsumer>(
       consumer, store_, applier_.get(),
       [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });

@@ -30,7 +30,7 @@ struct ComponentInfo {
   // A new, unopened component: cheap, no I/O (every registered one is created to add its
   // flags).
   std::function<std::unique_ptr<Component>()> create;
-  // Selected by --services=all (false: only when named, e.g. a replica of another component).
+  // Whether --services=all selects it (false: only when named, e.g. recommender-serving).
   bool in_all = true;
 };
 

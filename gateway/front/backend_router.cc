@@ -30,8 +30,12 @@ std::string JobIdOf(const grpc::ByteBuffer* request) {
 
 SplitBackendRouter::SplitBackendRouter(std::shared_ptr<const server::ComponentChannels> channels,
                                        std::shared_ptr<grpc::Channel> local,
-                                       uint32_t partition_count)
-    : channels_(std::move(channels)), local_(std::move(local)), partition_count_(partition_count) {}
+                                       uint32_t partition_count,
+                                       std::shared_ptr<grpc::Channel> recommender_serving)
+    : channels_(std::move(channels)),
+      local_(std::move(local)),
+      partition_count_(partition_count),
+      recommender_serving_(std::move(recommender_serving)) {}
 
 bool SplitBackendRouter::NeedsRequest(std::string_view method) const {
   const RouteKind kind = RouteOfMethod(method).kind;
@@ -58,6 +62,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SplitBackendRouter::Route(
       if (route.component == "identity" && identity_replicas_ != nullptr &&
           IsIdentityReplicaRead(method)) {
         if (std::shared_ptr<grpc::Channel> replica = identity_replicas_->Pick()) return replica;
+      }
+      if (recommender_serving_ != nullptr && ServedByRecommenderReplicas(method)) {
+        return recommender_serving_;
       }
       if (route.component == "analytics" && !channels_->deployment().Reachable("analytics")) {
         return ChannelOf("recommender", 0);  // ListJobs where only the recommender runs jobs.
@@ -123,6 +130,21 @@ uint32_t SplitBackendRouter::ingest_split_partitions() const {
 
 std::shared_ptr<grpc::Channel> SplitBackendRouter::IngestChannel(uint32_t partition) {
   return channels_->ChannelTo("ingest", partition);
+}
+
+std::vector<std::string> SplitBackendRouter::JobServices() const {
+  std::vector<std::string> services;
+  for (std::string_view component : JobComponents()) {
+    if (channels_->deployment().Reachable(component)) services.emplace_back(component);
+  }
+  return services;
+}
+
+std::shared_ptr<grpc::Channel> SplitBackendRouter::JobChannel(std::string_view service) {
+  for (std::string_view component : JobComponents()) {
+    if (component == service) return channels_->ChannelTo(component, 0);
+  }
+  return nullptr;
 }
 
 }  // namespace clientele::gateway::front

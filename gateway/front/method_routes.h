@@ -40,6 +40,10 @@ struct MethodRoute {
 // The route of a full method name "/<package>.<Service>/<Method>".
 MethodRoute RouteOfMethod(std::string_view method);
 
+// Whether serving replicas (--recommender_serving_addr) answer `method`: Recommend,
+// SimilarItems and CompleteBasket of clientele.recommender.v1.RecommenderService.
+bool ServedByRecommenderReplicas(std::string_view method);
+
 // The services of the components that the front routes (each component's own and the
 // JobService), by full name: "clientele.ingest.v1.IngestService", ...
 std::vector<std::string> ComponentServices();
@@ -48,6 +52,9 @@ std::vector<std::string> ComponentServices();
 // "evaluate": recommender); empty for an unknown kind. The kinds are those of the components'
 // job runners (docs/jobs.md).
 std::string_view ComponentOfJobKind(std::string_view kind);
+
+// The components that run jobs (of the kinds above), each once: "analytics", "recommender".
+std::vector<std::string_view> JobComponents();
 
 // The component a job id names: the text before its first '-' ("analytics-0000000042" ->
 // "analytics"); empty when the id has no '-'.

@@ -90,7 +90,7 @@ TEST(SplitDeploymentTest, AnUnknownComponentIsRefusedNamingTheRegisteredOnes) {
   EXPECT_THAT(start.err, HasSubstr("unknown service 'billing'"));
   EXPECT_THAT(start.err,
               HasSubstr("known: all, ingest, identity, identity-replica, analytics, recommender, "
-                        "gateway"));
+                        "recommender-serving, gateway"));
 }
 
 }  // namespace
