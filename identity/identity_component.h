@@ -60,7 +60,7 @@ class IdentityComponent final : public server::Component, public LogProgress {
  private:
   std::vector<uint32_t> partitions_;
   metrics::Registry* registry_ = nullptr;  // Not owned; may be null.
-  uint64_t change_retention_ = 10000;  // --identity_change_retention
+  uint64_t change_retention_ = 10000;      // --identity_change_retention
   std::unique_ptr<ChangeLogStore> change_log_;
   storage::KvStore* store_ = nullptr;  // change_log_.
   std::unique_ptr<Resolver> resolver_;
