@@ -418,6 +418,32 @@ TEST_F(ErasureRunnerTest, AComponentThatIsNotReachableIsAFailedStep) {
               HasSubstr("recommender: not reachable from this gateway"));
 }
 
+TEST_F(ErasureRunnerTest, TheIdentityStepWaitsOnEveryIdentityReplica) {
+  FakeBehaviour replica_behaviour;
+  FakeComponent<pv1::IdentityPrivacy::Service> replica("identity-replica", &log_,
+                                                       &replica_behaviour);
+  FakeServer replica_server({&replica});
+  PrivacyBackends backends = Backends();
+  backends.identity_replicas.push_back({"replica-0:50051", replica_server.channel()});
+  StartRunner(std::move(backends));
+  const pv1::PrivacyRequest done = AwaitFinished(Submit(Request("first")));
+  ASSERT_EQ(done.state(), pv1::REQUEST_STATE_SUCCEEDED) << done.error();
+  EXPECT_EQ(Step(done, "identity").keys_deleted(), 11);  // The primary's count.
+  // After the primary erased, before the next component.
+  const int primary = log_.IndexOf("identity.EraseSubjectData");
+  const int confirmed = log_.IndexOf("identity-replica.EraseSubjectData");
+  ASSERT_GE(primary, 0);
+  EXPECT_LT(primary, confirmed);
+  EXPECT_LT(confirmed, log_.IndexOf("analytics.EraseSubjectData"));
+
+  // A replica that cannot confirm fails the identity step, naming it.
+  replica_behaviour.Fail("still catching up");
+  const pv1::PrivacyRequest failed = AwaitFinished(Submit(Request("second")));
+  ASSERT_EQ(failed.state(), pv1::REQUEST_STATE_FAILED);
+  EXPECT_EQ(Step(failed, "identity").state(), pv1::REQUEST_STATE_FAILED);
+  EXPECT_THAT(Step(failed, "identity").error(), HasSubstr("identity read replica replica-0:50051"));
+}
+
 TEST_F(ErasureRunnerTest, AnIngestPartitionWithoutANodeFailsTheIngestStep) {
   PrivacyBackends backends = Backends();
   auto c0 = ingest0_server_.channel();
