@@ -54,6 +54,9 @@ struct LoadResult {
   int64_t ok = 0;
   int64_t errors = 0;
   std::array<int64_t, kNumCodes> errors_by_code{};  // Index: grpc::StatusCode.
+  // The message of the first measured error of each code (to tell, e.g., a refused connection
+  // from a server's own UNAVAILABLE). Index: grpc::StatusCode.
+  std::array<std::string, kNumCodes> first_error_message{};
   int64_t warmup_calls = 0;
   // Latency of every measured call, failed ones included, in nanoseconds.
   LatencyHistogram latency;

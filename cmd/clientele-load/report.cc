@@ -17,9 +17,11 @@ double RoundMs(double ms) { return std::round(ms * 1000) / 1000; }
 nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
   const LatencyHistogram& h = result.latency;
   nlohmann::json errors_by_code = nlohmann::json::object();
+  nlohmann::json first_error_message = nlohmann::json::object();
   for (int code = 1; code < LoadResult::kNumCodes; ++code) {
     if (result.errors_by_code[code] > 0) {
       errors_by_code[StatusCodeName(code)] = result.errors_by_code[code];
+      first_error_message[StatusCodeName(code)] = result.first_error_message[code];
     }
   }
   const bool open = run.options.rate > 0;
@@ -36,6 +38,7 @@ nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
       {"ok", result.ok},
       {"errors", result.errors},
       {"errors_by_code", errors_by_code},
+      {"first_error_message", first_error_message},
       {"rps", std::round(result.rps() * 10) / 10},
       {"p50_ms", RoundMs(Ms(h.ValueAtPercentile(50)))},
       {"p90_ms", RoundMs(Ms(h.ValueAtPercentile(90)))},
@@ -72,7 +75,14 @@ std::string ReportText(const RunDescription& run, const LoadResult& result) {
       absl::StrAppendFormat(&out, "  %s %d", StatusCodeName(code), result.errors_by_code[code]);
     }
   }
-  absl::StrAppendFormat(&out, "\n  throughput %.1f calls/s\n", result.rps());
+  absl::StrAppendFormat(&out, "\n");
+  for (int code = 1; code < LoadResult::kNumCodes; ++code) {
+    if (result.errors_by_code[code] > 0) {
+      absl::StrAppendFormat(&out, "  first %s: %s\n", StatusCodeName(code),
+                            result.first_error_message[code]);
+    }
+  }
+  absl::StrAppendFormat(&out, "  throughput %.1f calls/s\n", result.rps());
   absl::StrAppendFormat(&out,
                         "  latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  "
                         "mean %.3f\n",
