@@ -43,7 +43,7 @@
 #                      after the first file, SIGSTOP it, start the next import, SIGKILL it once
 #                      the other nodes stored part of that (sure to hit an import however short)
 #   PROFILES=100       profiles whose Recommend is compared replica against trainer
-#   LOAD_RATE=2000 LOAD_SECONDS=20   the load during the retrain
+#   LOAD_RATE=2000 LOAD_SECONDS=60   the load during the retrain (which must end within it)
 #   DRAIN_RATE=300 DRAIN_SECONDS=6   the load during each SIGTERM (sent after a third of it)
 #   DRAIN="ingest0 ingest1 ingest2 identity identity-replica analytics recommender serving0
 #          serving1 gateway"         the components stopped in step 6, in this order
@@ -63,7 +63,7 @@ SEED=${SEED:-7}
 KILL_AT=${KILL_AT:-0.3}
 PROFILES=${PROFILES:-100}
 LOAD_RATE=${LOAD_RATE:-2000}
-LOAD_SECONDS=${LOAD_SECONDS:-20}
+LOAD_SECONDS=${LOAD_SECONDS:-60}
 DRAIN_RATE=${DRAIN_RATE:-300}
 DRAIN_SECONDS=${DRAIN_SECONDS:-6}
 DRAIN=${DRAIN:-ingest0 ingest1 ingest2 identity identity-replica analytics recommender serving0 serving1 gateway}
