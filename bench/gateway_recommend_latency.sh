@@ -23,6 +23,11 @@
 #   DATA_DIR=dir (keep the imported, trained backend store and reuse it)
 #   SERVER_FLAGS / GATEWAY_FLAGS / CLIENT_FLAGS: extra flags of the backend, the gateway and
 #   clientele-load (e.g. TLS flags and an API key once both sides take them).
+#   PIN_LOAD / PIN_GATEWAY / PIN_BACKEND=cpu-list (taskset -c): run clientele-load, the
+#   gateway(s) and the backend on CPUs of their own, so that none of them takes the others'
+#   cores and the gateway's figures are its own (e.g. on 4 cores PIN_LOAD=0 PIN_GATEWAY=1
+#   PIN_BACKEND=2,3). Unset: the scheduler places them. Pin only on a machine with cores to
+#   spare: on 2 cores the three processes share them whatever is pinned.
 # Reads ../shared/data/online_retail/online_retail.csv (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +51,9 @@ stop_all() {
   PIDS=()
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
+PIN_BACKEND=${PIN_BACKEND:-}; PIN_GATEWAY=${PIN_GATEWAY:-}; PIN_LOAD=${PIN_LOAD:-}
+# pinned CPUS: the command prefix that runs a process on CPUS (taskset -c), nothing if unset.
+pinned() { [[ -n $1 ]] && echo "taskset -c $1"; return 0; }
 
 # start NAME DATA_DIR ARGS...: starts clienteled, waits for its port file, sets ADDR.
 start() {
@@ -53,7 +61,10 @@ start() {
   shift 2
   rm -f "$WORK/$name.port"
   # shellcheck disable=SC2086
-  build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
+  local pin=$PIN_GATEWAY
+  [[ $name == backend ]] && pin=$PIN_BACKEND
+  # shellcheck disable=SC2046
+  $(pinned "$pin") build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
     --metrics_listen=off --log_level=warn "$@" 2>>"$WORK/$name.log" &
   PIDS+=($!)
   for _ in $(seq 1 600); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
@@ -104,7 +115,7 @@ for run in $(seq 1 "$RUNS"); do
     addr=$BACKEND; tls=("${DIRECT_CLIENT[@]}")
     [[ $target == gateway ]] && addr=$GATEWAY && tls=("${GATEWAY_CLIENT[@]}")
     # shellcheck disable=SC2086
-    line=$(build/bin/clientele-load --server="$addr" --call=recommend --duration="$DURATION" \
+    line=$($(pinned "$PIN_LOAD") build/bin/clientele-load --server="$addr" --call=recommend --duration="$DURATION" \
       --warmup="$WARMUP" --rate="$RATE" --concurrency="$OPEN_CONCURRENCY" --json \
       "${tls[@]}" ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
     echo "$target $line"

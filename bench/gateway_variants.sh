@@ -11,6 +11,11 @@
 # Environment (all optional): VARIANTS="name:flags;name:flags" (default: the defaults, and the
 #   generic front for unary calls), RATE=0 (0: closed loop), CONCURRENCY=1, DURATION=8,
 #   WARMUP=2, RUNS=3, DATA_DIR=dir (the imported, trained backend store, kept and reused).
+#   PIN_LOAD / PIN_GATEWAY / PIN_BACKEND=cpu-list (taskset -c): run clientele-load, the
+#   gateway(s) and the backend on CPUs of their own, so that none of them takes the others'
+#   cores and the gateway's figures are its own (e.g. on 4 cores PIN_LOAD=0 PIN_GATEWAY=1
+#   PIN_BACKEND=2,3). Unset: the scheduler places them. Pin only on a machine with cores to
+#   spare: on 2 cores the three processes share them whatever is pinned.
 # Reads ../shared/data/online_retail/online_retail.csv (not committed) when DATA_DIR is new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,13 +39,19 @@ stop_all() {
   PIDS=()
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
+PIN_BACKEND=${PIN_BACKEND:-}; PIN_GATEWAY=${PIN_GATEWAY:-}; PIN_LOAD=${PIN_LOAD:-}
+# pinned CPUS: the command prefix that runs a process on CPUS (taskset -c), nothing if unset.
+pinned() { [[ -n $1 ]] && echo "taskset -c $1"; return 0; }
 
 # start NAME DATA_DIR ARGS...: starts clienteled, waits for its port file, sets ADDR and PID.
 start() {
   local name=$1 dir=$2
   shift 2
   rm -f "$WORK/$name.port"
-  build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
+  local pin=$PIN_GATEWAY
+  [[ $name == backend ]] && pin=$PIN_BACKEND
+  # shellcheck disable=SC2046
+  $(pinned "$pin") build/bin/clienteled --data_dir="$dir" --port_file="$WORK/$name.port" --listen=127.0.0.1:0 \
     --metrics_listen=off --log_level=warn "$@" 2>>"$WORK/$name.log" &
   PID=$!
   PIDS+=("$PID")
@@ -99,7 +110,7 @@ for run in $(seq 1 "$RUNS"); do
          2>"$WORK/perf" >/dev/null || true) &
       perf_job=$!
     fi
-    line=$(build/bin/clientele-load --server="${TARGET_ADDR[$name]}" --call=recommend \
+    line=$($(pinned "$PIN_LOAD") build/bin/clientele-load --server="${TARGET_ADDR[$name]}" --call=recommend \
       --duration="$DURATION" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
       --json "${client[@]}" 2>/dev/null | tail -n 1)
     [[ -n $perf_job ]] && wait "$perf_job"

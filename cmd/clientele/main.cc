@@ -2,7 +2,8 @@
 // --server (default $CLIENTELE_SERVER, else 127.0.0.1:50051), --tls-ca, --tls-cert and
 // --tls-key (TLS, docs/security.md), the API key (--api-key, --api-key-file or
 // $CLIENTELE_API_KEY) and --json (machine-readable output). Exit codes
-// (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage.
+// (common/cli/command_line.h): 0 ok, 1 a failed call or job, 2 usage; `health` adds 3 for a
+// server it cannot reach.
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,6 +16,7 @@
 #include "cmd/clientele/cli_context.h"
 #include "cmd/clientele/customer_commands.h"
 #include "cmd/clientele/gen_command.h"
+#include "cmd/clientele/health_command.h"
 #include "cmd/clientele/identity_commands.h"
 #include "cmd/clientele/import_command.h"
 #include "cmd/clientele/job_commands.h"
@@ -93,6 +95,8 @@ int main(int argc, char** argv) {
   AddCustomerCommands(app, context, customer_flags, run);
   PrivacyFlags privacy_flags;
   AddPrivacyCommands(app, context, privacy_flags, run);
+  HealthFlags health_flags;
+  AddHealthCommand(app, context, health_flags, run);
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
   // The files are read once, before any call: a bad one is a usage error naming its flag.
   absl::StatusOr<clientele::server::ChannelTls> tls =

@@ -121,4 +121,19 @@ std::shared_ptr<grpc::Channel> SplitBackendRouter::IngestChannel(uint32_t partit
   return channels_->ChannelTo("ingest", partition);
 }
 
+std::vector<std::string> SplitBackendRouter::JobServices() const {
+  std::vector<std::string> services;
+  for (std::string_view component : JobComponents()) {
+    if (channels_->deployment().Reachable(component)) services.emplace_back(component);
+  }
+  return services;
+}
+
+std::shared_ptr<grpc::Channel> SplitBackendRouter::JobChannel(std::string_view service) {
+  for (std::string_view component : JobComponents()) {
+    if (component == service) return channels_->ChannelTo(component, 0);
+  }
+  return nullptr;
+}
+
 }  // namespace clientele::gateway::front

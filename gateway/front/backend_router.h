@@ -5,7 +5,8 @@
 //   LocalBackendRouter: all-in-one (every component in this process): every call goes to the
 //     internal server's in-process channel.
 //   SplitBackendRouter: --services=gateway: by service to the components' addresses
-//     (method_routes.h), JobService by job kind and id, Ingest and IngestStream split over
+//     (method_routes.h), JobService by job kind and id (ListJobs merged over the components
+//     that run jobs), Ingest and IngestStream split over
 //     the ingest nodes by partition (ingest_split.h), the gateway's own services and
 //     reflection to the in-process channel.
 #ifndef CLIENTELE_GATEWAY_FRONT_BACKEND_ROUTER_H_
@@ -13,7 +14,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/server/component_channels.h"
@@ -42,6 +45,15 @@ class BackendRouter {
   // method), and the channel of partition `p`'s ingest node.
   virtual uint32_t ingest_split_partitions() const { return 0; }
   virtual std::shared_ptr<grpc::Channel> IngestChannel(uint32_t /*partition*/) { return nullptr; }
+
+  // The services whose jobs ListJobs merges when more than one (each in its own process or
+  // not): the components that run jobs and are reachable, by the prefix of their job ids
+  // ("analytics", "recommender"). Fewer than two: ListJobs is routed like any other method.
+  virtual std::vector<std::string> JobServices() const { return {}; }
+  // The channel of the JobService that runs `service`'s jobs; null if none.
+  virtual std::shared_ptr<grpc::Channel> JobChannel(std::string_view /*service*/) {
+    return nullptr;
+  }
 };
 
 // Every call to one channel.
@@ -71,6 +83,8 @@ class SplitBackendRouter final : public BackendRouter {
                                                        const grpc::ByteBuffer* request) override;
   uint32_t ingest_split_partitions() const override;
   std::shared_ptr<grpc::Channel> IngestChannel(uint32_t partition) override;
+  std::vector<std::string> JobServices() const override;
+  std::shared_ptr<grpc::Channel> JobChannel(std::string_view service) override;
 
  private:
   absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelOf(std::string_view component,

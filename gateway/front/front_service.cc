@@ -12,6 +12,11 @@
 namespace clientele::gateway::front {
 namespace {
 
+constexpr std::string_view kGetLogInfo = "/clientele.ingest.v1.IngestService/GetLogInfo";
+constexpr std::string_view kListRejected = "/clientele.ingest.v1.IngestService/ListRejected";
+constexpr std::string_view kRemoveConsumer = "/clientele.ingest.v1.IngestService/RemoveConsumer";
+constexpr std::string_view kListJobs = "/clientele.common.v1.JobService/ListJobs";
+
 FrontService::MethodInfo InfoOf(const std::string& method) {
   FrontService::MethodInfo info;
   const size_t slash = method.rfind('/');
@@ -51,9 +56,10 @@ const FrontService::MethodInfo& FrontService::Lookup(const std::string& method) 
 }
 
 bool FrontService::Composes(const std::string& method) const {
+  if (method == kListJobs) return router_->JobServices().size() > 1;
   if (router_->ingest_split_partitions() == 0) return false;
-  return RouteOfMethod(method).kind == RouteKind::kIngestEvents ||
-         method == "/clientele.ingest.v1.IngestService/GetLogInfo";
+  return RouteOfMethod(method).kind == RouteKind::kIngestEvents || method == kGetLogInfo ||
+         method == kListRejected || method == kRemoveConsumer;
 }
 
 std::vector<UnaryMethod> FrontService::UnaryMethods(
@@ -92,6 +98,11 @@ grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
   if (Composes(method)) {
     if (RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
       return NewIngestSplitCall(context, std::move(call), router_);
+    }
+    if (method == kListJobs) return NewListJobsCall(context, std::move(call), router_);
+    if (method == kListRejected) return NewListRejectedCall(context, std::move(call), router_);
+    if (method == kRemoveConsumer) {
+      return NewRemoveConsumerCall(context, std::move(call), router_);
     }
     return NewLogInfoCall(context, std::move(call), router_);
   }

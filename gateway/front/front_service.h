@@ -9,7 +9,10 @@
 //     direction (a slow reader on either side slows the other, nothing is buffered), the
 //     client's half-close passed on, and the backend's status returned;
 //   - Ingest and IngestStream, when the router splits them over partitioned ingest nodes, by
-//     partition (ingest_split.h), with one answer merged in request order.
+//     partition (ingest_split.h), with one answer merged in request order;
+//   - calls whose answer is composed from several backends (fan_out_call.h): GetLogInfo,
+//     ListRejected and RemoveConsumer over the ingest nodes, ListJobs over the components
+//     that run jobs (Composes says when).
 //
 // The unary methods the front forwards to one backend may instead be served by the unary path
 // on completion queues (unary_front.h; UnaryMethods names them), registered on the same
@@ -66,8 +69,10 @@ class FrontService final : public grpc::CallbackGenericService {
   };
 
   // Whether the front composes the answer of `method` itself from several backends rather
-  // than forwarding the call to one: Ingest and IngestStream split by partition, GetLogInfo
-  // merged over the ingest nodes (when the router splits ingest).
+  // than forwarding the call to one: when the router splits ingest, Ingest and IngestStream
+  // split by partition, GetLogInfo and ListRejected merged over the ingest nodes and
+  // RemoveConsumer applied on each; when several components run jobs, ListJobs merged over
+  // their JobServices.
   bool Composes(const std::string& method) const;
 
   // The unary methods of `services` (full names, e.g. "clientele.recommender.v1.

@@ -1,5 +1,6 @@
 #include "gateway/front/method_routes.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -71,6 +72,16 @@ std::string_view ComponentOfJobKind(std::string_view kind) {
     if (kind == known) return component;
   }
   return {};
+}
+
+std::vector<std::string_view> JobComponents() {
+  std::vector<std::string_view> components;
+  for (const auto& [kind, component] : kJobKinds) {
+    if (std::find(components.begin(), components.end(), component) == components.end()) {
+      components.push_back(component);
+    }
+  }
+  return components;
 }
 
 std::string_view ComponentOfJobId(std::string_view job_id) {

@@ -49,6 +49,9 @@ std::vector<std::string> ComponentServices();
 // job runners (docs/jobs.md).
 std::string_view ComponentOfJobKind(std::string_view kind);
 
+// The components that run jobs (of the kinds above), each once: "analytics", "recommender".
+std::vector<std::string_view> JobComponents();
+
 // The component a job id names: the text before its first '-' ("analytics-0000000042" ->
 // "analytics"); empty when the id has no '-'.
 std::string_view ComponentOfJobId(std::string_view job_id);

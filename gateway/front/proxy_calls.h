@@ -34,6 +34,20 @@ grpc::ServerGenericBidiReactor* NewIngestSplitCall(grpc::CallbackServerContext* 
 grpc::ServerGenericBidiReactor* NewLogInfoCall(grpc::CallbackServerContext* context,
                                                ForwardedCall call, BackendRouter* router);
 
+// IngestService.ListRejected over every ingest node of router->ingest_split_partitions()
+// partitions, one merged listing paged with a merged token.
+grpc::ServerGenericBidiReactor* NewListRejectedCall(grpc::CallbackServerContext* context,
+                                                    ForwardedCall call, BackendRouter* router);
+
+// IngestService.RemoveConsumer on every ingest node of router->ingest_split_partitions()
+// partitions.
+grpc::ServerGenericBidiReactor* NewRemoveConsumerCall(grpc::CallbackServerContext* context,
+                                                      ForwardedCall call, BackendRouter* router);
+
+// JobService.ListJobs over the JobServices of router->JobServices(), one merged listing.
+grpc::ServerGenericBidiReactor* NewListJobsCall(grpc::CallbackServerContext* context,
+                                                ForwardedCall call, BackendRouter* router);
+
 }  // namespace clientele::gateway::front
 
 #endif  // CLIENTELE_GATEWAY_FRONT_PROXY_CALLS_H_

@@ -2,13 +2,16 @@
 // owning one of three partitions, and a gateway process (--services=gateway) that knows them
 // by --ingest_addr with {partition}. One IngestStream through the gateway carries events of
 // every partition; each event lands on its partition's node and the answer lists every
-// event's result in request order.
+// event's result in request order. The calls about every node (GetLogInfo, ListRejected,
+// RemoveConsumer) reach them all; ListJobs reaches every component that runs jobs.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "clientele/common/v1/jobs.grpc.pb.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
 #include "common/log/partitioning.h"
 #include "common/testing/child_process.h"
@@ -180,6 +183,190 @@ TEST_F(GatewaySplitTest, AUnaryIngestIsSplitTooAndADownNodeGivesUnavailable) {
   const grpc::Status status = StubOf(gateway_.address)->Ingest(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("partition 2"));
+}
+
+// Dead letters: each node keeps its own partitions' rejected events. Through the gateway one
+// listing pages over all of them, and RemoveConsumer reaches every node.
+TEST_F(GatewaySplitTest, DeadLettersOfEveryNodeAreListedInPagesAndRemoveConsumerReachesAll) {
+  // Two events without an event id (rejected) per partition, through the gateway.
+  IngestRequest request;
+  std::map<uint32_t, int> invalid_per_partition;
+  for (int i = 0; request.events_size() < 2 * static_cast<int>(kPartitions); ++i) {
+    common::v1::Event event = CustomerEvent("", "bad-" + std::to_string(i));
+    const uint32_t partition = log::PartitionOf(event, kPartitions);
+    if (invalid_per_partition[partition] == 2) continue;
+    ++invalid_per_partition[partition];
+    *request.add_events() = event;
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    IngestResponse response;
+    const grpc::Status status = StubOf(gateway_.address)->Ingest(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.rejected(), 2 * static_cast<int>(kPartitions));
+  }
+  // Pages of 4 through the gateway list the 6 letters of the 3 nodes, each once.
+  std::map<uint32_t, int> listed_per_partition;
+  std::vector<std::string> sources;
+  ingest::v1::ListRejectedRequest list;
+  list.set_page_size(4);
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::ListRejectedResponse page;
+    const grpc::Status status = StubOf(gateway_.address)->ListRejected(&context, list, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(page.total(), 2 * static_cast<int>(kPartitions));
+    EXPECT_LE(page.dead_letters_size(), 4);
+    for (const ingest::v1::DeadLetter& letter : page.dead_letters()) {
+      ++listed_per_partition[log::PartitionOf(letter.event(), kPartitions)];
+      sources.push_back(letter.event().source().id());
+    }
+    list.set_page_token(page.next_page_token());
+    ASSERT_LT(++pages, 10) << "the pages do not end";
+  } while (!list.page_token().empty());
+  EXPECT_GE(pages, 2);
+  EXPECT_EQ(listed_per_partition, invalid_per_partition);
+  std::sort(sources.begin(), sources.end());
+  EXPECT_EQ(std::unique(sources.begin(), sources.end()), sources.end()) << "a letter twice";
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    list.set_page_token("not-a-token");
+    ingest::v1::ListRejectedResponse page;
+    const grpc::Status status = StubOf(gateway_.address)->ListRejected(&context, list, &page);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("page_token"));
+  }
+
+  // A consumer registered with every node (its first progress report) is removed from all.
+  for (const std::string consumer : {"retired", "retired-later"}) {
+    for (uint32_t p = 0; p < kPartitions; ++p) {
+      grpc::ClientContext context;
+      context.set_deadline(Deadline());
+      ingest::v1::CommitProgressRequest commit;
+      commit.set_consumer(consumer);
+      commit.set_partition(p);
+      ingest::v1::CommitProgressResponse committed;
+      ASSERT_TRUE(StubOf(NodeAddress(p))->CommitProgress(&context, commit, &committed).ok());
+    }
+  }
+  ingest::v1::RemoveConsumerRequest remove;
+  remove.set_consumer("retired");
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::RemoveConsumerResponse removed;
+    const grpc::Status status =
+        StubOf(gateway_.address)->RemoveConsumer(&context, remove, &removed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(removed.partitions_removed(), static_cast<int>(kPartitions));
+  }
+  for (uint32_t p = 0; p < kPartitions; ++p) {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::GetLogInfoResponse info;
+    ASSERT_TRUE(
+        StubOf(NodeAddress(p))->GetLogInfo(&context, ingest::v1::GetLogInfoRequest(), &info).ok());
+    for (const auto& consumer : info.consumers()) {
+      EXPECT_NE(consumer.consumer(), "retired") << "still on partition " << p;
+    }
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::RemoveConsumerResponse removed;
+    EXPECT_EQ(StubOf(gateway_.address)->RemoveConsumer(&context, remove, &removed).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+
+  // A node that is down: both calls are UNAVAILABLE naming its partition.
+  nodes_[2].process->Signal(SIGKILL);
+  nodes_[2].process->Wait();
+  remove.set_consumer("retired-later");
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ingest::v1::RemoveConsumerResponse removed;
+    const grpc::Status status =
+        StubOf(gateway_.address)->RemoveConsumer(&context, remove, &removed);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("partition 2"));
+  }
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    list.set_page_token("");
+    ingest::v1::ListRejectedResponse page;
+    const grpc::Status status = StubOf(gateway_.address)->ListRejected(&context, list, &page);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("partition 2"));
+  }
+}
+
+// Jobs live with the components that run them: analytics and the recommender, each in its own
+// process. Through the gateway one ListJobs pages over both, newest first.
+TEST(GatewayJobsSplitTest, ListJobsMergesTheJobsOfEveryComponentInPages) {
+  TempDir dir;
+  ServerProcess ingest = StartServer(CLT_BIN_DIR, dir.Sub("ingest"), {"--services=ingest"});
+  ASSERT_FALSE(ingest.address.empty()) << "ingest did not start";
+  ServerProcess analytics =
+      StartServer(CLT_BIN_DIR, dir.Sub("analytics"),
+                  {"--services=analytics", "--ingest_addr=" + ingest.address});
+  ASSERT_FALSE(analytics.address.empty()) << "analytics did not start";
+  ServerProcess recommender =
+      StartServer(CLT_BIN_DIR, dir.Sub("recommender"),
+                  {"--services=recommender", "--ingest_addr=" + ingest.address});
+  ASSERT_FALSE(recommender.address.empty()) << "the recommender did not start";
+  ServerProcess gateway = StartServer(
+      CLT_BIN_DIR, dir.Sub("gateway"),
+      {"--services=gateway", "--ingest_addr=" + ingest.address,
+       "--analytics_addr=" + analytics.address, "--recommender_addr=" + recommender.address});
+  ASSERT_FALSE(gateway.address.empty()) << "the gateway did not start";
+  auto jobs = common::v1::JobService::NewStub(
+      grpc::CreateChannel(gateway.address, grpc::InsecureChannelCredentials()));
+
+  // Started one after the other, alternating: newest first lists them in reverse.
+  std::vector<std::string> started;
+  for (int i = 0; i < 3; ++i) {
+    for (const char* kind : {"rfm", "evaluate"}) {
+      grpc::ClientContext context;
+      context.set_deadline(Deadline());
+      common::v1::StartJobRequest start;
+      start.set_kind(kind);
+      common::v1::StartJobResponse response;
+      const grpc::Status status = jobs->StartJob(&context, start, &response);
+      ASSERT_TRUE(status.ok()) << kind << ": " << status.error_message();
+      started.push_back(response.job().job_id());
+    }
+  }
+  std::vector<std::string> listed;
+  common::v1::ListJobsRequest list;
+  list.set_page_size(4);
+  int pages = 0;
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    common::v1::ListJobsResponse page;
+    const grpc::Status status = jobs->ListJobs(&context, list, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_LE(page.jobs_size(), 4);
+    for (const common::v1::Job& job : page.jobs()) listed.push_back(job.job_id());
+    list.set_page_token(page.next_page_token());
+    ASSERT_LT(++pages, 10) << "the pages do not end";
+  } while (!list.page_token().empty());
+  EXPECT_EQ(pages, 2);
+  EXPECT_EQ(listed, std::vector<std::string>(started.rbegin(), started.rend()));
+
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  list.set_page_token("analytics=recommender-0000000001");
+  common::v1::ListJobsResponse page;
+  const grpc::Status status = jobs->ListJobs(&context, list, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("page_token"));
 }
 
 // Server reflection's ListServices (request bytes: list_services = "*"), through a generic
