@@ -27,10 +27,12 @@
 #      reference's; Recommend for PROFILES profiles on each serving replica equals the trainer's.
 #   5. retrain while clientele-load calls Recommend at LOAD_RATE calls/s (open loop) on the
 #      serving replicas (the trainer when there are none): 0 errors, p50/p99.
-#   6. SIGTERM each component in turn while clientele-load calls it (DRAIN_RATE calls/s),
-#      then restart it: the component exits 0, and no call fails with anything but
-#      UNAVAILABLE (a call the stopped server never accepted: refused connection or GOAWAY);
-#      every Ingest call answered OK has its event in the log.
+#   6. SIGTERM each component in turn while clientele-load calls it (DRAIN_RATE calls/s for
+#      DRAIN_SECONDS, the SIGTERM after a third): the component exits 0, and no call fails with
+#      anything but UNAVAILABLE (a call the stopped server never accepted: refused connection
+#      or GOAWAY); once the load has ended it restarts and must be ready again (health
+#      SERVING; a serving replica on the trainer's model); every Ingest call answered OK has
+#      its event in the log.
 #
 #   bench/cluster_test.sh                        # full Online Retail + ~100k generated records
 #   PEOPLE=800 CLIENTELE_ONLINE_RETAIL=tests/data/online_retail_sample.csv bench/cluster_test.sh
@@ -401,6 +403,27 @@ wait_replicas() {
 t=$(now)
 train "$GW" "$WORK/cluster"
 check "train through the gateway = all-in-one counts" "$(same train.txt)" "$(cat "$WORK/cluster/train.txt"); $(since "$t") s"
+# wait_ready NAME: until NAME answers health SERVING (`clientele health`, where the CLI has
+# it) and, for a serving replica, serves the trainer's model version (120 s).
+HAS_HEALTH=0
+"$BIN/clientele" --help 2>&1 | grep -q '^ *health ' && HAS_HEALTH=1
+wait_ready() {
+  local deadline=$((SECONDS + 120))
+  if ((HAS_HEALTH)); then
+    until cli "${ADDR[$1]}" health >/dev/null 2>&1; do
+      ((SECONDS < deadline)) || return 1
+      sleep 0.1
+    done
+  fi
+  if [[ $1 == serving* ]]; then
+    local version
+    version=$(model_version "${ADDR[recommender]}")
+    until [[ $(model_version "${ADDR[$1]}") == "$version" ]]; do
+      ((SECONDS < deadline)) || return 1
+      sleep 0.1
+    done
+  fi
+}
 if has_step recommend; then
   if ((SERVING)); then
     version=$(model_version "${ADDR[recommender]}")
@@ -484,15 +507,20 @@ if has_step drain; then
     sigterm "$name"
     rc=$RC
     down=$(since "$t")
-    restart "$name"
+    # The component stays down until the load ends: every call is one made before or during
+    # the drain (or refused after it), none reaches the restarted process.
     wait "$LOAD_PID" || true
+    t=$(now)
+    restart "$name"
+    ready=1
+    wait_ready "$name" || ready=0
     by_code=$(load_field "drain_$name" errors_by_code)
     others=$(echo "$by_code" | python3 -c 'import json, sys; print(sum(v for k, v in json.load(sys.stdin).items() if k != "UNAVAILABLE"))')
     calls=$(load_field "drain_$name" calls) errors=$(load_field "drain_$name" errors)
     [[ $call == ingest ]] && ingest_ok=$((ingest_ok + calls - errors))
     messages=$(load_field "drain_$name" first_error_message)
-    check "SIGTERM $name under $call load" "$((rc == 0 && others == 0))" \
-      "exit $rc after ${down} s, restarted; $calls calls, $((calls - errors)) OK, refused (UNAVAILABLE) $((errors - others)), failed otherwise $others; first errors $messages"
+    check "SIGTERM $name under $call load" "$((rc == 0 && others == 0 && ready))" \
+      "exit $rc after ${down} s; $calls calls, $((calls - errors)) OK, refused (UNAVAILABLE) $((errors - others)), failed otherwise $others; first errors $messages; restarted, ready again: $ready ($(since "$t") s)"
   done
   cli "$GW" sync --timeout=600 >/dev/null
   mkdir -p "$WORK/after_drain"
