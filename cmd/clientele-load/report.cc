@@ -17,12 +17,14 @@ double RoundMs(double ms) { return std::round(ms * 1000) / 1000; }
 nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
   const LatencyHistogram& h = result.latency;
   nlohmann::json errors_by_code = nlohmann::json::object();
-  nlohmann::json first_error_message = nlohmann::json::object();
   for (int code = 1; code < LoadResult::kNumCodes; ++code) {
     if (result.errors_by_code[code] > 0) {
       errors_by_code[StatusCodeName(code)] = result.errors_by_code[code];
-      first_error_message[StatusCodeName(code)] = result.first_error_message[code];
     }
+  }
+  nlohmann::json first_error_message = nlohmann::json::object();
+  for (const auto& [code, message] : result.first_error_message) {
+    first_error_message[StatusCodeName(code)] = message;
   }
   const bool open = run.options.rate > 0;
   nlohmann::json out = {
@@ -76,11 +78,8 @@ std::string ReportText(const RunDescription& run, const LoadResult& result) {
     }
   }
   absl::StrAppendFormat(&out, "\n");
-  for (int code = 1; code < LoadResult::kNumCodes; ++code) {
-    if (result.errors_by_code[code] > 0) {
-      absl::StrAppendFormat(&out, "  first %s: %s\n", StatusCodeName(code),
-                            result.first_error_message[code]);
-    }
+  for (const auto& [code, message] : result.first_error_message) {
+    absl::StrAppendFormat(&out, "  first %s: %s\n", StatusCodeName(code), message);
   }
   absl::StrAppendFormat(&out, "  throughput %.1f calls/s\n", result.rps());
   absl::StrAppendFormat(&out,
