@@ -5,6 +5,7 @@
 
 #include "analytics/analytics_schema.h"
 #include "analytics/jobs/identity_profiles.h"
+#include "common/log/partition_count_record.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/client/grpc_identity_client.h"
@@ -45,6 +46,10 @@ absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
   db.column_families = AnalyticsColumnFamilies();
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(kv_, storage::OpenRocksDbStore(db));
+  // Its applied sequences are per partition: the store belongs to one partition count.
+  CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*kv_, kMetaCf, "partition_count/analytics",
+                                                env.partition_count, db.path));
+  registry_ = env.metrics;
   store_ = std::make_unique<AnalyticsStore>(kv_.get());
   applier_ = std::make_unique<AnalyticsApplier>(store_.get());
   directory_ = std::make_unique<SourceKeyProfiles>();
@@ -93,6 +98,7 @@ absl::Status AnalyticsComponent::Start(std::shared_ptr<const server::ComponentCh
   consumer.name = "analytics";
   consumer.partitions = partitions_;
   consumer.progress_cf = kMetaCf;
+  consumer.metrics = registry_;
   consumer_ = std::make_unique<log::LogConsumer>(
       consumer, kv_.get(), applier_.get(),
       [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });

@@ -60,7 +60,8 @@ class AnalyticsComponent final : public server::Component {
  private:
   const AnalyticsComponentOptions options_;
   std::vector<uint32_t> partitions_;
-  metrics::Registry* metrics_ = nullptr;  // Set once its gauge is registered there.
+  metrics::Registry* metrics_ = nullptr;   // Set once its gauge is registered there.
+  metrics::Registry* registry_ = nullptr;  // Not owned; may be null (the consumer's lag).
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<AnalyticsStore> store_;
   std::unique_ptr<AnalyticsApplier> applier_;

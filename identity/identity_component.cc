@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/log/partition_count_record.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/resolution/fellegi_sunter_matcher.h"
@@ -33,6 +34,10 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
   db.column_families = IdentityColumnFamilies();
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  // Its applied sequences are per partition: the store belongs to one partition count.
+  CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*store_, kProgressCf, "partition_count/identity",
+                                                env.partition_count, db.path));
+  registry_ = env.metrics;
   CLT_ASSIGN_OR_RETURN(
       resolver_,
       Resolver::Open(store_.get(), std::make_unique<FellegiSunterMatcher>(), ResolverOptions()));
@@ -56,6 +61,7 @@ absl::Status IdentityComponent::Start(std::shared_ptr<const server::ComponentCha
   consumer.name = "identity";
   consumer.partitions = partitions_;
   consumer.progress_cf = kProgressCf;
+  consumer.metrics = registry_;
   consumer_ = std::make_unique<log::LogConsumer>(
       consumer, store_.get(), applier_.get(),
       [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });

@@ -54,6 +54,7 @@ class IdentityComponent final : public server::Component, public LogProgress {
 
  private:
   std::vector<uint32_t> partitions_;
+  metrics::Registry* registry_ = nullptr;  // Not owned; may be null.
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<IdentityMetrics> metrics_;  // Null without a registry.

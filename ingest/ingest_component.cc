@@ -8,6 +8,7 @@
 #include "common/storage/rocksdb_store.h"
 #include "ingest/ingest_schema.h"
 #include "ingest/log_fence.h"
+#include "ingest/node_partitions.h"
 
 namespace clientele::ingest {
 namespace {
@@ -19,7 +20,8 @@ constexpr char kHealthName[] = "clientele.ingest.v1.IngestService";
 server::ComponentInfo IngestComponent::Info() {
   return {"ingest", "validation and the durable event log",
           "host:port of ingest, for log consumers when ingest is not in --services "
-          "('{partition}' in it is replaced by each partition number)",
+          "('{partition}' in it is replaced by each partition number, '{ordinal}' by the "
+          "node that owns it: the partition mod --ingest_replicas)",
           [] { return std::make_unique<IngestComponent>(); }};
 }
 
@@ -32,6 +34,10 @@ void IngestComponent::AddFlags(CLI::App& app) {
   app.add_option("--log_retention_interval", retention_interval_,
                  "Time between log retention sweeps (a duration: 30m, 1h, 24h)")
       ->capture_default_str();
+  app.add_flag("--release_unowned_partitions", release_unowned_partitions_,
+               "Delete from this node's ingest data the logs of partitions it served and no "
+               "longer owns (after they were copied to their new node; docs/operations.md, "
+               "\"Scaling ingest\"). Without it such a node refuses to start");
 }
 
 absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
@@ -48,6 +54,12 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   db.column_families = IngestColumnFamilies();
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  NodePartitionsOptions node;
+  node.partition_count = env.partition_count;
+  node.owned = env.owned_partitions;
+  node.release_unowned = release_unowned_partitions_;
+  node.store_path = db.path;
+  CLT_RETURN_IF_ERROR(OpenNodePartitions(*store_, node));
   storage::RocksDbOptions keys_db;
   keys_db.path = (std::filesystem::path(env.data_dir) / privacy::kKeyStoreDir).string();
   keys_db.column_families = privacy::KeyStoreColumnFamilies();

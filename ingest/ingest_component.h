@@ -25,10 +25,12 @@ class IngestComponent final : public server::Component {
   // "ingest", registered in cmd/clienteled/components.cc (declares --ingest_addr).
   static server::ComponentInfo Info();
 
-  // --log_retention_days, --log_retention_interval (docs/operations.md).
+  // --log_retention_days, --log_retention_interval, --release_unowned_partitions
+  // (docs/operations.md).
   void AddFlags(CLI::App& app) override;
-  // Opens the log of the owned partitions (all if none named); a consumer registered ahead of
-  // the log's end fences its partition.
+  // Opens the log of the owned partitions (all if none named), after checking them and the
+  // partition count against what the data records (node_partitions.h: FailedPrecondition
+  // on a mismatch); a consumer registered ahead of the log's end fences its partition.
   absl::Status Open(const server::ComponentEnvironment& env) override;
   std::vector<grpc::Service*> services() override {
     return {service_.get(), privacy_service_.get()};
@@ -53,6 +55,7 @@ class IngestComponent final : public server::Component {
   std::unique_ptr<IngestServiceImpl> service_;
   double retention_days_ = 0;                    // --log_retention_days; 0: keep everything.
   std::string retention_interval_ = "1h";        // --log_retention_interval.
+  bool release_unowned_partitions_ = false;      // --release_unowned_partitions.
   std::unique_ptr<RetentionSweeper> retention_;  // Null when retention is off.
   std::unique_ptr<privacy::IngestPrivacyServiceImpl> privacy_service_;
 };

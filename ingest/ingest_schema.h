@@ -8,6 +8,9 @@
 //                                                  distinct rejection: re-imports add none)
 //   log_retention [u32 partition]               -> [u64 first retained sequence] (retention
 //                                                  removed every entry below it; absent: none)
+//   node_meta    "partition_count"              -> [u32 N] (fixed when the store is created)
+//                "served_partitions"            -> [u32 partition]* (ascending)
+//                "released_partitions"          -> [u32 partition]* (node_partitions.h)
 //
 // event_ids values written since issue 12 carry [u64 sequence][u64 payload fingerprint];
 // older 8-byte values have no fingerprint (a retry of them is always a duplicate).
@@ -27,6 +30,7 @@ enum IngestColumnFamily : storage::ColumnFamilyId {
   kConsumersCf = 3,
   kDeadLetterKeysCf = 4,
   kLogRetentionCf = 5,
+  kNodeMetaCf = 6,
 };
 
 inline std::vector<storage::ColumnFamilySpec> IngestColumnFamilies() {
@@ -37,6 +41,7 @@ inline std::vector<storage::ColumnFamilySpec> IngestColumnFamilies() {
       {"consumers", false},
       {"dead_letter_keys", true},
       {"log_retention", false},
+      {"node_meta", false},
   };
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log/consumer_lag.h"
 #include "common/proto_check/grpc_request_parsing.h"
 #include "common/status/grpc_status.h"
 #include "ingest/log_entry_codec.h"
@@ -33,8 +34,6 @@ grpc::ByteBuffer OwningByteBuffer(std::string bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-constexpr char kConsumerLagMetric[] = "clientele_log_consumer_lag_events";
-
 // One sample per registered consumer and owned partition; 0 for a consumer ahead of the log
 // (the log is then fenced, and GetLogInfo says why).
 std::vector<metrics::Sample> ConsumerLag(const EventLog& log, const ConsumerRegistry& consumers) {
@@ -59,7 +58,7 @@ IngestServiceImpl::~IngestServiceImpl() {
                                   {{"partition", absl::StrCat(p)}});
   }
   metrics_->RemoveCounterCallback("clientele_ingest_dead_letters_total", {});
-  metrics_->RemoveGaugeFamilyCallback(kConsumerLagMetric);
+  metrics_->RemoveGaugeFamilyCallback(log::kConsumerLagMetric);
 }
 
 IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
@@ -94,11 +93,8 @@ IngestServiceImpl::IngestServiceImpl(EventLog* log, ConsumerRegistry* consumers,
   metrics->AddCounterCallback("clientele_ingest_dead_letters_total",
                               "Events written to the dead-letter store.", {},
                               [log] { return static_cast<double>(log->dead_letters().last_id()); });
-  metrics->SetGaugeFamilyCallback(
-      kConsumerLagMetric,
-      "Events of the partition a consumer has not yet reported as applied (end of the "
-      "partition minus the consumer's committed position).",
-      [log, consumers] { return ConsumerLag(*log, *consumers); });
+  metrics->SetGaugeFamilyCallback(log::kConsumerLagMetric, log::kConsumerLagHelp,
+                                  [log, consumers] { return ConsumerLag(*log, *consumers); });
   // The public data entry points parse their requests themselves, so that a request protobuf
   // refuses fails with INVALID_ARGUMENT naming the field, not INTERNAL (docs/decisions.md).
   const auto& service =
@@ -283,7 +279,8 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
     if (read->through_sequence >= next) {
       const uint64_t through = batch.full() ? batch.last_sequence() : read->through_sequence;
       const int entries = batch.entries();
-      if (!writer->Write(OwningByteBuffer(batch.Finish(through, partition)))) {
+      if (!writer->Write(
+              OwningByteBuffer(batch.Finish(through, partition, log_->LastSequence(partition))))) {
         return grpc::Status::OK;  // The client went away.
       }
       subscribed_entries_->Increment(entries);
@@ -296,7 +293,8 @@ grpc::Status IngestServiceImpl::ServeSubscribe(
     if (!caught_up_sent) {
       // An empty response tells the subscriber it has everything (consumers report
       // their progress then, which `clientele sync` waits for).
-      if (!writer->Write(OwningByteBuffer(batch.Finish(next - 1, partition)))) {
+      if (!writer->Write(
+              OwningByteBuffer(batch.Finish(next - 1, partition, log_->LastSequence(partition))))) {
         return grpc::Status::OK;
       }
       caught_up_sent = true;

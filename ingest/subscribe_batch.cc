@@ -9,6 +9,7 @@ namespace {
 constexpr char kEntriesTag = (1 << 3) | 2;
 constexpr char kThroughSequenceTag = (2 << 3) | 0;
 constexpr char kPartitionTag = (3 << 3) | 0;
+constexpr char kLastSequenceTag = (4 << 3) | 0;
 
 void AppendVarint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -36,7 +37,8 @@ bool SubscribeBatch::TryAdd(uint64_t sequence, std::string_view log_entry) {
   return true;
 }
 
-std::string SubscribeBatch::Finish(uint64_t through_sequence, uint32_t partition) {
+std::string SubscribeBatch::Finish(uint64_t through_sequence, uint32_t partition,
+                                   uint64_t last_sequence) {
   if (through_sequence != 0) {
     wire_.push_back(kThroughSequenceTag);
     AppendVarint(through_sequence, &wire_);
@@ -44,6 +46,10 @@ std::string SubscribeBatch::Finish(uint64_t through_sequence, uint32_t partition
   if (partition != 0) {
     wire_.push_back(kPartitionTag);
     AppendVarint(partition, &wire_);
+  }
+  if (last_sequence != 0) {
+    wire_.push_back(kLastSequenceTag);
+    AppendVarint(last_sequence, &wire_);
   }
   std::string out = std::move(wire_);
   wire_.clear();

@@ -33,9 +33,10 @@ class SubscribeBatch {
   // The sequence of the last entry added (0: none).
   uint64_t last_sequence() const { return last_sequence_; }
 
-  // The response's wire bytes: the entries added, `through_sequence` and `partition`. Leaves
-  // the batch empty for the next response.
-  std::string Finish(uint64_t through_sequence, uint32_t partition);
+  // The response's wire bytes: the entries added, `through_sequence`, `partition` and the
+  // partition's `last_sequence` (0: not reported). Leaves the batch empty for the next
+  // response.
+  std::string Finish(uint64_t through_sequence, uint32_t partition, uint64_t last_sequence = 0);
 
  private:
   const size_t max_entry_bytes_;

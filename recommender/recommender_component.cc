@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include "common/log/partition_count_record.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/client/grpc_identity_client.h"
@@ -38,6 +39,10 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   db.column_families = RecommenderColumnFamilies();
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(kv_, storage::OpenRocksDbStore(db));
+  // Its applied sequences are per partition: the store belongs to one partition count.
+  CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*kv_, kMetaCf, "partition_count/recommender",
+                                                env.partition_count, db.path));
+  registry_ = env.metrics;
   store_ = std::make_unique<RecommenderStore>(kv_.get());
   holder_ = std::make_unique<SnapshotHolder>();
   // A restarted server serves the last trained version at once.
@@ -110,6 +115,7 @@ absl::Status RecommenderComponent::Start(
   consumer.name = "recommender";
   consumer.partitions = partitions_;
   consumer.progress_cf = kMetaCf;
+  consumer.metrics = registry_;
   consumer_ = std::make_unique<log::LogConsumer>(
       consumer, kv_.get(), applier_.get(),
       [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });

@@ -76,6 +76,7 @@ class RecommenderComponent final : public server::Component {
 
   RecommenderComponentOptions options_;  // Set by the constructor and AddFlags' parse.
   std::vector<uint32_t> partitions_;
+  metrics::Registry* registry_ = nullptr;  // Not owned; may be null (the consumer's lag).
   std::unique_ptr<storage::KvStore> kv_;
   std::unique_ptr<RecommenderStore> store_;
   std::unique_ptr<SnapshotHolder> holder_;

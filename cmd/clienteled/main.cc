@@ -12,14 +12,13 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cmd/clienteled/components.h"
 #include "cmd/clienteled/listen_addresses.h"
+#include "cmd/clienteled/owned_partitions.h"
 #include "cmd/clienteled/store_check.h"
 #include "common/cli/command_line.h"
 #include "common/jobs/job_registry.h"
@@ -49,7 +48,8 @@ struct Flags {
   std::string listen = "127.0.0.1:50051";
   std::string metrics_listen = "127.0.0.1:9464";
   uint32_t partition_count = 1;
-  std::string partitions;  // Owned partitions, comma separated; empty = all.
+  std::string partitions;        // Owned partitions, comma separated, or "ordinal"; empty = all.
+  uint32_t ingest_replicas = 0;  // Ingest nodes; 0: one per partition.
   bool sync_writes = false;
   std::string port_file;
   double shutdown_grace_seconds = 10;
@@ -79,33 +79,6 @@ int UsageError(const std::string& message) {
 int Fail(const std::string& message) {
   std::fprintf(stderr, "clienteled: %s\n", message.c_str());
   return command_line::kExitFailed;
-}
-
-// --partitions: the partitions this node owns (empty: all).
-absl::StatusOr<std::vector<uint32_t>> OwnedPartitions(const Flags& flags) {
-  std::string partitions = flags.partitions;
-  if (partitions == "ordinal") {
-    // A StatefulSet pod "ingest-3" owns partition 3.
-    char host[256] = {0};
-    gethostname(host, sizeof(host) - 1);
-    const std::string name(host);
-    if (name.rfind('-') == std::string::npos) {
-      return absl::InvalidArgumentError("--partitions=ordinal: host name '" + name +
-                                        "' has no -<ordinal> suffix");
-    }
-    partitions = name.substr(name.rfind('-') + 1);
-  }
-  std::vector<uint32_t> owned;
-  for (absl::string_view p : absl::StrSplit(partitions, ',', absl::SkipWhitespace())) {
-    uint32_t v = 0;
-    if (!absl::SimpleAtoi(p, &v) || v >= flags.partition_count) {
-      return absl::InvalidArgumentError("--partitions: '" + std::string(p) +
-                                        "' is not a partition below " +
-                                        std::to_string(flags.partition_count));
-    }
-    owned.push_back(v);
-  }
-  return owned;
 }
 
 server::ServerOptions ServerOptionsOf(const Flags& flags) {
@@ -174,7 +147,10 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   storage::SetProcessMemtableBudget(flags.memtable_budget_mb << 20);
   if (flags.check) return CheckStores(flags.data_dir, components.stores());
   if (flags.partition_count == 0) return UsageError("--partition_count: must be at least 1");
-  absl::StatusOr<std::vector<uint32_t>> owned = OwnedPartitions(flags);
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  absl::StatusOr<std::vector<uint32_t>> owned =
+      OwnedPartitions(flags.partitions, flags.partition_count, flags.ingest_replicas, host);
   if (!owned.ok()) return UsageError(std::string(owned.status().message()));
   // TLS files are read once, here: a bad one is a usage error naming its flag.
   if (absl::Status s = server::ValidateTlsFlags(flags.tls); !s.ok()) {
@@ -191,6 +167,7 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   env.partition_count = flags.partition_count;
   env.owned_partitions = *owned;
   env.deployment = components.deployment();
+  env.deployment.ingest_replicas = flags.ingest_replicas;
   env.metrics = &metrics;
   env.auth_required = flags.auth == "required";
   if (absl::Status s = components.Open(env); !s.ok()) {
@@ -363,8 +340,14 @@ int main(int argc, char** argv) {
                  "N: the number of log partitions of the whole deployment")
       ->capture_default_str();
   app.add_option("--partitions", flags.partitions,
-                 "Partitions this node owns, comma separated, or 'ordinal' for the StatefulSet "
-                 "ordinal in the host name (default: all)");
+                 "Partitions this node owns, comma separated, or 'ordinal': the StatefulSet "
+                 "ordinal o in the host name owns every partition p with p mod "
+                 "--ingest_replicas == o (default: all)");
+  app.add_option("--ingest_replicas", flags.ingest_replicas,
+                 "R: the ingest nodes serving the partitions; node o owns every partition p "
+                 "with p mod R == o (--partitions=ordinal, and '{ordinal}' in --ingest_addr). "
+                 "0: --partition_count, one node per partition")
+      ->capture_default_str();
   app.add_flag("--sync_writes", flags.sync_writes,
                "fsync the write-ahead log before acknowledging (survives power loss)");
   app.add_option("--port_file", flags.port_file,

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clientele/ingest/v1/ingest.grpc.pb.h"
+#include "common/log/consumer_lag.h"
 #include "common/log/sorted_write_batch.h"
 #include "common/logging/log_context.h"
 #include "common/status/grpc_status.h"
@@ -170,7 +171,13 @@ LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store, Lo
       applier_(applier),
       channels_(std::move(channels)) {}
 
-LogConsumer::~LogConsumer() { Stop(); }
+LogConsumer::~LogConsumer() {
+  Stop();
+  if (options_.metrics != nullptr) {
+    options_.metrics->RemoveGaugeFamilyCallback(kConsumerLagMetric,
+                                                ConsumerLagSource(options_.name));
+  }
+}
 
 absl::Status LogConsumer::Start() {
   if (options_.name.empty()) return absl::InvalidArgumentError("consumer name is required");
@@ -184,10 +191,17 @@ absl::Status LogConsumer::Start() {
     }
     applied.push_back(value ? storage::DecodeUint64(*value) : 0);
   }
+  // Registered outside mu_: the registry calls LagSamples (which takes mu_) under its own lock.
+  if (options_.metrics != nullptr) {
+    options_.metrics->SetGaugeFamilyCallback(kConsumerLagMetric, kConsumerLagHelp,
+                                             ConsumerLagSource(options_.name),
+                                             [this] { return LagSamples(); });
+  }
   absl::MutexLock l(&mu_);
   if (started_) return absl::FailedPreconditionError("consumer already started");
   started_ = true;
   applied_ = std::move(applied);
+  heads_.assign(options_.partitions.size(), -1);
   contexts_.assign(options_.partitions.size(), nullptr);
   last_report_.assign(options_.partitions.size(), absl::InfinitePast());
   stopped_on_.assign(options_.partitions.size(), absl::OkStatus());
@@ -228,6 +242,37 @@ uint64_t LogConsumer::applied_sequence(uint32_t partition) const {
     if (options_.partitions[i] == partition) return applied_[i];
   }
   return 0;
+}
+
+uint64_t LogConsumer::lag(uint32_t partition) const {
+  absl::MutexLock l(&mu_);
+  for (size_t i = 0; i < options_.partitions.size() && i < heads_.size(); ++i) {
+    if (options_.partitions[i] != partition || heads_[i] < 0) continue;
+    const uint64_t head = static_cast<uint64_t>(heads_[i]);
+    return head > applied_[i] ? head - applied_[i] : 0;
+  }
+  return 0;
+}
+
+void LogConsumer::SeeHead(uint32_t index, const ingest::v1::SubscribeResponse& response) {
+  const int64_t head =
+      static_cast<int64_t>(std::max(response.last_sequence(), response.through_sequence()));
+  absl::MutexLock l(&mu_);
+  heads_[index] = std::max(heads_[index], head);
+}
+
+std::vector<metrics::Sample> LogConsumer::LagSamples() const {
+  std::vector<metrics::Sample> samples;
+  for (size_t i = 0; i < options_.partitions.size(); ++i) {
+    {
+      absl::MutexLock l(&mu_);
+      if (i >= heads_.size() || heads_[i] < 0) continue;
+    }
+    const uint32_t partition = options_.partitions[i];
+    samples.push_back({{{"consumer", options_.name}, {"partition", absl::StrCat(partition)}},
+                       static_cast<double>(lag(partition))});
+  }
+  return samples;
 }
 
 absl::Status LogConsumer::Health() const {
@@ -341,6 +386,7 @@ void LogConsumer::Run(uint32_t index) {
         next.response =
             google::protobuf::Arena::CreateMessage<ingest::v1::SubscribeResponse>(next.arena.get());
         if (!reader->Read(next.response)) break;
+        SeeHead(index, *next.response);
         // The entries BuildBatch may apply (not erased ones), so that those it hands to
         // ApplyPrepared are a suffix of these.
         std::vector<const ingest::v1::LogEntry*> entries;

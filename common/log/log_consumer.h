@@ -31,6 +31,7 @@
 #include "absl/time/time.h"
 #include "common/log/log_applier.h"
 #include "common/log/sorted_write_batch.h"
+#include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -48,6 +49,11 @@ struct LogConsumerOptions {
   absl::Duration initial_backoff = absl::Milliseconds(20);
   absl::Duration max_backoff = absl::Seconds(5);
   absl::Duration progress_report_interval = absl::Milliseconds(100);
+  // Not owned; must outlive the consumer. When set, the consumer exports
+  // clientele_log_consumer_lag_events{consumer=name,partition} (consumer_lag.h) for each of its
+  // partitions from its first response on: the partition's last sequence as the stream last
+  // reported it minus the applied sequence.
+  metrics::Registry* metrics = nullptr;
 };
 
 class LogConsumer {
@@ -64,6 +70,9 @@ class LogConsumer {
   void Stop();
 
   uint64_t applied_sequence(uint32_t partition) const;
+  // The last sequence of `partition` as its stream last reported it, minus the applied
+  // sequence (0 until the first response, and for a partition not consumed here).
+  uint64_t lag(uint32_t partition) const;
 
   // OK while every partition is consumed. A partition whose stream or store reports
   // DATA_LOSS (the log lost events this consumer applied, a damaged log entry, damaged own
@@ -92,6 +101,10 @@ class LogConsumer {
   absl::StatusOr<std::unique_ptr<storage::WriteBatch>> BuildBatch(
       uint32_t index, const ingest::v1::SubscribeResponse& response, uint64_t applied,
       LogApplier::Prepared* prepared, bool* applier_called, BatchBuffers& buffers);
+  // Records the partition's last sequence that `response` reports (at least its
+  // through_sequence).
+  void SeeHead(uint32_t index, const ingest::v1::SubscribeResponse& response);
+  std::vector<metrics::Sample> LagSamples() const;
   void ReportProgress(uint32_t partition, uint64_t applied, bool force,
                       const absl::Status& error = absl::OkStatus());
 
@@ -104,6 +117,8 @@ class LogConsumer {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<uint64_t> applied_ ABSL_GUARDED_BY(mu_);  // Indexed like options_.partitions.
+  // The partitions' last sequences as their streams reported them; -1 before the first.
+  std::vector<int64_t> heads_ ABSL_GUARDED_BY(mu_);
   std::vector<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);  // Live streams, to cancel.
   std::vector<absl::Time> last_report_ ABSL_GUARDED_BY(mu_);
   std::vector<absl::Status> stopped_on_ ABSL_GUARDED_BY(mu_);  // Per partition: DATA_LOSS.

@@ -170,7 +170,7 @@ Gauge* Registry::GetGauge(std::string_view name, std::string_view help, const La
   Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
   absl::MutexLock lock(&mu_);
   Family& family = GetFamily(name, help, Type::kGauge, nullptr);
-  CheckMetric(!family.family_callback, name, "series added to a family callback's family");
+  CheckMetric(family.family_callbacks.empty(), name, "series added to a family callback's family");
   Series& series = family.series[std::move(key)];
   CheckMetric(!series.callback, name, "gauge series already registered as a callback");
   if (series.gauge == nullptr) series.gauge = std::make_unique<Gauge>();
@@ -211,7 +211,7 @@ void Registry::AddCallback(std::string_view name, std::string_view help, const L
   Labels key = CanonicalLabels(name, labels, /*histogram=*/false);
   absl::MutexLock lock(&mu_);
   Family& family = GetFamily(name, help, type, nullptr);
-  CheckMetric(!family.family_callback, name, "series added to a family callback's family");
+  CheckMetric(family.family_callbacks.empty(), name, "series added to a family callback's family");
   Series& series = family.series[std::move(key)];
   CheckMetric(series.gauge == nullptr && series.counter == nullptr, name,
               "callback series already registered by GetGauge or GetCounter");
@@ -231,18 +231,30 @@ bool Registry::RemoveCallback(std::string_view name, const Labels& labels, Type 
 
 void Registry::SetGaugeFamilyCallback(std::string_view name, std::string_view help,
                                       std::function<std::vector<Sample>()> fn) {
+  SetGaugeFamilyCallback(name, help, "", std::move(fn));
+}
+
+bool Registry::RemoveGaugeFamilyCallback(std::string_view name) {
+  return RemoveGaugeFamilyCallback(name, "");
+}
+
+void Registry::SetGaugeFamilyCallback(std::string_view name, std::string_view help,
+                                      std::string_view source,
+                                      std::function<std::vector<Sample>()> fn) {
   CheckMetric(static_cast<bool>(fn), name, "empty family callback");
   absl::MutexLock lock(&mu_);
   Family& family = GetFamily(name, help, Type::kGauge, nullptr);
   CheckMetric(family.series.empty(), name, "family callback over a family with series");
-  family.family_callback = std::move(fn);
+  family.family_callbacks[std::string(source)] = std::move(fn);
 }
 
-bool Registry::RemoveGaugeFamilyCallback(std::string_view name) {
+bool Registry::RemoveGaugeFamilyCallback(std::string_view name, std::string_view source) {
   absl::MutexLock lock(&mu_);
   auto family = families_.find(name);
-  if (family == families_.end() || !family->second.family_callback) return false;
-  family->second.family_callback = nullptr;
+  if (family == families_.end()) return false;
+  auto callback = family->second.family_callbacks.find(source);
+  if (callback == family->second.family_callbacks.end()) return false;
+  family->second.family_callbacks.erase(callback);
   return true;
 }
 
@@ -254,9 +266,9 @@ std::string Registry::RenderText() const {
 }
 
 void Registry::RenderFamily(const std::string& name, const Family& family, std::string* out) {
-  std::map<Labels, double> computed;  // The family callback's samples, in label order.
-  if (family.family_callback) {
-    for (Sample& sample : family.family_callback()) {
+  std::map<Labels, double> computed;  // The family callbacks' samples, in label order.
+  for (const auto& [source, callback] : family.family_callbacks) {
+    for (Sample& sample : callback()) {
       computed.emplace(CanonicalLabels(name, sample.labels, /*histogram=*/false), sample.value);
     }
   }

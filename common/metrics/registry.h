@@ -92,6 +92,13 @@ class Registry {
                               std::function<std::vector<Sample>()> fn);
   // Removes it; once it returns `fn` is never called again. False if there was none.
   bool RemoveGaugeFamilyCallback(std::string_view name);
+  // The same for one of several sources of one family, each under its own `source` key (for
+  // example ingest's view of every consumer, "", beside each consumer's own): their samples
+  // are merged, and of samples with the same labels the one of the first source in key order
+  // is kept. The overloads above are the source "".
+  void SetGaugeFamilyCallback(std::string_view name, std::string_view help, std::string_view source,
+                              std::function<std::vector<Sample>()> fn);
+  bool RemoveGaugeFamilyCallback(std::string_view name, std::string_view source);
 
   // The whole registry in the Prometheus text format 0.0.4: "# HELP" and "# TYPE" once per
   // family, then one line per sample. Families without series are left out.
@@ -112,8 +119,9 @@ class Registry {
     std::string help;
     std::vector<double> bounds;       // Histograms only.
     std::map<Labels, Series> series;  // Keyed by canonical (sorted) labels.
-    // Gauge families only; set when every series comes from it (`series` is then empty).
-    std::function<std::vector<Sample>()> family_callback;
+    // Gauge families only, by source; set when every series comes from them (`series` is
+    // then empty).
+    std::map<std::string, std::function<std::vector<Sample>()>, std::less<>> family_callbacks;
   };
 
   // Finds or creates the family, checking that type, help and bounds match.

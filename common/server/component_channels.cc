@@ -9,10 +9,13 @@
 
 namespace clientele::server {
 
-std::string AddressOfPartition(std::string address, uint32_t partition) {
-  constexpr std::string_view kPlaceholder = "{partition}";
-  if (size_t at = address.find(kPlaceholder); at != std::string::npos) {
-    address.replace(at, kPlaceholder.size(), std::to_string(partition));
+std::string AddressOfPartition(std::string address, uint32_t partition, uint32_t replicas) {
+  const uint32_t ordinal = replicas == 0 ? partition : partition % replicas;
+  for (const auto& [placeholder, value] :
+       {std::pair<std::string_view, uint32_t>{"{partition}", partition}, {"{ordinal}", ordinal}}) {
+    if (size_t at = address.find(placeholder); at != std::string::npos) {
+      address.replace(at, placeholder.size(), std::to_string(value));
+    }
   }
   return address;
 }
@@ -33,7 +36,7 @@ std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view com
   if (deployment_.RunsHere(component) && server_ != nullptr) {
     key = std::string(1, '\0') + std::string(component);  // Never an address.
   } else if (auto it = deployment_.addresses.find(component); it != deployment_.addresses.end()) {
-    address = AddressOfPartition(it->second, partition);
+    address = AddressOfPartition(it->second, partition, deployment_.ingest_replicas);
     key = address;
   } else {
     return nullptr;

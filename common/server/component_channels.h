@@ -1,7 +1,8 @@
 // Channels from one component of clienteled to another: in-process when the other component
 // runs in this process, else over the network to its address (--<name>_addr, e.g.
 // --ingest_addr=ingest-{partition}.ingest:50051, where "{partition}" is replaced by the log
-// partition number). Every component makes its channels to the others through ChannelTo.
+// partition number, and "{ordinal}" by the ingest node that owns it: partition p mod
+// --ingest_replicas). Every component makes its channels to the others through ChannelTo.
 //
 //   std::shared_ptr<grpc::Channel> identity = channels->ChannelTo("identity");
 //   if (!identity) { ... identity is not configured ... }
@@ -31,6 +32,9 @@ class GrpcServer;
 struct Deployment {
   std::set<std::string, std::less<>> local;
   std::map<std::string, std::string, std::less<>> addresses;
+  // --ingest_replicas: ingest node o owns every partition p with p mod ingest_replicas == o
+  // ("{ordinal}" in an address); 0: one node per partition (the ordinal is the partition).
+  uint32_t ingest_replicas = 0;
 
   bool RunsHere(std::string_view component) const { return local.count(component) > 0; }
   // Runs here or has an address: ChannelTo gives a channel.
@@ -69,8 +73,10 @@ class ComponentChannels {
   mutable std::map<std::string, std::shared_ptr<grpc::Channel>> channels_ ABSL_GUARDED_BY(mu_);
 };
 
-// `address` with "{partition}" replaced by `partition` (unchanged without it).
-std::string AddressOfPartition(std::string address, uint32_t partition);
+// `address` with "{partition}" replaced by `partition` and "{ordinal}" by the node that owns
+// it, partition mod `replicas` (the partition itself when `replicas` is 0); unchanged without
+// them.
+std::string AddressOfPartition(std::string address, uint32_t partition, uint32_t replicas = 0);
 
 }  // namespace clientele::server
 

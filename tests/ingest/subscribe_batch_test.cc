@@ -54,6 +54,13 @@ TEST(SubscribeBatchTest, SplicedEntriesParseAsTheSubscribeResponse) {
   again.TryAdd(7, a);
   again.TryAdd(8, b);
   EXPECT_EQ(again.Finish(9, 1), built.SerializeAsString());
+  // With the partition's last sequence (the subscriber's lag).
+  built.set_last_sequence(300);
+  again.TryAdd(7, a);
+  again.TryAdd(8, b);
+  const std::string with_head = again.Finish(9, 1, 300);
+  EXPECT_EQ(with_head, built.SerializeAsString());
+  EXPECT_EQ(Parse(with_head).last_sequence(), 300u);
 }
 
 TEST(SubscribeBatchTest, AnEmptyBatchIsTheCaughtUpResponse) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log/log_consumer.h"
 #include "common/testing/poll.h"
 #include "common/testing/test_events.h"
@@ -134,6 +135,67 @@ TEST_F(IngestMetricsTest, ConsumerLagOfARunningConsumerFallsToZero) {
     return absl::StrContains(server.metrics().RenderText(), LagLine("tester", 0, 0));
   })) << server.metrics().RenderText();
   consumer.Stop();
+}
+
+// An applier that holds every Apply until the gate opens.
+class GatedApplier final : public log::LogApplier {
+ public:
+  absl::Status Apply(uint32_t, absl::Span<const ingest::v1::LogEntry* const> entries,
+                     storage::WriteBatch&) override {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&open_));
+    applied_ += static_cast<int>(entries.size());
+    return absl::OkStatus();
+  }
+  void Open() {
+    absl::MutexLock lock(&mu_);
+    open_ = true;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool open_ ABSL_GUARDED_BY(mu_) = false;
+  int applied_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+TEST_F(IngestMetricsTest, AConsumerExportsItsOwnLagFromTheHeadItsStreamReports) {
+  IngestServer server(dir_.Sub("db"), {});
+  auto stub = server.Stub();
+  Ingest(*stub, Customers(30, "h"));
+  storage::RocksDbOptions db;
+  db.path = dir_.Sub("consumer");
+  db.column_families = {{"progress"}};
+  std::unique_ptr<storage::KvStore> store = std::move(storage::OpenRocksDbStore(db)).value();
+  GatedApplier applier;
+  metrics::Registry consumer_metrics;  // The consumer's process, not ingest's.
+  log::LogConsumerOptions options;
+  options.name = "slow";
+  options.progress_cf = 0;
+  options.max_batch_events = 10;
+  options.metrics = &consumer_metrics;
+  auto channel = server.Channel();
+  log::LogConsumer consumer(options, store.get(), &applier,
+                            [channel](uint32_t) { return channel; });
+  // No series before the first response.
+  EXPECT_THAT(consumer_metrics.RenderText(), Not(HasSubstr("consumer=\"slow\"")));
+  ASSERT_TRUE(consumer.Start().ok());
+  // The applier holds the first batch: the whole log is behind.
+  EXPECT_TRUE(PollUntil([&] {
+    return absl::StrContains(consumer_metrics.RenderText(), LagLine("slow", 0, 30));
+  })) << consumer_metrics.RenderText();
+  EXPECT_EQ(consumer.lag(0), 30u);
+  EXPECT_EQ(consumer.applied_sequence(0), 0u);
+  applier.Open();
+  EXPECT_TRUE(PollUntil([&] {
+    return absl::StrContains(consumer_metrics.RenderText(), LagLine("slow", 0, 0));
+  })) << consumer_metrics.RenderText();
+  // Appends reach it through its stream: behind again until it applies them.
+  Ingest(*stub, Customers(5, "later"));
+  EXPECT_TRUE(PollUntil([&] { return consumer.applied_sequence(0) == 35; }));
+  EXPECT_EQ(consumer.lag(0), 0u);
+  consumer.Stop();
+  // The series stays while the consumer exists (its last position), and goes with it.
+  EXPECT_THAT(consumer_metrics.RenderText(), HasSubstr(LagLine("slow", 0, 0)));
 }
 
 TEST_F(IngestMetricsTest, DeadLettersAreACounter) {

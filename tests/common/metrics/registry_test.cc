@@ -196,6 +196,32 @@ TEST(RegistryTest, GaugeFamilyCallbackRendersItsSamplesInLabelOrder) {
   EXPECT_EQ(registry.RenderText(), "");
 }
 
+TEST(RegistryTest, GaugeFamilySourcesMergeAndTheFirstSourceWinsOnTheSameLabels) {
+  Registry registry;
+  registry.SetGaugeFamilyCallback("lag_events", "Lag.", [] {
+    return std::vector<Sample>{{{{"consumer", "identity"}, {"partition", "0"}}, 7}};
+  });
+  registry.SetGaugeFamilyCallback("lag_events", "Lag.", "consumer/identity", [] {
+    return std::vector<Sample>{{{{"consumer", "identity"}, {"partition", "0"}}, 3},
+                               {{{"consumer", "identity"}, {"partition", "1"}}, 4}};
+  });
+  EXPECT_EQ(registry.RenderText(),
+            "# HELP lag_events Lag.\n"
+            "# TYPE lag_events gauge\n"
+            "lag_events{consumer=\"identity\",partition=\"0\"} 7\n"
+            "lag_events{consumer=\"identity\",partition=\"1\"} 4\n");
+  // Each source goes on its own.
+  EXPECT_TRUE(registry.RemoveGaugeFamilyCallback("lag_events"));
+  EXPECT_EQ(registry.RenderText(),
+            "# HELP lag_events Lag.\n"
+            "# TYPE lag_events gauge\n"
+            "lag_events{consumer=\"identity\",partition=\"0\"} 3\n"
+            "lag_events{consumer=\"identity\",partition=\"1\"} 4\n");
+  EXPECT_FALSE(registry.RemoveGaugeFamilyCallback("lag_events", "consumer/analytics"));
+  EXPECT_TRUE(registry.RemoveGaugeFamilyCallback("lag_events", "consumer/identity"));
+  EXPECT_EQ(registry.RenderText(), "");
+}
+
 TEST(RegistryTest, ConcurrentGetAndIncrementAreConsistent) {
   Registry registry;
   constexpr int kThreads = 4;

@@ -151,6 +151,10 @@ TEST_F(ComponentSetTest, EachComponentGetsItsFlagsAndAddressFlagsFillTheDeployme
   EXPECT_FALSE(deployment.RunsHere("log"));
   EXPECT_EQ(deployment.addresses.at("log"), "log-{partition}.log:50051");
   EXPECT_EQ(AddressOfPartition(deployment.addresses.at("log"), 3), "log-3.log:50051");
+  // "{ordinal}": the node owning the partition, partition mod the replicas.
+  EXPECT_EQ(AddressOfPartition("log-{ordinal}.log:50051", 5, 2), "log-1.log:50051");
+  EXPECT_EQ(AddressOfPartition("log-{ordinal}.log:50051", 5), "log-5.log:50051");
+  EXPECT_EQ(AddressOfPartition("127.0.{ordinal}.1:7/{partition}", 4, 3), "127.0.1.1:7/4");
   // Only components that declare an address get the flag.
   CLI::App app;
   ComponentSet other(registry_);
