@@ -80,7 +80,7 @@ done
 has_step() { [[ " $STEPS " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- processes
-declare -A PID ARGS ADDR
+declare -A PID ARGS ADDR METRICS
 cleanup() {
   local name
   for name in "${!PID[@]}"; do
@@ -105,7 +105,7 @@ launch() {
   rm -f "$port_file"
   eval "set -- ${ARGS[$name]}"
   "$BIN/clienteled" --data_dir="$WORK/data/$name" --listen="$listen" --port_file="$port_file" \
-    --auth=none --metrics_listen=off --log_level=warn "$@" >>"$WORK/$name.log" 2>&1 &
+    --auth=none --metrics_listen=127.0.0.1:0 --log_level=warn "$@" >>"$WORK/$name.log" 2>&1 &
   PID[$name]=$!
   local deadline=$((SECONDS + 120))
   until [[ -s "$port_file" ]]; do
@@ -117,6 +117,7 @@ launch() {
     sleep 0.05
   done
   ADDR[$name]=$(head -n 1 "$port_file")
+  METRICS[$name]=$(sed -n 2p "$port_file")
 }
 # restart NAME: the same arguments, data and address.
 restart() { launch "$1" "${ADDR[$1]}"; }
@@ -368,6 +369,17 @@ print(("1" if ok else "0") + " sum of last sequences %d; " % sum(last.values()) 
       ", ".join("%s %s" % (k, " ".join(v)) for k, v in sorted(rows.items())))')
 check "consumers applied every partition" "${consumers%% *}" "${consumers#* }"
 same() { cmp -s "$WORK/ref/$1" "$WORK/cluster/$1" && echo 1 || echo 0; }
+# Lag gauges (where this build's consumers export clientele_log_consumer_lag_events): 0 for
+# every consumer and partition once synced.
+lag=$(for name in identity analytics recommender; do
+  curl -s "http://127.0.0.1:${METRICS[$name]}/metrics" | grep '^clientele_log_consumer_lag_events{' || true
+done)
+if [[ -n $lag ]]; then
+  check "lag gauges 0 after sync" "$(awk '$NF != 0 { bad = 1 } END { print bad ? 0 : 1 }' <<<"$lag")" \
+    "$(wc -l <<<"$lag") gauges (consumer x partition), sum $(awk '{ s += $NF } END { print s + 0 }' <<<"$lag")"
+else
+  skip "lag gauges 0 after sync" "the consumers export no clientele_log_consumer_lag_events"
+fi
 profiles=$(wc -l <"$WORK/cluster/identity_groups.txt") ref_profiles=$(wc -l <"$WORK/ref/identity_groups.txt")
 keys=$(wc -l <"$WORK/cluster/identity_map.txt") ref_keys=$(wc -l <"$WORK/ref/identity_map.txt")
 groups_differ=$(diff "$WORK/ref/identity_groups.txt" "$WORK/cluster/identity_groups.txt" | grep -c '^>' || true)
@@ -404,13 +416,20 @@ t=$(now)
 train "$GW" "$WORK/cluster"
 check "train through the gateway = all-in-one counts" "$(same train.txt)" "$(cat "$WORK/cluster/train.txt"); $(since "$t") s"
 # wait_ready NAME: until NAME answers health SERVING (`clientele health`, where the CLI has
-# it) and, for a serving replica, serves the trainer's model version (120 s).
+# it), for an ingest node until the gateway reaches it again, and for a serving replica until
+# it serves the trainer's model version (120 s).
 HAS_HEALTH=0
 "$BIN/clientele" --help 2>&1 | grep -q '^ *health ' && HAS_HEALTH=1
 wait_ready() {
   local deadline=$((SECONDS + 120))
   if ((HAS_HEALTH)); then
     until cli "${ADDR[$1]}" health >/dev/null 2>&1; do
+      ((SECONDS < deadline)) || return 1
+      sleep 0.1
+    done
+  fi
+  if [[ $1 == ingest* ]]; then  # The gateway reaches the node again (its reconnect backoff).
+    until cli "$GW" --json log >/dev/null 2>&1; do
       ((SECONDS < deadline)) || return 1
       sleep 0.1
     done
