@@ -10,7 +10,8 @@
 #
 # Environment (all optional): VARIANTS="name:flags;name:flags" (default: the defaults, and the
 #   generic front for unary calls), RATE=0 (0: closed loop), CONCURRENCY=1, DURATION=8,
-#   WARMUP=2, RUNS=3, DATA_DIR=dir (the imported, trained backend store, kept and reused).
+#   WARMUP=2, RUNS=3, DATA_DIR=dir (the imported, trained backend store, kept and reused),
+#   CLIENT_FLAGS (extra flags of clientele-load, e.g. --channels=1: one connection per run).
 #   PIN_LOAD / PIN_GATEWAY / PIN_BACKEND=cpu-list (taskset -c): run clientele-load, the
 #   gateway(s) and the backend on CPUs of their own, so that none of them takes the others'
 #   cores and the gateway's figures are its own (e.g. on 4 cores PIN_LOAD=0 PIN_GATEWAY=1
@@ -110,9 +111,10 @@ for run in $(seq 1 "$RUNS"); do
          2>"$WORK/perf" >/dev/null || true) &
       perf_job=$!
     fi
+    # shellcheck disable=SC2086
     line=$($(pinned "$PIN_LOAD") build/bin/clientele-load --server="${TARGET_ADDR[$name]}" --call=recommend \
       --duration="$DURATION" --warmup="$WARMUP" --rate="$RATE" --concurrency="$CONCURRENCY" \
-      --json "${client[@]}" 2>/dev/null | tail -n 1)
+      --json "${client[@]}" ${CLIENT_FLAGS:-} 2>/dev/null | tail -n 1)
     [[ -n $perf_job ]] && wait "$perf_job"
     python3 -c '
 import json, os, sys

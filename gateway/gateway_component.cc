@@ -39,6 +39,10 @@ void GatewayComponent::AddFlags(CLI::App& app) {
                  "request to answer (0: through the generic front like streams)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  app.add_option("--recommender_serving_addr", recommender_serving_addr_,
+                 "host:port of the recommender's serving replicas (--services=recommender-serving, "
+                 "e.g. a Kubernetes Service over them): Recommend, SimilarItems and "
+                 "CompleteBasket go there, every other recommender call to --recommender_addr");
 }
 
 absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
@@ -117,11 +121,16 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   for (std::string_view backend : kBackends) {
     all_here = all_here && channels->deployment().RunsHere(backend);
   }
-  if (all_here) {
+  if (all_here && recommender_serving_addr_.empty()) {
     router_ = std::make_unique<front::LocalBackendRouter>(std::move(local));
   } else {
+    std::shared_ptr<grpc::Channel> serving;
+    if (!recommender_serving_addr_.empty()) {
+      // Spread over the replicas (every address of a headless Service's name).
+      serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin");
+    }
     router_ = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
-                                                          partition_count_);
+                                                          partition_count_, std::move(serving));
   }
   front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
   if (unary_threads_ > 0) {

@@ -64,6 +64,9 @@ class GatewayComponent final : public server::Component {
   double rate_limit_rps_ = 0;  // --rate_limit_rps
   int unary_threads_ = 1;      // --gateway_unary_threads
   uint32_t partition_count_ = 1;
+  // --recommender_serving_addr: where Recommend, SimilarItems, CompleteBasket go (empty: the
+  // recommender).
+  std::string recommender_serving_addr_;
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<PiiAuditLog> audit_log_;  // In store_.
   std::unique_ptr<GatewaySecurity> security_;

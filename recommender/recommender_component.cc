@@ -16,6 +16,10 @@ namespace clientele::recommender {
 namespace {
 
 constexpr char kHealthName[] = "clientele.recommender.v1.RecommenderService";
+// How long an erasure waits for the connected serving replicas to confirm it (a replica
+// loads a snapshot in seconds to a minute, bench/RESULTS.md; the gateway's erasure call
+// allows minutes).
+constexpr absl::Duration kReplicaConfirmTimeout = absl::Minutes(5);
 
 }  // namespace
 
@@ -78,8 +82,9 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
   job_store_ = NewRecommenderJobStore(kv_.get());
   jobs_ = std::make_unique<JobManager>(job_store_.get(), runner_.get(), RecommenderJobOptions(),
                                        env.metrics);
+  const KnownCustomerFn known_customer = KnownCustomerWithIdentity(store, identity);
   queries_ = std::make_unique<RecommenderQueries>(
-      holder, KnownCustomerWithIdentity(store, identity),
+      holder, known_customer,
       // Bought since the snapshot's training: the consumer's live purchase history.
       [store](const std::string& source_key, const ServingSnapshot& snapshot,
               const std::function<void(const std::string&)>& visit) {
@@ -87,7 +92,14 @@ absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env)
                                            visit);
       });
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), store);
-  subject_data_ = std::make_unique<RecommenderSubjectData>(store, holder, queries_.get());
+  replication_service_ = std::make_unique<RecommenderReplicationServiceImpl>(
+      store, holder, known_customer, env.metrics);
+  // An erasure completes once every connected serving replica serves the rewritten state.
+  RecommenderReplicationServiceImpl* replication = replication_service_.get();
+  subject_data_ = std::make_unique<RecommenderSubjectData>(
+      store, holder, queries_.get(), [replication, holder] {
+        return replication->AwaitReplicas(holder->changes(), kReplicaConfirmTimeout);
+      });
   privacy_service_ = std::make_unique<RecommenderPrivacyServiceImpl>(subject_data_.get());
   return absl::OkStatus();
 }
@@ -129,6 +141,7 @@ absl::Status RecommenderComponent::Health() const {
 }
 
 void RecommenderComponent::Drain() {
+  if (replication_service_) replication_service_->Stop();  // Replicas' streams end.
   if (consumer_) consumer_->Stop();
   if (jobs_) jobs_->Stop();
 }

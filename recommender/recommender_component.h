@@ -25,6 +25,7 @@
 #include "recommender/privacy/recommender_subject_data.h"
 #include "recommender/recommender_applier.h"
 #include "recommender/recommender_service.h"
+#include "recommender/replication/replication_service.h"
 #include "recommender/serving/recommender_queries.h"
 #include "recommender/serving/snapshot_holder.h"
 #include "recommender/state/recommender_store.h"
@@ -54,9 +55,10 @@ class RecommenderComponent final : public server::Component {
   absl::Status Open(const server::ComponentEnvironment& env) override;
   // --recommender_memory_budget (memory_budget_flag.h).
   void AddFlags(CLI::App& app) override;
-  // RecommenderService and RecommenderPrivacy (erasure and export, docs/recommender.md).
+  // RecommenderService, RecommenderPrivacy (erasure and export, docs/recommender.md) and
+  // RecommenderReplication (the model stream of serving replicas).
   std::vector<grpc::Service*> services() override {
-    return {service_.get(), privacy_service_.get()};
+    return {service_.get(), privacy_service_.get(), replication_service_.get()};
   }
   std::vector<jobs::JobManager*> job_managers() override { return {jobs_.get()}; }
   std::vector<std::string> health_names() const override;
@@ -92,6 +94,7 @@ class RecommenderComponent final : public server::Component {
   std::unique_ptr<RecommenderServiceImpl> service_;
   std::unique_ptr<RecommenderSubjectData> subject_data_;
   std::unique_ptr<RecommenderPrivacyServiceImpl> privacy_service_;
+  std::unique_ptr<RecommenderReplicationServiceImpl> replication_service_;
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

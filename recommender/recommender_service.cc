@@ -64,6 +64,11 @@ grpc::Status RecommenderServiceImpl::GetModelInfo(grpc::ServerContext* /*context
 grpc::Status RecommenderServiceImpl::PutItemVectors(grpc::ServerContext* /*context*/,
                                                     const v1::PutItemVectorsRequest* request,
                                                     v1::PutItemVectorsResponse* response) {
+  if (store_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "PutItemVectors: this is a serving replica; send item vectors to the "
+                        "training recommender (--recommender_addr), whose next training uses them");
+  }
   return ReplyWith(StoreItemVectors(store_, *request),
                    [response](int64_t stored) { response->set_stored(stored); });
 }

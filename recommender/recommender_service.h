@@ -19,7 +19,8 @@ namespace clientele::recommender {
 class RecommenderServiceImpl final
     : public v1::RecommenderService::WithCallbackMethod_Recommend<v1::RecommenderService::Service> {
  public:
-  // Nothing is owned; all must outlive the service.
+  // Nothing is owned; all must outlive the service. `store` is null on a serving replica
+  // (PutItemVectors is then FAILED_PRECONDITION).
   RecommenderServiceImpl(const RecommenderQueries* queries, RecommenderStore* store);
 
   grpc::ServerUnaryReactor* Recommend(grpc::CallbackServerContext* context,

@@ -5,6 +5,7 @@
 #include "identity/identity_component.h"
 #include "ingest/ingest_component.h"
 #include "recommender/recommender_component.h"
+#include "recommender/recommender_serving_component.h"
 
 namespace clientele {
 
@@ -15,6 +16,8 @@ server::ComponentRegistry ClienteledComponents() {
   (void)registry.Register(identity::IdentityComponent::Info());
   (void)registry.Register(analytics::AnalyticsComponent::Info());
   (void)registry.Register(recommender::RecommenderComponent::Info());
+  // Only when named: --services=all does not include it.
+  (void)registry.Register(recommender::RecommenderServingComponent::Info());
   // Last: it forwards calls to all the others, so it stops first.
   (void)registry.Register(gateway::GatewayComponent::Info());
   return registry;

@@ -55,4 +55,19 @@ std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view com
   return channel;
 }
 
+std::shared_ptr<grpc::Channel> ComponentChannels::ChannelToAddress(
+    const std::string& address, const std::string& load_balancing_policy) const {
+  absl::MutexLock lock(&mu_);
+  // Never a component's key: those are an address alone or start with '\0'.
+  std::shared_ptr<grpc::Channel>& channel =
+      channels_[load_balancing_policy.empty() ? address : address + '\n' + load_balancing_policy];
+  if (channel == nullptr) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(max_message_bytes_);
+    if (!load_balancing_policy.empty()) args.SetLoadBalancingPolicyName(load_balancing_policy);
+    channel = grpc::CreateCustomChannel(address, remote_credentials_, args);
+  }
+  return channel;
+}
+
 }  // namespace clientele::server

@@ -61,6 +61,14 @@ class ComponentChannels {
   std::shared_ptr<grpc::Channel> ChannelTo(std::string_view component,
                                            uint32_t partition = 0) const;
 
+  // A channel to `address` (host:port of a peer that is not a component of this deployment,
+  // e.g. the --model_source of a serving replica), with the remote channels' credentials and
+  // message size; shared by later calls with the same address and policy.
+  // `load_balancing_policy`: gRPC's ("round_robin" spreads calls over every address the name
+  // resolves to, e.g. the pods of a headless Service); empty: gRPC's default (pick_first).
+  std::shared_ptr<grpc::Channel> ChannelToAddress(
+      const std::string& address, const std::string& load_balancing_policy = "") const;
+
   const Deployment& deployment() const { return deployment_; }
 
  private:

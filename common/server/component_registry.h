@@ -30,6 +30,8 @@ struct ComponentInfo {
   // A new, unopened component: cheap, no I/O (every registered one is created to add its
   // flags).
   std::function<std::unique_ptr<Component>()> create;
+  // Whether --services=all selects it (false: only when named, e.g. recommender-serving).
+  bool in_all = true;
 };
 
 // Not thread-safe for Register.

@@ -43,13 +43,17 @@ void ComponentSet::AddFlags(CLI::App& app) {
 
 absl::Status ComponentSet::Select(std::string_view services) {
   std::vector<std::string> known;
-  for (const Entry& entry : entries_) known.push_back(entry.info.name);
+  std::vector<std::string> in_all;
+  for (const Entry& entry : entries_) {
+    known.push_back(entry.info.name);
+    if (entry.info.in_all) in_all.push_back(entry.info.name);
+  }
   std::set<std::string, std::less<>> selected;
   for (absl::string_view s : absl::StrSplit(absl::string_view(services.data(), services.size()),
                                             ',', absl::SkipWhitespace())) {
     s = absl::StripAsciiWhitespace(s);
     if (s == "all") {
-      selected.insert(known.begin(), known.end());
+      selected.insert(in_all.begin(), in_all.end());
     } else if (std::find(known.begin(), known.end(), s) != known.end()) {
       selected.insert(std::string(s));
     } else {

@@ -81,6 +81,10 @@ const Row kRows[] = {
     {"/clientele.recommender.v1.RecommenderService/ListRules", {kAnalyst}},
     {"/clientele.recommender.v1.RecommenderService/GetModelInfo", {kAnalyst}},
     {"/clientele.recommender.v1.RecommenderService/PutItemVectors", {}},
+    // The trainer's model stream to serving replicas: internal.
+    {"/clientele.recommender.v1.RecommenderReplication/WatchModel", {}},
+    {"/clientele.recommender.v1.RecommenderReplication/AckModel", {}},
+    {"/clientele.recommender.v1.RecommenderReplication/KnowsCustomer", {}},
 
     // Jobs of every service: the scheduler starts, follows and cancels them.
     {"/clientele.common.v1.JobService/StartJob", {kScheduler}},

@@ -30,8 +30,12 @@ std::string JobIdOf(const grpc::ByteBuffer* request) {
 
 SplitBackendRouter::SplitBackendRouter(std::shared_ptr<const server::ComponentChannels> channels,
                                        std::shared_ptr<grpc::Channel> local,
-                                       uint32_t partition_count)
-    : channels_(std::move(channels)), local_(std::move(local)), partition_count_(partition_count) {}
+                                       uint32_t partition_count,
+                                       std::shared_ptr<grpc::Channel> recommender_serving)
+    : channels_(std::move(channels)),
+      local_(std::move(local)),
+      partition_count_(partition_count),
+      recommender_serving_(std::move(recommender_serving)) {}
 
 bool SplitBackendRouter::NeedsRequest(std::string_view method) const {
   const RouteKind kind = RouteOfMethod(method).kind;
@@ -55,6 +59,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SplitBackendRouter::Route(
   const MethodRoute route = RouteOfMethod(method);
   switch (route.kind) {
     case RouteKind::kComponent:
+      if (recommender_serving_ != nullptr && ServedByRecommenderReplicas(method)) {
+        return recommender_serving_;
+      }
       if (route.component == "analytics" && !channels_->deployment().Reachable("analytics")) {
         return ChannelOf("recommender", 0);  // ListJobs where only the recommender runs jobs.
       }

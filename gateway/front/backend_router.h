@@ -75,8 +75,11 @@ class SplitBackendRouter final : public BackendRouter {
  public:
   // `channels` makes the channels to the remote components; `local` is the in-process
   // channel of the gateway's own server. `partition_count`: the deployment's log partitions.
+  // `recommender_serving` (may be null): the serving replicas (--recommender_serving_addr),
+  // which then get the methods ServedByRecommenderReplicas names.
   SplitBackendRouter(std::shared_ptr<const server::ComponentChannels> channels,
-                     std::shared_ptr<grpc::Channel> local, uint32_t partition_count);
+                     std::shared_ptr<grpc::Channel> local, uint32_t partition_count,
+                     std::shared_ptr<grpc::Channel> recommender_serving = nullptr);
 
   bool NeedsRequest(std::string_view method) const override;
   absl::StatusOr<std::shared_ptr<grpc::Channel>> Route(std::string_view method,
@@ -93,6 +96,7 @@ class SplitBackendRouter final : public BackendRouter {
   const std::shared_ptr<const server::ComponentChannels> channels_;
   const std::shared_ptr<grpc::Channel> local_;
   const uint32_t partition_count_;
+  const std::shared_ptr<grpc::Channel> recommender_serving_;
 };
 
 }  // namespace clientele::gateway::front

@@ -60,6 +60,12 @@ MethodRoute RouteOfMethod(std::string_view method) {
   return {};
 }
 
+bool ServedByRecommenderReplicas(std::string_view method) {
+  return method == "/clientele.recommender.v1.RecommenderService/Recommend" ||
+         method == "/clientele.recommender.v1.RecommenderService/SimilarItems" ||
+         method == "/clientele.recommender.v1.RecommenderService/CompleteBasket";
+}
+
 std::vector<std::string> ComponentServices() {
   std::vector<std::string> services;
   for (const auto& [service, component] : kServiceComponents) services.emplace_back(service);

@@ -40,6 +40,10 @@ struct MethodRoute {
 // The route of a full method name "/<package>.<Service>/<Method>".
 MethodRoute RouteOfMethod(std::string_view method);
 
+// Whether serving replicas (--recommender_serving_addr) answer `method`: Recommend,
+// SimilarItems and CompleteBasket of clientele.recommender.v1.RecommenderService.
+bool ServedByRecommenderReplicas(std::string_view method);
+
 // The services of the components that the front routes (each component's own and the
 // JobService), by full name: "clientele.ingest.v1.IngestService", ...
 std::vector<std::string> ComponentServices();

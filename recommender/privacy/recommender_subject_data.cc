@@ -182,6 +182,7 @@ absl::StatusOr<int64_t> RecommenderSubjectData::Erase(
       holder_->ReplaceIfVersion(served->version(), std::move(rewritten));
     }
   }
+  if (await_replicas_) CLT_RETURN_IF_ERROR(await_replicas_());
   return removed;
 }
 

@@ -13,6 +13,10 @@
 // customer it has never seen: NOT_FOUND (it has no customer entry and no snapshot profile).
 // Idempotent: erasing again finds nothing and counts 0.
 //
+// Serving replicas: `await_replicas` (optional) runs last in every Erase and its error fails
+// the erasure (the trainer's component waits there until every connected serving replica
+// serves the rewritten state: RecommenderReplicationServiceImpl::AwaitReplicas).
+//
 // Export gives {"interactions": [Event...], "recommendations": RecommendResponse or {}}:
 // the stored interaction events of the source keys and the current top list as Recommend
 // answers it with respect_consent.
@@ -27,7 +31,9 @@
 #define CLIENTELE_RECOMMENDER_PRIVACY_RECOMMENDER_SUBJECT_DATA_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -43,8 +49,12 @@ namespace clientele::recommender {
 class RecommenderSubjectData {
  public:
   RecommenderSubjectData(RecommenderStore* store, SnapshotHolder* holder,
-                         const RecommenderQueries* queries)
-      : store_(store), holder_(holder), queries_(queries) {}
+                         const RecommenderQueries* queries,
+                         std::function<absl::Status()> await_replicas = nullptr)
+      : store_(store),
+        holder_(holder),
+        queries_(queries),
+        await_replicas_(std::move(await_replicas)) {}
 
   // Erases every subject of `subjects`; returns the number of stored rows removed (keys
   // deleted plus profiles taken out of stored model versions). InvalidArgument naming the
@@ -58,6 +68,7 @@ class RecommenderSubjectData {
   RecommenderStore* const store_;
   SnapshotHolder* const holder_;
   const RecommenderQueries* const queries_;
+  const std::function<absl::Status()> await_replicas_;
   absl::Mutex erase_mu_;
 };
 

@@ -8,6 +8,10 @@
 // Also holds the live profiling consents (ConsentOverlay): changes the applier committed
 // after the snapshot was built, so that a revoked consent takes effect at once.
 //
+// Every change (a snapshot published or replaced, consents updated or forgotten) counts one
+// in changes(); AwaitChange lets a follower (the replication stream to serving replicas)
+// wait for the next one.
+//
 // Thread-safe.
 #ifndef CLIENTELE_RECOMMENDER_SERVING_SNAPSHOT_HOLDER_H_
 #define CLIENTELE_RECOMMENDER_SERVING_SNAPSHOT_HOLDER_H_
@@ -21,6 +25,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "recommender/serving/serving_snapshot.h"
 
 namespace clientele::recommender {
@@ -75,6 +80,7 @@ class SnapshotHolder {
   void Publish(std::shared_ptr<const ServingSnapshot> snapshot) {
     absl::MutexLock l(&write_mu_);
     snapshot_.Set(std::move(snapshot));
+    ++changes_;
   }
   // Publishes `snapshot` only while the snapshot in force is still of version `version` (an
   // erasure replacing the served version by its rewritten copy must not undo a newer one that
@@ -84,6 +90,7 @@ class SnapshotHolder {
     const std::shared_ptr<const ServingSnapshot> current = snapshot_.Get();
     if (current == nullptr || current->version() != version) return false;
     snapshot_.Set(std::move(snapshot));
+    ++changes_;
     return true;
   }
 
@@ -99,6 +106,13 @@ class SnapshotHolder {
       if (!inserted && it->second.second <= value.second) it->second = value;
     }
     consents_.Set(std::move(next));
+    ++changes_;
+  }
+  // Replaces the live consents by `consents` (a serving replica taking the trainer's).
+  void SetConsents(std::shared_ptr<const ConsentMap> consents) {
+    absl::MutexLock l(&write_mu_);
+    consents_.Set(std::move(consents));
+    ++changes_;
   }
   // Drops the live consents of `keys` (source key texts): erasure of their subjects.
   void ForgetConsents(const std::vector<std::string>& keys) {
@@ -106,12 +120,28 @@ class SnapshotHolder {
     auto next = std::make_shared<ConsentMap>(*consents_.Get());
     for (const std::string& key : keys) next->erase(key);
     consents_.Set(std::move(next));
+    ++changes_;
+  }
+
+  // The number of changes so far (starts at 0).
+  uint64_t changes() const {
+    absl::MutexLock l(&write_mu_);
+    return changes_;
+  }
+  // Blocks until changes() exceeds `seen` or `deadline` passes; returns changes().
+  uint64_t AwaitChange(uint64_t seen, absl::Time deadline) const {
+    absl::MutexLock l(&write_mu_);
+    // Evaluated by the mutex with write_mu_ held.
+    auto changed = [this, seen]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return changes_ > seen; };
+    write_mu_.AwaitWithDeadline(absl::Condition(&changed), deadline);
+    return changes_;
   }
 
  private:
   AtomicShared<ServingSnapshot> snapshot_;
   AtomicShared<ConsentMap> consents_;
-  absl::Mutex write_mu_;
+  mutable absl::Mutex write_mu_;
+  uint64_t changes_ ABSL_GUARDED_BY(write_mu_) = 0;
 };
 
 }  // namespace clientele::recommender

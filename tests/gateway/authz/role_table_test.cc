@@ -19,6 +19,7 @@
 #include "clientele/ingest/v1/ingest.pb.h"
 #include "clientele/privacy/v1/privacy.pb.h"
 #include "clientele/recommender/v1/recommender.pb.h"
+#include "clientele/recommender/v1/recommender_replication.pb.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.pb.h"
@@ -39,6 +40,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
       identity::v1::GetProfileRequest::descriptor()->file(),
       analytics::v1::ListSegmentsRequest::descriptor()->file(),
       recommender::v1::RecommendRequest::descriptor()->file(),
+      recommender::v1::WatchModelRequest::descriptor()->file(),
       common::v1::StartJobRequest::descriptor()->file(),
       gateway::v1::CreateKeyRequest::descriptor()->file(),
       gateway::v1::ListPiiAuditRequest::descriptor()->file(),
@@ -117,6 +119,9 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.recommender.v1.RecommenderService/ListRules", {"analyst"}},
       {"/clientele.recommender.v1.RecommenderService/GetModelInfo", {"analyst"}},
       {"/clientele.recommender.v1.RecommenderService/PutItemVectors", {}},
+      {"/clientele.recommender.v1.RecommenderReplication/WatchModel", {}},
+      {"/clientele.recommender.v1.RecommenderReplication/AckModel", {}},
+      {"/clientele.recommender.v1.RecommenderReplication/KnowsCustomer", {}},
 
       {"/clientele.common.v1.JobService/StartJob", {"scheduler"}},
       {"/clientele.common.v1.JobService/GetJob", {"scheduler"}},

@@ -1,5 +1,7 @@
 #include "gateway/front/method_routes.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace clientele::gateway::front {
@@ -64,6 +66,23 @@ TEST(MethodRoutesTest, TheComponentsPrivacyServicesGoToTheirComponent) {
             "analytics");
   EXPECT_EQ(RouteOfMethod("/clientele.privacy.v1.RecommenderPrivacy/EraseSubjectData").component,
             "recommender");
+}
+
+TEST(MethodRoutesTest, ServingReplicasAnswerOnlyTheThreeReadCalls) {
+  for (const char* method : {"Recommend", "SimilarItems", "CompleteBasket"}) {
+    EXPECT_TRUE(ServedByRecommenderReplicas(
+        std::string("/clientele.recommender.v1.RecommenderService/") + method))
+        << method;
+  }
+  for (const char* method :
+       {"/clientele.recommender.v1.RecommenderService/GetModelInfo",
+        "/clientele.recommender.v1.RecommenderService/ListRules",
+        "/clientele.recommender.v1.RecommenderService/PutItemVectors",
+        "/clientele.privacy.v1.RecommenderPrivacy/EraseSubjectData",
+        "/clientele.recommender.v1.RecommenderReplication/WatchModel",
+        "/clientele.common.v1.JobService/StartJob", "/clientele.analytics.v1.S/Recommend"}) {
+    EXPECT_FALSE(ServedByRecommenderReplicas(method)) << method;
+  }
 }
 
 TEST(MethodRoutesTest, AnythingElseIsUnknown) {
