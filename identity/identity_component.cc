@@ -7,6 +7,7 @@
 #include "common/storage/rocksdb_store.h"
 #include "identity/resolution/fellegi_sunter_matcher.h"
 #include "identity/resolution/identity_schema.h"
+#include "ingest/kafka/log_backend.h"
 
 namespace clientele::identity {
 namespace {
@@ -23,6 +24,7 @@ server::ComponentInfo IdentityComponent::Info() {
 }
 
 absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
+  log_ = env.log;
   if (!env.deployment.Reachable("ingest")) {
     return absl::InvalidArgumentError("--ingest_addr: required when identity runs without ingest");
   }
@@ -62,9 +64,11 @@ absl::Status IdentityComponent::Start(std::shared_ptr<const server::ComponentCha
   consumer.partitions = partitions_;
   consumer.progress_cf = kProgressCf;
   consumer.metrics = registry_;
-  consumer_ = std::make_unique<log::LogConsumer>(
-      consumer, store_.get(), applier_.get(),
-      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  log::ChannelForPartition ingest_of = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  consumer_ = std::make_unique<log::LogConsumer>(consumer, store_.get(), applier_.get(), ingest_of,
+                                                 ingest::kafka::NewLogReader(log_, ingest_of));
   CLT_RETURN_IF_ERROR(consumer_->Start());
   absl::MutexLock lock(&consumer_mu_);
   started_consumer_ = consumer_.get();

@@ -64,6 +64,7 @@ class IdentityComponent final : public server::Component, public LogProgress {
   mutable absl::Mutex consumer_mu_;
   // Set once in Start; read by GetProfileMap's threads.
   log::LogConsumer* started_consumer_ ABSL_GUARDED_BY(consumer_mu_) = nullptr;
+  log::LogBackendOptions log_;  // env.log: where the consumer reads the log.
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

@@ -112,6 +112,7 @@ const Row kRows[] = {
     {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
     {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
     {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+    {"/clientele.privacy.v1.IngestPrivacy/GetSubjectKeys", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},

@@ -145,6 +145,7 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
       {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
       {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+      {"/clientele.privacy.v1.IngestPrivacy/GetSubjectKeys", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},

@@ -285,7 +285,7 @@ TEST_F(ErasureRunnerTest, AConsumerWithAnErrorFailsTheIngestStepAndNothingElseRu
 TEST_F(ErasureRunnerTest, ConsumersThatDoNotCatchUpInTimeFailTheStep) {
   ingest0_.SetCatchUpStep(0);
   ErasureOptions options;
-  options.consumer_wait = absl::Milliseconds(100);
+  options.consumer_wait = absl::Seconds(1);
   options.first_poll_interval = absl::Milliseconds(1);
   options.max_poll_interval = absl::Milliseconds(10);
   runner_ = std::make_unique<ErasureRunner>(store_.get(), Backends(), options);
