@@ -188,15 +188,15 @@ class SilentHealth final : public grpc::health::v1::Health::CallbackService {
   }
 };
 
-class SilentServerTest : public ::testing::Test {
+class LoadRunnerSilentServerTest : public ::testing::Test {
  protected:
-  SilentServerTest() {
+  LoadRunnerSilentServerTest() {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
   }
-  ~SilentServerTest() override { server_->Shutdown(); }
+  ~LoadRunnerSilentServerTest() override { server_->Shutdown(); }
 
   std::unique_ptr<CallKind> Health() {
     std::unique_ptr<CallKind> kind = BuiltinCallKinds().Create("health").value();
@@ -211,7 +211,7 @@ class SilentServerTest : public ::testing::Test {
   std::unique_ptr<grpc::Server> server_;
 };
 
-TEST_F(SilentServerTest, CallsEndAtTheirDeadline) {
+TEST_F(LoadRunnerSilentServerTest, CallsEndAtTheirDeadline) {
   ASSERT_NE(port_, 0);
   std::unique_ptr<CallKind> kind = Health();
   for (double rate : {0.0, 1000.0}) {
@@ -228,7 +228,7 @@ TEST_F(SilentServerTest, CallsEndAtTheirDeadline) {
   }
 }
 
-TEST_F(SilentServerTest, OpenLoopCapsTheCallsInFlight) {
+TEST_F(LoadRunnerSilentServerTest, OpenLoopCapsTheCallsInFlight) {
   ASSERT_NE(port_, 0);
   std::unique_ptr<CallKind> kind = Health();
   // Nine calls due within 4.5 ms, each held until its 300 ms deadline, at most three at once:
