@@ -52,11 +52,8 @@ class GatewayComponent final : public server::Component {
   absl::Status Flush() override;
   std::vector<std::string> stores() const override { return {kGatewayStoreDir}; }
 
-  // The front to serve on the public server; valid after Start, alive as long as the
-  // component.
-  grpc::CallbackGenericService* front() { return front_.get(); }
-  // The front's unary path on completion queues (front/unary_front.h), to register on the
-  // same server (ServerOptions::async_service); null with --gateway_unary_threads=0. Valid
+  // The front on its completion queues (front/unary_front.h: the unary path, the generic
+  // front and health), to serve as the public server's ServerOptions::async_service. Valid
   // after Start, alive as long as the component.
   server::AsyncService* unary_front() { return unary_front_.get(); }
 
