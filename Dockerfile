@@ -26,8 +26,8 @@ FROM debian:12-slim
 ARG RUNTIME_PACKAGES="\
   libabsl20220623 libbrotli1 libbz2-1.0 libc-ares2 libc6 libcpp-httplib0.11 libfmt9 libgcc-s1 \
   libgflags2.2 libgrpc++1.51 libgrpc29 libicu72 libjemalloc2 liblz4-1 libphonenumber8 \
-  libprotobuf32 libre2-9 librocksdb7.8 libsnappy1v5 libspdlog1.10 libssl3 libstdc++6 libzstd1 \
-  zlib1g"
+  libprotobuf32 librdkafka1 libre2-9 librocksdb7.8 libsasl2-2 libsnappy1v5 libspdlog1.10 libssl3 \
+  libstdc++6 libzstd1 zlib1g"
 # tzdata: `clientele import --time-zone=Europe/Istanbul` reads /usr/share/zoneinfo.
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \

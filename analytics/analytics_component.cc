@@ -9,6 +9,7 @@
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/client/grpc_identity_client.h"
+#include "ingest/kafka/log_backend.h"
 
 namespace clientele::analytics {
 namespace {
@@ -37,6 +38,7 @@ server::ComponentInfo AnalyticsComponent::Info() {
 }
 
 absl::Status AnalyticsComponent::Open(const server::ComponentEnvironment& env) {
+  log_ = env.log;
   if (!env.deployment.Reachable("ingest")) {
     return absl::InvalidArgumentError("--ingest_addr: required when analytics runs without ingest");
   }
@@ -99,9 +101,11 @@ absl::Status AnalyticsComponent::Start(std::shared_ptr<const server::ComponentCh
   consumer.partitions = partitions_;
   consumer.progress_cf = kMetaCf;
   consumer.metrics = registry_;
-  consumer_ = std::make_unique<log::LogConsumer>(
-      consumer, kv_.get(), applier_.get(),
-      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  log::ChannelForPartition ingest_of = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  consumer_ = std::make_unique<log::LogConsumer>(consumer, kv_.get(), applier_.get(), ingest_of,
+                                                 ingest::kafka::NewLogReader(log_, ingest_of));
   CLT_RETURN_IF_ERROR(consumer_->Start());
   return jobs_->Start();
 }

@@ -75,6 +75,7 @@ class AnalyticsComponent final : public server::Component {
   std::unique_ptr<AnalyticsServiceImpl> service_;
   std::unique_ptr<AnalyticsSubjectData> subject_data_;
   std::unique_ptr<AnalyticsPrivacyServiceImpl> privacy_service_;
+  log::LogBackendOptions log_;  // env.log: where the consumer reads the log.
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

@@ -6,6 +6,9 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gateway/customer360/customer360_fanout.h"
 #include "gateway/front/method_routes.h"
 #include "gateway/gateway_store.h"
@@ -45,6 +48,9 @@ void GatewayComponent::AddFlags(CLI::App& app) {
                  "host:port of the recommender's serving replicas (--services=recommender-serving, "
                  "e.g. a Kubernetes Service over them): Recommend, SimilarItems and "
                  "CompleteBasket go there, every other recommender call to --recommender_addr");
+  app.add_option("--identity_replica_addr", identity_replica_addr_,
+                 "host:port of identity read replicas, comma-separated (--services=gateway): "
+                 "identity reads are spread over them, writes go to --identity_addr");
 }
 
 absl::Status GatewayComponent::Open(const server::ComponentEnvironment& env) {
@@ -115,6 +121,13 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
     return channels->ChannelTo("ingest", partition);
   };
   privacy_backends.partition_count = partition_count_;
+  std::vector<std::shared_ptr<grpc::Channel>> identity_replicas;
+  for (absl::string_view address :
+       absl::StrSplit(identity_replica_addr_, ',', absl::SkipWhitespace())) {
+    const std::string trimmed(absl::StripAsciiWhitespace(address));
+    identity_replicas.push_back(channels->ChannelToAddress(trimmed));
+    privacy_backends.identity_replicas.push_back({trimmed, identity_replicas.back()});
+  }
   if (absl::Status s = privacy_->Start(std::move(privacy_backends)); !s.ok()) return s;
   // The gateway runs here, so this is the in-process channel to this process's internal
   // server (the gateway's own services, reflection, and the components that run here).
@@ -131,8 +144,10 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
       // Spread over the replicas (every address of a headless Service's name).
       serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin");
     }
-    router_ = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
-                                                          partition_count_, std::move(serving));
+    auto split = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
+                                                             partition_count_, std::move(serving));
+    if (!identity_replicas.empty()) split->SetIdentityReplicas(std::move(identity_replicas));
+    router_ = std::move(split);
   }
   front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
   std::vector<front::UnaryMethod> unary_methods;

@@ -14,7 +14,8 @@
 //   Start  the Customer 360 fan-out, the privacy requests' runner, the router over the
 //          component channels, and the front
 //   Drain  stops the privacy requests' runner (a request in flight resumes at the next start)
-//   front() is registered on the public server by the process (cmd/clienteled/main.cc).
+//   unary_front() (the front on its queues) is registered on the public server by the process
+//   (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 #define CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 
@@ -60,6 +61,7 @@ class GatewayComponent final : public server::Component {
  private:
   double rate_limit_rps_ = 0;  // --rate_limit_rps
   int unary_threads_ = 1;      // --gateway_unary_threads
+  std::string identity_replica_addr_;  // --identity_replica_addr
   uint32_t partition_count_ = 1;
   // --recommender_serving_addr: where Recommend, SimilarItems, CompleteBasket go (empty: the
   // recommender).

@@ -2,11 +2,13 @@
 
 #include <filesystem>
 
+#include "CLI/CLI.hpp"
 #include "common/log/partition_count_record.h"
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/resolution/fellegi_sunter_matcher.h"
 #include "identity/resolution/identity_schema.h"
+#include "ingest/kafka/log_backend.h"
 
 namespace clientele::identity {
 namespace {
@@ -23,6 +25,7 @@ server::ComponentInfo IdentityComponent::Info() {
 }
 
 absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
+  log_ = env.log;
   if (!env.deployment.Reachable("ingest")) {
     return absl::InvalidArgumentError("--ingest_addr: required when identity runs without ingest");
   }
@@ -33,14 +36,23 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
   db.path = (std::filesystem::path(env.data_dir) / "identity").string();
   db.column_families = IdentityColumnFamilies();
   db.sync_writes = env.sync_writes;
-  CLT_ASSIGN_OR_RETURN(store_, storage::OpenRocksDbStore(db));
+  CLT_ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> base, storage::OpenRocksDbStore(db));
+  // Every write goes through the change log that read replicas follow.
+  ChangeLogOptions log;
+  log.families = IdentityColumnFamilies();
+  log.changes_cf = kChangesCf;
+  log.position_cf = kProgressCf;
+  log.not_replicated = {kProgressCf, kChangesCf};
+  log.erasure_families = {kRecordsCf, kConsentsCf};
+  log.retention = change_retention_;
+  CLT_ASSIGN_OR_RETURN(change_log_, ChangeLogStore::Open(std::move(base), std::move(log)));
+  store_ = change_log_.get();
   // Its applied sequences are per partition: the store belongs to one partition count.
   CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*store_, kProgressCf, "partition_count/identity",
                                                 env.partition_count, db.path));
   registry_ = env.metrics;
-  CLT_ASSIGN_OR_RETURN(
-      resolver_,
-      Resolver::Open(store_.get(), std::make_unique<FellegiSunterMatcher>(), ResolverOptions()));
+  CLT_ASSIGN_OR_RETURN(resolver_, Resolver::Open(store_, std::make_unique<FellegiSunterMatcher>(),
+                                                 ResolverOptions()));
   if (env.metrics != nullptr) {
     metrics_ = std::make_unique<IdentityMetrics>(env.metrics, resolver_.get());
   }
@@ -48,7 +60,8 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
                                                metrics_ ? metrics_->apply_seconds() : nullptr);
   service_ = std::make_unique<IdentityServiceImpl>(resolver_.get());
   service_->SetLogProgress(this);
-  privacy_service_ = std::make_unique<IdentityPrivacyServiceImpl>(resolver_.get(), store_.get());
+  privacy_service_ = std::make_unique<IdentityPrivacyServiceImpl>(resolver_.get(), store_);
+  replication_service_ = std::make_unique<ReplicationServiceImpl>(change_log_.get());
   return absl::OkStatus();
 }
 
@@ -62,9 +75,11 @@ absl::Status IdentityComponent::Start(std::shared_ptr<const server::ComponentCha
   consumer.partitions = partitions_;
   consumer.progress_cf = kProgressCf;
   consumer.metrics = registry_;
-  consumer_ = std::make_unique<log::LogConsumer>(
-      consumer, store_.get(), applier_.get(),
-      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  log::ChannelForPartition ingest_of = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  consumer_ = std::make_unique<log::LogConsumer>(consumer, store_, applier_.get(), ingest_of,
+                                                 ingest::kafka::NewLogReader(log_, ingest_of));
   CLT_RETURN_IF_ERROR(consumer_->Start());
   absl::MutexLock lock(&consumer_mu_);
   started_consumer_ = consumer_.get();
@@ -76,7 +91,15 @@ absl::Status IdentityComponent::Health() const {
   return consumer_ ? consumer_->Health() : absl::OkStatus();
 }
 
+void IdentityComponent::AddFlags(CLI::App& app) {
+  app.add_option("--identity_change_retention", change_retention_,
+                 "identity: changes kept in the change log that read replicas follow (a replica "
+                 "further behind bootstraps again; 0: no change log, no replicas)")
+      ->capture_default_str();
+}
+
 void IdentityComponent::Drain() {
+  if (replication_service_) replication_service_->Stop();
   if (consumer_) consumer_->Stop();
 }
 

@@ -181,6 +181,19 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(storage::KvStore* store
   std::vector<uint64_t> first(options.partition_count, 0), last(options.partition_count, 0);
   std::vector<uint64_t> first_retained(options.partition_count, 1);
   for (uint32_t p : owned) {
+    if (options.external != nullptr) {
+      // The external log holds the entries: its ends are the log's.
+      absl::StatusOr<uint64_t> end = options.external->EndOfLog(p);
+      absl::StatusOr<uint64_t> begin = options.external->FirstSequence(p);
+      if (!end.ok() || !begin.ok()) {
+        const absl::Status& s = end.ok() ? begin.status() : end.status();
+        return absl::UnavailableError(
+            absl::StrCat("the external log's partition ", p, " could not be read: ", s.message()));
+      }
+      first[p] = *begin;
+      last[p] = *end;
+      continue;
+    }
     CLT_ASSIGN_OR_RETURN(auto bounds, ScanBounds(*store, p));
     first[p] = bounds.first;
     last[p] = bounds.second;
@@ -325,6 +338,12 @@ absl::Status EventLog::Append(
     }
   }
   std::vector<std::pair<std::string, privacy::DataKey>> new_keys;
+  // With an external log: the records to append, the index into `valid` of each, and the
+  // retries within this call (index into `valid`, index of the original).
+  log::LogWriter* const external = options_.external;
+  std::vector<log::LogRecord> records;
+  std::vector<size_t> record_of;
+  std::vector<std::pair<size_t, size_t>> retries_in_call;
   for (size_t k = 0; k < valid.size(); ++k) {
     const size_t i = valid[k];
     AppendResult& r = (*results)[i];
@@ -348,10 +367,12 @@ absl::Status EventLog::Append(
     if (!inserted) {
       r.sequence = (*results)[valid[it->second]].sequence;
       MarkRetry(fingerprints[it->second] == fingerprints[k], r);
+      if (external != nullptr) retries_in_call.emplace_back(k, it->second);
       continue;
     }
     r.outcome = Outcome::kAccepted;
-    r.sequence = ++next[r.partition];
+    // An external log assigns the position when it takes the entry.
+    r.sequence = external != nullptr ? 0 : ++next[r.partition];
     if (subject_of[i] < 0) {
       EncodeStoredLogEntry(r.partition, r.sequence, now, *events[i], &value);
     } else {
@@ -372,10 +393,64 @@ absl::Status EventLog::Append(
         return s;
       }
     }
+    if (external != nullptr) {
+      log::LogRecord& record = records.emplace_back();
+      record.partition = r.partition;
+      // The record key routes nothing (the partition is explicit) and must reveal nobody: the
+      // subject's salted reference, else the event's routing hash.
+      record.key = subject_of[i] >= 0
+                       ? subject_refs[subject_of[i]]
+                       : storage::EncodeUint64(log::StableHash(events[i]->event_id()));
+      record.value = std::move(value);
+      value.clear();
+      record_of.push_back(k);
+      continue;
+    }
     batch->Put(kLogCf, LogKey(r.partition, r.sequence), value);
     std::string id_value = storage::EncodeUint64(r.sequence);
     id_value += storage::EncodeUint64(fingerprints[k]);
     new_ids.emplace_back(id_keys[k], std::move(id_value));
+  }
+  if (external != nullptr && !records.empty()) {
+    // The subjects' new keys are durable before any entry sealed with them is in the log.
+    if (!new_keys.empty()) {
+      if (absl::Status s = keys->CreateKeys(new_keys); !s.ok()) {
+        return absl::UnavailableError(
+            absl::StrCat("the key store could not be written: ", s.message()));
+      }
+      new_keys.clear();
+    }
+    std::vector<log::LogAppendOutcome> outcomes;
+    external->Append(records, &outcomes);
+    for (size_t j = 0; j < records.size(); ++j) {
+      const size_t k = record_of[j];
+      AppendResult& r = (*results)[valid[k]];
+      if (j >= outcomes.size() || !outcomes[j].status.ok()) {
+        r.outcome = Outcome::kUnavailable;
+        r.rejection = {
+            "", "unavailable",
+            absl::StrCat("the log did not take the event: ",
+                         j < outcomes.size() ? outcomes[j].status.message() : "no outcome",
+                         "; resend it")};
+        continue;
+      }
+      r.sequence = outcomes[j].sequence;
+      next[r.partition] = std::max(next[r.partition], r.sequence);
+      std::string id_value = storage::EncodeUint64(r.sequence);
+      id_value += storage::EncodeUint64(fingerprints[k]);
+      new_ids.emplace_back(id_keys[k], std::move(id_value));
+    }
+    // A retry within the call shares its original's fate.
+    for (const auto& [k, original] : retries_in_call) {
+      AppendResult& r = (*results)[valid[k]];
+      const AppendResult& o = (*results)[valid[original]];
+      if (o.outcome == Outcome::kUnavailable) {
+        r = o;
+      } else {
+        r.sequence = o.sequence;
+        if (r.outcome == Outcome::kConflict) MarkRetry(false, r);  // Names the sequence.
+      }
+    }
   }
   // In key order: event ids are random, and sorted memtable inserts cost half as much.
   std::sort(new_ids.begin(), new_ids.end());
@@ -450,6 +525,10 @@ absl::StatusOr<ReadResult> EventLog::Read(
     return absl::InvalidArgumentError(absl::StrCat("partition: ", partition,
                                                    " is not served here (partition_count ",
                                                    options_.partition_count, ")"));
+  }
+  if (options_.external != nullptr) {
+    return absl::FailedPreconditionError(
+        "the log is external (--log=kafka): consumers read it there, not from ingest");
   }
   CLT_RETURN_IF_ERROR(DataLossFence(partition));
   if (from_sequence == 0) from_sequence = 1;

@@ -24,6 +24,7 @@
 #include "absl/types/span.h"
 #include "clientele/common/v1/event.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
+#include "common/log/log_writer.h"
 #include "common/storage/kv_store.h"
 #include "ingest/dead_letter_store.h"
 #include "ingest/privacy/subject_key_store.h"
@@ -40,6 +41,13 @@ struct EventLogOptions {
   // (sealed_log_entry.h), and events of suppressed subjects are rejected ("erased_subject").
   // When null nothing is sealed (and reading a sealed entry fails with FailedPrecondition).
   privacy::SubjectKeyStore* keys = nullptr;
+  // An external log (Kafka, not owned; outlives the log). When set, accepted entries go there
+  // instead of into the store: validation, deduplication and dead letters stay here, an
+  // event's id is recorded only once the external log acknowledged it (its sequence is the
+  // external position), an event it did not take is kUnavailable, and Read fails with
+  // FailedPrecondition (consumers read the external log). Entries are sealed at sequence 0
+  // (their position is not known before the append; docs/ingest.md, "Kafka").
+  log::LogWriter* external = nullptr;
 };
 
 // The code of events whose subject was erased (EraseSubjects) and is still suppressed.
@@ -54,8 +62,9 @@ struct EraseResult {
 
 struct AppendResult {
   // kConflict: the event_id was accepted before with another payload; not stored (a dead
-  // letter with code "conflict" keeps it).
-  enum class Outcome { kAccepted, kDuplicate, kRejected, kConflict };
+  // letter with code "conflict" keeps it). kUnavailable: the external log did not take it
+  // (rejection.reason says why); not stored, not recorded as seen: the caller resends it.
+  enum class Outcome { kAccepted, kDuplicate, kRejected, kConflict, kUnavailable };
   Outcome outcome = Outcome::kRejected;
   uint32_t partition = 0;
   uint64_t sequence = 0;  // Accepted: assigned; duplicate, conflict: the original event's.
@@ -139,6 +148,8 @@ class EventLog {
   bool closed() const;
 
   uint32_t partition_count() const { return options_.partition_count; }
+  // The external log, or null for the embedded one.
+  log::LogWriter* external() const { return options_.external; }
   const std::vector<uint32_t>& owned_partitions() const { return owned_; }
   bool Owns(uint32_t partition) const;
   // The first retained sequence: the first stored one, or, once retention removed entries,

@@ -7,6 +7,7 @@
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "ingest/ingest_schema.h"
+#include "ingest/kafka/kafka_config.h"
 #include "ingest/log_fence.h"
 #include "ingest/node_partitions.h"
 
@@ -70,6 +71,12 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   CLT_ASSIGN_OR_RETURN(keys_, privacy::SubjectKeyStore::Open(key_store_.get()));
   EventLogOptions log_options;
   log_options.keys = keys_.get();
+  if (env.log.kafka()) {
+    // Entries go to Kafka; the event-id index, dead letters and keys stay here.
+    CLT_RETURN_IF_ERROR(kafka::ValidateLogBackendOptions(env.log));
+    CLT_ASSIGN_OR_RETURN(kafka_, kafka::KafkaLogWriter::Create(env.log));
+    log_options.external = kafka_.get();
+  }
   log_options.partition_count = env.partition_count;
   log_options.owned_partitions = env.owned_partitions;
   CLT_ASSIGN_OR_RETURN(log_, EventLog::Open(store_.get(), log_options));
@@ -78,7 +85,13 @@ absl::Status IngestComponent::Open(const server::ComponentEnvironment& env) {
   // point than its consumers: fence the partition rather than reuse sequence numbers.
   FenceConsumersAheadOfLog(*log_, *consumers_);
   service_ = std::make_unique<IngestServiceImpl>(log_.get(), consumers_.get(), env.metrics);
+  if (env.log.kafka()) service_->SetKafkaTopic(env.log.kafka_topic);
   privacy_service_ = std::make_unique<privacy::IngestPrivacyServiceImpl>(log_.get());
+  if (retention_days_ > 0 && env.log.kafka()) {
+    return absl::InvalidArgumentError(
+        "--log_retention_days: the Kafka log's retention is the topic's (retention.ms), not "
+        "ingest's");
+  }
   if (retention_days_ > 0) {
     retention_ = std::make_unique<RetentionSweeper>(log_.get(), consumers_.get(),
                                                     std::move(retention), env.metrics);

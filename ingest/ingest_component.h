@@ -14,6 +14,7 @@
 #include "ingest/consumer_registry.h"
 #include "ingest/event_log.h"
 #include "ingest/ingest_service.h"
+#include "ingest/kafka/kafka_log_writer.h"
 #include "ingest/privacy/ingest_privacy_service.h"
 #include "ingest/privacy/subject_key_store.h"
 #include "ingest/retention/retention_sweeper.h"
@@ -50,6 +51,7 @@ class IngestComponent final : public server::Component {
   std::unique_ptr<storage::KvStore> store_;
   std::unique_ptr<storage::KvStore> key_store_;
   std::unique_ptr<privacy::SubjectKeyStore> keys_;
+  std::unique_ptr<kafka::KafkaLogWriter> kafka_;  // With --log=kafka; before log_, which uses it.
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<ConsumerRegistry> consumers_;
   std::unique_ptr<IngestServiceImpl> service_;

@@ -137,7 +137,7 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
   if (!status.ok()) return status;
   append_seconds_->Observe(absl::ToDoubleSeconds(absl::Now() - start));
 
-  int64_t accepted = 0, duplicates = 0, rejected = 0, conflicts = 0;
+  int64_t accepted = 0, duplicates = 0, rejected = 0, conflicts = 0, unavailable = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const AppendResult& r = results[i];
     switch (r.outcome) {
@@ -153,6 +153,9 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
         break;
       case AppendResult::Outcome::kConflict:
         ++conflicts;
+        break;
+      case AppendResult::Outcome::kUnavailable:
+        ++unavailable;
         break;
     }
     if (request.omit_accepted_results() && r.outcome == AppendResult::Outcome::kAccepted) continue;
@@ -177,6 +180,11 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
         out->set_code(r.rejection.code);
         out->set_reason(r.rejection.reason);
         break;
+      case AppendResult::Outcome::kUnavailable:
+        out->set_outcome(v1::EventResult::OUTCOME_UNAVAILABLE);
+        out->set_code(r.rejection.code);
+        out->set_reason(r.rejection.reason);
+        break;
     }
   }
   if (request.client_rejections_size() > 0) {
@@ -186,6 +194,7 @@ absl::Status IngestServiceImpl::AppendBatch(const v1::IngestRequest& request, in
   duplicates_->Increment(duplicates);
   conflicts_->Increment(conflicts);
   response->set_conflicts(response->conflicts() + conflicts);
+  response->set_unavailable(response->unavailable() + unavailable);
   response->set_accepted(response->accepted() + accepted);
   response->set_duplicates(response->duplicates() + duplicates);
   response->set_rejected(response->rejected() + rejected);
@@ -333,7 +342,12 @@ grpc::Status IngestServiceImpl::GetLogInfo(grpc::ServerContext* /*context*/,
     if (absl::Status fence = log_->DataLossFence(p); !fence.ok()) {
       info->set_data_loss(std::string(fence.message()));
     }
+    if (log_->external() != nullptr) {
+      absl::StatusOr<uint64_t> high = log_->external()->EndOfLog(p);
+      info->set_kafka_high_watermark(high.ok() ? static_cast<int64_t>(*high) : -1);
+    }
   }
+  response->set_kafka_topic(kafka_topic_);
   for (v1::ConsumerInfo& c : consumers_->List()) *response->add_consumers() = std::move(c);
   response->set_dead_letters(static_cast<int64_t>(log_->dead_letters().last_id()));
   return grpc::Status::OK;

@@ -43,6 +43,8 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   grpc::Status CommitProgress(grpc::ServerContext* context,
                               const v1::CommitProgressRequest* request,
                               v1::CommitProgressResponse* response) override;
+  // With --log=kafka: the topic, reported by GetLogInfo with the partitions' high-water marks.
+  void SetKafkaTopic(std::string topic) { kafka_topic_ = std::move(topic); }
   grpc::Status RemoveConsumer(grpc::ServerContext* context,
                               const v1::RemoveConsumerRequest* request,
                               v1::RemoveConsumerResponse* response) override;
@@ -66,6 +68,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   metrics::Counter* const conflicts_;
   metrics::Histogram* const append_seconds_;
   metrics::Counter* const subscribed_entries_;
+  std::string kafka_topic_;  // Set before serving.
 };
 
 }  // namespace clientele::ingest

@@ -8,6 +8,7 @@
 #include "common/status/status_macros.h"
 #include "common/storage/rocksdb_store.h"
 #include "identity/client/grpc_identity_client.h"
+#include "ingest/kafka/log_backend.h"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/recommender_schema.h"
 #include "recommender/serving/known_customer.h"
@@ -30,6 +31,7 @@ server::ComponentInfo RecommenderComponent::Info() {
 }
 
 absl::Status RecommenderComponent::Open(const server::ComponentEnvironment& env) {
+  log_ = env.log;
   if (!env.deployment.Reachable("ingest")) {
     return absl::InvalidArgumentError(
         "--ingest_addr: required when recommender runs without ingest");
@@ -128,9 +130,11 @@ absl::Status RecommenderComponent::Start(
   consumer.partitions = partitions_;
   consumer.progress_cf = kMetaCf;
   consumer.metrics = registry_;
-  consumer_ = std::make_unique<log::LogConsumer>(
-      consumer, kv_.get(), applier_.get(),
-      [channels](uint32_t partition) { return channels->ChannelTo("ingest", partition); });
+  log::ChannelForPartition ingest_of = [channels](uint32_t partition) {
+    return channels->ChannelTo("ingest", partition);
+  };
+  consumer_ = std::make_unique<log::LogConsumer>(consumer, kv_.get(), applier_.get(), ingest_of,
+                                                 ingest::kafka::NewLogReader(log_, ingest_of));
   CLT_RETURN_IF_ERROR(consumer_->Start());
   return jobs_->Start();
 }

@@ -95,6 +95,7 @@ class RecommenderComponent final : public server::Component {
   std::unique_ptr<RecommenderSubjectData> subject_data_;
   std::unique_ptr<RecommenderPrivacyServiceImpl> privacy_service_;
   std::unique_ptr<RecommenderReplicationServiceImpl> replication_service_;
+  log::LogBackendOptions log_;  // env.log: where the consumer reads the log.
   std::unique_ptr<log::LogConsumer> consumer_;
 };
 

@@ -178,6 +178,7 @@ class Run : public std::enable_shared_from_this<Run> {
           ++result_.errors;
           const int code = static_cast<int>(status.error_code());
           if (code >= 0 && code < LoadResult::kNumCodes) ++result_.errors_by_code[code];
+          result_.first_error_message.emplace(code, status.error_message());
         }
         last_end_nanos_ = std::max(last_end_nanos_, end);
       } else {

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct LoadResult {
   int64_t ok = 0;
   int64_t errors = 0;
   std::array<int64_t, kNumCodes> errors_by_code{};  // Index: grpc::StatusCode.
+  // The message of the first measured error of each code that occurred (to tell, e.g., a
+  // refused connection from a server's own UNAVAILABLE). Key: grpc::StatusCode.
+  std::map<int, std::string> first_error_message;
   int64_t warmup_calls = 0;
   // Latency of every measured call, failed ones included, in nanoseconds.
   LatencyHistogram latency;

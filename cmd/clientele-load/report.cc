@@ -22,6 +22,10 @@ nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
       errors_by_code[StatusCodeName(code)] = result.errors_by_code[code];
     }
   }
+  nlohmann::json first_error_message = nlohmann::json::object();
+  for (const auto& [code, message] : result.first_error_message) {
+    first_error_message[StatusCodeName(code)] = message;
+  }
   const bool open = run.options.rate > 0;
   nlohmann::json out = {
       {"call", run.call},
@@ -36,6 +40,7 @@ nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
       {"ok", result.ok},
       {"errors", result.errors},
       {"errors_by_code", errors_by_code},
+      {"first_error_message", first_error_message},
       {"rps", std::round(result.rps() * 10) / 10},
       {"p50_ms", RoundMs(Ms(h.ValueAtPercentile(50)))},
       {"p90_ms", RoundMs(Ms(h.ValueAtPercentile(90)))},
@@ -72,7 +77,11 @@ std::string ReportText(const RunDescription& run, const LoadResult& result) {
       absl::StrAppendFormat(&out, "  %s %d", StatusCodeName(code), result.errors_by_code[code]);
     }
   }
-  absl::StrAppendFormat(&out, "\n  throughput %.1f calls/s\n", result.rps());
+  absl::StrAppendFormat(&out, "\n");
+  for (const auto& [code, message] : result.first_error_message) {
+    absl::StrAppendFormat(&out, "  first %s: %s\n", StatusCodeName(code), message);
+  }
+  absl::StrAppendFormat(&out, "  throughput %.1f calls/s\n", result.rps());
   absl::StrAppendFormat(&out,
                         "  latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  "
                         "mean %.3f\n",

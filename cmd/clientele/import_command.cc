@@ -203,7 +203,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
         status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream broken") : status);
   }
 
-  int64_t duplicate_rows = 0, rejected_rows = client_rejected_rows;
+  int64_t duplicate_rows = 0, rejected_rows = client_rejected_rows, unavailable_rows = 0;
   for (const ingest::v1::EventResult& r : response.results()) {
     if (r.index() < 0 || static_cast<size_t>(r.index()) >= event_rows.size()) continue;
     if (r.outcome() == ingest::v1::EventResult::OUTCOME_DUPLICATE) {
@@ -212,9 +212,12 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
                r.outcome() == ingest::v1::EventResult::OUTCOME_CONFLICT) {
       // A conflict (event_id reused with another payload) is not stored: a rejected row.
       rejected_rows += event_rows[r.index()];
+    } else if (r.outcome() == ingest::v1::EventResult::OUTCOME_UNAVAILABLE) {
+      // The log (Kafka) did not take it: not stored, not recorded as seen.
+      unavailable_rows += event_rows[r.index()];
     }
   }
-  const int64_t accepted_rows = rows - duplicate_rows - rejected_rows;
+  const int64_t accepted_rows = rows - duplicate_rows - rejected_rows - unavailable_rows;
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   if (context.json) {
     nlohmann::json out = {
@@ -224,6 +227,7 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
         {"accepted", accepted_rows},
         {"rejected", rejected_rows},
         {"duplicates", duplicate_rows},
+        {"unavailable", unavailable_rows},
         {"seconds", seconds},
         {"rows_per_second", seconds > 0 ? rows / seconds : 0},
         {"events",
@@ -231,7 +235,8 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
           {"accepted", response.accepted()},
           {"duplicates", response.duplicates()},
           {"rejected", response.rejected()},
-          {"conflicts", response.conflicts()}}},
+          {"conflicts", response.conflicts()},
+          {"unavailable", response.unavailable()}}},
         {"client_rejected_rows", client_rejected_rows},
         {"bytes_sent", bytes},
     };
@@ -247,6 +252,14 @@ int RunImport(const CliContext& context, const ImportFlags& flags) {
         static_cast<long long>(response.accepted()), static_cast<long long>(response.rejected()),
         static_cast<long long>(response.duplicates()));
     if (rejected_rows > 0) std::printf("  see the reasons with: clientele rejected\n");
+  }
+  if (unavailable_rows > 0) {
+    std::fprintf(stderr,
+                 "clientele import: %lld rows were not taken by the log (unavailable: see the "
+                 "server's log); import the file again (safe: what was stored comes back as "
+                 "duplicates)\n",
+                 static_cast<long long>(unavailable_rows));
+    return 1;
   }
   return 0;
 }

@@ -89,6 +89,11 @@ int RunLog(const CliContext& context) {
     std::printf("%s\n", json.c_str());
     return 0;
   }
+  const bool kafka = !info->kafka_topic().empty();
+  if (kafka) {
+    // The log is Kafka: partition p is Kafka partition p, offset o is sequence o + 1.
+    std::printf("log: kafka topic %s (offset o = sequence o+1)\n", info->kafka_topic().c_str());
+  }
   std::printf("partitions: %u in all; served here:\n", info->partition_count());
   for (const auto& p : info->partitions()) {
     // first_sequence is the first retained one (log retention removes those below it); past
@@ -108,14 +113,27 @@ int RunLog(const CliContext& context) {
     }
   }
   for (const auto& p : info->partitions()) {
+    if (!kafka) continue;
+    if (p.kafka_high_watermark() < 0) {
+      std::printf("  kafka partition %u: high-water mark unknown (brokers unreachable)\n",
+                  p.partition());
+    } else {
+      std::printf("  kafka partition %u: high-water mark %lld\n", p.partition(),
+                  static_cast<long long>(p.kafka_high_watermark()));
+    }
+  }
+  for (const auto& p : info->partitions()) {
     if (!p.data_loss().empty()) {
       std::printf("  partition %u REFUSES TO SERVE: %s\n", p.partition(), p.data_loss().c_str());
     }
   }
   std::printf("consumers:\n");
   for (const auto& c : info->consumers()) {
-    std::printf("  %-16s partition %u applied %llu%s%s\n", c.consumer().c_str(), c.partition(),
-                static_cast<unsigned long long>(c.applied_sequence()),
+    // On Kafka the applied sequence is the next offset the consumer reads.
+    const std::string offset =
+        kafka ? " (next kafka offset " + std::to_string(c.applied_sequence()) + ")" : "";
+    std::printf("  %-16s partition %u applied %llu%s%s%s\n", c.consumer().c_str(), c.partition(),
+                static_cast<unsigned long long>(c.applied_sequence()), offset.c_str(),
                 c.error().empty() ? "" : " STOPPED: ", c.error().c_str());
   }
   std::printf("dead letters: %lld\n", static_cast<long long>(info->dead_letters()));

@@ -3,6 +3,7 @@
 #include "analytics/analytics_component.h"
 #include "gateway/gateway_component.h"
 #include "identity/identity_component.h"
+#include "identity/replica_component.h"
 #include "ingest/ingest_component.h"
 #include "recommender/recommender_component.h"
 #include "recommender/recommender_serving_component.h"
@@ -14,6 +15,8 @@ server::ComponentRegistry ClienteledComponents() {
   // Names are distinct constants: Register cannot fail here.
   (void)registry.Register(ingest::IngestComponent::Info());
   (void)registry.Register(identity::IdentityComponent::Info());
+  // Not in --services=all (component_set.cc): a replica follows a primary elsewhere.
+  (void)registry.Register(identity::IdentityReplicaComponent::Info());
   (void)registry.Register(analytics::AnalyticsComponent::Info());
   (void)registry.Register(recommender::RecommenderComponent::Info());
   // Only when named: --services=all does not include it.

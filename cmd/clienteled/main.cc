@@ -34,6 +34,8 @@
 #include "common/storage/rocksdb_store.h"
 #include "gateway/gateway_component.h"
 #include "gateway/http/connect_http_server.h"
+#include "ingest/kafka/kafka_config.h"
+#include "ingest/kafka/kafka_mock_cluster.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele {
@@ -66,7 +68,9 @@ struct Flags {
   std::string grpc_poll_strategy = "auto";  // auto | epoll1 | poll
   bool check = false;                       // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
-  server::TlsFlags tls;  // --tls_*: the listener's and the component channels' certificates.
+  server::TlsFlags tls;        // --tls_*: the listener's and the component channels' certificates.
+  log::LogBackendOptions log;  // --log, --kafka_brokers, --kafka_topic, --kafka_config.
+  int kafka_mock_brokers = 0;  // In-process mock Kafka cluster (trials and tests only).
 };
 
 // A flag's value is wrong: exit 2 (command_line::kExitUsage).
@@ -161,7 +165,32 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   absl::StatusOr<server::ChannelTls> channel_tls = server::LoadComponentChannelTls(flags.tls);
   if (!channel_tls.ok()) return UsageError(std::string(channel_tls.status().message()));
 
+  // The log backend; --kafka_mock_brokers starts a mock Kafka cluster in this process, which
+  // lives until the process exits (after every component stopped).
+  log::LogBackendOptions log_backend = flags.log;
+  static std::unique_ptr<ingest::kafka::KafkaMockCluster> kafka_mock;
+  if (flags.kafka_mock_brokers != 0) {
+    if (!log_backend.kafka()) return UsageError("--kafka_mock_brokers: needs --log=kafka");
+    if (!log_backend.kafka_brokers.empty()) {
+      return UsageError("--kafka_mock_brokers: not with --kafka_brokers (it is the brokers)");
+    }
+    absl::StatusOr<std::unique_ptr<ingest::kafka::KafkaMockCluster>> mock =
+        ingest::kafka::KafkaMockCluster::Start(flags.kafka_mock_brokers, log_backend.kafka_topic,
+                                               static_cast<int>(flags.partition_count));
+    if (!mock.ok()) return UsageError(std::string(mock.status().message()));
+    kafka_mock = *std::move(mock);
+    log_backend.kafka_brokers = kafka_mock->bootstraps();
+    spdlog::warn(
+        "Kafka: an in-process MOCK cluster of {} brokers at {} (memory-only, capped per "
+        "partition: for trials and tests, not for production)",
+        flags.kafka_mock_brokers, log_backend.kafka_brokers);
+  }
+  if (absl::Status s = ingest::kafka::ValidateLogBackendOptions(log_backend); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
+
   server::ComponentEnvironment env;
+  env.log = log_backend;
   env.data_dir = flags.data_dir;
   env.sync_writes = flags.sync_writes;
   env.partition_count = flags.partition_count;
@@ -406,6 +435,23 @@ int main(int argc, char** argv) {
                  "Memory all stores may hold in memtables together before flushing (0: each "
                  "column family up to two 64 MiB memtables)")
       ->capture_default_str();
+  app.add_option("--log", flags.log.backend,
+                 "Where the event log is: rocksdb (embedded in ingest) or kafka (docs/ingest.md, "
+                 "\"Log backends\")")
+      ->check(CLI::IsMember({"rocksdb", "kafka"}))
+      ->capture_default_str();
+  app.add_option("--kafka_brokers", flags.log.kafka_brokers,
+                 "With --log=kafka: bootstrap brokers, host:port[,host:port...]");
+  app.add_option("--kafka_topic", flags.log.kafka_topic,
+                 "With --log=kafka: the topic of the event log (partitions = --partition_count)")
+      ->capture_default_str();
+  app.add_option("--kafka_config", flags.log.kafka_config,
+                 "With --log=kafka: a librdkafka setting key=value (repeatable: TLS, SASL, "
+                 "tuning)");
+  app.add_option("--kafka_mock_brokers", flags.kafka_mock_brokers,
+                 "With --log=kafka: start an in-process MOCK Kafka cluster of N brokers and use "
+                 "it (memory-only, capped per partition: trials and tests, not production)")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--check", flags.check,
                "Verify the checksums of every store of --services under --data_dir (read-only; "
                "the server must not be running) and exit: 0 intact, 1 damaged or unreadable");

@@ -166,10 +166,16 @@ std::string LogConsumer::ProgressKey(const std::string& consumer, uint32_t parti
 
 LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store, LogApplier* applier,
                          ChannelForPartition channels)
+    : LogConsumer(std::move(options), store, applier, channels,
+                  std::make_shared<GrpcLogReader>(channels)) {}
+
+LogConsumer::LogConsumer(LogConsumerOptions options, storage::KvStore* store, LogApplier* applier,
+                         ChannelForPartition channels, std::shared_ptr<LogReader> reader)
     : options_(std::move(options)),
       store_(store),
       applier_(applier),
-      channels_(std::move(channels)) {}
+      channels_(std::move(channels)),
+      reader_(std::move(reader)) {}
 
 LogConsumer::~LogConsumer() {
   Stop();
@@ -201,8 +207,8 @@ absl::Status LogConsumer::Start() {
   if (started_) return absl::FailedPreconditionError("consumer already started");
   started_ = true;
   applied_ = std::move(applied);
+  streams_.assign(options_.partitions.size(), nullptr);
   heads_.assign(options_.partitions.size(), -1);
-  contexts_.assign(options_.partitions.size(), nullptr);
   last_report_.assign(options_.partitions.size(), absl::InfinitePast());
   stopped_on_.assign(options_.partitions.size(), absl::OkStatus());
   for (size_t i = 0; i < options_.partitions.size(); ++i) {
@@ -216,8 +222,8 @@ void LogConsumer::Stop() {
     absl::MutexLock l(&mu_);
     if (stopping_) return;
     stopping_ = true;
-    for (grpc::ClientContext* c : contexts_) {
-      if (c != nullptr) c->TryCancel();
+    for (LogStream* s : streams_) {
+      if (s != nullptr) s->Cancel();
     }
   }
   for (std::thread& t : threads_) t.join();
@@ -361,21 +367,31 @@ void LogConsumer::Run(uint32_t index) {
   // Register with ingest at once, so `sync` waits for this consumer from the start.
   ReportProgress(index, applied_sequence(partition), /*force=*/true);
   while (true) {
-    grpc::ClientContext context;
-    ingest::v1::SubscribeRequest request;
+    LogReadRequest request;
+    request.partition = partition;
+    request.consumer = options_.name;
+    request.max_batch_events = options_.max_batch_events;
+    request.payload_types = types;
     {
       absl::MutexLock l(&mu_);
       if (stopping_) return;
-      contexts_[index] = &context;
-      request.set_from_sequence(applied_[index] + 1);
+      request.from_sequence = applied_[index] + 1;
     }
-    request.set_partition(partition);
-    request.set_consumer(options_.name);
-    request.set_max_batch_events(options_.max_batch_events);
-    for (auto t : types) request.add_payload_types(t);
-    auto stub = ingest::v1::IngestService::NewStub(channels_(partition));
-    std::unique_ptr<grpc::ClientReader<ingest::v1::SubscribeResponse>> reader =
-        stub->Subscribe(&context, request);
+    std::unique_ptr<LogStream> stream = reader_->Open(request);
+    {
+      absl::MutexLock l(&mu_);
+      if (!stopping_) streams_[index] = stream.get();
+    }
+    bool registered;
+    {
+      absl::MutexLock l(&mu_);
+      registered = streams_[index] != nullptr;
+    }
+    if (!registered) {  // Stopped while it opened: Stop could not cancel it.
+      stream->Cancel();
+      (void)stream->Finish();
+      return;
+    }
     // A second thread reads (and prepares) the next responses while this one applies.
     FetchQueue queue(kFetchAhead);
     std::thread fetcher([&] {
@@ -385,7 +401,7 @@ void LogConsumer::Run(uint32_t index) {
         next.arena = std::make_unique<google::protobuf::Arena>(ResponseArenaOptions());
         next.response =
             google::protobuf::Arena::CreateMessage<ingest::v1::SubscribeResponse>(next.arena.get());
-        if (!reader->Read(next.response)) break;
+        if (!stream->Read(next.response)) break;
         SeeHead(index, *next.response);
         // The entries BuildBatch may apply (not erased ones), so that those it hands to
         // ApplyPrepared are a suffix of these.
@@ -476,7 +492,7 @@ void LogConsumer::Run(uint32_t index) {
         spdlog::error("consumer {} partition {}: apply failed, {}: {}", options_.name, partition,
                       absl::IsDataLoss(apply_status) ? "stopping" : "will retry",
                       apply_status.ToString());
-        context.TryCancel();
+        stream->Cancel();
         break;
       }
       backoff = options_.initial_backoff;
@@ -484,13 +500,13 @@ void LogConsumer::Run(uint32_t index) {
     if (writer.busy() || holding) (void)drain(absl::OkStatus());
     queue.Abandon();
     fetcher.join();
-    grpc::Status finish = reader->Finish();
+    const absl::Status finish = stream->Finish();
     {
       absl::MutexLock l(&mu_);
-      contexts_[index] = nullptr;
+      streams_[index] = nullptr;
       if (stopping_) return;
     }
-    absl::Status loss = absl::IsDataLoss(apply_status) ? apply_status : FromGrpcStatus(finish);
+    absl::Status loss = absl::IsDataLoss(apply_status) ? apply_status : finish;
     // DATA_LOSS: the log lost or damaged events. FAILED_PRECONDITION: log retention removed
     // events this consumer has not applied yet (ingest/retention/).
     if (absl::IsDataLoss(loss) || absl::IsFailedPrecondition(loss)) {
@@ -508,7 +524,7 @@ void LogConsumer::Run(uint32_t index) {
       return;
     }
     spdlog::warn("consumer {} partition {}: stream ended ({}), reconnecting in {}", options_.name,
-                 partition, finish.error_message(), absl::FormatDuration(backoff));
+                 partition, std::string(finish.message()), absl::FormatDuration(backoff));
     {
       absl::MutexLock l(&mu_);
       mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff);

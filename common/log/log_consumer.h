@@ -1,4 +1,5 @@
-// A reusable consumer of the ingest log: one thread per partition tails Subscribe, hands
+// A reusable consumer of the event log: one thread per partition tails it through a LogReader
+// (log_reader.h: ingest's Subscribe stream for the embedded log, Kafka otherwise), hands
 // each received batch to a LogApplier (a second thread per partition reads the stream one or
 // two responses ahead and runs the applier's Prepare on them), and writes the applier's
 // changes together with the partition's applied sequence in ONE WriteBatch, so a crash never
@@ -29,12 +30,13 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/log/grpc_log_reader.h"
 #include "common/log/log_applier.h"
+#include "common/log/log_reader.h"
 #include "common/log/sorted_write_batch.h"
 #include "common/metrics/registry.h"
 #include "common/storage/kv_store.h"
 #include "grpcpp/channel.h"
-#include "grpcpp/client_context.h"
 
 namespace clientele::log {
 
@@ -58,10 +60,14 @@ struct LogConsumerOptions {
 
 class LogConsumer {
  public:
-  using ChannelForPartition = std::function<std::shared_ptr<grpc::Channel>(uint32_t partition)>;
+  using ChannelForPartition = log::ChannelForPartition;
 
+  // Reads the embedded log: ingest's Subscribe over `channels` (GrpcLogReader).
   LogConsumer(LogConsumerOptions options, storage::KvStore* store, LogApplier* applier,
               ChannelForPartition channels);
+  // Reads through `reader` (e.g. Kafka); progress still goes to ingest over `channels`.
+  LogConsumer(LogConsumerOptions options, storage::KvStore* store, LogApplier* applier,
+              ChannelForPartition channels, std::shared_ptr<LogReader> reader);
   ~LogConsumer();  // Stops.
 
   // Loads the applied sequences and starts the partition threads.
@@ -70,6 +76,8 @@ class LogConsumer {
   void Stop();
 
   uint64_t applied_sequence(uint32_t partition) const;
+  // The log it reads: its head of a partition is LogReader::EndOfLog.
+  LogReader& reader() const { return *reader_; }
   // The last sequence of `partition` as its stream last reported it, minus the applied
   // sequence (0 until the first response, and for a partition not consumed here).
   uint64_t lag(uint32_t partition) const;
@@ -112,6 +120,7 @@ class LogConsumer {
   storage::KvStore* const store_;  // Not owned.
   LogApplier* const applier_;      // Not owned.
   const ChannelForPartition channels_;
+  const std::shared_ptr<LogReader> reader_;
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -119,7 +128,7 @@ class LogConsumer {
   std::vector<uint64_t> applied_ ABSL_GUARDED_BY(mu_);  // Indexed like options_.partitions.
   // The partitions' last sequences as their streams reported them; -1 before the first.
   std::vector<int64_t> heads_ ABSL_GUARDED_BY(mu_);
-  std::vector<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);  // Live streams, to cancel.
+  std::vector<LogStream*> streams_ ABSL_GUARDED_BY(mu_);  // Live streams, to cancel.
   std::vector<absl::Time> last_report_ ABSL_GUARDED_BY(mu_);
   std::vector<absl::Status> stopped_on_ ABSL_GUARDED_BY(mu_);  // Per partition: DATA_LOSS.
   std::vector<std::thread> threads_;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/log/log_backend_options.h"
 #include "common/metrics/registry.h"
 #include "common/server/component_channels.h"
 #include "grpcpp/impl/codegen/service_type.h"
@@ -53,6 +54,8 @@ struct ComponentEnvironment {
   // --auth=required: callers must authenticate (API keys at the gateway, mutual TLS at a
   // component without it); false with --auth=none (loopback only).
   bool auth_required = true;
+  // --log and --kafka_*: where the event log is (ingest writes it, consumers read it).
+  log::LogBackendOptions log;
 
   // The owned partitions, or all of them when none are named.
   std::vector<uint32_t> OwnedOrAllPartitions() const;

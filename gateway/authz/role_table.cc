@@ -62,6 +62,9 @@ const Row kRows[] = {
     {"/clientele.identity.v1.IdentityService/GetProfileMap", {}},
     {"/clientele.identity.v1.IdentityService/GetConsents", {kSteward, kMarketer}},
     {"/clientele.identity.v1.IdentityService/ListByConsent", {kSteward, kMarketer}},
+    {"/clientele.identity.v1.IdentityReplication/StreamChanges", {}},
+    {"/clientele.identity.v1.IdentityReplication/StreamSnapshot", {}},
+    {"/clientele.identity.v1.IdentityReplication/GetChangePosition", {}},
 
     // Analytics: analysts read everything; marketers read segments and RFM.
     {"/clientele.analytics.v1.AnalyticsService/GetCustomerAnalytics", {kAnalyst, kMarketer}},
@@ -112,6 +115,7 @@ const Row kRows[] = {
     {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
     {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
     {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+    {"/clientele.privacy.v1.IngestPrivacy/GetSubjectKeys", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
     {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},

@@ -59,6 +59,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> SplitBackendRouter::Route(
   const MethodRoute route = RouteOfMethod(method);
   switch (route.kind) {
     case RouteKind::kComponent:
+      if (route.component == "identity" && identity_replicas_ != nullptr &&
+          IsIdentityReplicaRead(method)) {
+        if (std::shared_ptr<grpc::Channel> replica = identity_replicas_->Pick()) return replica;
+      }
       if (recommender_serving_ != nullptr && ServedByRecommenderReplicas(method)) {
         return recommender_serving_;
       }

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/server/component_channels.h"
+#include "gateway/front/identity_replica_reads.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -89,6 +90,12 @@ class SplitBackendRouter final : public BackendRouter {
   std::vector<std::string> JobServices() const override;
   std::shared_ptr<grpc::Channel> JobChannel(std::string_view service) override;
 
+  // Identity reads go to these replicas when one is connected (identity_replica_reads.h).
+  // Call before routing.
+  void SetIdentityReplicas(std::vector<std::shared_ptr<grpc::Channel>> replicas) {
+    identity_replicas_ = std::make_unique<IdentityReplicaReads>(std::move(replicas));
+  }
+
  private:
   absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelOf(std::string_view component,
                                                            uint32_t partition) const;
@@ -97,6 +104,7 @@ class SplitBackendRouter final : public BackendRouter {
   const std::shared_ptr<grpc::Channel> local_;
   const uint32_t partition_count_;
   const std::shared_ptr<grpc::Channel> recommender_serving_;
+  std::unique_ptr<IdentityReplicaReads> identity_replicas_;  // Null without replicas.
 };
 
 }  // namespace clientele::gateway::front

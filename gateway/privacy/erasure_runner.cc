@@ -240,6 +240,22 @@ absl::StatusOr<int64_t> ErasureRunner::EraseIn(const std::string& service,
   }
   EndCall();
   if (!response.ok()) return response.status();
+  if (service == "identity") {
+    // Each read replica answers once it has applied the primary's erasure and purged its
+    // files (a replica that cannot confirm fails the step: it may still hold the values).
+    for (const IdentityReplicaBackend& replica : backends_.identity_replicas) {
+      pv1::IdentityPrivacy::Stub stub(replica.channel);
+      std::unique_ptr<grpc::ClientContext> replica_context = BeginCall();
+      absl::StatusOr<pv1::EraseSubjectDataResponse> confirmed =
+          CallErase(stub, replica_context.get(), erase);
+      EndCall();
+      if (!confirmed.ok()) {
+        return absl::Status(confirmed.status().code(),
+                            absl::StrCat("identity read replica ", replica.address, ": ",
+                                         confirmed.status().message()));
+      }
+    }
+  }
   return response->keys_deleted();
 }
 

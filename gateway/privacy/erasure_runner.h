@@ -6,7 +6,9 @@
 //            source keys of its partitions; then, on each node, IngestService.GetLogInfo is
 //            polled (backoff, deadline) until every consumer of each partition has applied
 //            through the node's last_sequences (a consumer with an error fails the step)
-//   identity, analytics, recommender: <Component>Privacy.EraseSubjectData, in this order
+//   identity, analytics, recommender: <Component>Privacy.EraseSubjectData, in this order; the
+//            identity step then calls IdentityPrivacy.EraseSubjectData on every identity read
+//            replica, which answers once it has applied and purged the primary's erasure
 // Each step is recorded in the request as it ends. A failed ingest step stops the request
 // (the later steps stay QUEUED); the others run regardless. The request SUCCEEDS only when
 // every step has; then its selectors leave the store (PrivacyRequestStore::Succeed).

@@ -22,8 +22,16 @@
 
 namespace clientele::gateway {
 
+// An identity read replica (--identity_replica_addr): the identity step of an erasure waits on
+// each until it has applied and purged the primary's erasure.
+struct IdentityReplicaBackend {
+  std::string address;
+  std::shared_ptr<grpc::Channel> channel;
+};
+
 struct PrivacyBackends {
   std::shared_ptr<grpc::Channel> identity;
+  std::vector<IdentityReplicaBackend> identity_replicas;
   std::shared_ptr<grpc::Channel> analytics;
   std::shared_ptr<grpc::Channel> recommender;
   // The channel to the ingest node that owns `partition` (null: not reachable). Called from

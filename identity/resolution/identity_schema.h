@@ -25,6 +25,9 @@
 //   consent_proofs  [32-byte salted SHA-256 of an erased source key][u64 ledger id]
 //                   -> resolution.ConsentProof (the consent ledger of an erased record without
 //                   PII; the salt is meta "consent_proof_salt", identity/privacy/consent_proof.h)
+//   changes         [u64 change sequence]            -> identity.v1.Change (the primary's change
+//                   log for read replicas; head and last erasure change in `progress`,
+//                   identity/replication/change_log_store.h)
 #ifndef CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
 #define CLIENTELE_IDENTITY_RESOLUTION_IDENTITY_SCHEMA_H_
 
@@ -49,15 +52,26 @@ enum IdentityColumnFamily : storage::ColumnFamilyId {
   kMetaCf = 11,
   kProgressCf = 12,
   kConsentProofsCf = 13,
+  kChangesCf = 14,
 };
 
 inline std::vector<storage::ColumnFamilySpec> IdentityColumnFamilies() {
   return {
-      {"records", true},      {"record_profile", true},  {"profile_members", false},
-      {"profiles", false},    {"aliases", false},        {"blocking", false},
-      {"do_not_link", false}, {"audit", false},          {"audit_by_profile", false},
-      {"consents", false},    {"model", false},          {"meta", false},
-      {"progress", false},    {"consent_proofs", false},
+      {"records", true},
+      {"record_profile", true},
+      {"profile_members", false},
+      {"profiles", false},
+      {"aliases", false},
+      {"blocking", false},
+      {"do_not_link", false},
+      {"audit", false},
+      {"audit_by_profile", false},
+      {"consents", false},
+      {"model", false},
+      {"meta", false},
+      {"progress", false},
+      {"consent_proofs", false},
+      {"changes", false, /*range_deletions=*/true},
   };
 }
 

@@ -73,4 +73,29 @@ grpc::Status IngestPrivacyServiceImpl::LiftSuppression(
   return grpc::Status::OK;
 }
 
+grpc::Status IngestPrivacyServiceImpl::GetSubjectKeys(
+    grpc::ServerContext* /*context*/, const privacy_v1::GetSubjectKeysRequest* request,
+    privacy_v1::GetSubjectKeysResponse* response) {
+  constexpr int kMaxRefs = 4096;
+  if (request->refs_size() > kMaxRefs) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("refs: at most ", kMaxRefs, " per call"));
+  }
+  SubjectKeyStore* keys = log_->keys();
+  if (keys == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "the log was opened without a key store");
+  }
+  for (const std::string& ref : request->refs()) {
+    privacy_v1::SubjectDataKey* out = response->add_keys();
+    out->set_ref(ref);
+    absl::StatusOr<std::optional<DataKey>> key = keys->Find(ref);
+    if (!key.ok()) return ToGrpcStatus(key.status());
+    if (key->has_value()) {
+      out->set_key(reinterpret_cast<const char*>((*key)->data()), (*key)->size());
+    }
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace clientele::ingest::privacy

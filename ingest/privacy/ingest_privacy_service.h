@@ -29,6 +29,11 @@ class IngestPrivacyServiceImpl final : public ::clientele::privacy::v1::IngestPr
   grpc::Status LiftSuppression(grpc::ServerContext* context,
                                const privacy_v1::LiftSuppressionRequest* request,
                                privacy_v1::LiftSuppressionResponse* response) override;
+  // The current data keys of the references (absent: shredded or never made).
+  // INVALID_ARGUMENT for more than 4096 refs; FAILED_PRECONDITION without a key store.
+  grpc::Status GetSubjectKeys(grpc::ServerContext* context,
+                              const privacy_v1::GetSubjectKeysRequest* request,
+                              privacy_v1::GetSubjectKeysResponse* response) override;
 
  private:
   EventLog* const log_;

@@ -88,8 +88,9 @@ TEST(SplitDeploymentTest, AnUnknownComponentIsRefusedNamingTheRegisteredOnes) {
       RunCommand({std::string(CLT_BIN_DIR) + "/clienteled", "--services=ingest,billing"});
   EXPECT_EQ(start.exit_code, 2);
   EXPECT_THAT(start.err, HasSubstr("unknown service 'billing'"));
-  EXPECT_THAT(start.err, HasSubstr("known: all, ingest, identity, analytics, recommender, "
-                                   "recommender-serving, gateway"));
+  EXPECT_THAT(start.err,
+              HasSubstr("known: all, ingest, identity, identity-replica, analytics, recommender, "
+                        "recommender-serving, gateway"));
 }
 
 }  // namespace

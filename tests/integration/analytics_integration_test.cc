@@ -44,11 +44,14 @@ using ::testing::HasSubstr;
 
 using ::clientele::testing::AnalyticsServer;
 
-class AnalyticsIntegrationTest : public ::testing::Test {
+// Every test runs against the embedded log and Kafka.
+class AnalyticsIntegrationTest
+    : public ::testing::TestWithParam<::clientele::testing::LogBackendParam> {
  protected:
   AnalyticsIntegrationTest()
-      : ingest_(dir_.Sub("ingest"), ingest::EventLogOptions()),
-        analytics_(dir_.Sub("analytics"), ingest_.Channel()),
+      : log_(GetParam()),
+        ingest_(dir_.Sub("ingest"), log_.Options()),
+        analytics_(dir_.Sub("analytics"), ingest_.Channel(), &log_),
         stub_(analytics_.Stub()),
         jobs_(analytics_.JobStub()) {}
 
@@ -139,13 +142,14 @@ class AnalyticsIntegrationTest : public ::testing::Test {
   }
 
   ::clientele::testing::TempDir dir_;
+  ::clientele::testing::TestLog log_;
   ::clientele::testing::IngestServer ingest_;
   AnalyticsServer analytics_;
   std::unique_ptr<v1::AnalyticsService::Stub> stub_;
   std::unique_ptr<common::v1::JobService::Stub> jobs_;
 };
 
-TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
+TEST_P(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
   const uint64_t last = ImportSample();
   ASSERT_GT(last, 0u);
   ASSERT_TRUE(analytics_.consumer().WaitForApplied(0, last, absl::Now() + absl::Seconds(60)));
@@ -286,7 +290,7 @@ TEST_F(AnalyticsIntegrationTest, ImportConsumeScoreClusterAndQuery) {
 // Erasure of one customer: every row of theirs in every column family and model version is
 // gone (NOT_FOUND, no orders, no byte in any file of the store), the others are unchanged, and
 // erasing again deletes nothing. The export before erasure has every part.
-TEST_F(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
+TEST_P(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
   ImportSample();
   // Attributes of the erased customer (analytics keeps the attributes, not the e-mail).
   const std::string email = "erase.me@example.com", attribute = "tangerine-velvet";
@@ -408,6 +412,11 @@ TEST_F(AnalyticsIntegrationTest, EraseSubjectDataLeavesNothingOfTheCustomer) {
     EXPECT_THAT(status.error_message(), HasSubstr("subjects[0].source_keys[0]"));
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AnalyticsIntegrationTest,
+                         ::testing::Values(::clientele::testing::LogBackendParam::kEmbedded,
+                                           ::clientele::testing::LogBackendParam::kKafka),
+                         ::clientele::testing::LogBackendName);
 
 }  // namespace
 }  // namespace clientele

@@ -30,12 +30,16 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele::testing {
 
 class AnalyticsServer {
  public:
-  AnalyticsServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest) {
+  // Reads the embedded log through `ingest`, or, with `test_log`, that log (either backend,
+  // kafka_fixture.h; ingest still takes progress and serves keys).
+  AnalyticsServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest,
+                  const TestLog* test_log = nullptr) {
     storage::RocksDbOptions db;
     db.path = path;
     db.column_families = analytics::AnalyticsColumnFamilies();
@@ -61,8 +65,11 @@ class AnalyticsServer {
     log::LogConsumerOptions options;
     options.name = "analytics";
     options.progress_cf = analytics::kMetaCf;
-    consumer_ = std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
+    log::ChannelForPartition channels = [ingest](uint32_t) { return ingest; };
+    consumer_ =
+        test_log != nullptr
+            ? test_log->Consumer(options, kv_.get(), applier_.get(), channels)
+            : std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(), channels);
     EXPECT_THAT(consumer_->Start(), IsOk());
     EXPECT_THAT(jobs_->Start(), IsOk());
   }

@@ -24,6 +24,7 @@
 #include "identity/identity_service.h"
 #include "tests/identity/resolution/resolver_test_util.h"
 #include "tests/integration/ingest_server_fixture.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele {
 namespace {
@@ -56,7 +57,9 @@ class ConsumerProgress final : public identity::LogProgress {
 // Identity with its consumer created but started only by StartConsumer().
 class LaggingIdentity {
  public:
-  LaggingIdentity(const std::string& dir, std::shared_ptr<grpc::Channel> ingest) {
+  // Reads `log` (either backend, tests/integration/kafka_fixture.h).
+  LaggingIdentity(const std::string& dir, std::shared_ptr<grpc::Channel> ingest,
+                  const clientele::testing::TestLog& log) {
     storage::RocksDbOptions db;
     db.path = dir;
     db.column_families = identity::IdentityColumnFamilies();
@@ -69,8 +72,8 @@ class LaggingIdentity {
     log::LogConsumerOptions options;
     options.name = "identity";
     options.progress_cf = identity::kProgressCf;
-    consumer_ = std::make_unique<log::LogConsumer>(options, store_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
+    consumer_ =
+        log.Consumer(options, store_.get(), applier_.get(), [ingest](uint32_t) { return ingest; });
     progress_ = std::make_unique<ConsumerProgress>(consumer_.get());
     service_ = std::make_unique<identity::IdentityServiceImpl>(resolver_.get());
     service_->SetLogProgress(progress_.get());
@@ -105,10 +108,13 @@ class NoControl final : public analytics::JobControl {
   void SetProgress(double, const std::string&) override {}
 };
 
-class IdentityCatchUpTest : public ::testing::Test {
+// Every test runs against the embedded log and Kafka.
+class IdentityCatchUpTest : public ::testing::TestWithParam<clientele::testing::LogBackendParam> {
  protected:
   IdentityCatchUpTest()
-      : ingest_(dir_.Sub("ingest"), {}), identity_(dir_.Sub("identity"), ingest_.Channel()) {
+      : log_(GetParam()),
+        ingest_(dir_.Sub("ingest"), log_.Options()),
+        identity_(dir_.Sub("identity"), ingest_.Channel(), log_) {
     storage::RocksDbOptions db;
     db.path = dir_.Sub("analytics");
     db.column_families = analytics::AnalyticsColumnFamilies();
@@ -119,8 +125,8 @@ class IdentityCatchUpTest : public ::testing::Test {
     options.name = "analytics";
     options.progress_cf = analytics::kMetaCf;
     std::shared_ptr<grpc::Channel> channel = ingest_.Channel();
-    consumer_ = std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(),
-                                                   [channel](uint32_t) { return channel; });
+    consumer_ =
+        log_.Consumer(options, kv_.get(), applier_.get(), [channel](uint32_t) { return channel; });
     EXPECT_THAT(consumer_->Start(), IsOk());
   }
   ~IdentityCatchUpTest() override { consumer_->Stop(); }
@@ -164,6 +170,7 @@ class IdentityCatchUpTest : public ::testing::Test {
   }
 
   clientele::testing::TempDir dir_;
+  clientele::testing::TestLog log_;
   clientele::testing::IngestServer ingest_;
   LaggingIdentity identity_;
   std::unique_ptr<storage::KvStore> kv_;
@@ -173,7 +180,7 @@ class IdentityCatchUpTest : public ::testing::Test {
   uint64_t end_ = 0;
 };
 
-TEST_F(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRawSourceKeys) {
+TEST_P(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRawSourceKeys) {
   IngestCustomers();
   // Identity has applied nothing: the old code answered with three profiles keyed by raw
   // source keys ("web_shop/w1", "pos/p1", "web_shop/w2").
@@ -185,7 +192,7 @@ TEST_F(IdentityCatchUpTest, RfmFailsUnavailableWhileIdentityIsBehindInsteadOfRaw
                              HasSubstr("the caller through " + std::to_string(end_)))));
 }
 
-TEST_F(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
+TEST_P(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
   IngestCustomers();
   analytics::IdentityProfiles directory = Directory(absl::Seconds(60));
   absl::StatusOr<std::vector<analytics::ProfileFigures>> profiles;
@@ -205,7 +212,7 @@ TEST_F(IdentityCatchUpTest, RfmWaitsForIdentityToCatchUpAndKeysRowsByProfile) {
   EXPECT_EQ(pair.members[1].id(), "w1");
 }
 
-TEST_F(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
+TEST_P(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
   IngestCustomers();
   analytics::IdentityProfiles directory = Directory(absl::Minutes(10));
   std::atomic<bool> cancel{false};
@@ -216,7 +223,7 @@ TEST_F(IdentityCatchUpTest, ACancelledJobStopsWaitingForIdentity) {
   EXPECT_THAT(map, StatusIs(absl::StatusCode::kCancelled, HasSubstr("catching up")));
 }
 
-TEST_F(IdentityCatchUpTest, CaughtUpCheckNamesBothPositionsThenPasses) {
+TEST_P(IdentityCatchUpTest, CaughtUpCheckNamesBothPositionsThenPasses) {
   IngestCustomers();
   const identity::LogPositions caller = {{0, end_}};
   identity::GrpcIdentityClient client(identity_.Channel());
@@ -227,6 +234,11 @@ TEST_F(IdentityCatchUpTest, CaughtUpCheckNamesBothPositionsThenPasses) {
   identity_.StartConsumer();
   EXPECT_THAT(client.CheckCaughtUp(caller, absl::Seconds(60)), IsOk());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, IdentityCatchUpTest,
+                         ::testing::Values(clientele::testing::LogBackendParam::kEmbedded,
+                                           clientele::testing::LogBackendParam::kKafka),
+                         clientele::testing::LogBackendName);
 
 }  // namespace
 }  // namespace clientele

@@ -14,6 +14,7 @@
 #include "identity/identity_service.h"
 #include "tests/identity/resolution/resolver_test_util.h"
 #include "tests/integration/ingest_server_fixture.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele::identity::testing {
 namespace {
@@ -25,8 +26,9 @@ using ::testing::HasSubstr;
 // The identity side of clienteled: store, resolver, consumer, gRPC service.
 class IdentityServer {
  public:
+  // Reads `log` (either backend, tests/integration/kafka_fixture.h).
   IdentityServer(const std::string& dir, std::shared_ptr<grpc::Channel> ingest,
-                 uint32_t max_batch_events = 512) {
+                 const clientele::testing::TestLog& log, uint32_t max_batch_events = 512) {
     storage::RocksDbOptions db;
     db.path = dir;
     db.column_families = IdentityColumnFamilies();
@@ -44,8 +46,8 @@ class IdentityServer {
     options.name = "identity";
     options.progress_cf = kProgressCf;
     options.max_batch_events = max_batch_events;
-    consumer_ = std::make_unique<log::LogConsumer>(options, store_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
+    consumer_ =
+        log.Consumer(options, store_.get(), applier_.get(), [ingest](uint32_t) { return ingest; });
     EXPECT_TRUE(consumer_->Start().ok());
   }
   ~IdentityServer() {  // clienteled's order: stop the consumer, drain, flush.
@@ -129,11 +131,18 @@ std::vector<common::v1::Event> Stream(int people, int offset = 0) {
   return out;
 }
 
-TEST(IdentityIntegrationTest, RecordsArriveThroughIngestAndResolveIntoProfiles) {
+// Every test runs against the embedded log and Kafka.
+class IdentityIntegrationTest
+    : public ::testing::TestWithParam<clientele::testing::LogBackendParam> {
+ protected:
+  clientele::testing::TestLog log_{GetParam()};
+};
+
+TEST_P(IdentityIntegrationTest, RecordsArriveThroughIngestAndResolveIntoProfiles) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
   auto ingest_stub = ingest.Stub();
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   const std::vector<common::v1::Event> events = Stream(12);
   Ingest(*ingest_stub, events);
   ASSERT_TRUE(identity.WaitForApplied(events.size()));
@@ -224,10 +233,10 @@ TEST(IdentityIntegrationTest, RecordsArriveThroughIngestAndResolveIntoProfiles) 
   EXPECT_EQ(why.explanation().decision(), v1::MATCH_DECISION_LINK);
 }
 
-TEST(IdentityIntegrationTest, ErrorsAreInvalidArgumentNamingTheFieldOrNotFound) {
+TEST_P(IdentityIntegrationTest, ErrorsAreInvalidArgumentNamingTheFieldOrNotFound) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   Ingest(*ingest.Stub(), Stream(2));
   ASSERT_TRUE(identity.WaitForApplied(3));
   auto stub = identity.Stub();
@@ -290,20 +299,20 @@ TEST(IdentityIntegrationTest, ErrorsAreInvalidArgumentNamingTheFieldOrNotFound) 
   }
 }
 
-TEST(IdentityIntegrationTest, RestartMidStreamLosesNothingAndAppliesNothingTwice) {
+TEST_P(IdentityIntegrationTest, RestartMidStreamLosesNothingAndAppliesNothingTwice) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
   auto ingest_stub = ingest.Stub();
   const std::vector<common::v1::Event> first = Stream(150);
   Ingest(*ingest_stub, first);
   {
     // Small batches, stopped once part of the log is applied.
-    IdentityServer identity(dir.Sub("identity"), ingest.Channel(), /*max_batch_events=*/16);
+    IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_, /*max_batch_events=*/16);
     ASSERT_TRUE(identity.WaitForApplied(100));
   }
   const std::vector<common::v1::Event> second = Stream(50, 150);
   Ingest(*ingest_stub, second);
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   const uint64_t total = first.size() + second.size();
   ASSERT_TRUE(identity.WaitForApplied(total));
   auto stub = identity.Stub();
@@ -353,6 +362,11 @@ TEST(IdentityIntegrationTest, RestartMidStreamLosesNothingAndAppliesNothingTwice
     EXPECT_EQ(mentions, 1) << key;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, IdentityIntegrationTest,
+                         ::testing::Values(clientele::testing::LogBackendParam::kEmbedded,
+                                           clientele::testing::LogBackendParam::kKafka),
+                         clientele::testing::LogBackendName);
 
 }  // namespace
 }  // namespace clientele::identity::testing

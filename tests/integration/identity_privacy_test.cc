@@ -24,6 +24,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/identity/resolution/resolver_test_util.h"
 #include "tests/integration/ingest_server_fixture.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele::identity::testing {
 namespace {
@@ -41,7 +42,9 @@ using ::testing::UnorderedElementsAre;
 // The identity side of clienteled with its privacy service, reached over TCP.
 class IdentityServer {
  public:
-  IdentityServer(const std::string& dir, std::shared_ptr<grpc::Channel> ingest) {
+  // Reads `log` (either backend, tests/integration/kafka_fixture.h).
+  IdentityServer(const std::string& dir, std::shared_ptr<grpc::Channel> ingest,
+                 const clientele::testing::TestLog& log) {
     storage::RocksDbOptions db;
     db.path = dir;
     db.column_families = IdentityColumnFamilies();
@@ -63,8 +66,8 @@ class IdentityServer {
     log::LogConsumerOptions options;
     options.name = "identity";
     options.progress_cf = kProgressCf;
-    consumer_ = std::make_unique<log::LogConsumer>(options, store_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
+    consumer_ =
+        log.Consumer(options, store_.get(), applier_.get(), [ingest](uint32_t) { return ingest; });
     EXPECT_TRUE(consumer_->Start().ok());
   }
   ~IdentityServer() {
@@ -248,10 +251,16 @@ privacy::v1::SubjectSelector SelectEmail(const std::string& email) {
   return s;
 }
 
-TEST(IdentityPrivacyTest, ResolveSubjectFindsThePersonByEverySelector) {
+// Every test runs against the embedded log and Kafka.
+class IdentityPrivacyTest : public ::testing::TestWithParam<clientele::testing::LogBackendParam> {
+ protected:
+  clientele::testing::TestLog log_{GetParam()};
+};
+
+TEST_P(IdentityPrivacyTest, ResolveSubjectFindsThePersonByEverySelector) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   Sender sender(ingest);
   const MergedPerson person = IngestAndMerge(sender, identity);
   auto privacy = identity.PrivacyStub();
@@ -336,10 +345,10 @@ json Export(privacy::v1::IdentityPrivacy::Stub& stub, const privacy::v1::Subject
   return json::parse(response.json());
 }
 
-TEST(IdentityPrivacyTest, ErasingAMergedPersonOfThreeChannelsLeavesNothingButAConsentProof) {
+TEST_P(IdentityPrivacyTest, ErasingAMergedPersonOfThreeChannelsLeavesNothingButAConsentProof) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   Sender sender(ingest);
   const MergedPerson person = IngestAndMerge(sender, identity);
   auto stub = identity.Stub();
@@ -521,10 +530,10 @@ bool Listed(v1::IdentityService::Stub& stub, common::v1::ConsentPurpose purpose,
          response.profile_ids().end();
 }
 
-TEST(IdentityPrivacyTest, ListByConsentDropsAProfileOnceItsWithdrawalIsApplied) {
+TEST_P(IdentityPrivacyTest, ListByConsentDropsAProfileOnceItsWithdrawalIsApplied) {
   clientele::testing::TempDir dir;
-  IngestServer ingest(dir.Sub("ingest"), {});
-  IdentityServer identity(dir.Sub("identity"), ingest.Channel());
+  IngestServer ingest(dir.Sub("ingest"), log_.Options());
+  IdentityServer identity(dir.Sub("identity"), ingest.Channel(), log_);
   Sender sender(ingest);
   auto stub = identity.Stub();
   constexpr auto kEmailPurpose = common::v1::CONSENT_PURPOSE_MARKETING_EMAIL;
@@ -560,6 +569,11 @@ TEST(IdentityPrivacyTest, ListByConsentDropsAProfileOnceItsWithdrawalIsApplied) 
   ASSERT_TRUE(identity.WaitForApplied(sender.Send({late})));
   EXPECT_FALSE(Listed(*stub, kEmailPurpose, ada));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, IdentityPrivacyTest,
+                         ::testing::Values(clientele::testing::LogBackendParam::kEmbedded,
+                                           clientele::testing::LogBackendParam::kKafka),
+                         clientele::testing::LogBackendName);
 
 }  // namespace
 }  // namespace clientele::identity::testing

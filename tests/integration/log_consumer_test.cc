@@ -1,5 +1,7 @@
 // The reusable log consumer against a real ingest server: applies in order, filters,
-// commits progress atomically with its state, and reconnects after the server restarts.
+// commits progress atomically with its state, and reconnects after the server restarts. Every
+// test runs against both log backends: the embedded log (ingest's Subscribe) and Kafka
+// (librdkafka's mock cluster, tests/integration/kafka_fixture.h).
 #include "common/log/log_consumer.h"
 
 #include <atomic>
@@ -13,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele::testing {
 namespace {
@@ -63,9 +66,14 @@ std::unique_ptr<storage::KvStore> OpenConsumerStore(const std::string& path) {
   return std::move(storage::OpenRocksDbStore(db)).value();
 }
 
-TEST(LogConsumerTest, AppliesEveryEventInOrderAndResumesFromStoredProgress) {
+class LogConsumerTest : public ::testing::TestWithParam<LogBackendParam> {
+ protected:
+  TestLog log_{GetParam()};
+};
+
+TEST_P(LogConsumerTest, AppliesEveryEventInOrderAndResumesFromStoredProgress) {
   TempDir dir;
-  IngestServer server(dir.Sub("ingest"), {});
+  IngestServer server(dir.Sub("ingest"), log_.Options());
   auto stub = server.Stub();
   std::vector<std::string> expected;
   std::vector<common::v1::Event> events;
@@ -80,43 +88,43 @@ TEST(LogConsumerTest, AppliesEveryEventInOrderAndResumesFromStoredProgress) {
   options.max_batch_events = 8;
   {
     ListApplier applier;
-    log::LogConsumer consumer(options, store.get(), &applier,
-                              [&](uint32_t) { return server.Channel(); });
-    ASSERT_TRUE(consumer.Start().ok());
-    ASSERT_TRUE(consumer.WaitForApplied(0, 30, absl::Now() + absl::Seconds(30)));
-    consumer.Stop();
+    auto consumer =
+        log_.Consumer(options, store.get(), &applier, [&](uint32_t) { return server.Channel(); });
+    ASSERT_TRUE(consumer->Start().ok());
+    ASSERT_TRUE(consumer->WaitForApplied(0, 30, absl::Now() + absl::Seconds(30)));
+    consumer->Stop();
     EXPECT_EQ(applier.ids(), expected);
   }
   // A new consumer on the same store continues after 30: it sees only new events.
   Ingest(*stub, {CustomerEvent("late", "c99")});
   ListApplier applier;
-  log::LogConsumer consumer(options, store.get(), &applier,
-                            [&](uint32_t) { return server.Channel(); });
-  ASSERT_TRUE(consumer.Start().ok());
-  ASSERT_TRUE(consumer.WaitForApplied(0, 31, absl::Now() + absl::Seconds(30)));
+  auto consumer =
+      log_.Consumer(options, store.get(), &applier, [&](uint32_t) { return server.Channel(); });
+  ASSERT_TRUE(consumer->Start().ok());
+  ASSERT_TRUE(consumer->WaitForApplied(0, 31, absl::Now() + absl::Seconds(30)));
   EXPECT_THAT(applier.ids(), ::testing::ElementsAre("late"));
   auto stored = store->Get(0, log::LogConsumer::ProgressKey("lister", 0));
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ(storage::DecodeUint64(**stored), 31u);
 }
 
-TEST(LogConsumerTest, FilteredConsumerStillAdvancesToTheEnd) {
+TEST_P(LogConsumerTest, FilteredConsumerStillAdvancesToTheEnd) {
   TempDir dir;
-  IngestServer server(dir.Sub("ingest"), {});
+  IngestServer server(dir.Sub("ingest"), log_.Options());
   Ingest(*server.Stub(), {CustomerEvent("c", "c1"), OrderEvent("o1", "o1", "c1"),
                           OrderEvent("o2", "o2", ""), CustomerEvent("d", "c2")});
   auto store = OpenConsumerStore(dir.Sub("consumer"));
   ListApplier applier({common::v1::PAYLOAD_TYPE_ORDER});
   log::LogConsumerOptions options;
   options.name = "orders";
-  log::LogConsumer consumer(options, store.get(), &applier,
-                            [&](uint32_t) { return server.Channel(); });
-  ASSERT_TRUE(consumer.Start().ok());
-  ASSERT_TRUE(consumer.WaitForApplied(0, 4, absl::Now() + absl::Seconds(30)));
+  auto consumer =
+      log_.Consumer(options, store.get(), &applier, [&](uint32_t) { return server.Channel(); });
+  ASSERT_TRUE(consumer->Start().ok());
+  ASSERT_TRUE(consumer->WaitForApplied(0, 4, absl::Now() + absl::Seconds(30)));
   EXPECT_THAT(applier.ids(), ::testing::ElementsAre("o1", "o2"));
 }
 
-TEST(LogConsumerTest, ReconnectsWithBackoffWhenTheServerComesBack) {
+TEST_P(LogConsumerTest, ReconnectsWithBackoffWhenTheServerComesBack) {
   TempDir dir;
   auto store = OpenConsumerStore(dir.Sub("consumer"));
   ListApplier applier;
@@ -128,17 +136,16 @@ TEST(LogConsumerTest, ReconnectsWithBackoffWhenTheServerComesBack) {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<log::LogConsumer> consumer;
   {
-    IngestServer server(dir.Sub("ingest"), {});
+    IngestServer server(dir.Sub("ingest"), log_.Options());
     address = server.address();
     channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-    consumer = std::make_unique<log::LogConsumer>(options, store.get(), &applier,
-                                                  [&](uint32_t) { return channel; });
+    consumer = log_.Consumer(options, store.get(), &applier, [&](uint32_t) { return channel; });
     ASSERT_TRUE(consumer->Start().ok());
     Ingest(*server.Stub(), {CustomerEvent("a", "c1"), CustomerEvent("b", "c2")});
     ASSERT_TRUE(consumer->WaitForApplied(0, 2, absl::Now() + absl::Seconds(30)));
   }  // The server goes away; the consumer keeps retrying.
   // Same data, same port.
-  ingest::EventLogOptions log_options;
+  ingest::EventLogOptions log_options = log_.Options();
   std::unique_ptr<IngestServer> again;
   ASSERT_TRUE(PollUntil([&] {
     // The old port may linger for a moment; retry binding it.
@@ -231,9 +238,9 @@ class PipelinedListApplier final : public log::LogApplier {
   int reloads_ = 0;
 };
 
-TEST(LogConsumerTest, PipelinedApplierSurvivesFailedWritesWithEveryEventAppliedOnce) {
+TEST_P(LogConsumerTest, PipelinedApplierSurvivesFailedWritesWithEveryEventAppliedOnce) {
   TempDir dir;
-  IngestServer server(dir.Sub("ingest"), {});
+  IngestServer server(dir.Sub("ingest"), log_.Options());
   std::vector<common::v1::Event> events;
   std::vector<std::string> expected;
   for (int i = 0; i < 60; ++i) {
@@ -249,10 +256,11 @@ TEST(LogConsumerTest, PipelinedApplierSurvivesFailedWritesWithEveryEventAppliedO
   options.max_batch_events = 4;
   options.initial_backoff = absl::Milliseconds(1);
   options.max_backoff = absl::Milliseconds(10);
-  log::LogConsumer consumer(options, &store, &applier, [&](uint32_t) { return server.Channel(); });
-  ASSERT_TRUE(consumer.Start().ok());
-  ASSERT_TRUE(consumer.WaitForApplied(0, 60, absl::Now() + absl::Seconds(60)));
-  consumer.Stop();
+  auto consumer =
+      log_.Consumer(options, &store, &applier, [&](uint32_t) { return server.Channel(); });
+  ASSERT_TRUE(consumer->Start().ok());
+  ASSERT_TRUE(consumer->WaitForApplied(0, 60, absl::Now() + absl::Seconds(60)));
+  consumer->Stop();
   EXPECT_GT(store.failures(), 0);
   EXPECT_GT(applier.reloads(), 0);
   // Memory and store agree, and hold each event once, in log order.
@@ -265,6 +273,10 @@ TEST(LogConsumerTest, PipelinedApplierSurvivesFailedWritesWithEveryEventAppliedO
   ASSERT_TRUE(progress.ok() && progress->has_value());
   EXPECT_EQ(storage::DecodeUint64(**progress), 60u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LogConsumerTest,
+                         ::testing::Values(LogBackendParam::kEmbedded, LogBackendParam::kKafka),
+                         LogBackendName);
 
 }  // namespace
 }  // namespace clientele::testing

@@ -32,6 +32,7 @@
 #include "recommender/recommender_applier.h"
 #include "recommender/recommender_schema.h"
 #include "tests/integration/ingest_server_fixture.h"
+#include "tests/integration/kafka_fixture.h"
 
 namespace clientele {
 namespace {
@@ -48,8 +49,11 @@ using ::testing::HasSubstr;
 // The recommender component as clienteled wires it (no identity), serving on 127.0.0.1:0.
 class RecommenderServer {
  public:
+  // Reads the embedded log through `ingest`, or, with `test_log`, that log (either backend,
+  // tests/integration/kafka_fixture.h; ingest still takes progress and serves keys).
   RecommenderServer(const std::string& path, std::shared_ptr<grpc::Channel> ingest,
-                    recommender::TrainDefaults defaults = {}) {
+                    recommender::TrainDefaults defaults = {},
+                    const ::clientele::testing::TestLog* test_log = nullptr) {
     storage::RocksDbOptions db;
     db.path = path;
     db.column_families = recommender::RecommenderColumnFamilies();
@@ -99,8 +103,11 @@ class RecommenderServer {
     log::LogConsumerOptions options;
     options.name = "recommender";
     options.progress_cf = recommender::kMetaCf;
-    consumer_ = std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(),
-                                                   [ingest](uint32_t) { return ingest; });
+    log::ChannelForPartition channels = [ingest](uint32_t) { return ingest; };
+    consumer_ =
+        test_log != nullptr
+            ? test_log->Consumer(options, kv_.get(), applier_.get(), channels)
+            : std::make_unique<log::LogConsumer>(options, kv_.get(), applier_.get(), channels);
     EXPECT_THAT(consumer_->Start(), IsOk());
     EXPECT_THAT(jobs_->Start(), IsOk());
   }
@@ -247,11 +254,15 @@ class JobClient {
   std::unique_ptr<common::v1::JobService::Stub> stub_;
 };
 
-class RecommenderServiceTest : public ::testing::Test {
+// Every test runs against the embedded log and Kafka.
+class RecommenderServiceTest
+    : public ::testing::TestWithParam<::clientele::testing::LogBackendParam> {
  protected:
   RecommenderServiceTest()
-      : ingest_(dir_.Sub("ingest"), ingest::EventLogOptions()),
-        server_(std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel())),
+      : log_(GetParam()),
+        ingest_(dir_.Sub("ingest"), log_.Options()),
+        server_(std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(),
+                                                    recommender::TrainDefaults(), &log_)),
         stub_(server_->Stub()),
         jobs_(server_->JobStub()) {}
 
@@ -324,13 +335,14 @@ class RecommenderServiceTest : public ::testing::Test {
   }
 
   ::clientele::testing::TempDir dir_;
+  ::clientele::testing::TestLog log_;
   ::clientele::testing::IngestServer ingest_;
   std::unique_ptr<RecommenderServer> server_;
   std::unique_ptr<v1::RecommenderService::Stub> stub_;
   JobClient jobs_;
 };
 
-TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
+TEST_P(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
   ImportBaskets(
       "bread,butter\nbread,butter,milk\nbread,butter\nbread,jam\nmilk,cereal\nmilk,cereal\n"
       "milk,cereal,bread\nwhole milk ,cereal\n");
@@ -413,7 +425,7 @@ TEST_F(RecommenderServiceTest, ImportBasketsTrainAndCompleteBasket) {
   }
 }
 
-TEST_F(RecommenderServiceTest, CompleteBasketLeavesOutRulesWithLiftOneOrBelowUnlessAsked) {
+TEST_P(RecommenderServiceTest, CompleteBasketLeavesOutRulesWithLiftOneOrBelowUnlessAsked) {
   // Milk is in 8 of 10 baskets: cereal => milk is confident (3 of 4) but has lift 0.9375;
   // cereal => bowl (2 of 4, bowl in 2 of 10) has lift 2.5.
   ImportBaskets(
@@ -439,7 +451,7 @@ TEST_F(RecommenderServiceTest, CompleteBasketLeavesOutRulesWithLiftOneOrBelowUnl
   EXPECT_THAT(complete(3.0), ElementsAre());
 }
 
-TEST_F(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
+TEST_P(RecommenderServiceTest, TrainFailsFastWhenItemsetsWouldExhaustMemory) {
   // Three baskets of the same 40 items: at the default support every one of the 2^40 - 1
   // subsets is frequent. The job must fail at once and say what to change.
   std::string basket;
@@ -484,13 +496,13 @@ class UncancelledControl : public recommender::JobControl {
   void SetProgress(double, const std::string&) override {}
 };
 
-TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
+TEST_P(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
   SendShop();
   recommender::TrainDefaults defaults;
   defaults.memory_budget_bytes = 1024;  // Below any model's estimate on this shop.
   server_.reset();
-  server_ =
-      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  server_ = std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(),
+                                                defaults, &log_);
   stub_ = server_->Stub();
   jobs_ = JobClient(server_->JobStub());
 
@@ -526,7 +538,7 @@ TEST_F(RecommenderServiceTest, FitsOverTheMemoryBudgetFailAndNameTheFlag) {
   EXPECT_EQ(Recommend(request, &response).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
+TEST_P(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
@@ -587,7 +599,7 @@ TEST_F(RecommenderServiceTest, RecommendExcludesFiltersAndFallsBack) {
   EXPECT_THAT(response.note(), HasSubstr("cold start"));
 }
 
-TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
+TEST_P(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
   SendShop();
   ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   // c1 bought A (Apple juice) and B (Banana bread): evidence is one of those, by name.
@@ -619,7 +631,7 @@ TEST_F(RecommenderServiceTest, EveryStrategyNamesTheProductInItsReasons) {
   for (const auto& item : near.items()) EXPECT_EQ(item.reason(), "similar to Apple juice");
 }
 
-TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
+TEST_P(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
   // Five customers; customer i (1..5) has 6 - i orders, the last on day 100 - 10 (i - 1), and
   // c5's on day 10. The train job scores RFM over these five (reference: day 101), so the
   // quintiles are distinct: recency days 1, 11, 21, 31, 91 give r = 5, 4, 3, 2, 1 and
@@ -670,7 +682,7 @@ TEST_F(RecommenderServiceTest, PopularityIsPerRfmSegmentOfTheCustomer) {
   EXPECT_EQ(cold.items(0).reason(), "popular");
 }
 
-TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
+TEST_P(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   v1::RecommendRequest request;
   request.set_profile_id("web/c1");
   v1::RecommendResponse response;
@@ -715,7 +727,7 @@ TEST_F(RecommenderServiceTest, BadRequestsHaveClearErrors) {
   EXPECT_THAT(status.error_message(), HasSubstr("spec.evaluate.split"));
 }
 
-TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocationsAtOnce) {
+TEST_P(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocationsAtOnce) {
   SendShop();
   ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest request;
@@ -745,7 +757,7 @@ TEST_F(RecommenderServiceTest, RespectConsentServesPopularItemsAndSeesRevocation
 // A withdrawal counts from the moment the recommender's consumer has applied it (polled with
 // a deadline, no retraining), by profile id and by source key; a withdrawal for another purpose
 // (marketing e-mail) leaves the personal list: Recommend's purpose is PROFILING.
-TEST_F(RecommenderServiceTest, RespectConsentNeverPersonalizesOnceTheWithdrawalIsApplied) {
+TEST_P(RecommenderServiceTest, RespectConsentNeverPersonalizesOnceTheWithdrawalIsApplied) {
   SendShop();
   ASSERT_EQ(Train(0.2, 0.5).state(), common::v1::JOB_STATE_SUCCEEDED);
   v1::RecommendRequest by_profile;
@@ -802,7 +814,7 @@ common::v1::Event Rating(const std::string& id, const std::string& customer, con
 
 // Issue 12, defect 12 (b): what a customer buys or rates after the last training is excluded
 // at once (the live purchase history), by every strategy, by source key and by profile id.
-TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
+TEST_P(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED) << job.error();
@@ -864,13 +876,13 @@ TEST_F(RecommenderServiceTest, ItemsBoughtAfterTrainingAreExcludedAtOnce) {
 // Above the dense cap (here 3 items; the shop has 5) the default train fits als instead of
 // ease and hybrid, says why in the result and the model info, and the default strategy and
 // STRATEGY_EASE are answered by als.
-TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
+TEST_P(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
   SendShop();
   recommender::TrainDefaults defaults;
   defaults.dense_item_cap = 3;
   server_.reset();
-  server_ =
-      std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(), defaults);
+  server_ = std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(),
+                                                defaults, &log_);
   stub_ = server_->Stub();
   jobs_ = JobClient(server_->JobStub());
   const RecJob job = Train(0.2, 0.5);
@@ -915,7 +927,7 @@ TEST_F(RecommenderServiceTest, AboveTheDenseCapTrainSelectsAls) {
   EXPECT_EQ(named.result().model_selection(), "");
 }
 
-TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
+TEST_P(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   SendShop();
   const RecJob job = Train(0.2, 0.5);
   ASSERT_EQ(job.state(), common::v1::JOB_STATE_SUCCEEDED);
@@ -925,7 +937,8 @@ TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   ASSERT_TRUE(Recommend(request, &before).ok());
 
   server_.reset();
-  server_ = std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel());
+  server_ = std::make_unique<RecommenderServer>(dir_.Sub("recommender"), ingest_.Channel(),
+                                                recommender::TrainDefaults(), &log_);
   stub_ = server_->Stub();
   v1::RecommendResponse after;
   ASSERT_TRUE(Recommend(request, &after).ok());
@@ -939,7 +952,7 @@ TEST_F(RecommenderServiceTest, RestartServesTheLastTrainedVersion) {
   EXPECT_EQ(info.profiles(), 5);  // c5 has no history but is known.
 }
 
-TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
+TEST_P(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
   SendShop();
   StartRequest start;
   v1::EvaluateJobSpec* spec = start.mutable_spec()->mutable_evaluate();
@@ -970,7 +983,7 @@ TEST_F(RecommenderServiceTest, EvaluateReportsMetricsPerModel) {
 // A time split holding out the last day: c4 and c2 bought before it, c6 only within it (no
 // training history: cold). "skip" leaves c6 out of the metrics, "popularity" scores it; the
 // result says which, and how many test users of each kind there were.
-TEST_F(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
+TEST_P(RecommenderServiceTest, EvaluateReportsAndTreatsColdUsersAsAsked) {
   const int64_t day = 86400;
   Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
         Product("C", "Carrot cake", "bakery"), Order("o1", "c1", {"A", "B"}, 1700000000),
@@ -1027,7 +1040,7 @@ privacy::v1::Subject WebSubject(const std::string& id) {
 // answers them as a customer it has never seen (NOT_FOUND), at once and after a restart; no
 // file of the store holds their id; the others are served as before. Export before erasure
 // has every part.
-TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraining) {
+TEST_P(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraining) {
   const std::string erased = "alice-erased-4711", kept = "bob-kept-0815";
   Send({Product("A", "Apple juice", "drinks"), Product("B", "Banana bread", "bakery"),
         Product("C", "Carrot cake", "bakery"), Product("D", "Dark beer", "drinks"),
@@ -1123,7 +1136,8 @@ TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraini
   // A restart loads the rewritten artifacts: the customer does not come back.
   server_.reset();
   EXPECT_EQ(CountFilesContaining(store_dir, erased), 0);
-  server_ = std::make_unique<RecommenderServer>(store_dir, ingest_.Channel());
+  server_ = std::make_unique<RecommenderServer>(store_dir, ingest_.Channel(),
+                                                recommender::TrainDefaults(), &log_);
   stub_ = server_->Stub();
   expect_unknown();
   EXPECT_EQ(RowsContaining(server_->kv(), cfs, erased), 0);
@@ -1133,6 +1147,11 @@ TEST_F(RecommenderServiceTest, EraseSubjectDataForgetsTheCustomerWithoutRetraini
   EXPECT_EQ(info.model_version(), job.result().model_version());
   EXPECT_EQ(info.profiles(), 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RecommenderServiceTest,
+                         ::testing::Values(::clientele::testing::LogBackendParam::kEmbedded,
+                                           ::clientele::testing::LogBackendParam::kKafka),
+                         ::clientele::testing::LogBackendName);
 
 }  // namespace
 }  // namespace clientele

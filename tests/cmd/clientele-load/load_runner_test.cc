@@ -89,6 +89,9 @@ TEST_F(LoadRunnerTest, ErrorsAreCountedByStatusCode) {
   EXPECT_EQ(result.ok, 50);
   EXPECT_EQ(result.errors, 50);
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::NOT_FOUND], 50);
+  // The server's own message, to tell one cause of a code from another.
+  ASSERT_EQ(result.first_error_message.size(), 1u);
+  EXPECT_THAT(result.first_error_message[grpc::StatusCode::NOT_FOUND], HasSubstr("unknown"));
   EXPECT_EQ(result.latency.count(), 100);  // Failed calls have a latency too.
 
   nlohmann::json json =
@@ -96,6 +99,9 @@ TEST_F(LoadRunnerTest, ErrorsAreCountedByStatusCode) {
   EXPECT_EQ(json["calls"], 100);
   EXPECT_EQ(json["errors"], 50);
   EXPECT_EQ(json["errors_by_code"]["NOT_FOUND"], 50);
+  EXPECT_EQ(json["first_error_message"]["NOT_FOUND"],
+            result.first_error_message[grpc::StatusCode::NOT_FOUND]);
+  EXPECT_EQ(json["first_error_message"].size(), 1u);
   EXPECT_EQ(json["mode"], "open");
   for (const char* key :
        {"rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "duration_s", "concurrency", "rate"}) {

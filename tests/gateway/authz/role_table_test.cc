@@ -16,6 +16,7 @@
 #include "clientele/gateway/v1/customer.pb.h"
 #include "clientele/gateway/v1/keys.pb.h"
 #include "clientele/identity/v1/identity.pb.h"
+#include "clientele/identity/v1/replication.pb.h"
 #include "clientele/ingest/v1/ingest.pb.h"
 #include "clientele/privacy/v1/privacy.pb.h"
 #include "clientele/recommender/v1/recommender.pb.h"
@@ -38,6 +39,7 @@ std::vector<const google::protobuf::FileDescriptor*> ServedProtoFiles() {
   return {
       ingest::v1::IngestRequest::descriptor()->file(),
       identity::v1::GetProfileRequest::descriptor()->file(),
+      identity::v1::StreamChangesRequest::descriptor()->file(),
       analytics::v1::ListSegmentsRequest::descriptor()->file(),
       recommender::v1::RecommendRequest::descriptor()->file(),
       recommender::v1::WatchModelRequest::descriptor()->file(),
@@ -101,6 +103,9 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.identity.v1.IdentityService/GetProfileMap", {}},
       {"/clientele.identity.v1.IdentityService/GetConsents", {"steward", "marketer"}},
       {"/clientele.identity.v1.IdentityService/ListByConsent", {"steward", "marketer"}},
+      {"/clientele.identity.v1.IdentityReplication/StreamChanges", {}},
+      {"/clientele.identity.v1.IdentityReplication/StreamSnapshot", {}},
+      {"/clientele.identity.v1.IdentityReplication/GetChangePosition", {}},
 
       {"/clientele.analytics.v1.AnalyticsService/GetCustomerAnalytics", {"analyst", "marketer"}},
       {"/clientele.analytics.v1.AnalyticsService/ListSegments", {"analyst", "marketer"}},
@@ -145,6 +150,7 @@ const std::map<std::string, std::set<std::string>>& Expected() {
       {"/clientele.privacy.v1.IngestPrivacy/EraseSubjectData", {}},
       {"/clientele.privacy.v1.IngestPrivacy/ListSuppressions", {}},
       {"/clientele.privacy.v1.IngestPrivacy/LiftSuppression", {}},
+      {"/clientele.privacy.v1.IngestPrivacy/GetSubjectKeys", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/ResolveSubject", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/EraseSubjectData", {}},
       {"/clientele.privacy.v1.IdentityPrivacy/ExportSubjectData", {}},

@@ -285,7 +285,7 @@ TEST_F(ErasureRunnerTest, AConsumerWithAnErrorFailsTheIngestStepAndNothingElseRu
 TEST_F(ErasureRunnerTest, ConsumersThatDoNotCatchUpInTimeFailTheStep) {
   ingest0_.SetCatchUpStep(0);
   ErasureOptions options;
-  options.consumer_wait = absl::Milliseconds(100);
+  options.consumer_wait = absl::Seconds(1);
   options.first_poll_interval = absl::Milliseconds(1);
   options.max_poll_interval = absl::Milliseconds(10);
   runner_ = std::make_unique<ErasureRunner>(store_.get(), Backends(), options);
@@ -416,6 +416,32 @@ TEST_F(ErasureRunnerTest, AComponentThatIsNotReachableIsAFailedStep) {
   EXPECT_EQ(Step(request, "recommender").state(), pv1::REQUEST_STATE_FAILED);
   EXPECT_THAT(Step(request, "recommender").error(),
               HasSubstr("recommender: not reachable from this gateway"));
+}
+
+TEST_F(ErasureRunnerTest, TheIdentityStepWaitsOnEveryIdentityReplica) {
+  FakeBehaviour replica_behaviour;
+  FakeComponent<pv1::IdentityPrivacy::Service> replica("identity-replica", &log_,
+                                                       &replica_behaviour);
+  FakeServer replica_server({&replica});
+  PrivacyBackends backends = Backends();
+  backends.identity_replicas.push_back({"replica-0:50051", replica_server.channel()});
+  StartRunner(std::move(backends));
+  const pv1::PrivacyRequest done = AwaitFinished(Submit(Request("first")));
+  ASSERT_EQ(done.state(), pv1::REQUEST_STATE_SUCCEEDED) << done.error();
+  EXPECT_EQ(Step(done, "identity").keys_deleted(), 11);  // The primary's count.
+  // After the primary erased, before the next component.
+  const int primary = log_.IndexOf("identity.EraseSubjectData");
+  const int confirmed = log_.IndexOf("identity-replica.EraseSubjectData");
+  ASSERT_GE(primary, 0);
+  EXPECT_LT(primary, confirmed);
+  EXPECT_LT(confirmed, log_.IndexOf("analytics.EraseSubjectData"));
+
+  // A replica that cannot confirm fails the identity step, naming it.
+  replica_behaviour.Fail("still catching up");
+  const pv1::PrivacyRequest failed = AwaitFinished(Submit(Request("second")));
+  ASSERT_EQ(failed.state(), pv1::REQUEST_STATE_FAILED);
+  EXPECT_EQ(Step(failed, "identity").state(), pv1::REQUEST_STATE_FAILED);
+  EXPECT_THAT(Step(failed, "identity").error(), HasSubstr("identity read replica replica-0:50051"));
 }
 
 TEST_F(ErasureRunnerTest, AnIngestPartitionWithoutANodeFailsTheIngestStep) {
