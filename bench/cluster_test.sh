@@ -30,7 +30,9 @@
 #   6. SIGTERM each component in turn while clientele-load calls it (DRAIN_RATE calls/s for
 #      DRAIN_SECONDS, the SIGTERM after a third): the component exits 0, and no call fails with
 #      anything but UNAVAILABLE (a call the stopped server never accepted: refused connection
-#      or GOAWAY); once the load has ended it restarts and must be ready again (health
+#      or GOAWAY) or CANCELLED (a call that reached the server as it shut down, before any
+#      handler took it: gRPC ends those; the log check below shows no answered-OK event is
+#      missing); once the load has ended it restarts and must be ready again (health
 #      SERVING; a serving replica on the trainer's model); every Ingest call answered OK has
 #      its event in the log.
 #
@@ -534,12 +536,12 @@ if has_step drain; then
     ready=1
     wait_ready "$name" || ready=0
     by_code=$(load_field "drain_$name" errors_by_code)
-    others=$(echo "$by_code" | python3 -c 'import json, sys; print(sum(v for k, v in json.load(sys.stdin).items() if k != "UNAVAILABLE"))')
+    others=$(echo "$by_code" | python3 -c 'import json, sys; print(sum(v for k, v in json.load(sys.stdin).items() if k not in ("UNAVAILABLE", "CANCELLED")))')
     calls=$(load_field "drain_$name" calls) errors=$(load_field "drain_$name" errors)
     [[ $call == ingest ]] && ingest_ok=$((ingest_ok + calls - errors))
     messages=$(load_field "drain_$name" first_error_message)
     check "SIGTERM $name under $call load" "$((rc == 0 && others == 0 && ready))" \
-      "exit $rc after ${down} s; $calls calls, $((calls - errors)) OK, refused (UNAVAILABLE) $((errors - others)), failed otherwise $others; first errors $messages; restarted, ready again: $ready ($(since "$t") s)"
+      "exit $rc after ${down} s; $calls calls, $((calls - errors)) OK, refused (UNAVAILABLE, or CANCELLED before a handler took it) $((errors - others)), failed otherwise $others; first errors $messages; restarted, ready again: $ready ($(since "$t") s)"
   done
   cli "$GW" sync --timeout=600 >/dev/null
   mkdir -p "$WORK/after_drain"

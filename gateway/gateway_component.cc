@@ -125,8 +125,10 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   for (absl::string_view address :
        absl::StrSplit(identity_replica_addr_, ',', absl::SkipWhitespace())) {
     const std::string trimmed(absl::StripAsciiWhitespace(address));
-    identity_replicas.push_back(channels->ChannelToAddress(trimmed));
-    privacy_backends.identity_replicas.push_back({trimmed, identity_replicas.back()});
+    // Reads go to a replica only while its health is SERVING; erasures reach it regardless.
+    identity_replicas.push_back(channels->ChannelToAddress(
+        trimmed, "round_robin", "clientele.identity.v1.IdentityService"));
+    privacy_backends.identity_replicas.push_back({trimmed, channels->ChannelToAddress(trimmed)});
   }
   if (absl::Status s = privacy_->Start(std::move(privacy_backends)); !s.ok()) return s;
   // The gateway runs here, so this is the in-process channel to this process's internal
@@ -141,8 +143,10 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
   } else {
     std::shared_ptr<grpc::Channel> serving;
     if (!recommender_serving_addr_.empty()) {
-      // Spread over the replicas (every address of a headless Service's name).
-      serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin");
+      // Spread over the replicas (every address of a headless Service's name) whose health
+      // is SERVING: a replica without a model snapshot yet gets no calls.
+      serving = channels->ChannelToAddress(recommender_serving_addr_, "round_robin",
+                                           "clientele.recommender.v1.RecommenderService");
     }
     auto split = std::make_unique<front::SplitBackendRouter>(std::move(channels), std::move(local),
                                                              partition_count_, std::move(serving));

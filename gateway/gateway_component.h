@@ -59,8 +59,8 @@ class GatewayComponent final : public server::Component {
   server::AsyncService* unary_front() { return unary_front_.get(); }
 
  private:
-  double rate_limit_rps_ = 0;  // --rate_limit_rps
-  int unary_threads_ = 1;      // --gateway_unary_threads
+  double rate_limit_rps_ = 0;          // --rate_limit_rps
+  int unary_threads_ = 1;              // --gateway_unary_threads
   std::string identity_replica_addr_;  // --identity_replica_addr
   uint32_t partition_count_ = 1;
   // --recommender_serving_addr: where Recommend, SimilarItems, CompleteBasket go (empty: the

@@ -49,6 +49,10 @@ absl::Status RecommenderServingComponent::Open(const server::ComponentEnvironmen
       holder_.get(), [this](const std::string& who, bool by_source_key) {
         return KnownOnTrainer(who, by_source_key);
       });
+  // Without a snapshot yet the replica is NOT_SERVING, and its calls are worth retrying on
+  // another replica.
+  queries_->set_no_snapshot_status(
+      absl::UnavailableError("no model snapshot from --model_source yet"));
   service_ = std::make_unique<RecommenderServiceImpl>(queries_.get(), /*store=*/nullptr);
   return absl::OkStatus();
 }

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/server/grpc_server.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -56,15 +57,29 @@ std::shared_ptr<grpc::Channel> ComponentChannels::ChannelTo(std::string_view com
 }
 
 std::shared_ptr<grpc::Channel> ComponentChannels::ChannelToAddress(
-    const std::string& address, const std::string& load_balancing_policy) const {
+    const std::string& address, const std::string& load_balancing_policy,
+    const std::string& health_service) const {
   absl::MutexLock lock(&mu_);
   // Never a component's key: those are an address alone or start with '\0'.
-  std::shared_ptr<grpc::Channel>& channel =
-      channels_[load_balancing_policy.empty() ? address : address + '\n' + load_balancing_policy];
+  std::string key = address;
+  if (!load_balancing_policy.empty() || !health_service.empty()) {
+    absl::StrAppend(&key, "\n", load_balancing_policy, "\n", health_service);
+  }
+  std::shared_ptr<grpc::Channel>& channel = channels_[key];
   if (channel == nullptr) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(max_message_bytes_);
-    if (!load_balancing_policy.empty()) args.SetLoadBalancingPolicyName(load_balancing_policy);
+    if (!health_service.empty()) {
+      const std::string policy =
+          load_balancing_policy.empty() ? "round_robin" : load_balancing_policy;
+      // The service config is this one, never one published in DNS.
+      args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+      args.SetServiceConfigJSON(absl::StrCat(R"({"loadBalancingConfig":[{")", policy,
+                                             R"(":{}}],"healthCheckConfig":{"serviceName":")",
+                                             health_service, R"("}})"));
+    } else if (!load_balancing_policy.empty()) {
+      args.SetLoadBalancingPolicyName(load_balancing_policy);
+    }
     channel = grpc::CreateCustomChannel(address, remote_credentials_, args);
   }
   return channel;

@@ -66,8 +66,13 @@ class ComponentChannels {
   // message size; shared by later calls with the same address and policy.
   // `load_balancing_policy`: gRPC's ("round_robin" spreads calls over every address the name
   // resolves to, e.g. the pods of a headless Service); empty: gRPC's default (pick_first).
-  std::shared_ptr<grpc::Channel> ChannelToAddress(
-      const std::string& address, const std::string& load_balancing_policy = "") const;
+  // `health_service`: when set, gRPC client-side health checking (grpc.health.v1 Watch of that
+  // service name on each address): an address whose health is not SERVING gets no calls, and
+  // the channel is READY only while some address is SERVING. Needs a policy that honours it
+  // ("round_robin"; empty means "round_robin" here).
+  std::shared_ptr<grpc::Channel> ChannelToAddress(const std::string& address,
+                                                  const std::string& load_balancing_policy = "",
+                                                  const std::string& health_service = "") const;
 
   const Deployment& deployment() const { return deployment_; }
 

@@ -32,6 +32,17 @@ absl::StatusOr<std::vector<IngestNode>> IngestNodesOf(BackendRouter& router) {
   return nodes;
 }
 
+absl::StatusOr<std::vector<FanOutCall::Target>> FanOutCall::EveryIngestNode(
+    BackendRouter& router, const grpc::ByteBuffer& request) {
+  absl::StatusOr<std::vector<IngestNode>> nodes = IngestNodesOf(router);
+  if (!nodes.ok()) return nodes.status();
+  std::vector<Target> targets;
+  for (IngestNode& node : *nodes) {
+    targets.push_back({std::move(node.name), std::move(node.channel), request});
+  }
+  return targets;
+}
+
 struct FanOutCall::Backend {
   std::unique_ptr<grpc::ClientContext> context;
   Answer answer;

@@ -73,6 +73,10 @@ class FanOutCall : public FrontReactor {
   // `answer`'s failure with its target's name in front of the message, its code kept.
   static absl::Status NamedError(const Answer& answer);
 
+  // One target per distinct ingest node (IngestNodesOf), each sent `request` unchanged.
+  static absl::StatusOr<std::vector<Target>> EveryIngestNode(BackendRouter& router,
+                                                             const grpc::ByteBuffer& request);
+
   // Serializes `message` into a request for a target.
   static grpc::ByteBuffer RequestBytes(const google::protobuf::Message& message);
 

@@ -23,13 +23,7 @@ class RemoveConsumerCall final : public FanOutCall {
 
  private:
   absl::StatusOr<std::vector<Target>> Plan(const grpc::ByteBuffer& request) override {
-    absl::StatusOr<std::vector<IngestNode>> nodes = IngestNodesOf(*router_);
-    if (!nodes.ok()) return nodes.status();
-    std::vector<Target> targets;
-    for (IngestNode& node : *nodes) {
-      targets.push_back({std::move(node.name), std::move(node.channel), request});
-    }
-    return targets;
+    return EveryIngestNode(*router_, request);
   }
 
   absl::StatusOr<google::protobuf::Message*> Compose(std::vector<Answer>& answers) override {

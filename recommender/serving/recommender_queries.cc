@@ -141,7 +141,7 @@ absl::StatusOr<v1::RecommendResponse> RecommenderQueries::Recommend(
       return absl::InvalidArgumentError("profile_id or source_key: required");
   }
   const std::shared_ptr<const ServingSnapshot> snapshot = holder_->Get();
-  if (snapshot == nullptr) return NoModel();
+  if (snapshot == nullptr) return no_snapshot_.ok() ? NoModel() : no_snapshot_;
   const ServingSnapshot& s = *snapshot;
 
   const ServingProfile* profile = by_source_key ? s.FindBySourceKey(who) : s.FindProfile(who);
@@ -297,7 +297,7 @@ absl::StatusOr<v1::SimilarItemsResponse> RecommenderQueries::SimilarItems(
   CLT_ASSIGN_OR_RETURN(const int k, CheckK(request.k()));
   if (request.sku().empty()) return absl::InvalidArgumentError("sku: required");
   const std::shared_ptr<const ServingSnapshot> snapshot = holder_->Get();
-  if (snapshot == nullptr) return NoModel();
+  if (snapshot == nullptr) return no_snapshot_.ok() ? NoModel() : no_snapshot_;
   const ServingSnapshot& s = *snapshot;
   std::optional<int32_t> item = s.FindItem(request.sku());
   if (!item) return UnknownItemError(s, "sku", request.sku());
@@ -330,7 +330,7 @@ absl::StatusOr<v1::CompleteBasketResponse> RecommenderQueries::CompleteBasket(
     min_lift = request.min_lift();
   }
   const std::shared_ptr<const ServingSnapshot> snapshot = holder_->Get();
-  if (snapshot == nullptr) return NoModel();
+  if (snapshot == nullptr) return no_snapshot_.ok() ? NoModel() : no_snapshot_;
   const ServingSnapshot& s = *snapshot;
   std::vector<int32_t> basket;
   for (int i = 0; i < request.skus_size(); ++i) {
@@ -373,7 +373,7 @@ absl::StatusOr<v1::ListRulesResponse> RecommenderQueries::ListRules(
     return absl::InvalidArgumentError("page_token: not a token of ListRules");
   }
   const std::shared_ptr<const ServingSnapshot> snapshot = holder_->Get();
-  if (snapshot == nullptr) return NoModel();
+  if (snapshot == nullptr) return no_snapshot_.ok() ? NoModel() : no_snapshot_;
   const ServingSnapshot& s = *snapshot;
   v1::ListRulesResponse response;
   response.set_model_version(s.version());

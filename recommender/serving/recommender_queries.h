@@ -54,6 +54,12 @@ class RecommenderQueries {
         known_customer_(std::move(known_customer)),
         live_purchases_(std::move(live_purchases)) {}
 
+  // What Recommend, SimilarItems, CompleteBasket and ListRules answer while
+  // `holder` has no snapshot: FAILED_PRECONDITION "no trained model yet" unless set (a serving
+  // replica, whose snapshot is on its way, sets UNAVAILABLE: retryable on another replica).
+  // Call before the first query.
+  void set_no_snapshot_status(absl::Status status) { no_snapshot_ = std::move(status); }
+
   absl::StatusOr<v1::RecommendResponse> Recommend(const v1::RecommendRequest& request) const;
   absl::StatusOr<v1::SimilarItemsResponse> SimilarItems(
       const v1::SimilarItemsRequest& request) const;
@@ -66,6 +72,7 @@ class RecommenderQueries {
   const SnapshotHolder* const holder_;  // Not owned.
   const KnownCustomerFn known_customer_;
   const LivePurchasesFn live_purchases_;
+  absl::Status no_snapshot_;  // OK: NoModel().
 };
 
 // The factory name of the model a strategy uses ("" for RULES / CONTENT / UNSPECIFIED).

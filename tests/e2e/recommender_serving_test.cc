@@ -3,7 +3,8 @@
 // --model_source=<trainer>). Replicas answer as the trainer does for every customer of the
 // sample, follow a retraining, keep serving when the trainer stops, a replica started while
 // the trainer is down is NOT_SERVING until it comes back, an erasure on the trainer reaches the
-// replicas, and a gateway with --recommender_serving_addr sends the read calls to them.
+// replicas, and a gateway with --recommender_serving_addr sends the read calls to them, only
+// to those whose health is SERVING.
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -224,7 +225,26 @@ TEST(RecommenderServingTest, ReplicasServeTheTrainersModelAndOutliveIt) {
   ASSERT_FALSE(late.address.empty()) << "late replica did not start";
   ASSERT_TRUE(PollUntil(
       [&] { return Health(late.address) == grpc::health::v1::HealthCheckResponse::NOT_SERVING; }));
-  EXPECT_EQ(Recommend(late.address, profiles[1]).code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Recommend(late.address, profiles[1]).code, grpc::StatusCode::UNAVAILABLE);
+
+  // A gateway over it and a replica with a snapshot sends every call to the one that is
+  // SERVING (client-side health checking), once the health of both has reached it.
+  ServerProcess health_aware =
+      StartServer(CLT_BIN_DIR, dir.Sub("gateway-health"),
+                  {"--services=gateway", "--ingest_addr=" + trainer_address,
+                   "--recommender_addr=" + trainer_address,
+                   "--recommender_serving_addr=ipv4:" + late.address + "," + replicas[0].address});
+  ASSERT_FALSE(health_aware.address.empty()) << "gateway did not start";
+  constexpr int kConsecutive = 20;  // Round robin over both would fail every other call.
+  int ok_in_a_row = 0;
+  Answer last;
+  EXPECT_TRUE(PollUntil([&] {
+    last = Recommend(health_aware.address, profiles[1]);
+    ok_in_a_row = last.code == grpc::StatusCode::OK ? ok_in_a_row + 1 : 0;
+    return ok_in_a_row >= kConsecutive;
+  })) << "last answer: "
+      << last.code << " " << last.message;
+  EXPECT_TRUE(MessageDifferencer::Equals(before.response, last.response));
   trainer = StartServer(CLT_BIN_DIR, dir.Sub("trainer"),
                         {"--services=ingest,recommender", "--listen=" + trainer_address});
   ASSERT_FALSE(trainer.address.empty()) << "trainer did not restart";
