@@ -2,6 +2,10 @@
 
 namespace clientele::gateway::front {
 
+FrontReactor::FrontReactor(FrontCall* call) : call_(call), calls_(call->calls_) { calls_->Begin(); }
+
+FrontReactor::~FrontReactor() { calls_->End(); }
+
 void FrontReactor::StartRead(grpc::ByteBuffer* message) { call_->StartRead(message); }
 
 void FrontReactor::StartWrite(const grpc::ByteBuffer* message) { call_->StartWrite(message); }

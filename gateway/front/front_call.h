@@ -20,10 +20,15 @@ namespace clientele::gateway::front {
 
 class FrontCall;
 
-// The reactor of one FrontCall; its constructor may start operations.
+// The reactor of one FrontCall; its constructor may start operations. It counts in its call's
+// QueueCalls from construction to destruction, so the front stops (and its router releases the
+// backend channels) only once every reactor is gone, even one whose last owner is a backend
+// call ending on a gRPC callback thread after the front call itself has ended: that thread
+// must never drop a channel's last reference (grpc++ 1.51 would then shut its callback queue
+// down from one of that queue's own threads).
 class FrontReactor {
  public:
-  virtual ~FrontReactor() = default;
+  virtual ~FrontReactor();
 
   virtual void OnReadDone(bool /*ok*/) {}
   virtual void OnWriteDone(bool /*ok*/) {}
@@ -31,7 +36,7 @@ class FrontReactor {
   virtual void OnDone() = 0;
 
  protected:
-  explicit FrontReactor(FrontCall* call) : call_(call) {}
+  explicit FrontReactor(FrontCall* call);
 
   void StartRead(grpc::ByteBuffer* message);
   void StartWrite(const grpc::ByteBuffer* message);
@@ -42,6 +47,7 @@ class FrontReactor {
 
  private:
   FrontCall* const call_;
+  server::QueueCalls* const calls_;
 };
 
 // Creates the reactor of a call once it arrived: FrontService::CreateReactor.
