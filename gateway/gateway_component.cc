@@ -1,5 +1,6 @@
 #include "gateway/gateway_component.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <utility>
@@ -37,9 +38,10 @@ void GatewayComponent::AddFlags(CLI::App& app) {
       ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
   app.add_option("--gateway_unary_threads", unary_threads_,
-                 "Threads of the front's unary path: the unary calls the gateway forwards are "
-                 "served on completion queues, one per thread, each call on one thread from "
-                 "request to answer (0: through the generic front like streams)")
+                 "Threads of the front: every public call is served on completion queues, one "
+                 "per thread; the unary calls the gateway forwards each on one thread from "
+                 "request to answer (0: one thread, and those calls through the generic front "
+                 "like streams)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
   app.add_option("--recommender_serving_addr", recommender_serving_addr_,
@@ -152,12 +154,15 @@ absl::Status GatewayComponent::Start(std::shared_ptr<const server::ComponentChan
     router_ = std::move(split);
   }
   front_ = std::make_unique<front::FrontService>(security_->policy.get(), router_.get());
+  std::vector<front::UnaryMethod> unary_methods;
   if (unary_threads_ > 0) {
     std::vector<std::string> services = front::ComponentServices();
     for (const std::string& own : health_names()) services.push_back(own);
-    unary_front_ = std::make_unique<front::UnaryFront>(
-        security_->policy.get(), router_.get(), front_->UnaryMethods(services), unary_threads_);
+    unary_methods = front_->UnaryMethods(services);
   }
+  unary_front_ = std::make_unique<front::UnaryFront>(security_->policy.get(), router_.get(),
+                                                     std::move(unary_methods), front_.get(),
+                                                     std::max(unary_threads_, 1));
   return absl::OkStatus();
 }
 

@@ -14,7 +14,8 @@
 //   Start  the Customer 360 fan-out, the privacy requests' runner, the router over the
 //          component channels, and the front
 //   Drain  stops the privacy requests' runner (a request in flight resumes at the next start)
-//   front() is registered on the public server by the process (cmd/clienteled/main.cc).
+//   unary_front() (the front on its queues) is registered on the public server by the process
+//   (cmd/clienteled/main.cc).
 #ifndef CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 #define CLIENTELE_GATEWAY_GATEWAY_COMPONENT_H_
 
@@ -52,11 +53,8 @@ class GatewayComponent final : public server::Component {
   absl::Status Flush() override;
   std::vector<std::string> stores() const override { return {kGatewayStoreDir}; }
 
-  // The front to serve on the public server; valid after Start, alive as long as the
-  // component.
-  grpc::CallbackGenericService* front() { return front_.get(); }
-  // The front's unary path on completion queues (front/unary_front.h), to register on the
-  // same server (ServerOptions::async_service); null with --gateway_unary_threads=0. Valid
+  // The front on its completion queues (front/unary_front.h: the unary path, the generic
+  // front and health), to serve as the public server's ServerOptions::async_service. Valid
   // after Start, alive as long as the component.
   server::AsyncService* unary_front() { return unary_front_.get(); }
 

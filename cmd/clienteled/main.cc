@@ -247,7 +247,6 @@ int Run(const Flags& flags, server::ComponentSet& components, metrics::Registry&
   std::vector<grpc::Service*> public_services = services;
   if (gateway != nullptr) {
     public_services.clear();
-    public_options.generic_service = gateway->front();
     public_options.async_service = gateway->unary_front();
   }
   absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =

@@ -13,6 +13,8 @@
 #include "common/metrics/build_info.h"
 #include "common/server/call_context_interceptor.h"
 #include "common/server/metrics_interceptor.h"
+#include "common/server/queue_health.h"
+#include "grpcpp/ext/health_check_service_server_builder_option.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
@@ -132,18 +134,28 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  const bool generic =
+      options.generic_service != nullptr ||
+      (options.async_service != nullptr && options.async_service->ServesGenericCalls());
   if (options.generic_service != nullptr) {
     builder.RegisterCallbackGenericService(options.generic_service);
-    builder.SetOption(std::make_unique<WithoutReflection>());
   }
-  if (options.async_service != nullptr) options.async_service->Register(builder);
+  if (generic) builder.SetOption(std::make_unique<WithoutReflection>());
+  if (options.async_service != nullptr) {
+    // Health on the async service's queues too: with no callback service, the server has no
+    // callback queue (queue_health.h). The server owns it.
+    auto health = std::make_unique<QueueHealth>();
+    options.async_service->Register(builder, health.get());
+    builder.SetOption(
+        std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(std::move(health)));
+  }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<CallContextInterceptorFactory>());
   if (registry != nullptr) {
     metrics::RegisterBuildInfo(registry);
     if (options.record_call_metrics) {
-      interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(
-          registry, /*label_generic_calls=*/options.generic_service != nullptr));
+      interceptors.push_back(
+          std::make_unique<MetricsInterceptorFactory>(registry, /*label_generic_calls=*/generic));
     }
   }
   interceptors.push_back(stream_guard->NewInterceptorFactory());

@@ -48,8 +48,8 @@ struct FanOutCall::Backend {
   Answer answer;
 };
 
-FanOutCall::FanOutCall(grpc::CallbackServerContext* context, ForwardedCall call)
-    : context_(context), call_(std::move(call)) {
+FanOutCall::FanOutCall(FrontCall* front_call, ForwardedCall call)
+    : FrontReactor(front_call), context_(front_call->context()), call_(std::move(call)) {
   StartRead(&request_);
 }
 

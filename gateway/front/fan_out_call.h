@@ -23,9 +23,8 @@
 #include "absl/status/statusor.h"
 #include "gateway/front/backend_router.h"
 #include "gateway/front/forwarding.h"
+#include "gateway/front/front_call.h"
 #include "google/protobuf/message.h"
-#include "grpcpp/generic/async_generic_service.h"
-#include "grpcpp/support/server_callback.h"
 
 namespace clientele::gateway::front {
 
@@ -40,10 +39,10 @@ struct IngestNode {
 // order. UNAVAILABLE naming the partition when one has no address.
 absl::StatusOr<std::vector<IngestNode>> IngestNodesOf(BackendRouter& router);
 
-class FanOutCall : public grpc::ServerGenericBidiReactor {
+class FanOutCall : public FrontReactor {
  public:
-  // Reads the client's request. `context` outlives the call.
-  FanOutCall(grpc::CallbackServerContext* context, ForwardedCall call);
+  // Reads the client's request. `front_call` outlives the reactor's OnDone.
+  FanOutCall(FrontCall* front_call, ForwardedCall call);
 
   void OnReadDone(bool ok) final;
   void OnCancel() final;
@@ -94,7 +93,7 @@ class FanOutCall : public grpc::ServerGenericBidiReactor {
   void Complete();
   void Release();
 
-  grpc::CallbackServerContext* const context_;
+  grpc::ServerContextBase* const context_;
   const ForwardedCall call_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;

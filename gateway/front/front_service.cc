@@ -81,11 +81,11 @@ std::vector<UnaryMethod> FrontService::UnaryMethods(
   return methods;
 }
 
-grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
-    grpc::GenericCallbackServerContext* context) {
+FrontReactor* FrontService::CreateReactor(FrontCall* front_call) {
+  grpc::GenericServerContext* context = front_call->context();
   const std::string& method = context->method();
   absl::StatusOr<Caller> caller = AdmitCall(*policy_, *context, method);
-  if (!caller.ok()) return NewFinishedCall(ToFrontStatus(caller.status()));
+  if (!caller.ok()) return NewFinishedCall(front_call, ToFrontStatus(caller.status()));
 
   const MethodInfo& info = Lookup(method);
   ForwardedCall call;
@@ -97,19 +97,19 @@ grpc::ServerGenericBidiReactor* FrontService::CreateReactor(
   call.caller = *std::move(caller);
   if (Composes(method)) {
     if (RouteOfMethod(method).kind == RouteKind::kIngestEvents) {
-      return NewIngestSplitCall(context, std::move(call), router_);
+      return NewIngestSplitCall(front_call, std::move(call), router_);
     }
-    if (method == kListJobs) return NewListJobsCall(context, std::move(call), router_);
-    if (method == kListRejected) return NewListRejectedCall(context, std::move(call), router_);
+    if (method == kListJobs) return NewListJobsCall(front_call, std::move(call), router_);
+    if (method == kListRejected) return NewListRejectedCall(front_call, std::move(call), router_);
     if (method == kRemoveConsumer) {
-      return NewRemoveConsumerCall(context, std::move(call), router_);
+      return NewRemoveConsumerCall(front_call, std::move(call), router_);
     }
-    return NewLogInfoCall(context, std::move(call), router_);
+    return NewLogInfoCall(front_call, std::move(call), router_);
   }
   if (info.known && !info.client_streaming && !info.server_streaming) {
-    return NewUnaryProxy(context, std::move(call), router_);
+    return NewUnaryProxy(front_call, std::move(call), router_);
   }
-  return NewStreamProxy(context, std::move(call), router_);
+  return NewStreamProxy(front_call, std::move(call), router_);
 }
 
 }  // namespace clientele::gateway::front

@@ -1,5 +1,6 @@
-// The gateway's gRPC front: a generic service on the public server that takes every call the
-// server does not answer itself (it answers grpc.health.v1 directly), asks the CallPolicy
+// The gateway's gRPC front: the reactors of the public server's generic calls (front_call.h,
+// requested on the front's completion queues by UnaryFront) that take every call the server
+// does not answer itself (it answers grpc.health.v1 directly), asks the CallPolicy
 // (gateway/call_policy.h) whether the caller may make it, and forwards it to the backend the
 // BackendRouter names:
 //
@@ -14,9 +15,9 @@
 //     ListRejected and RemoveConsumer over the ingest nodes, ListJobs over the components
 //     that run jobs (Composes says when).
 //
-// The unary methods the front forwards to one backend may instead be served by the unary path
-// on completion queues (unary_front.h; UnaryMethods names them), registered on the same
-// server: those calls never reach this service, and behave the same.
+// The unary methods the front forwards to one backend are served by the unary path on the same
+// queues (unary_front.h; UnaryMethods names them) when it has them: those calls never reach
+// this service, and behave the same.
 //
 // Responses pass through CallPolicy::FilterResponse (parsed with the method's response type
 // from the generated descriptor pool) only when CallPolicy::InspectsResponses says so;
@@ -27,9 +28,9 @@
 // details, e.g. a retry delay) and trailing metadata reach the caller as they are.
 //
 //   FrontService front(&policy, &router);
-//   builder.RegisterCallbackGenericService(&front);
-//   UnaryFront unary(&policy, &router, front.UnaryMethods(service_names), /*threads=*/1);
-//   unary.Register(builder);     // GrpcServer does this with ServerOptions::async_service
+//   UnaryFront queues(&policy, &router, front.UnaryMethods(service_names), &front,
+//                     /*threads=*/1);
+//   options.async_service = &queues;   // GrpcServer registers, starts and stops it
 //
 // Per-method metrics are recorded by the server's metrics interceptor
 // (common/server/metrics_interceptor.h, which labels the front's calls by method).
@@ -45,20 +46,19 @@
 #include "absl/synchronization/mutex.h"
 #include "gateway/call_policy.h"
 #include "gateway/front/backend_router.h"
+#include "gateway/front/front_call.h"
 #include "gateway/front/unary_front.h"
 #include "google/protobuf/message.h"
-#include "grpcpp/generic/async_generic_service.h"
 
 namespace clientele::gateway::front {
 
 // Thread-safe. `policy` and `router` are not owned and must outlive the service and every
 // call it serves (stop the server first).
-class FrontService final : public grpc::CallbackGenericService {
+class FrontService final : public FrontReactorFactory {
  public:
   FrontService(CallPolicy* policy, BackendRouter* router);
 
-  grpc::ServerGenericBidiReactor* CreateReactor(
-      grpc::GenericCallbackServerContext* context) override;
+  FrontReactor* CreateReactor(FrontCall* front_call) override;
 
   // What the front knows of a method, from the generated descriptor pool.
   struct MethodInfo {

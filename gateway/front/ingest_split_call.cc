@@ -28,10 +28,11 @@ namespace {
 
 constexpr char kIngestStreamMethod[] = "/clientele.ingest.v1.IngestService/IngestStream";
 
-class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
+class IngestSplitCall final : public FrontReactor {
  public:
-  IngestSplitCall(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : context_(context),
+  IngestSplitCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FrontReactor(front_call),
+        context_(front_call->context()),
         call_(std::move(call)),
         router_(router),
         split_(router->ingest_split_partitions()),
@@ -283,7 +284,7 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
-  grpc::CallbackServerContext* const context_;
+  grpc::ServerContextBase* const context_;
   const ForwardedCall call_;
   BackendRouter* const router_;
   grpc::ByteBuffer request_;
@@ -301,9 +302,8 @@ class IngestSplitCall final : public grpc::ServerGenericBidiReactor {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewIngestSplitCall(grpc::CallbackServerContext* context,
-                                                   ForwardedCall call, BackendRouter* router) {
-  return new IngestSplitCall(context, std::move(call), router);
+FrontReactor* NewIngestSplitCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router) {
+  return new IngestSplitCall(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

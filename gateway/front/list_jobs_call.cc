@@ -27,8 +27,8 @@ constexpr int kMaxPageSize = 1000;
 
 class ListJobsCall final : public FanOutCall {
  public:
-  ListJobsCall(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : FanOutCall(context, std::move(call)), router_(router) {}
+  ListJobsCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FanOutCall(front_call, std::move(call)), router_(router) {}
 
  private:
   absl::StatusOr<std::vector<Target>> Plan(const grpc::ByteBuffer& request_bytes) override {
@@ -117,9 +117,8 @@ class ListJobsCall final : public FanOutCall {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewListJobsCall(grpc::CallbackServerContext* context,
-                                                ForwardedCall call, BackendRouter* router) {
-  return new ListJobsCall(context, std::move(call), router);
+FrontReactor* NewListJobsCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router) {
+  return new ListJobsCall(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

@@ -26,8 +26,8 @@ constexpr int kMaxPageBytes = 4 << 20;
 
 class ListRejectedCall final : public FanOutCall {
  public:
-  ListRejectedCall(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : FanOutCall(context, std::move(call)), router_(router) {}
+  ListRejectedCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FanOutCall(front_call, std::move(call)), router_(router) {}
 
  private:
   absl::StatusOr<std::vector<Target>> Plan(const grpc::ByteBuffer& request_bytes) override {
@@ -89,9 +89,9 @@ class ListRejectedCall final : public FanOutCall {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewListRejectedCall(grpc::CallbackServerContext* context,
-                                                    ForwardedCall call, BackendRouter* router) {
-  return new ListRejectedCall(context, std::move(call), router);
+FrontReactor* NewListRejectedCall(FrontCall* front_call, ForwardedCall call,
+                                  BackendRouter* router) {
+  return new ListRejectedCall(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

@@ -17,8 +17,8 @@ namespace {
 
 class LogInfoCall final : public FanOutCall {
  public:
-  LogInfoCall(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : FanOutCall(context, std::move(call)), router_(router) {}
+  LogInfoCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FanOutCall(front_call, std::move(call)), router_(router) {}
 
  private:
   absl::StatusOr<std::vector<Target>> Plan(const grpc::ByteBuffer& request) override {
@@ -56,9 +56,8 @@ class LogInfoCall final : public FanOutCall {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewLogInfoCall(grpc::CallbackServerContext* context,
-                                               ForwardedCall call, BackendRouter* router) {
-  return new LogInfoCall(context, std::move(call), router);
+FrontReactor* NewLogInfoCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router) {
+  return new LogInfoCall(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

@@ -1,52 +1,46 @@
-// The reactors of the front's calls (front_service.h). Each returned reactor owns itself and
-// is deleted when its call is done. Internal to gateway/front.
+// The reactors of the front's calls (front_service.h), on the front's queues (front_call.h).
+// Each returned reactor owns itself and is deleted when its call is done. Internal to
+// gateway/front.
 #ifndef CLIENTELE_GATEWAY_FRONT_PROXY_CALLS_H_
 #define CLIENTELE_GATEWAY_FRONT_PROXY_CALLS_H_
 
 #include "gateway/front/backend_router.h"
 #include "gateway/front/forwarding.h"
-#include "grpcpp/generic/async_generic_service.h"
+#include "gateway/front/front_call.h"
 #include "grpcpp/server_context.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 
 namespace clientele::gateway::front {
 
 // Ends the call at once with `status`.
-grpc::ServerGenericBidiReactor* NewFinishedCall(const grpc::Status& status);
+FrontReactor* NewFinishedCall(FrontCall* front_call, const grpc::Status& status);
 
 // A unary method: reads the request, makes one callback unary call to the backend, filters
-// and sends its response. `context` and `router` outlive the call.
-grpc::ServerGenericBidiReactor* NewUnaryProxy(grpc::CallbackServerContext* context,
-                                              ForwardedCall call, BackendRouter* router);
+// and sends its response. `front_call` and `router` outlive the call.
+FrontReactor* NewUnaryProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 // Any streaming method (and methods the front does not know): a bidi stream to the backend.
-grpc::ServerGenericBidiReactor* NewStreamProxy(grpc::CallbackServerContext* context,
-                                               ForwardedCall call, BackendRouter* router);
+FrontReactor* NewStreamProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 // Ingest or IngestStream split over router->ingest_split_partitions() ingest nodes: one
 // IngestStream per partition that gets events, one merged answer.
-grpc::ServerGenericBidiReactor* NewIngestSplitCall(grpc::CallbackServerContext* context,
-                                                   ForwardedCall call, BackendRouter* router);
+FrontReactor* NewIngestSplitCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 // IngestService.GetLogInfo asked of every ingest node of router->ingest_split_partitions()
 // partitions, the answers merged.
-grpc::ServerGenericBidiReactor* NewLogInfoCall(grpc::CallbackServerContext* context,
-                                               ForwardedCall call, BackendRouter* router);
+FrontReactor* NewLogInfoCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 // IngestService.ListRejected over every ingest node of router->ingest_split_partitions()
 // partitions, one merged listing paged with a merged token.
-grpc::ServerGenericBidiReactor* NewListRejectedCall(grpc::CallbackServerContext* context,
-                                                    ForwardedCall call, BackendRouter* router);
+FrontReactor* NewListRejectedCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 // IngestService.RemoveConsumer on every ingest node of router->ingest_split_partitions()
 // partitions.
-grpc::ServerGenericBidiReactor* NewRemoveConsumerCall(grpc::CallbackServerContext* context,
-                                                      ForwardedCall call, BackendRouter* router);
+FrontReactor* NewRemoveConsumerCall(FrontCall* front_call, ForwardedCall call,
+                                    BackendRouter* router);
 
 // JobService.ListJobs over the JobServices of router->JobServices(), one merged listing.
-grpc::ServerGenericBidiReactor* NewListJobsCall(grpc::CallbackServerContext* context,
-                                                ForwardedCall call, BackendRouter* router);
+FrontReactor* NewListJobsCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router);
 
 }  // namespace clientele::gateway::front
 

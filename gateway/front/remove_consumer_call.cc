@@ -18,9 +18,8 @@ namespace {
 
 class RemoveConsumerCall final : public FanOutCall {
  public:
-  RemoveConsumerCall(grpc::CallbackServerContext* context, ForwardedCall call,
-                     BackendRouter* router)
-      : FanOutCall(context, std::move(call)), router_(router) {}
+  RemoveConsumerCall(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FanOutCall(front_call, std::move(call)), router_(router) {}
 
  private:
   absl::StatusOr<std::vector<Target>> Plan(const grpc::ByteBuffer& request) override {
@@ -53,9 +52,9 @@ class RemoveConsumerCall final : public FanOutCall {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewRemoveConsumerCall(grpc::CallbackServerContext* context,
-                                                      ForwardedCall call, BackendRouter* router) {
-  return new RemoveConsumerCall(context, std::move(call), router);
+FrontReactor* NewRemoveConsumerCall(FrontCall* front_call, ForwardedCall call,
+                                    BackendRouter* router) {
+  return new RemoveConsumerCall(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

@@ -24,10 +24,14 @@
 namespace clientele::gateway::front {
 namespace {
 
-class StreamProxy final : public grpc::ServerGenericBidiReactor {
+class StreamProxy final : public FrontReactor {
  public:
-  StreamProxy(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : context_(context), call_(std::move(call)), router_(router), backend_(this) {
+  StreamProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FrontReactor(front_call),
+        context_(front_call->context()),
+        call_(std::move(call)),
+        router_(router),
+        backend_(this) {
     if (router_->NeedsRequest(call_.method)) {
       awaiting_first_ = true;
       StartRead(&request_);
@@ -196,7 +200,7 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
-  grpc::CallbackServerContext* const context_;
+  grpc::ServerContextBase* const context_;
   const ForwardedCall call_;
   BackendRouter* const router_;
   BackendReactor backend_;
@@ -215,9 +219,8 @@ class StreamProxy final : public grpc::ServerGenericBidiReactor {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewStreamProxy(grpc::CallbackServerContext* context,
-                                               ForwardedCall call, BackendRouter* router) {
-  return new StreamProxy(context, std::move(call), router);
+FrontReactor* NewStreamProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router) {
+  return new StreamProxy(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

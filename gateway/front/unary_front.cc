@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/server/queue_health.h"
 #include "gateway/front/forwarding.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/async_unary_call.h"
@@ -21,18 +22,7 @@ class UnaryFront::Call {
                                        &accepted_);
   }
 
-  // Hands a queue's event (a tag this class gave gRPC) to its call.
-  static void Handle(void* tag, bool ok) {
-    Event* event = static_cast<Event*>(tag);
-    (event->call->*event->handler)(ok);
-  }
-
  private:
-  struct Event {
-    Call* call;
-    void (Call::*handler)(bool ok);
-  };
-
   // A call arrived with its request (ok), or the server is shutting down (!ok).
   void OnAccepted(bool ok) {
     if (!ok) {
@@ -100,9 +90,9 @@ class UnaryFront::Call {
   std::unique_ptr<grpc::GenericClientAsyncResponseReader> backend_;
   grpc::ByteBuffer response_;
   grpc::Status backend_status_;
-  Event accepted_{this, &Call::OnAccepted};
-  Event backend_done_{this, &Call::OnBackendDone};
-  Event finished_{this, &Call::OnFinished};
+  server::MemberTag<Call> accepted_{this, &Call::OnAccepted};
+  server::MemberTag<Call> backend_done_{this, &Call::OnBackendDone};
+  server::MemberTag<Call> finished_{this, &Call::OnFinished};
 };
 
 UnaryFront::RawService::RawService(const std::vector<UnaryMethod>& methods) {
@@ -114,10 +104,11 @@ UnaryFront::RawService::RawService(const std::vector<UnaryMethod>& methods) {
 }
 
 UnaryFront::UnaryFront(CallPolicy* policy, BackendRouter* router, std::vector<UnaryMethod> methods,
-                       int threads)
+                       FrontReactorFactory* generic, int threads)
     : policy_(policy),
       router_(router),
       methods_(std::move(methods)),
+      generic_(generic),
       thread_count_(threads < 1 ? 1 : threads),
       service_(methods_) {}
 
@@ -125,15 +116,19 @@ UnaryFront::~UnaryFront() {
   if (!queues_.empty()) Stop();
 }
 
-void UnaryFront::Register(grpc::ServerBuilder& builder) {
-  if (methods_.empty()) return;  // Nothing to serve: no service, no queues.
-  builder.RegisterService(&service_);
+void UnaryFront::Register(grpc::ServerBuilder& builder, server::QueueHealth* health) {
+  if (!methods_.empty()) builder.RegisterService(&service_);
+  if (generic_ != nullptr) builder.RegisterAsyncGenericService(&generic_service_);
+  health_ = health;
+  health_->Register(builder, &calls_);
   for (int i = 0; i < thread_count_; ++i) queues_.push_back(builder.AddCompletionQueue());
 }
 
 void UnaryFront::Start() {
   for (const std::unique_ptr<grpc::ServerCompletionQueue>& queue : queues_) {
     for (size_t i = 0; i < methods_.size(); ++i) Request(static_cast<int>(i), queue.get());
+    RequestGeneric(this, queue.get());
+    health_->Serve(queue.get());
     threads_.emplace_back([this, queue = queue.get()] { Poll(queue); });
   }
 }
@@ -144,6 +139,11 @@ void UnaryFront::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  if (health_ != nullptr) health_->StopRequesting();
+  // The server has shut down, so every call still alive has been cancelled; a generic call's
+  // reactor may still start an operation (e.g. its Finish once its backend call ends), so the
+  // queues are polled until every such call has ended.
+  calls_.WaitForNone();
   for (const std::unique_ptr<grpc::ServerCompletionQueue>& queue : queues_) queue->Shutdown();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
@@ -156,13 +156,22 @@ void UnaryFront::Stop() {
 void UnaryFront::Poll(grpc::ServerCompletionQueue* queue) {
   void* tag = nullptr;
   bool ok = false;
-  while (queue->Next(&tag, &ok)) Call::Handle(tag, ok);
+  while (queue->Next(&tag, &ok)) static_cast<server::QueueTag*>(tag)->Done(ok);
 }
 
 void UnaryFront::Request(int index, grpc::ServerCompletionQueue* queue) {
   absl::ReaderMutexLock lock(&stop_mu_);
   if (stopping_) return;
   (new Call(this, index, queue))->Request();
+}
+
+void UnaryFront::RequestGeneric(void* front, grpc::ServerCompletionQueue* queue) {
+  auto* self = static_cast<UnaryFront*>(front);
+  if (self->generic_ == nullptr) return;
+  absl::ReaderMutexLock lock(&self->stop_mu_);
+  if (self->stopping_) return;
+  FrontCall::Request(&self->generic_service_, queue, self->generic_, &self->calls_,
+                     &UnaryFront::RequestGeneric, self);
 }
 
 }  // namespace clientele::gateway::front

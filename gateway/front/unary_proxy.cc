@@ -10,16 +10,21 @@
 namespace clientele::gateway::front {
 namespace {
 
-class FinishedCall final : public grpc::ServerGenericBidiReactor {
+class FinishedCall final : public FrontReactor {
  public:
-  explicit FinishedCall(const grpc::Status& status) { Finish(status); }
+  FinishedCall(FrontCall* front_call, const grpc::Status& status) : FrontReactor(front_call) {
+    Finish(status);
+  }
   void OnDone() override { delete this; }
 };
 
-class UnaryProxy final : public grpc::ServerGenericBidiReactor {
+class UnaryProxy final : public FrontReactor {
  public:
-  UnaryProxy(grpc::CallbackServerContext* context, ForwardedCall call, BackendRouter* router)
-      : context_(context), call_(std::move(call)), router_(router) {
+  UnaryProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router)
+      : FrontReactor(front_call),
+        context_(front_call->context()),
+        call_(std::move(call)),
+        router_(router) {
     StartRead(&request_);
   }
 
@@ -70,7 +75,7 @@ class UnaryProxy final : public grpc::ServerGenericBidiReactor {
     StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
-  grpc::CallbackServerContext* const context_;
+  grpc::ServerContextBase* const context_;
   const ForwardedCall call_;
   BackendRouter* const router_;
   grpc::ByteBuffer request_;
@@ -81,13 +86,12 @@ class UnaryProxy final : public grpc::ServerGenericBidiReactor {
 
 }  // namespace
 
-grpc::ServerGenericBidiReactor* NewFinishedCall(const grpc::Status& status) {
-  return new FinishedCall(status);
+FrontReactor* NewFinishedCall(FrontCall* front_call, const grpc::Status& status) {
+  return new FinishedCall(front_call, status);
 }
 
-grpc::ServerGenericBidiReactor* NewUnaryProxy(grpc::CallbackServerContext* context,
-                                              ForwardedCall call, BackendRouter* router) {
-  return new UnaryProxy(context, std::move(call), router);
+FrontReactor* NewUnaryProxy(FrontCall* front_call, ForwardedCall call, BackendRouter* router) {
+  return new UnaryProxy(front_call, std::move(call), router);
 }
 
 }  // namespace clientele::gateway::front

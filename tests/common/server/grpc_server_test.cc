@@ -16,6 +16,7 @@
 #include "clientele/server_test/v1/test_service.grpc.pb.h"
 #include "common/metrics/registry.h"
 #include "common/server/metrics_interceptor.h"
+#include "common/server/queue_health.h"
 #include "common/version/version.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -603,6 +604,97 @@ TEST_F(GrpcServerTest, ShutdownReportsNotServingAndEndsStreamsAtGraceDeadline) {
       WaitForMetricLine("grpc_server_handled_total{grpc_code=\"CANCELLED\","
                         "grpc_method=\"Subscribe\",grpc_service=\"clientele.server_test.v1."
                         "TestService\",grpc_type=\"server_stream\"} 1\n"));
+}
+
+// An AsyncService with one queue and one thread that serves nothing but the server's health
+// (queue_health.h), as a server whose every call is on completion queues has it.
+class HealthOnlyAsyncService final : public AsyncService {
+ public:
+  void Register(grpc::ServerBuilder& builder, QueueHealth* health) override {
+    health_ = health;
+    health_->Register(builder, &calls_);
+    queue_ = builder.AddCompletionQueue();
+  }
+  void Start() override {
+    health_->Serve(queue_.get());
+    thread_ = std::thread([this] { Poll(); });
+  }
+  void Stop() override {
+    health_->StopRequesting();
+    calls_.WaitForNone();
+    queue_->Shutdown();
+    if (thread_.joinable()) {
+      thread_.join();
+    } else {
+      Poll();
+    }
+  }
+
+ private:
+  void Poll() {
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue_->Next(&tag, &ok)) static_cast<QueueTag*>(tag)->Done(ok);
+  }
+
+  QueueHealth* health_ = nullptr;
+  QueueCalls calls_;
+  std::unique_ptr<grpc::ServerCompletionQueue> queue_;
+  std::thread thread_;
+};
+
+TEST_F(GrpcServerTest, HealthOnTheAsyncServicesQueuesChecksWatchesAndStopsServing) {
+  HealthOnlyAsyncService async;
+  options_.async_service = &async;
+  options_.shutdown_grace = absl::Milliseconds(300);
+  std::unique_ptr<GrpcServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto channel = TcpChannel(server->port());
+  EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(CheckStatus(channel, kTestServiceName), HealthCheckResponse::SERVING);
+  HealthCheckResponse response;
+  EXPECT_EQ(Check(channel, "no.such.Service", &response).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  auto health = Health::NewStub(channel);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(RpcDeadline());
+  HealthCheckRequest watch_request;
+  watch_request.set_service(kTestServiceName);
+  auto watch = health->Watch(&watch_context, watch_request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  grpc::ClientContext unknown_context;
+  unknown_context.set_deadline(RpcDeadline());
+  watch_request.set_service("no.such.Service");
+  auto unknown = health->Watch(&unknown_context, watch_request);
+  ASSERT_TRUE(unknown->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVICE_UNKNOWN);
+  unknown_context.TryCancel();
+  EXPECT_FALSE(unknown->Finish().ok());
+
+  server->SetServing(kTestServiceName, false);
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(CheckStatus(channel, kTestServiceName), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::SERVING);
+  server->SetServing(kTestServiceName, true);
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+
+  server->StopServing();
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::NOT_SERVING);
+  server->SetServing("", true);  // No effect once stopping.
+  EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::NOT_SERVING);
+
+  const absl::Time start = absl::Now();
+  std::thread shutdown([&] { server->Shutdown(); });
+  EXPECT_FALSE(watch->Read(&update));  // Ended at the grace deadline.
+  EXPECT_FALSE(watch->Finish().ok());
+  shutdown.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(8));
 }
 
 TEST_F(GrpcServerTest, ShutdownIsIdempotentAndThreadSafe) {

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clientele/front_test/v1/front_test.grpc.pb.h"
+#include "common/server/queue_health.h"
 #include "common/status/grpc_status.h"
 #include "common/testing/poll.h"
 #include "gateway/front/backend_router.h"
@@ -203,8 +204,8 @@ std::unique_ptr<grpc::Server> StartServer(grpc::Service* service, int* port) {
   return builder.BuildAndStart();
 }
 
-// How the front serves unary calls in a test: through the generic front (the callback API)
-// like streams, or on the unary path (unary_front.h) beside it.
+// How the front serves unary calls in a test: through the generic front like streams, or on the
+// unary path (unary_front.h) beside it. Both are on the front's completion queues.
 enum class UnaryPath { kGenericFront, kCompletionQueues };
 
 std::string PathName(const ::testing::TestParamInfo<UnaryPath>& info) {
@@ -217,16 +218,15 @@ class FrontServer {
  public:
   FrontServer(CallPolicy* policy, BackendRouter* router, UnaryPath path, bool generic = true)
       : front_(policy, router) {
-    if (path == UnaryPath::kCompletionQueues) {
-      unary_ = std::make_unique<UnaryFront>(policy, router, front_.UnaryMethods({kTestService}),
-                                            /*threads=*/2);
-    }
+    std::vector<UnaryMethod> unary_methods;
+    if (path == UnaryPath::kCompletionQueues) unary_methods = front_.UnaryMethods({kTestService});
+    unary_ = std::make_unique<UnaryFront>(policy, router, std::move(unary_methods),
+                                          generic ? &front_ : nullptr, /*threads=*/2);
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-    if (generic) builder.RegisterCallbackGenericService(&front_);
-    if (unary_ != nullptr) unary_->Register(builder);
+    unary_->Register(builder, &health_);
     server_ = builder.BuildAndStart();
-    if (unary_ != nullptr) unary_->Start();
+    unary_->Start();
   }
   ~FrontServer() { Shutdown(absl::Seconds(5)); }
 
@@ -243,6 +243,7 @@ class FrontServer {
 
  private:
   FrontService front_;
+  server::QueueHealth health_;
   std::unique_ptr<UnaryFront> unary_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
