@@ -23,6 +23,7 @@
 #ifndef CLIENTELE_CMD_CLIENTELE_LOAD_CALL_KIND_H_
 #define CLIENTELE_CMD_CLIENTELE_LOAD_CALL_KIND_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -71,6 +72,18 @@ class QueuedCall {
  public:
   virtual ~QueuedCall() = default;
   virtual void Complete(bool ok) = 0;
+
+  // A completion queue orders the thread that hands it a tag before the thread that takes the
+  // tag off, but ThreadSanitizer cannot see that (Debian's gRPC is not built with TSan). So
+  // whoever starts a call calls HandedToQueue() after its last write to the call's state and
+  // before the operation that gives the tag to gRPC, and whoever takes the tag off calls
+  // TakenFromQueue() before Complete: a release store and an acquire load that TSan sees (plain
+  // moves on x86).
+  void HandedToQueue() { handed_.store(true, std::memory_order_release); }
+  void TakenFromQueue() const { (void)handed_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<bool> handed_{false};
 };
 
 // One kind of call. Prepare runs once, then Start runs concurrently from many threads.

@@ -80,8 +80,13 @@ void StartUnaryOnQueue(Stub* stub,
   };
   auto* call = new Unary(std::move(done));
   call->reader_ = (stub->*prepare)(context, request, queue);
-  call->reader_->StartCall();
-  call->reader_->Finish(&call->response_, &call->status_, call);
+  grpc::ClientAsyncResponseReader<Response>* reader = call->reader_.get();
+  Response* response = &call->response_;
+  grpc::Status* status = &call->status_;
+  reader->StartCall();
+  // The last touch of `call` here: from Finish on, another thread may complete and delete it.
+  call->HandedToQueue();
+  reader->Finish(response, status, call);
 }
 
 // A call kind whose call i names customer keys()[i % n]: the keys come from --keys, or from

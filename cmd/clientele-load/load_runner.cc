@@ -141,7 +141,11 @@ class Run {
       drainers_.emplace_back([queue = queues_[q].get()] {
         void* tag = nullptr;
         bool ok = false;
-        while (queue->Next(&tag, &ok)) static_cast<QueuedCall*>(tag)->Complete(ok);
+        while (queue->Next(&tag, &ok)) {
+          auto* call = static_cast<QueuedCall*>(tag);
+          call->TakenFromQueue();
+          call->Complete(ok);
+        }
       });
     }
   }
