@@ -1,5 +1,6 @@
-// Building blocks for CallKind implementations: typed --param access, a unary callback-API call
-// that owns its messages, and a base class for kinds whose calls name a customer.
+// Building blocks for CallKind implementations: typed --param access, a unary call on a
+// completion queue that owns its response, and a base class for kinds whose calls name a
+// customer.
 #ifndef CLIENTELE_CMD_CLIENTELE_LOAD_CALL_KIND_UTIL_H_
 #define CLIENTELE_CMD_CLIENTELE_LOAD_CALL_KIND_UTIL_H_
 
@@ -15,6 +16,10 @@
 #include "absl/status/statusor.h"
 #include "cmd/clientele-load/call_kind.h"
 #include "cmd/clientele-load/keys.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/completion_queue.h"
+#include "grpcpp/support/async_unary_call.h"
+#include "grpcpp/support/status.h"
 
 namespace clientele::load {
 
@@ -39,23 +44,49 @@ class Params {
   std::set<std::string> known_;
 };
 
-// Starts one unary call through the callback API. `method` is called as
-// method(context, const Request*, Response*, std::function<void(grpc::Status)>), e.g.
-//   [stub](auto... args) { stub->async()->GetProfile(args...); }
-// The request and response live on the heap until `done` has run.
-template <typename Request, typename Response, typename Method>
-void StartUnary(const Method& method, grpc::ClientContext* context, Request request,
-                DoneCallback done) {
-  struct State {
-    Request request;
-    Response response;
-    DoneCallback done;
+// Starts one unary call on `queue`: `prepare` is the stub's PrepareAsync method, e.g.
+//   StartUnaryOnQueue(stub, &foo::v1::Foo::Stub::PrepareAsyncBar, context, request, queue, done);
+// The request is serialized before this returns (it need not outlive the call). The response
+// and the reader live in a heap-allocated QueuedCall that is the call's tag on `queue`: its
+// Complete (run by the thread that takes the tag off the queue) runs `done` with the call's
+// status and deletes it.
+template <typename Stub, typename Request, typename Response>
+void StartUnaryOnQueue(Stub* stub,
+                       std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
+                           grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
+                       grpc::ClientContext* context, const Request& request,
+                       grpc::CompletionQueue* queue, DoneCallback done) {
+  class Unary final : public QueuedCall {
+   public:
+    explicit Unary(DoneCallback done) : done_(std::move(done)) {}
+
+    void Complete(bool ok) override {
+      // The reader lives in the call's arena, which the context owns: it goes first (`done` may
+      // delete the context).
+      reader_.reset();
+      // gRPC delivers a unary Finish with ok == true whatever the call's outcome; false would
+      // mean the queue broke its contract, and the call still needs an end.
+      if (!ok) status_ = grpc::Status(grpc::StatusCode::INTERNAL, "completion queue: ok=false");
+      done_(status_);
+      delete this;
+    }
+
+    std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
+    Response response_;
+    grpc::Status status_;
+
+   private:
+    DoneCallback done_;
   };
-  auto* state = new State{std::move(request), Response(), std::move(done)};
-  method(context, &state->request, &state->response, [state](grpc::Status status) {
-    state->done(status);
-    delete state;
-  });
+  auto* call = new Unary(std::move(done));
+  call->reader_ = (stub->*prepare)(context, request, queue);
+  grpc::ClientAsyncResponseReader<Response>* reader = call->reader_.get();
+  Response* response = &call->response_;
+  grpc::Status* status = &call->status_;
+  reader->StartCall();
+  // The last touch of `call` here: from Finish on, another thread may complete and delete it.
+  call->HandedToQueue();
+  reader->Finish(response, status, call);
 }
 
 // A call kind whose call i names customer keys()[i % n]: the keys come from --keys, or from

@@ -13,7 +13,8 @@ namespace {
 
 class GetProfileCall final : public KeyedCallKind {
  public:
-  void Start(uint64_t index, grpc::ClientContext* context, DoneCallback done) override {
+  void Start(uint64_t index, grpc::ClientContext* context, grpc::CompletionQueue* queue,
+             DoneCallback done) override {
     const ParsedKey& key = KeyFor(index);
     identity::v1::GetProfileRequest request;
     if (key.is_source_key) {
@@ -22,9 +23,8 @@ class GetProfileCall final : public KeyedCallKind {
       request.mutable_lookup()->set_profile_id(key.profile_id);
     }
     identity::v1::IdentityService::Stub* stub = stubs_[index % stubs_.size()].get();
-    StartUnary<identity::v1::GetProfileRequest, identity::v1::GetProfileResponse>(
-        [stub](auto... args) { stub->async()->GetProfile(args...); }, context, std::move(request),
-        std::move(done));
+    StartUnaryOnQueue(stub, &identity::v1::IdentityService::Stub::PrepareAsyncGetProfile, context,
+                      request, queue, std::move(done));
   }
 
  protected:
@@ -42,7 +42,8 @@ class GetProfileCall final : public KeyedCallKind {
 
 class CustomerAnalyticsCall final : public KeyedCallKind {
  public:
-  void Start(uint64_t index, grpc::ClientContext* context, DoneCallback done) override {
+  void Start(uint64_t index, grpc::ClientContext* context, grpc::CompletionQueue* queue,
+             DoneCallback done) override {
     const ParsedKey& key = KeyFor(index);
     analytics::v1::GetCustomerAnalyticsRequest request;
     if (key.is_source_key) {
@@ -51,10 +52,9 @@ class CustomerAnalyticsCall final : public KeyedCallKind {
       request.set_profile_id(key.profile_id);
     }
     analytics::v1::AnalyticsService::Stub* stub = stubs_[index % stubs_.size()].get();
-    StartUnary<analytics::v1::GetCustomerAnalyticsRequest,
-               analytics::v1::GetCustomerAnalyticsResponse>(
-        [stub](auto... args) { stub->async()->GetCustomerAnalytics(args...); }, context,
-        std::move(request), std::move(done));
+    StartUnaryOnQueue(stub,
+                      &analytics::v1::AnalyticsService::Stub::PrepareAsyncGetCustomerAnalytics,
+                      context, request, queue, std::move(done));
   }
 
  protected:

@@ -33,7 +33,8 @@ class IngestCall final : public CallKind {
     return absl::OkStatus();
   }
 
-  void Start(uint64_t index, grpc::ClientContext* context, DoneCallback done) override {
+  void Start(uint64_t index, grpc::ClientContext* context, grpc::CompletionQueue* queue,
+             DoneCallback done) override {
     ingest::v1::IngestRequest request;
     common::v1::Event* event = request.add_events();
     event->set_event_id(absl::StrCat("load-", run_id_, "-", index));
@@ -47,9 +48,8 @@ class IngestCall final : public CallKind {
     // A different walk through the skus than through the customers.
     event->mutable_interaction()->set_sku(absl::StrCat("SKU", (index * 7919) % skus_));
     ingest::v1::IngestService::Stub* stub = stubs_[index % stubs_.size()].get();
-    StartUnary<ingest::v1::IngestRequest, ingest::v1::IngestResponse>(
-        [stub](auto... args) { stub->async()->Ingest(args...); }, context, std::move(request),
-        std::move(done));
+    StartUnaryOnQueue(stub, &ingest::v1::IngestService::Stub::PrepareAsyncIngest, context, request,
+                      queue, std::move(done));
   }
 
   int64_t distinct_requests() const override { return -1; }  // Every call is new.
@@ -75,13 +75,13 @@ class HealthCall final : public CallKind {
     return absl::OkStatus();
   }
 
-  void Start(uint64_t index, grpc::ClientContext* context, DoneCallback done) override {
+  void Start(uint64_t index, grpc::ClientContext* context, grpc::CompletionQueue* queue,
+             DoneCallback done) override {
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(services_[index % services_.size()]);
     grpc::health::v1::Health::Stub* stub = stubs_[index % stubs_.size()].get();
-    StartUnary<grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>(
-        [stub](auto... args) { stub->async()->Check(args...); }, context, std::move(request),
-        std::move(done));
+    StartUnaryOnQueue(stub, &grpc::health::v1::Health::Stub::PrepareAsyncCheck, context, request,
+                      queue, std::move(done));
   }
 
   int64_t distinct_requests() const override { return static_cast<int64_t>(services_.size()); }

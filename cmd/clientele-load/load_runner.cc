@@ -9,6 +9,8 @@
 #include <limits>
 #include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -16,6 +18,7 @@
 #include "cmd/clientele-load/rate_schedule.h"
 #include "common/client/api_key_channel.h"
 #include "common/status/grpc_status.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -39,18 +42,44 @@ void SleepUntilNanos(int64_t nanos) {
   }
 }
 
-// One call in flight.
+// Raises `max` to `value` if it is lower.
+void RaiseTo(std::atomic<int64_t>& max, int64_t value) {
+  int64_t seen = max.load(std::memory_order_relaxed);
+  while (seen < value && !max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+// One call in flight: created by the thread that starts it, deleted by its queue's drainer.
 struct Call {
   grpc::ClientContext context;
   int64_t start_nanos = 0;  // Closed loop: when it started; open loop: when it was due.
+  int queue = 0;
   bool measured = false;
 };
 
-// The state of one RunLoad. Shared with every call's completion callback, so it lives until
-// the last callback has returned, even after RunLoad has.
-class Run : public std::enable_shared_from_this<Run> {
+// What the calls of one queue measured. Written only by that queue's drainer; read after it has
+// been joined. Aligned to keep the drainers' counters off each other's cache lines.
+struct alignas(64) QueueTally {
+  LatencyHistogram latency;
+  int64_t calls = 0;
+  int64_t ok = 0;
+  int64_t errors = 0;
+  int64_t warmup_calls = 0;
+  std::array<int64_t, LoadResult::kNumCodes> errors_by_code{};
+  // Per code: when its first error completed, and its message.
+  std::map<int, std::pair<int64_t, std::string>> first_error;
+  int64_t last_end_nanos = 0;
+};
+
+// The state of one RunLoad, alive until every call has completed and every thread has exited.
+class Run {
  public:
-  Run(CallKind* kind, const LoadOptions& options) : kind_(kind), options_(options) {}
+  Run(CallKind* kind, const LoadOptions& options)
+      : kind_(kind), options_(options), tallies_(options.threads) {
+    for (int q = 0; q < options_.threads; ++q) {
+      queues_.push_back(std::make_unique<grpc::CompletionQueue>());
+    }
+  }
 
   LoadResult Closed() {
     begin_nanos_ = NowNanos();
@@ -60,18 +89,22 @@ class Run : public std::enable_shared_from_this<Run> {
                      ? measure_nanos_ + absl::ToInt64Nanoseconds(options_.duration)
                      : std::numeric_limits<int64_t>::max();
     workers_.store(options_.concurrency);
-    for (int i = 0; i < options_.concurrency; ++i) Issue();
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](Run* run) ABSL_EXCLUSIVE_LOCKS_REQUIRED(run->mu_) { return run->workers_done_; },
-        this));
+    StartDrainers();  // After the times above: the drainers read them.
+    for (int w = 0; w < options_.concurrency; ++w) IssueNext(w % options_.threads);
+    {
+      // A worker retires from the completion of its last call: once all have, none is in flight.
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&workers_done_));
+    }
+    ShutDownAndJoin();
     return Finish();
   }
 
   LoadResult Open(const RateSchedule& schedule) {
-    // The issuing thread sleeps until each due time: ask for a precise wake-up instead of the
-    // default 50 us timer slack, which would add up to 50 us of client lag to every call.
+    // This thread sleeps until each due time: ask for a precise wake-up instead of the default
+    // 50 us timer slack, which would add up to 50 us of client lag to every call.
     prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    StartDrainers();
     begin_nanos_ = NowNanos();
     const int64_t warmup_calls = schedule.CallsBefore(options_.warmup);
     int64_t last = options_.duration > absl::ZeroDuration()
@@ -79,138 +112,163 @@ class Run : public std::enable_shared_from_this<Run> {
                        : std::numeric_limits<int64_t>::max();
     if (options_.max_calls > 0) last = std::min(last, warmup_calls + options_.max_calls);
     measure_nanos_ = begin_nanos_ + schedule.OffsetNanos(warmup_calls);
+    int64_t max_lag_nanos = 0;
     for (int64_t i = 0; i < last; ++i) {
       const int64_t due = begin_nanos_ + schedule.OffsetNanos(i);
       if (NowNanos() < due) SleepUntilNanos(due);
-      {
+      // Only this thread adds to in_flight_, and only below the cap.
+      if (in_flight_.load(std::memory_order_acquire) >= options_.concurrency) {
         absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](Run* run) ABSL_EXCLUSIVE_LOCKS_REQUIRED(run->mu_) {
-              return run->in_flight_ < run->options_.concurrency;
-            },
-            this));
-        ++in_flight_;
-        max_in_flight_ = std::max(max_in_flight_, in_flight_);
-        max_lag_nanos_ = std::max(max_lag_nanos_, NowNanos() - due);
+        while (in_flight_.load(std::memory_order_acquire) >= options_.concurrency) {
+          below_cap_.Wait(&mu_);
+        }
       }
-      StartCall(static_cast<uint64_t>(i), due, i >= warmup_calls);
+      RaiseTo(max_in_flight_, in_flight_.fetch_add(1, std::memory_order_relaxed) + 1);
+      max_lag_nanos = std::max(max_lag_nanos, NowNanos() - due);
+      StartCall(static_cast<uint64_t>(i), static_cast<int>(i % options_.threads), due,
+                i >= warmup_calls);
     }
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](Run* run) ABSL_EXCLUSIVE_LOCKS_REQUIRED(run->mu_) { return run->in_flight_ == 0; },
-        this));
+    max_lag_nanos_ = max_lag_nanos;
+    // Shutting a queue down lets the calls on it finish: its drainer's Next returns false only
+    // after their completions.
+    ShutDownAndJoin();
     return Finish();
   }
 
  private:
-  // Closed loop: starts the next call of a worker, or retires the worker when the run is over.
-  // Completion callbacks call it too; if gRPC runs a callback inline on a thread that is already
-  // inside Issue (it may for calls that fail at once), the call is queued on that thread and
-  // started by the outer Issue, so failing calls cannot recurse without bound.
-  void Issue() {
-    thread_local bool in_issue = false;
-    thread_local int pending = 0;
-    if (in_issue) {
-      ++pending;
-      return;
+  void StartDrainers() {
+    for (int q = 0; q < options_.threads; ++q) {
+      drainers_.emplace_back([queue = queues_[q].get()] {
+        void* tag = nullptr;
+        bool ok = false;
+        while (queue->Next(&tag, &ok)) {
+          auto* call = static_cast<QueuedCall*>(tag);
+          call->TakenFromQueue();
+          call->Complete(ok);
+        }
+      });
     }
-    in_issue = true;
-    pending = 1;
-    while (pending > 0) {
-      --pending;
-      IssueOne();
-    }
-    in_issue = false;
   }
 
-  void IssueOne() {
+  // Called once no call can be started any more (open loop: the issuer is done; closed loop:
+  // every worker has retired).
+  void ShutDownAndJoin() {
+    for (auto& queue : queues_) queue->Shutdown();
+    for (std::thread& drainer : drainers_) drainer.join();
+  }
+
+  // Closed loop: starts the next call of a worker that lives on `queue`, or retires the worker
+  // when the run is over. Runs on the RunLoad thread for each worker's first call, then on the
+  // queue's drainer.
+  void IssueNext(int queue) {
     const int64_t now = NowNanos();
-    bool measured = now >= measure_nanos_;
+    const bool measured = now >= measure_nanos_;
     bool stop = now >= end_nanos_;
     if (!stop && measured && options_.max_calls > 0) {
-      stop = measured_started_.fetch_add(1) >= options_.max_calls;
+      stop = measured_started_.fetch_add(1, std::memory_order_relaxed) >= options_.max_calls;
     }
     if (stop) {
-      if (workers_.fetch_sub(1) == 1) {
+      if (workers_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         absl::MutexLock lock(&mu_);
         workers_done_ = true;
       }
       return;
     }
-    {
-      absl::MutexLock lock(&mu_);
-      ++in_flight_;
-      max_in_flight_ = std::max(max_in_flight_, in_flight_);
-    }
-    StartCall(next_index_.fetch_add(1), now, measured);
+    RaiseTo(max_in_flight_, in_flight_.fetch_add(1, std::memory_order_relaxed) + 1);
+    StartCall(next_index_.fetch_add(1, std::memory_order_relaxed), queue, now, measured);
   }
 
-  void StartCall(uint64_t index, int64_t start_nanos, bool measured) {
+  void StartCall(uint64_t index, int queue, int64_t start_nanos, bool measured) {
     auto* call = new Call;
     call->start_nanos = start_nanos;
+    call->queue = queue;
     call->measured = measured;
     call->context.set_deadline(std::chrono::system_clock::now() +
                                absl::ToChronoNanoseconds(options_.call_timeout));
-    kind_->Start(index, &call->context,
-                 [self = shared_from_this(), call](const grpc::Status& status) {
-                   self->OnDone(call, status);
-                 });
+    // Two pointers: std::function keeps them without an allocation.
+    kind_->Start(index, &call->context, queues_[queue].get(),
+                 [this, call](const grpc::Status& status) { OnDone(call, status); });
   }
 
+  // Runs on the drainer of the call's queue.
   void OnDone(Call* call, const grpc::Status& status) {
     const int64_t end = NowNanos();
-    const bool closed = options_.rate <= 0;
-    const int64_t start_nanos = call->start_nanos;
-    const bool measured = call->measured;
-    // The context holds a reference to the channel. It goes before the call counts as done:
-    // once the run is seen finished the caller may drop its channels, and the last reference
-    // must never be released here, on a gRPC callback thread (grpc++ 1.51 then shuts down and
-    // deletes its callback completion queue from one of that queue's own threads: a crash).
-    delete call;
-    {
-      absl::MutexLock lock(&mu_);
-      if (measured) {
-        result_.latency.Record(end - start_nanos);
-        ++result_.calls;
-        if (status.ok()) {
-          ++result_.ok;
-        } else {
-          ++result_.errors;
-          const int code = static_cast<int>(status.error_code());
-          if (code >= 0 && code < LoadResult::kNumCodes) ++result_.errors_by_code[code];
-          result_.first_error_message.emplace(code, status.error_message());
-        }
-        last_end_nanos_ = std::max(last_end_nanos_, end);
+    const int queue = call->queue;
+    QueueTally& tally = tallies_[queue];
+    if (call->measured) {
+      tally.latency.Record(end - call->start_nanos);
+      ++tally.calls;
+      if (status.ok()) {
+        ++tally.ok;
       } else {
-        ++result_.warmup_calls;
+        ++tally.errors;
+        const int code = static_cast<int>(status.error_code());
+        if (code >= 0 && code < LoadResult::kNumCodes) ++tally.errors_by_code[code];
+        tally.first_error.try_emplace(code, end, status.error_message());
       }
-      --in_flight_;
+      tally.last_end_nanos = std::max(tally.last_end_nanos, end);
+    } else {
+      ++tally.warmup_calls;
     }
-    if (closed) Issue();
+    // The channels outlive the run (the call kind's stubs hold them), so this never releases
+    // the last reference to one; and it runs on our thread, not one of gRPC's.
+    delete call;
+    if (options_.rate <= 0) {
+      in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      IssueNext(queue);
+    } else if (in_flight_.fetch_sub(1, std::memory_order_acq_rel) == options_.concurrency) {
+      // The issuer may be waiting for a call to finish (it waits only at the cap).
+      absl::MutexLock lock(&mu_);
+      below_cap_.Signal();
+    }
   }
 
-  LoadResult Finish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    result_.elapsed = absl::Nanoseconds(std::max<int64_t>(0, last_end_nanos_ - measure_nanos_));
-    result_.max_start_lag = absl::Nanoseconds(max_lag_nanos_);
-    result_.max_in_flight = max_in_flight_;
-    return std::move(result_);
+  // After ShutDownAndJoin: merges the queues' tallies.
+  LoadResult Finish() {
+    LoadResult result;
+    std::map<int, std::pair<int64_t, std::string>> first_error;
+    int64_t last_end_nanos = 0;
+    for (const QueueTally& tally : tallies_) {
+      result.latency.Merge(tally.latency);
+      result.calls += tally.calls;
+      result.ok += tally.ok;
+      result.errors += tally.errors;
+      result.warmup_calls += tally.warmup_calls;
+      for (int code = 0; code < LoadResult::kNumCodes; ++code) {
+        result.errors_by_code[code] += tally.errors_by_code[code];
+      }
+      for (const auto& [code, first] : tally.first_error) {
+        auto [it, inserted] = first_error.emplace(code, first);
+        if (!inserted && first.first < it->second.first) it->second = first;
+      }
+      last_end_nanos = std::max(last_end_nanos, tally.last_end_nanos);
+    }
+    for (auto& [code, first] : first_error) {
+      result.first_error_message.emplace(code, std::move(first.second));
+    }
+    result.elapsed = absl::Nanoseconds(std::max<int64_t>(0, last_end_nanos - measure_nanos_));
+    result.max_start_lag = absl::Nanoseconds(max_lag_nanos_);
+    result.max_in_flight = max_in_flight_.load();
+    return result;
   }
 
   CallKind* const kind_;
   const LoadOptions options_;
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> queues_;
+  std::vector<QueueTally> tallies_;    // One per queue.
+  std::vector<std::thread> drainers_;  // One per queue.
   int64_t begin_nanos_ = 0;
   int64_t measure_nanos_ = 0;
-  int64_t end_nanos_ = 0;  // Closed loop only.
+  int64_t end_nanos_ = 0;      // Closed loop only.
+  int64_t max_lag_nanos_ = 0;  // Open loop only; written by the issuer.
   std::atomic<uint64_t> next_index_{0};
   std::atomic<int64_t> measured_started_{0};
   std::atomic<int> workers_{0};
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> max_in_flight_{0};
 
   absl::Mutex mu_;
-  LoadResult result_ ABSL_GUARDED_BY(mu_);
-  int64_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t max_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t max_lag_nanos_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t last_end_nanos_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::CondVar below_cap_;  // Open loop: in_flight_ dropped below the cap.
   bool workers_done_ ABSL_GUARDED_BY(mu_) = false;
 };
 
@@ -256,11 +314,15 @@ absl::StatusOr<LoadResult> RunLoad(CallKind* kind, const LoadOptions& options) {
     return absl::InvalidArgumentError("timeout: must be positive");
   }
   if (options.rate < 0) return absl::InvalidArgumentError("rate: must not be negative");
-  auto run = std::make_shared<Run>(kind, options);
-  if (options.rate == 0) return run->Closed();
+  if (options.threads < 1 || options.threads > LoadOptions::kMaxThreads) {
+    return absl::InvalidArgumentError("threads: must be between 1 and " +
+                                      std::to_string(LoadOptions::kMaxThreads) + ", got " +
+                                      std::to_string(options.threads));
+  }
+  if (options.rate == 0) return Run(kind, options).Closed();
   absl::StatusOr<RateSchedule> schedule = RateSchedule::Create(options.rate);
   if (!schedule.ok()) return schedule.status();
-  return run->Open(*schedule);
+  return Run(kind, options).Open(*schedule);
 }
 
 }  // namespace clientele::load

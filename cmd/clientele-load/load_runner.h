@@ -10,8 +10,15 @@
 // call that was due during it instead of silently thinning the load ("coordinated omission").
 // `concurrency` caps the calls in flight; a capped call waits, and the wait counts.
 //
-// Calls are started through the gRPC callback API: a few gRPC threads drive all of them.
-// Thread-compatible: one Run at a time per LoadRunner.
+// Threads: calls run on `threads` gRPC completion queues, each drained by a thread of the runner
+// that blocks in CompletionQueue::Next and completes what it takes off (records the latency,
+// frees the call; closed loop: starts the worker's next call on the same queue), so a completion
+// is handled by the thread that polled it, with no hand-over between threads. Open loop: the
+// thread that called RunLoad issues every call at its due time (an absolute clock_nanosleep with
+// a 1 us timer slack; it never waits in the queues, whose pollers time out with millisecond
+// granularity), call i on queue i % threads. Closed loop: worker w lives on queue w % threads.
+// Every queue is shut down and drained to the end, and every thread joined, before RunLoad
+// returns.
 #ifndef CLIENTELE_CMD_CLIENTELE_LOAD_LOAD_RUNNER_H_
 #define CLIENTELE_CMD_CLIENTELE_LOAD_LOAD_RUNNER_H_
 
@@ -46,6 +53,10 @@ struct LoadOptions {
   int64_t max_calls = 0;
   // Deadline of each call.
   absl::Duration call_timeout = absl::Seconds(5);
+  // Completion queues, each with a thread that drains it (see the top of this file). In
+  // [1, kMaxThreads].
+  int threads = 1;
+  static constexpr int kMaxThreads = 64;
 };
 
 struct LoadResult {
@@ -82,8 +93,9 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
     std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr,
     const std::string& api_key = "");
 
-// Runs `kind` (prepared; not owned, must stay alive until Run returns). Errors:
-// InvalidArgument for bad options. Returns only when every call made has completed.
+// Runs `kind` (prepared; not owned, must stay alive until RunLoad returns). Errors:
+// InvalidArgument for bad options, naming the option. Returns only when every call made has
+// completed and the runner's threads have exited.
 absl::StatusOr<LoadResult> RunLoad(CallKind* kind, const LoadOptions& options);
 
 }  // namespace clientele::load

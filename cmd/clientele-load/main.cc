@@ -42,6 +42,7 @@ struct Flags {
   int64_t max_calls = 0;
   double timeout_seconds = 5;
   int channels = 2;
+  int threads = 1;
   std::string keys_file;
   int64_t max_keys = 100000;
   std::vector<std::string> params;
@@ -118,6 +119,7 @@ int Run(const Flags& flags) {
   options.warmup = absl::Seconds(flags.warmup_seconds);
   options.max_calls = flags.max_calls;
   options.call_timeout = absl::Seconds(flags.timeout_seconds);
+  options.threads = flags.threads;
   if (!flags.json) {
     std::printf("%s: %lld distinct requests, warm-up %.1f s\n", flags.call.c_str(),
                 static_cast<long long>(description.distinct_requests), flags.warmup_seconds);
@@ -180,6 +182,12 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", flags.timeout_seconds, "Deadline of each call, seconds")
       ->capture_default_str();
   app.add_option("--channels", flags.channels, "HTTP/2 connections to spread the calls over")
+      ->capture_default_str();
+  app.add_option("--threads", flags.threads,
+                 "Threads that complete calls, each draining a gRPC completion queue of its own "
+                 "(calls are spread over them; open loop: one more thread issues the calls on "
+                 "time)")
+      ->check(CLI::Range(1, clientele::load::LoadOptions::kMaxThreads))
       ->capture_default_str();
   app.add_option("--keys", flags.keys_file,
                  "File of customer keys, one profile id or system/id per line");

@@ -30,7 +30,8 @@ const std::map<std::string, rv1::Strategy>& Strategies() {
 
 class RecommendCall final : public KeyedCallKind {
  public:
-  void Start(uint64_t index, grpc::ClientContext* context, DoneCallback done) override {
+  void Start(uint64_t index, grpc::ClientContext* context, grpc::CompletionQueue* queue,
+             DoneCallback done) override {
     const ParsedKey& key = KeyFor(index);
     rv1::RecommendRequest request = base_request_;
     if (key.is_source_key) {
@@ -39,9 +40,8 @@ class RecommendCall final : public KeyedCallKind {
       request.set_profile_id(key.profile_id);
     }
     rv1::RecommenderService::Stub* stub = stubs_[index % stubs_.size()].get();
-    StartUnary<rv1::RecommendRequest, rv1::RecommendResponse>(
-        [stub](auto... args) { stub->async()->Recommend(args...); }, context, std::move(request),
-        std::move(done));
+    StartUnaryOnQueue(stub, &rv1::RecommenderService::Stub::PrepareAsyncRecommend, context, request,
+                      queue, std::move(done));
   }
 
  protected:

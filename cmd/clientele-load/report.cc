@@ -33,6 +33,7 @@ nlohmann::json ReportJson(const RunDescription& run, const LoadResult& result) {
       {"concurrency", run.options.concurrency},
       {"rate", run.options.rate},
       {"channels", run.channels},
+      {"threads", run.options.threads},
       {"duration_s", absl::ToDoubleSeconds(run.options.duration)},
       {"elapsed_s", std::round(absl::ToDoubleSeconds(result.elapsed) * 1e6) / 1e6},
       {"warmup_s", absl::ToDoubleSeconds(run.options.warmup)},

@@ -18,7 +18,7 @@ struct RunDescription {
   int64_t distinct_requests = 0;  // -1: every request is new.
 };
 
-// Keys: call, mode ("closed"/"open"), concurrency, rate (0 for closed loop), channels,
+// Keys: call, mode ("closed"/"open"), concurrency, rate (0 for closed loop), channels, threads,
 // duration_s (the measured window asked for), elapsed_s, warmup_s, calls, ok, errors,
 // errors_by_code {"NOT_FOUND": n, ...}, rps, p50_ms, p90_ms, p99_ms, p999_ms, max_ms, mean_ms,
 // min_ms, max_in_flight, max_start_lag_ms (open loop), distinct_requests.

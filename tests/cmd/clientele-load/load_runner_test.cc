@@ -1,6 +1,8 @@
 // The load generator's library against a real ingest server (RocksDB in a temp dir, gRPC on
-// 127.0.0.1:0): exact call counts, error accounting by status code, parameter and key errors.
-// Nothing here depends on timing: runs are bounded by max_calls.
+// 127.0.0.1:0) and a server that never answers: exact call counts over one or several
+// completion-queue threads, error accounting by status code, the open loop's cap on calls in
+// flight, calls that end at their deadline, parameter and key errors. Runs are bounded by
+// max_calls, never by time.
 #include "cmd/clientele-load/load_runner.h"
 
 #include <algorithm>
@@ -15,6 +17,10 @@
 #include "cmd/clientele-load/report.h"
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/integration/ingest_server_fixture.h"
 
@@ -23,6 +29,18 @@ namespace {
 
 using ::clientele::testing::IngestServer;
 using ::testing::HasSubstr;
+
+// Options of a run that only max_calls ends.
+LoadOptions Bounded(int64_t calls, int concurrency, double rate = 0, int threads = 1) {
+  LoadOptions options;
+  options.max_calls = calls;
+  options.concurrency = concurrency;
+  options.rate = rate;
+  options.threads = threads;
+  options.duration = absl::ZeroDuration();
+  options.call_timeout = absl::Seconds(30);
+  return options;
+}
 
 class LoadRunnerTest : public ::testing::Test {
  protected:
@@ -39,16 +57,6 @@ class LoadRunnerTest : public ::testing::Test {
     absl::Status prepared = kind->Prepare(context);
     EXPECT_TRUE(prepared.ok()) << prepared;
     return kind;
-  }
-
-  static LoadOptions Bounded(int64_t calls, int concurrency, double rate = 0) {
-    LoadOptions options;
-    options.max_calls = calls;
-    options.concurrency = concurrency;
-    options.rate = rate;
-    options.duration = absl::ZeroDuration();  // Only max_calls ends the run.
-    options.call_timeout = absl::Seconds(30);
-    return options;
   }
 
   clientele::testing::TempDir dir_;
@@ -131,6 +139,111 @@ TEST_F(LoadRunnerTest, UnreachableServerFailsEveryCallWithUnavailable) {
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::UNAVAILABLE], 300);
 }
 
+TEST_F(LoadRunnerTest, SeveralThreadsAccountForEveryCall) {
+  // Every second call fails (NOT_FOUND): whichever thread completes a call counts it once.
+  std::unique_ptr<CallKind> health = Prepared("health", {"", "no.such.Service"});
+  for (double rate : {0.0, 4000.0}) {
+    SCOPED_TRACE(rate > 0 ? "open loop" : "closed loop");
+    LoadResult result = RunLoad(health.get(), Bounded(300, 6, rate, /*threads=*/3)).value();
+    EXPECT_EQ(result.calls, 300);
+    EXPECT_EQ(result.ok, 150);
+    EXPECT_EQ(result.errors, 150);
+    EXPECT_EQ(result.errors_by_code[grpc::StatusCode::NOT_FOUND], 150);
+    EXPECT_EQ(result.latency.count(), 300);
+    ASSERT_EQ(result.first_error_message.size(), 1u);
+    EXPECT_THAT(result.first_error_message[grpc::StatusCode::NOT_FOUND], HasSubstr("unknown"));
+    EXPECT_LE(result.max_in_flight, 6);
+  }
+  // Writes: one new event per call, none lost or doubled across the threads.
+  std::unique_ptr<CallKind> ingest = Prepared("ingest", {}, {{"run_id", "threads"}});
+  LoadResult result = RunLoad(ingest.get(), Bounded(250, 8, 3000, /*threads=*/4)).value();
+  EXPECT_EQ(result.ok, 250);
+  auto stub = server_.Stub();
+  EXPECT_EQ(clientele::testing::ReadAll(*stub).size(), 250u);
+}
+
+TEST_F(LoadRunnerTest, ClosedLoopWithMoreWorkersThanThreads) {
+  // Seven workers on two queues: each worker's next call starts on its own queue.
+  std::unique_ptr<CallKind> kind = Prepared("ingest", {}, {{"run_id", "workers"}});
+  LoadResult result = RunLoad(kind.get(), Bounded(211, 7, 0, /*threads=*/2)).value();
+  EXPECT_EQ(result.calls, 211);
+  EXPECT_EQ(result.ok, 211);
+  EXPECT_LE(result.max_in_flight, 7);
+  auto stub = server_.Stub();
+  EXPECT_EQ(clientele::testing::ReadAll(*stub).size(), 211u);
+}
+
+// A Health service that never answers: each Check ends when its deadline passes (or the client
+// cancels it).
+class SilentHealth final : public grpc::health::v1::Health::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext*,
+                                  const grpc::health::v1::HealthCheckRequest*,
+                                  grpc::health::v1::HealthCheckResponse*) override {
+    class Silent final : public grpc::ServerUnaryReactor {
+      void OnCancel() override { Finish(grpc::Status::CANCELLED); }
+      void OnDone() override { delete this; }
+    };
+    return new Silent;
+  }
+};
+
+class LoadRunnerSilentServerTest : public ::testing::Test {
+ protected:
+  LoadRunnerSilentServerTest() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+  }
+  ~LoadRunnerSilentServerTest() override { server_->Shutdown(); }
+
+  std::unique_ptr<CallKind> Health() {
+    std::unique_ptr<CallKind> kind = BuiltinCallKinds().Create("health").value();
+    PrepareContext context;
+    context.channels = MakeChannels("127.0.0.1:" + std::to_string(port_), 2);
+    EXPECT_TRUE(kind->Prepare(context).ok());
+    return kind;
+  }
+
+  SilentHealth service_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+TEST_F(LoadRunnerSilentServerTest, CallsEndAtTheirDeadline) {
+  ASSERT_NE(port_, 0);
+  std::unique_ptr<CallKind> kind = Health();
+  for (double rate : {0.0, 1000.0}) {
+    SCOPED_TRACE(rate > 0 ? "open loop" : "closed loop");
+    LoadOptions options = Bounded(12, 4, rate, /*threads=*/2);
+    options.call_timeout = absl::Milliseconds(100);
+    LoadResult result = RunLoad(kind.get(), options).value();
+    EXPECT_EQ(result.calls, 12);
+    EXPECT_EQ(result.ok, 0);
+    EXPECT_EQ(result.errors_by_code[grpc::StatusCode::DEADLINE_EXCEEDED], 12);
+    EXPECT_EQ(result.latency.count(), 12);
+  }
+}
+
+TEST_F(LoadRunnerSilentServerTest, OpenLoopCapsTheCallsInFlight) {
+  ASSERT_NE(port_, 0);
+  std::unique_ptr<CallKind> kind = Health();
+  // Nine calls due within 4.5 ms, each held until its 300 ms deadline, at most three at once:
+  // they run in three waves.
+  LoadOptions options = Bounded(9, 3, /*rate=*/2000, /*threads=*/2);
+  options.call_timeout = absl::Milliseconds(300);
+  LoadResult result = RunLoad(kind.get(), options).value();
+  EXPECT_EQ(result.calls, 9);
+  EXPECT_EQ(result.errors_by_code[grpc::StatusCode::DEADLINE_EXCEEDED], 9);
+  EXPECT_EQ(result.max_in_flight, 3);
+  // A capped call's wait for a free slot counts in its latency (measured from its due time):
+  // the last wave waited about two deadlines and then ran for one. Were latency measured from
+  // the start of each call, every latency would be about one deadline, less than that wait.
+  EXPECT_GT(result.max_start_lag, absl::ZeroDuration());
+  EXPECT_GE(result.latency.max(), absl::ToInt64Nanoseconds(result.max_start_lag));
+}
+
 TEST_F(LoadRunnerTest, KeysFromTheServerNeedIdentity) {
   std::unique_ptr<CallKind> kind = BuiltinCallKinds().Create("get_profile").value();
   PrepareContext context;
@@ -199,6 +312,13 @@ TEST(LoadOptionsTest, BadOptionsAreRejected) {
   options = LoadOptions();
   options.rate = -5;
   EXPECT_THAT(std::string(RunLoad(kind.get(), options).status().message()), HasSubstr("rate"));
+  for (int threads : {0, LoadOptions::kMaxThreads + 1}) {
+    options = LoadOptions();
+    options.threads = threads;
+    absl::Status s = RunLoad(kind.get(), options).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(s.message()), HasSubstr("threads"));
+  }
 }
 
 TEST(KeysTest, ParsesProfileIdsAndSourceKeys) {

@@ -160,5 +160,24 @@ TEST_F(RecommendLoadTest, BinaryPrintsOneJsonObjectLast) {
   EXPECT_THAT(r.err, ::testing::HasSubstr("unknown call kind 'nope'"));
 }
 
+TEST_F(RecommendLoadTest, BinaryTakesThreads) {
+  CommandResult r = RunCommand({Bin("clientele-load"), "--server=" + server_->address,
+                                "--call=recommend", "--rate=2000", "--concurrency=8", "--threads=3",
+                                "--duration=0", "--warmup=0", "--max-calls=90", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json json = LastJsonLine(r);
+  ASSERT_TRUE(json.is_object()) << r.out;
+  EXPECT_EQ(json["calls"], 90);
+  EXPECT_EQ(json["errors"], 0);
+  EXPECT_EQ(json["threads"], 3);
+
+  // Out of range: a usage error naming the flag, before any call.
+  for (const char* bad : {"--threads=0", "--threads=65"}) {
+    r = RunCommand({Bin("clientele-load"), "--server=" + server_->address, bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("--threads")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace clientele::load
