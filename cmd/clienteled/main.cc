@@ -28,7 +28,6 @@
 #include "common/server/component_set.h"
 #include "common/server/grpc_server.h"
 #include "common/server/health_monitor.h"
-#include "common/server/scheduler_slice.h"
 #include "common/server/termination_signals.h"
 #include "common/server/tls_credentials.h"
 #include "common/server/tls_flags.h"
@@ -67,7 +66,6 @@ struct Flags {
   int grpc_min_pollers = server::ServerOptions().sync_min_pollers;
   int grpc_max_pollers = server::ServerOptions().sync_max_pollers;
   std::string grpc_poll_strategy = "auto";  // auto | epoll1 | poll
-  int sched_slice_us = 0;                   // 0: the kernel's default slice.
   bool check = false;                       // Verify the stores' checksums and exit.
   size_t memtable_budget_mb = storage::ProcessMemtableBudget() >> 20;
   server::TlsFlags tls;        // --tls_*: the listener's and the component channels' certificates.
@@ -433,12 +431,6 @@ int main(int argc, char** argv) {
                  "gRPC's default (epoll1) or GRPC_POLL_STRATEGY")
       ->check(CLI::IsMember({"auto", "epoll1", "poll"}))
       ->capture_default_str();
-  app.add_option("--sched_slice_us", flags.sched_slice_us,
-                 "Time slice of the server's threads under Linux's fair scheduler, in "
-                 "microseconds (100-100000; Linux 6.12+): a short slice lets a thread woken by a "
-                 "call preempt a busy core at once instead of waiting out the running thread's "
-                 "slice (docs/operations.md, \"CPU scheduling\"); 0: the kernel's default")
-      ->capture_default_str();
   app.add_option("--memtable_budget_mb", flags.memtable_budget_mb,
                  "Memory all stores may hold in memtables together before flushing (0: each "
                  "column family up to two 64 MiB memtables)")
@@ -470,17 +462,6 @@ int main(int argc, char** argv) {
                  "inside a call its method and request_id)")
       ->capture_default_str();
   if (std::optional<int> exit = clientele::command_line::Parse(app, argc, argv)) return *exit;
-  // Before any other thread starts: every thread of the process inherits the slice.
-  if (flags.sched_slice_us != 0) {
-    absl::Status s = clientele::server::SetSchedulerSlice(absl::Microseconds(flags.sched_slice_us));
-    if (absl::IsInvalidArgument(s)) {
-      return clientele::UsageError("--sched_slice_us: " + std::string(s.message()));
-    }
-    if (!s.ok()) {  // The kernel's default slice is a slower, not a wrong, server: run on.
-      std::fprintf(stderr, "clienteled: --sched_slice_us ignored: %s\n",
-                   std::string(s.message()).c_str());
-    }
-  }
   clientele::logging::LogOptions log_options;
   log_options.format = flags.log_format;
   log_options.level = flags.log_level;
