@@ -22,6 +22,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "tests/cmd/clientele-load/bounded_run.h"
 #include "tests/integration/ingest_server_fixture.h"
 
 namespace clientele::load {
@@ -29,18 +30,6 @@ namespace {
 
 using ::clientele::testing::IngestServer;
 using ::testing::HasSubstr;
-
-// Options of a run that only max_calls ends.
-LoadOptions Bounded(int64_t calls, int concurrency, double rate = 0, int threads = 1) {
-  LoadOptions options;
-  options.max_calls = calls;
-  options.concurrency = concurrency;
-  options.rate = rate;
-  options.threads = threads;
-  options.duration = absl::ZeroDuration();
-  options.call_timeout = absl::Seconds(30);
-  return options;
-}
 
 class LoadRunnerTest : public ::testing::Test {
  protected:
@@ -66,7 +55,7 @@ class LoadRunnerTest : public ::testing::Test {
 TEST_F(LoadRunnerTest, ClosedLoopMakesExactlyMaxCalls) {
   std::unique_ptr<CallKind> kind =
       Prepared("ingest", {}, {{"run_id", "closed"}, {"customers", "10"}});
-  LoadResult result = RunLoad(kind.get(), Bounded(203, 4)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(203, 4)).value();
   EXPECT_EQ(result.calls, 203);
   EXPECT_EQ(result.ok, 203);
   EXPECT_EQ(result.errors, 0);
@@ -80,7 +69,7 @@ TEST_F(LoadRunnerTest, ClosedLoopMakesExactlyMaxCalls) {
 
 TEST_F(LoadRunnerTest, OpenLoopMakesExactlyMaxCallsWithinTheCap) {
   std::unique_ptr<CallKind> kind = Prepared("ingest", {}, {{"run_id", "open"}});
-  LoadResult result = RunLoad(kind.get(), Bounded(120, 3, /*rate=*/2000)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(120, 3, /*rate=*/2000)).value();
   EXPECT_EQ(result.calls, 120);
   EXPECT_EQ(result.ok, 120);
   EXPECT_LE(result.max_in_flight, 3);
@@ -92,7 +81,7 @@ TEST_F(LoadRunnerTest, ErrorsAreCountedByStatusCode) {
   // The server answers health for "" only: every second call asks for an unknown service.
   std::unique_ptr<CallKind> kind = Prepared("health", {"", "no.such.Service"});
   EXPECT_EQ(kind->distinct_requests(), 2);
-  LoadResult result = RunLoad(kind.get(), Bounded(100, 5, /*rate=*/5000)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(100, 5, /*rate=*/5000)).value();
   EXPECT_EQ(result.calls, 100);
   EXPECT_EQ(result.ok, 50);
   EXPECT_EQ(result.errors, 50);
@@ -103,7 +92,7 @@ TEST_F(LoadRunnerTest, ErrorsAreCountedByStatusCode) {
   EXPECT_EQ(result.latency.count(), 100);  // Failed calls have a latency too.
 
   nlohmann::json json =
-      ReportJson({"health", server_.address(), Bounded(100, 5, 5000), 2, 2}, result);
+      ReportJson({"health", server_.address(), BoundedRun(100, 5, 5000), 2, 2}, result);
   EXPECT_EQ(json["calls"], 100);
   EXPECT_EQ(json["errors"], 50);
   EXPECT_EQ(json["errors_by_code"]["NOT_FOUND"], 50);
@@ -120,12 +109,12 @@ TEST_F(LoadRunnerTest, ErrorsAreCountedByStatusCode) {
 TEST_F(LoadRunnerTest, ServiceMissingOnTheServerIsUnimplemented) {
   // This server runs ingest only: customer reads fail, each counted once.
   std::unique_ptr<CallKind> kind = Prepared("get_profile", {"P0000000001", "web_shop/c1"});
-  LoadResult result = RunLoad(kind.get(), Bounded(40, 8)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(40, 8)).value();
   EXPECT_EQ(result.calls, 40);
   EXPECT_EQ(result.ok, 0);
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::UNIMPLEMENTED], 40);
   std::unique_ptr<CallKind> recommend = Prepared("recommend", {"P0000000001"}, {{"k", "5"}});
-  result = RunLoad(recommend.get(), Bounded(10, 2, 1000)).value();
+  result = RunLoad(recommend.get(), BoundedRun(10, 2, 1000)).value();
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::UNIMPLEMENTED], 10);
 }
 
@@ -134,7 +123,7 @@ TEST_F(LoadRunnerTest, UnreachableServerFailsEveryCallWithUnavailable) {
   PrepareContext context;
   context.channels = MakeChannels("127.0.0.1:1", 1);  // Nothing listens on port 1.
   ASSERT_TRUE(kind->Prepare(context).ok());
-  LoadResult result = RunLoad(kind.get(), Bounded(300, 4)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(300, 4)).value();
   EXPECT_EQ(result.calls, 300);
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::UNAVAILABLE], 300);
 }
@@ -144,7 +133,7 @@ TEST_F(LoadRunnerTest, SeveralThreadsAccountForEveryCall) {
   std::unique_ptr<CallKind> health = Prepared("health", {"", "no.such.Service"});
   for (double rate : {0.0, 4000.0}) {
     SCOPED_TRACE(rate > 0 ? "open loop" : "closed loop");
-    LoadResult result = RunLoad(health.get(), Bounded(300, 6, rate, /*threads=*/3)).value();
+    LoadResult result = RunLoad(health.get(), BoundedRun(300, 6, rate, /*threads=*/3)).value();
     EXPECT_EQ(result.calls, 300);
     EXPECT_EQ(result.ok, 150);
     EXPECT_EQ(result.errors, 150);
@@ -156,7 +145,7 @@ TEST_F(LoadRunnerTest, SeveralThreadsAccountForEveryCall) {
   }
   // Writes: one new event per call, none lost or doubled across the threads.
   std::unique_ptr<CallKind> ingest = Prepared("ingest", {}, {{"run_id", "threads"}});
-  LoadResult result = RunLoad(ingest.get(), Bounded(250, 8, 3000, /*threads=*/4)).value();
+  LoadResult result = RunLoad(ingest.get(), BoundedRun(250, 8, 3000, /*threads=*/4)).value();
   EXPECT_EQ(result.ok, 250);
   auto stub = server_.Stub();
   EXPECT_EQ(clientele::testing::ReadAll(*stub).size(), 250u);
@@ -165,7 +154,7 @@ TEST_F(LoadRunnerTest, SeveralThreadsAccountForEveryCall) {
 TEST_F(LoadRunnerTest, ClosedLoopWithMoreWorkersThanThreads) {
   // Seven workers on two queues: each worker's next call starts on its own queue.
   std::unique_ptr<CallKind> kind = Prepared("ingest", {}, {{"run_id", "workers"}});
-  LoadResult result = RunLoad(kind.get(), Bounded(211, 7, 0, /*threads=*/2)).value();
+  LoadResult result = RunLoad(kind.get(), BoundedRun(211, 7, 0, /*threads=*/2)).value();
   EXPECT_EQ(result.calls, 211);
   EXPECT_EQ(result.ok, 211);
   EXPECT_LE(result.max_in_flight, 7);
@@ -216,7 +205,7 @@ TEST_F(LoadRunnerSilentServerTest, CallsEndAtTheirDeadline) {
   std::unique_ptr<CallKind> kind = Health();
   for (double rate : {0.0, 1000.0}) {
     SCOPED_TRACE(rate > 0 ? "open loop" : "closed loop");
-    LoadOptions options = Bounded(12, 4, rate, /*threads=*/2);
+    LoadOptions options = BoundedRun(12, 4, rate, /*threads=*/2);
     options.call_timeout = absl::Milliseconds(100);
     LoadResult result = RunLoad(kind.get(), options).value();
     EXPECT_EQ(result.calls, 12);
@@ -231,7 +220,7 @@ TEST_F(LoadRunnerSilentServerTest, OpenLoopCapsTheCallsInFlight) {
   std::unique_ptr<CallKind> kind = Health();
   // Nine calls due within 4.5 ms, each held until its 300 ms deadline, at most three at once:
   // they run in three waves.
-  LoadOptions options = Bounded(9, 3, /*rate=*/2000, /*threads=*/2);
+  LoadOptions options = BoundedRun(9, 3, /*rate=*/2000, /*threads=*/2);
   options.call_timeout = absl::Milliseconds(300);
   LoadResult result = RunLoad(kind.get(), options).value();
   EXPECT_EQ(result.calls, 9);

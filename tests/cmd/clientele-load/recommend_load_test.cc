@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cmd/clientele-load/bounded_run.h"
 
 namespace clientele::load {
 namespace {
@@ -74,16 +75,6 @@ class RecommendLoadTest : public ::testing::Test {
     return kind;
   }
 
-  static LoadOptions Calls(int64_t calls, int concurrency, double rate = 0) {
-    LoadOptions options;
-    options.max_calls = calls;
-    options.concurrency = concurrency;
-    options.rate = rate;
-    options.duration = absl::ZeroDuration();
-    options.call_timeout = absl::Seconds(30);
-    return options;
-  }
-
   static clientele::testing::TempDir* dir_;
   static clientele::testing::ServerProcess* server_;
 };
@@ -97,7 +88,7 @@ TEST_F(RecommendLoadTest, EveryProfileOfTheServerGetsRecommendations) {
   const int64_t profiles = (*kind)->distinct_requests();
   ASSERT_GT(profiles, 10);
   // Twice round all profiles, closed loop.
-  LoadResult result = RunLoad(kind->get(), Calls(2 * profiles, 6)).value();
+  LoadResult result = RunLoad(kind->get(), BoundedRun(2 * profiles, 6)).value();
   EXPECT_EQ(result.calls, 2 * profiles);
   EXPECT_EQ(result.ok, 2 * profiles)
       << "first error code count: NOT_FOUND " << result.errors_by_code[grpc::StatusCode::NOT_FOUND];
@@ -107,7 +98,7 @@ TEST_F(RecommendLoadTest, SourceKeysFromIdentityWorkToo) {
   absl::StatusOr<std::unique_ptr<CallKind>> kind =
       Recommend({{"keys", "source_keys"}, {"system", "online_retail"}, {"strategy", "item_cf"}});
   ASSERT_TRUE(kind.ok()) << kind.status();
-  LoadResult result = RunLoad(kind->get(), Calls(150, 4, /*rate=*/3000)).value();
+  LoadResult result = RunLoad(kind->get(), BoundedRun(150, 4, /*rate=*/3000)).value();
   EXPECT_EQ(result.calls, 150);
   EXPECT_EQ(result.ok, 150);
 }
@@ -120,7 +111,7 @@ TEST_F(RecommendLoadTest, UnknownCustomersAreCountedAsNotFound) {
   absl::StatusOr<std::unique_ptr<CallKind>> kind =
       Recommend({}, {known[0], "online_retail/no-such-customer", "P9999999999"});
   ASSERT_TRUE(kind.ok()) << kind.status();
-  LoadResult result = RunLoad(kind->get(), Calls(99, 3)).value();
+  LoadResult result = RunLoad(kind->get(), BoundedRun(99, 3)).value();
   EXPECT_EQ(result.calls, 99);
   EXPECT_EQ(result.ok, 33);
   EXPECT_EQ(result.errors_by_code[grpc::StatusCode::NOT_FOUND], 66);
@@ -133,7 +124,7 @@ TEST_F(RecommendLoadTest, BadRequestsAreInvalidArgument) {
   // An empty category filter is fine; an unknown category leaves nothing (still OK).
   kind = Recommend({{"category", "no-such-category"}});
   ASSERT_TRUE(kind.ok()) << kind.status();
-  LoadResult result = RunLoad(kind->get(), Calls(20, 2)).value();
+  LoadResult result = RunLoad(kind->get(), BoundedRun(20, 2)).value();
   EXPECT_EQ(result.calls, 20);
   EXPECT_EQ(result.errors + result.ok, 20);
 }

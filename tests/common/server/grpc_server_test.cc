@@ -48,6 +48,33 @@ std::chrono::system_clock::time_point RpcDeadline() {
   return std::chrono::system_clock::now() + std::chrono::seconds(10);
 }
 
+// A Watch of one health name, open until it goes out of scope.
+class HealthWatch {
+ public:
+  HealthWatch(const std::shared_ptr<grpc::Channel>& channel, const std::string& service)
+      : stub_(Health::NewStub(channel)) {
+    context_.set_deadline(RpcDeadline());
+    HealthCheckRequest request;
+    request.set_service(service);
+    reader_ = stub_->Watch(&context_, request);
+  }
+
+  // Reads the next status into *status; false once the stream has ended.
+  bool Next(HealthCheckResponse::ServingStatus* status) {
+    HealthCheckResponse update;
+    if (!reader_->Read(&update)) return false;
+    *status = update.status();
+    return true;
+  }
+  grpc::Status Finish() { return reader_->Finish(); }
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  std::unique_ptr<Health::Stub> stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader_;
+};
+
 // Sync handlers; Block and Subscribe stay open until released or cancelled.
 class TestServiceImpl final : public test_v1::TestService::Service {
  public:
@@ -567,15 +594,10 @@ TEST_F(GrpcServerTest, ShutdownReportsNotServingAndEndsStreamsAtGraceDeadline) {
   ASSERT_NE(server, nullptr);
   auto channel = TcpChannel(server->port());
 
-  auto health = Health::NewStub(channel);
-  grpc::ClientContext watch_context;
-  watch_context.set_deadline(RpcDeadline());
-  HealthCheckRequest watch_request;
-  watch_request.set_service(kTestServiceName);
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  HealthWatch watch(channel, kTestServiceName);
+  HealthCheckResponse::ServingStatus update;
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::SERVING);
 
   auto stub = test_v1::TestService::NewStub(channel);
   grpc::ClientContext subscribe_context;
@@ -590,12 +612,12 @@ TEST_F(GrpcServerTest, ShutdownReportsNotServingAndEndsStreamsAtGraceDeadline) {
 
   const absl::Time start = absl::Now();
   std::thread shutdown([&] { server->Shutdown(); });
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::NOT_SERVING);
   // Both streams end when the grace period is over, not at their own deadline.
-  EXPECT_FALSE(watch->Read(&update));
+  EXPECT_FALSE(watch.Next(&update));
   EXPECT_FALSE(subscription->Read(&message));
-  EXPECT_FALSE(watch->Finish().ok());
+  EXPECT_FALSE(watch.Finish().ok());
   EXPECT_FALSE(subscription->Finish().ok());
   shutdown.join();
   EXPECT_GE(absl::Now() - start, options_.shutdown_grace);
@@ -655,44 +677,38 @@ TEST_F(GrpcServerTest, HealthOnTheAsyncServicesQueuesChecksWatchesAndStopsServin
   HealthCheckResponse response;
   EXPECT_EQ(Check(channel, "no.such.Service", &response).error_code(), grpc::StatusCode::NOT_FOUND);
 
-  auto health = Health::NewStub(channel);
-  grpc::ClientContext watch_context;
-  watch_context.set_deadline(RpcDeadline());
-  HealthCheckRequest watch_request;
-  watch_request.set_service(kTestServiceName);
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
-  grpc::ClientContext unknown_context;
-  unknown_context.set_deadline(RpcDeadline());
-  watch_request.set_service("no.such.Service");
-  auto unknown = health->Watch(&unknown_context, watch_request);
-  ASSERT_TRUE(unknown->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVICE_UNKNOWN);
-  unknown_context.TryCancel();
-  EXPECT_FALSE(unknown->Finish().ok());
+  HealthWatch watch(channel, kTestServiceName);
+  HealthCheckResponse::ServingStatus update;
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::SERVING);
+  {
+    HealthWatch unknown(channel, "no.such.Service");
+    ASSERT_TRUE(unknown.Next(&update));
+    EXPECT_EQ(update, HealthCheckResponse::SERVICE_UNKNOWN);
+    unknown.Cancel();
+    EXPECT_FALSE(unknown.Finish().ok());
+  }
 
   server->SetServing(kTestServiceName, false);
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(CheckStatus(channel, kTestServiceName), HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::SERVING);
   server->SetServing(kTestServiceName, true);
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::SERVING);
 
   server->StopServing();
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  ASSERT_TRUE(watch.Next(&update));
+  EXPECT_EQ(update, HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::NOT_SERVING);
   server->SetServing("", true);  // No effect once stopping.
   EXPECT_EQ(CheckStatus(channel, ""), HealthCheckResponse::NOT_SERVING);
 
   const absl::Time start = absl::Now();
   std::thread shutdown([&] { server->Shutdown(); });
-  EXPECT_FALSE(watch->Read(&update));  // Ended at the grace deadline.
-  EXPECT_FALSE(watch->Finish().ok());
+  EXPECT_FALSE(watch.Next(&update));  // Ended at the grace deadline.
+  EXPECT_FALSE(watch.Finish().ok());
   shutdown.join();
   EXPECT_LT(absl::Now() - start, absl::Seconds(8));
 }
