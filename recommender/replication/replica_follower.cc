@@ -10,6 +10,7 @@
 #include "common/status/grpc_status.h"
 #include "grpcpp/client_context.h"
 #include "recommender/jobs/model_versions.h"
+#include "recommender/replication/replica_snapshot.h"
 #include "spdlog/spdlog.h"
 
 namespace clientele::recommender {
@@ -85,25 +86,20 @@ class UpdateAssembler {
   size_t expected_ = 0;
 };
 
-// The snapshot of a KIND_SNAPSHOT update (its artifacts are moved out as they are read).
-absl::StatusOr<std::shared_ptr<const ServingSnapshot>> SnapshotOf(
-    std::map<std::string, std::string>& artifacts) {
-  v1::ModelManifest manifest;
-  auto it = artifacts.find("manifest");
-  if (it == artifacts.end() || !manifest.ParseFromString(it->second)) {
-    return absl::DataLossError("model stream from --model_source: no readable manifest");
+// Sets `*slot` (guarded by `mu`) back to null when it goes out of scope: a ClientContext that
+// Stop may cancel is registered there only while it lives.
+class ClearedOnExit {
+ public:
+  ClearedOnExit(absl::Mutex* mu, grpc::ClientContext** slot) : mu_(mu), slot_(slot) {}
+  ~ClearedOnExit() {
+    absl::MutexLock lock(mu_);
+    *slot_ = nullptr;
   }
-  artifacts.erase(it);
-  return BuildSnapshot(
-      std::move(manifest),
-      [&artifacts](const std::string& name) -> absl::StatusOr<std::optional<std::string>> {
-        auto found = artifacts.find(name);
-        if (found == artifacts.end()) return std::nullopt;
-        std::string bytes = std::move(found->second);
-        artifacts.erase(found);  // Freed as soon as it is deserialized.
-        return bytes;
-      });
-}
+
+ private:
+  absl::Mutex* const mu_;
+  grpc::ClientContext** const slot_;
+};
 
 absl::StatusOr<std::shared_ptr<const ConsentMap>> ConsentsOf(
     const std::map<std::string, std::string>& artifacts) {
@@ -162,6 +158,7 @@ void ReplicaFollower::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     if (context_ != nullptr) context_->TryCancel();
+    if (ack_context_ != nullptr) ack_context_->TryCancel();
   }
   if (thread_.joinable()) thread_.join();
   if (watchdog_.joinable()) watchdog_.join();
@@ -185,9 +182,20 @@ void ReplicaFollower::Run() {
   }
 }
 
+bool ReplicaFollower::Stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
 void ReplicaFollower::Ack(uint64_t stream_id, uint64_t sequence) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;    // The trainer learns of the update from the next connection.
+    ack_context_ = &context;  // Stop cancels it.
+  }
+  const ClearedOnExit cleared(&mu_, &ack_context_);
   v1::AckModelRequest request;
   request.set_stream_id(stream_id);
   request.set_sequence(sequence);
@@ -208,13 +216,7 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
     context_ = &context;
     last_message_ = absl::Now();
   }
-  struct Forget {
-    ReplicaFollower* self;
-    ~Forget() {
-      absl::MutexLock lock(&self->mu_);
-      self->context_ = nullptr;
-    }
-  } forget{this};
+  const ClearedOnExit cleared(&mu_, &context_);
   v1::WatchModelRequest request;
   request.set_chunk_bytes(options_.chunk_bytes);
   std::unique_ptr<grpc::ClientReader<v1::WatchModelResponse>> reader =
@@ -248,11 +250,11 @@ absl::Status ReplicaFollower::FollowOnce(bool* delivered) {
     const v1::UpdateBegin& begin = assembler.begin();
     if (begin.kind() == v1::UpdateBegin::KIND_SNAPSHOT) {
       absl::StatusOr<std::shared_ptr<const ServingSnapshot>> snapshot =
-          SnapshotOf(assembler.artifacts());
+          SnapshotOfUpdate(assembler.artifacts(), [this] { return Stopping(); });
       if (!snapshot.ok()) {
         context.TryCancel();
         reader->Finish();
-        return snapshot.status();
+        return Stopping() ? absl::OkStatus() : snapshot.status();
       }
       holder_->Publish(*snapshot);
       spdlog::info(

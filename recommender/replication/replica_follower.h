@@ -53,7 +53,8 @@ class ReplicaFollower {
 
   // Starts following (once).
   void Start();
-  // Ends the stream and joins the thread. Idempotent.
+  // Ends the stream, cancels an acknowledgement in flight, gives up a snapshot being built at
+  // its next artifact (replica_snapshot.h) and joins the thread. Idempotent.
   void Stop();
 
  private:
@@ -63,6 +64,7 @@ class ReplicaFollower {
   absl::Status FollowOnce(bool* delivered);
   // Tells the trainer (AckModel) that the updates of `stream_id` up to `sequence` are applied.
   void Ack(uint64_t stream_id, uint64_t sequence);
+  bool Stopping();
 
   const std::unique_ptr<v1::RecommenderReplication::Stub> stub_;
   SnapshotHolder* const holder_;
@@ -74,7 +76,8 @@ class ReplicaFollower {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;  // Of the open stream.
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;      // Of the open stream.
+  grpc::ClientContext* ack_context_ ABSL_GUARDED_BY(mu_) = nullptr;  // Of an Ack in flight.
   absl::Time last_message_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
   std::thread watchdog_;
