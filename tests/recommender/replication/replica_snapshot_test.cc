@@ -7,46 +7,23 @@
 
 #include "common/testing/status_matchers.h"
 #include "gtest/gtest.h"
-#include "recommender/data/dataset_builder.h"
 #include "recommender/jobs/model_versions.h"
-#include "recommender/models/recommender_model.h"
+#include "tests/recommender/replication/model_versions_fixture.h"
 
 namespace clientele::recommender {
 namespace {
 
 using ::clientele::testing::IsOk;
 
-// The artifacts of one model update as the trainer streams them: the manifest of `version` and
-// its two models (popularity, item_cf) fitted on a few ratings.
+// The artifacts of one model update as the trainer streams them: the manifest of `version`
+// and its models (popularity, item_cf), serialized.
 std::map<std::string, std::string> UpdateArtifacts(uint64_t version) {
-  DatasetBuilder builder;
-  for (int u = 0; u < 6; ++u) {
-    for (int k = 0; k < 3; ++k) {
-      EXPECT_THAT(builder.AddRating("P" + std::to_string(u), "sku" + std::to_string((u + k) % 5),
-                                    1 + k, absl::FromUnixSeconds(1000 + k)),
-                  IsOk());
-    }
-  }
-  absl::StatusOr<Dataset> data = builder.Build();
-  EXPECT_THAT(data.status(), IsOk());
-  v1::ModelManifest manifest;
-  manifest.set_version(version);
-  for (int32_t i = 0; i < data->num_items(); ++i) {
-    manifest.add_catalog()->set_sku(data->item_id(i));
-  }
-  std::vector<std::string> serialized;
-  for (const char* name : {"popularity", "item_cf"}) {
-    ModelConfig config;
-    config.name = name;
-    absl::StatusOr<std::unique_ptr<RecommenderModel>> model = CreateModel(config);
-    EXPECT_THAT(model.status(), IsOk());
-    EXPECT_THAT((*model)->Fit(*data), IsOk());
-    manifest.add_models(name);
-    serialized.push_back((*model)->Serialize());
-  }
+  auto [manifest, models] = replication_testing::MakeVersion(version);
   std::map<std::string, std::string> artifacts;
   const std::vector<std::string> names = ArtifactNames(manifest);
-  for (size_t i = 0; i < names.size(); ++i) artifacts[names[i]] = serialized[i];
+  for (int i = 0; i < manifest.models_size(); ++i) {
+    artifacts[names[i]] = models.at(manifest.models(i))->Serialize();
+  }
   artifacts["manifest"] = manifest.SerializeAsString();
   return artifacts;
 }

@@ -21,13 +21,13 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "recommender/data/dataset_builder.h"
 #include "recommender/jobs/model_versions.h"
 #include "recommender/privacy/recommender_subject_data.h"
 #include "recommender/recommender_schema.h"
 #include "recommender/replication/replica_follower.h"
 #include "recommender/replication/replication_service.h"
 #include "recommender/serving/recommender_queries.h"
+#include "tests/recommender/replication/model_versions_fixture.h"
 
 namespace clientele::recommender {
 namespace {
@@ -35,51 +35,11 @@ namespace {
 using ::clientele::testing::IsOk;
 using ::clientele::testing::PollUntil;
 using ::google::protobuf::util::MessageDifferencer;
-
-constexpr int kUsers = 12;
-constexpr int kItems = 9;
-
-std::string Profile(int user) { return "P" + std::to_string(user); }
-std::string SourceKey(int user) { return "web/u" + std::to_string(user); }
-
-// The manifest and models of `version`: each user rated three items, shifted by the version,
-// so that versions answer differently.
-std::pair<v1::ModelManifest, std::map<std::string, std::shared_ptr<const RecommenderModel>>>
-MakeVersion(uint64_t version) {
-  DatasetBuilder builder;
-  for (int u = 0; u < kUsers; ++u) {
-    for (int k = 0; k < 3; ++k) {
-      const int item =
-          (u * 2 + k * (1 + static_cast<int>(version % 3)) + static_cast<int>(version)) % kItems;
-      EXPECT_THAT(builder.AddRating(Profile(u), "sku" + std::to_string(item), 1 + (u + k) % 5,
-                                    absl::FromUnixSeconds(1000 + k)),
-                  IsOk());
-    }
-  }
-  absl::StatusOr<Dataset> data = builder.Build();
-  EXPECT_THAT(data.status(), IsOk());
-  v1::ModelManifest manifest;
-  manifest.set_version(version);
-  for (int32_t i = 0; i < data->num_items(); ++i) {
-    manifest.add_catalog()->set_sku(data->item_id(i));
-  }
-  for (int u = 0; u < kUsers; ++u) {
-    v1::ServingProfile* profile = manifest.add_profiles();
-    profile->set_profile_id(Profile(u));
-    profile->add_source_keys(SourceKey(u));
-  }
-  std::map<std::string, std::shared_ptr<const RecommenderModel>> models;
-  for (const char* name : {"popularity", "item_cf"}) {
-    ModelConfig config;
-    config.name = name;
-    absl::StatusOr<std::unique_ptr<RecommenderModel>> model = CreateModel(config);
-    EXPECT_THAT(model.status(), IsOk());
-    EXPECT_THAT((*model)->Fit(*data), IsOk());
-    manifest.add_models(name);
-    models.emplace(name, std::shared_ptr<const RecommenderModel>(*std::move(model)));
-  }
-  return {manifest, models};
-}
+using replication_testing::kItems;
+using replication_testing::kUsers;
+using replication_testing::MakeVersion;
+using replication_testing::Profile;
+using replication_testing::SourceKey;
 
 v1::RecommendRequest RecommendFor(int user, bool respect_consent = false) {
   v1::RecommendRequest request;
