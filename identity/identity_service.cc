@@ -16,6 +16,21 @@ constexpr char kCatchingUpTrailer[] = "clientele-identity-catching-up";
 
 }  // namespace
 
+grpc::Status StreamProfileMap(const Resolver& resolver, const std::string& system,
+                              grpc::ServerContext* context,
+                              grpc::ServerWriter<v1::GetProfileMapResponse>* writer) {
+  bool cancelled = false;
+  resolver.ForEachProfileMapChunk(system, kProfileMapChunk, [&](v1::GetProfileMapResponse& chunk) {
+    if (context->IsCancelled() || !writer->Write(chunk)) {
+      cancelled = true;
+      return false;
+    }
+    return true;
+  });
+  if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "profile map stream cancelled");
+  return grpc::Status::OK;
+}
+
 IdentityServiceImpl::IdentityServiceImpl(Resolver* resolver) : resolver_(resolver) {
   // Requests are parsed here, so that one protobuf refuses fails with INVALID_ARGUMENT naming
   // the field instead of INTERNAL with an empty message (docs/decisions.md).
@@ -148,17 +163,7 @@ grpc::Status IdentityServiceImpl::GetProfileMap(
     }
     if (request->positions_only()) return grpc::Status::OK;
   }
-  bool cancelled = false;
-  resolver_->ForEachProfileMapChunk(request->system(), kProfileMapChunk,
-                                    [&](v1::GetProfileMapResponse& chunk) {
-                                      if (context->IsCancelled() || !writer->Write(chunk)) {
-                                        cancelled = true;
-                                        return false;
-                                      }
-                                      return true;
-                                    });
-  if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "profile map stream cancelled");
-  return grpc::Status::OK;
+  return StreamProfileMap(*resolver_, request->system(), context, writer);
 }
 
 grpc::Status IdentityServiceImpl::GetConsents(grpc::ServerContext*,

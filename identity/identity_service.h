@@ -26,6 +26,13 @@ class LogProgress {
   virtual bool WaitForApplied(uint32_t partition, uint64_t sequence, absl::Time deadline) const = 0;
 };
 
+// Writes `resolver`'s profile map (of `system`, or every system when empty) to `writer` in
+// chunks, stopping when the call is cancelled or a write fails: CANCELLED then, else OK. The
+// body of GetProfileMap after its header, on the primary and on a read replica.
+grpc::Status StreamProfileMap(const Resolver& resolver, const std::string& system,
+                              grpc::ServerContext* context,
+                              grpc::ServerWriter<v1::GetProfileMapResponse>* writer);
+
 class IdentityServiceImpl final : public v1::IdentityService::Service {
  public:
   // `resolver` is not owned and must outlive the service.

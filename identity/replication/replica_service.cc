@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/grpc_status.h"
+#include "identity/identity_service.h"
 #include "identity/privacy/subject_exporter.h"
 #include "identity/privacy/subject_resolver.h"
 
@@ -119,17 +120,7 @@ grpc::Status ReplicaIdentityService::GetProfileMap(
   grpc::Status error;
   std::shared_ptr<const ReplicaState> state = Begin(context, &error);
   if (state == nullptr) return error;
-  bool cancelled = false;
-  state->resolver->ForEachProfileMapChunk(request->system(), 1000,
-                                          [&](v1::GetProfileMapResponse& chunk) {
-                                            if (context->IsCancelled() || !writer->Write(chunk)) {
-                                              cancelled = true;
-                                              return false;
-                                            }
-                                            return true;
-                                          });
-  if (cancelled) return grpc::Status(grpc::StatusCode::CANCELLED, "profile map stream cancelled");
-  return grpc::Status::OK;
+  return StreamProfileMap(*state->resolver, request->system(), context, writer);
 }
 
 grpc::Status ReplicaPrivacyService::ResolveSubject(
