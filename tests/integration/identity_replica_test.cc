@@ -82,19 +82,7 @@ class Primary {
 
   // One committed batch, as the log consumer writes it.
   void Apply(const std::vector<common::v1::Event>& events) {
-    auto batch = store_->NewWriteBatch();
-    resolver_->BeginBatch();
-    for (const auto& e : events) {
-      absl::Status s = resolver_->ApplyEvent(e, *batch);
-      if (!s.ok()) {
-        ADD_FAILURE() << s;
-        (void)resolver_->AbortBatch();
-        return;
-      }
-    }
-    resolver_->FinishBatch(*batch);
-    ASSERT_TRUE(store_->Write(*batch).ok());
-    resolver_->CommitBatch();
+    ApplyCommittedBatch(*resolver_, *store_, events);
   }
 
   int port() const { return server_->port(); }

@@ -87,6 +87,25 @@ inline common::v1::SourceKey Key(const std::string& system, const std::string& i
   return k;
 }
 
+// Applies `events` to `resolver` as one batch written to `store` and committed, as the identity
+// consumer does; a rejected event fails the test and aborts the batch.
+inline void ApplyCommittedBatch(Resolver& resolver, storage::KvStore& store,
+                                const std::vector<common::v1::Event>& events) {
+  auto batch = store.NewWriteBatch();
+  resolver.BeginBatch();
+  for (const auto& e : events) {
+    absl::Status s = resolver.ApplyEvent(e, *batch);
+    if (!s.ok()) {
+      ADD_FAILURE() << s;
+      (void)resolver.AbortBatch();
+      return;
+    }
+  }
+  resolver.FinishBatch(*batch);
+  ASSERT_TRUE(store.Write(*batch).ok());
+  resolver.CommitBatch();
+}
+
 class ResolverHarness {
  public:
   explicit ResolverHarness(ResolverOptions options = {}) : options_(std::move(options)) {
@@ -107,19 +126,7 @@ class ResolverHarness {
 
   // Applies `events` as one committed batch, as the identity consumer does.
   void Apply(const std::vector<common::v1::Event>& events) {
-    auto batch = store_->NewWriteBatch();
-    resolver_->BeginBatch();
-    for (const auto& e : events) {
-      absl::Status s = resolver_->ApplyEvent(e, *batch);
-      if (!s.ok()) {
-        ADD_FAILURE() << s;
-        (void)resolver_->AbortBatch();
-        return;
-      }
-    }
-    resolver_->FinishBatch(*batch);
-    ASSERT_TRUE(store_->Write(*batch).ok());
-    resolver_->CommitBatch();
+    ApplyCommittedBatch(*resolver_, *store_, events);
   }
 
   // The profile id of a source record ("" if unknown).
