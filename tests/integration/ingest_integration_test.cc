@@ -16,17 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using Outcome = ingest::v1::EventResult;
 
-ingest::v1::IngestResponse Ingest(ingest::v1::IngestService::Stub& stub,
-                                  const std::vector<common::v1::Event>& events) {
-  grpc::ClientContext ctx;
-  ingest::v1::IngestRequest req;
-  for (const auto& e : events) *req.add_events() = e;
-  ingest::v1::IngestResponse resp;
-  grpc::Status s = stub.Ingest(&ctx, req, &resp);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return resp;
-}
-
 std::vector<common::v1::Event> MixedEvents(int n, const std::string& prefix = "e") {
   std::vector<common::v1::Event> events;
   for (int i = 0; i < n; ++i) {

@@ -29,17 +29,6 @@ common::v1::SourceKey Customer(const std::string& id) {
   return key;
 }
 
-ingest::v1::IngestResponse Ingest(ingest::v1::IngestService::Stub& stub,
-                                  const std::vector<common::v1::Event>& events) {
-  grpc::ClientContext ctx;
-  ingest::v1::IngestRequest req;
-  for (const auto& e : events) *req.add_events() = e;
-  ingest::v1::IngestResponse resp;
-  grpc::Status s = stub.Ingest(&ctx, req, &resp);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return resp;
-}
-
 // Records the event ids it applies.
 class IdApplier final : public log::LogApplier {
  public:

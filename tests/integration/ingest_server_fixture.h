@@ -96,6 +96,18 @@ class IngestServer {
   std::string address_;
 };
 
+// Sends `events` in one Ingest call; a failed call fails the test (and gives an empty response).
+inline ingest::v1::IngestResponse Ingest(ingest::v1::IngestService::Stub& stub,
+                                         const std::vector<common::v1::Event>& events) {
+  grpc::ClientContext ctx;
+  ingest::v1::IngestRequest req;
+  for (const auto& e : events) *req.add_events() = e;
+  ingest::v1::IngestResponse resp;
+  grpc::Status s = stub.Ingest(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return resp;
+}
+
 // Reads partition `partition` from `from` to the end of the log at call time.
 inline std::vector<ingest::v1::LogEntry> ReadAll(ingest::v1::IngestService::Stub& stub,
                                                  uint32_t partition = 0, uint64_t from = 1,

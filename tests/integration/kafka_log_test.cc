@@ -70,17 +70,6 @@ std::unique_ptr<storage::KvStore> OpenConsumerStore(const std::string& path) {
   return std::move(storage::OpenRocksDbStore(db)).value();
 }
 
-ingest::v1::IngestResponse Send(ingest::v1::IngestService::Stub& stub,
-                                const std::vector<common::v1::Event>& events) {
-  grpc::ClientContext ctx;
-  ingest::v1::IngestRequest req;
-  for (const auto& e : events) *req.add_events() = e;
-  ingest::v1::IngestResponse resp;
-  grpc::Status s = stub.Ingest(&ctx, req, &resp);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return resp;
-}
-
 // Sends `events` until every one is accepted (or a duplicate of an earlier acceptance),
 // resending those with OUTCOME_UNAVAILABLE; how many results were UNAVAILABLE.
 // `attempts` (optional) counts the Ingest calls started.
@@ -90,7 +79,7 @@ int SendUntilAccepted(ingest::v1::IngestService::Stub& stub, std::vector<common:
   const absl::Time deadline = absl::Now() + absl::Seconds(25);
   while (!events.empty() && absl::Now() < deadline) {
     if (attempts != nullptr) ++*attempts;
-    ingest::v1::IngestResponse resp = Send(stub, events);
+    ingest::v1::IngestResponse resp = Ingest(stub, events);
     std::vector<common::v1::Event> again;
     for (const ingest::v1::EventResult& r : resp.results()) {
       EXPECT_NE(r.outcome(), ingest::v1::EventResult::OUTCOME_REJECTED) << r.reason();
@@ -175,7 +164,7 @@ TEST(KafkaLogTest, InjectedProduceErrorsAreUnavailableResultsThatAResendDelivers
   for (int i = 0; i < 10; ++i) {
     events.push_back(CustomerEvent(absl::StrCat("e", i), absl::StrCat("c", i + 1)));
   }
-  ingest::v1::IngestResponse first = Send(*stub, events);
+  ingest::v1::IngestResponse first = Ingest(*stub, events);
   ASSERT_EQ(first.results_size(), 10);
   EXPECT_GT(first.unavailable(), 0);
   for (const ingest::v1::EventResult& r : first.results()) {
@@ -191,12 +180,12 @@ TEST(KafkaLogTest, InjectedProduceErrorsAreUnavailableResultsThatAResendDelivers
       again.push_back(events[static_cast<size_t>(r.index())]);
     }
   }
-  ingest::v1::IngestResponse second = Send(*stub, again);
+  ingest::v1::IngestResponse second = Ingest(*stub, again);
   EXPECT_EQ(second.accepted(), static_cast<int64_t>(again.size()))
       << (second.results_size() > 0 ? second.results(0).reason() : "");
   EXPECT_EQ(second.duplicates(), 0);
   // A resend of everything now: all duplicates, with their Kafka positions.
-  ingest::v1::IngestResponse third = Send(*stub, events);
+  ingest::v1::IngestResponse third = Ingest(*stub, events);
   EXPECT_EQ(third.duplicates(), 10);
 
   auto store = OpenConsumerStore(dir.Sub("consumer"));
