@@ -38,14 +38,9 @@ absl::Status IdentityComponent::Open(const server::ComponentEnvironment& env) {
   db.sync_writes = env.sync_writes;
   CLT_ASSIGN_OR_RETURN(std::unique_ptr<storage::KvStore> base, storage::OpenRocksDbStore(db));
   // Every write goes through the change log that read replicas follow.
-  ChangeLogOptions log;
-  log.families = IdentityColumnFamilies();
-  log.changes_cf = kChangesCf;
-  log.position_cf = kProgressCf;
-  log.not_replicated = {kProgressCf, kChangesCf};
-  log.erasure_families = {kRecordsCf, kConsentsCf};
-  log.retention = change_retention_;
-  CLT_ASSIGN_OR_RETURN(change_log_, ChangeLogStore::Open(std::move(base), std::move(log)));
+  CLT_ASSIGN_OR_RETURN(
+      change_log_,
+      ChangeLogStore::Open(std::move(base), IdentityChangeLogOptions(change_retention_)));
   store_ = change_log_.get();
   // Its applied sequences are per partition: the store belongs to one partition count.
   CLT_RETURN_IF_ERROR(log::RecordPartitionCount(*store_, kProgressCf, "partition_count/identity",

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/storage/key_encoding.h"
+#include "identity/resolution/identity_schema.h"
 
 namespace clientele::identity {
 namespace {
@@ -79,6 +80,17 @@ absl::StatusOr<uint64_t> ReadCounter(const storage::KvStore& store, storage::Col
 }
 
 }  // namespace
+
+ChangeLogOptions IdentityChangeLogOptions(uint64_t retention) {
+  ChangeLogOptions log;
+  log.families = IdentityColumnFamilies();
+  log.changes_cf = kChangesCf;
+  log.position_cf = kProgressCf;
+  log.not_replicated = {kProgressCf, kChangesCf};
+  log.erasure_families = {kRecordsCf, kConsentsCf};
+  log.retention = retention;
+  return log;
+}
 
 ChangeLogStore::ChangeLogStore(std::unique_ptr<storage::KvStore> base, ChangeLogOptions options)
     : base_(std::move(base)), options_(std::move(options)) {

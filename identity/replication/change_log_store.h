@@ -56,6 +56,11 @@ struct ChangeLogOptions {
   uint64_t trim_every = 256;  // Writes between two trims of the log.
 };
 
+// The change log of identity's own store (IdentityColumnFamilies): the consumer's progress and
+// the log itself are not replicated, and a delete from the records or the consents is an
+// erasure. Keeps `retention` changes.
+ChangeLogOptions IdentityChangeLogOptions(uint64_t retention);
+
 // A consistent view of every replicated family at one change sequence.
 struct ChangeSnapshot {
   uint64_t sequence = 0;

@@ -52,13 +52,7 @@ class Primary {
     storage::RocksDbOptions db;
     db.path = dir;
     db.column_families = IdentityColumnFamilies();
-    ChangeLogOptions log;
-    log.families = IdentityColumnFamilies();
-    log.changes_cf = kChangesCf;
-    log.position_cf = kProgressCf;
-    log.not_replicated = {kProgressCf, kChangesCf};
-    log.erasure_families = {kRecordsCf, kConsentsCf};
-    log.retention = retention;
+    ChangeLogOptions log = IdentityChangeLogOptions(retention);
     log.trim_every = 1;
     store_ = std::move(ChangeLogStore::Open(std::move(storage::OpenRocksDbStore(db)).value(), log))
                  .value();
