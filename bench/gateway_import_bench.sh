@@ -22,14 +22,9 @@ for b in clienteled clientele; do
   [[ -x build/bin/$b ]] || { echo "missing build/bin/$b: scripts/build $b" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d)
-PIDS=()
-stop_all() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$WORK"' EXIT
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_begin
 
 # start NAME ARGS...: starts clienteled, waits for its port file, sets ADDR to its host:port.
 start() {
@@ -39,9 +34,7 @@ start() {
   build/bin/clienteled --data_dir="$WORK/$name" --port_file="$WORK/$name.port" \
     --metrics_listen=off --log_level=warn --auth=none "$@" 2>>"$WORK/server.log" &
   PIDS+=($!)
-  for _ in $(seq 1 400); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
-  [[ -s "$WORK/$name.port" ]] || { echo "$name did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
-  ADDR=$(head -n 1 "$WORK/$name.port")
+  wait_for_port "$name" "$WORK/server.log"
 }
 
 import() {  # ADDR -> wall seconds (prints the import summary to stderr)

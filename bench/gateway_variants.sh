@@ -35,15 +35,10 @@ for b in clienteled clientele; do
 done
 [[ -x $LOAD_BIN ]] || { echo "missing $LOAD_BIN: scripts/build clientele-load" >&2; exit 1; }
 
-WORK=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_begin
 DATA_DIR=${DATA_DIR:-$WORK/backend}
-PIDS=()
-stop_all() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$WORK"' EXIT
 PIN_BACKEND=${PIN_BACKEND:-}; PIN_GATEWAY=${PIN_GATEWAY:-}; PIN_LOAD=${PIN_LOAD:-}
 # pinned CPUS: the command prefix that runs a process on CPUS (taskset -c), nothing if unset.
 pinned() { [[ -n $1 ]] && echo "taskset -c $1"; return 0; }
@@ -60,9 +55,7 @@ start() {
     --metrics_listen=off --log_level=warn "$@" 2>>"$WORK/$name.log" &
   PID=$!
   PIDS+=("$PID")
-  for _ in $(seq 1 600); do [[ -s "$WORK/$name.port" ]] && break; sleep 0.05; done
-  [[ -s "$WORK/$name.port" ]] || { echo "$name did not start" >&2; cat "$WORK/$name.log" >&2; exit 1; }
-  ADDR=$(head -n 1 "$WORK/$name.port")
+  wait_for_port "$name" "$WORK/$name.log"
 }
 
 C=$WORK/certs

@@ -36,15 +36,10 @@ for b in clienteled clientele; do
   [[ -x $BIN/$b ]] || { echo "missing $BIN/$b: scripts/build $b" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_begin
 DATA_DIR=${DATA_DIR:-$WORK/data}
-PIDS=()
-stop_all() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$WORK"' EXIT
 
 # Starts clienteled with "$@"; sets ADDR and appends its pid to PIDS.
 start() {
@@ -54,12 +49,7 @@ start() {
   "$BIN/clienteled" --listen=127.0.0.1:0 --auth=none --metrics_listen=off \
     --port_file="$WORK/$name.port" "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 1200); do
-    [[ -s "$WORK/$name.port" ]] && break
-    kill -0 "${PIDS[-1]}" 2>/dev/null || { echo "$name failed to start" >&2; exit 1; }
-    sleep 0.05
-  done
-  ADDR=$(head -n 1 "$WORK/$name.port")
+  wait_for_port "$name" "$WORK/$name.log"
 }
 
 fresh=0
